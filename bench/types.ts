@@ -1,0 +1,24 @@
+/**
+ * One benchmark case. `pnpm bench` (bench/run.ts) discovers every `bench/*.bench.ts`, whose default
+ * export is a `BenchCase[]`, times `run` (median of several repeats) and, where python3 with numpy
+ * is present, times the `numpy` snippet in the same run and prints the ratio ours / numpy.
+ */
+export interface BenchCase {
+  /** Group, usually the package: `"backend-cpu"`, `"rmt"`, … */
+  readonly group: string;
+  /** What is timed, with its size: `"gram 2000×1000"`. */
+  readonly name: string;
+  /** Untimed preparation; its result is passed to `run`. */
+  setup?(): unknown;
+  /** The timed work. */
+  run(prepared: unknown): unknown;
+  /**
+   * The same work in Python: statements that define `setup()` (untimed; returns the inputs) and
+   * `work(inputs)` (timed). numpy is imported as `np` beforehand.
+   */
+  readonly numpy?: string;
+  /** Timed repeats (default 5); the median is reported. */
+  readonly repeats?: number;
+  /** A target from an issue, e.g. `{ maxRatio: 15, source: 'issue 2' }`, printed next to the ratio. */
+  readonly target?: { readonly maxRatio?: number; readonly maxMs?: number; readonly source: string };
+}

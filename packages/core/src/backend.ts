@@ -1,0 +1,59 @@
+import type { Activation } from './activation.js';
+import type { FloatArray, Matrix } from './matrix.js';
+import type { Rng } from './rng.js';
+
+/** Options of {@link Backend.gemm}: C ← alpha · op(A) · op(B) + beta · C. */
+export interface GemmOptions {
+  /** Use Aᵀ instead of A. */
+  readonly transA?: boolean;
+  /** Use Bᵀ instead of B. */
+  readonly transB?: boolean;
+  /** Scale of the product (default 1). */
+  readonly alpha?: number;
+  /** Scale of the accumulated C (default 0; ignored without C). */
+  readonly beta?: number;
+  /** Accumulator; when given it is also the output (updated in place). */
+  readonly C?: Matrix;
+}
+
+/** A symmetric eigendecomposition: ascending eigenvalues, eigenvectors as the columns of `vectors`. */
+export interface Eigen {
+  readonly values: Float64Array;
+  /** n × k, column j is the unit eigenvector of values[j]. */
+  readonly vectors: Matrix;
+}
+
+/** The operations of a backend, for {@link Backend.computedBy}. */
+export type BackendOp = 'gemm' | 'gram' | 'map' | 'hadamard' | 'eigvalsh' | 'eigh' | 'matvec' | 'randn';
+
+/**
+ * One compute interface that every backend implements (ARCHITECTURE.md "Core contracts"). Networks and
+ * kernels receive a Backend and never import a concrete one. Inputs are never modified unless passed
+ * as an explicit output (`C` in gemm).
+ */
+export interface Backend {
+  /** Name as reported in results, e.g. `"cpu"` or `"gpujs:webasm"`. */
+  readonly name: string;
+  /** Floating-point precision of the products. */
+  readonly precision: 'f64' | 'f32';
+  /** General matrix product alpha · op(A) · op(B) + beta · C. */
+  gemm(A: Matrix, B: Matrix, options?: GemmOptions): Matrix;
+  /** Gram matrix AᵀA (cols × cols, exactly symmetric). */
+  gram(A: Matrix): Matrix;
+  /** Element-wise φ(A) (`'value'`) or φ′(A) (`'derivative'`). */
+  map(A: Matrix, activation: Activation, mode: 'value' | 'derivative'): Matrix;
+  /** Element-wise product A ⊙ B. */
+  hadamard(A: Matrix, B: Matrix): Matrix;
+  /** All eigenvalues of a symmetric matrix, ascending (float64). */
+  eigvalsh(S: Matrix): Float64Array;
+  /** Eigenvalues and eigenvectors of a symmetric matrix; with `k`, only the k largest. */
+  eigh(S: Matrix, options?: { readonly k?: number }): Eigen;
+  /** A x, or Aᵀ x with `trans`. */
+  matvec(A: Matrix, x: FloatArray, options?: { readonly trans?: boolean }): Float64Array;
+  /** A rows × cols matrix of N(0, 1) draws from `rng` (drawn on the CPU so every backend samples the same numbers). */
+  randn(rows: number, cols: number, rng: Rng): Matrix;
+  /** Which backend actually computes `op` (a backend lacking an op falls back to the CPU one). */
+  computedBy(op: BackendOp): string;
+  /** Releases device resources. */
+  dispose(): void;
+}

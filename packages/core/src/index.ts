@@ -1,0 +1,33 @@
+/**
+ * @spec/core — the contracts every spec package shares: the {@link Matrix} type, the {@link Backend}
+ * interface, the plugin registry, a seeded {@link Rng}, and {@link SpecError}.
+ *
+ * @packageDocumentation
+ */
+export { SpecError, isSpecError, type SpecErrorCode } from './errors.js';
+export {
+  type FloatArray,
+  type Matrix,
+  matrix,
+  fromRows,
+  at,
+  transpose,
+  toFloat64,
+  identity,
+  assertShape,
+  assertSquare,
+  assertFinite,
+} from './matrix.js';
+export { type Rng, createRng } from './rng.js';
+export type { Activation, DualActivation } from './activation.js';
+export type { Backend, BackendOp, Eigen, GemmOptions } from './backend.js';
+export type { KernelRecord, Layer, LayerCache, LayerContext, LayerFactory, LayerParams } from './layer.js';
+export {
+  type BackendFactory,
+  type Plugin,
+  type Registry,
+  definePlugin,
+  createRegistry,
+  registry,
+  use,
+} from './plugin.js';

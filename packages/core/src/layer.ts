@@ -1,0 +1,68 @@
+import type { Backend } from './backend.js';
+import type { Matrix } from './matrix.js';
+import type { Rng } from './rng.js';
+
+/**
+ * Infinite-width kernel state for a pair of inputs (x, y), passed from layer to layer like
+ * neural-tangents' `Kernel` record (MATH.md §5.2): NNGP covariances and NTK values.
+ */
+export interface KernelRecord {
+  /** Σ(x, y). */
+  readonly nngp: number;
+  /** Σ(x, x). */
+  readonly nngpXX: number;
+  /** Σ(y, y). */
+  readonly nngpYY: number;
+  /** Θ(x, y). */
+  readonly ntk: number;
+  /** Θ(x, x). */
+  readonly ntkXX: number;
+  /** Θ(y, y). */
+  readonly ntkYY: number;
+}
+
+/** Trainable parameters of one layer, by name (e.g. `{ W, b }`). */
+export type LayerParams = Record<string, Matrix>;
+
+/** What a layer's forward pass keeps for its backward pass. */
+export type LayerCache = Record<string, Matrix>;
+
+/** Shared settings passed to every layer call. */
+export interface LayerContext {
+  readonly backend: Backend;
+}
+
+/**
+ * A layer plugin: one object holding the finite network (init, apply, vjp), its empirical-NTK
+ * contribution and its infinite-width kernel map, so finite and infinite width cannot drift apart
+ * (the `stax` idea). Activations are columns: inputs are d_in × n, outputs d_out × n.
+ */
+export interface Layer {
+  /** Registry name of the layer kind, e.g. `"dense"`. */
+  readonly kind: string;
+  /** Output dimension for a given input dimension. */
+  outputDim(inputDim: number): number;
+  /** Draws the parameters. */
+  init(inputDim: number, rng: Rng): LayerParams;
+  /** Forward pass on a batch of columns. */
+  apply(params: LayerParams, input: Matrix, ctx: LayerContext): { output: Matrix; cache: LayerCache };
+  /**
+   * Backward pass of a scalar output f, per sample: given G = ∂f/∂output (d_out × n, column α for
+   * sample α), returns ∂f/∂input (d_in × n) and the per-sample parameter gradients summed over samples.
+   */
+  vjp(params: LayerParams, cache: LayerCache, gradOutput: Matrix, ctx: LayerContext): { gradInput: Matrix; gradParams: LayerParams };
+  /**
+   * This layer's parameters' contribution to the empirical NTK, Σ_θ ∂f(x_α)/∂θ ∂f(x_β)/∂θ (n × n),
+   * or null when the layer has no parameters.
+   */
+  ntkContribution(params: LayerParams, cache: LayerCache, gradOutput: Matrix, ctx: LayerContext): Matrix | null;
+  /** Infinite-width kernel map (NNGP, NTK) of this layer. */
+  kernelMap(kernel: KernelRecord): KernelRecord;
+}
+
+/** Creates layers of one kind from options (what `--plugin` modules register). */
+export interface LayerFactory<Options extends object = object> {
+  readonly name: string;
+  readonly description?: string;
+  create(options: Options): Layer;
+}

@@ -1,0 +1,122 @@
+import type { Activation } from './activation.js';
+import type { Backend } from './backend.js';
+import { SpecError } from './errors.js';
+import type { LayerFactory } from './layer.js';
+
+/** Creates a backend (async: GPU backends may need to probe the device). */
+export interface BackendFactory {
+  readonly name: string;
+  readonly description?: string;
+  create(options?: Record<string, unknown>): Promise<Backend>;
+}
+
+/** A bundle of extensions. Built-ins are plugins too, so a plugin has exactly their powers. */
+export interface Plugin {
+  readonly name: string;
+  readonly activations?: ReadonlyArray<Activation>;
+  readonly layers?: ReadonlyArray<LayerFactory<object>>;
+  readonly backends?: ReadonlyArray<BackendFactory>;
+}
+
+const NAME = /^[A-Za-z][A-Za-z0-9_.:-]*$/;
+
+function checkName(kind: string, name: unknown, plugin: string): void {
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    throw new SpecError('E_INPUT', `plugin "${plugin}": ${kind} name ${JSON.stringify(name)} is not a valid name (letters, digits, _ . : -)`);
+  }
+}
+
+/**
+ * Validates and returns a plugin definition (the identity on valid input, so a plugin module can
+ * `export default definePlugin({...})`).
+ */
+export function definePlugin<P extends Plugin>(plugin: P): P {
+  if (plugin === null || typeof plugin !== 'object') throw new SpecError('E_INPUT', 'a plugin must be an object');
+  checkName('plugin', plugin.name, String(plugin.name));
+  for (const a of plugin.activations ?? []) {
+    checkName('activation', a.name, plugin.name);
+    if (typeof a.fn !== 'function' || typeof a.deriv !== 'function') {
+      throw new SpecError('E_INPUT', `plugin "${plugin.name}": activation "${a.name}" needs functions fn(x) and deriv(x)`);
+    }
+  }
+  for (const l of plugin.layers ?? []) {
+    checkName('layer', l.name, plugin.name);
+    if (typeof l.create !== 'function') throw new SpecError('E_INPUT', `plugin "${plugin.name}": layer "${l.name}" needs create(options)`);
+  }
+  for (const b of plugin.backends ?? []) {
+    checkName('backend', b.name, plugin.name);
+    if (typeof b.create !== 'function') throw new SpecError('E_INPUT', `plugin "${plugin.name}": backend "${b.name}" needs create()`);
+  }
+  return plugin;
+}
+
+/** A set of registered activations, layers and backends. */
+export interface Registry {
+  /** Registers every extension of the plugin; a name already taken is an error unless `override`. */
+  use(plugin: Plugin, options?: { readonly override?: boolean }): void;
+  activation(name: string): Activation;
+  layer(name: string): LayerFactory<object>;
+  backend(name: string): BackendFactory;
+  hasActivation(name: string): boolean;
+  activations(): Activation[];
+  layers(): LayerFactory<object>[];
+  backends(): BackendFactory[];
+  /** Names of the plugins registered so far, in order. */
+  plugins(): string[];
+}
+
+/** A new, empty registry (tests and embedders that want isolation use their own). */
+export function createRegistry(): Registry {
+  const acts = new Map<string, Activation>();
+  const lays = new Map<string, LayerFactory<object>>();
+  const backs = new Map<string, BackendFactory>();
+  const names: string[] = [];
+
+  function add<T extends { name: string }>(map: Map<string, T>, kind: string, items: ReadonlyArray<T> | undefined, plugin: string, override: boolean): void {
+    for (const item of items ?? []) {
+      if (map.has(item.name) && !override) {
+        throw new SpecError('E_INPUT', `plugin "${plugin}": ${kind} "${item.name}" is already registered (pass { override: true } to replace it)`);
+      }
+    }
+    for (const item of items ?? []) map.set(item.name, item);
+  }
+
+  function get<T>(map: Map<string, T>, kind: string, name: string): T {
+    const v = map.get(name);
+    if (v === undefined) {
+      const known = [...map.keys()].sort().join(', ') || 'none';
+      throw new SpecError('E_INPUT', `unknown ${kind} "${name}" (known: ${known})`);
+    }
+    return v;
+  }
+
+  return {
+    use(plugin, options) {
+      definePlugin(plugin);
+      const override = options?.override ?? false;
+      add(acts, 'activation', plugin.activations, plugin.name, override);
+      add(lays, 'layer', plugin.layers, plugin.name, override);
+      add(backs, 'backend', plugin.backends, plugin.name, override);
+      names.push(plugin.name);
+    },
+    activation: (name) => get(acts, 'activation', name),
+    layer: (name) => get(lays, 'layer', name),
+    backend: (name) => get(backs, 'backend', name),
+    hasActivation: (name) => acts.has(name),
+    activations: () => [...acts.values()],
+    layers: () => [...lays.values()],
+    backends: () => [...backs.values()],
+    plugins: () => [...names],
+  };
+}
+
+/**
+ * The default registry that the CLI and the packages' built-ins use. Packages register their
+ * built-ins here when imported (`@spec/nets` its activations and layers, each backend itself).
+ */
+export const registry: Registry = createRegistry();
+
+/** Registers a plugin in the default registry. */
+export function use(plugin: Plugin, options?: { readonly override?: boolean }): void {
+  registry.use(plugin, options);
+}
