@@ -31,3 +31,9 @@ export {
   registry,
   use,
 } from './plugin.js';
+export {
+  type TridiagonalEigenOptions,
+  type TridiagonalEigenResult,
+  tridiagonalEigen,
+  tridiagonalQL,
+} from './linalg/tridiagonal-eigen.js';
