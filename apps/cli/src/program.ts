@@ -1,0 +1,89 @@
+import { Command, CommanderError, Option } from 'commander';
+import { isSpecError } from '@spec/core';
+import type { Streams } from './output/context.js';
+import { collect, nonNegativeInt } from './options.js';
+import { createEnv, type CommandEnv } from './runtime.js';
+import { commands } from './commands/index.js';
+
+/** A subcommand: declares its flags on `cmd` and runs with the environment. */
+export interface CommandModule {
+  readonly name: string;
+  readonly summary: string;
+  configure(cmd: Command): void;
+  run(options: Record<string, unknown>, env: CommandEnv, args: string[]): Promise<void>;
+}
+
+const EXAMPLES = `
+Examples:
+  spec spectrum                                  CK and NTK spectra of a default tanh network vs their limits
+  spec spectrum --n 1500 --d0 1000 --widths 2000,2000 --activation tanh --out results/
+  spec limit --activation relu --widths 1000,1000 --n 800 --d0 600 --json
+  spec <command> --help                          flags of one command`;
+
+/** Builds the `spec` program; output goes through `streams` so tests can capture it. */
+export function buildProgram(streams: Streams): Command {
+  const program = new Command('spec');
+  program
+    .description('spec — spectra of neural-network kernels (CK, NTK), their random-matrix and infinite-width limits')
+    .version('0.1.0', '-V, --version')
+    .option('--json', 'print one JSON document to stdout (nothing else on stdout)', false)
+    .option('--out <dir>', 'write result files (*.json, *.npy, *.svg) into DIR')
+    .option('--force', 'allow replacing existing files under --out', false)
+    .addOption(new Option('--seed <n>', 'random seed (non-negative integer)').argParser(nonNegativeInt('--seed', 2 ** 32 - 1)).default(0))
+    .option('--backend <name>', 'compute backend: cpu (float64) or gpujs (float32 products)', 'cpu')
+    .option('--plugin <file>', 'load a plugin module (activations, layers, backends); repeatable', collect)
+    .addHelpText('after', EXAMPLES)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => streams.stdout(s), writeErr: (s) => streams.stderr(s) });
+
+  for (const mod of commands) {
+    const cmd = program.command(mod.name).description(mod.summary).exitOverride().showSuggestionAfterError(true);
+    cmd.configureOutput({ writeOut: (s) => streams.stdout(s), writeErr: (s) => streams.stderr(s) });
+    mod.configure(cmd);
+    cmd.action(async (_opts: Record<string, unknown>, c: Command) => {
+      const env = await createEnv(c, streams);
+      try {
+        await mod.run(c.opts(), env, c.args);
+      } finally {
+        env.progress.stop();
+      }
+    });
+  }
+  return program;
+}
+
+/** One line, no stack: what the user sees on stderr. */
+function firstLine(message: string): string {
+  return message.split('\n')[0].replace(/^error:\s*/i, '');
+}
+
+/**
+ * Runs the CLI and returns the exit code: 0 success, 2 bad input (one line `error: …` on stderr),
+ * 1 internal failure.
+ */
+export async function runCli(argv: ReadonlyArray<string>, streams: Streams): Promise<number> {
+  const program = buildProgram(streams);
+  // Commander writes its own one-line errors; we only map them to exit codes.
+  try {
+    if (argv.length === 0) {
+      streams.stdout(program.helpInformation() + EXAMPLES.trimStart() + '\n');
+      return 0;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (isSpecError(e)) {
+      streams.stderr(`error: ${firstLine(e.message)}\n`);
+      return 2;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    streams.stderr(`error: internal failure: ${firstLine(msg)}\n`);
+    if (process.env.SPEC_DEBUG && e instanceof Error) streams.stderr(`${e.stack ?? ''}\n`);
+    return 1;
+  }
+}
