@@ -1,0 +1,50 @@
+import * as Plot from '@observablehq/plot';
+import { renderSvg } from './render.js';
+
+/** One histogram bar, density-normalised (area = fraction of eigenvalues in the bin). */
+export interface HistogramBin {
+  readonly x0: number;
+  readonly x1: number;
+  readonly density: number;
+}
+
+export interface SpectrumFigure {
+  readonly title: string;
+  readonly bins: ReadonlyArray<HistogramBin>;
+  /** Limit density on a grid (may be absent with --no-limit). */
+  readonly limit?: { readonly x: ArrayLike<number>; readonly density: ArrayLike<number>; readonly atoms: ReadonlyArray<{ x: number; mass: number }> };
+  /** Eigenvalues beyond the limit's right edge, marked on the axis. */
+  readonly outliers?: ReadonlyArray<number>;
+  readonly xLabel?: string;
+}
+
+/** Histogram of eigenvalues with the limit density over it, outliers marked (SVG). */
+export function spectrumSvg(fig: SpectrumFigure): string {
+  const marks: Plot.Markish[] = [
+    Plot.rectY(fig.bins, { x1: 'x0', x2: 'x1', y: 'density', fill: '#9ab', fillOpacity: 0.8, inset: 0.3 }),
+  ];
+  if (fig.limit) {
+    const pts = Array.from(fig.limit.x, (x, i) => ({ x, y: fig.limit!.density[i] }));
+    marks.push(Plot.lineY(pts, { x: 'x', y: 'y', stroke: '#c33', strokeWidth: 1.6 }));
+  }
+  const outliers = fig.outliers ?? [];
+  if (outliers.length > 0) {
+    marks.push(Plot.tickX(outliers.map((x) => ({ x })), { x: 'x', stroke: '#e80', strokeWidth: 2 }));
+    marks.push(Plot.text(outliers.slice(0, 1).map((x) => ({ x })), { x: 'x', text: () => `outliers (${outliers.length})`, frameAnchor: 'top', dy: 12, fill: '#e80' }));
+  }
+  marks.push(Plot.ruleY([0]));
+  const atomNoteLine = fig.limit && fig.limit.atoms.length > 0 ? ` · atoms: ${fig.limit.atoms.map((a) => `${a.mass.toFixed(3)} at ${a.x}`).join(', ')}` : '';
+  const subtitle = `histogram of eigenvalues${fig.limit ? ' · red: limit density' : ''}${atomNoteLine}`;
+  // Titles are drawn inside the SVG (Plot's own title would wrap the SVG in HTML).
+  marks.push(Plot.text([fig.title], { frameAnchor: 'top-left', dy: -34, fontSize: 14, fontWeight: 'bold', textAnchor: 'start' }));
+  marks.push(Plot.text([subtitle], { frameAnchor: 'top-left', dy: -16, fontSize: 11, fill: '#555', textAnchor: 'start' }));
+  return renderSvg({
+    width: 720,
+    height: 440,
+    marginLeft: 56,
+    marginTop: 48,
+    x: { label: fig.xLabel ?? 'eigenvalue', nice: true },
+    y: { label: 'density', grid: true },
+    marks,
+  });
+}
