@@ -1,0 +1,162 @@
+import {
+  type Activation,
+  type Backend,
+  type BackendOp,
+  type Eigen,
+  type FloatArray,
+  type GemmOptions,
+  type Matrix,
+  type Rng,
+  SpecError,
+  assertFinite,
+  assertSquare,
+} from '@spec/core';
+import { eigh, eigvalsh } from './eigen.js';
+import { dhadamard, dmap } from './elementwise.js';
+import { dgemm } from './gemm.js';
+import { dgram } from './gram.js';
+import { dmatvec } from './matvec.js';
+
+function checkSize(rows: number, cols: number, what: string): void {
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
+    throw new SpecError('E_SHAPE', `${what}: dimensions must be non-negative integers, got ${rows} × ${cols}`);
+  }
+}
+
+function checkMatrix(A: Matrix, what: string): void {
+  checkSize(A.rows, A.cols, what);
+  if (A.data.length !== A.rows * A.cols) {
+    throw new SpecError('E_SHAPE', `${what} is ${A.rows} × ${A.cols} but holds ${A.data.length} entries (expected ${A.rows * A.cols})`);
+  }
+}
+
+function gemm(A: Matrix, B: Matrix, options: GemmOptions = {}): Matrix {
+  const { transA = false, transB = false, alpha = 1, beta = 0, C } = options;
+  checkMatrix(A, 'gemm: A');
+  checkMatrix(B, 'gemm: B');
+  if (!Number.isFinite(alpha) || !Number.isFinite(beta)) {
+    throw new SpecError('E_INPUT', `gemm: alpha and beta must be finite, got alpha = ${alpha}, beta = ${beta}`);
+  }
+  const m = transA ? A.cols : A.rows;
+  const k = transA ? A.rows : A.cols;
+  const kb = transB ? B.cols : B.rows;
+  const n = transB ? B.rows : B.cols;
+  if (k !== kb) {
+    throw new SpecError(
+      'E_SHAPE',
+      `gemm: inner dimensions differ: op(A) is ${m} × ${k}, op(B) is ${kb} × ${n} (transA = ${transA}, transB = ${transB})`,
+    );
+  }
+  let out: Matrix;
+  if (C !== undefined) {
+    checkMatrix(C, 'gemm: C');
+    if (C.rows !== m || C.cols !== n) throw new SpecError('E_SHAPE', `gemm: C must be ${m} × ${n}, got ${C.rows} × ${C.cols}`);
+    if (!(C.data instanceof Float64Array)) {
+      throw new SpecError('E_INPUT', 'gemm: the cpu backend writes C in place and needs it float64; pass a Float64Array-backed C');
+    }
+    out = C;
+  } else {
+    out = { rows: m, cols: n, data: new Float64Array(m * n) };
+  }
+  const effectiveBeta = C === undefined ? 0 : beta;
+  dgemm(transA, transB, m, n, k, alpha, A.data, A.cols, 0, B.data, B.cols, 0, effectiveBeta, out.data as Float64Array, n, 0);
+  return out;
+}
+
+function gram(A: Matrix): Matrix {
+  checkMatrix(A, 'gram: A');
+  const n = A.cols;
+  const G = new Float64Array(n * n);
+  dgram(A.rows, n, A.data, A.cols, 0, G);
+  return { rows: n, cols: n, data: G };
+}
+
+function map(A: Matrix, activation: Activation, mode: 'value' | 'derivative'): Matrix {
+  checkMatrix(A, 'map: A');
+  if (mode !== 'value' && mode !== 'derivative') {
+    throw new SpecError('E_INPUT', `map: mode must be 'value' or 'derivative', got ${JSON.stringify(mode)}`);
+  }
+  const f = mode === 'value' ? activation.fn : activation.deriv;
+  const out = new Float64Array(A.data.length);
+  dmap(out.length, (x) => f.call(activation, x), A.data, 1, 0, out, 1, 0);
+  return { rows: A.rows, cols: A.cols, data: out };
+}
+
+function hadamard(A: Matrix, B: Matrix): Matrix {
+  checkMatrix(A, 'hadamard: A');
+  checkMatrix(B, 'hadamard: B');
+  if (A.rows !== B.rows || A.cols !== B.cols) {
+    throw new SpecError('E_SHAPE', `hadamard: shapes differ, A is ${A.rows} × ${A.cols}, B is ${B.rows} × ${B.cols}`);
+  }
+  const out = new Float64Array(A.data.length);
+  dhadamard(out.length, A.data, 1, 0, B.data, 1, 0, out, 1, 0);
+  return { rows: A.rows, cols: A.cols, data: out };
+}
+
+function squareFinite(S: Matrix, what: string): void {
+  checkMatrix(S, what);
+  assertSquare(S, what);
+  assertFinite(S, what);
+}
+
+function eigvalshOp(S: Matrix): Float64Array {
+  squareFinite(S, 'eigvalsh: S');
+  return eigvalsh(S.rows, S.data);
+}
+
+function eighOp(S: Matrix, options?: { readonly k?: number }): Eigen {
+  squareFinite(S, 'eigh: S');
+  const n = S.rows;
+  const k = options?.k ?? n;
+  const r = eigh(n, S.data, k);
+  return { values: r.values, vectors: { rows: n, cols: k, data: r.vectors } };
+}
+
+function matvec(A: Matrix, x: FloatArray, options?: { readonly trans?: boolean }): Float64Array {
+  checkMatrix(A, 'matvec: A');
+  const trans = options?.trans ?? false;
+  const need = trans ? A.rows : A.cols;
+  if (x.length !== need) {
+    throw new SpecError('E_SHAPE', `matvec: x must have length ${need} for ${trans ? 'Aᵀ' : 'A'} x with A ${A.rows} × ${A.cols}, got ${x.length}`);
+  }
+  const y = new Float64Array(trans ? A.cols : A.rows);
+  dmatvec(trans, A.rows, A.cols, A.data, A.cols, 0, x, y);
+  return y;
+}
+
+function randn(rows: number, cols: number, rng: Rng): Matrix {
+  checkSize(rows, cols, 'randn');
+  const data = new Float64Array(rows * cols);
+  rng.fillNormal(data, 0, data.length);
+  return { rows, cols, data };
+}
+
+/**
+ * The float64 CPU {@link Backend}: register-tiled GEMM and Gram (exactly symmetric), element-wise
+ * maps, and a Householder + implicit-QL symmetric eigensolver. Accepts float32- or float64-backed
+ * matrices and always returns float64 (`precision: 'f64'`); every op is computed here
+ * (`computedBy(op) === 'cpu'`). Inputs are never modified except an explicit gemm `C`.
+ *
+ * @example
+ * ```ts
+ * const cpu = createCpuBackend();
+ * const K = cpu.gram(cpu.randn(100, 50, createRng(0))); // 50 × 50
+ * const spectrum = cpu.eigvalsh(K);
+ * ```
+ */
+export function createCpuBackend(): Backend {
+  return {
+    name: 'cpu',
+    precision: 'f64',
+    gemm,
+    gram,
+    map,
+    hadamard,
+    eigvalsh: eigvalshOp,
+    eigh: eighOp,
+    matvec,
+    randn,
+    computedBy: (_op: BackendOp) => 'cpu',
+    dispose: () => {},
+  };
+}

@@ -1,0 +1,70 @@
+import { type FloatArray, SpecError, tridiagonalQL } from '@spec/core';
+import { checkSymmetric } from './symmetric-check.js';
+import { applyReflectorsToRows, tridiagonalize } from './tridiagonalize.js';
+
+/** Result of {@link eigh}: ascending values and an n × k row-major matrix whose column j goes with values[j]. */
+export interface EighResult {
+  /** The k selected eigenvalues, ascending. */
+  readonly values: Float64Array;
+  /** n × k row-major; column j is the unit eigenvector of values[j]. */
+  readonly vectors: Float64Array;
+}
+
+function lowerCopy(n: number, A: FloatArray): Float64Array {
+  // Only the lower triangle is used; copying the whole matrix keeps the loop trivial and float32-safe.
+  return Float64Array.from(A.subarray(0, n * n));
+}
+
+/**
+ * All eigenvalues (ascending) of the symmetric n × n row-major matrix `A` (float64 or float32; not
+ * modified): Householder tridiagonalisation ({@link tridiagonalize}) then implicit QL without vectors.
+ * Checks that A is finite and symmetric (`E_INPUT`); the lower triangle is the one used.
+ */
+export function eigvalsh(n: number, A: FloatArray): Float64Array {
+  checkDims(n, A);
+  checkSymmetric(n, A, `eigvalsh: the ${n} × ${n} matrix`);
+  const work = lowerCopy(n, A);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  const tau = new Float64Array(n);
+  tridiagonalize(n, work, d, e, tau);
+  tridiagonalQL(d, e, null);
+  return d;
+}
+
+/**
+ * Eigenvalues and eigenvectors of the symmetric n × n row-major matrix `A` (not modified). With `k`
+ * (1 ≤ k ≤ n, default n) only the k largest are returned, still ascending, with an n × k matrix of
+ * vectors. Route: Householder tridiagonalisation, implicit QL accumulating the rotations on
+ * contiguous rows, back-transformation by the stored reflectors (only for the k vectors kept).
+ */
+export function eigh(n: number, A: FloatArray, k: number = n): EighResult {
+  checkDims(n, A);
+  if (!Number.isInteger(k) || k < 0 || k > n) {
+    throw new SpecError('E_INPUT', `eigh: k must be an integer in [0, ${n}] for a ${n} × ${n} matrix, got ${k}`);
+  }
+  checkSymmetric(n, A, `eigh: the ${n} × ${n} matrix`);
+  const work = lowerCopy(n, A);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  const tau = new Float64Array(n);
+  tridiagonalize(n, work, d, e, tau);
+  const z = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) z[i * n + i] = 1;
+  tridiagonalQL(d, e, z);
+  // Keep the k largest (the last k rows of z), back-transform them, and lay them out as columns.
+  const Y = z.subarray((n - k) * n, n * n);
+  applyReflectorsToRows(n, work, tau, Y, k);
+  const vectors = new Float64Array(n * k);
+  for (let j = 0; j < k; j++) {
+    const row = j * n;
+    for (let i = 0; i < n; i++) vectors[i * k + j] = Y[row + i];
+  }
+  return { values: d.slice(n - k), vectors };
+}
+
+function checkDims(n: number, A: FloatArray): void {
+  if (!Number.isInteger(n) || n < 0 || A.length < n * n) {
+    throw new SpecError('E_SHAPE', `expected an n × n matrix with n = ${n} (${n * n} entries), got ${A.length} entries`);
+  }
+}

@@ -1,0 +1,54 @@
+import type { FloatArray } from '@spec/core';
+import { dotKernel } from './dot-kernel.js';
+import { packRows } from './pack.js';
+
+/**
+ * General matrix product, BLAS `dgemm` semantics on row-major storage with explicit leading
+ * dimensions and offsets (stdlib's `ndarray` convention):
+ *
+ *   C ← alpha · op(A) · op(B) + beta · C,   op(A) is m × k, op(B) is k × n, C is m × n.
+ *
+ * A is m × k (or k × m with `transA`) at `A[offA + i·lda + j]`; likewise B (k × n, or n × k with
+ * `transB`) and C. A and B may be float32 (converted while packing); C is float64. `beta = 0`
+ * overwrites C (even NaN in C is cleared, as in BLAS).
+ *
+ * Implementation: op(A) and op(B)ᵀ are packed once into contiguous row-major panels (the transpose
+ * trick), then a 4 × 4 register-tiled dot-product kernel blocked for L1/L2 accumulates into C.
+ * No argument checking here; the backend's `gemm` checks shapes.
+ */
+export function dgemm(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  A: FloatArray,
+  lda: number,
+  offA: number,
+  B: FloatArray,
+  ldb: number,
+  offB: number,
+  beta: number,
+  C: Float64Array,
+  ldc: number,
+  offC: number,
+): void {
+  // C ← beta · C
+  for (let i = 0; i < m; i++) {
+    const o = offC + i * ldc;
+    if (beta === 0) C.fill(0, o, o + n);
+    else if (beta !== 1) for (let j = 0; j < n; j++) C[o + j] *= beta;
+  }
+  if (m === 0 || n === 0 || k === 0 || alpha === 0) return;
+  const mp = (m + 3) & ~3;
+  const np = (n + 3) & ~3;
+  // P = op(A), m × k contiguous; Q = op(B)ᵀ, n × k contiguous (padding rows stay zero).
+  const P = new Float64Array(mp * k);
+  const Q = new Float64Array(np * k);
+  if (transA) packRows(m, k, A, 1, lda, offA, P, k);
+  else packRows(m, k, A, lda, 1, offA, P, k);
+  if (transB) packRows(n, k, B, ldb, 1, offB, Q, k);
+  else packRows(n, k, B, 1, ldb, offB, Q, k);
+  dotKernel(m, n, k, alpha, P, Q, C, ldc, offC, false);
+}

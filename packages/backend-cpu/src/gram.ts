@@ -1,0 +1,25 @@
+import type { FloatArray } from '@spec/core';
+import { dotKernel } from './dot-kernel.js';
+import { packRows } from './pack.js';
+
+/**
+ * Gram matrix G = AᵀA of a d × n matrix A (samples are columns), written to the n × n `G`
+ * (row-major, leading dimension n, overwritten). A is read at `A[offA + i·lda + j]` and may be float32.
+ *
+ * Aᵀ is formed once (n × d, contiguous rows), then only the 4 × 4 tiles on or above the diagonal are
+ * computed by the register-tiled dot kernel and mirrored, so G is exactly symmetric and costs half
+ * a GEMM (the BLAS `dsyrk` idea).
+ */
+export function dgram(d: number, n: number, A: FloatArray, lda: number, offA: number, G: Float64Array): void {
+  G.fill(0, 0, n * n);
+  if (n === 0 || d === 0) return;
+  const np = (n + 3) & ~3;
+  const At = new Float64Array(np * d);
+  packRows(n, d, A, 1, lda, offA, At, d);
+  dotKernel(n, n, d, 1, At, At, G, n, 0, true);
+  // Mirror the upper triangle (tiles straddling the diagonal computed both halves; the upper wins).
+  for (let i = 1; i < n; i++) {
+    const row = i * n;
+    for (let j = 0; j < i; j++) G[row + j] = G[j * n + i];
+  }
+}

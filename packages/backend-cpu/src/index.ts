@@ -1,0 +1,22 @@
+/**
+ * @spec/backend-cpu — the float64 CPU backend of spec: register-tiled GEMM and Gram matrices, a
+ * Householder + implicit-QL symmetric eigensolver, and the kernels themselves as pure functions over
+ * typed arrays. Importing the package registers the `cpu` backend in the default registry.
+ *
+ * @packageDocumentation
+ */
+import { registerCpuBackend } from './plugin.js';
+
+export { createCpuBackend } from './backend.js';
+export { cpuBackendPlugin, registerCpuBackend } from './plugin.js';
+export { dgemm } from './gemm.js';
+export { dgram } from './gram.js';
+export { dmatvec } from './matvec.js';
+export { dmap, dhadamard } from './elementwise.js';
+export { packRows } from './pack.js';
+export { dotKernel } from './dot-kernel.js';
+export { eigvalsh, eigh, type EighResult } from './eigen.js';
+export { tridiagonalize, applyReflectorsToRows } from './tridiagonalize.js';
+export { checkSymmetric, SYMMETRY_TOLERANCE } from './symmetric-check.js';
+
+registerCpuBackend();
