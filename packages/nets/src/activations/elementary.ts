@@ -1,0 +1,51 @@
+import type { Activation } from '@spec/core';
+import { correlation } from '../quadrature/gaussian-expectation.js';
+import type { DualWithMean } from './dual-with-mean.js';
+
+/**
+ * sin, with closed-form dual (MATH.md §1.3 by the characteristic function):
+ * `E sin u sin v = e^{−(q1+q2)/2} sinh c`, `E cos u cos v = e^{−(q1+q2)/2} cosh c`; E sin u = 0.
+ */
+export const sin: Activation = {
+  name: 'sin',
+  description: 'sine, closed-form dual kernel',
+  fn: Math.sin,
+  deriv: Math.cos,
+  deriv2: (x) => -Math.sin(x),
+  dual: {
+    value: (q1, q2, c) => (correlation(q1, q2, c, 'sin dual'), Math.exp(-(q1 + q2) / 2) * Math.sinh(c)),
+    derivative: (q1, q2, c) => (correlation(q1, q2, c, 'sin dual'), Math.exp(-(q1 + q2) / 2) * Math.cosh(c)),
+    mean: () => 0,
+  } satisfies DualWithMean,
+  source: { fn: 'Math.sin(x)', deriv: 'Math.cos(x)' },
+};
+
+/** x², with dual `E u²v² = q1 q2 + 2c²`, `E (2u)(2v) = 4c`, `E u² = q` (Isserlis). */
+export const quadratic: Activation = {
+  name: 'quadratic',
+  description: 'x²',
+  fn: (x) => x * x,
+  deriv: (x) => 2 * x,
+  deriv2: () => 2,
+  dual: {
+    value: (q1, q2, c) => (correlation(q1, q2, c, 'quadratic dual'), q1 * q2 + 2 * c * c),
+    derivative: (q1, q2, c) => (correlation(q1, q2, c, 'quadratic dual'), 4 * c),
+    mean: (q) => q,
+  } satisfies DualWithMean,
+  source: { fn: '(x * x)', deriv: '(2 * x)' },
+};
+
+/** The identity, with dual `E uv = c`, `E 1·1 = 1` (MATH.md §1.3; b = a = 1 in §2.3–2.5). */
+export const linear: Activation = {
+  name: 'linear',
+  description: 'identity x',
+  fn: (x) => x,
+  deriv: () => 1,
+  deriv2: () => 0,
+  dual: {
+    value: (q1, q2, c) => (correlation(q1, q2, c, 'linear dual'), c),
+    derivative: (q1, q2, c) => (correlation(q1, q2, c, 'linear dual'), 1),
+    mean: () => 0,
+  } satisfies DualWithMean,
+  source: { fn: 'x', deriv: '1' },
+};

@@ -1,0 +1,65 @@
+import { SpecError, type Activation } from '@spec/core';
+import { correlation } from '../quadrature/gaussian-expectation.js';
+import type { DualWithMean } from './dual-with-mean.js';
+
+/** E relu(u) relu(v), (u, v) ~ N(0, [[q1, c], [c, q2]]) — arc-cosine kernel (Cho–Saul, MATH.md §1.3). */
+function reluValue(q1: number, q2: number, c: number): number {
+  const rho = correlation(q1, q2, c, 'relu dual');
+  const s = Math.sqrt(q1 * q2);
+  if (s === 0) return 0;
+  const theta = Math.acos(rho);
+  return (s / (2 * Math.PI)) * (Math.sin(theta) + (Math.PI - theta) * Math.cos(theta));
+}
+
+/** E 1{u>0} 1{v>0} = (π − θ)/(2π) (MATH.md §1.3). */
+function stepValue(q1: number, q2: number, c: number): number {
+  const rho = correlation(q1, q2, c, 'relu dual');
+  if (q1 === 0 || q2 === 0) return 0;
+  return (Math.PI - Math.acos(rho)) / (2 * Math.PI);
+}
+
+/** Closed-form dual of relu (MATH.md §1.3), with E relu(u) = √(q/(2π)). */
+const reluDual: DualWithMean = {
+  value: reluValue,
+  derivative: stepValue,
+  mean: (q) => Math.sqrt(Math.max(q, 0) / (2 * Math.PI)),
+};
+
+/** relu(x) = max(x, 0); kink at 0; arc-cosine dual (MATH.md §1.2, §1.3). */
+export const relu: Activation = {
+  name: 'relu',
+  description: 'max(x, 0), arc-cosine dual kernel',
+  fn: (x) => (x > 0 ? x : 0),
+  deriv: (x) => (x > 0 ? 1 : 0),
+  kinks: [0],
+  dual: reluDual,
+  source: { fn: 'Math.max(x, 0)', deriv: '(x > 0 ? 1 : 0)' },
+};
+
+/**
+ * Leaky relu `x` for x > 0, `α x` otherwise (MATH.md §1.2). Dual from the arc-cosine kernel:
+ * with φ = relu(x) − α relu(−x), `E φφ = (1+α²) R(c) − 2α R(−c)` and
+ * `E φ′φ′ = (1+α²) P(c) + 2α P(−c)`, R, P the relu and step kernels of MATH.md §1.3.
+ *
+ * @param alpha negative-side slope, finite (default 0.01)
+ */
+export function leakyRelu(alpha = 0.01): Activation {
+  if (!Number.isFinite(alpha)) throw new SpecError('E_INPUT', `leakyRelu: alpha must be finite, got ${alpha}`);
+  const dual: DualWithMean = {
+    value: (q1, q2, c) => (1 + alpha * alpha) * reluValue(q1, q2, c) - 2 * alpha * reluValue(q1, q2, -c),
+    derivative: (q1, q2, c) => (1 + alpha * alpha) * stepValue(q1, q2, c) + 2 * alpha * stepValue(q1, q2, -c),
+    mean: (q) => (1 - alpha) * Math.sqrt(Math.max(q, 0) / (2 * Math.PI)),
+  };
+  return {
+    name: alpha === 0.01 ? 'leaky_relu' : `leaky_relu_${alpha}`,
+    description: `x for x > 0, ${alpha}·x otherwise`,
+    fn: (x) => (x > 0 ? x : alpha * x),
+    deriv: (x) => (x > 0 ? 1 : alpha),
+    kinks: [0],
+    dual,
+    source: { fn: `(x > 0 ? x : ${alpha} * x)`, deriv: `(x > 0 ? 1 : ${alpha})` },
+  };
+}
+
+/** Leaky relu with slope 0.01 (registry name `leaky_relu`). */
+export const leaky_relu: Activation = leakyRelu(0.01);
