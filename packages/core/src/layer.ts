@@ -53,11 +53,24 @@ export interface Layer {
   vjp(params: LayerParams, cache: LayerCache, gradOutput: Matrix, ctx: LayerContext): { gradInput: Matrix; gradParams: LayerParams };
   /**
    * This layer's parameters' contribution to the empirical NTK, Σ_θ ∂f(x_α)/∂θ ∂f(x_β)/∂θ (n × n),
-   * or null when the layer has no parameters.
+   * or null when the layer has no parameters (MATH.md §2.1, §2.6: for dense weights, the Gram of the
+   * inputs ⊙ the Gram of the back-propagated signals). `extras.inputGram`, when given, returns the
+   * Gram XᵀX of this layer's input (the caller may already hold it as a per-layer CK), so a layer
+   * that needs it does not recompute it.
    */
-  ntkContribution(params: LayerParams, cache: LayerCache, gradOutput: Matrix, ctx: LayerContext): Matrix | null;
-  /** Infinite-width kernel map (NNGP, NTK) of this layer. */
-  kernelMap(kernel: KernelRecord): KernelRecord;
+  ntkContribution(
+    params: LayerParams,
+    cache: LayerCache,
+    gradOutput: Matrix,
+    ctx: LayerContext,
+    extras?: { readonly inputGram?: () => Matrix },
+  ): Matrix | null;
+  /**
+   * Infinite-width kernel map (NNGP, NTK) of this layer (MATH.md §5.2, §5.3): maps the record of the
+   * layer's input to the record of its output. `info.inputDim` is the input width, needed only by
+   * width-dependent maps (standard parametrisation, MATH.md §6.1); layers that do not need it ignore it.
+   */
+  kernelMap(kernel: KernelRecord, info?: { readonly inputDim: number }): KernelRecord;
 }
 
 /** Creates layers of one kind from options (what `--plugin` modules register). */
