@@ -50,6 +50,11 @@ export interface GpujsBackend extends Backend {
    * likewise reports the backend of the last `map` call.
    */
   mapFallbackReason(): string | null;
+  /**
+   * Name of the float64 backend solving eigenproblems: `"cpu"` (`@spec/backend-cpu`), or `"cpu:jacobi"`,
+   * a small stand-in used only when that package cannot be loaded.
+   */
+  readonly eigensolver: string;
   /** The tile sizes in use. */
   readonly tiles: Tiles & { readonly chunk: number };
 }
@@ -137,6 +142,7 @@ export async function createGpujsBackend(options: GpujsBackendOptions = {}): Pro
     precision: 'f32',
     mode: choice.mode,
     skippedModes: choice.skipped,
+    eigensolver: cpu.name,
     tiles,
 
     gemm(A: Matrix, B: Matrix, opts: GemmOptions = {}): Matrix {
