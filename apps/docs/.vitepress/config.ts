@@ -1,0 +1,52 @@
+import { defineConfig } from 'vitepress';
+
+// Workspace packages are consumed from source (their "source" export condition), so the site
+// needs no build of the libraries first — the same convention as vitest and the CLI.
+const conditions = ['source', 'browser', 'module', 'import', 'default'];
+
+export default defineConfig({
+  title: 'spec',
+  description: 'Spectra of neural-network kernels (CK, NTK), their random-matrix and infinite-width limits',
+  cleanUrls: false,
+  lastUpdated: false,
+  // Generated pages (typedoc) live under public/api and are linked, not processed.
+  ignoreDeadLinks: [/^\/api\//],
+  themeConfig: {
+    nav: [
+      { text: 'Guide', link: '/guide/getting-started' },
+      { text: 'Gallery', link: '/gallery' },
+      { text: 'Explorer', link: '/explorer' },
+      { text: 'API', link: '/api/index.html', target: '_self' },
+    ],
+    sidebar: [
+      {
+        text: 'Guide',
+        items: [
+          { text: 'Getting started', link: '/guide/getting-started' },
+          { text: 'CK / NTK spectra vs limits', link: '/guide/spectra' },
+          { text: 'Limit densities', link: '/guide/limits' },
+          { text: 'Data', link: '/guide/data' },
+          { text: 'Infinite width', link: '/guide/infinite' },
+          { text: 'Power series', link: '/guide/series' },
+          { text: 'Dispersion and phases', link: '/guide/dispersion' },
+          { text: 'Plugins', link: '/guide/plugins' },
+        ],
+      },
+      {
+        text: 'See it work',
+        items: [
+          { text: 'Figure gallery', link: '/gallery' },
+          { text: 'Spectrum explorer', link: '/explorer' },
+          { text: 'API reference', link: '/api/index.html', target: '_self' },
+        ],
+      },
+    ],
+    search: { provider: 'local' },
+  },
+  vite: {
+    resolve: { conditions },
+    ssr: { resolve: { conditions, externalConditions: ['source'] } },
+    worker: { format: 'es' },
+    build: { chunkSizeWarningLimit: 2000 },
+  },
+});

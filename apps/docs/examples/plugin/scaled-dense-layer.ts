@@ -1,0 +1,73 @@
+import { SpecError, type KernelRecord, type Layer, type LayerFactory, type Matrix, type Rng } from '@spec/core';
+
+/** Options of the `scaledDense` layer. */
+export interface ScaledDenseOptions {
+  /** Output width d_out. */
+  readonly width: number;
+  /** Weight standard deviation σ_w (default 1). */
+  readonly weightStd?: number;
+}
+
+/**
+ * A bias-free dense layer in the NTK parametrisation: Y = (σ_w / √d_in) · W X with W_ij ~ N(0, 1).
+ * One object holds the finite layer (init, apply, vjp), its empirical-NTK contribution and its
+ * infinite-width kernel map, so the two cannot drift apart.
+ */
+export function scaledDense(options: ScaledDenseOptions): Layer {
+  const { width, weightStd = 1 } = options;
+  if (!Number.isInteger(width) || width < 1) throw new SpecError('E_INPUT', `scaledDense: width must be a positive integer, got ${width}`);
+  if (!(weightStd > 0)) throw new SpecError('E_INPUT', `scaledDense: weightStd must be positive, got ${weightStd}`);
+  const scale = (inputDim: number): number => weightStd / Math.sqrt(inputDim);
+
+  return {
+    kind: 'scaledDense',
+    outputDim: () => width,
+    init(inputDim: number, rng: Rng) {
+      const W: Matrix = { rows: width, cols: inputDim, data: new Float64Array(width * inputDim) };
+      rng.fillNormal(W.data);
+      return { W };
+    },
+    apply(params, input, { backend }) {
+      const output = backend.gemm(params.W, input, { alpha: scale(input.rows) });
+      return { output, cache: { input } };
+    },
+    vjp(params, cache, gradOutput, { backend }) {
+      const s = scale(cache.input.rows);
+      // ∂f/∂X = s Wᵀ G;  ∂f/∂W = s G Xᵀ (summed over samples).
+      const gradInput = backend.gemm(params.W, gradOutput, { transA: true, alpha: s });
+      const W = backend.gemm(gradOutput, cache.input, { transB: true, alpha: s });
+      return { gradInput, gradParams: { W } };
+    },
+    ntkContribution(_params, cache, gradOutput, { backend }) {
+      // Θ_W(α, β) = Σ_ij ∂f_α/∂W_ij ∂f_β/∂W_ij = s² (x_α·x_β)(g_α·g_β): a Hadamard product of two Grams.
+      const s = scale(cache.input.rows);
+      const inputs = backend.gram(cache.input);
+      const grads = backend.gram(gradOutput);
+      const theta = backend.hadamard(inputs, grads);
+      const data = Float64Array.from(theta.data, (v) => s * s * v);
+      return { rows: theta.rows, cols: theta.cols, data };
+    },
+    kernelMap(k: KernelRecord): KernelRecord {
+      // stax Dense without bias: nngp ← σ_w² nngp; ntk ← nngp′ + σ_w² ntk (MATH.md §5.2).
+      const w2 = weightStd * weightStd;
+      const nngp = w2 * k.nngp;
+      const nngpXX = w2 * k.nngpXX;
+      const nngpYY = w2 * k.nngpYY;
+      return {
+        nngp,
+        nngpXX,
+        nngpYY,
+        ntk: nngp + w2 * k.ntk,
+        ntkXX: nngpXX + w2 * k.ntkXX,
+        ntkYY: nngpYY + w2 * k.ntkYY,
+      };
+    },
+  };
+}
+
+/** The factory that the plugin registers (`layer('scaledDense').create({ width: 512 })`). */
+export const scaledDenseFactory: LayerFactory<ScaledDenseOptions> = {
+  name: 'scaledDense',
+  description: 'bias-free dense layer, NTK parametrisation, weight std σ_w',
+  create: scaledDense,
+};

@@ -1,0 +1,136 @@
+/**
+ * Generates the figure gallery: runs the `spec` CLI once per figure into public/gallery/<id>/ and writes
+ * public/gallery/manifest.json, which the gallery page reads at build time. Figures are never drawn by
+ * hand: every SVG here is whatever the CLI wrote. A figure that cannot be made fails the build (exit 1),
+ * naming the command that failed; a listed command that the CLI does not have fails before anything runs.
+ *
+ * Usage: tsx scripts/gallery.ts            (from apps/docs; the docs build runs it)
+ *        SPEC_DOCS_GALLERY=skip …          keeps the previous gallery (local iteration on the site only)
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const docsRoot = resolve(here, '..');
+const repoRoot = resolve(docsRoot, '../..');
+const galleryDir = join(docsRoot, 'public/gallery');
+
+/** One gallery figure: the CLI command (without `spec` and `--out`) and what it shows. */
+export interface FigureSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly caption: string;
+  /** Subcommand and flags, e.g. `['spectrum', '--n', '400']`. */
+  readonly args: ReadonlyArray<string>;
+}
+
+/** One entry of manifest.json. */
+export interface GalleryEntry extends FigureSpec {
+  /** The shell command a reader can paste to make the same files. */
+  readonly command: string;
+  /** SVG files the CLI wrote, relative to public/ (so `/gallery/<id>/<file>.svg` on the site). */
+  readonly svgs: ReadonlyArray<string>;
+}
+
+// Only commands that exist in `spec --help` belong here; add `infinite`, `series`, `dispersion` as they land.
+export const FIGURES: ReadonlyArray<FigureSpec> = [
+  {
+    id: 'spectrum-tanh',
+    title: 'CK and NTK spectra of a tanh network vs their limits',
+    caption:
+      'Empirical eigenvalue histograms of the Conjugate Kernel and the Neural Tangent Kernel of a two-hidden-layer tanh ' +
+      'network on Gaussian data (n = 400, d0 = 300, widths 400, 400), with the deterministic linear-width limit densities.',
+    args: ['spectrum', '--n', '400', '--d0', '300', '--widths', '400,400', '--activation', 'tanh'],
+  },
+  {
+    id: 'spectrum-relu',
+    title: 'CK and NTK spectra of a ReLU network vs their limits',
+    caption: 'The same comparison for the centred, unit-variance ReLU (n = 400, d0 = 300, widths 400, 400).',
+    args: ['spectrum', '--n', '400', '--d0', '300', '--widths', '400,400', '--activation', 'relu'],
+  },
+  {
+    id: 'limit-relu',
+    title: 'Limit densities alone (no sampling)',
+    caption: 'The CK and NTK limit densities for a ReLU network at n = 800, d0 = 600, widths 1000, 1000.',
+    args: ['limit', '--activation', 'relu', '--n', '800', '--d0', '600', '--widths', '1000,1000'],
+  },
+];
+
+function runSpec(args: ReadonlyArray<string>): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync('pnpm', ['-s', 'spec', ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 10 * 60_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  if (r.error) return { status: 1, stdout: '', stderr: String(r.error) };
+  return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Subcommand names listed by `spec --help`. */
+export function availableCommands(helpText: string): Set<string> {
+  const names = new Set<string>();
+  const section = helpText.split(/^Commands:\s*$/m)[1] ?? '';
+  for (const line of section.split('\n')) {
+    const m = /^ {2}([a-z][a-z0-9-]*)\b/.exec(line);
+    if (m) names.add(m[1]);
+    else if (line.trim() !== '' && !line.startsWith(' ')) break;
+  }
+  return names;
+}
+
+function svgsUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...svgsUnder(p));
+    else if (entry.name.endsWith('.svg')) out.push(p);
+  }
+  return out.sort();
+}
+
+function main(): void {
+  if (process.env.SPEC_DOCS_GALLERY === 'skip') {
+    if (!existsSync(join(galleryDir, 'manifest.json'))) {
+      mkdirSync(galleryDir, { recursive: true });
+      writeFileSync(join(galleryDir, 'manifest.json'), '[]\n');
+    }
+    console.log('gallery: skipped (SPEC_DOCS_GALLERY=skip)');
+    return;
+  }
+  const help = runSpec(['--help']);
+  if (help.status !== 0) throw new Error(`gallery: \`spec --help\` failed (exit ${help.status}):\n${help.stderr}`);
+  const have = availableCommands(help.stdout);
+  const missing = [...new Set(FIGURES.map((f) => f.args[0]))].filter((c) => !have.has(c));
+  if (missing.length > 0) {
+    throw new Error(
+      `gallery: the CLI has no command ${missing.map((c) => `"${c}"`).join(', ')} (spec --help lists: ${[...have].join(', ') || 'none'}); ` +
+        'remove those figures from apps/docs/scripts/gallery.ts or add the command',
+    );
+  }
+  rmSync(galleryDir, { recursive: true, force: true });
+  mkdirSync(galleryDir, { recursive: true });
+  const manifest: GalleryEntry[] = [];
+  for (const fig of FIGURES) {
+    const out = join(galleryDir, fig.id);
+    const args = [...fig.args, '--out', out, '--force'];
+    const command = `pnpm -s spec ${fig.args.join(' ')} --out results/${fig.id}`;
+    const t0 = Date.now();
+    const r = runSpec(args);
+    if (r.status !== 0) throw new Error(`gallery: figure "${fig.id}" failed: \`${command}\` exited ${r.status}:\n${r.stderr.trim()}`);
+    const svgs = existsSync(out) ? svgsUnder(out) : [];
+    if (svgs.length === 0) throw new Error(`gallery: figure "${fig.id}": \`${command}\` wrote no SVG under ${out}`);
+    manifest.push({ ...fig, command, svgs: svgs.map((p) => relative(join(docsRoot, 'public'), p).split('\\').join('/')) });
+    console.log(`gallery: ${fig.id} (${svgs.length} SVG, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+  writeFileSync(join(galleryDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+}
+
+try {
+  main();
+} catch (e) {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+}
