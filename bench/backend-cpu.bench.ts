@@ -1,0 +1,90 @@
+/** Hot paths of @spec/backend-cpu, side by side with numpy (issue 2 targets: Gram and eigvalsh ≤ 15×). */
+import { type Matrix, createRng } from '@spec/core';
+import { createCpuBackend } from '@spec/backend-cpu';
+import type { BenchCase } from './types.js';
+
+const cpu = createCpuBackend();
+
+function gaussian(rows: number, cols: number, seed: number): Matrix {
+  return cpu.randn(rows, cols, createRng(seed));
+}
+
+/** A Wishart matrix XᵀX / d with d = n (the spectrum of a typical kernel). */
+function wishart(n: number, seed: number): Matrix {
+  const X = gaussian(n, n, seed);
+  const G = cpu.gram(X);
+  const data = G.data as Float64Array;
+  for (let i = 0; i < data.length; i++) data[i] /= n;
+  return G;
+}
+
+const NP_WISHART = (n: number): string => `
+def setup():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((${n}, ${n}))
+    return (X.T @ X) / ${n}
+`;
+
+const cases: BenchCase[] = [
+  ...[1000, 2000].map((n): BenchCase => ({
+    group: 'backend-cpu',
+    name: `gemm ${n}×${n}`,
+    repeats: n >= 2000 ? 3 : 5,
+    setup: () => [gaussian(n, n, 1), gaussian(n, n, 2)],
+    run: (p) => {
+      const [A, B] = p as [Matrix, Matrix];
+      return cpu.gemm(A, B);
+    },
+    numpy: `
+def setup():
+    rng = np.random.default_rng(0)
+    return rng.standard_normal((${n}, ${n})), rng.standard_normal((${n}, ${n}))
+def work(x):
+    return x[0] @ x[1]
+`,
+  })),
+  ...([
+    [1000, 2000],
+    [2000, 1000],
+  ] as const).map(([d, n]): BenchCase => ({
+    group: 'backend-cpu',
+    name: `gram ${d}×${n} → ${n}×${n}`,
+    repeats: 3,
+    setup: () => gaussian(d, n, 3),
+    run: (X) => cpu.gram(X as Matrix),
+    numpy: `
+def setup():
+    return np.random.default_rng(0).standard_normal((${d}, ${n}))
+def work(X):
+    return X.T @ X
+`,
+    ...(d === 2000 ? { target: { maxRatio: 15, source: 'issue 2' } } : {}),
+  })),
+  ...[1000, 2000].map((n): BenchCase => ({
+    group: 'backend-cpu',
+    name: `eigvalsh ${n} (Wishart)`,
+    repeats: n >= 2000 ? 3 : 5,
+    setup: () => wishart(n, 4),
+    run: (S) => cpu.eigvalsh(S as Matrix),
+    numpy: `${NP_WISHART(n)}
+def work(S):
+    return np.linalg.eigvalsh(S)
+`,
+    ...(n === 2000 ? { target: { maxRatio: 15, source: 'issue 2' } } : {}),
+  })),
+  {
+    group: 'backend-cpu',
+    name: 'eigh top-10 of 1000 (Wishart)',
+    repeats: 3,
+    setup: () => wishart(1000, 5),
+    run: (S) => cpu.eigh(S as Matrix, { k: 10 }),
+    // numpy has no partial symmetric solver; eigh computes all vectors (scipy's subset_by_index would be fairer).
+    numpy: `${NP_WISHART(1000)}
+def work(S):
+    w, v = np.linalg.eigh(S)
+    return w[-10:], v[:, -10:]
+`,
+  },
+];
+
+export default cases;
