@@ -108,11 +108,11 @@ export async function readIdx(path: string, options: ReadIdxOptions = {}): Promi
   const { header, body, count, itemSize } = await readIdxRaw(path, options.n);
   const type = header.type.name;
   const bytes = header.type.bytes;
-  const scale = type === 'uint8' ? 1 / 255 : 1;
+  const divisor = type === 'uint8' ? 255 : 1;
   const X = new Float64Array(itemSize * count);
   for (let i = 0; i < count; i++) {
     for (let p = 0; p < itemSize; p++) {
-      const v = readValue(body, (i * itemSize + p) * bytes, type) * scale;
+      const v = readValue(body, (i * itemSize + p) * bytes, type) / divisor;
       if (!Number.isFinite(v)) throw new SpecError('E_DATA', `${path}: non-finite value (${v}) in item ${i} at position ${p}`);
       X[p * count + i] = v;
     }
