@@ -8,4 +8,4 @@
 export { type GpujsBackend, type GpujsBackendOptions, createGpujsBackend } from './backend.js';
 export { type GpujsMode, type ModeChoice, type RunMode, resolveMode } from './modes.js';
 export { type Tiles, PROBE_TOLERANCE } from './product.js';
-export { gpujsBackendFactory, gpujsBackendPlugin } from './plugin.js';
+export { gpujsBackendFactory, gpujsBackendPlugin, registerGpujsBackend } from './plugin.js';

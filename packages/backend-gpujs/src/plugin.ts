@@ -25,11 +25,18 @@ function parseOptions(options: Record<string, unknown> = {}): GpujsBackendOption
 export const gpujsBackendFactory: BackendFactory = {
   name: 'gpujs',
   description: 'float32 products and element-wise maps on gpu.js (headless-gl/WebGL, else WebAssembly, else JS), eigensolvers on the CPU',
-  create: (options) => createGpujsBackend(parseOptions(options)),
+  create: async (options) => createGpujsBackend(parseOptions(options)),
 };
 
 /** Plugin registering the `"gpujs"` backend; registered in the default registry on import. */
 export const gpujsBackendPlugin = definePlugin({ name: 'backend-gpujs', backends: [gpujsBackendFactory] });
 
-// Register once, even if this module is loaded twice (two copies of the package, or a re-import).
-if (!registry.backends().some((b) => b.name === 'gpujs')) use(gpujsBackendPlugin);
+/**
+ * Registers {@link gpujsBackendPlugin} in the default registry unless a backend named `"gpujs"` is
+ * already there (a second copy of the package, a re-import); safe to call any number of times.
+ */
+export function registerGpujsBackend(): void {
+  if (!registry.backends().some((b) => b.name === 'gpujs')) use(gpujsBackendPlugin);
+}
+
+registerGpujsBackend();
