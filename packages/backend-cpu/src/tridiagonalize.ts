@@ -1,4 +1,39 @@
 /**
+ * Householder vector of row i (entries 0 … i − 1) of the n × n row-major `A`, LAPACK `dlarfg` style:
+ * Hᵢ x = beta·e_{i−1} with Hᵢ = I − τ v vᵀ, v[i − 1] = 1. Overwrites the row with v, copies v into
+ * `v`, records `d[i]`, `e[i − 1] = beta` and `tau[i]`, and returns τ (0 when the row is already reduced).
+ */
+function householderRow(n: number, A: Float64Array, i: number, v: Float64Array, d: Float64Array, e: Float64Array, tau: Float64Array): number {
+  const ri = i * n;
+  d[i] = A[ri + i];
+  const alpha = A[ri + i - 1];
+  let sigma = 0;
+  for (let l = 0; l < i - 1; l++) sigma += A[ri + l] * A[ri + l];
+  if (sigma === 0) {
+    e[i - 1] = alpha;
+    tau[i] = 0;
+    for (let l = 0; l < i - 1; l++) v[l] = 0;
+    A[ri + i - 1] = 1;
+    v[i - 1] = 1;
+    return 0;
+  }
+  const norm = Math.sqrt(alpha * alpha + sigma);
+  const beta = alpha >= 0 ? -norm : norm;
+  const scale = 1 / (alpha - beta);
+  for (let l = 0; l < i - 1; l++) {
+    const x = A[ri + l] * scale;
+    A[ri + l] = x;
+    v[l] = x;
+  }
+  A[ri + i - 1] = 1;
+  v[i - 1] = 1;
+  e[i - 1] = beta;
+  const t = (beta - alpha) / beta;
+  tau[i] = t;
+  return t;
+}
+
+/**
  * Householder reduction of a symmetric matrix to tridiagonal form, T = Qᵀ A Q (LAPACK `dsytd2`
  * with `uplo = 'L'`, reduced from the bottom row up so every reflector is a contiguous row).
  *
@@ -9,69 +44,80 @@
  *   so that Q = H_{n−1} ⋯ H_2 with Hᵢ = I − tau[i] vᵢ vᵢᵀ acting on indices 0 … i − 1
  *   (see {@link applyReflectorsToRows}).
  *
- * Step i: vᵢ annihilates row i left of the sub-diagonal; the leading i × i block B is updated as
- * B ← B − v wᵀ − w vᵀ with p = τ B v, w = p − (τ/2)(pᵀv) v, one contiguous row of the lower triangle
- * at a time: the symmetric product B v and the rank-2 update each read row j's entries 0 … j only.
+ * Step i: vᵢ annihilates row i left of the sub-diagonal; the leading i × i block B becomes
+ * B − v wᵀ − w vᵀ with p = τ B v, w = p − (τ/2)(pᵀv) v. The rank-2 update of step i is fused with
+ * the symmetric product B v of step i − 1 (whose reflector comes from row i − 1, updated first), so
+ * each step streams once over the rows of the lower triangle, every inner loop contiguous.
  */
 export function tridiagonalize(n: number, A: Float64Array, d: Float64Array, e: Float64Array, tau: Float64Array): void {
-  const v = new Float64Array(n);
-  const p = new Float64Array(n);
   if (n === 0) return;
   e[n - 1] = 0;
   tau.fill(0);
+  if (n === 1) {
+    d[0] = A[0];
+    return;
+  }
+  let v = new Float64Array(n);
+  let p = new Float64Array(n);
+  let vNext = new Float64Array(n);
+  let pNext = new Float64Array(n);
+  // Step n − 1 starts with a plain symmetric product p = B v over the leading (n − 1) block.
+  let t = householderRow(n, A, n - 1, v, d, e, tau);
+  for (let j = 0; j < n - 1; j++) {
+    const rj = j * n;
+    const vj = v[j];
+    let s = 0;
+    for (let l = 0; l < j; l++) {
+      const a = A[rj + l];
+      s += a * v[l];
+      p[l] += a * vj;
+    }
+    p[j] += s + A[rj + j] * vj;
+  }
   for (let i = n - 1; i >= 1; i--) {
-    const ri = i * n;
-    d[i] = A[ri + i];
-    const alpha = A[ri + i - 1];
-    let sigma = 0;
-    for (let l = 0; l < i - 1; l++) sigma += A[ri + l] * A[ri + l];
-    if (sigma === 0) {
-      // Row i is already tridiagonal: H = I.
-      e[i - 1] = alpha;
-      A[ri + i - 1] = 1;
-      continue;
-    }
-    const norm = Math.sqrt(alpha * alpha + sigma);
-    const beta = alpha >= 0 ? -norm : norm;
-    const t = (beta - alpha) / beta;
-    const scale = 1 / (alpha - beta);
-    for (let l = 0; l < i - 1; l++) {
-      const x = A[ri + l] * scale;
-      A[ri + l] = x;
-      v[l] = x;
-    }
-    A[ri + i - 1] = 1;
-    v[i - 1] = 1;
-    e[i - 1] = beta;
-    tau[i] = t;
-    // p = τ · B v, with B the leading i × i block stored in the lower triangle.
-    p.fill(0, 0, i);
-    for (let j = 0; j < i; j++) {
-      const rj = j * n;
-      const vj = v[j];
-      let s = 0;
-      for (let l = 0; l < j; l++) {
-        const a = A[rj + l];
-        s += a * v[l];
-        p[l] += a * vj;
-      }
-      p[j] += s + A[rj + j] * vj;
-    }
+    // w = τ p − (τ/2)(τ pᵀv) v, over p.
     let pv = 0;
     for (let l = 0; l < i; l++) {
       p[l] *= t;
       pv += p[l] * v[l];
     }
-    // w = p − (τ/2)(pᵀv) v, stored over p.
     const K = 0.5 * t * pv;
     for (let l = 0; l < i; l++) p[l] -= K * v[l];
-    // B ← B − v wᵀ − w vᵀ on the lower triangle.
-    for (let j = 0; j < i; j++) {
+    const w = p;
+    // Row i − 1 first: it holds the next reflector.
+    const rl = (i - 1) * n;
+    {
+      const vj = v[i - 1];
+      const wj = w[i - 1];
+      for (let l = 0; l <= i - 1; l++) A[rl + l] -= vj * w[l] + wj * v[l];
+    }
+    if (i === 1) break;
+    const tn = householderRow(n, A, i - 1, vNext, d, e, tau);
+    pNext.fill(0, 0, i - 1);
+    // Rows 0 … i − 2: rank-2 update of step i fused with the product B' vNext of step i − 1.
+    for (let j = 0; j < i - 1; j++) {
       const rj = j * n;
       const vj = v[j];
-      const wj = p[j];
-      for (let l = 0; l <= j; l++) A[rj + l] -= vj * p[l] + wj * v[l];
+      const wj = w[j];
+      const uj = vNext[j];
+      let s = 0;
+      for (let l = 0; l < j; l++) {
+        const a = A[rj + l] - (vj * w[l] + wj * v[l]);
+        A[rj + l] = a;
+        s += a * vNext[l];
+        pNext[l] += a * uj;
+      }
+      const diag = A[rj + j] - 2 * vj * wj;
+      A[rj + j] = diag;
+      pNext[j] += s + diag * uj;
     }
+    t = tn;
+    let swap = v;
+    v = vNext;
+    vNext = swap;
+    swap = p;
+    p = pNext;
+    pNext = swap;
   }
   d[0] = A[0];
 }
