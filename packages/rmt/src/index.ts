@@ -1,0 +1,24 @@
+/**
+ * @spec/rmt — random-matrix limits: the Marchenko–Pastur law, the MP map, the linear-width CK and NTK
+ * limit laws (MATH.md §1.4, §2.3–2.5), density recovery from Stieltjes transforms, and spectral
+ * statistics for comparing an empirical spectrum with a law (MATH.md §3.2).
+ *
+ * Conventions: γ = n/d is named `samplesPerNeuron` / `samplesPerDim`; m(z) = ∫ μ(dx)/(x − z).
+ *
+ * @packageDocumentation
+ */
+export { type Complex, complex, cadd, csub, cmul, cdiv, cabs, conj, csqrt } from './complex.js';
+export { mpEdges, mpAtom, mpDensity, mpCdf, mpQuantile, mpMoments, mpStieltjes } from './mp.js';
+export { type InputMeasure } from './input-measure.js';
+export { mpMap } from './mp-map.js';
+export { type KernelCombination, stieltjesLimit, combinationAtoms, combinationUpperBound } from './kernel-system.js';
+export { type GridOptions } from './stieltjes.js';
+export { kernelLimit } from './kernel-limit.js';
+export { type CkLimitOptions, ckLimit, ckCombination } from './ck-limit.js';
+export { type NtkLimitOptions, ntkLimit, ntkCombination, ntkSurrogateCoefficients } from './ntk-limit.js';
+export { type Atom, type LimitSpectrum, limitCdf, limitQuantile, limitMoments } from './limit-spectrum.js';
+export { type Histogram, histogram } from './stats/histogram.js';
+export { type CdfLaw, ksDistance, ksTwoSample } from './stats/ks.js';
+export { wasserstein1, wasserstein1TwoSample } from './stats/wasserstein.js';
+export { type OutlierResult, outliers } from './stats/outliers.js';
+export { type PowerLawFit, powerLawFit } from './stats/powerlaw.js';

@@ -1,0 +1,152 @@
+import { SpecError } from '@spec/core';
+import { type FixedPointSystem, type SolverWork, createWork, solvePoint } from './fixed-point.js';
+import { type Atom, type LimitSpectrum, trapezoid } from './limit-spectrum.js';
+
+/** Options of the adaptive density grid (MATH.md §1.4 density recovery). */
+export interface GridOptions {
+  /** Number of grid points (default 1000, at least 100). */
+  readonly points?: number;
+  /** η relative to the support scale at which ρ(x) = Im m(x + iη)/π is evaluated (default 1e−8). */
+  readonly eta?: number;
+  /** Points of the coarse scan that locates the support (default 400). */
+  readonly scanPoints?: number;
+}
+
+/** Geometric points added inside the first and last Chebyshev panel of every support interval. */
+const GEOMETRIC = 8;
+
+/**
+ * Recovers a limit density from its Stieltjes transform (MATH.md §1.4): ρ(x) = Im m_c(x + iη)/π where
+ * m_c is m minus the exactly known atoms (Im of an atom of mass w at a is wη/((x − a)² + η²)).
+ *
+ * 1. Support: a coarse scan on [lower, scale] marks x as inside when Im m_c does not scale with η
+ *    (Im m_c(x + iη/10) > ½ Im m_c(x + iη) at η = 1e−5·scale; outside the support Im m_c ∝ η), and
+ *    bisection locates each edge to ~1e−6·scale.
+ * 2. Grid: on each support interval x = a + w·φ(φ(t)), φ(t) = (1 − cos πt)/2, t uniform (a doubly
+ *    Chebyshev map: x − a ∝ t⁴ at the edges, so the trapezoid rule integrates √-edges and 1/√x hard
+ *    edges with error ∝ N⁻²), plus geometric points inside the two end panels.
+ * 3. Solve along the grid from right to left with warm starts (Newton), η-homotopy for the first point
+ *    and whenever Newton fails; non-convergence throws E_CONVERGENCE.
+ */
+export function densityFromSystem(sys: FixedPointSystem, atoms: readonly Atom[], lower: number, grid: GridOptions = {}): LimitSpectrum {
+  const points = grid.points ?? 1000;
+  const etaRel = grid.eta ?? 1e-8;
+  const scanN = grid.scanPoints ?? 400;
+  if (!Number.isInteger(points) || points < 100) throw new SpecError('E_INPUT', `grid.points must be an integer ≥ 100, got ${points}`);
+  if (!(etaRel > 0 && etaRel <= 1e-3)) throw new SpecError('E_INPUT', `grid.eta must lie in (0, 1e-3], got ${etaRel}`);
+  if (!Number.isInteger(scanN) || scanN < 50) throw new SpecError('E_INPUT', `grid.scanPoints must be an integer ≥ 50, got ${scanN}`);
+  const U = sys.scale;
+  const w: SolverWork = createWork(sys.size);
+
+  const atomIm = (x: number, eta: number): number => {
+    let s = 0;
+    for (const a of atoms) s += (a.mass * eta) / ((x - a.x) ** 2 + eta * eta);
+    return s;
+  };
+  /** Im m_c(x + iη), solving from the warm start d (updated). */
+  const imCont = (x: number, eta: number, d: Float64Array, warm: boolean): number => {
+    solvePoint(sys, x, eta, d, w, warm);
+    return w.m[1] - atomIm(x, eta);
+  };
+
+  // 1. coarse scan, right to left, at two η's
+  const eta1 = 1e-5 * U;
+  const eta2 = 1e-6 * U;
+  const hi = U * 1.02;
+  const xs = new Float64Array(scanN);
+  const inside = new Uint8Array(scanN);
+  const state1 = new Float64Array(scanN * 2 * sys.size);
+  const state2 = new Float64Array(scanN * 2 * sys.size);
+  const d1 = new Float64Array(2 * sys.size);
+  const d2 = new Float64Array(2 * sys.size);
+  const isInside = (a: number, b: number): boolean => a > 0 && b > 0.5 * a;
+  for (let i = scanN - 1; i >= 0; i--) {
+    const x = lower + ((hi - lower) * i) / (scanN - 1);
+    xs[i] = x;
+    const a = imCont(x, eta1, d1, i < scanN - 1);
+    const b = imCont(x, eta2, d2, i < scanN - 1);
+    inside[i] = isInside(a, b) ? 1 : 0;
+    state1.set(d1, i * 2 * sys.size);
+    state2.set(d2, i * 2 * sys.size);
+  }
+  const edgeBetween = (iIn: number, iOut: number): number => {
+    let xin = xs[iIn];
+    let xout = xs[iOut];
+    const s1 = state1.slice(iIn * 2 * sys.size, (iIn + 1) * 2 * sys.size);
+    const s2 = state2.slice(iIn * 2 * sys.size, (iIn + 1) * 2 * sys.size);
+    for (let k = 0; k < 24; k++) {
+      const mid = 0.5 * (xin + xout);
+      const t1 = Float64Array.from(s1);
+      const t2 = Float64Array.from(s2);
+      const a = imCont(mid, eta1, t1, true);
+      const b = imCont(mid, eta2, t2, true);
+      if (isInside(a, b)) {
+        xin = mid;
+        s1.set(t1);
+        s2.set(t2);
+      } else xout = mid;
+    }
+    return 0.5 * (xin + xout);
+  };
+  const support: [number, number][] = [];
+  for (let i = 0; i < scanN; i++) {
+    if (!inside[i]) continue;
+    let j = i;
+    while (j + 1 < scanN && inside[j + 1]) j++;
+    const left = i === 0 ? lower : edgeBetween(i, i - 1);
+    const right = j === scanN - 1 ? xs[j] : edgeBetween(j, j + 1);
+    if (right > left) support.push([left, right]);
+    i = j;
+  }
+  if (support.length === 0) {
+    throw new SpecError('E_CONVERGENCE', `${sys.label}: found no continuous support on [${lower}, ${hi}]; try more grid.scanPoints`);
+  }
+
+  // 2. grid
+  const widths = support.map(([a, b]) => b - a);
+  const totalW = widths.reduce((s, v) => s + v, 0);
+  const minPer = 2 * GEOMETRIC + 20;
+  if (points < minPer * support.length) {
+    throw new SpecError('E_INPUT', `grid.points = ${points} is too few for ${support.length} support intervals; use at least ${minPer * support.length}`);
+  }
+  const alloc = widths.map((v) => Math.max(minPer, Math.floor((points * v) / totalW)));
+  let diff = points - alloc.reduce((s, v) => s + v, 0);
+  while (diff !== 0) {
+    const k = alloc.indexOf(Math.max(...alloc));
+    const change = diff > 0 ? diff : Math.max(diff, minPer - alloc[k]);
+    if (change === 0) break;
+    alloc[k] += change;
+    diff -= change;
+  }
+  const gridX: number[] = [];
+  support.forEach(([a, b], k) => {
+    const m = alloc[k] - 2 * GEOMETRIC;
+    const width = b - a;
+    const cheb = (t: number): number => (1 - Math.cos(Math.PI * t)) / 2;
+    const node = (j: number): number => a + width * cheb(cheb(j / (m - 1)));
+    const panel = node(1) - a;
+    gridX.push(a);
+    for (let g = GEOMETRIC; g >= 1; g--) gridX.push(a + panel * 2 ** -g);
+    for (let j = 1; j < m - 1; j++) gridX.push(node(j));
+    for (let g = 1; g <= GEOMETRIC; g++) gridX.push(b - panel * 2 ** -g);
+    gridX.push(b);
+  });
+  const x = Float64Array.from(gridX);
+
+  // 3. density along the grid, right to left, warm-started
+  const eta = etaRel * U;
+  const density = new Float64Array(x.length);
+  const d = new Float64Array(2 * sys.size);
+  for (let i = x.length - 1; i >= 0; i--) {
+    const v = imCont(x[i], eta, d, i < x.length - 1) / Math.PI;
+    if (!Number.isFinite(v)) {
+      throw new SpecError('E_CONVERGENCE', `${sys.label}: density is not finite at x = ${x[i]}`);
+    }
+    density[i] = Math.max(0, v);
+  }
+  const mass = trapezoid(x, density);
+  let mean = 0;
+  for (let i = 1; i < x.length; i++) mean += 0.5 * (x[i] - x[i - 1]) * (x[i] * density[i] + x[i - 1] * density[i - 1]);
+  for (const a of atoms) mean += a.mass * a.x;
+  return { x, density, atoms: atoms.map((a) => ({ ...a })), support, mean, mass, eta };
+}
