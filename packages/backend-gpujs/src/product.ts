@@ -47,10 +47,13 @@ export function tiledProduct(cache: KernelCache, input: ProductInput, tiles: Til
   const { a, bt, m, n, k, symmetric = false } = input;
   const out = new Float64Array(m * n);
   if (k === 0 || m === 0 || n === 0) return out;
-  for (let i0 = 0; i0 < m; i0 += tiles.tile) {
-    const i1 = Math.min(m, i0 + tiles.tile);
-    for (let j0 = symmetric ? i0 : 0; j0 < n; j0 += tiles.tile) {
-      const j1 = Math.min(n, j0 + tiles.tile);
+  // A symmetric product computes only tiles on or above the diagonal: with ≥ 4 tiles per side that
+  // is ≤ 10/16 of the work, so symmetric products use tiles of at most ⌈m/4⌉ (but ≥ 64).
+  const tile = symmetric ? Math.min(tiles.tile, Math.max(64, Math.ceil(m / 4))) : tiles.tile;
+  for (let i0 = 0; i0 < m; i0 += tile) {
+    const i1 = Math.min(m, i0 + tile);
+    for (let j0 = symmetric ? i0 : 0; j0 < n; j0 += tile) {
+      const j1 = Math.min(n, j0 + tile);
       for (let k0 = 0; k0 < k; k0 += tiles.kTile) {
         const k1 = Math.min(k, k0 + tiles.kTile);
         const kk = k1 - k0;
