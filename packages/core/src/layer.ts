@@ -49,8 +49,16 @@ export interface Layer {
   /**
    * Backward pass of a scalar output f, per sample: given G = ∂f/∂output (d_out × n, column α for
    * sample α), returns ∂f/∂input (d_in × n) and the per-sample parameter gradients summed over samples.
+   * With `extras.wantParams === false` the caller needs only `gradInput` and a layer may return
+   * `gradParams: {}` (the empirical NTK skips the O(n·d²) weight gradients this way).
    */
-  vjp(params: LayerParams, cache: LayerCache, gradOutput: Matrix, ctx: LayerContext): { gradInput: Matrix; gradParams: LayerParams };
+  vjp(
+    params: LayerParams,
+    cache: LayerCache,
+    gradOutput: Matrix,
+    ctx: LayerContext,
+    extras?: { readonly wantParams?: boolean },
+  ): { gradInput: Matrix; gradParams: LayerParams };
   /**
    * This layer's parameters' contribution to the empirical NTK, Σ_θ ∂f(x_α)/∂θ ∂f(x_β)/∂θ (n × n),
    * or null when the layer has no parameters (MATH.md §2.1, §2.6: for dense weights, the Gram of the

@@ -2,6 +2,24 @@ import type { Activation } from '@spec/core';
 import { correlation } from '../quadrature/gaussian-expectation.js';
 import type { DualWithMean } from './dual-with-mean.js';
 
+const sinDual: DualWithMean = {
+  value: (q1, q2, c) => (correlation(q1, q2, c, 'sin dual'), Math.exp(-(q1 + q2) / 2) * Math.sinh(c)),
+  derivative: (q1, q2, c) => (correlation(q1, q2, c, 'sin dual'), Math.exp(-(q1 + q2) / 2) * Math.cosh(c)),
+  mean: () => 0,
+};
+
+const quadraticDual: DualWithMean = {
+  value: (q1, q2, c) => (correlation(q1, q2, c, 'quadratic dual'), q1 * q2 + 2 * c * c),
+  derivative: (q1, q2, c) => (correlation(q1, q2, c, 'quadratic dual'), 4 * c),
+  mean: (q) => q,
+};
+
+const linearDual: DualWithMean = {
+  value: (q1, q2, c) => (correlation(q1, q2, c, 'linear dual'), c),
+  derivative: (q1, q2, c) => (correlation(q1, q2, c, 'linear dual'), 1),
+  mean: () => 0,
+};
+
 /**
  * sin, with closed-form dual (MATH.md §1.3 by the characteristic function):
  * `E sin u sin v = e^{−(q1+q2)/2} sinh c`, `E cos u cos v = e^{−(q1+q2)/2} cosh c`; E sin u = 0.
@@ -12,11 +30,7 @@ export const sin: Activation = {
   fn: Math.sin,
   deriv: Math.cos,
   deriv2: (x) => -Math.sin(x),
-  dual: {
-    value: (q1, q2, c) => (correlation(q1, q2, c, 'sin dual'), Math.exp(-(q1 + q2) / 2) * Math.sinh(c)),
-    derivative: (q1, q2, c) => (correlation(q1, q2, c, 'sin dual'), Math.exp(-(q1 + q2) / 2) * Math.cosh(c)),
-    mean: () => 0,
-  } satisfies DualWithMean,
+  dual: sinDual,
   source: { fn: 'Math.sin(x)', deriv: 'Math.cos(x)' },
 };
 
@@ -27,11 +41,7 @@ export const quadratic: Activation = {
   fn: (x) => x * x,
   deriv: (x) => 2 * x,
   deriv2: () => 2,
-  dual: {
-    value: (q1, q2, c) => (correlation(q1, q2, c, 'quadratic dual'), q1 * q2 + 2 * c * c),
-    derivative: (q1, q2, c) => (correlation(q1, q2, c, 'quadratic dual'), 4 * c),
-    mean: (q) => q,
-  } satisfies DualWithMean,
+  dual: quadraticDual,
   source: { fn: '(x * x)', deriv: '(2 * x)' },
 };
 
@@ -42,10 +52,6 @@ export const linear: Activation = {
   fn: (x) => x,
   deriv: () => 1,
   deriv2: () => 0,
-  dual: {
-    value: (q1, q2, c) => (correlation(q1, q2, c, 'linear dual'), c),
-    derivative: (q1, q2, c) => (correlation(q1, q2, c, 'linear dual'), 1),
-    mean: () => 0,
-  } satisfies DualWithMean,
+  dual: linearDual,
   source: { fn: 'x', deriv: '1' },
 };

@@ -1,0 +1,84 @@
+import { SpecError, type Backend, type Matrix } from '@spec/core';
+import { addScaledInPlace, copy } from './layers/matrix-ops.js';
+import { forward, type Network, type NetworkParams } from './network.js';
+
+/** Options of {@link empiricalKernels}. */
+export interface EmpiricalKernelOptions {
+  /** Which kernels (default `'both'`). */
+  readonly kernel?: 'ck' | 'ntk' | 'both';
+  /** Also return each layer's NTK contribution (default false). */
+  readonly perLayer?: boolean;
+  /** Also return the Grams K_ℓ = X_ℓᵀX_ℓ of the input and of every layer output before the readout (default false). */
+  readonly layerGrams?: boolean;
+  /** Progress over the layers of the backward pass. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Result of {@link empiricalKernels}; every matrix is n × n. */
+export interface EmpiricalKernels {
+  /** The CK K_L = X_LᵀX_L, the Gram of the readout's input (MATH.md §2.1). */
+  readonly ck?: Matrix;
+  /** The empirical NTK Σ_θ ∂f(x_α)/∂θ ∂f(x_β)/∂θ. */
+  readonly ntk?: Matrix;
+  /** NTK contribution of each layer (null for a parameter-free layer), aligned with `net.layers`; they sum to `ntk`. */
+  readonly perLayer?: ReadonlyArray<Matrix | null>;
+  /** K_0 = XᵀX, …, K_L (Grams of activations[0..L], L = number of layers before the readout). */
+  readonly grams?: ReadonlyArray<Matrix>;
+}
+
+/**
+ * Empirical CK and NTK by the layer-wise closed form (MATH.md §2.1, §2.6): a forward pass, then a
+ * backward pass of the all-ones signal through each layer's vjp, where each layer adds its
+ * `ntkContribution` (dense: `(X_{ℓ−1}ᵀX_{ℓ−1}) ⊙ (S_ℓᵀS_ℓ)` plus bias terms; the readout adds `X_LᵀX_L`).
+ * Only n × n Gram and Hadamard products, through `backend`; the per-layer Grams are computed once and
+ * shared between the CK and the NTK.
+ */
+export function empiricalKernels(
+  net: Network,
+  params: NetworkParams,
+  X: Matrix,
+  backend: Backend,
+  options: EmpiricalKernelOptions = {},
+): EmpiricalKernels {
+  const which = options.kernel ?? 'both';
+  if (which !== 'ck' && which !== 'ntk' && which !== 'both') {
+    throw new SpecError('E_INPUT', `empiricalKernels: kernel must be 'ck', 'ntk' or 'both', got ${JSON.stringify(which)}`);
+  }
+  const fwd = forward(net, params, X, backend);
+  const L = net.layers.length - 1;
+  const grams = new Map<number, Matrix>();
+  const gramOf = (i: number): Matrix => {
+    let g = grams.get(i);
+    if (g === undefined) {
+      g = backend.gram(fwd.activations[i]);
+      grams.set(i, g);
+    }
+    return g;
+  };
+  const out: { ck?: Matrix; ntk?: Matrix; perLayer?: Array<Matrix | null>; grams?: Matrix[] } = {};
+  if (which !== 'ntk') out.ck = gramOf(L);
+  if (which !== 'ck') {
+    const ctx = { backend };
+    const perLayer: Array<Matrix | null> = new Array<Matrix | null>(net.layers.length).fill(null);
+    const n = X.cols;
+    let G: Matrix = { rows: 1, cols: n, data: new Float64Array(n).fill(1) };
+    let ntk: Matrix | null = null;
+    for (let i = L; i >= 0; i--) {
+      const layer = net.layers[i];
+      const c = layer.ntkContribution(params[i], fwd.caches[i], G, ctx, { inputGram: () => gramOf(i) });
+      if (c !== null) {
+        if (c.rows !== n || c.cols !== n) {
+          throw new SpecError('E_SHAPE', `layer ${i + 1} (${layer.kind}) returned an NTK contribution of ${c.rows} × ${c.cols}, expected ${n} × ${n}`);
+        }
+        perLayer[i] = c;
+        ntk = ntk === null ? copy(c) : addScaledInPlace(ntk, c);
+      }
+      if (i > 0) G = layer.vjp(params[i], fwd.caches[i], G, ctx, { wantParams: false }).gradInput;
+      options.onProgress?.(L - i + 1, L + 1);
+    }
+    out.ntk = ntk ?? { rows: n, cols: n, data: new Float64Array(n * n) };
+    if (options.perLayer) out.perLayer = perLayer;
+  }
+  if (options.layerGrams) out.grams = Array.from({ length: L + 1 }, (_, i) => gramOf(i));
+  return out;
+}

@@ -1,0 +1,47 @@
+/**
+ * @spec/nets — activations, layers and networks, empirical CK/NTK (MATH.md §1.2–1.3, §2.1, §2.6,
+ * §5.1–5.3, §6.1). Importing this package registers the built-in activations and layers in the
+ * default registry of `@spec/core` (once).
+ *
+ * @packageDocumentation
+ */
+import { registerBuiltins } from './plugin.js';
+
+export { relu, leaky_relu, leakyRelu } from './activations/relu.js';
+export { tanh, erf, sigmoid } from './activations/sigmoidal.js';
+export { softplus, gelu, swish } from './activations/smooth-relu.js';
+export { sin, quadratic, linear } from './activations/elementary.js';
+export { builtinActivations } from './activations/builtins.js';
+export { type DualWithMean, hasDualMean } from './activations/dual-with-mean.js';
+export { getActivation, resolveActivation } from './activations/resolve.js';
+export { type QuadratureRule, gaussHermite } from './quadrature/gauss-hermite.js';
+export { gaussLegendre } from './quadrature/gauss-legendre.js';
+export {
+  type GaussianRuleOptions,
+  gaussianRule,
+  gaussianExpectation,
+  gaussianExpectation2,
+} from './quadrature/gaussian-expectation.js';
+export { type GaussianConstants, type GaussianConstantsOptions, gaussianConstants } from './gaussian-constants.js';
+export { type NormalizedActivation, normalizeActivation, isNormalized } from './normalize.js';
+export { type ActivationKernelValue, activationKernel } from './activation-kernel.js';
+export { type DenseOptions, type Parametrization, dense, denseFactory } from './layers/dense.js';
+export { type ResidualOptions, residual, residualFactory } from './layers/residual.js';
+export { type ActivationLayerOptions, activationLayer, activationLayerFactory } from './layers/elementwise.js';
+export {
+  type Network,
+  type NetworkParams,
+  type ForwardPass,
+  serial,
+  initNetwork,
+  forward,
+  networkOutput,
+  parameterGradient,
+  inputGradient,
+} from './network.js';
+export { type MlpOptions, mlp } from './mlp.js';
+export { type EmpiricalKernelOptions, type EmpiricalKernels, empiricalKernels } from './empirical-kernels.js';
+export { inputKernel, networkKernelMap } from './kernel-map.js';
+export { builtinActivationsPlugin, registerBuiltins } from './plugin.js';
+
+registerBuiltins();

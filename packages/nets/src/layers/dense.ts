@@ -1,0 +1,186 @@
+import { SpecError, type Activation, type Backend, type KernelRecord, type Layer, type LayerFactory, type LayerParams, type Matrix, type Rng } from '@spec/core';
+import { activationKernel } from '../activation-kernel.js';
+import { activationOption } from '../activations/resolve.js';
+import { addColumnInPlace, expectShape, nonNegative, positiveInteger, rowSums, scaleInPlace } from './matrix-ops.js';
+
+/**
+ * How a dense layer scales its weights (W drawn with unit-variance entries unless `standard`):
+ * - `'fan-wang'` (MATH.md §2.1): `X_ℓ = σ(σ_w W X_{ℓ−1} + σ_b b)/√d_ℓ`, W, b entries N(0, 1);
+ * - `'ntk'` (MATH.md §5.1): `X_ℓ = σ(σ_w W X_{ℓ−1}/√d_{ℓ−1} + σ_b b)`, W, b entries N(0, 1);
+ * - `'standard'` (MATH.md §6.1): `X_ℓ = σ(W X_{ℓ−1} + b)`, `W_ij ~ N(0, σ_w²/d_{ℓ−1})`, `b_i ~ N(0, σ_b²)`.
+ */
+export type Parametrization = 'fan-wang' | 'ntk' | 'standard';
+
+/** Options of {@link dense}. */
+export interface DenseOptions {
+  /** Output width d_ℓ. */
+  readonly width: number;
+  /** The activation σ applied after the affine map (an object, or a registry name, used raw). */
+  readonly activation: Activation | string;
+  /** Add a trainable bias (default false). */
+  readonly bias?: boolean;
+  /** Weight scaling (default `'fan-wang'`). */
+  readonly parametrization?: Parametrization;
+  /** σ_w² (default 1). */
+  readonly sigmaW2?: number;
+  /** σ_b² (default 1 for `'fan-wang'` and `'ntk'`, 0 for `'standard'`, where biases start at 0 but are trained). Ignored without `bias`. */
+  readonly sigmaB2?: number;
+  /** Distribution of the unit-variance weight entries: `'gaussian'` (default) or `'rademacher'` (±1, MATH.md §2.6). */
+  readonly weights?: 'gaussian' | 'rademacher';
+}
+
+/**
+ * A dense layer with its activation, `out = c_out · σ(α_W W x + α_b b)`; with the activation inside the
+ * layer, the empirical NTK of its parameters is the closed form of MATH.md §2.1/§2.6,
+ * `α_W² (XᵀX) ⊙ (SᵀS) + α_b² SᵀS` with `S = c_out σ′(H) ⊙ G` (G = ∂f/∂out per sample).
+ * Constants per {@link Parametrization}: fan-wang `α_W = σ_w, α_b = σ_b, c_out = 1/√d_ℓ`; ntk
+ * `α_W = σ_w/√d_in, α_b = σ_b, c_out = 1`; standard `α_W = α_b = 1, c_out = 1` (the variances sit in the
+ * initial draws). Parameters: `W` (d_ℓ × d_in) and, with `bias`, `b` (d_ℓ × 1). Cache: `input`, `preactivation`.
+ *
+ * Kernel map (MATH.md §5.2): `Σ_h = σ_w² Σ + σ_b²`, `Θ_h = Σ_h + σ_w² Θ` (fan-wang, ntk) or
+ * `Θ_h = d_in Σ + 1{bias} + σ_w² Θ` (standard: the finite-width expected NTK, which grows with width);
+ * then `Σ′ = E σ(u)σ(v)`, `Θ′ = Θ_h · E σ′(u)σ′(v)` with (u, v) ~ N(0, Σ_h). In the record, Σ is the
+ * covariance of the next pre-activation per unit weight: ⟨x, y⟩ for fan-wang (whose outputs carry the
+ * 1/√d), ⟨x, y⟩/d otherwise; the two conventions give the same recursion.
+ *
+ * @throws SpecError `E_INPUT` for a bad width, variance, parametrisation or activation
+ */
+export function dense(options: DenseOptions): Layer {
+  if (options === null || typeof options !== 'object') throw new SpecError('E_INPUT', 'dense: options must be an object');
+  const width = positiveInteger(options.width, 'dense: width');
+  const act = activationOption(options.activation, 'dense');
+  const bias = options.bias ?? false;
+  const param = options.parametrization ?? 'fan-wang';
+  if (param !== 'fan-wang' && param !== 'ntk' && param !== 'standard') {
+    throw new SpecError('E_INPUT', `dense: parametrization must be 'fan-wang', 'ntk' or 'standard', got ${JSON.stringify(param)}`);
+  }
+  const sw2 = nonNegative(options.sigmaW2 ?? 1, 'dense: sigmaW2');
+  const sb2 = bias ? nonNegative(options.sigmaB2 ?? (param === 'standard' ? 0 : 1), 'dense: sigmaB2') : 0;
+  const dist = options.weights ?? 'gaussian';
+  if (dist !== 'gaussian' && dist !== 'rademacher') {
+    throw new SpecError('E_INPUT', `dense: weights must be 'gaussian' or 'rademacher', got ${JSON.stringify(dist)}`);
+  }
+  const sw = Math.sqrt(sw2);
+  const sb = Math.sqrt(sb2);
+  const outScale = param === 'fan-wang' ? 1 / Math.sqrt(width) : 1;
+  const alphaW = (dIn: number): number => (param === 'fan-wang' ? sw : param === 'ntk' ? sw / Math.sqrt(dIn) : 1);
+  const alphaB = param === 'standard' ? 1 : sb;
+
+  function weightsOf(params: LayerParams): { W: Matrix; b: Matrix | undefined } {
+    const W = params.W;
+    if (W === undefined) throw new SpecError('E_INPUT', 'dense: parameters lack "W"');
+    const b = params.b;
+    if (bias && b === undefined) throw new SpecError('E_INPUT', 'dense: parameters lack the bias "b"');
+    return { W, b: bias ? b : undefined };
+  }
+
+  const layer: Layer = {
+    kind: 'dense',
+    outputDim: () => width,
+    init(inputDim: number, rng: Rng): LayerParams {
+      positiveInteger(inputDim, 'dense: input dimension');
+      const std = param === 'standard' ? sw / Math.sqrt(inputDim) : 1;
+      const W = new Float64Array(width * inputDim);
+      if (dist === 'rademacher') for (let i = 0; i < W.length; i++) W[i] = std * rng.rademacher();
+      else {
+        rng.fillNormal(W);
+        if (std !== 1) for (let i = 0; i < W.length; i++) W[i] *= std;
+      }
+      const params: Record<string, Matrix> = { W: { rows: width, cols: inputDim, data: W } };
+      if (bias) {
+        const b = new Float64Array(width);
+        const bstd = param === 'standard' ? sb : 1;
+        if (bstd > 0) {
+          const r = rng.split('bias');
+          if (dist === 'rademacher') for (let i = 0; i < width; i++) b[i] = bstd * r.rademacher();
+          else for (let i = 0; i < width; i++) b[i] = bstd * r.normal();
+        }
+        params.b = { rows: width, cols: 1, data: b };
+      }
+      return params;
+    },
+    apply(params, input, { backend }) {
+      const { W, b } = weightsOf(params);
+      expectShape(W, width, input.rows, 'dense: W');
+      const H = backend.gemm(W, input, { alpha: alphaW(input.rows) });
+      if (b !== undefined) addColumnInPlace(H, b, alphaB);
+      const output = scaleInPlace(backend.map(H, act, 'value'), outScale);
+      return { output, cache: { input, preactivation: H } };
+    },
+    vjp(params, cache, gradOutput, { backend }, extras) {
+      const { W, b } = weightsOf(params);
+      const X = cacheEntry(cache, 'input');
+      const S = preactivationGradient(cache, gradOutput, backend);
+      const aW = alphaW(X.rows);
+      const gradInput = backend.gemm(W, S, { transA: true, alpha: aW });
+      if (extras?.wantParams === false) return { gradInput, gradParams: {} as LayerParams };
+      const gradParams: Record<string, Matrix> = { W: backend.gemm(S, X, { transB: true, alpha: aW }) };
+      if (b !== undefined) gradParams.b = rowSums(S, alphaB);
+      return { gradInput, gradParams };
+    },
+    ntkContribution(params, cache, gradOutput, { backend }, extras) {
+      weightsOf(params);
+      const X = cacheEntry(cache, 'input');
+      const S = preactivationGradient(cache, gradOutput, backend);
+      const SS = backend.gram(S);
+      const XX = extras?.inputGram?.() ?? backend.gram(X);
+      expectShape(XX, X.cols, X.cols, 'dense: input Gram');
+      const aW = alphaW(X.rows);
+      const K = scaleInPlace(backend.hadamard(XX, SS), aW * aW);
+      if (bias && alphaB !== 0) {
+        const k = K.data;
+        const s = SS.data;
+        const a2 = alphaB * alphaB;
+        for (let i = 0; i < k.length; i++) k[i] += a2 * s[i];
+      }
+      return K;
+    },
+    kernelMap(k: KernelRecord, info?: { readonly inputDim: number }): KernelRecord {
+      const pre = (s: number): number => sw2 * s + sb2;
+      const [qx, qy, c] = [pre(k.nngpXX), pre(k.nngpYY), pre(k.nngp)];
+      let tangent: (s: number, t: number, q: number) => number;
+      if (param === 'standard') {
+        if (info === undefined) {
+          throw new SpecError('E_INPUT', 'dense kernelMap: the standard parametrisation needs info.inputDim (its NTK grows with width)');
+        }
+        const dIn = info.inputDim;
+        tangent = (s, t) => dIn * s + (bias ? 1 : 0) + sw2 * t;
+      } else {
+        tangent = (_s, t, q) => q + sw2 * t;
+      }
+      const xy = activationKernel(act, qx, qy, c);
+      const xx = activationKernel(act, qx, qx, qx);
+      const yy = activationKernel(act, qy, qy, qy);
+      return {
+        nngp: xy.value,
+        nngpXX: xx.value,
+        nngpYY: yy.value,
+        ntk: tangent(k.nngp, k.ntk, c) * xy.derivative,
+        ntkXX: tangent(k.nngpXX, k.ntkXX, qx) * xx.derivative,
+        ntkYY: tangent(k.nngpYY, k.ntkYY, qy) * yy.derivative,
+      };
+    },
+  };
+
+  /** S = c_out σ′(H) ⊙ G: ∂f/∂(pre-activation), per sample (MATH.md §2.1 s_ℓ). */
+  function preactivationGradient(cache: Record<string, Matrix>, G: Matrix, backend: Backend): Matrix {
+    const H = cacheEntry(cache, 'preactivation');
+    expectShape(G, H.rows, H.cols, 'dense: gradient of the output');
+    return scaleInPlace(backend.hadamard(backend.map(H, act, 'derivative'), G), outScale);
+  }
+
+  return layer;
+}
+
+function cacheEntry(cache: Record<string, Matrix>, key: string): Matrix {
+  const m = cache[key];
+  if (m === undefined) throw new SpecError('E_INPUT', `dense: the forward cache lacks "${key}" (pass the cache returned by apply)`);
+  return m;
+}
+
+/** The {@link dense} layer as a registry plugin entry (`registry.layer('dense').create(options)`). */
+export const denseFactory: LayerFactory<DenseOptions> = {
+  name: 'dense',
+  description: 'fully connected layer with its activation (fan-wang, ntk or standard parametrisation)',
+  create: dense,
+};

@@ -1,0 +1,59 @@
+import { SpecError, type Activation, type KernelRecord, type Layer, type LayerFactory, type Matrix } from '@spec/core';
+import { activationKernel } from '../activation-kernel.js';
+import { activationOption } from '../activations/resolve.js';
+import { expectShape } from './matrix-ops.js';
+
+/** Options of {@link activationLayer}. */
+export interface ActivationLayerOptions {
+  /** φ (an object, or a registry name, used raw). */
+  readonly activation: Activation | string;
+}
+
+/**
+ * A parameter-free element-wise layer `out = φ(in)` (e.g. before the readout of a residual network,
+ * MATH.md §5.3). Backward `φ′(in) ⊙ G`; no NTK contribution. Kernel map (MATH.md §5.2):
+ * `Σ′ = E φ(u)φ(v)`, `Θ′ = Θ · E φ′(u)φ′(v)`, (u, v) ~ N(0, Σ).
+ */
+export function activationLayer(options: ActivationLayerOptions): Layer {
+  if (options === null || typeof options !== 'object') throw new SpecError('E_INPUT', 'activation layer: options must be an object');
+  const act = activationOption(options.activation, 'activation layer');
+  const inputOf = (cache: Record<string, Matrix>): Matrix => {
+    const X = cache.input;
+    if (X === undefined) throw new SpecError('E_INPUT', 'activation layer: the forward cache lacks "input"');
+    return X;
+  };
+  return {
+    kind: 'activation',
+    outputDim: (d) => d,
+    init: () => ({}),
+    apply(_params, input, { backend }) {
+      return { output: backend.map(input, act, 'value'), cache: { input } };
+    },
+    vjp(_params, cache, gradOutput, { backend }) {
+      const X = inputOf(cache);
+      expectShape(gradOutput, X.rows, X.cols, 'activation layer: gradient of the output');
+      return { gradInput: backend.hadamard(backend.map(X, act, 'derivative'), gradOutput), gradParams: {} };
+    },
+    ntkContribution: () => null,
+    kernelMap(k: KernelRecord): KernelRecord {
+      const xy = activationKernel(act, k.nngpXX, k.nngpYY, k.nngp);
+      const xx = activationKernel(act, k.nngpXX, k.nngpXX, k.nngpXX);
+      const yy = activationKernel(act, k.nngpYY, k.nngpYY, k.nngpYY);
+      return {
+        nngp: xy.value,
+        nngpXX: xx.value,
+        nngpYY: yy.value,
+        ntk: k.ntk * xy.derivative,
+        ntkXX: k.ntkXX * xx.derivative,
+        ntkYY: k.ntkYY * yy.derivative,
+      };
+    },
+  };
+}
+
+/** The {@link activationLayer} as a registry plugin entry. */
+export const activationLayerFactory: LayerFactory<ActivationLayerOptions> = {
+  name: 'activation',
+  description: 'element-wise activation φ(x), no parameters',
+  create: activationLayer,
+};

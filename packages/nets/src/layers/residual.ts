@@ -1,0 +1,95 @@
+import { SpecError, type Activation, type Backend, type KernelRecord, type Layer, type LayerFactory, type LayerParams, type Matrix, type Rng } from '@spec/core';
+import { activationKernel } from '../activation-kernel.js';
+import { activationOption } from '../activations/resolve.js';
+import { addScaledInPlace, expectShape, nonNegative, positiveInteger, scaleInPlace } from './matrix-ops.js';
+
+/** Options of {@link residual}. */
+export interface ResidualOptions {
+  /** φ in the residual branch (an object, or a registry name, used raw). */
+  readonly activation: Activation | string;
+  /** σ_w, the branch scale (default 1). */
+  readonly sigmaW?: number;
+}
+
+function entry(m: Record<string, Matrix>, key: string, what: string): Matrix {
+  const v = m[key];
+  if (v === undefined) throw new SpecError('E_INPUT', `residual: ${what} lacks "${key}"`);
+  return v;
+}
+
+/**
+ * A residual block in NTK parametrisation (MATH.md §5.3): `h′ = h + σ_w ω φ(h)/√n`, ω ∈ R^{n×n} with
+ * N(0, 1) entries (parameter `omega`), n the width (input = output). Cache: `input`, `phi` = φ(h).
+ *
+ * Backward: `∂f/∂h = G + φ′(h) ⊙ (α ωᵀ G)`, α = σ_w/√n; NTK contribution `α² (φᵀφ) ⊙ (GᵀG)`.
+ * Kernel map (MATH.md §5.3, cross terms vanish because ω is fresh and mean zero):
+ * `Σ′ = Σ + σ_w² E φ(u)φ(v)`, `Θ′ = Θ + σ_w² E φ(u)φ(v) + σ_w² E φ′(u)φ′(v) Θ`, (u, v) ~ N(0, Σ).
+ *
+ * @throws SpecError `E_INPUT` for a bad σ_w or activation
+ */
+export function residual(options: ResidualOptions): Layer {
+  if (options === null || typeof options !== 'object') throw new SpecError('E_INPUT', 'residual: options must be an object');
+  const act = activationOption(options.activation, 'residual');
+  const sw = nonNegative(options.sigmaW ?? 1, 'residual: sigmaW');
+  const sw2 = sw * sw;
+  const alpha = (n: number): number => sw / Math.sqrt(n);
+
+  function branchGradient(cache: Record<string, Matrix>, G: Matrix): { X: Matrix; P: Matrix } {
+    const X = entry(cache, 'input', 'the forward cache');
+    expectShape(G, X.rows, X.cols, 'residual: gradient of the output');
+    return { X, P: entry(cache, 'phi', 'the forward cache') };
+  }
+
+  return {
+    kind: 'residual',
+    outputDim: (d) => d,
+    init(inputDim: number, rng: Rng): LayerParams {
+      positiveInteger(inputDim, 'residual: input dimension');
+      const data = new Float64Array(inputDim * inputDim);
+      rng.fillNormal(data);
+      return { omega: { rows: inputDim, cols: inputDim, data } };
+    },
+    apply(params, input, { backend }) {
+      const omega = entry(params, 'omega', 'the parameters');
+      expectShape(omega, input.rows, input.rows, 'residual: omega');
+      const phi = backend.map(input, act, 'value');
+      const output = addScaledInPlace(backend.gemm(omega, phi, { alpha: alpha(input.rows) }), input);
+      return { output, cache: { input, phi } };
+    },
+    vjp(params, cache, gradOutput, { backend }, extras) {
+      const omega = entry(params, 'omega', 'the parameters');
+      const { X, P } = branchGradient(cache, gradOutput);
+      const a = alpha(X.rows);
+      const back = backend.gemm(omega, gradOutput, { transA: true, alpha: a });
+      const gradInput = addScaledInPlace(backend.hadamard(backend.map(X, act, 'derivative'), back), gradOutput);
+      if (extras?.wantParams === false) return { gradInput, gradParams: {} as LayerParams };
+      return { gradInput, gradParams: { omega: backend.gemm(gradOutput, P, { transB: true, alpha: a }) } };
+    },
+    ntkContribution(params, cache, gradOutput, { backend }: { readonly backend: Backend }) {
+      entry(params, 'omega', 'the parameters');
+      const { X, P } = branchGradient(cache, gradOutput);
+      const a = alpha(X.rows);
+      return scaleInPlace(backend.hadamard(backend.gram(P), backend.gram(gradOutput)), a * a);
+    },
+    kernelMap(k: KernelRecord): KernelRecord {
+      const xy = activationKernel(act, k.nngpXX, k.nngpYY, k.nngp);
+      const xx = activationKernel(act, k.nngpXX, k.nngpXX, k.nngpXX);
+      const yy = activationKernel(act, k.nngpYY, k.nngpYY, k.nngpYY);
+      return {
+        nngp: k.nngp + sw2 * xy.value,
+        nngpXX: k.nngpXX + sw2 * xx.value,
+        nngpYY: k.nngpYY + sw2 * yy.value,
+        ntk: k.ntk + sw2 * xy.value + sw2 * xy.derivative * k.ntk,
+        ntkXX: k.ntkXX + sw2 * xx.value + sw2 * xx.derivative * k.ntkXX,
+        ntkYY: k.ntkYY + sw2 * yy.value + sw2 * yy.derivative * k.ntkYY,
+      };
+    },
+  };
+}
+
+/** The {@link residual} block as a registry plugin entry. */
+export const residualFactory: LayerFactory<ResidualOptions> = {
+  name: 'residual',
+  description: 'residual block h + σ_w ω φ(h)/√n (NTK parametrisation, MATH.md §5.3)',
+  create: residual,
+};

@@ -1,0 +1,54 @@
+import { SpecError, type Activation } from '@spec/core';
+import { linear } from './activations/elementary.js';
+import { dense, type Parametrization } from './layers/dense.js';
+import { serial, type Network } from './network.js';
+
+/** Options of {@link mlp}. */
+export interface MlpOptions {
+  /** Input dimension d_0. */
+  readonly inputDim: number;
+  /** Hidden widths d_1..d_L (at least one). */
+  readonly widths: ReadonlyArray<number>;
+  /** σ (pass `normalizeActivation(act)` for the normalised version the linear-width theory assumes). */
+  readonly activation: Activation;
+  /** Trainable biases in every layer including the readout (default false). */
+  readonly bias?: boolean;
+  /** Default `'fan-wang'` (MATH.md §2.1); `'ntk'` (§5.1) or `'standard'` (§6.1). */
+  readonly parametrization?: Parametrization;
+  /** σ_w² of every layer including the readout (default 1). */
+  readonly sigmaW2?: number;
+  /** σ_b² (see {@link DenseOptions.sigmaB2}). */
+  readonly sigmaB2?: number;
+  /**
+   * Readout weights: `'rademacher'` ±1 (default; MATH.md §2.6: Gaussian readouts shift the NTK
+   * spectrum by O(d_L^{−1/2}) and converge slowly) or `'gaussian'`.
+   */
+  readonly outputWeights?: 'rademacher' | 'gaussian';
+}
+
+/**
+ * The MLP of MATH.md §2.1 built from layer plugins: L {@link dense} layers with σ, then a dense
+ * readout with the linear activation and width 1. Fan–Wang default: `X_ℓ = σ(W_ℓ X_{ℓ−1})/√d_ℓ`,
+ * `f = wᵀ X_L`, so the empirical NTK is `X_LᵀX_L + Σ_ℓ (X_{ℓ−1}ᵀX_{ℓ−1}) ⊙ (S_ℓᵀS_ℓ)`.
+ *
+ * @throws SpecError `E_INPUT` for empty or invalid widths and the errors of {@link dense}
+ */
+export function mlp(options: MlpOptions): Network {
+  const { inputDim, widths, activation } = options;
+  if (!Array.isArray(widths) || widths.length === 0) {
+    throw new SpecError('E_INPUT', `mlp: widths must be a non-empty list of hidden widths, got ${JSON.stringify(widths)}`);
+  }
+  const outputWeights = options.outputWeights ?? 'rademacher';
+  if (outputWeights !== 'rademacher' && outputWeights !== 'gaussian') {
+    throw new SpecError('E_INPUT', `mlp: outputWeights must be 'rademacher' or 'gaussian', got ${JSON.stringify(outputWeights)}`);
+  }
+  const shared = {
+    bias: options.bias ?? false,
+    parametrization: options.parametrization ?? 'fan-wang',
+    ...(options.sigmaW2 !== undefined ? { sigmaW2: options.sigmaW2 } : {}),
+    ...(options.sigmaB2 !== undefined ? { sigmaB2: options.sigmaB2 } : {}),
+  } as const;
+  const layers = widths.map((width) => dense({ width, activation, ...shared }));
+  layers.push(dense({ width: 1, activation: linear, weights: outputWeights, ...shared }));
+  return serial(inputDim, layers);
+}
