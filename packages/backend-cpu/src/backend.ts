@@ -16,6 +16,16 @@ import { dhadamard, dmap } from './elementwise.js';
 import { dgemm } from './gemm.js';
 import { dgram } from './gram.js';
 import { dmatvec } from './matvec.js';
+import { type ThreadPool, createThreadPool } from './thread-pool.js';
+
+/** Options of {@link createCpuBackend}. */
+export interface CpuBackendOptions {
+  /**
+   * Threads for large products (gemm, gram), the calling thread included; default the machine's
+   * available parallelism, at most 4. `1` never starts a worker thread. Results do not depend on it.
+   */
+  readonly threads?: number;
+}
 
 function checkSize(rows: number, cols: number, what: string): void {
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
@@ -30,7 +40,7 @@ function checkMatrix(A: Matrix, what: string): void {
   }
 }
 
-function gemm(A: Matrix, B: Matrix, options: GemmOptions = {}): Matrix {
+function gemm(pool: ThreadPool, A: Matrix, B: Matrix, options: GemmOptions = {}): Matrix {
   const { transA = false, transB = false, alpha = 1, beta = 0, C } = options;
   checkMatrix(A, 'gemm: A');
   checkMatrix(B, 'gemm: B');
@@ -59,15 +69,15 @@ function gemm(A: Matrix, B: Matrix, options: GemmOptions = {}): Matrix {
     out = { rows: m, cols: n, data: new Float64Array(m * n) };
   }
   const effectiveBeta = C === undefined ? 0 : beta;
-  dgemm(transA, transB, m, n, k, alpha, A.data, A.cols, 0, B.data, B.cols, 0, effectiveBeta, out.data as Float64Array, n, 0);
+  dgemm(transA, transB, m, n, k, alpha, A.data, A.cols, 0, B.data, B.cols, 0, effectiveBeta, out.data as Float64Array, n, 0, pool);
   return out;
 }
 
-function gram(A: Matrix): Matrix {
+function gram(pool: ThreadPool, A: Matrix): Matrix {
   checkMatrix(A, 'gram: A');
   const n = A.cols;
   const G = new Float64Array(n * n);
-  dgram(A.rows, n, A.data, A.cols, 0, G);
+  dgram(A.rows, n, A.data, A.cols, 0, G, pool);
   return { rows: n, cols: n, data: G };
 }
 
@@ -135,7 +145,8 @@ function randn(rows: number, cols: number, rng: Rng): Matrix {
  * The float64 CPU {@link Backend}: register-tiled GEMM and Gram (exactly symmetric), element-wise
  * maps, and a Householder + implicit-QL symmetric eigensolver. Accepts float32- or float64-backed
  * matrices and always returns float64 (`precision: 'f64'`); every op is computed here
- * (`computedBy(op) === 'cpu'`). Inputs are never modified except an explicit gemm `C`.
+ * (`computedBy(op) === 'cpu'`). Inputs are never modified except an explicit gemm `C`. Large products
+ * are shared with worker threads (see {@link CpuBackendOptions}); `dispose()` stops them.
  *
  * @example
  * ```ts
@@ -144,12 +155,16 @@ function randn(rows: number, cols: number, rng: Rng): Matrix {
  * const spectrum = cpu.eigvalsh(K);
  * ```
  */
-export function createCpuBackend(): Backend {
+export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
+  if (options.threads !== undefined && (!Number.isInteger(options.threads) || options.threads < 1)) {
+    throw new SpecError('E_INPUT', `createCpuBackend: threads must be a positive integer, got ${options.threads}`);
+  }
+  const pool = createThreadPool(options.threads);
   return {
     name: 'cpu',
     precision: 'f64',
-    gemm,
-    gram,
+    gemm: (A, B, gemmOptions) => gemm(pool, A, B, gemmOptions),
+    gram: (A) => gram(pool, A),
     map,
     hadamard,
     eigvalsh: eigvalshOp,
@@ -157,6 +172,6 @@ export function createCpuBackend(): Backend {
     matvec,
     randn,
     computedBy: (_op: BackendOp) => 'cpu',
-    dispose: () => {},
+    dispose: () => pool.dispose(),
   };
 }

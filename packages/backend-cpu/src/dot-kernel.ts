@@ -1,8 +1,3 @@
-/** Depth of a K block: 4 rows of each operand × 256 doubles = 16 KiB, resident in L1. */
-const KC = 256;
-/** Rows of the right operand per panel: 256 × 256 doubles = 512 KiB, resident in L2. */
-const NC = 256;
-
 /**
  * The register-tiled core of the CPU products: C[i, j] += alpha · Σ_k P[i, k] · Q[j, k] for
  * i < m, j < n, where P (≥ ⌈m/4⌉·4 rows) and Q (≥ ⌈n/4⌉·4 rows) are contiguous row-major with `k`
@@ -11,7 +6,11 @@ const NC = 256;
  * and Q is blocked in panels for L2.
  *
  * With `upper`, only tiles on or above the diagonal are computed (for symmetric products, P = Q);
- * the caller mirrors them. C is addressed as `C[offC + i·ldc + j]`.
+ * the caller mirrors them. C is addressed as `C[offC + i·ldc + j]`. Only rows `rowStart` ≤ i < `rowEnd`
+ * (multiples of 4; default all) are computed, so threads can share the work.
+ *
+ * The function is self-contained (no module-level references): its source is also run by the worker
+ * threads of {@link parallelDotKernel}.
  */
 export function dotKernel(
   m: number,
@@ -24,14 +23,19 @@ export function dotKernel(
   ldc: number,
   offC: number,
   upper: boolean,
+  rowStart = 0,
+  rowEnd: number = (m + 3) & ~3,
 ): void {
-  const mp = (m + 3) & ~3;
+  // Depth of a K block: 4 rows of each operand × 256 doubles = 16 KiB, resident in L1.
+  const KC = 256;
+  // Rows of the right operand per panel: 256 × 256 doubles = 512 KiB, resident in L2.
+  const NC = 256;
   const np = (n + 3) & ~3;
   for (let kb = 0; kb < k; kb += KC) {
     const ke = Math.min(k, kb + KC);
     for (let jb = 0; jb < np; jb += NC) {
       const je = Math.min(np, jb + NC);
-      for (let i = 0; i < mp; i += 4) {
+      for (let i = rowStart; i < rowEnd; i += 4) {
         const a0 = i * k;
         const a1 = a0 + k;
         const a2 = a1 + k;

@@ -1,6 +1,7 @@
 import type { FloatArray } from '@spec/core';
 import { dotKernel } from './dot-kernel.js';
 import { packRows } from './pack.js';
+import { PARALLEL_MIN_WORK, type ThreadPool, sharedFloat64 } from './thread-pool.js';
 
 /**
  * General matrix product, BLAS `dgemm` semantics on row-major storage with explicit leading
@@ -14,7 +15,9 @@ import { packRows } from './pack.js';
  *
  * Implementation: op(A) and op(B)ᵀ are packed once into contiguous row-major panels (the transpose
  * trick), then a 4 × 4 register-tiled dot-product kernel blocked for L1/L2 accumulates into C.
- * No argument checking here; the backend's `gemm` checks shapes.
+ * With a `pool` of more than one thread, large products are split by rows across worker threads
+ * (results are bitwise those of the serial kernel when beta = 0). No argument checking here; the
+ * backend's `gemm` checks shapes.
  */
 export function dgemm(
   transA: boolean,
@@ -33,6 +36,7 @@ export function dgemm(
   C: Float64Array,
   ldc: number,
   offC: number,
+  pool?: ThreadPool,
 ): void {
   // C ← beta · C
   for (let i = 0; i < m; i++) {
@@ -44,11 +48,23 @@ export function dgemm(
   const mp = (m + 3) & ~3;
   const np = (n + 3) & ~3;
   // P = op(A), m × k contiguous; Q = op(B)ᵀ, n × k contiguous (padding rows stay zero).
-  const P = new Float64Array(mp * k);
-  const Q = new Float64Array(np * k);
+  const threaded = pool !== undefined && pool.threads > 1 && m * n * k >= PARALLEL_MIN_WORK;
+  const P = threaded ? sharedFloat64(mp * k) : new Float64Array(mp * k);
+  const Q = threaded ? sharedFloat64(np * k) : new Float64Array(np * k);
   if (transA) packRows(m, k, A, 1, lda, offA, P, k);
   else packRows(m, k, A, lda, 1, offA, P, k);
   if (transB) packRows(n, k, B, ldb, 1, offB, Q, k);
   else packRows(n, k, B, 1, ldb, offB, Q, k);
-  dotKernel(m, n, k, alpha, P, Q, C, ldc, offC, false);
+  if (!threaded) {
+    dotKernel(m, n, k, alpha, P, Q, C, ldc, offC, false);
+    return;
+  }
+  // Workers write into a shared m × n buffer, which is then added to C.
+  const T = sharedFloat64(m * n);
+  pool.dotKernel(m, n, k, alpha, P, Q, T, n, 0, false);
+  for (let i = 0; i < m; i++) {
+    const o = offC + i * ldc;
+    const t = i * n;
+    for (let j = 0; j < n; j++) C[o + j] += T[t + j];
+  }
 }

@@ -7,7 +7,7 @@
  */
 import { registerCpuBackend } from './plugin.js';
 
-export { createCpuBackend } from './backend.js';
+export { createCpuBackend, type CpuBackendOptions } from './backend.js';
 export { cpuBackendPlugin, registerCpuBackend } from './plugin.js';
 export { dgemm } from './gemm.js';
 export { dgram } from './gram.js';
@@ -15,6 +15,7 @@ export { dmatvec } from './matvec.js';
 export { dmap, dhadamard } from './elementwise.js';
 export { packRows } from './pack.js';
 export { dotKernel } from './dot-kernel.js';
+export { createThreadPool, sharedFloat64, splitRows, PARALLEL_MIN_WORK, type ThreadPool } from './thread-pool.js';
 export { eigvalsh, eigh, type EighResult } from './eigen.js';
 export { tridiagonalize, applyReflectorsToRows } from './tridiagonalize.js';
 export { checkSymmetric, SYMMETRY_TOLERANCE } from './symmetric-check.js';

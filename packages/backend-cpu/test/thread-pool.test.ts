@@ -1,0 +1,66 @@
+import { createRng } from '@spec/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createCpuBackend, createThreadPool, dgemm, dgram, PARALLEL_MIN_WORK, splitRows } from '../src/index.js';
+
+const pool = createThreadPool(2);
+
+/** Number of entries that differ (bitwise equality check without vitest's slow deep compare). */
+function mismatches(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let bad = Math.abs(a.length - b.length);
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (!Object.is(a[i], b[i])) bad++;
+  return bad;
+}
+afterAll(() => pool.dispose());
+
+describe('thread pool', () => {
+  it('splits rows into ranges of equal work (upper-triangle work ∝ n − i)', () => {
+    const b = splitRows(1000, 1000, 2, true);
+    expect(b[0]).toBe(0);
+    expect(b[2]).toBe(1000);
+    expect(b[1] % 4).toBe(0);
+    // Half the upper triangle's area lies above row n(1 − 1/√2) ≈ 293.
+    expect(Math.abs(b[1] - 1000 * (1 - Math.SQRT1_2))).toBeLessThanOrEqual(4);
+    expect(splitRows(100, 100, 4, false)).toEqual([0, 28, 52, 76, 100]);
+  });
+
+  it('threaded gram is bitwise equal to the serial one (each tile runs the same code in the same order)', () => {
+    const d = 500;
+    const n = 262; // n²d/2 just above the threading threshold, n not a multiple of 4
+    expect((n * n * d) / 2).toBeGreaterThanOrEqual(PARALLEL_MIN_WORK);
+    const A = new Float64Array(d * n);
+    createRng(8).fillNormal(A);
+    const serial = new Float64Array(n * n);
+    const threaded = new Float64Array(n * n);
+    dgram(d, n, A, n, 0, serial);
+    dgram(d, n, A, n, 0, threaded, pool);
+    expect(mismatches(threaded, serial)).toBe(0);
+  });
+
+  it('threaded gemm (beta = 0) is bitwise equal to the serial one, and accumulates into C with beta', () => {
+    const m = 258;
+    const n = 257;
+    const k = 259;
+    expect(m * n * k).toBeGreaterThanOrEqual(PARALLEL_MIN_WORK);
+    const A = new Float64Array(k * m);
+    const B = new Float64Array(n * k);
+    createRng(9).fillNormal(A);
+    createRng(10).fillNormal(B);
+    const serial = new Float64Array(m * n);
+    const threaded = new Float64Array(m * n);
+    dgemm(true, true, m, n, k, 1.5, A, m, 0, B, k, 0, 0, serial, n, 0);
+    dgemm(true, true, m, n, k, 1.5, A, m, 0, B, k, 0, 0, threaded, n, 0, pool);
+    expect(mismatches(threaded, serial)).toBe(0);
+    // With beta = 1 and C = the product, the result is twice the product up to one rounding per entry.
+    dgemm(true, true, m, n, k, 1.5, A, m, 0, B, k, 0, 1, threaded, n, 0, pool);
+    expect(mismatches(threaded, serial.map((x) => 2 * x))).toBe(0);
+  });
+
+  it('a backend with threads: 2 gives the same Gram matrix as threads: 1; bad thread counts are rejected', () => {
+    const two = createCpuBackend({ threads: 2 });
+    const one = createCpuBackend({ threads: 1 });
+    const X = one.randn(520, 260, createRng(11));
+    expect(mismatches(two.gram(X).data, one.gram(X).data)).toBe(0);
+    two.dispose();
+    expect(() => createCpuBackend({ threads: 0 })).toThrow(/threads/);
+  });
+});
