@@ -38,14 +38,15 @@ export function mpDensity(x: number, samplesPerDim: number): number {
 
 /**
  * Antiderivative of √((b − x)(x − a))/x on [a, b] (a ≥ 0):
- * f + ((a+b)/2)·asin((2x − a − b)/(b − a)) − √(ab)·asin(((a+b)x − 2ab)/(x(b − a))).
+ * f + ((a+b)/2)·asin((2x − a − b)/(b − a)) − √(ab)·asin(((a+b)x − 2ab)/(x(b − a))), f = √((b − x)(x − a)),
+ * with each asin written as atan2 (its cosine is 2f/(b − a) and 2√(ab)f/(x(b − a))) so it stays accurate
+ * at the edges, where asin's argument is ±1.
  */
 function mpPrimitive(x: number, a: number, b: number): number {
   const f = Math.sqrt(Math.max(0, (b - x) * (x - a)));
-  const clamp = (u: number): number => Math.min(1, Math.max(-1, u));
-  const first = ((a + b) / 2) * Math.asin(clamp((2 * x - a - b) / (b - a)));
   const ab = Math.sqrt(a * b);
-  const second = ab === 0 ? 0 : ab * Math.asin(clamp(((a + b) * x - 2 * a * b) / (x * (b - a))));
+  const first = ((a + b) / 2) * Math.atan2(2 * x - a - b, 2 * f);
+  const second = ab === 0 ? 0 : ab * Math.atan2((a + b) * x - 2 * a * b, 2 * ab * f);
   return f + first - second;
 }
 
