@@ -26,6 +26,12 @@ export interface ModeChoice {
 const GL_MODES: ReadonlyArray<RunMode> = ['headlessgl', 'webgl2', 'webgl'];
 const AUTO_ORDER: ReadonlyArray<RunMode> = [...GL_MODES, 'webasm', 'cpu'];
 
+/** In Node without DISPLAY, a hint to use xvfb-run (browsers have no `process`). */
+function displayHint(): string {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env && !env.DISPLAY ? ' (DISPLAY is unset; run under xvfb-run)' : '';
+}
+
 /** Why a mode cannot run here, or null when gpu.js reports it supported. */
 function unsupportedReason(mode: RunMode): string | null {
   switch (mode) {
@@ -33,7 +39,7 @@ function unsupportedReason(mode: RunMode): string | null {
       if (GPU.isHeadlessGLSupported) return null;
       return (
         'headless-gl is unavailable: the optional "gl" package is not built (pnpm-workspace.yaml sets allowBuilds gl: false) ' +
-        `or no X display is reachable${process.env.DISPLAY ? '' : ' (DISPLAY is unset; run under xvfb-run)'}`
+        `or no X display is reachable${displayHint()}`
       );
     case 'webgl2':
       return GPU.isWebGL2Supported ? null : 'WebGL2 is unavailable (needs a browser with WebGL2)';
