@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitepress';
+import { browserNodeStubs } from './node-stubs';
 
 // Workspace packages are consumed from source (their "source" export condition), so the site
 // needs no build of the libraries first — the same convention as vitest and the CLI.
@@ -7,6 +8,8 @@ const conditions = ['source', 'browser', 'module', 'import', 'default'];
 export default defineConfig({
   title: 'spec',
   description: 'Spectra of neural-network kernels (CK, NTK), their random-matrix and infinite-width limits',
+  // No favicon file: an empty data URL stops browsers asking for /favicon.ico (a 404 in the console).
+  head: [['link', { rel: 'icon', href: 'data:,' }]],
   cleanUrls: false,
   lastUpdated: false,
   // Generated pages (typedoc) live under public/api and are linked, not processed.
@@ -46,7 +49,8 @@ export default defineConfig({
   vite: {
     resolve: { conditions },
     ssr: { resolve: { conditions, externalConditions: ['source'] } },
-    worker: { format: 'es' },
+    plugins: [browserNodeStubs()],
+    worker: { format: 'es', plugins: () => [browserNodeStubs()] },
     build: { chunkSizeWarningLimit: 2000 },
   },
 });
