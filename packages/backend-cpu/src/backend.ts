@@ -21,7 +21,7 @@ import { type ThreadPool, createThreadPool } from './thread-pool.js';
 /** Options of {@link createCpuBackend}. */
 export interface CpuBackendOptions {
   /**
-   * Threads for large products (gemm, gram), the calling thread included; default the machine's
+   * Threads for large products (gemm, gram) and the eigensolver's reduction, the calling thread included; default the machine's
    * available parallelism, at most 4. `1` never starts a worker thread. Results do not depend on it.
    */
   readonly threads?: number;
@@ -109,16 +109,16 @@ function squareFinite(S: Matrix, what: string): void {
   assertFinite(S, what);
 }
 
-function eigvalshOp(S: Matrix): Float64Array {
+function eigvalshOp(pool: ThreadPool, S: Matrix): Float64Array {
   squareFinite(S, 'eigvalsh: S');
-  return eigvalsh(S.rows, S.data);
+  return eigvalsh(S.rows, S.data, pool);
 }
 
-function eighOp(S: Matrix, options?: { readonly k?: number }): Eigen {
+function eighOp(pool: ThreadPool, S: Matrix, options?: { readonly k?: number }): Eigen {
   squareFinite(S, 'eigh: S');
   const n = S.rows;
   const k = options?.k ?? n;
-  const r = eigh(n, S.data, k);
+  const r = eigh(n, S.data, k, pool);
   return { values: r.values, vectors: { rows: n, cols: k, data: r.vectors } };
 }
 
@@ -167,8 +167,8 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
     gram: (A) => gram(pool, A),
     map,
     hadamard,
-    eigvalsh: eigvalshOp,
-    eigh: eighOp,
+    eigvalsh: (S) => eigvalshOp(pool, S),
+    eigh: (S, eighOptions) => eighOp(pool, S, eighOptions),
     matvec,
     randn,
     computedBy: (_op: BackendOp) => 'cpu',

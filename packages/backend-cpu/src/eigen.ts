@@ -1,5 +1,6 @@
 import { type FloatArray, SpecError, tridiagonalQL } from '@spec/core';
 import { checkSymmetric } from './symmetric-check.js';
+import { type ThreadPool, sharedFloat64 } from './thread-pool.js';
 import { applyReflectorsToRows, tridiagonalize } from './tridiagonalize.js';
 
 /** Result of {@link eigh}: ascending values and an n × k row-major matrix whose column j goes with values[j]. */
@@ -10,24 +11,28 @@ export interface EighResult {
   readonly vectors: Float64Array;
 }
 
-function lowerCopy(n: number, A: FloatArray): Float64Array {
+function lowerCopy(n: number, A: FloatArray, pool?: ThreadPool): Float64Array {
   // Only the lower triangle is used; copying the whole matrix keeps the loop trivial and float32-safe.
-  return Float64Array.from(A.subarray(0, n * n));
+  // With threads, the copy lives in a SharedArrayBuffer so a worker can take part in the reduction.
+  const out = pool !== undefined && pool.threads > 1 ? sharedFloat64(n * n) : new Float64Array(n * n);
+  out.set(A.subarray(0, n * n));
+  return out;
 }
 
 /**
  * All eigenvalues (ascending) of the symmetric n × n row-major matrix `A` (float64 or float32; not
  * modified): Householder tridiagonalisation ({@link tridiagonalize}) then implicit QL without vectors.
- * Checks that A is finite and symmetric (`E_INPUT`); the lower triangle is the one used.
+ * Checks that A is finite and symmetric (`E_INPUT`); the lower triangle is the one used. With a
+ * `pool` of more than one thread, a worker shares each step of the reduction (same results).
  */
-export function eigvalsh(n: number, A: FloatArray): Float64Array {
+export function eigvalsh(n: number, A: FloatArray, pool?: ThreadPool): Float64Array {
   checkDims(n, A);
   checkSymmetric(n, A, `eigvalsh: the ${n} × ${n} matrix`);
-  const work = lowerCopy(n, A);
+  const work = lowerCopy(n, A, pool);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const tau = new Float64Array(n);
-  tridiagonalize(n, work, d, e, tau);
+  tridiagonalize(n, work, d, e, tau, pool);
   tridiagonalQL(d, e, null);
   return d;
 }
@@ -37,18 +42,19 @@ export function eigvalsh(n: number, A: FloatArray): Float64Array {
  * (1 ≤ k ≤ n, default n) only the k largest are returned, still ascending, with an n × k matrix of
  * vectors. Route: Householder tridiagonalisation, implicit QL accumulating the rotations on
  * contiguous rows, back-transformation by the stored reflectors (only for the k vectors kept).
+ * `pool` as in {@link eigvalsh}.
  */
-export function eigh(n: number, A: FloatArray, k: number = n): EighResult {
+export function eigh(n: number, A: FloatArray, k: number = n, pool?: ThreadPool): EighResult {
   checkDims(n, A);
   if (!Number.isInteger(k) || k < 0 || k > n) {
     throw new SpecError('E_INPUT', `eigh: k must be an integer in [0, ${n}] for a ${n} × ${n} matrix, got ${k}`);
   }
   checkSymmetric(n, A, `eigh: the ${n} × ${n} matrix`);
-  const work = lowerCopy(n, A);
+  const work = lowerCopy(n, A, pool);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const tau = new Float64Array(n);
-  tridiagonalize(n, work, d, e, tau);
+  tridiagonalize(n, work, d, e, tau, pool);
   const z = new Float64Array(n * n);
   for (let i = 0; i < n; i++) z[i * n + i] = 1;
   tridiagonalQL(d, e, z);

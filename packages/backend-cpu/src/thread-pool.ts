@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SpecError } from '@spec/core';
 import { dotKernel } from './dot-kernel.js';
+import { fusedTridiagonalRows } from './tridiagonal-step.js';
 
 /** Multiply-adds below which a product stays on the calling thread (thread hand-off costs ~0.1 ms). */
 export const PARALLEL_MIN_WORK = 1 << 24;
@@ -33,17 +34,74 @@ export interface ThreadPool {
     offC: number,
     upper: boolean,
   ): void;
+  /**
+   * Starts a step-by-step session of the Householder tridiagonalisation on one worker thread, sharing
+   * the n × n matrix `A` and the double-buffered reflectors `V0`, `V1` and products `P0`, `P1` (all
+   * SharedArrayBuffer-backed, offset 0). Returns null when no worker is available.
+   */
+  startTridiagonalSession(
+    n: number,
+    A: Float64Array,
+    V0: Float64Array,
+    V1: Float64Array,
+    P0: Float64Array,
+    P1: Float64Array,
+  ): TridiagonalSession | null;
   /** Stops the workers. */
   dispose(): void;
 }
 
+/** A running tridiagonalisation session on a worker (see {@link ThreadPool.startTridiagonalSession}). */
+export interface TridiagonalSession {
+  /** Hands rows jStart ≤ j < jEnd of the current step to the worker (`parity` picks V0/P0 or V1/P1 as current). */
+  step(parity: number, jStart: number, jEnd: number): void;
+  /** Waits for the worker's rows and adds its partial products (entries 0 … rows − 1) into `pNext`. */
+  wait(pNext: Float64Array, rows: number): void;
+  /** Ends the session, returning the worker to its message loop. */
+  close(): void;
+}
+
+/** Control words of a tridiagonal session. */
+const SEQ = 0;
+const DONE = 1;
+const PARITY = 2;
+const J_START = 3;
+const J_END = 4;
+const FAILED = 5;
+
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const dotKernel = ${dotKernel.toString()};
+const fusedTridiagonalRows = ${fusedTridiagonalRows.toString()};
+function tridiagonalSession(job) {
+  const ctrl = new Int32Array(job.ctrl);
+  const A = new Float64Array(job.A);
+  const V = [new Float64Array(job.V0), new Float64Array(job.V1)];
+  const P = [new Float64Array(job.P0), new Float64Array(job.P1)];
+  const pw = new Float64Array(job.PW);
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(ctrl, ${SEQ}, seen);
+    const seq = Atomics.load(ctrl, ${SEQ});
+    if (seq < 0) return;
+    seen = seq;
+    const parity = ctrl[${PARITY}];
+    const jEnd = ctrl[${J_END}];
+    pw.fill(0, 0, jEnd);
+    try {
+      fusedTridiagonalRows(job.n, A, V[parity], P[parity], V[1 - parity], pw, ctrl[${J_START}], jEnd);
+    } catch (e) {
+      Atomics.store(ctrl, ${FAILED}, 1);
+    }
+    Atomics.store(ctrl, ${DONE}, seq);
+    Atomics.notify(ctrl, ${DONE});
+  }
+}
 const ready = new Int32Array(workerData.ready);
 Atomics.store(ready, 0, 1);
 Atomics.notify(ready, 0);
 parentPort.on('message', (job) => {
+  if (job.type === 'tridiagonal') return tridiagonalSession(job);
   const flags = new Int32Array(job.flags);
   let status = 1;
   try {
@@ -141,6 +199,36 @@ export function createThreadPool(threads: number = Math.min(availableParallelism
           throw new SpecError('E_BACKEND', `cpu backend: worker thread ${w + 1} failed in a ${m} × ${n} × ${k} product; retry with threads: 1`);
         }
       });
+    },
+    startTridiagonalSession(n, A, V0, V1, P0, P1) {
+      const pool = start();
+      if (pool === null) return null;
+      const ctrl = new Int32Array(new SharedArrayBuffer(4 * 8));
+      const PW = sharedFloat64(n);
+      pool[0].postMessage({
+        type: 'tridiagonal', n, A: A.buffer, V0: V0.buffer, V1: V1.buffer, P0: P0.buffer, P1: P1.buffer, PW: PW.buffer, ctrl: ctrl.buffer,
+      });
+      let seq = 0;
+      return {
+        step(parity, jStart, jEnd) {
+          ctrl[PARITY] = parity;
+          ctrl[J_START] = jStart;
+          ctrl[J_END] = jEnd;
+          Atomics.store(ctrl, SEQ, ++seq);
+          Atomics.notify(ctrl, SEQ);
+        },
+        wait(pNext, rows) {
+          for (let done = Atomics.load(ctrl, DONE); done !== seq; done = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, done);
+          if (Atomics.load(ctrl, FAILED) !== 0) {
+            throw new SpecError('E_BACKEND', `cpu backend: worker thread failed in the tridiagonal reduction (n = ${n}); retry with threads: 1`);
+          }
+          for (let l = 0; l < rows; l++) pNext[l] += PW[l];
+        },
+        close() {
+          Atomics.store(ctrl, SEQ, -1);
+          Atomics.notify(ctrl, SEQ);
+        },
+      };
     },
     dispose() {
       if (workers) for (const w of workers) void w.terminate();

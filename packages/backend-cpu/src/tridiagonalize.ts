@@ -1,3 +1,9 @@
+import { fusedTridiagonalRows } from './tridiagonal-step.js';
+import { type ThreadPool, sharedFloat64 } from './thread-pool.js';
+
+/** Below this many rows a step runs on the calling thread (the hand-off costs ~10 µs). */
+const SESSION_MIN_ROWS = 256;
+
 /**
  * Householder vector of row i (entries 0 … i − 1) of the n × n row-major `A`, LAPACK `dlarfg` style:
  * Hᵢ x = beta·e_{i−1} with Hᵢ = I − τ v vᵀ, v[i − 1] = 1. Overwrites the row with v, copies v into
@@ -47,9 +53,18 @@ function householderRow(n: number, A: Float64Array, i: number, v: Float64Array, 
  * Step i: vᵢ annihilates row i left of the sub-diagonal; the leading i × i block B becomes
  * B − v wᵀ − w vᵀ with p = τ B v, w = p − (τ/2)(pᵀv) v. The rank-2 update of step i is fused with
  * the symmetric product B v of step i − 1 (whose reflector comes from row i − 1, updated first), so
- * each step streams once over the rows of the lower triangle, every inner loop contiguous.
+ * each step streams once over the rows of the lower triangle, every inner loop contiguous
+ * ({@link fusedTridiagonalRows}). With a `pool` of more than one thread and `A` in a SharedArrayBuffer
+ * (offset 0), n ≥ 256, one worker thread takes the longer half of the rows of every step.
  */
-export function tridiagonalize(n: number, A: Float64Array, d: Float64Array, e: Float64Array, tau: Float64Array): void {
+export function tridiagonalize(
+  n: number,
+  A: Float64Array,
+  d: Float64Array,
+  e: Float64Array,
+  tau: Float64Array,
+  pool?: ThreadPool,
+): void {
   if (n === 0) return;
   e[n - 1] = 0;
   tau.fill(0);
@@ -57,10 +72,18 @@ export function tridiagonalize(n: number, A: Float64Array, d: Float64Array, e: F
     d[0] = A[0];
     return;
   }
-  let v = new Float64Array(n);
-  let p = new Float64Array(n);
-  let vNext = new Float64Array(n);
-  let pNext = new Float64Array(n);
+  const threaded = pool !== undefined && pool.threads > 1 && n >= SESSION_MIN_ROWS && A.buffer instanceof SharedArrayBuffer && A.byteOffset === 0;
+  const make = threaded ? sharedFloat64 : (len: number) => new Float64Array(len);
+  const V0 = make(n);
+  const V1 = make(n);
+  const P0 = make(n);
+  const P1 = make(n);
+  let v = V0;
+  let p = P0;
+  let vNext = V1;
+  let pNext = P1;
+  let parity = 0;
+  const session = threaded ? pool.startTridiagonalSession(n, A, V0, V1, P0, P1) : null;
   // Step n − 1 starts with a plain symmetric product p = B v over the leading (n − 1) block.
   let t = householderRow(n, A, n - 1, v, d, e, tau);
   for (let j = 0; j < n - 1; j++) {
@@ -94,24 +117,19 @@ export function tridiagonalize(n: number, A: Float64Array, d: Float64Array, e: F
     if (i === 1) break;
     const tn = householderRow(n, A, i - 1, vNext, d, e, tau);
     pNext.fill(0, 0, i - 1);
-    // Rows 0 … i − 2: rank-2 update of step i fused with the product B' vNext of step i − 1.
-    for (let j = 0; j < i - 1; j++) {
-      const rj = j * n;
-      const vj = v[j];
-      const wj = w[j];
-      const uj = vNext[j];
-      let s = 0;
-      for (let l = 0; l < j; l++) {
-        const a = A[rj + l] - (vj * w[l] + wj * v[l]);
-        A[rj + l] = a;
-        s += a * vNext[l];
-        pNext[l] += a * uj;
-      }
-      const diag = A[rj + j] - 2 * vj * wj;
-      A[rj + j] = diag;
-      pNext[j] += s + diag * uj;
+    // Rows 0 … i − 2: rank-2 update of step i fused with the product B' vNext of step i − 1; with a
+    // session, a worker takes the upper rows (∝ j² work split in half) and its partial sums are added.
+    const rows = i - 1;
+    if (session !== null && rows >= SESSION_MIN_ROWS) {
+      const split = Math.floor(rows * Math.SQRT1_2);
+      session.step(parity, split, rows);
+      fusedTridiagonalRows(n, A, v, w, vNext, pNext, 0, split);
+      session.wait(pNext, rows);
+    } else {
+      fusedTridiagonalRows(n, A, v, w, vNext, pNext, 0, rows);
     }
     t = tn;
+    parity ^= 1;
     let swap = v;
     v = vNext;
     vNext = swap;
@@ -119,6 +137,7 @@ export function tridiagonalize(n: number, A: Float64Array, d: Float64Array, e: F
     p = pNext;
     pNext = swap;
   }
+  session?.close();
   d[0] = A[0];
 }
 
