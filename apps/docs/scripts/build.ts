@@ -1,6 +1,6 @@
 /**
  * `pnpm docs:build`: every step that makes the site, in order, failing on the first failure.
- *   1. type-check the example plugin (the plugin guide's code must compile against the real API);
+ *   1. type-check the example plugin (the plugin guide's code must compile against the real API) and the site's code;
  *   2. generate the figure gallery with the CLI (scripts/gallery.ts);
  *   3. generate the API reference with typedoc (root typedoc.json → public/api);
  *   4. build the VitePress site into .vitepress/dist.
@@ -21,6 +21,7 @@ interface Step {
 
 const steps: ReadonlyArray<Step> = [
   { name: 'type-check the example plugin', cmd: 'pnpm', args: ['exec', 'tsc', '--noEmit', '-p', 'examples/tsconfig.json'], cwd: docsRoot },
+  { name: 'type-check the site code (explorer, scripts, e2e test)', cmd: 'pnpm', args: ['exec', 'tsc', '--noEmit', '-p', 'tsconfig.json'], cwd: docsRoot },
   { name: 'figure gallery (spec CLI)', cmd: 'pnpm', args: ['exec', 'tsx', 'scripts/gallery.ts'], cwd: docsRoot },
   { name: 'API reference (typedoc)', cmd: 'pnpm', args: ['exec', 'typedoc', '--options', 'typedoc.json'], cwd: repoRoot },
   { name: 'site (vitepress build)', cmd: 'pnpm', args: ['exec', 'vitepress', 'build', '.'], cwd: docsRoot },

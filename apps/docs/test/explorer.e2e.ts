@@ -7,6 +7,7 @@
  * (0 when SPEC_E2E_OPTIONAL=1).
  *
  * Run: pnpm test:e2e   (after pnpm docs:build; CI installs chromium with apt first)
+ *      SPEC_E2E_SCREENSHOT=/tmp/explorer.png pnpm test:e2e   also saves a screenshot of the explorer
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -134,6 +135,7 @@ async function main(): Promise<void> {
     check(bars > 5, `the plot draws histogram bars (${bars} rects)`);
     const lines = await page.locator('.spectrum-explorer .plot svg path').count();
     check(lines > 0, 'the plot draws the limit density');
+    if (process.env.SPEC_E2E_SCREENSHOT) await page.locator('.spectrum-explorer').screenshot({ path: process.env.SPEC_E2E_SCREENSHOT });
     check(errors.length === 0, `no console errors${errors.length ? `:\n  ${errors.join('\n  ')}` : ''}`);
   } finally {
     await browser?.close().catch(() => undefined);

@@ -1,51 +1,42 @@
-// TEMPORARY until @spec/nets exports its network and empirical kernels: CK only, tanh family only.
-import type { Activation, Backend, Matrix } from '@spec/core';
-import { createRng } from '@spec/core';
+import { createRng, type Backend, type Matrix } from '@spec/core';
+import { empiricalKernels, gaussianConstants, initNetwork, mlp, normalizeActivation, resolveActivation } from '@spec/nets';
 import type { ExplorerConfig } from './protocol';
 
-function gaussMean(f: (x: number) => number): number {
-  let s = 0;
-  const h = 0.001;
-  for (let x = -10; x <= 10; x += h) s += f(x) * Math.exp(-x * x / 2);
-  return (s * h) / Math.sqrt(2 * Math.PI);
-}
-
-function normalised(): { act: Activation; a: number; b: number } {
-  const m = gaussMean(Math.tanh);
-  const s = Math.sqrt(gaussMean((x) => (Math.tanh(x) - m) ** 2));
-  const d = (x: number) => (1 - Math.tanh(x) ** 2) / s;
-  return {
-    act: { name: 'tanh~', fn: (x) => (Math.tanh(x) - m) / s, deriv: d },
-    a: gaussMean((x) => d(x) ** 2),
-    b: gaussMean(d),
-  };
-}
-
-export function normalisedConstants(_name: string): { a: number; b: number } {
-  const { a, b } = normalised();
+/**
+ * a = E σ̃′² and b = E σ̃′ of the normalised activation (MATH.md §1.2), which the CK/NTK limits need.
+ */
+export function normalisedConstants(name: string): { a: number; b: number } {
+  const { a, b } = gaussianConstants(resolveActivation(name, { raw: true }));
   return { a, b };
 }
 
-export async function empiricalEigenvalues(options: {
-  backend: Backend;
-  X: Matrix;
-  config: ExplorerConfig;
-  onProgress: (stage: string, fraction: number) => void;
-}): Promise<Float64Array> {
-  const { backend, config } = options;
-  const { act } = normalised();
-  const rng = createRng(config.seed).split('net');
-  let X = options.X;
-  config.widths.forEach((w, l) => {
-    options.onProgress(`layer ${l + 1}`, l / (config.widths.length + 2));
-    const W = backend.randn(w, X.rows, rng.split(l));
-    const H = backend.gemm(W, X);
-    const Y = backend.map(H, act, 'value');
-    const data = Float64Array.from(Y.data, (v) => v / Math.sqrt(w));
-    X = { rows: Y.rows, cols: Y.cols, data };
+/** Options of {@link empiricalEigenvalues}. */
+export interface EmpiricalOptions {
+  readonly backend: Backend;
+  /** Input data, d0 × n, samples as columns. */
+  readonly X: Matrix;
+  readonly config: ExplorerConfig;
+  /** Stage name and fraction of this step done, in [0, 1]. */
+  readonly onProgress: (stage: string, fraction: number) => void;
+}
+
+/**
+ * Ascending eigenvalues of the empirical CK or NTK of the MLP of MATH.md §2.1 (Fan–Wang scaling,
+ * normalised activation, Rademacher readout) — the same network `spec spectrum` samples.
+ */
+export function empiricalEigenvalues(options: EmpiricalOptions): Float64Array {
+  const { backend, X, config, onProgress } = options;
+  const activation = normalizeActivation(resolveActivation(config.activation, { raw: true }));
+  const net = mlp({ inputDim: config.d0, widths: config.widths, activation });
+  onProgress('sampling the network', 0);
+  const params = initNetwork(net, createRng(config.seed).split('network'));
+  onProgress(config.kernel === 'ck' ? 'forward pass and CK' : 'forward pass', 0.05);
+  const kernels = empiricalKernels(net, params, X, backend, {
+    kernel: config.kernel,
+    onProgress: (done, total) => onProgress(`NTK layer ${done}/${total}`, 0.1 + 0.3 * (done / total)),
   });
-  options.onProgress('kernel', 0.5);
-  const K = backend.gram(X);
-  options.onProgress('eigenvalues', 0.6);
+  const K = config.kernel === 'ck' ? kernels.ck : kernels.ntk;
+  if (K === undefined) throw new Error(`the ${config.kernel} kernel was not computed`);
+  onProgress(`eigenvalues of the ${config.n} × ${config.n} ${config.kernel.toUpperCase()}`, 0.45);
   return backend.eigvalsh(K);
 }

@@ -56,7 +56,7 @@ async function run(req: RunRequest): Promise<void> {
   const grid = { points: 400 };
   const limit: LimitSpectrum = config.kernel === 'ck' ? ckLimit({ samplesPerNeuron, b, input, grid }) : ntkLimit({ samplesPerNeuron, a, b, input, grid });
 
-  const eigenvalues = await empiricalEigenvalues({
+  const eigenvalues = empiricalEigenvalues({
     backend,
     X,
     config,
