@@ -1,3 +1,4 @@
+import { createCpuBackend } from '@spec/backend-cpu';
 import {
   type Activation,
   type Backend,
@@ -12,7 +13,6 @@ import {
   assertShape,
   toFloat64,
 } from '@spec/core';
-import { type CpuDelegate, loadCpuDelegate } from './cpu-delegate.js';
 import { HADAMARD_SOURCE, chunkedElementwise, mapSource, probeIndices, unsafeExpressionReason } from './elementwise.js';
 import { KernelCache } from './kernel-cache.js';
 import { type GpujsMode, type RunMode, resolveMode } from './modes.js';
@@ -50,11 +50,6 @@ export interface GpujsBackend extends Backend {
    * likewise reports the backend of the last `map` call.
    */
   mapFallbackReason(): string | null;
-  /**
-   * Name of the float64 backend solving eigenproblems: `"cpu"` (`@spec/backend-cpu`), or `"cpu:jacobi"`,
-   * a small stand-in used only when that package cannot be loaded.
-   */
-  readonly eigensolver: string;
   /** The tile sizes in use. */
   readonly tiles: Tiles & { readonly chunk: number };
 }
@@ -71,12 +66,11 @@ function rowMajorF32(A: Matrix, transpose: boolean): Float32Array {
   return out;
 }
 
-function checkSize(value: number | undefined, fallback: number, what: string, max: number): number {
+function checkSize(value: number | undefined, fallback: number, what: string, max: number): void {
   const v = value ?? fallback;
   if (!Number.isInteger(v) || v < 1 || v > max) {
     throw new SpecError('E_INPUT', `gpujs backend option ${what} must be an integer in [1, ${max}], got ${value}`);
   }
-  return v;
 }
 
 /**
@@ -99,21 +93,19 @@ function checkSize(value: number | undefined, fallback: number, what: string, ma
  * ```
  */
 export async function createGpujsBackend(options: GpujsBackendOptions = {}): Promise<GpujsBackend> {
+  // Reject bad sizes before a GPU context exists, then pick per-mode defaults.
+  checkSize(options.tile, 1, 'tile', 4096);
+  checkSize(options.kTile, 1, 'kTile', 1024);
+  checkSize(options.chunk, 1, 'chunk', 1 << 22);
   const choice = resolveMode(options.mode ?? 'auto');
   const small = choice.mode === 'cpu';
   const tiles = {
-    tile: checkSize(options.tile, small ? 256 : 1024, 'tile', 4096),
-    kTile: checkSize(options.kTile, small ? 256 : 1024, 'kTile', 1024),
-    chunk: checkSize(options.chunk, small ? 1 << 16 : 1 << 20, 'chunk', 1 << 22),
+    tile: options.tile ?? (small ? 256 : 1024),
+    kTile: options.kTile ?? (small ? 256 : 1024),
+    chunk: options.chunk ?? (small ? 1 << 16 : 1 << 20),
   };
   const validate = options.validate ?? true;
-  let cpu: CpuDelegate;
-  try {
-    cpu = await loadCpuDelegate();
-  } catch (e) {
-    void choice.gpu.destroy().catch(() => undefined);
-    throw e;
-  }
+  const cpu = createCpuBackend();
   const name = `gpujs:${choice.mode}`;
   const cache = new KernelCache(choice.gpu);
   const failedExpressions = new Map<string, string>();
@@ -142,7 +134,6 @@ export async function createGpujsBackend(options: GpujsBackendOptions = {}): Pro
     precision: 'f32',
     mode: choice.mode,
     skippedModes: choice.skipped,
-    eigensolver: cpu.name,
     tiles,
 
     gemm(A: Matrix, B: Matrix, opts: GemmOptions = {}): Matrix {
@@ -273,25 +264,7 @@ export async function createGpujsBackend(options: GpujsBackendOptions = {}): Pro
     },
 
     matvec(A: Matrix, x: FloatArray, opts?: { readonly trans?: boolean }): Float64Array {
-      const trans = opts?.trans ?? false;
-      const need = trans ? A.rows : A.cols;
-      if (x.length !== need) {
-        throw new SpecError('E_SHAPE', `matvec: ${trans ? 'Aᵀ' : 'A'} is ${trans ? A.cols : A.rows} × ${need} but x has ${x.length} entries`);
-      }
-      const { rows, cols, data } = A;
-      const y = new Float64Array(trans ? cols : rows);
-      for (let i = 0; i < rows; i++) {
-        const base = i * cols;
-        if (trans) {
-          const xi = x[i];
-          for (let j = 0; j < cols; j++) y[j] += data[base + j] * xi;
-        } else {
-          let s = 0;
-          for (let j = 0; j < cols; j++) s += data[base + j] * x[j];
-          y[i] = s;
-        }
-      }
-      return y;
+      return cpu.matvec(A, x, opts);
     },
 
     randn(rows: number, cols: number, rng: Rng): Matrix {
