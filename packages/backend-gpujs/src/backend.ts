@@ -158,15 +158,17 @@ export async function createGpujsBackend(options: GpujsBackendOptions = {}): Pro
       const a = rowMajorF32(A, transA);
       // bt = op(B)ᵀ row-major (n × k): B itself when transB, else Bᵀ.
       const bt = A === B && transA !== transB ? a : rowMajorF32(B, !transB);
+      const useC = C !== undefined && beta !== 0;
+      if (C && useC) assertFinite(C, 'gemm accumulator C');
       const P = product({ a, bt, m, n, k, symmetric: a === bt });
       const out = C ? C.data : new Float32Array(m * n);
-      const useC = C !== undefined && beta !== 0;
       for (let i = 0; i < out.length; i++) out[i] = alpha * P[i] + (useC ? beta * out[i] : 0);
-      if (C) {
-        if (useC) assertFinite(C, 'gemm result C');
-        return C;
+      for (let i = 0; i < out.length; i++) {
+        if (!Number.isFinite(out[i])) {
+          throw new SpecError('E_BACKEND', `${name}: gemm result overflows float32 at entry ${i} after scaling by alpha = ${alpha}, beta = ${beta}; use --backend cpu`);
+        }
       }
-      return { rows: m, cols: n, data: out };
+      return C ?? { rows: m, cols: n, data: out };
     },
 
     gram(A: Matrix): Matrix {
@@ -184,16 +186,18 @@ export async function createGpujsBackend(options: GpujsBackendOptions = {}): Pro
       }
       const f = mode === 'value' ? (x: number) => activation.fn(x) : (x: number) => activation.deriv(x);
       const expr = activation.source ? (mode === 'value' ? activation.source.fn : activation.source.deriv) : undefined;
-      const reason =
-        expr === undefined
-          ? `activation "${activation.name}" has no source expression`
-          : (failedExpressions.get(expr) ?? (unsafeExpressionReason(expr) === null ? null : `activation "${activation.name}" source ${mode}: ${unsafeExpressionReason(expr)}`));
+      assertFinite(A, 'map input A');
+      let reason: string | null;
+      if (expr === undefined) reason = `activation "${activation.name}" has no source expression`;
+      else {
+        const unsafe = unsafeExpressionReason(expr);
+        reason = failedExpressions.get(expr) ?? (unsafe === null ? null : `activation "${activation.name}" source ${mode}: ${unsafe}`);
+      }
       if (expr === undefined || reason !== null) {
         mapBy = 'cpu';
         mapFallback = reason;
         return cpuMap(A, f);
       }
-      assertFinite(A, 'map input A');
       const x = rowMajorF32(A, false);
       let out: Float32Array;
       try {

@@ -224,10 +224,16 @@ describe.each([
     expectCode(() => gpu.gemm(bad, fromRows([[1], [2]])), 'E_INPUT', /gemm input A has a non-finite value \(NaN\) at row 0, column 1/);
     expectCode(() => gpu.gram(bad), 'E_INPUT', /non-finite/);
     expectCode(() => gpu.gemm(fromRows([[1]]), fromRows([[1]]), { alpha: Number.NaN }), 'E_INPUT', /alpha and beta must be finite/);
+    expectCode(() => gpu.gemm(fromRows([[1]]), fromRows([[1]]), { beta: 1, C: fromRows([[Number.POSITIVE_INFINITY]]) }), 'E_INPUT', /gemm accumulator C has a non-finite value/);
+    expectCode(() => gpu.map(bad, tanh, 'value'), 'E_INPUT', /map input A has a non-finite value/);
+    expectCode(() => gpu.map(bad, noSource, 'value'), 'E_INPUT', /map input A/);
   });
 
   it('throws E_BACKEND when float32 overflows instead of returning Inf', () => {
     const big = fromRows([[1e30, 1e30]]);
     expectCode(() => gpu.gemm(big, big, { transB: true }), 'E_BACKEND', /non-finite|float32/);
+    expectCode(() => gpu.gemm(fromRows([[1e20]]), fromRows([[1e20]]), { alpha: 1 }), 'E_BACKEND', /non-finite|overflows float32/);
+    const huge = fromRows([[3e38]]);
+    expectCode(() => gpu.gemm(huge, fromRows([[1]]), { alpha: 10 }), 'E_BACKEND', /overflows float32 at entry 0 after scaling/);
   });
 });
