@@ -1,7 +1,11 @@
 import { type FloatArray, SpecError, tridiagonalQL } from '@spec/core';
 import { checkSymmetric } from './symmetric-check.js';
 import { type ThreadPool, sharedFloat64 } from './thread-pool.js';
+import { tridiagonalInverseIteration } from './tridiagonal-inverse-iteration.js';
 import { applyReflectorsToRows, tridiagonalize } from './tridiagonalize.js';
+
+/** eigh uses inverse iteration when k ≤ n / 8 (else accumulating the QL rotations is competitive). */
+const INVERSE_ITERATION_FRACTION = 8;
 
 /** Result of {@link eigh}: ascending values and an n × k row-major matrix whose column j goes with values[j]. */
 export interface EighResult {
@@ -40,8 +44,10 @@ export function eigvalsh(n: number, A: FloatArray, pool?: ThreadPool): Float64Ar
 /**
  * Eigenvalues and eigenvectors of the symmetric n × n row-major matrix `A` (not modified). With `k`
  * (1 ≤ k ≤ n, default n) only the k largest are returned, still ascending, with an n × k matrix of
- * vectors. Route: Householder tridiagonalisation, implicit QL accumulating the rotations on
- * contiguous rows, back-transformation by the stored reflectors (only for the k vectors kept).
+ * vectors. Route: Householder tridiagonalisation; then for k ≤ n/8 eigenvalues by QL and vectors by
+ * verified inverse iteration ({@link tridiagonalInverseIteration}), otherwise (or if that check fails)
+ * implicit QL accumulating the rotations on contiguous rows; finally back-transformation by the stored
+ * reflectors of the k vectors kept.
  * `pool` as in {@link eigvalsh}.
  */
 export function eigh(n: number, A: FloatArray, k: number = n, pool?: ThreadPool): EighResult {
@@ -55,18 +61,36 @@ export function eigh(n: number, A: FloatArray, k: number = n, pool?: ThreadPool)
   const e = new Float64Array(n);
   const tau = new Float64Array(n);
   tridiagonalize(n, work, d, e, tau, pool);
-  const z = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) z[i * n + i] = 1;
-  tridiagonalQL(d, e, z);
-  // Keep the k largest (the last k rows of z), back-transform them, and lay them out as columns.
-  const Y = z.subarray((n - k) * n, n * n);
+  const { values, Y } = tridiagonalVectors(d, e, k);
+  // Back-transform the kept vectors and lay them out as columns.
   applyReflectorsToRows(n, work, tau, Y, k);
   const vectors = new Float64Array(n * k);
   for (let j = 0; j < k; j++) {
     const row = j * n;
     for (let i = 0; i < n; i++) vectors[i * k + j] = Y[row + i];
   }
-  return { values: d.slice(n - k), vectors };
+  return { values, vectors };
+}
+
+/**
+ * The k largest eigenvalues of the tridiagonal (d, e) and their eigenvectors as the rows of Y (k × n):
+ * for k ≤ n/8 by QL without rotations plus verified inverse iteration, otherwise (or when the check
+ * fails) by QL accumulating the rotations. Destroys d and e.
+ */
+function tridiagonalVectors(d: Float64Array, e: Float64Array, k: number): { values: Float64Array; Y: Float64Array } {
+  const n = d.length;
+  if (k <= n / INVERSE_ITERATION_FRACTION) {
+    const dq = Float64Array.from(d);
+    const eq = Float64Array.from(e);
+    tridiagonalQL(dq, eq, null);
+    const values = dq.slice(n - k);
+    const Y = new Float64Array(n * k);
+    if (tridiagonalInverseIteration(d, e, values, Y)) return { values, Y };
+  }
+  const z = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) z[i * n + i] = 1;
+  tridiagonalQL(d, e, z);
+  return { values: d.slice(n - k), Y: z.subarray((n - k) * n, n * n) };
 }
 
 function checkDims(n: number, A: FloatArray): void {

@@ -18,6 +18,8 @@ export { dotKernel } from './dot-kernel.js';
 export { createThreadPool, sharedFloat64, splitRows, PARALLEL_MIN_WORK, type ThreadPool } from './thread-pool.js';
 export { eigvalsh, eigh, type EighResult } from './eigen.js';
 export { tridiagonalize, applyReflectorsToRows } from './tridiagonalize.js';
+export { fusedTridiagonalRows } from './tridiagonal-step.js';
+export { tridiagonalInverseIteration } from './tridiagonal-inverse-iteration.js';
 export { checkSymmetric, SYMMETRY_TOLERANCE } from './symmetric-check.js';
 
 registerCpuBackend();
