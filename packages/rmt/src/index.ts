@@ -22,3 +22,5 @@ export { type CdfLaw, ksDistance, ksTwoSample } from './stats/ks.js';
 export { wasserstein1, wasserstein1TwoSample } from './stats/wasserstein.js';
 export { type OutlierResult, outliers } from './stats/outliers.js';
 export { type PowerLawFit, powerLawFit } from './stats/powerlaw.js';
+export * from './series/index.js';
+export * from './dispersion/index.js';
