@@ -1,0 +1,77 @@
+/**
+ * The issue-5 pipeline end to end (MATH.md §2.1, §2.6): sample the data and the weights, forward pass,
+ * empirical CK and NTK by the layer-wise closed form, and eigvalsh of both — n = 1500, d0 = 1000,
+ * widths 2000,2000, normalised tanh, Rademacher readout. Target: within 6× of numpy doing the same
+ * work (issue 5); the standalone numpy reference is bench/ref/spectrum.py.
+ */
+import { createCpuBackend } from '@spec/backend-cpu';
+import { createRng, type Matrix } from '@spec/core';
+import { empiricalKernels, initNetwork, mlp, normalizeActivation, tanh } from '@spec/nets';
+import type { BenchCase } from './types.js';
+
+/** Sizes of the pipeline (exported so a smoke run can use small ones). */
+export interface SpectrumPipelineSizes {
+  readonly n: number;
+  readonly d0: number;
+  readonly widths: ReadonlyArray<number>;
+}
+
+/** One run of the pipeline: returns the CK and NTK eigenvalues. */
+export function spectrumPipeline({ n, d0, widths }: SpectrumPipelineSizes, seed = 0): { ck: Float64Array; ntk: Float64Array } {
+  const backend = createCpuBackend();
+  const rng = createRng(seed);
+  // Data: i.i.d. N(0, 1/d0) entries (MATH.md §2.2 example), samples as columns.
+  const data = new Float64Array(d0 * n);
+  rng.split('data').fillNormal(data);
+  const inv = 1 / Math.sqrt(d0);
+  for (let i = 0; i < data.length; i++) data[i] *= inv;
+  const X: Matrix = { rows: d0, cols: n, data };
+  const net = mlp({ inputDim: d0, widths, activation: normalizeActivation(tanh) });
+  const params = initNetwork(net, rng.split('weights'));
+  const { ck, ntk } = empiricalKernels(net, params, X, backend, { kernel: 'both' });
+  return { ck: backend.eigvalsh(ck as Matrix), ntk: backend.eigvalsh(ntk as Matrix) };
+}
+
+/** The numpy equivalent (setup untimed: the normalising constants of tanh; work: everything else). */
+export const NUMPY_SPECTRUM = (n: number, d0: number, widths: ReadonlyArray<number>): string => `
+def setup():
+    z, w = np.polynomial.hermite_e.hermegauss(200)
+    w = w / w.sum()
+    s = np.sqrt(np.sum(w * np.tanh(z) ** 2))          # tanh is odd: mean 0
+    return s
+
+def work(s):
+    n, d0, widths = ${n}, ${d0}, [${widths.join(', ')}]
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((d0, n)) / np.sqrt(d0)
+    Ws, Xs, Hs = [], [X], []
+    for d in widths:
+        W = rng.standard_normal((d, Xs[-1].shape[0]))
+        H = W @ Xs[-1]
+        Ws.append(W); Hs.append(H)
+        Xs.append(np.tanh(H) / s / np.sqrt(d))
+    w = rng.choice([-1.0, 1.0], size=widths[-1])
+    CK = Xs[-1].T @ Xs[-1]
+    NTK = CK.copy()
+    S = (1 - np.tanh(Hs[-1]) ** 2) / s * w[:, None] / np.sqrt(widths[-1])
+    for l in range(len(widths) - 1, -1, -1):
+        NTK += (Xs[l].T @ Xs[l]) * (S.T @ S)
+        if l > 0:
+            S = (1 - np.tanh(Hs[l - 1]) ** 2) / s * (Ws[l].T @ S) / np.sqrt(widths[l - 1])
+    return np.linalg.eigvalsh(CK), np.linalg.eigvalsh(NTK)
+`;
+
+const FULL: SpectrumPipelineSizes = { n: 1500, d0: 1000, widths: [2000, 2000] };
+
+const cases: BenchCase[] = [
+  {
+    group: 'nets',
+    name: 'spectrum pipeline n=1500 d0=1000 widths 2000,2000 tanh: sample, forward, CK, NTK, eigvalsh×2',
+    run: () => spectrumPipeline(FULL),
+    numpy: NUMPY_SPECTRUM(FULL.n, FULL.d0, FULL.widths),
+    repeats: 1,
+    target: { maxRatio: 6, source: 'issue 5' },
+  },
+];
+
+export default cases;
