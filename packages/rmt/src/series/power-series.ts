@@ -59,12 +59,12 @@ function cauchy(a: Float64Array, b: Float64Array, out: Float64Array): void {
 }
 
 /** Σ_k c_k a^{*k} truncated at degree P, by Horner's rule in the Cauchy algebra. */
-function compose(c: Float64Array, a: Float64Array): Float64Array {
+function compose(c: Float64Array, a: Float64Array): Float64Array<ArrayBuffer> {
   const n = a.length;
   // With a_0 = 0, a^{*k} has no terms below degree k: coefficients beyond P cannot contribute.
   const top = a[0] === 0 ? Math.min(c.length - 1, n - 1) : c.length - 1;
-  let r = new Float64Array(n);
-  let tmp = new Float64Array(n);
+  let r: Float64Array<ArrayBuffer> = new Float64Array(n);
+  let tmp: Float64Array<ArrayBuffer> = new Float64Array(n);
   if (top < 0) return r;
   r[0] = c[top];
   for (let k = top - 1; k >= 0; k--) {
