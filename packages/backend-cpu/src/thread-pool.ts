@@ -1,8 +1,18 @@
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { SpecError } from '@spec/core';
 import { dotKernel } from './dot-kernel.js';
 import { fusedTridiagonalRows } from './tridiagonal-step.js';
+
+/**
+ * Node's worker_threads and os modules, looked up at run time (`process.getBuiltinModule`) rather than
+ * imported, so that bundling this package for a browser works; there the pool is serial.
+ */
+function nodeModules(): { WorkerCtor: typeof Worker; parallelism: number } | null {
+  if (typeof process === 'undefined' || typeof process.getBuiltinModule !== 'function') return null;
+  const threads = process.getBuiltinModule('node:worker_threads');
+  const os = process.getBuiltinModule('node:os');
+  return { WorkerCtor: threads.Worker, parallelism: os.availableParallelism() };
+}
 
 /** Multiply-adds below which a product stays on the calling thread (thread hand-off costs ~0.1 ms). */
 export const PARALLEL_MIN_WORK = 1 << 24;
@@ -142,19 +152,20 @@ export function splitRows(mp: number, np: number, parts: number, upper: boolean)
  * Creates a pool using `threads` threads in all (default: the machine's available parallelism,
  * at most 4). `threads = 1` never starts a worker.
  */
-export function createThreadPool(threads: number = Math.min(availableParallelism(), 4)): ThreadPool {
-  const count = Math.max(1, Math.floor(threads));
+export function createThreadPool(threads?: number): ThreadPool {
+  const node = nodeModules();
+  const count = node === null ? 1 : Math.max(1, Math.floor(threads ?? Math.min(node.parallelism, 4)));
   let workers: Worker[] | null = null;
   let broken = count === 1;
 
   function start(): Worker[] | null {
-    if (broken) return null;
+    if (broken || node === null) return null;
     if (workers) return workers;
     const list: Worker[] = [];
     try {
       for (let w = 0; w < count - 1; w++) {
         const ready = new Int32Array(new SharedArrayBuffer(4));
-        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ready: ready.buffer } });
+        const worker = new node.WorkerCtor(WORKER_SOURCE, { eval: true, workerData: { ready: ready.buffer } });
         worker.unref();
         list.push(worker);
         // A worker that cannot start within 10 s (or at all) disables threading for this pool.
