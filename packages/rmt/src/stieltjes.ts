@@ -20,8 +20,8 @@ const GEOMETRIC = 8;
  * m_c is m minus the exactly known atoms (Im of an atom of mass w at a is wη/((x − a)² + η²)).
  *
  * 1. Support: a coarse scan on [lower, scale] marks x as inside when Im m_c does not scale with η
- *    (Im m_c(x + iη/10) > ½ Im m_c(x + iη) at η = 1e−5·scale; outside the support Im m_c ∝ η), and
- *    bisection locates each edge to ~1e−6·scale.
+ *    (Im m_c(x + iη/10) > ½ Im m_c(x + iη) at η = 1e−6·scale; outside the support Im m_c ∝ η), and
+ *    bisection locates each edge to ~1e−6·scale; one grid point is put 2e−5·scale outside each edge.
  * 2. Grid: on each support interval x = a + w·φ(φ(t)), φ(t) = (1 − cos πt)/2, t uniform (a doubly
  *    Chebyshev map: x − a ∝ t⁴ at the edges, so the trapezoid rule integrates √-edges and 1/√x hard
  *    edges with error ∝ N⁻²), plus geometric points inside the two end panels.
@@ -50,11 +50,12 @@ export function densityFromSystem(sys: FixedPointSystem, atoms: readonly Atom[],
   };
 
   // 1. coarse scan, right to left, at two η's
-  const eta1 = 1e-5 * U;
-  const eta2 = 1e-6 * U;
+  const eta1 = 1e-6 * U;
+  const eta2 = 1e-7 * U;
   const hi = U * 1.02;
   const xs = new Float64Array(scanN);
   const inside = new Uint8Array(scanN);
+  const scanIm = new Float64Array(scanN);
   const state1 = new Float64Array(scanN * 2 * sys.size);
   const state2 = new Float64Array(scanN * 2 * sys.size);
   const d1 = new Float64Array(2 * sys.size);
@@ -66,6 +67,7 @@ export function densityFromSystem(sys: FixedPointSystem, atoms: readonly Atom[],
     const a = imCont(x, eta1, d1, i < scanN - 1);
     const b = imCont(x, eta2, d2, i < scanN - 1);
     inside[i] = isInside(a, b) ? 1 : 0;
+    scanIm[i] = Math.max(0, b);
     state1.set(d1, i * 2 * sys.size);
     state2.set(d2, i * 2 * sys.size);
   }
@@ -89,13 +91,19 @@ export function densityFromSystem(sys: FixedPointSystem, atoms: readonly Atom[],
     return 0.5 * (xin + xout);
   };
   const support: [number, number][] = [];
+  const scanMass: number[] = [];
   for (let i = 0; i < scanN; i++) {
     if (!inside[i]) continue;
     let j = i;
     while (j + 1 < scanN && inside[j + 1]) j++;
     const left = i === 0 ? lower : edgeBetween(i, i - 1);
     const right = j === scanN - 1 ? xs[j] : edgeBetween(j, j + 1);
-    if (right > left) support.push([left, right]);
+    if (right > left) {
+      support.push([left, right]);
+      let mass = 0;
+      for (let k = i; k <= j; k++) mass += scanIm[k];
+      scanMass.push(mass);
+    }
     i = j;
   }
   if (support.length === 0) {
@@ -105,11 +113,13 @@ export function densityFromSystem(sys: FixedPointSystem, atoms: readonly Atom[],
   // 2. grid
   const widths = support.map(([a, b]) => b - a);
   const totalW = widths.reduce((s, v) => s + v, 0);
-  const minPer = 2 * GEOMETRIC + 20;
+  const minPer = 2 * GEOMETRIC + 22;
   if (points < minPer * support.length) {
     throw new SpecError('E_INPUT', `grid.points = ${points} is too few for ${support.length} support intervals; use at least ${minPer * support.length}`);
   }
-  const alloc = widths.map((v) => Math.max(minPer, Math.floor((points * v) / totalW)));
+  // half the points by width, half by the (coarse-scan) mass, so a narrow but heavy component is resolved
+  const totalM = scanMass.reduce((t, v) => t + v, 0) || 1;
+  const alloc = widths.map((v, k) => Math.max(minPer, Math.floor(points * (0.5 * (v / totalW) + 0.5 * (scanMass[k] / totalM)))));
   let diff = points - alloc.reduce((s, v) => s + v, 0);
   while (diff !== 0) {
     const k = alloc.indexOf(Math.max(...alloc));
@@ -119,18 +129,32 @@ export function densityFromSystem(sys: FixedPointSystem, atoms: readonly Atom[],
     diff -= change;
   }
   const gridX: number[] = [];
+  // One point Δ = 20·η1 outside each edge (unless it would leave [lower, ∞) or reach the next interval):
+  // the edge is located only to ~η1, where the density is still ~C√η1, and this point brings the density
+  // to ~0 before a gap so the trapezoid does not bridge the gap with a nonzero value.
+  const outer = 20 * eta1;
   support.forEach(([a, b], k) => {
-    const m = alloc[k] - 2 * GEOMETRIC;
+    const m = alloc[k] - 2 * GEOMETRIC - 2;
     const width = b - a;
     const cheb = (t: number): number => (1 - Math.cos(Math.PI * t)) / 2;
     const node = (j: number): number => a + width * cheb(cheb(j / (m - 1)));
     const panel = node(1) - a;
-    gridX.push(a);
+    const prevEnd = k > 0 ? support[k - 1][1] + outer : lower;
+    const nextStart = k + 1 < support.length ? support[k + 1][0] - outer : Infinity;
+    const leftOut = a - outer > prevEnd && a - outer >= lower ? [a - outer] : [];
+    const rightOut = b + outer < nextStart ? [b + outer] : [];
+    gridX.push(...leftOut, a);
     for (let g = GEOMETRIC; g >= 1; g--) gridX.push(a + panel * 2 ** -g);
     for (let j = 1; j < m - 1; j++) gridX.push(node(j));
     for (let g = 1; g <= GEOMETRIC; g++) gridX.push(b - panel * 2 ** -g);
-    gridX.push(b);
+    gridX.push(b, ...rightOut);
+    // keep the requested number of points when an outer point was skipped
+    for (let extra = 2 - leftOut.length - rightOut.length; extra > 0; extra--) {
+      const j0 = Math.floor(m / 2) - extra;
+      gridX.push(0.5 * (node(j0) + node(j0 + 1)));
+    }
   });
+  gridX.sort((p, q) => p - q);
   const x = Float64Array.from(gridX);
 
   // 3. density along the grid, right to left, warm-started

@@ -63,6 +63,16 @@ describe('ckLimit (MATH.md §2.3 via §2.5)', () => {
     expect(Math.abs(totalMass(s) - 1)).toBeLessThan(1e-3);
   });
 
+  it('a two-atom input with a small ratio gives two support intervals, each of mass 1/2', () => {
+    const s = ckLimit({ samplesPerNeuron: [0.05], b: 1, input: { kind: 'atoms', x: new Float64Array([1, 10]) } });
+    expect(s.support).toHaveLength(2);
+    expect(s.support[0][1]).toBeLessThan(s.support[1][0]);
+    expect(Math.abs(s.mass - 1)).toBeLessThan(1e-3);
+    let first = 0;
+    for (let i = 1; i < s.x.length && s.x[i] <= s.support[0][1] + 1e-3; i++) first += 0.5 * (s.x[i] - s.x[i - 1]) * (s.density[i] + s.density[i - 1]);
+    expect(Math.abs(first - 0.5)).toBeLessThan(1e-3);
+  });
+
   it('impossible ratios throw E_INPUT', () => {
     expect(() => ckLimit({ samplesPerNeuron: [0], b, input: { kind: 'mp', samplesPerDim: 1 } })).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
     expect(() => ckLimit({ samplesPerNeuron: [1], b, input: { kind: 'mp', samplesPerDim: Number.NaN } })).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
