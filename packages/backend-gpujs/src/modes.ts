@@ -71,7 +71,8 @@ function smokeTest(mode: RunMode): GpuInstance | string {
     const ok = want.every((row, i) => row.every((v, j) => out[i]?.[j] === v));
     const ran = kernel.kernel?.constructor.mode;
     kernel.destroy?.();
-    if (ran !== undefined && ran !== mode) return `gpu.js fell back from ${mode} to ${ran}${kernel.kernel?.fallbackReason ? ` (${kernel.kernel.fallbackReason})` : ''}`;
+    // gpu.js degrades unsupported kernels to its CPUKernel (static mode 'cpu'); GL kernels report 'gpu'.
+    if (ran === 'cpu' && mode !== 'cpu') return `gpu.js fell back from ${mode} to ${ran}${kernel.kernel?.fallbackReason ? ` (${kernel.kernel.fallbackReason})` : ''}`;
     if (!ok) return `a 2 × 3 test product gave ${JSON.stringify(Array.from(out, (r) => Array.from(r)))} instead of [[1,2,3],[3,4,7]]`;
     return gpu;
   } catch (e) {

@@ -2,6 +2,7 @@ import { createCpuBackend } from '@spec/backend-cpu';
 import { type Activation, type Matrix, createRng, fromRows, identity, isSpecError, matrix } from '@spec/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GpujsBackend, createGpujsBackend } from '../src/index.js';
+import { GPU } from '../src/gpujs-types.js';
 import { PRODUCT_RTOL, abs, naiveProduct, productError } from './helpers.js';
 
 const cpu = createCpuBackend();
@@ -46,6 +47,13 @@ describe.each([
   { mode: 'webasm' as const, tile: 7, kTile: 5 },
   { mode: 'cpu' as const, tile: undefined, kTile: undefined },
   { mode: 'cpu' as const, tile: 7, kTile: 5 },
+  // headless-gl only where the optional gl package is built and an X display exists (xvfb-run); see headlessgl.test.ts
+  ...(GPU.isHeadlessGLSupported
+    ? [
+        { mode: 'headlessgl' as const, tile: undefined, kTile: undefined },
+        { mode: 'headlessgl' as const, tile: 7, kTile: 5 },
+      ]
+    : []),
 ])('gpujs backend in $mode mode (tile $tile, kTile $kTile)', ({ mode, tile, kTile }) => {
   let gpu: GpujsBackend;
   beforeAll(async () => {
