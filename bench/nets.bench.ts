@@ -5,7 +5,7 @@
  * work (issue 5); the standalone numpy reference is bench/ref/spectrum.py.
  */
 import { createCpuBackend } from '@spec/backend-cpu';
-import { createRng, type Matrix } from '@spec/core';
+import { createRng, type Backend, type Matrix } from '@spec/core';
 import { empiricalKernels, initNetwork, mlp, normalizeActivation, tanh } from '@spec/nets';
 import type { BenchCase } from './types.js';
 
@@ -16,9 +16,12 @@ export interface SpectrumPipelineSizes {
   readonly widths: ReadonlyArray<number>;
 }
 
-/** One run of the pipeline: returns the CK and NTK eigenvalues. */
+let shared: Backend | undefined;
+
+/** One run of the pipeline: returns the CK and NTK eigenvalues (the backend is created once, like importing numpy). */
 export function spectrumPipeline({ n, d0, widths }: SpectrumPipelineSizes, seed = 0): { ck: Float64Array; ntk: Float64Array } {
-  const backend = createCpuBackend();
+  shared ??= createCpuBackend();
+  const backend = shared;
   const rng = createRng(seed);
   // Data: i.i.d. N(0, 1/d0) entries (MATH.md §2.2 example), samples as columns.
   const data = new Float64Array(d0 * n);

@@ -45,3 +45,5 @@ export { inputKernel, networkKernelMap } from './kernel-map.js';
 export { builtinActivationsPlugin, registerBuiltins } from './plugin.js';
 
 registerBuiltins();
+export { type LimitInput, type LimitJobOptions, type LimitJobResult, limitJob } from './limit-job.js';
+export { type KernelSpectrum, type SpectrumJobOptions, type SpectrumJobResult, type SpectrumStage, spectrumJob } from './spectrum-job.js';

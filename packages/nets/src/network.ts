@@ -25,6 +25,8 @@ export interface ForwardPass {
   readonly activations: ReadonlyArray<Matrix>;
   /** Per layer, what its backward pass needs (dense: `input`, `preactivation` H_ℓ = W_ℓ X_{ℓ−1}). */
   readonly caches: ReadonlyArray<LayerCache>;
+  /** Per layer, the pre-activation H_ℓ where the layer has one (`caches[ℓ−1].preactivation`), else undefined. */
+  readonly preactivations: ReadonlyArray<Matrix | undefined>;
 }
 
 /**
@@ -85,7 +87,7 @@ export function forward(net: Network, params: NetworkParams, X: Matrix, backend:
     activations.push(output);
     caches.push(cache);
   });
-  return { activations, caches };
+  return { activations, caches, preactivations: caches.map((c) => c.preactivation) };
 }
 
 /** f(x_α) for every column of X, as a Float64Array of length n. */

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@spec/backend-cpu';
 import { createRng, registry, use, type Backend, type Layer, type Matrix } from '@spec/core';
 import {
@@ -25,6 +25,7 @@ let backend: Backend;
 beforeAll(() => {
   backend = createCpuBackend();
 });
+afterAll(() => backend.dispose());
 
 const rows = (M: Matrix): number[][] => Array.from({ length: M.rows }, (_, i) => Array.from(M.data.subarray(i * M.cols, (i + 1) * M.cols)));
 

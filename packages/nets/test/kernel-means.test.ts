@@ -17,7 +17,9 @@ describe('kernel means at small size (MATH.md §2.1: CK diagonal ≈ 1, NTK diag
     const { a } = gaussianConstants(act);
     const net = mlp({ inputDim: d0, widths: [d, d], activation: act });
     const X = unitColumns(d0, n, createRng(100).normal);
-    const { ck, ntk } = empiricalKernels(net, initNetwork(net, createRng(101)), X, createCpuBackend());
+    const backend = createCpuBackend();
+    const { ck, ntk } = empiricalKernels(net, initNetwork(net, createRng(101)), X, backend);
+    backend.dispose();
 
     // Monte Carlo tolerance, derived. Each squared norm is an average over d units of i.i.d. terms with
     // relative variance v; over n samples whose pre-activations correlate by ρ ~ N(0, 1/d0), the mean over

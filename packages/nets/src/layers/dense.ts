@@ -162,11 +162,22 @@ export function dense(options: DenseOptions): Layer {
     },
   };
 
-  /** S = c_out σ′(H) ⊙ G: ∂f/∂(pre-activation), per sample (MATH.md §2.1 s_ℓ). */
+  // The empirical NTK calls ntkContribution and then vjp with the same (cache, G): keep the last S so the
+  // element-wise σ′ pass runs once. Held by reference only until the next call.
+  let last: { cache: Record<string, Matrix>; G: Matrix; S: Matrix } | undefined;
+
+  /** S = c_out σ′(H) ⊙ G: ∂f/∂(pre-activation), per sample (MATH.md §2.1 s_ℓ). Callers must not modify S. */
   function preactivationGradient(cache: Record<string, Matrix>, G: Matrix, backend: Backend): Matrix {
+    if (last !== undefined && last.cache === cache && last.G === G) {
+      const S = last.S;
+      last = undefined;
+      return S;
+    }
     const H = cacheEntry(cache, 'preactivation');
     expectShape(G, H.rows, H.cols, 'dense: gradient of the output');
-    return scaleInPlace(backend.hadamard(backend.map(H, act, 'derivative'), G), outScale);
+    const S = scaleInPlace(backend.hadamard(backend.map(H, act, 'derivative'), G), outScale);
+    last = { cache, G, S };
+    return S;
   }
 
   return layer;
