@@ -167,6 +167,11 @@ export function createThreadPool(threads?: number): ThreadPool {
         const ready = new Int32Array(new SharedArrayBuffer(4));
         const worker = new node.WorkerCtor(WORKER_SOURCE, { eval: true, workerData: { ready: ready.buffer } });
         worker.unref();
+        // An uncaught worker error must not crash the caller's process: later calls run serially.
+        worker.on('error', () => {
+          broken = true;
+          workers = null;
+        });
         list.push(worker);
         // A worker that cannot start within 10 s (or at all) disables threading for this pool.
         if (Atomics.wait(ready, 0, 0, 10_000) === 'timed-out') throw new Error('worker did not start');
