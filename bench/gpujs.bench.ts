@@ -1,7 +1,7 @@
 /**
  * @spec/backend-gpujs against @spec/backend-cpu (issue 8): gemm and Gram at n = 256, 512, 1024 in
  * gpu.js's webasm mode (what Node gets without headless-gl) vs the float64 CPU backend, each next to
- * numpy (float32 for gpujs, float64 for cpu). `pnpm bench gpujs`. Browser WebGL numbers: bench/browser/.
+ * numpy (float32 for gpujs, float64 for cpu), plus headless-gl where built. `pnpm bench gpujs`. Browser WebGL numbers: bench/browser/.
  */
 import { createCpuBackend } from '@spec/backend-cpu';
 import { type Backend, type Matrix, createRng } from '@spec/core';
@@ -11,6 +11,8 @@ import type { BenchCase } from './types.js';
 const cpu = createCpuBackend();
 const webasm = await createGpujsBackend({ mode: 'webasm' });
 const webasmNoProbe = await createGpujsBackend({ mode: 'webasm', validate: false });
+// headless-gl only where the optional gl package is built and a display exists (`xvfb-run -a pnpm bench gpujs`)
+const headlessgl = await createGpujsBackend({ mode: 'headlessgl' }).catch(() => null);
 
 const SIZES = [256, 512, 1024];
 
@@ -56,6 +58,7 @@ function cases(label: string, backend: Backend, dtype: 'float32' | 'float64', si
 const all: BenchCase[] = [
   ...cases(webasm.name, webasm, 'float32', SIZES),
   ...cases(`${webasmNoProbe.name} (no probe)`, webasmNoProbe, 'float32', [1024]),
+  ...(headlessgl ? cases(headlessgl.name, headlessgl, 'float32', SIZES) : []),
   ...cases(cpu.name, cpu, 'float64', SIZES),
 ];
 
