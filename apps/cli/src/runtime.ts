@@ -19,6 +19,8 @@ export interface CommandEnv {
   readonly globals: GlobalOptions;
   readonly out: OutputContext;
   readonly progress: Progress;
+  /** The output context with another --out folder (the default figure folder when none was given). */
+  withOutDir(dir: string | undefined): OutputContext;
   /** The backend chosen with --backend (created on first use). */
   backend(): Promise<Backend>;
 }
@@ -39,6 +41,7 @@ export async function createEnv(cmd: Command, streams: Streams): Promise<Command
     globals,
     out,
     progress: createProgress(),
+    withOutDir: (dir) => createOutputContext({ json: globals.json, out: dir, force: globals.force }, streams),
     backend() {
       backend ??= (async () => {
         await importBuiltinBackend(globals.backend);

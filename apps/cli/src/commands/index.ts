@@ -1,4 +1,6 @@
 import type { CommandModule } from '../program.js';
+import { limitCommand } from './limit.js';
+import { spectrumCommand } from './spectrum.js';
 
 /** Every subcommand, in the order `spec --help` lists them. */
-export const commands: ReadonlyArray<CommandModule> = [];
+export const commands: ReadonlyArray<CommandModule> = [spectrumCommand, limitCommand];

@@ -9,7 +9,7 @@ export type PlotOptions = Omit<Plot.PlotOptions, 'document'>;
  */
 export function renderSvg(options: PlotOptions): string {
   const { document } = parseHTML('<!doctype html><html><body></body></html>');
-  const node = Plot.plot({ ...options, document: document as unknown as Document });
+  const node = Plot.plot({ ...options, document: document as unknown as NonNullable<Plot.PlotOptions["document"]> });
   const svg = node.tagName.toLowerCase() === 'svg' ? node : node.querySelector('svg');
   if (svg === null) throw new Error('internal: Plot produced no <svg>');
   svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg');

@@ -25,7 +25,7 @@ export function spectrumSvg(fig: SpectrumFigure): string {
   ];
   if (fig.limit) {
     const pts = Array.from(fig.limit.x, (x, i) => ({ x, y: fig.limit!.density[i] }));
-    marks.push(Plot.lineY(pts, { x: 'x', y: 'y', stroke: '#c33', strokeWidth: 1.6 }));
+    marks.push(Plot.lineY(pts, { x: 'x', y: 'y', stroke: '#c33', strokeWidth: 1.6, clip: true }));
   }
   const outliers = fig.outliers ?? [];
   if (outliers.length > 0) {
@@ -39,12 +39,21 @@ export function spectrumSvg(fig: SpectrumFigure): string {
   marks.push(Plot.text([fig.title], { frameAnchor: 'top-left', dy: -34, fontSize: 14, fontWeight: 'bold', textAnchor: 'start' }));
   marks.push(Plot.text([subtitle], { frameAnchor: 'top-left', dy: -16, fontSize: 11, fill: '#555', textAnchor: 'start' }));
   return renderSvg({
+    // Densities blow up like 1/√x at a hard edge at 0 (ratio n/d = 1); cap the axis so the bulk stays visible.
+    y: { label: 'density', grid: true, domain: [0, yCap(fig)] },
     width: 720,
     height: 440,
     marginLeft: 56,
     marginTop: 48,
     x: { label: fig.xLabel ?? 'eigenvalue', nice: true },
-    y: { label: 'density', grid: true },
     marks,
   });
+}
+
+/** Upper end of the y axis: a little above the histogram, or the limit density's 95th percentile when alone. */
+function yCap(fig: SpectrumFigure): number {
+  const histMax = Math.max(0, ...fig.bins.map((b) => b.density));
+  if (histMax > 0) return 1.25 * histMax;
+  const d = Array.from(fig.limit?.density ?? []).sort((a, b) => a - b);
+  return d.length > 0 ? 1.5 * d[Math.floor(0.95 * (d.length - 1))] || 1 : 1;
 }

@@ -1,0 +1,84 @@
+import { createRng } from '@spec/core';
+import { limitJob, type LimitInput } from '@spec/nets';
+import { Option } from 'commander';
+import { activationFromFlags } from '../activation-flag.js';
+import { loadData } from '../data-source.js';
+import { limitJson } from '../limit-json.js';
+import { addNetworkFlags, DEFAULTS, type NetworkFlags } from '../network-flags.js';
+import { positiveInt } from '../options.js';
+import { defaultOutDir } from '../output/files.js';
+import { spectrumSvg } from '../plots/spectrum-plot.js';
+import type { CommandModule } from '../program.js';
+
+interface LimitFlags extends NetworkFlags {
+  points: number;
+}
+
+export const limitCommand: CommandModule = {
+  name: 'limit',
+  summary: 'limit densities of the CK and NTK spectra (linear-width theory, no sampling)',
+  configure(cmd) {
+    addNetworkFlags(cmd, { data: true });
+    cmd.addOption(new Option('--points <int>', 'grid points of each density').argParser(positiveInt('--points', 100_000)).default(1000));
+    cmd.addHelpText(
+      'after',
+      `
+The limit laws are those of MATH.md §2.3 (CK: iterated Marchenko–Pastur map) and §2.4–2.5 (NTK: fixed point
+for r₊I + Σ q_ℓ K_ℓ) for the ratios n/d_ℓ. Gaussian and sphere data use the MP law for XᵀX (ratio n/d0); real
+data (--data digits, npy:PATH, …) use the data's own XᵀX spectrum. Each density integrates, with its atoms,
+to 1.`,
+    );
+  },
+  async run(options, env) {
+    const flags = options as unknown as LimitFlags;
+    const activation = activationFromFlags(flags);
+    let input: LimitInput = { kind: 'mp' };
+    let d0 = flags.d0 ?? DEFAULTS.d0;
+    let n = flags.n;
+    let dataLabel = flags.data;
+    if (flags.data !== 'gaussian' && flags.data !== 'sphere') {
+      const { dataset } = await loadData(flags, createRng(env.globals.seed).split('data'));
+      const backend = await env.backend();
+      const X = dataset.X;
+      const G = X.rows < X.cols ? backend.gemm(X, X, { transB: true }) : backend.gram(X);
+      input = { kind: 'eigenvalues', values: backend.eigvalsh(G) };
+      d0 = X.rows;
+      n = X.cols;
+      dataLabel = dataset.source;
+    }
+    const names = flags.kernel === 'both' ? (['ck', 'ntk'] as const) : ([flags.kernel] as const);
+    const outDir = env.globals.out ?? (env.out.json ? undefined : defaultOutDir('limit'));
+    const out = outDir === env.globals.out ? env.out : env.withOutDir(outDir);
+    out.reserve(['limit.json', ...names.map((k) => `${k}-limit.svg`)]);
+
+    const tick = env.progress.phase('limit densities');
+    tick(0, 1);
+    const result = limitJob({ n, d0, widths: flags.widths, activation, kernel: flags.kernel, input, points: flags.points });
+    tick(1, 1);
+
+    const kernels: Record<string, unknown> = {};
+    for (const k of names) kernels[k] = { limit: limitJson(result[k]!) };
+    const doc = {
+      command: 'limit',
+      config: { n, d0, widths: flags.widths, activation: flags.activation, rawActivation: flags.rawActivation, kernel: flags.kernel, data: dataLabel, points: flags.points },
+      constants: { a: result.a, b: result.b, samplesPerNeuron: result.samplesPerNeuron },
+      kernels,
+    };
+    env.out.emitJson(doc);
+    if (out.outDir !== undefined) {
+      out.write('limit.json', JSON.stringify(doc));
+      for (const k of names) {
+        const lim = result[k]!;
+        out.write(`${k}-limit.svg`, spectrumSvg({ title: `${k.toUpperCase()} limit density`, bins: [], limit: lim }));
+      }
+    }
+    env.out.say(`${flags.activation}${flags.rawActivation ? ' (raw)' : ''}: a = ${result.a.toFixed(6)}, b = ${result.b.toFixed(6)}; n/d = ${result.samplesPerNeuron.map((g) => g.toFixed(3)).join(', ')}`);
+    for (const k of names) {
+      const lim = result[k]!;
+      const support = lim.support.map(([lo, hi]) => `[${lo.toFixed(4)}, ${hi.toFixed(4)}]`).join(' ∪ ');
+      const atoms = lim.atoms.length ? `; atoms ${lim.atoms.map((a) => `${a.mass.toFixed(4)} at ${a.x}`).join(', ')}` : '';
+      env.out.say(`${k.toUpperCase()} limit: mean ${lim.mean.toFixed(4)}, support ${support}${atoms}`);
+    }
+    if (out.outDir !== undefined) env.out.say(`figures and JSON written to ${out.outDir}`);
+  },
+};

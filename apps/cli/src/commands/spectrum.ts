@@ -1,0 +1,147 @@
+import { createRng } from '@spec/core';
+import { spectrumJob, type KernelSpectrum, type SpectrumStage } from '@spec/nets';
+import { histogram } from '@spec/rmt';
+import { Option } from 'commander';
+import { activationFromFlags } from '../activation-flag.js';
+import { loadData } from '../data-source.js';
+import { limitJson } from '../limit-json.js';
+import { addNetworkFlags, type NetworkFlags } from '../network-flags.js';
+import { oneOf, positiveInt } from '../options.js';
+import { defaultOutDir, writeVectorNpy } from '../output/files.js';
+import { spectrumSvg, type HistogramBin } from '../plots/spectrum-plot.js';
+import type { CommandModule } from '../program.js';
+
+interface SpectrumFlags extends NetworkFlags {
+  limit: boolean;
+  points: number;
+  bins?: number;
+  outputWeights: 'rademacher' | 'gaussian';
+}
+
+const STAGE_LABEL: Record<SpectrumStage, string> = {
+  forward: 'sampling network',
+  kernels: 'kernels (layers)',
+  eigenvalues: 'eigenvalues',
+  limit: 'limit density',
+};
+
+/** Density-normalised histogram bars of the bulk (outliers are marked separately). */
+function bulkBins(k: KernelSpectrum, bins: number | undefined): HistogramBin[] {
+  const e = k.eigenvalues;
+  const nOut = k.outliers?.length ?? 0;
+  const lo = Math.min(e[0], k.limit?.support[0]?.[0] ?? e[0]);
+  const hi = Math.max(e[e.length - 1 - nOut], k.rightEdge ?? -Infinity);
+  const count = bins ?? Math.max(20, Math.min(100, Math.round(2 * Math.sqrt(e.length))));
+  const h = histogram(e.subarray(0, e.length - nOut), { bins: count, range: [lo, hi > lo ? hi : lo + 1] });
+  return Array.from(h.density, (density, i) => ({ x0: h.edges[i], x1: h.edges[i + 1], density: (density * (e.length - nOut)) / e.length }));
+}
+
+function kernelJson(k: KernelSpectrum): Record<string, unknown> {
+  return {
+    eigenvalues: Array.from(k.eigenvalues),
+    mean: k.mean,
+    ...(k.limit ? { limit: limitJson(k.limit), ks: k.ks, ksScaled: k.ksScaled, rightEdge: k.rightEdge, outliers: Array.from(k.outliers ?? []) } : {}),
+  };
+}
+
+export const spectrumCommand: CommandModule = {
+  name: 'spectrum',
+  summary: 'sample a network, compute its CK/NTK eigenvalues and compare them with the limit laws',
+  configure(cmd) {
+    addNetworkFlags(cmd, { data: true });
+    cmd
+      .option('--no-limit', 'skip the theory (eigenvalues only)')
+      .addOption(new Option('--points <int>', 'grid points of the limit densities').argParser(positiveInt('--points', 100_000)).default(1000))
+      .addOption(new Option('--bins <int>', 'histogram bins in the figures (default ~2√n)').argParser(positiveInt('--bins', 10_000)))
+      .addOption(new Option('--output-weights <kind>', 'readout weights: rademacher (±1) or gaussian').argParser(oneOf('--output-weights', ['rademacher', 'gaussian'] as const)).default('rademacher'));
+    cmd.addHelpText(
+      'after',
+      `
+Network (MATH.md §2.1): X_l = σ(W_l X_{l−1})/√d_l with W_l entries N(0,1), readout ±1, inputs of unit norm.
+CK = X_LᵀX_L; NTK = X_LᵀX_L + Σ_l (X_{l−1}ᵀX_{l−1}) ⊙ (S_lᵀS_l). Both are compared with their limit laws
+(see \`spec limit --help\`) by the KS distance, raw and after rescaling to the limit's mean (ksScaled).
+Without --out and --json, the figures go to a fresh folder spec-out/spectrum-<time>/.
+Files with --out: spectrum.json, ck-eigenvalues.npy, ntk-eigenvalues.npy, ck.svg, ntk.svg.`,
+    );
+  },
+  async run(options, env) {
+    const flags = options as unknown as SpectrumFlags;
+    const activation = activationFromFlags(flags);
+    const names = flags.kernel === 'both' ? (['ck', 'ntk'] as const) : ([flags.kernel] as const);
+    const outDir = env.globals.out ?? (env.out.json ? undefined : defaultOutDir('spectrum'));
+    const out = outDir === env.globals.out ? env.out : env.withOutDir(outDir);
+    out.reserve(['spectrum.json', ...names.flatMap((k) => [`${k}-eigenvalues.npy`, `${k}.svg`])]);
+
+    const rng = createRng(env.globals.seed);
+    const { dataset, inputModel } = await loadData(flags, rng.split('data'));
+    const backend = await env.backend();
+    const phases = new Map<SpectrumStage, (d: number, t: number) => void>();
+    const result = spectrumJob({
+      X: dataset.X,
+      widths: flags.widths,
+      activation,
+      kernel: flags.kernel,
+      backend,
+      rng: rng.split('network'),
+      limit: flags.limit,
+      input: inputModel,
+      points: flags.points,
+      outputWeights: flags.outputWeights,
+      onProgress(stage, done, total) {
+        if (!phases.has(stage)) phases.set(stage, env.progress.phase(STAGE_LABEL[stage]));
+        phases.get(stage)!(done, total);
+      },
+    });
+
+    const kernels: Record<string, unknown> = {};
+    for (const k of names) kernels[k] = kernelJson(result[k]!);
+    const doc = {
+      command: 'spectrum',
+      config: {
+        n: dataset.n,
+        d0: dataset.d0,
+        widths: flags.widths,
+        activation: flags.activation,
+        rawActivation: flags.rawActivation,
+        kernel: flags.kernel,
+        data: dataset.source,
+        inputModel,
+        outputWeights: flags.outputWeights,
+        seed: env.globals.seed,
+        backend: result.backend,
+        eigenBackend: result.eigenBackend,
+      },
+      ...(result.a !== undefined ? { constants: { a: result.a, b: result.b, samplesPerNeuron: result.samplesPerNeuron } } : {}),
+      kernels,
+    };
+    env.out.emitJson(doc);
+
+    if (out.outDir !== undefined) {
+      out.write('spectrum.json', JSON.stringify(doc));
+      for (const k of names) {
+        const ks = result[k]!;
+        writeVectorNpy(out, `${k}-eigenvalues.npy`, ks.eigenvalues);
+        const title = `${k.toUpperCase()} spectrum — ${flags.activation}, n = ${dataset.n}, d0 = ${dataset.d0}, widths ${flags.widths.join(',')}${ks.ks !== undefined ? `, KS ${ks.ks.toFixed(4)}` : ''}`;
+        out.write(`${k}.svg`, spectrumSvg({ title, bins: bulkBins(ks, flags.bins), limit: ks.limit, outliers: Array.from(ks.outliers ?? []) }));
+      }
+    }
+
+    env.out.say(`${dataset.source}: n = ${dataset.n}, d0 = ${dataset.d0}; ${flags.activation}${flags.rawActivation ? ' (raw)' : ''} network, widths ${flags.widths.join(',')}; backend ${result.backend}`);
+    env.out.say('kernel   mean      limit mean   KS       KS (scaled)   outliers   λ range');
+    for (const k of names) {
+      const s = result[k]!;
+      const e = s.eigenvalues;
+      const cols = [
+        k.toUpperCase().padEnd(8),
+        s.mean.toFixed(4).padEnd(9),
+        (s.limit ? s.limit.mean.toFixed(4) : '—').padEnd(12),
+        (s.ks !== undefined ? s.ks.toFixed(4) : '—').padEnd(8),
+        (s.ksScaled !== undefined ? s.ksScaled.toFixed(4) : '—').padEnd(13),
+        String(s.outliers?.length ?? '—').padEnd(10),
+        `[${e[0].toPrecision(4)}, ${e[e.length - 1].toPrecision(4)}]`,
+      ];
+      env.out.say(cols.join(' '));
+    }
+    if (out.outDir !== undefined) env.out.say(`figures, eigenvalues (.npy) and JSON written to ${out.outDir}/`);
+  },
+};
