@@ -1,4 +1,4 @@
-import { SpecError, type Backend, type Matrix } from '@spec/core';
+import { SpecError, assertFinite, type Backend, type Matrix } from '@spec/core';
 import { addScaledInPlace, copy } from './layers/matrix-ops.js';
 import { forward, type Network, type NetworkParams } from './network.js';
 
@@ -24,6 +24,8 @@ export interface EmpiricalKernels {
   readonly perLayer?: ReadonlyArray<Matrix | null>;
   /** K_0 = XᵀX, …, K_L (Grams of activations[0..L], L = number of layers before the readout). */
   readonly grams?: ReadonlyArray<Matrix>;
+  /** Name of the backend that computed the products (`backend.computedBy('gram')`). */
+  readonly backend: string;
 }
 
 /**
@@ -32,6 +34,9 @@ export interface EmpiricalKernels {
  * `ntkContribution` (dense: `(X_{ℓ−1}ᵀX_{ℓ−1}) ⊙ (S_ℓᵀS_ℓ)` plus bias terms; the readout adds `X_LᵀX_L`).
  * Only n × n Gram and Hadamard products, through `backend`; the per-layer Grams are computed once and
  * shared between the CK and the NTK.
+ *
+ * @throws SpecError `E_INPUT` for a bad `kernel` option or when a kernel has non-finite entries (an
+ *   activation overflowed: try the normalised activation or a smaller σ_w²), and the errors of {@link forward}
  */
 export function empiricalKernels(
   net: Network,
@@ -55,7 +60,9 @@ export function empiricalKernels(
     }
     return g;
   };
-  const out: { ck?: Matrix; ntk?: Matrix; perLayer?: Array<Matrix | null>; grams?: Matrix[] } = {};
+  const out: { ck?: Matrix; ntk?: Matrix; perLayer?: Array<Matrix | null>; grams?: Matrix[]; backend: string } = {
+    backend: backend.computedBy('gram'),
+  };
   if (which !== 'ntk') out.ck = gramOf(L);
   if (which !== 'ck') {
     const ctx = { backend };
@@ -80,5 +87,7 @@ export function empiricalKernels(
     if (options.perLayer) out.perLayer = perLayer;
   }
   if (options.layerGrams) out.grams = Array.from({ length: L + 1 }, (_, i) => gramOf(i));
+  if (out.ck !== undefined) assertFinite(out.ck, 'empirical CK');
+  if (out.ntk !== undefined) assertFinite(out.ntk, 'empirical NTK');
   return out;
 }

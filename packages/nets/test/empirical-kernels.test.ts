@@ -172,5 +172,8 @@ describe('reproducibility and input checks', () => {
     expect(() => dense({ width: 3, activation: 'no_such_activation' })).toThrow(/unknown activation/);
     expect(() => empiricalKernels(net, params, X0, backend, { kernel: 'xyz' as 'ck' })).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
     expect(() => serial(3, [dense({ width: 4, activation: tanh })])).toThrow(/scalar output/);
+    // Overflow (x² twice with σ_w² = 1e150 gives entries ~1e450) is reported, never returned as Inf/NaN.
+    const wild = mlp({ inputDim: 3, widths: [3, 3], activation: registry.activation('quadratic'), sigmaW2: 1e150 });
+    expect(() => empiricalKernels(wild, initNetwork(wild, createRng(1)), X0, backend)).toThrow(/non-finite/);
   });
 });
