@@ -7,5 +7,6 @@
  */
 export { type GpujsBackend, type GpujsBackendOptions, createGpujsBackend } from './backend.js';
 export { type GpujsMode, type ModeChoice, type RunMode, resolveMode } from './modes.js';
+export type { GpuInstance, KernelFn, KernelSettings } from './gpujs-types.js';
 export { type Tiles, PROBE_TOLERANCE } from './product.js';
 export { gpujsBackendFactory, gpujsBackendPlugin, registerGpujsBackend } from './plugin.js';
