@@ -47,3 +47,4 @@ export { builtinActivationsPlugin, registerBuiltins } from './plugin.js';
 registerBuiltins();
 export { type LimitInput, type LimitJobOptions, type LimitJobResult, limitJob } from './limit-job.js';
 export { type KernelSpectrum, type SpectrumJobOptions, type SpectrumJobResult, type SpectrumStage, spectrumJob } from './spectrum-job.js';
+export * from './reproduce/index.js';

@@ -1,0 +1,14 @@
+/** Paper reproductions as library code (issue 11). Re-exports only. */
+export {
+  type Reproduction,
+  type ReproductionContext,
+  type ReproductionResult,
+  type ReproductionRow,
+  type ReproductionFigure,
+  type SpectrumFigureData,
+  type SeriesFigureData,
+  type FigureSeries,
+  makeRow,
+} from './types.js';
+export { reproductions, getReproduction } from './registry.js';
+export { fanWangCkSynthetic, fanWangNtkSynthetic, ksTolerance, m2Tolerance } from './fan-wang-synthetic.js';
