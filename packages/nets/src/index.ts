@@ -48,3 +48,7 @@ registerBuiltins();
 export { type LimitInput, type LimitJobOptions, type LimitJobResult, limitJob } from './limit-job.js';
 export { type KernelSpectrum, type SpectrumJobOptions, type SpectrumJobResult, type SpectrumStage, spectrumJob } from './spectrum-job.js';
 export * from './reproduce/index.js';
+export { type InfiniteArchitecture, type InfiniteKernelOptions, type ResolvedInfiniteOptions, resolveInfiniteOptions, infiniteNetwork } from './infinite/architecture.js';
+export { type InfiniteKernelValue, type InfiniteKernels, infiniteKernels } from './infinite/kernels.js';
+export { type InfiniteMatrixOptions, type InfiniteKernelMatrices, infiniteKernelMatrices } from './infinite/matrices.js';
+export { type CompareWithEmpiricalOptions, type EmpiricalComparison, type MeanWithError, compareWithEmpirical } from './infinite/compare.js';

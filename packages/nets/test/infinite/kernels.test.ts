@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SpecError } from '@spec/core';
 import { activationKernel, erf, getActivation, relu } from '../../src/index.js';
-import { infiniteKernels } from '../../src/infinite/kernels.js';
+import { infiniteKernels } from '../../src/index.js';
 
 describe('infiniteKernels (MATH.md §5.2, §7 items 5–6)', () => {
   it('§7 item 5: the dual kernel maps at (q1, q2, c) = (1.3, 0.7, 0.5), closed forms to 1e-9', () => {
