@@ -1,6 +1,7 @@
 import type { CommandModule } from '../program.js';
 import { limitCommand } from './limit.js';
+import { reproduceCommand } from './reproduce.js';
 import { spectrumCommand } from './spectrum.js';
 
 /** Every subcommand, in the order `spec --help` lists them. */
-export const commands: ReadonlyArray<CommandModule> = [spectrumCommand, limitCommand];
+export const commands: ReadonlyArray<CommandModule> = [spectrumCommand, limitCommand, reproduceCommand];
