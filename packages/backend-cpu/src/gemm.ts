@@ -1,5 +1,5 @@
 import type { FloatArray } from '@spec/core';
-import { dotKernel } from './dot-kernel.js';
+import { productKernel } from './product-kernel.js';
 import { packRows } from './pack.js';
 import { PARALLEL_MIN_WORK, type ThreadPool, sharedFloat64 } from './thread-pool.js';
 
@@ -14,7 +14,8 @@ import { PARALLEL_MIN_WORK, type ThreadPool, sharedFloat64 } from './thread-pool
  * overwrites C (even NaN in C is cleared, as in BLAS).
  *
  * Implementation: op(A) and op(B)ᵀ are packed once into contiguous row-major panels (the transpose
- * trick), then a 4 × 4 register-tiled dot-product kernel blocked for L1/L2 accumulates into C.
+ * trick), then the product kernel ({@link productKernel}: WebAssembly SIMD 4 × 2 tiles, or the scalar
+ * 4 × 4 register-tiled kernel blocked for L1/L2) accumulates into C.
  * With a `pool` of more than one thread, large products are split by rows across worker threads
  * (results are bitwise those of the serial kernel when beta = 0). No argument checking here; the
  * backend's `gemm` checks shapes.
@@ -56,7 +57,7 @@ export function dgemm(
   if (transB) packRows(n, k, B, ldb, 1, offB, Q, k);
   else packRows(n, k, B, 1, ldb, offB, Q, k);
   if (!threaded) {
-    dotKernel(m, n, k, alpha, P, Q, C, ldc, offC, false);
+    productKernel(m, n, k, alpha, P, Q, C, ldc, offC, false);
     return;
   }
   // Workers write into a shared m × n buffer, which is then added to C.

@@ -1,5 +1,5 @@
 import type { FloatArray } from '@spec/core';
-import { dotKernel } from './dot-kernel.js';
+import { productKernel } from './product-kernel.js';
 import { packRows } from './pack.js';
 import { PARALLEL_MIN_WORK, type ThreadPool, sharedFloat64 } from './thread-pool.js';
 
@@ -8,7 +8,7 @@ import { PARALLEL_MIN_WORK, type ThreadPool, sharedFloat64 } from './thread-pool
  * (row-major, leading dimension n, overwritten). A is read at `A[offA + i·lda + j]` and may be float32.
  *
  * Aᵀ is formed once (n × d, contiguous rows), then only the 4 × 4 tiles on or above the diagonal are
- * computed by the register-tiled dot kernel and mirrored, so G is exactly symmetric and costs half
+ * computed by the product kernel ({@link productKernel}) and mirrored, so G is exactly symmetric and costs half
  * a GEMM (the BLAS `dsyrk` idea). With a `pool` of more than one thread, large Gram matrices are split
  * across worker threads in row ranges of equal work (results bitwise equal to the serial kernel).
  */
@@ -26,7 +26,7 @@ export function dgram(d: number, n: number, A: FloatArray, lda: number, offA: nu
   } else if (threaded) {
     pool.dotKernel(n, n, d, 1, At, At, G, n, 0, true);
   } else {
-    dotKernel(n, n, d, 1, At, At, G, n, 0, true);
+    productKernel(n, n, d, 1, At, At, G, n, 0, true);
   }
   // Mirror the upper triangle (tiles straddling the diagonal computed both halves; the upper wins).
   for (let i = 1; i < n; i++) {

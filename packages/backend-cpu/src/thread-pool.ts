@@ -1,6 +1,8 @@
 import type { Worker } from 'node:worker_threads';
 import { SpecError } from '@spec/core';
 import { dotKernel } from './dot-kernel.js';
+import { productKernel } from './product-kernel.js';
+import { WASM_MIN_DEPTH, instantiateTiles, tileModuleBytes, wasmDotKernel } from './wasm-kernel.js';
 import { fusedTridiagonalRows } from './tridiagonal-step.js';
 
 /**
@@ -27,7 +29,7 @@ export interface ThreadPool {
   /** Threads that compute, the caller included (1 = serial). */
   readonly threads: number;
   /**
-   * Runs `dotKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper)` split by rows across the threads when
+   * Runs `productKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper)` split by rows across the threads when
    * P, Q (offset 0) and C live in SharedArrayBuffers (see {@link sharedFloat64}) and the product is large
    * enough; otherwise, or when workers are unavailable, on the calling thread. Each tile is computed by the
    * same code in the same order whichever thread runs it, so results are identical to the serial kernel.
@@ -82,6 +84,13 @@ const FAILED = 5;
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const dotKernel = ${dotKernel.toString()};
+const wasmDotKernel = ${wasmDotKernel.toString()};
+const instantiateTiles = ${instantiateTiles.toString()};
+const tiles = instantiateTiles(workerData.wasm);
+function productKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper, rowStart, rowEnd) {
+  if (tiles !== null && k >= ${WASM_MIN_DEPTH} && wasmDotKernel(tiles, m, n, k, alpha, P, Q, C, ldc, offC, upper, rowStart, rowEnd)) return;
+  dotKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper, rowStart, rowEnd);
+}
 const fusedTridiagonalRows = ${fusedTridiagonalRows.toString()};
 function tridiagonalSession(job) {
   const ctrl = new Int32Array(job.ctrl);
@@ -115,7 +124,7 @@ parentPort.on('message', (job) => {
   const flags = new Int32Array(job.flags);
   let status = 1;
   try {
-    dotKernel(job.m, job.n, job.k, job.alpha, new Float64Array(job.P), new Float64Array(job.Q), new Float64Array(job.C),
+    productKernel(job.m, job.n, job.k, job.alpha, new Float64Array(job.P), new Float64Array(job.Q), new Float64Array(job.C),
       job.ldc, job.offC, job.upper, job.rowStart, job.rowEnd);
   } catch (e) {
     status = 2;
@@ -165,7 +174,7 @@ export function createThreadPool(threads?: number): ThreadPool {
     try {
       for (let w = 0; w < count - 1; w++) {
         const ready = new Int32Array(new SharedArrayBuffer(4));
-        const worker = new node.WorkerCtor(WORKER_SOURCE, { eval: true, workerData: { ready: ready.buffer } });
+        const worker = new node.WorkerCtor(WORKER_SOURCE, { eval: true, workerData: { ready: ready.buffer, wasm: tileModuleBytes() } });
         worker.unref();
         // An uncaught worker error must not crash the caller's process: later calls run serially.
         worker.on('error', () => {
@@ -195,7 +204,7 @@ export function createThreadPool(threads?: number): ThreadPool {
         P.byteOffset === 0 && Q.byteOffset === 0;
       const pool = shared && m * n * k >= PARALLEL_MIN_WORK && mp >= 8 * count ? start() : null;
       if (pool === null) {
-        dotKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper);
+        productKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper);
         return;
       }
       const bounds = splitRows(mp, np, count, upper);
@@ -208,7 +217,7 @@ export function createThreadPool(threads?: number): ThreadPool {
           upper, rowStart: bounds[w + 1], rowEnd: bounds[w + 2], flags: flags.buffer, slot: w,
         });
       });
-      dotKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper, bounds[0], bounds[1]);
+      productKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper, bounds[0], bounds[1]);
       pool.forEach((_, w) => {
         while (Atomics.load(flags, w) === 0) Atomics.wait(flags, w, 0);
         if (Atomics.load(flags, w) === 2) {

@@ -1,0 +1,207 @@
+/**
+ * A WebAssembly SIMD (f64x2) micro-kernel for the products, ~4× the scalar JavaScript kernel on x86-64.
+ *
+ * The module (built byte by byte below, no toolchain needed) exports its memory `mem` and one function
+ *
+ * ```wat
+ * (func $tile (param $a i32) (param $b i32) (param $k i32) (param $out i32)
+ *   ;; rows a, a + 8k, a + 16k, a + 24k of P and b, b + 8k of Q (byte offsets, k even, rows contiguous)
+ *   ;; 8 f64x2 accumulators acc[r][c] += P[r][t : t + 2] * Q[c][t : t + 2], t = 0, 2, …, k − 2
+ *   ;; out[2r + c] = lane 0 + lane 1 of acc[r][c]        (a 4 × 2 block of dot products)
+ * )
+ * ```
+ *
+ * 4 × 2 tiles keep the 8 accumulators and 6 operands in the 16 SIMD registers of x86-64.
+ */
+
+/** The part of a WebAssembly.Memory used here (the project's `lib` has no WebAssembly typings). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+/** The part of the global `WebAssembly` object used here. */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+}
+
+/** The instantiated tile kernel and its memory. */
+export interface WasmTiles {
+  /** 4 × 2 block of dot products of length k (even) at byte offsets a (P) and b (Q), written at byte offset out. */
+  readonly tile: (a: number, b: number, k: number, out: number) => void;
+  /** The module's memory (grown on demand). */
+  readonly memory: WasmMemory;
+}
+
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+/** The bytes of the tile module (see the listing above). */
+export function tileModuleBytes(): Uint8Array {
+  const get = (i: number): number[] => [0x20, ...leb(i)];
+  const set = (i: number): number[] => [0x21, ...leb(i)];
+  const tee = (i: number): number[] => [0x22, ...leb(i)];
+  const i32Const = (v: number): number[] => [0x41, ...sleb(v)];
+  const v128Load = [0xfd, 0x00, 0x03, 0x00]; // align 2^3, offset 0
+  const f64x2Mul = [0xfd, 0xf2, 0x01];
+  const f64x2Add = [0xfd, 0xf0, 0x01];
+  const extractLane = (l: number): number[] => [0xfd, 0x21, l];
+  const I32_ADD = 0x6a;
+  // Locals: params a, b, k, out; then t, end, p (i32); acc[8], x[4], y[2] (v128).
+  const A = 0, B = 1, K = 2, OUT = 3, T = 4, END = 5, P = 6, ACC = 7, X = 15, Y = 19;
+  const body: number[] = [
+    ...get(K), ...i32Const(3), 0x74 /* i32.shl */, ...set(END), // end = 8k bytes = row stride
+    0x02, 0x40, 0x03, 0x40, // block, loop
+    ...get(T), ...get(END), 0x4f /* i32.ge_u */, 0x0d, 0x01, // br_if out of the block
+    ...get(A), ...get(T), I32_ADD, ...tee(P), ...v128Load, ...set(X),
+    ...get(P), ...get(END), I32_ADD, ...tee(P), ...v128Load, ...set(X + 1),
+    ...get(P), ...get(END), I32_ADD, ...tee(P), ...v128Load, ...set(X + 2),
+    ...get(P), ...get(END), I32_ADD, ...v128Load, ...set(X + 3),
+    ...get(B), ...get(T), I32_ADD, ...tee(P), ...v128Load, ...set(Y),
+    ...get(P), ...get(END), I32_ADD, ...v128Load, ...set(Y + 1),
+  ];
+  for (let r = 0; r < 4; r++) {
+    for (let c = 0; c < 2; c++) {
+      body.push(...get(ACC + r * 2 + c), ...get(X + r), ...get(Y + c), ...f64x2Mul, ...f64x2Add, ...set(ACC + r * 2 + c));
+    }
+  }
+  body.push(...get(T), ...i32Const(16), I32_ADD, ...set(T), 0x0c, 0x00 /* br loop */, 0x0b, 0x0b /* end loop, block */);
+  for (let q = 0; q < 8; q++) {
+    body.push(...get(OUT), ...get(ACC + q), ...extractLane(0), ...get(ACC + q), ...extractLane(1), 0xa0 /* f64.add */);
+    body.push(0x39 /* f64.store */, 0x03, ...leb(8 * q));
+  }
+  body.push(0x0b);
+  const func = [0x02, 0x03, 0x7f, 0x0e, 0x7b, ...body]; // locals: 3 × i32, 14 × v128
+  const section = (id: number, bytes: number[]): number[] => [id, ...leb(bytes.length), ...bytes];
+  const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [0x01, 0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x00]), // type (i32 i32 i32 i32) → ()
+    ...section(3, [0x01, 0x00]), // one function of type 0
+    ...section(5, [0x01, 0x00, 0x01]), // memory, 1 page initially
+    ...section(7, [0x02, ...name('tile'), 0x00, 0x00, ...name('mem'), 0x02, 0x00]),
+    ...section(10, [0x01, ...leb(func.length), ...func]),
+  ]);
+}
+
+/**
+ * Instantiates the tile module, or returns null where WebAssembly SIMD is unavailable.
+ * Self-contained: worker threads run its source too.
+ */
+export function instantiateTiles(bytes: Uint8Array): WasmTiles | null {
+  try {
+    const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+    if (wasm === undefined || !wasm.validate(bytes)) return null;
+    const instance = new wasm.Instance(new wasm.Module(bytes), {});
+    const tile = instance.exports.tile as WasmTiles['tile'];
+    const memory = instance.exports.mem as WasmMemory;
+    return { tile, memory };
+  } catch {
+    return null;
+  }
+}
+
+let cached: WasmTiles | null | undefined;
+
+/** The calling thread's tile kernel (instantiated on first use), or null without WebAssembly SIMD. */
+export function wasmTiles(): WasmTiles | null {
+  if (cached === undefined) cached = instantiateTiles(tileModuleBytes());
+  return cached;
+}
+
+/** Depth below which the scalar kernel is used (copying into wasm memory would dominate). */
+export const WASM_MIN_DEPTH = 16;
+
+/**
+ * Same contract as {@link dotKernel} (C[i, j] += alpha Σ_t P[i, t] Q[j, t] for rows rowStart ≤ i < rowEnd,
+ * `upper` for tiles on or above the diagonal), computed by the SIMD tile kernel: the needed rows of P
+ * and all rows of Q are copied into wasm memory (rows padded to an even length), then 4 × 2 tiles are
+ * evaluated. Returns false (doing nothing) when the operands would not fit in 2 GiB of wasm memory.
+ *
+ * Self-contained (no module-level references): worker threads run its source too.
+ */
+export function wasmDotKernel(
+  tiles: WasmTiles,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  P: Float64Array,
+  Q: Float64Array,
+  C: Float64Array,
+  ldc: number,
+  offC: number,
+  upper: boolean,
+  rowStart: number,
+  rowEnd: number,
+): boolean {
+  const np = (n + 3) & ~3;
+  const kp = k + (k & 1);
+  const rows = rowEnd - rowStart;
+  const OUT_DOUBLES = 16; // the tile result lives in doubles 0 … 7; operands start at double 16
+  const pStart = OUT_DOUBLES;
+  const qStart = pStart + rows * kp;
+  const needBytes = (qStart + np * kp) * 8;
+  if (needBytes > 2 ** 31) return false;
+  const have = tiles.memory.buffer.byteLength;
+  if (needBytes > have) tiles.memory.grow(Math.ceil((needBytes - have) / 65536));
+  const H = new Float64Array(tiles.memory.buffer);
+  for (let r = 0; r < rows; r++) {
+    const src = (rowStart + r) * k;
+    const dst = pStart + r * kp;
+    H.set(P.subarray(src, src + k), dst);
+    if (kp !== k) H[dst + k] = 0;
+  }
+  for (let r = 0; r < np; r++) {
+    const src = r * k;
+    const dst = qStart + r * kp;
+    H.set(Q.subarray(src, src + k), dst);
+    if (kp !== k) H[dst + k] = 0;
+  }
+  const tile = tiles.tile;
+  for (let i = rowStart; i < rowEnd; i += 4) {
+    const a = (pStart + (i - rowStart) * kp) * 8;
+    for (let j = upper ? i : 0; j < np; j += 2) {
+      tile(a, (qStart + j * kp) * 8, kp, 0);
+      const o = offC + i * ldc + j;
+      if (i + 3 < m && j + 1 < n) {
+        C[o] += alpha * H[0];
+        C[o + 1] += alpha * H[1];
+        C[o + ldc] += alpha * H[2];
+        C[o + ldc + 1] += alpha * H[3];
+        C[o + 2 * ldc] += alpha * H[4];
+        C[o + 2 * ldc + 1] += alpha * H[5];
+        C[o + 3 * ldc] += alpha * H[6];
+        C[o + 3 * ldc + 1] += alpha * H[7];
+      } else {
+        for (let r = 0; r < 4 && i + r < m; r++) {
+          for (let c = 0; c < 2 && j + c < n; c++) C[o + r * ldc + c] += alpha * H[r * 2 + c];
+        }
+      }
+    }
+  }
+  return true;
+}

@@ -1,0 +1,47 @@
+import { createRng } from '@spec/core';
+import { describe, expect, it } from 'vitest';
+import { dotKernel, wasmDotKernel, wasmTiles } from '../src/index.js';
+
+const EPS = Number.EPSILON;
+
+function padded(rows: number, k: number, seed: number): Float64Array {
+  const out = new Float64Array(((rows + 3) & ~3) * k);
+  createRng(seed).fillNormal(out, 0, rows * k);
+  return out;
+}
+
+describe('wasmDotKernel (WebAssembly SIMD tiles)', () => {
+  it('is available in Node (so the products really run on it)', () => {
+    expect(wasmTiles()).not.toBeNull();
+  });
+
+  it('matches the scalar kernel within the dot-product error bound, odd k (row padding), upper mode, row ranges', () => {
+    const tiles = wasmTiles()!;
+    let seed = 40;
+    // Growing sizes also exercise memory growth; small ones after large ones reuse stale memory.
+    for (const [m, n, k, upper] of [[5, 7, 17, false], [33, 33, 65, true], [70, 61, 301, false], [9, 9, 16, true], [64, 64, 1025, true]] as const) {
+      const P = padded(m, k, seed++);
+      const Q = upper ? P : padded(n, k, seed++);
+      const nn = upper ? m : n;
+      const ref = new Float64Array(m * nn).fill(1);
+      const got = new Float64Array(m * nn).fill(1);
+      dotKernel(m, nn, k, -2, P, Q, ref, nn, 0, upper);
+      const mp = (m + 3) & ~3;
+      // Two row ranges, as two threads would split them.
+      const split = 4 * Math.floor(mp / 8);
+      expect(wasmDotKernel(tiles, m, nn, k, -2, P, Q, got, nn, 0, upper, 0, split)).toBe(true);
+      expect(wasmDotKernel(tiles, m, nn, k, -2, P, Q, got, nn, 0, upper, split, mp)).toBe(true);
+      let worst = 0;
+      for (let i = 0; i < m; i++) {
+        for (let j = upper ? i : 0; j < nn; j++) {
+          let mag = 0;
+          for (let t = 0; t < k; t++) mag += Math.abs(P[i * k + t] * Q[j * k + t]);
+          // Two k-term sums in different orders (pairwise lanes vs sequential): ≤ 2(k + 1)ε·Σ|terms|,
+          // times |alpha| = 2, plus the rounding of adding to the initial 1.
+          worst = Math.max(worst, Math.abs(got[i * nn + j] - ref[i * nn + j]) / (4 * (k + 2) * EPS * mag + 2 * EPS));
+        }
+      }
+      expect(worst, `${m}×${nn}×${k} upper=${upper}`).toBeLessThanOrEqual(1);
+    }
+  });
+});
