@@ -52,3 +52,12 @@ export { type InfiniteArchitecture, type InfiniteKernelOptions, type ResolvedInf
 export { type InfiniteKernelValue, type InfiniteKernels, infiniteKernels } from './infinite/kernels.js';
 export { type InfiniteMatrixOptions, type InfiniteKernelMatrices, infiniteKernelMatrices } from './infinite/matrices.js';
 export { type CompareWithEmpiricalOptions, type EmpiricalComparison, type MeanWithError, compareWithEmpirical } from './infinite/compare.js';
+export { type KernelSeriesOptions, type KernelSeries, kernelSeries } from './infinite/series.js';
+export { type LossGradient, lossGradient } from './train/loss-gradient.js';
+export { logCheckpoints } from './train/checkpoints.js';
+export { type Optimizer, type OptimizerName, type AdamOptions, gradientStep, adam, createOptimizer } from './train/optimizers.js';
+export { type KernelGdModel, type KernelGdModelOptions, kernelGdModel, kernelGdPredict } from './train/kernel-gd.js';
+export { type InfiniteNtkOptions, infiniteNtkMatrices, withQuadratureDual } from './train/infinite-ntk.js';
+export { type WeightSpectrum, weightSpectrum } from './train/weight-spectrum.js';
+export { type SpectralMonitorOptions, type WeightMonitor, type KernelMonitor, weightMonitor, kernelMonitor } from './train/monitors.js';
+export { type TrainOptions, type TrainCheckpoint, type TrainResult, type KernelGdRecord, train } from './train/train.js';

@@ -1,0 +1,43 @@
+import { SpecError, type Backend, type LayerParams, type Matrix } from '@spec/core';
+import { forward, type Network, type NetworkParams } from '../network.js';
+
+/** Result of {@link lossGradient}. */
+export interface LossGradient {
+  /** ℒ = (1/2n) Σ_i (f(x_i) − y_i)². */
+  readonly loss: number;
+  /** f(x_i) for every column of X. */
+  readonly outputs: Float64Array;
+  /** ∇_θ ℒ per layer, same shapes as the parameters. */
+  readonly grads: LayerParams[];
+}
+
+/**
+ * Mean-squared loss ℒ = (1/2n) Σ_i (f(x_i) − y_i)² and its parameter gradient (MATH.md §3.1):
+ * ∇_θ ℒ = (1/n) Σ_i r_i ∂f(x_i)/∂θ with r_i = f(x_i) − y_i, by one backward pass of the per-sample
+ * residual weights G = rᵀ/n (1 × n) through the layers' `vjp` (which sum per-sample gradients weighted by G).
+ *
+ * @throws SpecError `E_SHAPE` when y does not have one entry per column of X, and the errors of {@link forward}
+ */
+export function lossGradient(net: Network, params: NetworkParams, X: Matrix, y: ArrayLike<number>, backend: Backend): LossGradient {
+  const n = X.cols;
+  if (y.length !== n) throw new SpecError('E_SHAPE', `lossGradient: ${y.length} targets for ${n} samples (columns of X)`);
+  const fwd = forward(net, params, X, backend);
+  const outputs = Float64Array.from(fwd.activations[fwd.activations.length - 1].data);
+  const G: Matrix = { rows: 1, cols: n, data: new Float64Array(n) };
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const r = outputs[i] - y[i];
+    loss += r * r;
+    G.data[i] = r / n;
+  }
+  loss /= 2 * n;
+  const ctx = { backend };
+  const grads: LayerParams[] = new Array<LayerParams>(net.layers.length);
+  let g = G;
+  for (let i = net.layers.length - 1; i >= 0; i--) {
+    const { gradInput, gradParams } = net.layers[i].vjp(params[i], fwd.caches[i], g, ctx);
+    grads[i] = gradParams;
+    g = gradInput;
+  }
+  return { loss, outputs, grads };
+}

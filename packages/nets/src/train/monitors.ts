@@ -1,0 +1,158 @@
+import { SpecError, type Backend, type Matrix } from '@spec/core';
+import { ksTwoSample, outliers, powerLawFit, wasserstein1TwoSample } from '@spec/rmt';
+import { weightSpectrum } from './weight-spectrum.js';
+
+/** Options of the spectral monitors (MATH.md §3.2). */
+export interface SpectralMonitorOptions {
+  /** Teacher direction β (length d_0): adds |⟨v₁, β⟩| for the first layer's weights. */
+  readonly beta?: ArrayLike<number>;
+  /** Kernels to monitor (default `'both'`). */
+  readonly kernels?: 'ck' | 'ntk' | 'both' | 'none';
+  /**
+   * Right bulk edges of the CK/NTK at initialisation (e.g. the limit laws' edges from `limitJob`); default the
+   * largest eigenvalue at step 0, so kernel outliers are eigenvalues that training pushed beyond the initial spectrum.
+   */
+  readonly kernelEdges?: { readonly ck?: number; readonly ntk?: number };
+  /** Minimum tail size of the power-law fit (default 50, as `powerLawFit`); fewer eigenvalues → `alpha: null`. */
+  readonly powerLawMinTail?: number;
+  /** Keep the eigenvalues in each record (default false: records stay O(#matrices)). */
+  readonly eigenvalues?: boolean;
+  /** Kernel gradient descent predictions (default true; full-batch GD only). `infinite: false` skips Θ̊. */
+  readonly kernelGd?: boolean | { readonly infinite?: boolean };
+}
+
+/** Monitors of one weight matrix at a checkpoint. */
+export interface WeightMonitor {
+  /** Layer index (0-based) and parameter name. */
+  readonly layer: number;
+  readonly name: string;
+  /** h × d. */
+  readonly shape: readonly [number, number];
+  /** KS and 1-Wasserstein distances between the ESD of WᵀW/h now and at step 0. */
+  readonly ksToInit: number;
+  readonly w1ToInit: number;
+  /** ‖W_t − W_0‖_F/‖W_0‖_F. */
+  readonly relChange: number;
+  /** MP edge (1 + √(d/h))² and the eigenvalues above it plus a Tracy–Widom-sized margin (descending). */
+  readonly mpEdge: number;
+  readonly outliers: number[];
+  /** Largest eigenvalue of WᵀW/h (= s₁(W/√h)²). */
+  readonly topEigenvalue: number;
+  /** |⟨v₁, β⟩| for the first layer when β is known, else null. */
+  readonly teacherAlignment: number | null;
+  /** Power-law exponent of the tail (Clauset–Shalizi–Newman), null when too few eigenvalues (see `alphaNote`). */
+  readonly alpha: number | null;
+  readonly alphaNote?: string;
+  readonly eigenvalues?: Float64Array;
+}
+
+/** Monitors of a kernel (CK or NTK) at a checkpoint. */
+export interface KernelMonitor {
+  readonly ksToInit: number;
+  readonly w1ToInit: number;
+  /** ‖K_t − K_0‖_F/‖K_0‖_F. */
+  readonly relChange: number;
+  readonly rightEdge: number;
+  readonly outliers: number[];
+  readonly topEigenvalue: number;
+  /** ⟨u₁, y⟩²/‖y‖² for the top eigenvector u₁. */
+  readonly labelAlignment: number;
+  readonly alpha: number | null;
+  readonly alphaNote?: string;
+  readonly eigenvalues?: Float64Array;
+}
+
+/** The step-0 reference of a matrix: its sorted eigenvalues, a copy of it, its Frobenius norm, its edge. */
+interface Reference {
+  readonly eigenvalues: Float64Array;
+  readonly matrix: Float64Array;
+  readonly norm: number;
+  readonly edge: number;
+}
+
+function frobenius(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
+  return Math.sqrt(s);
+}
+
+function relDiff(a: ArrayLike<number>, b: Float64Array, normB: number): number {
+  let s = 0;
+  for (let i = 0; i < b.length; i++) {
+    const d = a[i] - b[i];
+    s += d * d;
+  }
+  return normB > 0 ? Math.sqrt(s) / normB : 0;
+}
+
+function tailExponent(values: Float64Array, minTail: number): { alpha: number | null; alphaNote?: string } {
+  const positive = values.filter((v) => v > 0);
+  if (positive.length < minTail) return { alpha: null, alphaNote: `${positive.length} positive eigenvalues < ${minTail} needed for a tail fit` };
+  try {
+    return { alpha: powerLawFit(positive, { minTail }).alpha };
+  } catch (e) {
+    if (e instanceof SpecError) return { alpha: null, alphaNote: e.message };
+    throw e;
+  }
+}
+
+/** Weight-matrix monitor with its step-0 reference (MATH.md §3.2). */
+export function weightMonitor(layer: number, name: string, W0: Matrix, backend: Backend, options: SpectralMonitorOptions, withBeta: boolean): (W: Matrix) => WeightMonitor {
+  const s0 = weightSpectrum(W0, backend);
+  const ref: Reference = { eigenvalues: s0.eigenvalues, matrix: Float64Array.from(W0.data), norm: frobenius(W0.data), edge: s0.mpEdge };
+  const minTail = options.powerLawMinTail ?? 50;
+  const beta = withBeta && options.beta !== undefined ? options.beta : undefined;
+  if (beta !== undefined && beta.length !== W0.cols) {
+    throw new SpecError('E_SHAPE', `teacher direction β has ${beta.length} entries but layer ${layer + 1} has input dimension ${W0.cols}`);
+  }
+  return (W: Matrix): WeightMonitor => {
+    const s = weightSpectrum(W, backend);
+    const e = s.eigenvalues;
+    let align: number | null = null;
+    if (beta !== undefined) {
+      let dot = 0;
+      for (let i = 0; i < beta.length; i++) dot += s.topRightVector[i] * beta[i];
+      align = Math.abs(dot) / (frobenius(beta) || 1);
+    }
+    return {
+      layer,
+      name,
+      shape: [W.rows, W.cols],
+      ksToInit: ksTwoSample(e, ref.eigenvalues),
+      w1ToInit: wasserstein1TwoSample(e, ref.eigenvalues),
+      relChange: relDiff(W.data, ref.matrix, ref.norm),
+      mpEdge: ref.edge,
+      outliers: Array.from(outliers(e, ref.edge, { n: e.length }).values),
+      topEigenvalue: e[e.length - 1],
+      teacherAlignment: align,
+      ...tailExponent(e, minTail),
+      ...(options.eigenvalues ? { eigenvalues: e } : {}),
+    };
+  };
+}
+
+/** Kernel monitor with its step-0 reference K_0 (n × n). */
+export function kernelMonitor(K0: Matrix, y: ArrayLike<number>, backend: Backend, options: SpectralMonitorOptions, edge: number | undefined): (K: Matrix) => KernelMonitor {
+  const e0 = backend.eigvalsh(K0);
+  const ref: Reference = { eigenvalues: Float64Array.from(e0), matrix: Float64Array.from(K0.data), norm: frobenius(K0.data), edge: edge ?? e0[e0.length - 1] };
+  const minTail = options.powerLawMinTail ?? 50;
+  const yNorm2 = frobenius(y) ** 2;
+  return (K: Matrix): KernelMonitor => {
+    const { values, vectors } = backend.eigh(K);
+    const n = values.length;
+    let dot = 0;
+    for (let i = 0; i < n; i++) dot += vectors.data[i * vectors.cols + (vectors.cols - 1)] * y[i];
+    const e = Float64Array.from(values);
+    return {
+      ksToInit: ksTwoSample(e, ref.eigenvalues),
+      w1ToInit: wasserstein1TwoSample(e, ref.eigenvalues),
+      relChange: relDiff(K.data, ref.matrix, ref.norm),
+      rightEdge: ref.edge,
+      outliers: Array.from(outliers(e, ref.edge, { n }).values),
+      topEigenvalue: e[n - 1],
+      labelAlignment: yNorm2 > 0 ? (dot * dot) / yNorm2 : 0,
+      ...tailExponent(e, minTail),
+      ...(options.eigenvalues ? { eigenvalues: e } : {}),
+    };
+  };
+}

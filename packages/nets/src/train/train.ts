@@ -1,0 +1,298 @@
+import { SpecError, type Backend, type LayerParams, type Matrix, type Rng } from '@spec/core';
+import { empiricalKernels } from '../empirical-kernels.js';
+import { networkOutput, type Network, type NetworkParams } from '../network.js';
+import { logCheckpoints } from './checkpoints.js';
+import { infiniteNtkMatrices } from './infinite-ntk.js';
+import { kernelGdModel, kernelGdPredict, type KernelGdModel } from './kernel-gd.js';
+import { lossGradient } from './loss-gradient.js';
+import { kernelMonitor, weightMonitor, type KernelMonitor, type SpectralMonitorOptions, type WeightMonitor } from './monitors.js';
+import { createOptimizer, type AdamOptions, type OptimizerName } from './optimizers.js';
+
+/** Options of {@link train}. */
+export interface TrainOptions {
+  readonly net: Network;
+  /** Initial parameters (copied; not modified). */
+  readonly params: NetworkParams;
+  /** Training inputs d_0 × n and targets (n). */
+  readonly X: Matrix;
+  readonly y: ArrayLike<number>;
+  /** Test inputs d_0 × m and targets (m), optional. */
+  readonly Xtest?: Matrix;
+  readonly ytest?: ArrayLike<number>;
+  /** `'gd'` (full batch), `'sgd'` (minibatches) or `'adam'` (full batch unless `batch`). */
+  readonly optimizer: OptimizerName;
+  /** Learning rate η > 0. */
+  readonly lr: number;
+  /** Number of steps T ≥ 0. */
+  readonly steps: number;
+  /** Minibatch size for sgd (default min(32, n)) and adam (default n); gd is always full batch. */
+  readonly batch?: number;
+  /** Checkpoints: a count K (log-spaced by {@link logCheckpoints}, default 6) or explicit steps in [0, T]. */
+  readonly checkpoints?: number | ReadonlyArray<number>;
+  /** Train the readout too (default false: readout fixed, as MATH.md §3.1 "v fixed ±1"). */
+  readonly trainReadout?: boolean;
+  /** Adam's β1, β2, ε. */
+  readonly adam?: AdamOptions;
+  readonly backend: Backend;
+  /** Seeds the minibatches. */
+  readonly rng: Rng;
+  /** Spectral monitors (default all on); false: only the losses. */
+  readonly monitors?: SpectralMonitorOptions | false;
+  /** Receives each checkpoint's record as soon as it is computed (records are not kept by {@link train}). */
+  readonly onCheckpoint?: (record: TrainCheckpoint) => void;
+  /** Progress over steps. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Kernel-GD comparison at a checkpoint: RMS differences between predictions and the network's outputs. */
+export interface KernelGdRecord {
+  /** On the training points, with the infinite-width NTK Θ̊ (null when skipped). */
+  readonly rmseInf: number | null;
+  /** On the training points, with the empirical NTK at step 0. */
+  readonly rmseEmp: number;
+  /** Same on the test points (null without test data). */
+  readonly testRmseInf: number | null;
+  readonly testRmseEmp: number | null;
+}
+
+/** One checkpoint's record. */
+export interface TrainCheckpoint {
+  readonly step: number;
+  /** ℒ = (1/2n) Σ (f(x_i) − y_i)² on the training set, and on the test set (null without one). */
+  readonly loss: number;
+  readonly testLoss: number | null;
+  /** One entry per trained weight matrix with both sides ≥ 2 (the scalar readout is not a matrix). */
+  readonly weights: WeightMonitor[];
+  readonly ck?: KernelMonitor;
+  /** NTK of the trained parameters (without the readout's term when the readout is frozen). */
+  readonly ntk?: KernelMonitor;
+  /** Null for sgd/adam (no closed form) or when disabled; see `kernelGdNote`. */
+  readonly kernelGd: KernelGdRecord | null;
+  readonly kernelGdNote?: string;
+}
+
+/** Summary returned by {@link train}. */
+export interface TrainResult {
+  /** Final parameters. */
+  readonly params: NetworkParams;
+  /** Steps at which records were produced. */
+  readonly checkpoints: number[];
+  /** Final training loss. */
+  readonly loss: number;
+}
+
+function selectColumns(X: Matrix, idx: ArrayLike<number>): Matrix {
+  const m = idx.length;
+  const out = new Float64Array(X.rows * m);
+  for (let p = 0; p < X.rows; p++) for (let j = 0; j < m; j++) out[p * m + j] = X.data[p * X.cols + idx[j]];
+  return { rows: X.rows, cols: m, data: out };
+}
+
+function concatColumns(A: Matrix, B: Matrix): Matrix {
+  const n = A.cols + B.cols;
+  const out = new Float64Array(A.rows * n);
+  for (let p = 0; p < A.rows; p++) {
+    for (let j = 0; j < A.cols; j++) out[p * n + j] = A.data[p * A.cols + j];
+    for (let j = 0; j < B.cols; j++) out[p * n + A.cols + j] = B.data[p * B.cols + j];
+  }
+  return { rows: A.rows, cols: n, data: out };
+}
+
+/** Block [r0, r0 + rows) × [c0, c0 + cols) of a square matrix of side N. */
+function block(K: Matrix, r0: number, rows: number, c0: number, cols: number): Matrix {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = K.data[(r0 + i) * K.cols + c0 + j];
+  return { rows, cols, data: out };
+}
+
+function mseHalf(pred: ArrayLike<number>, y: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += (pred[i] - y[i]) ** 2;
+  return s / (2 * y.length);
+}
+
+function rmse(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return Math.sqrt(s / a.length);
+}
+
+function diverged(step: number, loss: number, lr: number): SpecError {
+  return new SpecError('E_CONVERGENCE', `training diverged at step ${step} (loss = ${loss}); try a smaller learning rate than ${lr} (--lr)`);
+}
+
+function checkTargets(y: ArrayLike<number>, n: number, what: string): void {
+  if (y === undefined || y.length !== n) throw new SpecError('E_SHAPE', `${what}: ${y?.length ?? 0} targets for ${n} samples`);
+  for (let i = 0; i < n; i++) if (!Number.isFinite(y[i])) throw new SpecError('E_INPUT', `${what}: target ${i} is ${y[i]}; targets must be finite`);
+}
+
+/**
+ * Trains a network on the mean-squared loss ℒ = (1/2n) Σ (f(x_i) − y_i)² (MATH.md §3.1) with full-batch GD,
+ * minibatch SGD or Adam, and calls the spectral monitors at the checkpoints (MATH.md §3.2): weight ESDs against
+ * step 0, MP-edge outliers, teacher alignment, tail exponents, CK/NTK distances and label alignment, and for
+ * full-batch GD the kernel-GD predictions of MATH.md §5.4 with the infinite-width NTK and the empirical NTK at
+ * step 0 (same f_0, rate η′ = η/n). Deterministic given `rng`. Each record goes to `onCheckpoint` and is not
+ * kept, so memory is O(parameters + n² + step-0 references) whatever the number of checkpoints.
+ *
+ * @throws SpecError `E_INPUT`/`E_SHAPE` for bad options, `E_CONVERGENCE` when the loss becomes non-finite
+ */
+export function train(options: TrainOptions): TrainResult {
+  const { net, X, y, backend, rng, lr, steps } = options;
+  const n = X.cols;
+  checkTargets(y, n, 'train');
+  if (!Number.isSafeInteger(steps) || steps < 0) throw new SpecError('E_INPUT', `train: steps must be a non-negative integer, got ${steps}`);
+  const optimizer = createOptimizer(options.optimizer, lr, options.adam);
+  if (options.optimizer === 'gd' && options.batch !== undefined && options.batch !== n) {
+    throw new SpecError('E_INPUT', `train: gd is full-batch (batch = n = ${n}), got batch ${options.batch}; use the sgd optimizer for minibatches`);
+  }
+  const batch = options.batch ?? (options.optimizer === 'sgd' ? Math.min(32, n) : n);
+  if (!Number.isSafeInteger(batch) || batch < 1 || batch > n) throw new SpecError('E_INPUT', `train: batch must be an integer in [1, n = ${n}], got ${batch}`);
+  const Xtest = options.Xtest;
+  if (Xtest !== undefined) {
+    if (Xtest.rows !== X.rows) throw new SpecError('E_SHAPE', `train: test inputs have ${Xtest.rows} rows, training inputs ${X.rows}`);
+    checkTargets(options.ytest as ArrayLike<number>, Xtest.cols, 'train (test set)');
+  }
+  const steps0 = typeof options.checkpoints === 'object' ? [...options.checkpoints] : logCheckpoints(steps, options.checkpoints ?? 6);
+  for (const s of steps0) if (!Number.isSafeInteger(s) || s < 0 || s > steps) throw new SpecError('E_INPUT', `train: checkpoint ${s} is not a step in [0, ${steps}]`);
+  const checkpoints = [...new Set(steps0)].sort((a, b) => a - b);
+  const isCheckpoint = new Set(checkpoints);
+
+  // Own copies of the parameters; the trained arrays are views into them.
+  const params: LayerParams[] = options.params.map((p) => Object.fromEntries(Object.entries(p).map(([k, m]) => [k, { rows: m.rows, cols: m.cols, data: Float64Array.from(m.data) }])));
+  const last = net.layers.length - 1;
+  const trainReadout = options.trainReadout ?? false;
+  const trained: Array<{ layer: number; key: string }> = [];
+  params.forEach((p, i) => {
+    if (i === last && !trainReadout && last > 0) return;
+    for (const key of Object.keys(p).sort()) trained.push({ layer: i, key });
+  });
+  if (trained.length === 0) throw new SpecError('E_INPUT', 'train: the network has no trainable parameters');
+  const flat = trained.map(({ layer, key }) => params[layer][key].data as Float64Array);
+  const trainedLayers = new Set(trained.map((t) => t.layer));
+
+  const mon = options.monitors === false ? undefined : options.monitors ?? {};
+  const kernels = mon?.kernels ?? 'both';
+  const wantCk = mon !== undefined && (kernels === 'ck' || kernels === 'both');
+  const wantNtk = mon !== undefined && (kernels === 'ntk' || kernels === 'both');
+  const kgdOption = mon?.kernelGd ?? true;
+  const wantKgd = mon !== undefined && kgdOption !== false && options.optimizer === 'gd';
+  const kgdNote = mon === undefined || kgdOption === false ? 'kernel GD disabled' : options.optimizer !== 'gd' ? `kernel GD has a closed form only for full-batch gd, not ${options.optimizer}` : undefined;
+  const wantInf = wantKgd && (typeof kgdOption !== 'object' || kgdOption.infinite !== false);
+
+  /** NTK of the trained parameters on the columns of Z (sum of the trained layers' contributions). */
+  const trainedNtk = (Z: Matrix, withCk: boolean): { ck?: Matrix; ntk: Matrix } => {
+    const k = empiricalKernels(net, params, Z, backend, { kernel: withCk ? 'both' : 'ntk', perLayer: true });
+    const N = Z.cols;
+    const out = new Float64Array(N * N);
+    k.perLayer!.forEach((c, i) => {
+      if (c !== null && trainedLayers.has(i)) for (let a = 0; a < N * N; a++) out[a] += c.data[a];
+    });
+    return { ck: k.ck, ntk: { rows: N, cols: N, data: out } };
+  };
+
+  let weightMons: Array<{ layer: number; key: string; observe: (W: Matrix) => WeightMonitor }> = [];
+  let ckMon: ((K: Matrix) => KernelMonitor) | undefined;
+  let ntkMon: ((K: Matrix) => KernelMonitor) | undefined;
+  let kgdEmp: KernelGdModel | undefined;
+  let kgdInf: KernelGdModel | undefined;
+
+  const record = (step: number): number => {
+    const outputs = networkOutput(net, params, X, backend);
+    const loss = mseHalf(outputs, y);
+    if (!Number.isFinite(loss)) throw diverged(step, loss, lr);
+    const testOut = Xtest !== undefined ? networkOutput(net, params, Xtest, backend) : undefined;
+    const testLoss = testOut !== undefined ? mseHalf(testOut, options.ytest!) : null;
+    if (testLoss !== null && !Number.isFinite(testLoss)) throw diverged(step, testLoss, lr);
+    if (mon === undefined) {
+      options.onCheckpoint?.({ step, loss, testLoss, weights: [], kernelGd: null, kernelGdNote: kgdNote });
+      return loss;
+    }
+    if (step === checkpoints[0]) {
+      // Step-0 references (the first checkpoint is the reference when 0 is not requested).
+      weightMons = trained
+        .filter(({ key, layer }) => key === 'W' && params[layer][key].rows >= 2 && params[layer][key].cols >= 2)
+        .map(({ layer, key }) => ({ layer, key, observe: weightMonitor(layer, key, params[layer][key], backend, mon, layer === 0) }));
+      let cross: Matrix | undefined;
+      let K0: { ck?: Matrix; ntk: Matrix } | undefined;
+      if (wantCk || wantNtk || wantKgd) {
+        if (wantKgd && Xtest !== undefined) {
+          const both = trainedNtk(concatColumns(X, Xtest), wantCk);
+          K0 = { ck: both.ck && block(both.ck, 0, n, 0, n), ntk: block(both.ntk, 0, n, 0, n) };
+          cross = block(both.ntk, n, Xtest.cols, 0, n);
+        } else K0 = trainedNtk(X, wantCk);
+      }
+      if (wantCk) ckMon = kernelMonitor(K0!.ck!, y, backend, mon, mon.kernelEdges?.ck);
+      if (wantNtk) ntkMon = kernelMonitor(K0!.ntk, y, backend, mon, mon.kernelEdges?.ntk);
+      if (wantKgd) {
+        const rate = lr / n;
+        kgdEmp = kernelGdModel({ theta: K0!.ntk, cross, y, f0: outputs, f0Cross: testOut, rate, backend });
+        if (wantInf) {
+          const inf = infiniteNtkMatrices(net, X, { Xcross: Xtest, withoutReadout: !trainReadout && last > 0 });
+          kgdInf = kernelGdModel({ theta: inf.theta, cross: inf.cross, y, f0: outputs, f0Cross: testOut, rate, backend });
+        }
+      }
+    }
+    const weights = weightMons.map((w) => w.observe(params[w.layer][w.key]));
+    let ck: KernelMonitor | undefined;
+    let ntk: KernelMonitor | undefined;
+    if (wantCk || wantNtk) {
+      const K = trainedNtk(X, wantCk);
+      if (ckMon) ck = ckMon(K.ck!);
+      if (ntkMon) ntk = ntkMon(K.ntk);
+    }
+    let kernelGd: KernelGdRecord | null = null;
+    if (kgdEmp !== undefined) {
+      const t = step - checkpoints[0];
+      const emp = kernelGdPredict(kgdEmp, t, backend);
+      const inf = kgdInf !== undefined ? kernelGdPredict(kgdInf, t, backend) : undefined;
+      kernelGd = {
+        rmseInf: inf !== undefined ? rmse(inf.train, outputs) : null,
+        rmseEmp: rmse(emp.train, outputs),
+        testRmseInf: inf?.cross !== undefined && testOut !== undefined ? rmse(inf.cross, testOut) : null,
+        testRmseEmp: emp.cross !== undefined && testOut !== undefined ? rmse(emp.cross, testOut) : null,
+      };
+    }
+    options.onCheckpoint?.({
+      step,
+      loss,
+      testLoss,
+      weights,
+      ...(ck ? { ck } : {}),
+      ...(ntk ? { ntk } : {}),
+      kernelGd,
+      ...(kgdNote !== undefined ? { kernelGdNote: kgdNote } : {}),
+    });
+    return loss;
+  };
+
+  const batchRng = rng.split('batches');
+  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  let loss = NaN;
+  for (let t = 0; t <= steps; t++) {
+    if (isCheckpoint.has(t)) loss = record(t);
+    if (t === steps) break;
+    let Xb = X;
+    let yb: ArrayLike<number> = y;
+    if (batch < n) {
+      // Partial Fisher–Yates: a uniformly random batch without replacement.
+      for (let i = 0; i < batch; i++) {
+        const j = i + batchRng.int(n - i);
+        const tmp = perm[i];
+        perm[i] = perm[j];
+        perm[j] = tmp;
+      }
+      const idx = perm.subarray(0, batch);
+      Xb = selectColumns(X, idx);
+      yb = Array.from(idx, (i) => y[i]);
+    }
+    const g = lossGradient(net, params, Xb, yb, backend);
+    if (!Number.isFinite(g.loss)) throw diverged(t, g.loss, lr);
+    const grads = trained.map(({ layer, key }) => g.grads[layer][key].data as Float64Array);
+    for (const gr of grads) for (let i = 0; i < gr.length; i++) if (!Number.isFinite(gr[i])) throw diverged(t, g.loss, lr);
+    optimizer.update(flat, grads, t + 1);
+    options.onProgress?.(t + 1, steps);
+  }
+  if (!isCheckpoint.has(steps)) loss = mseHalf(networkOutput(net, params, X, backend), y);
+  if (!Number.isFinite(loss)) throw diverged(steps, loss, lr);
+  return { params, checkpoints, loss };
+}
