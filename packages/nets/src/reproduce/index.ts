@@ -12,3 +12,4 @@ export {
 } from './types.js';
 export { reproductions, getReproduction } from './registry.js';
 export { fanWangCkSynthetic, fanWangNtkSynthetic, ksTolerance, m2Tolerance } from './fan-wang-synthetic.js';
+export { ntkDispersion } from './ntk-dispersion.js';

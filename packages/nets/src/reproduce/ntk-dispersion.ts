@@ -1,0 +1,91 @@
+import { dispersionEstimate, dispersionLimit, ntkMeans, scalarNtkSamples, type Phase } from '@spec/rmt';
+import { makeRow, type FigureSeries, type Reproduction, type ReproductionResult, type ReproductionRow } from './types.js';
+
+interface Sizes {
+  width: number;
+  /** Depths per phase: the chaotic limit D_ww neglects the bias share χ/((χ−1)L r0), so it starts deeper. */
+  depths: Record<Phase, number[]>;
+  samples: number;
+}
+
+const SIZES: { quick: Sizes; full: Sizes } = {
+  quick: { width: 100, depths: { ordered: [5, 10, 25, 50], 'edge-of-chaos': [5, 10, 25], chaotic: [25, 50] }, samples: 20000 },
+  full: { width: 400, depths: { ordered: [20, 40, 100, 200], 'edge-of-chaos': [20, 40, 100, 200], chaotic: [100, 200] }, samples: 100000 },
+};
+
+/** One σ_w² per phase (χ = σ_w²/2 below, at and above 1; MATH.md §6.1). */
+const PHASES: ReadonlyArray<{ phase: Phase; sigmaW2: number }> = [
+  { phase: 'ordered', sigmaW2: 1.5 },
+  { phase: 'edge-of-chaos', sigmaW2: 2 },
+  { phase: 'chaotic', sigmaW2: 3 },
+];
+
+/**
+ * Tolerance of a Monte Carlo dispersion D̂ against the M → ∞ limit: 4 delta-method standard errors
+ * (MC error) plus the finite-width bias, O(λ D/M) at fixed λ (the exact pair moments of §6.3 carry 1/M
+ * corrections per layer): we allow (1 + 5λ)·D/M (the §8 check, λ = 0.25, M = 400, is off by 0.6%, this
+ * allows 0.56% + 4 se). In the chaotic phase the limit drops the bias part, whose share s = EΘ_b/EΘ_w
+ * is exact at finite depth (§6.2 means); a mixture moves D by at most ≈ 2s·D, which is added.
+ */
+function tolerance(stderr: number, predicted: number, lambda: number, width: number, biasShare: number): number {
+  return 4 * stderr + ((1 + 5 * lambda) * predicted) / width + 2 * biasShare * predicted;
+}
+
+/**
+ * NTK dispersion D = E[Θ²]/E[Θ]² of deep ReLU MLPs vs depth in the three phases (Seleznova & Kutyniok,
+ * MATH.md §6): exact scalar Monte Carlo of the diagonal NTK at finite width (§6.2) against the joint
+ * depth-and-width limits of §6.3 with n0 = M (r0 = 1, as in the authors' code).
+ */
+export const ntkDispersion: Reproduction = {
+  name: 'ntk-dispersion',
+  title: 'NTK dispersion vs depth/width in the ordered, edge-of-chaos and chaotic phases',
+  paper: 'Seleznova & Kutyniok, Neural tangent kernel beyond the infinite-width limit: effects of depth and initialization (ICML 2022, arXiv 2202.00553)',
+  sizes: {
+    quick: 'width M = n0 = 100, depths 5, 10, 25, 50, 4000 networks per point',
+    full: 'width M = n0 = 400, depths 20–400 (λ = L/M up to 1), 40000 networks per point',
+  },
+  async run(ctx): Promise<ReproductionResult> {
+    const s = ctx.quick ? SIZES.quick : SIZES.full;
+    const rows: ReproductionRow[] = [];
+    const series: FigureSeries[] = [];
+    const total = PHASES.reduce((t, p) => t + s.depths[p.phase].length, 0);
+    let done = 0;
+    for (const { phase, sigmaW2 } of PHASES) {
+      const lambdas: number[] = [];
+      const measured: number[] = [];
+      for (const L of s.depths[phase]) {
+        ctx.onProgress?.(`${phase} L=${L}`, done, total);
+        const lambda = L / s.width;
+        // One stream per depth, shared by the phases: the draws do not depend on σ_w² (homogeneity, §6.2).
+        const draws = scalarNtkSamples({ width: s.width, inputDim: s.width, depth: L, sigmaW2, samples: s.samples, rng: ctx.rng.split(`L${L}`) });
+        const est = dispersionEstimate(draws.total);
+        const means = ntkMeans({ width: s.width, inputDim: s.width, depth: L, sigmaW2 });
+        const biasShare = phase === 'chaotic' ? means.biases / means.weights : 0;
+        const lim = dispersionLimit({ lambda, phase, sigmaW2, r0: 1, ...(phase === 'ordered' ? { width: s.width } : {}) });
+        rows.push(
+          makeRow({
+            case: `${phase} σw²=${sigmaW2} L=${L} (λ=${lambda.toFixed(3)})`,
+            metric: 'D',
+            measured: est.dispersion,
+            predicted: lim.dispersion,
+            tolerance: tolerance(est.stderr, lim.dispersion, lambda, s.width, biasShare),
+            toleranceRule: phase === 'chaotic' ? '4 se + (1+5λ)D/M + 2·(EΘb/EΘw)·D' : '4 se + (1+5λ)D/M',
+          }),
+        );
+        lambdas.push(lambda);
+        measured.push(est.dispersion);
+        done++;
+      }
+      series.push({ label: `${phase} (σw² = ${sigmaW2}), Monte Carlo`, x: lambdas, y: measured, style: 'dot' });
+      const top = Math.max(...Object.values(s.depths).flat()) / s.width;
+      const grid = Array.from({ length: 60 }, (_, i) => ((i + 1) / 60) * top);
+      series.push({ label: `${phase}, limit`, x: grid, y: grid.map((l) => dispersionLimit({ lambda: l, phase, sigmaW2, r0: 1, ...(phase === 'ordered' ? { width: s.width } : {}) }).dispersion) });
+    }
+    ctx.onProgress?.('done', total, total);
+    return {
+      config: { width: s.width, inputDim: s.width, depthsOrdered: s.depths.ordered, depthsEdgeOfChaos: s.depths['edge-of-chaos'], depthsChaotic: s.depths.chaotic, samples: s.samples, sigmaW2: PHASES.map((p) => p.sigmaW2), r0: 1 },
+      rows,
+      figures: [{ kind: 'series', name: 'dispersion-vs-depth', title: `NTK dispersion D = E[Θ²]/E[Θ]² vs λ = L/M (M = n0 = ${s.width})`, xLabel: 'λ = depth / width', yLabel: 'D', logY: true, series }],
+    };
+  },
+};
