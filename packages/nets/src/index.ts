@@ -61,3 +61,5 @@ export { type InfiniteNtkOptions, infiniteNtkMatrices, withQuadratureDual } from
 export { type WeightSpectrum, weightSpectrum } from './train/weight-spectrum.js';
 export { type SpectralMonitorOptions, type WeightMonitor, type KernelMonitor, weightMonitor, kernelMonitor } from './train/monitors.js';
 export { type TrainOptions, type TrainCheckpoint, type TrainResult, type KernelGdRecord, train } from './train/train.js';
+export { type FullNetworkNtkOptions, type FullNetworkNtkSamples, dispersionNetwork, fullNetworkNtkSamples } from './dispersion/full-network.js';
+export { type DispersionStudyOptions, type DispersionRow, type DispersionStudy, dispersionStudy } from './dispersion/study.js';
