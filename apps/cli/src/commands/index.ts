@@ -2,6 +2,7 @@ import type { CommandModule } from '../program.js';
 import { limitCommand } from './limit.js';
 import { reproduceCommand } from './reproduce.js';
 import { spectrumCommand } from './spectrum.js';
+import { sweepCommand } from './sweep.js';
 
 /** Every subcommand, in the order `spec --help` lists them. */
-export const commands: ReadonlyArray<CommandModule> = [spectrumCommand, limitCommand, reproduceCommand];
+export const commands: ReadonlyArray<CommandModule> = [spectrumCommand, limitCommand, reproduceCommand, sweepCommand];
