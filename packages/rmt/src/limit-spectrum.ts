@@ -13,7 +13,10 @@ export interface Atom {
  * (to about 1e−4; `mass` reports the trapezoid integral).
  */
 export interface LimitSpectrum {
-  /** Grid points, ascending, clustered at the support edges. */
+  /**
+   * Grid points, ascending, clustered at the support edges and bisected adaptively where the trapezoid
+   * rule needs it (between `grid.points` and 4·`grid.points` of them).
+   */
   readonly x: Float64Array;
   /** Density of the continuous part at each grid point (≥ 0, finite). */
   readonly density: Float64Array;
@@ -25,7 +28,7 @@ export interface LimitSpectrum {
   readonly mean: number;
   /** Trapezoid integral of `density` (should be 1 − Σ atom masses). */
   readonly mass: number;
-  /** The imaginary part η at which m(x + iη) was evaluated. */
+  /** The imaginary part η at which m(x + iη) was evaluated (smaller near a hard edge at the lower end). */
   readonly eta: number;
 }
 
