@@ -1,0 +1,104 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseGrid, runSeed, shardRuns } from '../src/sweep/grid.js';
+import { expectOneErrorLine, run } from './helpers.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'spec-sweep-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+// Small spectra (n ≤ 50) so the 2 × 2 grid runs in about a second.
+const grid = join(tmp, 'grid.json');
+writeFileSync(grid, JSON.stringify({ command: 'spectrum', n: [40, 50], activation: ['tanh', 'relu'], d0: 30, widths: '45', points: 200 }));
+
+interface SweepDoc {
+  total: number;
+  runs: Array<{ index: number; id: string; seed: number; status: string }>;
+}
+
+describe('spec sweep', () => {
+  it('grids: cartesian product in key order, seeds from the flag combination, shards partition the runs', () => {
+    const runs = parseGrid({ command: 'spectrum', n: [1, 2, 3], activation: ['tanh', 'relu'], d0: 5 }, 'g', ['spectrum']);
+    expect(runs.map((r) => `${r.flags.n}${r.flags.activation}`)).toEqual(['1tanh', '1relu', '2tanh', '2relu', '3tanh', '3relu']);
+    expect(runs[0].seed).toBe(runSeed('spectrum', { d0: 5, activation: 'tanh', n: 1 })); // order-free
+    expect(new Set(runs.map((r) => r.seed)).size).toBe(6);
+    const shards = [1, 2, 3, 4].map((k) => shardRuns(runs, { k, count: 4 }).map((r) => r.index));
+    expect(shards.flat().sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(shards[0]).toEqual([1, 5]);
+  });
+
+  it('a 2×2 grid: shards 1/2 and 2/2 write disjoint halves, a rerun skips them, merge writes 4 CSV rows', async () => {
+    const out = join(tmp, 'out');
+    const a = await run('sweep', '--grid', grid, '--out', out, '--shard', '1/2', '--json');
+    expect(a.code, a.stderr).toBe(0);
+    const b = await run('sweep', '--grid', grid, '--out', out, '--shard', '2/2', '--json');
+    expect(b.code, b.stderr).toBe(0);
+    const da = JSON.parse(a.stdout) as SweepDoc;
+    const db = JSON.parse(b.stdout) as SweepDoc;
+    expect(da.total).toBe(4);
+    expect(da.runs.map((r) => r.index)).toEqual([1, 3]);
+    expect(db.runs.map((r) => r.index)).toEqual([2, 4]);
+    expect([...da.runs, ...db.runs].every((r) => r.status === 'done')).toBe(true);
+    expect(readdirSync(join(out, 'runs')).filter((f) => f.endsWith('.json'))).toHaveLength(4);
+
+    const again = await run('sweep', '--grid', grid, '--out', out, '--json');
+    expect(again.code).toBe(0);
+    expect((JSON.parse(again.stdout) as SweepDoc).runs.every((r) => r.status === 'skipped')).toBe(true);
+
+    // Each run file holds the command's own JSON, run with the recorded seed.
+    const file = join(out, 'runs', `${da.runs[0].id}.json`);
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { seed: number; result: { config: { seed: number; n: number } } };
+    expect(doc.result.config.seed).toBe(doc.seed);
+    expect(doc.result.config.n).toBe(40);
+
+    const m = await run('sweep', 'merge', out, '--json');
+    expect(m.code, m.stderr).toBe(0);
+    const merged = JSON.parse(m.stdout) as { rows: Array<Record<string, unknown>>; columns: string[] };
+    expect(merged.rows.map((r) => r.run)).toEqual([1, 2, 3, 4]);
+    expect(merged.columns).toEqual(expect.arrayContaining(['n', 'activation', 'seed', 'kernels.ck.ks', 'kernels.ntk.ksScaled']));
+    const csv = readFileSync(join(out, 'summary.csv'), 'utf8').trimEnd().split('\n');
+    expect(csv).toHaveLength(5); // header + 4 runs
+    expect(csv.join('\n')).not.toMatch(/NaN|undefined/);
+    expect((await run('sweep', 'merge', out)).code).toBe(2); // summary.csv exists: no overwrite without --force
+    expect((await run('sweep', 'merge', out, '--force')).code).toBe(0);
+  });
+
+  it('bad grids and shards exit 2 with one line', async () => {
+    const bad = (name: string, content: string): string => {
+      const p = join(tmp, name);
+      writeFileSync(p, content);
+      return p;
+    };
+    const cases: string[][] = [
+      ['sweep', '--grid', grid, '--out', join(tmp, 'x'), '--shard', '0/3'],
+      ['sweep', '--grid', grid, '--out', join(tmp, 'x'), '--shard', '4/3'],
+      ['sweep', '--grid', grid, '--out', join(tmp, 'x'), '--shard', 'two'],
+      ['sweep', '--grid', join(tmp, 'missing.json'), '--out', join(tmp, 'x')],
+      ['sweep', '--grid', bad('notjson.json', '{"command": '), '--out', join(tmp, 'x')],
+      ['sweep', '--grid', bad('nocmd.json', '{"n": [1]}'), '--out', join(tmp, 'x')],
+      ['sweep', '--grid', bad('empty.json', '{"command": "spectrum", "n": []}'), '--out', join(tmp, 'x')],
+      ['sweep', '--grid', bad('nested.json', '{"command": "spectrum", "n": [{"a": 1}]}'), '--out', join(tmp, 'x')],
+      ['sweep', '--grid', bad('reserved.json', '{"command": "spectrum", "out": ["a"]}'), '--out', join(tmp, 'x')],
+      ['sweep', '--grid', bad('self.json', '{"command": "sweep"}'), '--out', join(tmp, 'x')],
+      ['sweep', '--grid', grid],
+      ['sweep', 'merge', join(tmp, 'nowhere')],
+      ['sweep', 'merge'],
+    ];
+    for (const argv of cases) {
+      const r = await run(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expectOneErrorLine(r);
+    }
+  });
+
+  it('a run that fails (bad flag value in the grid) writes no file and exits 2 after the others', async () => {
+    const p = join(tmp, 'badvalue.json');
+    writeFileSync(p, JSON.stringify({ command: 'spectrum', n: [40, 'abc'], d0: 30, widths: '45', points: 200 }));
+    const out = join(tmp, 'badout');
+    const r = await run('sweep', '--grid', p, '--out', out);
+    expect(r.code).toBe(2);
+    expect(expectOneErrorLine(r)).toContain('1 of 2 runs failed');
+    expect(readdirSync(join(out, 'runs'))).toHaveLength(1);
+  });
+});
