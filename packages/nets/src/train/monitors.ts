@@ -42,6 +42,8 @@ export interface WeightMonitor {
   readonly teacherAlignment: number | null;
   /** Power-law exponent of the tail (Clauset–Shalizi–Newman), null when too few eigenvalues (see `alphaNote`). */
   readonly alpha: number | null;
+  /** Asymptotic standard error (α̂ − 1)/√k of α̂, null with α. */
+  readonly alphaStdErr: number | null;
   readonly alphaNote?: string;
   readonly eigenvalues?: Float64Array;
 }
@@ -58,6 +60,8 @@ export interface KernelMonitor {
   /** ⟨u₁, y⟩²/‖y‖² for the top eigenvector u₁. */
   readonly labelAlignment: number;
   readonly alpha: number | null;
+  /** Asymptotic standard error (α̂ − 1)/√k of α̂, null with α. */
+  readonly alphaStdErr: number | null;
   readonly alphaNote?: string;
   readonly eigenvalues?: Float64Array;
 }
@@ -85,13 +89,14 @@ function relDiff(a: ArrayLike<number>, b: Float64Array, normB: number): number {
   return normB > 0 ? Math.sqrt(s) / normB : 0;
 }
 
-function tailExponent(values: Float64Array, minTail: number): { alpha: number | null; alphaNote?: string } {
+function tailExponent(values: Float64Array, minTail: number): { alpha: number | null; alphaStdErr: number | null; alphaNote?: string } {
   const positive = values.filter((v) => v > 0);
-  if (positive.length < minTail) return { alpha: null, alphaNote: `${positive.length} positive eigenvalues < ${minTail} needed for a tail fit` };
+  if (positive.length < minTail) return { alpha: null, alphaStdErr: null, alphaNote: `${positive.length} positive eigenvalues < ${minTail} needed for a tail fit` };
   try {
-    return { alpha: powerLawFit(positive, { minTail }).alpha };
+    const fit = powerLawFit(positive, { minTail });
+    return { alpha: fit.alpha, alphaStdErr: fit.alphaStdErr };
   } catch (e) {
-    if (e instanceof SpecError) return { alpha: null, alphaNote: e.message };
+    if (e instanceof SpecError) return { alpha: null, alphaStdErr: null, alphaNote: e.message };
     throw e;
   }
 }
