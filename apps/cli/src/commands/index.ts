@@ -6,6 +6,7 @@ import { seriesCommand } from './series.js';
 import { reproduceCommand } from './reproduce.js';
 import { spectrumCommand } from './spectrum.js';
 import { sweepCommand } from './sweep.js';
+import { trainCommand } from './train.js';
 
 /** Every subcommand, in the order `spec --help` lists them. */
-export const commands: ReadonlyArray<CommandModule> = [spectrumCommand, limitCommand, infiniteCommand, seriesCommand, dispersionCommand, reproduceCommand, sweepCommand];
+export const commands: ReadonlyArray<CommandModule> = [spectrumCommand, limitCommand, infiniteCommand, seriesCommand, dispersionCommand, reproduceCommand, sweepCommand, trainCommand];

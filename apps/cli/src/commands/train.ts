@@ -1,0 +1,174 @@
+import { SpecError, createRng, type Matrix } from '@spec/core';
+import { loadDataset, parseDataSpec, singleIndexTeacher } from '@spec/data';
+import { initNetwork, mlp, resolveActivation, train, withQuadratureDual, type KernelMonitor, type TrainCheckpoint, type WeightMonitor } from '@spec/nets';
+import { Option } from 'commander';
+import { activationFromFlags } from '../activation-flag.js';
+import { addNetworkFlags, type NetworkFlags } from '../network-flags.js';
+import { finiteNumber, nonNegativeInt, oneOf, positiveInt } from '../options.js';
+import { toJson } from '../output/context.js';
+import { trainMetricsSvg, type MetricPoint } from '../plots/train-metrics.js';
+import type { CommandModule } from '../program.js';
+
+interface TrainFlags extends NetworkFlags {
+  optimizer: 'gd' | 'sgd' | 'adam';
+  lr: number;
+  steps: number;
+  batch?: number;
+  checkpoints: number;
+  trainReadout: boolean;
+  testN?: number;
+  noise: number;
+  teacherActivation: string;
+  jsonl: boolean;
+  kernelGd: boolean;
+}
+
+function columns(X: Matrix, from: number, m: number): Matrix {
+  const out = new Float64Array(X.rows * m);
+  for (let p = 0; p < X.rows; p++) for (let j = 0; j < m; j++) out[p * m + j] = X.data[p * X.cols + from + j];
+  return { rows: X.rows, cols: m, data: out };
+}
+
+function weightJson(w: WeightMonitor): Record<string, unknown> {
+  const { eigenvalues: _e, ...rest } = w;
+  return rest;
+}
+
+function kernelJson(k: KernelMonitor | undefined): Record<string, unknown> | undefined {
+  if (k === undefined) return undefined;
+  const { eigenvalues: _e, ...rest } = k;
+  return rest;
+}
+
+function recordJson(r: TrainCheckpoint): Record<string, unknown> {
+  return { ...r, weights: r.weights.map(weightJson), ...(r.ck ? { ck: kernelJson(r.ck) } : {}), ...(r.ntk ? { ntk: kernelJson(r.ntk) } : {}) };
+}
+
+export const trainCommand: CommandModule = {
+  name: 'train',
+  summary: 'train an MLP (GD/SGD/Adam) and monitor weight/CK/NTK spectra and kernel-GD predictions',
+  configure(cmd) {
+    addNetworkFlags(cmd, { data: true });
+    // Small defaults that run in seconds (the shared defaults are sized for `spectrum`).
+    cmd.setOptionValueWithSource('n', 300, 'default');
+    cmd.setOptionValueWithSource('widths', [240], 'default');
+    cmd
+      .addOption(new Option('--optimizer <name>', 'gd (full batch), sgd (minibatches) or adam').argParser(oneOf('--optimizer', ['gd', 'sgd', 'adam'] as const)).default('gd'))
+      .addOption(new Option('--lr <eta>', 'learning rate η').argParser(finiteNumber('--lr', Number.MIN_VALUE)).default(1))
+      .addOption(new Option('--steps <int>', 'training steps T').argParser(nonNegativeInt('--steps', 1_000_000)).default(100))
+      .addOption(new Option('--batch <int>', 'minibatch size (sgd default 32, adam default n; gd is full batch)').argParser(positiveInt('--batch', 100_000)))
+      .addOption(new Option('--checkpoints <int>', 'number of log-spaced checkpoints (0 and T included)').argParser(positiveInt('--checkpoints', 10_000)).default(6))
+      .option('--train-readout', 'train the readout too (default: readout fixed ±1, MATH.md §3.1)', false)
+      .addOption(new Option('--test-n <int>', 'test points from the same teacher/data (default n/2)').argParser(nonNegativeInt('--test-n', 100_000)))
+      .addOption(new Option('--noise <sd>', 'teacher label noise').argParser(finiteNumber('--noise', 0)).default(0.1))
+      .addOption(new Option('--teacher-activation <name>', 'teacher link σ* of y = σ*(√d βᵀx) + noise (raw)').default('tanh'))
+      .option('--jsonl', 'stream one JSON record per checkpoint (JSON Lines) as it is produced', false)
+      .option('--no-kernel-gd', 'skip the kernel-GD predictions');
+    cmd.addHelpText(
+      'after',
+      `
+Network (MATH.md §3.1): f(x) = vᵀσ(W x)/√h (fan-wang MLP), W ~ N(0,1), x ~ N(0, I/d); loss (1/2n)Σ(f − y)².
+Default data: single-index teacher y = σ*(√d βᵀx) + noise·ε; any --data with labels also works.
+Monitors at checkpoints (MATH.md §3.2): ESD of WᵀW/h vs step 0 (KS, W1), ‖W_t − W_0‖/‖W_0‖, outliers beyond the
+MP edge (1+√(d/h))² plus a Tracy–Widom margin, |⟨v₁, β⟩|, tail exponent α; CK/NTK: KS/W1 to step 0, outliers
+beyond the step-0 spectrum, ⟨u₁, y⟩²/‖y‖², relChange; kernel GD (§5.4, gd only): rmse between the network and
+the infinite-width / step-0 empirical NTK predictions.
+Files with --out: train.json, train-weights.svg, train-kernels.svg, train-loss.svg.`,
+    );
+  },
+  async run(options, env) {
+    const flags = options as unknown as TrainFlags;
+    const activation = withQuadratureDual(activationFromFlags(flags));
+    const out = env.out;
+    out.reserve(['train.json', 'train-weights.svg', 'train-kernels.svg', 'train-loss.svg']);
+    const rng = createRng(env.globals.seed);
+    const n = flags.n;
+    const testN = flags.testN ?? Math.floor(n / 2);
+    let X: Matrix;
+    let y: Float64Array;
+    let beta: Float64Array | undefined;
+    let source: string;
+    const spec = parseDataSpec(flags.data);
+    if (spec.kind === 'gaussian') {
+      const link = resolveActivation(flags.teacherActivation, { raw: true });
+      const data = singleIndexTeacher({ n: n + testN, d0: flags.d0 ?? 200, link: (t) => link.fn(t), noise: flags.noise, rng: rng.split('data') });
+      X = data.X;
+      y = data.y;
+      beta = data.beta;
+      source = `single-index teacher ${flags.teacherActivation}, noise ${flags.noise}`;
+    } else {
+      const ds = await loadDataset(spec, { n: n + testN, d0: flags.d0, classes: flags.classes, rng: rng.split('data') });
+      const t = ds.targets ?? (ds.labels ? Float64Array.from(ds.labels) : undefined);
+      if (t === undefined) throw new SpecError('E_INPUT', `--data ${flags.data} has no labels or targets to train on; use a labelled source or the default teacher`);
+      if (ds.n !== n + testN) throw new SpecError('E_INPUT', `--data ${flags.data} gave ${ds.n} samples, need n + test-n = ${n + testN}`);
+      X = ds.X;
+      y = Float64Array.from(t);
+      source = ds.source;
+    }
+    const d0 = X.rows;
+    const Xtrain = columns(X, 0, n);
+    const Xtest = testN > 0 ? columns(X, n, testN) : undefined;
+    const net = mlp({ inputDim: d0, widths: flags.widths, activation });
+    const params = initNetwork(net, rng.split('network'));
+    const backend = await env.backend();
+
+    const records: Record<string, unknown>[] = [];
+    const metrics: MetricPoint[] = [];
+    const kernelMetrics: MetricPoint[] = [];
+    const lossPoints: MetricPoint[] = [];
+    const stepPhase = env.progress.phase('training');
+    train({
+      net,
+      params,
+      X: Xtrain,
+      y: y.subarray(0, n),
+      Xtest,
+      ytest: Xtest ? y.subarray(n) : undefined,
+      optimizer: flags.optimizer,
+      lr: flags.lr,
+      steps: flags.steps,
+      batch: flags.batch,
+      checkpoints: flags.checkpoints < 2 ? 2 : flags.checkpoints,
+      trainReadout: flags.trainReadout,
+      backend,
+      rng: rng.split('train'),
+      monitors: { beta, kernels: flags.kernel, kernelGd: flags.kernelGd },
+      onProgress: stepPhase,
+      onCheckpoint(r) {
+        const rec = recordJson(r);
+        if (flags.jsonl && !out.json) out.say(toJson(rec));
+        else if (!out.json) {
+          const w = r.weights[0];
+          out.say(`step ${r.step}: loss ${r.loss.toPrecision(4)}${r.testLoss !== null ? `, test ${r.testLoss.toPrecision(4)}` : ''}${w ? `, W1 KS ${w.ksToInit.toFixed(4)}, outliers ${w.outliers.length}, |⟨v1,β⟩| ${w.teacherAlignment?.toFixed(3) ?? '—'}` : ''}${r.kernelGd ? `, kernel-GD rmse inf ${r.kernelGd.rmseInf?.toExponential(2) ?? '—'} emp ${r.kernelGd.rmseEmp.toExponential(2)}` : ''}`);
+        }
+        if (out.json || out.outDir !== undefined) records.push(rec);
+        lossPoints.push({ step: r.step, value: r.loss, series: 'train loss' });
+        if (r.testLoss !== null) lossPoints.push({ step: r.step, value: r.testLoss, series: 'test loss' });
+        for (const w of r.weights) {
+          metrics.push({ step: r.step, value: w.ksToInit, series: `W${w.layer + 1} KS to init` });
+          metrics.push({ step: r.step, value: w.relChange, series: `W${w.layer + 1} ‖ΔW‖/‖W0‖` });
+          if (w.teacherAlignment !== null) metrics.push({ step: r.step, value: w.teacherAlignment, series: `W${w.layer + 1} |⟨v1,β⟩|` });
+        }
+        for (const [k, m] of [['CK', r.ck], ['NTK', r.ntk]] as const) {
+          if (m === undefined) continue;
+          kernelMetrics.push({ step: r.step, value: m.ksToInit, series: `${k} KS to init` });
+          kernelMetrics.push({ step: r.step, value: m.relChange, series: `${k} relChange` });
+          kernelMetrics.push({ step: r.step, value: m.labelAlignment, series: `${k} label alignment` });
+        }
+      },
+    });
+    const doc = {
+      command: 'train',
+      config: { n, testN, d0, widths: flags.widths, activation: flags.activation, rawActivation: flags.rawActivation, optimizer: flags.optimizer, lr: flags.lr, steps: flags.steps, batch: flags.batch ?? null, trainReadout: flags.trainReadout, data: source, seed: env.globals.seed, backend: backend.name },
+      checkpoints: records,
+    };
+    out.emitJson(doc);
+    if (out.outDir !== undefined) {
+      out.write('train.json', toJson(doc));
+      out.write('train-weights.svg', trainMetricsSvg('Weight spectra vs step 0', metrics, 'value'));
+      out.write('train-kernels.svg', trainMetricsSvg('CK / NTK vs step 0', kernelMetrics, 'value'));
+      out.write('train-loss.svg', trainMetricsSvg('Loss', lossPoints, 'loss (1/2n)Σ(f − y)²'));
+      if (!out.json) out.say(`JSON and figures written to ${out.outDir}/`);
+    }
+  },
+};
