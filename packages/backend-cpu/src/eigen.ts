@@ -1,6 +1,7 @@
 import { type FloatArray, SpecError, tridiagonalQL } from '@spec/core';
 import { checkSymmetric } from './symmetric-check.js';
 import { type ThreadPool, sharedFloat64 } from './thread-pool.js';
+import { type WasmTiles, instantiateTiles, tileModuleBytes } from './wasm-kernel.js';
 import { tridiagonalInverseIteration } from './tridiagonal-inverse-iteration.js';
 import { applyReflectorsToRows, tridiagonalize } from './tridiagonalize.js';
 
@@ -15,12 +16,35 @@ export interface EighResult {
   readonly vectors: Float64Array;
 }
 
-function lowerCopy(n: number, A: FloatArray, pool?: ThreadPool): Float64Array {
-  // Only the lower triangle is used; copying the whole matrix keeps the loop trivial and float32-safe.
-  // With threads, the copy lives in a SharedArrayBuffer so a worker can take part in the reduction.
-  const out = pool !== undefined && pool.threads > 1 ? sharedFloat64(n * n) : new Float64Array(n * n);
-  out.set(A.subarray(0, n * n));
-  return out;
+/**
+ * The working copy of A for the reduction: in the eigensolver's own wasm memory (followed by 4n doubles
+ * of work vectors) when WebAssembly SIMD is available, else in a SharedArrayBuffer when threads may help,
+ * else a plain array. Only the lower triangle is used; copying all of it keeps this float32-safe.
+ */
+function workingCopy(n: number, A: FloatArray, pool?: ThreadPool): { work: Float64Array; wasm?: WasmTiles } {
+  const wasm = n >= SIMD_MIN_N ? eigenTiles() : null;
+  if (wasm !== null && (n * n + 4 * n) * 8 <= 2 ** 31) {
+    const need = (n * n + 4 * n) * 8;
+    const have = wasm.memory.buffer.byteLength;
+    if (need > have) wasm.memory.grow(Math.ceil((need - have) / 65536));
+    const work = new Float64Array(wasm.memory.buffer, 0, n * n);
+    work.set(A.subarray(0, n * n));
+    return { work, wasm };
+  }
+  const work = pool !== undefined && pool.threads > 1 ? sharedFloat64(n * n) : new Float64Array(n * n);
+  work.set(A.subarray(0, n * n));
+  return { work };
+}
+
+/** Below this order the reduction stays in plain JavaScript (the wasm call per row would not pay). */
+const SIMD_MIN_N = 64;
+
+let eigenInstance: WasmTiles | null | undefined;
+
+/** A separate wasm instance for the eigensolver, so its memory never aliases the products' scratch. */
+function eigenTiles(): WasmTiles | null {
+  if (eigenInstance === undefined) eigenInstance = instantiateTiles(tileModuleBytes());
+  return eigenInstance;
 }
 
 /**
@@ -32,11 +56,11 @@ function lowerCopy(n: number, A: FloatArray, pool?: ThreadPool): Float64Array {
 export function eigvalsh(n: number, A: FloatArray, pool?: ThreadPool): Float64Array {
   checkDims(n, A);
   checkSymmetric(n, A, `eigvalsh: the ${n} × ${n} matrix`);
-  const work = lowerCopy(n, A, pool);
+  const { work, wasm } = workingCopy(n, A, pool);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const tau = new Float64Array(n);
-  tridiagonalize(n, work, d, e, tau, pool);
+  tridiagonalize(n, work, d, e, tau, pool, wasm);
   tridiagonalQL(d, e, null);
   return d;
 }
@@ -56,11 +80,11 @@ export function eigh(n: number, A: FloatArray, k: number = n, pool?: ThreadPool)
     throw new SpecError('E_INPUT', `eigh: k must be an integer in [0, ${n}] for a ${n} × ${n} matrix, got ${k}`);
   }
   checkSymmetric(n, A, `eigh: the ${n} × ${n} matrix`);
-  const work = lowerCopy(n, A, pool);
+  const { work, wasm } = workingCopy(n, A, pool);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const tau = new Float64Array(n);
-  tridiagonalize(n, work, d, e, tau, pool);
+  tridiagonalize(n, work, d, e, tau, pool, wasm);
   const { values, Y } = tridiagonalVectors(d, e, k);
   // Back-transform the kept vectors and lay them out as columns.
   applyReflectorsToRows(n, work, tau, Y, k);

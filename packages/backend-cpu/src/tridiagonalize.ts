@@ -1,5 +1,6 @@
 import { fusedTridiagonalRows } from './tridiagonal-step.js';
 import { type ThreadPool, sharedFloat64 } from './thread-pool.js';
+import type { WasmTiles } from './wasm-kernel.js';
 
 /** Below this many rows a step runs on the calling thread (the hand-off costs ~10 µs). */
 const SESSION_MIN_ROWS = 256;
@@ -55,7 +56,9 @@ function householderRow(n: number, A: Float64Array, i: number, v: Float64Array, 
  * the symmetric product B v of step i − 1 (whose reflector comes from row i − 1, updated first), so
  * each step streams once over the rows of the lower triangle, every inner loop contiguous
  * ({@link fusedTridiagonalRows}). With a `pool` of more than one thread and `A` in a SharedArrayBuffer
- * (offset 0), n ≥ 256, one worker thread takes the longer half of the rows of every step.
+ * (offset 0), n ≥ 256, one worker thread takes the longer half of the rows of every step. With `wasm`
+ * and `A` a view on its memory followed by 4n free doubles, the rows run on the f64x2 kernel
+ * (`WasmTiles.fusedRow`) on the calling thread instead.
  */
 export function tridiagonalize(
   n: number,
@@ -64,6 +67,7 @@ export function tridiagonalize(
   e: Float64Array,
   tau: Float64Array,
   pool?: ThreadPool,
+  wasm?: WasmTiles,
 ): void {
   if (n === 0) return;
   e[n - 1] = 0;
@@ -72,12 +76,16 @@ export function tridiagonalize(
     d[0] = A[0];
     return;
   }
-  const threaded = pool !== undefined && pool.threads > 1 && n >= SESSION_MIN_ROWS && A.buffer instanceof SharedArrayBuffer && A.byteOffset === 0;
+  const simd = wasm !== undefined && A.buffer === wasm.memory.buffer;
+  const threaded =
+    !simd && pool !== undefined && pool.threads > 1 && n >= SESSION_MIN_ROWS && A.buffer instanceof SharedArrayBuffer && A.byteOffset === 0;
   const make = threaded ? sharedFloat64 : (len: number) => new Float64Array(len);
-  const V0 = make(n);
-  const V1 = make(n);
-  const P0 = make(n);
-  const P1 = make(n);
+  // With the SIMD row kernel, the four work vectors follow A in the same wasm memory (the caller reserved 4n).
+  const simdVector = (q: number): Float64Array => new Float64Array(A.buffer, A.byteOffset + 8 * (n * n + q * n), n).fill(0);
+  const V0 = simd ? simdVector(0) : make(n);
+  const V1 = simd ? simdVector(1) : make(n);
+  const P0 = simd ? simdVector(2) : make(n);
+  const P1 = simd ? simdVector(3) : make(n);
   let v = V0;
   let p = P0;
   let vNext = V1;
@@ -120,7 +128,24 @@ export function tridiagonalize(
     // Rows 0 … i − 2: rank-2 update of step i fused with the product B' vNext of step i − 1; with a
     // session, a worker takes the upper rows (∝ j² work split in half) and its partial sums are added.
     const rows = i - 1;
-    if (session !== null && rows >= SESSION_MIN_ROWS) {
+    if (simd) {
+      const fusedRow = wasm.fusedRow;
+      const aByte = A.byteOffset;
+      const vb = v.byteOffset;
+      const wb = w.byteOffset;
+      const ub = vNext.byteOffset;
+      const pb = pNext.byteOffset;
+      for (let j = 0; j < rows; j++) {
+        const rj = j * n;
+        const vj = v[j];
+        const wj = w[j];
+        const uj = vNext[j];
+        const s = fusedRow(aByte + 8 * rj, vb, wb, ub, pb, j, vj, wj, uj);
+        const diag = A[rj + j] - 2 * vj * wj;
+        A[rj + j] = diag;
+        pNext[j] += s + diag * uj;
+      }
+    } else if (session !== null && rows >= SESSION_MIN_ROWS) {
       const split = Math.floor(rows * Math.SQRT1_2);
       session.step(parity, split, rows);
       fusedTridiagonalRows(n, A, v, w, vNext, pNext, 0, split);

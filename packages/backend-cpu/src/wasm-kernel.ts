@@ -31,6 +31,11 @@ interface WasmApi {
 export interface WasmTiles {
   /** 4 × 2 block of dot products of length k (even) at byte offsets a (P) and b (Q), written at byte offset out. */
   readonly tile: (a: number, b: number, k: number, out: number) => void;
+  /**
+   * One row of the fused tridiagonalisation step in f64x2 (see {@link fusedTridiagonalRows}): for l < len,
+   * x = a[l] − (vj·w[l] + wj·v[l]); a[l] = x; s += x·u[l]; p[l] += x·uj; returns s. Byte offsets.
+   */
+  readonly fusedRow: (a: number, v: number, w: number, u: number, p: number, len: number, vj: number, wj: number, uj: number) => number;
   /** The module's memory (grown on demand). */
   readonly memory: WasmMemory;
 }
@@ -57,6 +62,68 @@ function sleb(n: number): number[] {
     }
     out.push(b | 0x80);
   }
+}
+
+/**
+ * Body of `fusedRow(a, v, w, u, p, len, vj, wj, uj) → s` (byte offsets, len elements), the inner loop of the
+ * fused tridiagonalisation step ({@link fusedTridiagonalRows}) in f64x2:
+ * for l < len: x = a[l] − (vj·w[l] + wj·v[l]); a[l] = x; s += x·u[l]; p[l] += x·uj.
+ */
+function fusedRowBody(): number[] {
+  const get = (k: number): number[] => [0x20, ...leb(k)];
+  const set = (k: number): number[] => [0x21, ...leb(k)];
+  const tee = (k: number): number[] => [0x22, ...leb(k)];
+  const i32Const = (x: number): number[] => [0x41, ...sleb(x)];
+  const load = [0xfd, 0x00, 0x03, 0x00];
+  const store = [0xfd, 0x0b, 0x03, 0x00];
+  const splat = [0xfd, 0x14];
+  const add = [0xfd, 0xf0, 0x01];
+  const sub = [0xfd, 0xf1, 0x01];
+  const mul = [0xfd, 0xf2, 0x01];
+  const lane = (l: number): number[] => [0xfd, 0x21, l];
+  const F64_LOAD = [0x2b, 0x03, 0x00];
+  const F64_STORE = [0x39, 0x03, 0x00];
+  const F64_ADD = 0xa0;
+  const F64_SUB = 0xa1;
+  const F64_MUL = 0xa2;
+  const I32_ADD = 0x6a;
+  // params: a 0, v 1, w 2, u 3, p 4, len 5, vj 6, wj 7, uj 8
+  // locals: i 9, endv 10, endAll 11 (i32); VJ 12, WJ 13, UJ 14, S 15, X 16 (v128); r 17, xs 18 (f64)
+  const [a, v, w, u, p, len, vj, wj, uj] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [i, endv, endAll, VJ, WJ, UJ, S, X, r, xs] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+  const at = (base: number): number[] => [...get(base), ...get(i), I32_ADD];
+  const body = [
+    ...get(len), ...i32Const(3), 0x74, ...set(endAll),
+    ...get(len), ...i32Const(-2), 0x71 /* i32.and */, ...i32Const(3), 0x74, ...set(endv),
+    ...get(vj), ...splat, ...set(VJ),
+    ...get(wj), ...splat, ...set(WJ),
+    ...get(uj), ...splat, ...set(UJ),
+    0x02, 0x40, 0x03, 0x40, // block, loop
+    ...get(i), ...get(endv), 0x4f /* i32.ge_u */, 0x0d, 0x01,
+    // a[i] = X = a[i] − (VJ·w[i] + WJ·v[i])
+    ...at(a),
+    ...at(a), ...load, ...get(VJ), ...at(w), ...load, ...mul, ...get(WJ), ...at(v), ...load, ...mul, ...add, ...sub,
+    ...tee(X), ...store,
+    // S += X·u[i]
+    ...get(S), ...get(X), ...at(u), ...load, ...mul, ...add, ...set(S),
+    // p[i] += X·UJ
+    ...at(p), ...at(p), ...load, ...get(X), ...get(UJ), ...mul, ...add, ...store,
+    ...get(i), ...i32Const(16), I32_ADD, ...set(i),
+    0x0c, 0x00, 0x0b, 0x0b, // br loop; end loop; end block
+    // r = lane 0 + lane 1 of S
+    ...get(S), ...lane(0), ...get(S), ...lane(1), F64_ADD, ...set(r),
+    // odd length: one scalar element at i = endv
+    ...get(i), ...get(endAll), 0x49 /* i32.lt_u */, 0x04, 0x40 /* if */,
+    ...at(a),
+    ...at(a), ...F64_LOAD, ...get(vj), ...at(w), ...F64_LOAD, F64_MUL, ...get(wj), ...at(v), ...F64_LOAD, F64_MUL, F64_ADD, F64_SUB,
+    ...tee(xs), ...F64_STORE,
+    ...get(r), ...get(xs), ...at(u), ...F64_LOAD, F64_MUL, F64_ADD, ...set(r),
+    ...at(p), ...at(p), ...F64_LOAD, ...get(xs), ...get(uj), F64_MUL, F64_ADD, ...F64_STORE,
+    0x0b, // end if
+    ...get(r),
+    0x0b,
+  ];
+  return [0x03, 0x03, 0x7f, 0x05, 0x7b, 0x02, 0x7c, ...body]; // locals: 3 × i32, 5 × v128, 2 × f64
 }
 
 /** The bytes of the tile module (see the listing above). */
@@ -95,15 +162,20 @@ export function tileModuleBytes(): Uint8Array {
   }
   body.push(0x0b);
   const func = [0x02, 0x03, 0x7f, 0x0e, 0x7b, ...body]; // locals: 3 × i32, 14 × v128
+  const row = fusedRowBody();
   const section = (id: number, bytes: number[]): number[] => [id, ...leb(bytes.length), ...bytes];
   const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [0x01, 0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x00]), // type (i32 i32 i32 i32) → ()
-    ...section(3, [0x01, 0x00]), // one function of type 0
+    ...section(1, [
+      0x02,
+      0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, // type 0: (i32 i32 i32 i32) → ()
+      0x60, 0x09, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7c, 0x7c, 0x7c, 0x01, 0x7c, // type 1: (i32 × 6, f64 × 3) → f64
+    ]),
+    ...section(3, [0x02, 0x00, 0x01]), // tile: type 0, fusedRow: type 1
     ...section(5, [0x01, 0x00, 0x01]), // memory, 1 page initially
-    ...section(7, [0x02, ...name('tile'), 0x00, 0x00, ...name('mem'), 0x02, 0x00]),
-    ...section(10, [0x01, ...leb(func.length), ...func]),
+    ...section(7, [0x03, ...name('tile'), 0x00, 0x00, ...name('fusedRow'), 0x00, 0x01, ...name('mem'), 0x02, 0x00]),
+    ...section(10, [0x02, ...leb(func.length), ...func, ...leb(row.length), ...row]),
   ]);
 }
 
@@ -117,8 +189,9 @@ export function instantiateTiles(bytes: Uint8Array): WasmTiles | null {
     if (wasm === undefined || !wasm.validate(bytes)) return null;
     const instance = new wasm.Instance(new wasm.Module(bytes), {});
     const tile = instance.exports.tile as WasmTiles['tile'];
+    const fusedRow = instance.exports.fusedRow as WasmTiles['fusedRow'];
     const memory = instance.exports.mem as WasmMemory;
-    return { tile, memory };
+    return { tile, fusedRow, memory };
   } catch {
     return null;
   }
