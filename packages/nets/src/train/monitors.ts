@@ -1,4 +1,5 @@
-import { SpecError, type Backend, type Matrix } from '@spec/core';
+import { SpecError, type Activation, type Backend, type Matrix } from '@spec/core';
+import type { LimitInput } from '../limit-job.js';
 import { ksTwoSample, outliers, powerLawFit, wasserstein1TwoSample } from '@spec/rmt';
 import { weightSpectrum } from './weight-spectrum.js';
 
@@ -9,14 +10,22 @@ export interface SpectralMonitorOptions {
   /** Kernels to monitor (default `'both'`). */
   readonly kernels?: 'ck' | 'ntk' | 'both' | 'none';
   /**
-   * Right bulk edges of the CK/NTK at initialisation (e.g. the limit laws' edges from `limitJob`); default the
-   * largest eigenvalue at step 0, so kernel outliers are eigenvalues that training pushed beyond the initial spectrum.
+   * Right bulk edges of the CK/NTK that kernel outliers are measured against (plus a Tracy–Widom margin):
+   * - numbers `{ ck, ntk }`: used as given (`edgeSource: 'given'`);
+   * - `{ limit: { activation, input? } }`: the right edges of the Fan–Wang laws at initialisation for a
+   *   fan-wang MLP with that (normalised) activation, from `initialKernelLaws` (`edgeSource: 'limit'`;
+   *   `input` defaults to the MP law of i.i.d. N(0, 1/d₀) inputs); {@link train} returns the CK law too;
+   * - default: the largest eigenvalue at step 0 (`edgeSource: 'step0-max'`), so kernel outliers are
+   *   eigenvalues that training pushed beyond the initial spectrum.
    */
-  readonly kernelEdges?: { readonly ck?: number; readonly ntk?: number };
+  readonly kernelEdges?: { readonly ck?: number; readonly ntk?: number } | { readonly limit: { readonly activation: Activation; readonly input?: LimitInput } };
   /** Minimum tail size of the power-law fit (default 50, as `powerLawFit`); fewer eigenvalues → `alpha: null`. */
   readonly powerLawMinTail?: number;
-  /** Keep the eigenvalues in each record (default false: records stay O(#matrices)). */
-  readonly eigenvalues?: boolean;
+  /**
+   * Keep the eigenvalues in the records: `true` in every record, a list of steps in those checkpoints' records
+   * only (e.g. for figures at a few checkpoints); default false, so records stay O(#matrices).
+   */
+  readonly eigenvalues?: boolean | ReadonlyArray<number>;
   /** Kernel gradient descent predictions (default true; full-batch GD only). `infinite: false` skips Θ̊. */
   readonly kernelGd?: boolean | { readonly infinite?: boolean };
 }
@@ -48,13 +57,18 @@ export interface WeightMonitor {
   readonly eigenvalues?: Float64Array;
 }
 
+/** Where a kernel monitor's right edge comes from: a limit law at step 0, the caller, or the step-0 λ_max. */
+export type KernelEdgeSource = 'limit' | 'given' | 'step0-max';
+
 /** Monitors of a kernel (CK or NTK) at a checkpoint. */
 export interface KernelMonitor {
   readonly ksToInit: number;
   readonly w1ToInit: number;
   /** ‖K_t − K_0‖_F/‖K_0‖_F. */
   readonly relChange: number;
+  /** Right edge the outliers are measured against, and where it comes from (see `kernelEdges`). */
   readonly rightEdge: number;
+  readonly edgeSource: KernelEdgeSource;
   readonly outliers: number[];
   readonly topEigenvalue: number;
   /** ⟨u₁, y⟩²/‖y‖² for the top eigenvector u₁. */
@@ -102,7 +116,7 @@ function tailExponent(values: Float64Array, minTail: number): { alpha: number | 
 }
 
 /** Weight-matrix monitor with its step-0 reference (MATH.md §3.2). */
-export function weightMonitor(layer: number, name: string, W0: Matrix, backend: Backend, options: SpectralMonitorOptions, withBeta: boolean): (W: Matrix) => WeightMonitor {
+export function weightMonitor(layer: number, name: string, W0: Matrix, backend: Backend, options: SpectralMonitorOptions, withBeta: boolean): (W: Matrix, keepEigenvalues?: boolean) => WeightMonitor {
   const s0 = weightSpectrum(W0, backend);
   const ref: Reference = { eigenvalues: s0.eigenvalues, matrix: Float64Array.from(W0.data), norm: frobenius(W0.data), edge: s0.mpEdge };
   const minTail = options.powerLawMinTail ?? 50;
@@ -110,7 +124,7 @@ export function weightMonitor(layer: number, name: string, W0: Matrix, backend: 
   if (beta !== undefined && beta.length !== W0.cols) {
     throw new SpecError('E_SHAPE', `teacher direction β has ${beta.length} entries but layer ${layer + 1} has input dimension ${W0.cols}`);
   }
-  return (W: Matrix): WeightMonitor => {
+  return (W: Matrix, keepEigenvalues = options.eigenvalues === true): WeightMonitor => {
     const s = weightSpectrum(W, backend);
     const e = s.eigenvalues;
     let align: number | null = null;
@@ -131,18 +145,23 @@ export function weightMonitor(layer: number, name: string, W0: Matrix, backend: 
       topEigenvalue: e[e.length - 1],
       teacherAlignment: align,
       ...tailExponent(e, minTail),
-      ...(options.eigenvalues ? { eigenvalues: e } : {}),
+      ...(keepEigenvalues ? { eigenvalues: e } : {}),
     };
   };
 }
 
-/** Kernel monitor with its step-0 reference K_0 (n × n). */
-export function kernelMonitor(K0: Matrix, y: ArrayLike<number>, backend: Backend, options: SpectralMonitorOptions, edge: number | undefined): (K: Matrix) => KernelMonitor {
+/**
+ * Kernel monitor with its step-0 reference K_0 (n × n). `edge`: the right bulk edge for outliers (default the
+ * step-0 λ_max); `edgeSource` says where it came from (default `'given'` with an edge, else `'step0-max'`).
+ */
+export function kernelMonitor(K0: Matrix, y: ArrayLike<number>, backend: Backend, options: SpectralMonitorOptions, edge: number | undefined, edgeSource?: KernelEdgeSource): (K: Matrix, keepEigenvalues?: boolean) => KernelMonitor {
   const e0 = backend.eigvalsh(K0);
+  if (edge !== undefined && !Number.isFinite(edge)) throw new SpecError('E_INPUT', `kernel monitor: the right edge must be finite, got ${edge}`);
   const ref: Reference = { eigenvalues: Float64Array.from(e0), matrix: Float64Array.from(K0.data), norm: frobenius(K0.data), edge: edge ?? e0[e0.length - 1] };
+  const source: KernelEdgeSource = edge === undefined ? 'step0-max' : edgeSource ?? 'given';
   const minTail = options.powerLawMinTail ?? 50;
   const yNorm2 = frobenius(y) ** 2;
-  return (K: Matrix): KernelMonitor => {
+  return (K: Matrix, keepEigenvalues = options.eigenvalues === true): KernelMonitor => {
     const { values, vectors } = backend.eigh(K);
     const n = values.length;
     let dot = 0;
@@ -153,11 +172,12 @@ export function kernelMonitor(K0: Matrix, y: ArrayLike<number>, backend: Backend
       w1ToInit: wasserstein1TwoSample(e, ref.eigenvalues),
       relChange: relDiff(K.data, ref.matrix, ref.norm),
       rightEdge: ref.edge,
+      edgeSource: source,
       outliers: Array.from(outliers(e, ref.edge, { n }).values),
       topEigenvalue: e[n - 1],
       labelAlignment: yNorm2 > 0 ? (dot * dot) / yNorm2 : 0,
       ...tailExponent(e, minTail),
-      ...(options.eigenvalues ? { eigenvalues: e } : {}),
+      ...(keepEigenvalues ? { eigenvalues: e } : {}),
     };
   };
 }

@@ -2,10 +2,12 @@ import { SpecError, type Backend, type LayerParams, type Matrix, type Rng } from
 import { empiricalKernels } from '../empirical-kernels.js';
 import { networkOutput, type Network, type NetworkParams } from '../network.js';
 import { logCheckpoints } from './checkpoints.js';
+import type { LimitSpectrum } from '@spec/rmt';
 import { infiniteNtkMatrices } from './infinite-ntk.js';
+import { initialKernelLaws, weightMpLaw, type WeightMpLaw } from './initial-laws.js';
 import { kernelGdModel, kernelGdPredict, type KernelGdModel } from './kernel-gd.js';
 import { lossGradient } from './loss-gradient.js';
-import { kernelMonitor, weightMonitor, type KernelMonitor, type SpectralMonitorOptions, type WeightMonitor } from './monitors.js';
+import { kernelMonitor, weightMonitor, type KernelEdgeSource, type KernelMonitor, type SpectralMonitorOptions, type WeightMonitor } from './monitors.js';
 import { createOptimizer, type AdamOptions, type OptimizerName } from './optimizers.js';
 
 /** Options of {@link train}. */
@@ -71,6 +73,17 @@ export interface TrainCheckpoint {
   readonly kernelGdNote?: string;
 }
 
+/** The laws at initialisation that the monitors compared with (MATH.md §3.2), for figures. */
+export interface InitialLaws {
+  /** MP law of each monitored weight matrix's ESD (WᵀW/h, normalised over min(h, d) eigenvalues). */
+  readonly weights: ReadonlyArray<WeightMpLaw & { readonly layer: number; readonly name: string }>;
+  /** Fan–Wang CK law at step 0, when `monitors.kernelEdges` asked for the limit and the CK is monitored. */
+  readonly ck?: LimitSpectrum;
+  /** Right edges used for the CK/NTK outliers and where they come from (absent for an unmonitored kernel). */
+  readonly ckEdge?: { readonly value: number; readonly source: KernelEdgeSource };
+  readonly ntkEdge?: { readonly value: number; readonly source: KernelEdgeSource };
+}
+
 /** Summary returned by {@link train}. */
 export interface TrainResult {
   /** Final parameters. */
@@ -79,6 +92,8 @@ export interface TrainResult {
   readonly checkpoints: number[];
   /** Final training loss. */
   readonly loss: number;
+  /** Laws at initialisation (null without monitors). */
+  readonly initialLaws: InitialLaws | null;
 }
 
 function selectColumns(X: Matrix, idx: ArrayLike<number>): Matrix {
@@ -190,9 +205,19 @@ export function train(options: TrainOptions): TrainResult {
     return { ck: k.ck, ntk: { rows: N, cols: N, data: out } };
   };
 
-  let weightMons: Array<{ layer: number; key: string; observe: (W: Matrix) => WeightMonitor }> = [];
-  let ckMon: ((K: Matrix) => KernelMonitor) | undefined;
-  let ntkMon: ((K: Matrix) => KernelMonitor) | undefined;
+  let weightMons: Array<{ layer: number; key: string; observe: (W: Matrix, keep: boolean) => WeightMonitor }> = [];
+  let ckMon: ((K: Matrix, keep: boolean) => KernelMonitor) | undefined;
+  let ntkMon: ((K: Matrix, keep: boolean) => KernelMonitor) | undefined;
+  let initialLaws: InitialLaws | null = null;
+  const keepSteps = mon?.eigenvalues;
+  const keeps = (step: number): boolean => (typeof keepSteps === 'object' ? keepSteps.includes(step) : keepSteps === true);
+  const edgesOption = mon?.kernelEdges;
+  // Limit-law edges are computed before any training, so a bad activation fails fast.
+  const limitLaws =
+    edgesOption !== undefined && 'limit' in edgesOption && (wantCk || wantNtk)
+      ? initialKernelLaws({ n, d0: X.rows, widths: net.dims.slice(1, -1), activation: edgesOption.limit.activation, input: edgesOption.limit.input, trainReadout: trainReadout || last === 0 })
+      : undefined;
+  const givenEdges = edgesOption !== undefined && !('limit' in edgesOption) ? edgesOption : undefined;
   let kgdEmp: KernelGdModel | undefined;
   let kgdInf: KernelGdModel | undefined;
 
@@ -221,8 +246,11 @@ export function train(options: TrainOptions): TrainResult {
           cross = block(both.ntk, n, Xtest.cols, 0, n);
         } else K0 = trainedNtk(X, wantCk);
       }
-      if (wantCk) ckMon = kernelMonitor(K0!.ck!, y, backend, mon, mon.kernelEdges?.ck);
-      if (wantNtk) ntkMon = kernelMonitor(K0!.ntk, y, backend, mon, mon.kernelEdges?.ntk);
+      const ckEdge = limitLaws?.ckEdge ?? givenEdges?.ck;
+      const ntkEdge = limitLaws?.ntkEdge ?? givenEdges?.ntk;
+      const source: KernelEdgeSource = limitLaws !== undefined ? 'limit' : 'given';
+      if (wantCk) ckMon = kernelMonitor(K0!.ck!, y, backend, mon, ckEdge, source);
+      if (wantNtk) ntkMon = kernelMonitor(K0!.ntk, y, backend, mon, ntkEdge, source);
       if (wantKgd) {
         const rate = lr / n;
         kgdEmp = kernelGdModel({ theta: K0!.ntk, cross, y, f0: outputs, f0Cross: testOut, rate, backend });
@@ -232,13 +260,22 @@ export function train(options: TrainOptions): TrainResult {
         }
       }
     }
-    const weights = weightMons.map((w) => w.observe(params[w.layer][w.key]));
+    const keep = keeps(step);
+    const weights = weightMons.map((w) => w.observe(params[w.layer][w.key], keep));
     let ck: KernelMonitor | undefined;
     let ntk: KernelMonitor | undefined;
     if (wantCk || wantNtk) {
       const K = trainedNtk(X, wantCk);
-      if (ckMon) ck = ckMon(K.ck!);
-      if (ntkMon) ntk = ntkMon(K.ntk);
+      if (ckMon) ck = ckMon(K.ck!, keep);
+      if (ntkMon) ntk = ntkMon(K.ntk, keep);
+    }
+    if (step === checkpoints[0]) {
+      initialLaws = {
+        weights: weights.map((w) => ({ ...weightMpLaw(w.shape[0], w.shape[1]), layer: w.layer, name: w.name })),
+        ...(limitLaws !== undefined && wantCk ? { ck: limitLaws.ck } : {}),
+        ...(ck ? { ckEdge: { value: ck.rightEdge, source: ck.edgeSource } } : {}),
+        ...(ntk ? { ntkEdge: { value: ntk.rightEdge, source: ntk.edgeSource } } : {}),
+      };
     }
     let kernelGd: KernelGdRecord | null = null;
     if (kgdEmp !== undefined) {
@@ -294,5 +331,5 @@ export function train(options: TrainOptions): TrainResult {
   }
   if (!isCheckpoint.has(steps)) loss = mseHalf(networkOutput(net, params, X, backend), y);
   if (!Number.isFinite(loss)) throw diverged(steps, loss, lr);
-  return { params, checkpoints, loss };
+  return { params, checkpoints, loss, initialLaws };
 }
