@@ -74,7 +74,8 @@ export function createRegistry(): Registry {
 
   function add<T extends { name: string }>(map: Map<string, T>, kind: string, items: ReadonlyArray<T> | undefined, plugin: string, override: boolean): void {
     for (const item of items ?? []) {
-      if (map.has(item.name) && !override) {
+      // Registering the very same object again (the same plugin module loaded twice) is a no-op.
+      if (map.has(item.name) && map.get(item.name) !== item && !override) {
         throw new SpecError('E_INPUT', `plugin "${plugin}": ${kind} "${item.name}" is already registered (pass { override: true } to replace it)`);
       }
     }

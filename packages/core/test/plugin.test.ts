@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { createRegistry, definePlugin, SpecError, type Activation } from '../src/index.js';
+
+const cos: Activation = { name: 'cos', fn: Math.cos, deriv: (x) => -Math.sin(x) };
+
+describe('plugin registry', () => {
+  it('registers and looks up activations, listing known names on a miss', () => {
+    const reg = createRegistry();
+    reg.use(definePlugin({ name: 'p', activations: [cos] }));
+    expect(reg.activation('cos')).toBe(cos);
+    expect(reg.hasActivation('sin')).toBe(false);
+    expect(() => reg.activation('sin')).toThrow(/unknown activation "sin" \(known: cos\)/);
+    expect(reg.plugins()).toEqual(['p']);
+  });
+
+  it('refuses a different extension under a taken name unless override, and ignores re-registering the same one', () => {
+    const reg = createRegistry();
+    reg.use({ name: 'p', activations: [cos] });
+    reg.use({ name: 'p-again', activations: [cos] }); // the same object: a second import of the same module
+    const other: Activation = { name: 'cos', fn: (x) => x, deriv: () => 1 };
+    expect(() => reg.use({ name: 'q', activations: [other] })).toThrow(/already registered/);
+    reg.use({ name: 'q', activations: [other] }, { override: true });
+    expect(reg.activation('cos')).toBe(other);
+  });
+
+  it('validates plugin definitions', () => {
+    expect(() => definePlugin({ name: '1bad' })).toThrow(SpecError);
+    expect(() => definePlugin({ name: 'p', activations: [{ name: 'x' } as unknown as Activation] })).toThrow(/fn\(x\) and deriv\(x\)/);
+    expect(() => definePlugin({ name: 'p', backends: [{ name: 'b' } as never] })).toThrow(/create/);
+  });
+
+  it('registers backends through the same call', async () => {
+    const reg = createRegistry();
+    const fake = { name: 'fake', create: async () => ({ name: 'fake' }) as never };
+    reg.use({ name: 'b', backends: [fake] });
+    expect(reg.backends().map((b) => b.name)).toEqual(['fake']);
+    await expect(reg.backend('fake').create()).resolves.toEqual({ name: 'fake' });
+  });
+});
