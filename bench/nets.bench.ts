@@ -65,6 +65,8 @@ def work(s):
 `;
 
 const FULL: SpectrumPipelineSizes = { n: 1500, d0: 1000, widths: [2000, 2000] };
+/** The issue-10 case: `spec spectrum --no-limit --kernel both --n 2000 --d0 1000 --widths 2000,2000 --activation tanh`. */
+const ISSUE10: SpectrumPipelineSizes = { n: 2000, d0: 1000, widths: [2000, 2000] };
 
 const cases: BenchCase[] = [
   {
@@ -74,6 +76,14 @@ const cases: BenchCase[] = [
     numpy: NUMPY_SPECTRUM(FULL.n, FULL.d0, FULL.widths),
     repeats: 1,
     target: { maxRatio: 6, source: 'issue 5' },
+  },
+  {
+    group: 'nets',
+    name: 'spectrum pipeline n=2000 d0=1000 widths 2000,2000 tanh: sample, forward, CK, NTK, eigvalsh×2',
+    run: () => spectrumPipeline(ISSUE10),
+    numpy: NUMPY_SPECTRUM(ISSUE10.n, ISSUE10.d0, ISSUE10.widths),
+    repeats: 3,
+    target: { maxRatio: 3, source: 'issue 10' },
   },
 ];
 

@@ -16,7 +16,7 @@ export { dmap, dhadamard } from './elementwise.js';
 export { packRows } from './pack.js';
 export { dotKernel } from './dot-kernel.js';
 export { productKernel } from './product-kernel.js';
-export { wasmDotKernel, wasmTiles, instantiateTiles, tileModuleBytes, WASM_MIN_DEPTH, type WasmTiles, type WasmMemory } from './wasm-kernel.js';
+export { wasmDotKernel, wasmTiles, relaxedSimd, instantiateTiles, tileModuleBytes, WASM_MIN_DEPTH, type WasmTiles, type WasmMemory } from './wasm-kernel.js';
 export { createThreadPool, sharedFloat64, splitRows, PARALLEL_MIN_WORK, type ThreadPool } from './thread-pool.js';
 export { eigvalsh, eigh, type EighResult } from './eigen.js';
 export { tridiagonalize, applyReflectorsToRows } from './tridiagonalize.js';

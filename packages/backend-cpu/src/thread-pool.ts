@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { SpecError } from '@spec/core';
 import { dotKernel } from './dot-kernel.js';
 import { productKernel } from './product-kernel.js';
-import { WASM_MIN_DEPTH, instantiateTiles, tileModuleBytes, wasmDotKernel } from './wasm-kernel.js';
+import { WASM_MIN_DEPTH, instantiateTiles, relaxedSimd, tileModuleBytes, wasmDotKernel } from './wasm-kernel.js';
 import { fusedTridiagonalRows } from './tridiagonal-step.js';
 
 /**
@@ -174,7 +174,7 @@ export function createThreadPool(threads?: number): ThreadPool {
     try {
       for (let w = 0; w < count - 1; w++) {
         const ready = new Int32Array(new SharedArrayBuffer(4));
-        const worker = new node.WorkerCtor(WORKER_SOURCE, { eval: true, workerData: { ready: ready.buffer, wasm: tileModuleBytes() } });
+        const worker = new node.WorkerCtor(WORKER_SOURCE, { eval: true, workerData: { ready: ready.buffer, wasm: tileModuleBytes(relaxedSimd()) } });
         worker.unref();
         // An uncaught worker error must not crash the caller's process: later calls run serially.
         worker.on('error', () => {

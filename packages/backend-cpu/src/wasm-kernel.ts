@@ -36,6 +36,12 @@ export interface WasmTiles {
    * x = a[l] − (vj·w[l] + wj·v[l]); a[l] = x; s += x·u[l]; p[l] += x·uj; returns s. Byte offsets.
    */
   readonly fusedRow: (a: number, v: number, w: number, u: number, p: number, len: number, vj: number, wj: number, uj: number) => number;
+  /**
+   * A whole (K block × column block) of a product: C[i, j] += Σ_{t<kc} P[i, t] Q[j, t] over 4 × 2 tiles for
+   * i < rows (step 4), max(0, i + shift) ≤ j < cols (step 2); P rows at pa + i·ld, Q rows at qb + j·ld, C at
+   * c + i·ldc + 8j (all in bytes). See {@link blockBody}.
+   */
+  readonly block: (pa: number, qb: number, kc: number, ld: number, rows: number, cols: number, c: number, ldc: number, shift: number) => void;
   /** The module's memory (grown on demand). */
   readonly memory: WasmMemory;
 }
@@ -126,8 +132,94 @@ function fusedRowBody(): number[] {
   return [0x03, 0x03, 0x7f, 0x05, 0x7b, 0x02, 0x7c, ...body]; // locals: 3 × i32, 5 × v128, 2 × f64
 }
 
-/** The bytes of the tile module (see the listing above). */
-export function tileModuleBytes(): Uint8Array {
+/**
+ * Body of `block(pa, qb, kc, ld, rows, cols, c, ldc, shift)`: the whole register-blocked loop nest of one
+ * (K block, column block) of a product in wasm, so JavaScript makes one call per block instead of one per tile:
+ *
+ * ```wat
+ * for i = 0, 4, … < rows:                        ;; 4 rows of P at pa + i·ld (bytes), resident in L1
+ *   for j = max(0, i + shift), +2, … < cols:      ;; 2 rows of Q at qb + j·ld (the block stays in L2)
+ *     acc[r][c] = Σ_t P[i + r][t : t + 2] * Q[j + c][t : t + 2], t < kc (8 f64x2 accumulators)
+ *     C[i + r][j + c] += lane 0 + lane 1 of acc[r][c]   ;; C at c + i·ldc + 8j (bytes)
+ * ```
+ *
+ * `shift` skips the tiles below the diagonal of a symmetric product (a large negative value computes all).
+ */
+function blockBody(fma: boolean): number[] {
+  const get = (k: number): number[] => [0x20, ...leb(k)];
+  const set = (k: number): number[] => [0x21, ...leb(k)];
+  const tee = (k: number): number[] => [0x22, ...leb(k)];
+  const i32Const = (x: number): number[] => [0x41, ...sleb(x)];
+  const load = [0xfd, 0x00, 0x03, 0x00];
+  const mul = [0xfd, 0xf2, 0x01];
+  const add = [0xfd, 0xf0, 0x01];
+  const lane = (l: number): number[] => [0xfd, 0x21, l];
+  const zero = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+  const madd = [0xfd, 0x87, 0x02]; // f64x2.relaxed_madd(a, b, c) = a·b + c (fused where the CPU has FMA)
+  const I32_ADD = 0x6a;
+  const I32_MUL = 0x6c;
+  // params: pa 0, qb 1, kc 2, ld 3, rows 4, cols 5, c 6, ldc 7, shift 8
+  // i32 locals: i 9, j 10, t 11, end 12, p 13, pi 14, qj 15, cr 16; v128: acc 17..24, x 25..28, y 29..30
+  const [pa, qb, kc, ld, rows, cols, c, ldc, shift] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [i, j, t, end, p, pi, qj, cr, ACC, X, Y] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 25, 29];
+  const body: number[] = [
+    ...get(kc), ...i32Const(3), 0x74 /* i32.shl */, ...set(end),
+    0x02, 0x40, 0x03, 0x40, // block, loop (i)
+    ...get(i), ...get(rows), 0x4e /* i32.ge_s */, 0x0d, 0x01,
+    ...get(pa), ...get(i), ...get(ld), I32_MUL, I32_ADD, ...set(pi),
+    // j = max(0, i + shift)
+    ...get(i), ...get(shift), I32_ADD, ...i32Const(0), ...get(i), ...get(shift), I32_ADD, ...i32Const(0), 0x4a /* i32.gt_s */,
+    0x1b /* select */, ...set(j),
+    0x02, 0x40, 0x03, 0x40, // block, loop (j)
+    ...get(j), ...get(cols), 0x4e /* i32.ge_s */, 0x0d, 0x01,
+    ...get(qb), ...get(j), ...get(ld), I32_MUL, I32_ADD, ...set(qj),
+  ];
+  for (let q = 0; q < 8; q++) body.push(...zero, ...set(ACC + q));
+  body.push(
+    ...i32Const(0), ...set(t),
+    0x02, 0x40, 0x03, 0x40, // block, loop (t)
+    ...get(t), ...get(end), 0x4f /* i32.ge_u */, 0x0d, 0x01,
+    ...get(pi), ...get(t), I32_ADD, ...tee(p), ...load, ...set(X),
+    ...get(p), ...get(ld), I32_ADD, ...tee(p), ...load, ...set(X + 1),
+    ...get(p), ...get(ld), I32_ADD, ...tee(p), ...load, ...set(X + 2),
+    ...get(p), ...get(ld), I32_ADD, ...load, ...set(X + 3),
+    ...get(qj), ...get(t), I32_ADD, ...tee(p), ...load, ...set(Y),
+    ...get(p), ...get(ld), I32_ADD, ...load, ...set(Y + 1),
+  );
+  for (let r = 0; r < 4; r++) {
+    for (let cc = 0; cc < 2; cc++) {
+      const acc = ACC + r * 2 + cc;
+      if (fma) body.push(...get(X + r), ...get(Y + cc), ...get(acc), ...madd, ...set(acc));
+      else body.push(...get(acc), ...get(X + r), ...get(Y + cc), ...mul, ...add, ...set(acc));
+    }
+  }
+  body.push(...get(t), ...i32Const(16), I32_ADD, ...set(t), 0x0c, 0x00, 0x0b, 0x0b); // br loop t; end loop, block
+  // C rows: cr = c + i·ldc + 8j, then + ldc per row
+  body.push(...get(c), ...get(i), ...get(ldc), I32_MUL, I32_ADD, ...get(j), ...i32Const(3), 0x74, I32_ADD, ...set(cr));
+  for (let r = 0; r < 4; r++) {
+    if (r > 0) body.push(...get(cr), ...get(ldc), I32_ADD, ...set(cr));
+    for (let cc = 0; cc < 2; cc++) {
+      const acc = ACC + r * 2 + cc;
+      body.push(
+        ...get(cr),
+        ...get(cr), 0x2b, 0x03, ...leb(8 * cc), // f64.load offset 8cc
+        ...get(acc), ...lane(0), ...get(acc), ...lane(1), 0xa0, 0xa0, // + (lane0 + lane1)
+        0x39, 0x03, ...leb(8 * cc), // f64.store offset 8cc
+      );
+    }
+  }
+  body.push(...get(j), ...i32Const(2), I32_ADD, ...set(j), 0x0c, 0x00, 0x0b, 0x0b); // next j
+  body.push(...get(i), ...i32Const(4), I32_ADD, ...set(i), 0x0c, 0x00, 0x0b, 0x0b); // next i
+  body.push(0x0b);
+  return [0x02, 0x08, 0x7f, 0x0e, 0x7b, ...body]; // locals: 8 × i32, 14 × v128
+}
+
+/**
+ * The bytes of the tile module (see the listing above). With `fma`, {@link WasmTiles.block} accumulates with
+ * `f64x2.relaxed_madd` (relaxed SIMD: one fused multiply-add where the CPU has FMA, twice the throughput of
+ * mul + add); see {@link relaxedSimd}.
+ */
+export function tileModuleBytes(fma = false): Uint8Array {
   const get = (i: number): number[] => [0x20, ...leb(i)];
   const set = (i: number): number[] => [0x21, ...leb(i)];
   const tee = (i: number): number[] => [0x22, ...leb(i)];
@@ -163,19 +255,21 @@ export function tileModuleBytes(): Uint8Array {
   body.push(0x0b);
   const func = [0x02, 0x03, 0x7f, 0x0e, 0x7b, ...body]; // locals: 3 × i32, 14 × v128
   const row = fusedRowBody();
+  const blk = blockBody(fma);
   const section = (id: number, bytes: number[]): number[] => [id, ...leb(bytes.length), ...bytes];
   const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [
-      0x02,
+      0x03,
       0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, // type 0: (i32 i32 i32 i32) → ()
       0x60, 0x09, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7c, 0x7c, 0x7c, 0x01, 0x7c, // type 1: (i32 × 6, f64 × 3) → f64
+      0x60, 0x09, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, // type 2: (i32 × 9) → ()
     ]),
-    ...section(3, [0x02, 0x00, 0x01]), // tile: type 0, fusedRow: type 1
+    ...section(3, [0x03, 0x00, 0x01, 0x02]), // tile: type 0, fusedRow: type 1, block: type 2
     ...section(5, [0x01, 0x00, 0x01]), // memory, 1 page initially
-    ...section(7, [0x03, ...name('tile'), 0x00, 0x00, ...name('fusedRow'), 0x00, 0x01, ...name('mem'), 0x02, 0x00]),
-    ...section(10, [0x02, ...leb(func.length), ...func, ...leb(row.length), ...row]),
+    ...section(7, [0x04, ...name('tile'), 0x00, 0x00, ...name('fusedRow'), 0x00, 0x01, ...name('block'), 0x00, 0x02, ...name('mem'), 0x02, 0x00]),
+    ...section(10, [0x03, ...leb(func.length), ...func, ...leb(row.length), ...row, ...leb(blk.length), ...blk]),
   ]);
 }
 
@@ -190,18 +284,44 @@ export function instantiateTiles(bytes: Uint8Array): WasmTiles | null {
     const instance = new wasm.Instance(new wasm.Module(bytes), {});
     const tile = instance.exports.tile as WasmTiles['tile'];
     const fusedRow = instance.exports.fusedRow as WasmTiles['fusedRow'];
+    const block = instance.exports.block as WasmTiles['block'];
     const memory = instance.exports.mem as WasmMemory;
-    return { tile, fusedRow, memory };
+    return { tile, fusedRow, block, memory };
   } catch {
     return null;
   }
+}
+
+let relaxed: boolean | undefined;
+
+/**
+ * Whether WebAssembly relaxed SIMD (`f64x2.relaxed_madd`) can be used. Node 22+ ships it; on Node 20 it sits
+ * behind V8's `--experimental-wasm-relaxed-simd`, which is switched on here at run time (process-wide, before
+ * the module is compiled; worker threads inherit it). `SPEC_WASM_FMA=0` in the environment opts out.
+ * Numerically the fused form rounds once per multiply-add instead of twice, within the same error bounds.
+ */
+export function relaxedSimd(): boolean {
+  if (relaxed !== undefined) return relaxed;
+  relaxed = false;
+  try {
+    const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+    if (wasm === undefined || (typeof process !== 'undefined' && process.env.SPEC_WASM_FMA === '0')) return relaxed;
+    const bytes = tileModuleBytes(true);
+    if (!wasm.validate(bytes) && typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function') {
+      process.getBuiltinModule('node:v8').setFlagsFromString('--experimental-wasm-relaxed-simd');
+    }
+    relaxed = wasm.validate(bytes);
+  } catch {
+    relaxed = false;
+  }
+  return relaxed;
 }
 
 let cached: WasmTiles | null | undefined;
 
 /** The calling thread's tile kernel (instantiated on first use), or null without WebAssembly SIMD. */
 export function wasmTiles(): WasmTiles | null {
-  if (cached === undefined) cached = instantiateTiles(tileModuleBytes());
+  if (cached === undefined) cached = instantiateTiles(tileModuleBytes(relaxedSimd()));
   return cached;
 }
 
@@ -212,7 +332,8 @@ export const WASM_MIN_DEPTH = 16;
  * Same contract as {@link dotKernel} (C[i, j] += alpha Σ_t P[i, t] Q[j, t] for rows rowStart ≤ i < rowEnd,
  * `upper` for tiles on or above the diagonal), computed by the SIMD tile kernel: the needed rows of P
  * and all rows of Q are copied into wasm memory (rows padded to an even length), then 4 × 2 tiles are
- * evaluated. Returns false (doing nothing) when the operands would not fit in 2 GiB of wasm memory.
+ * evaluated by {@link WasmTiles.block} (one call per K block × column block × row chunk). Returns false (doing
+ * nothing) when the operands would not fit in 2 GiB of wasm memory.
  *
  * Self-contained (no module-level references): worker threads run its source too.
  */
@@ -231,13 +352,19 @@ export function wasmDotKernel(
   rowStart: number,
   rowEnd: number,
 ): boolean {
+  // Blocking (doubles): K blocks of 256 (4 rows of P × 256 = 8 KiB stay in L1), column blocks of 256 rows of Q
+  // (256 × 256 × 8 = 512 KiB stay in L2), row chunks of 64 accumulated in a wasm-side C block.
+  const KC = 256;
+  const NC = 256;
+  const MC = 64;
   const np = (n + 3) & ~3;
   const kp = k + (k & 1);
   const rows = rowEnd - rowStart;
-  const OUT_DOUBLES = 16; // the tile result lives in doubles 0 … 7; operands start at double 16
+  const OUT_DOUBLES = 16;
   const pStart = OUT_DOUBLES;
   const qStart = pStart + rows * kp;
-  const needBytes = (qStart + np * kp) * 8;
+  const cStart = qStart + np * kp;
+  const needBytes = (cStart + MC * np) * 8;
   if (needBytes > 2 ** 31) return false;
   const have = tiles.memory.buffer.byteLength;
   if (needBytes > have) tiles.memory.grow(Math.ceil((needBytes - have) / 65536));
@@ -254,26 +381,24 @@ export function wasmDotKernel(
     H.set(Q.subarray(src, src + k), dst);
     if (kp !== k) H[dst + k] = 0;
   }
-  const tile = tiles.tile;
-  for (let i = rowStart; i < rowEnd; i += 4) {
-    const a = (pStart + (i - rowStart) * kp) * 8;
-    for (let j = upper ? i : 0; j < np; j += 2) {
-      tile(a, (qStart + j * kp) * 8, kp, 0);
-      const o = offC + i * ldc + j;
-      if (i + 3 < m && j + 1 < n) {
-        C[o] += alpha * H[0];
-        C[o + 1] += alpha * H[1];
-        C[o + ldc] += alpha * H[2];
-        C[o + ldc + 1] += alpha * H[3];
-        C[o + 2 * ldc] += alpha * H[4];
-        C[o + 2 * ldc + 1] += alpha * H[5];
-        C[o + 3 * ldc] += alpha * H[6];
-        C[o + 3 * ldc + 1] += alpha * H[7];
-      } else {
-        for (let r = 0; r < 4 && i + r < m; r++) {
-          for (let c = 0; c < 2 && j + c < n; c++) C[o + r * ldc + c] += alpha * H[r * 2 + c];
-        }
+  const block = tiles.block;
+  for (let i0 = rowStart; i0 < rowEnd; i0 += MC) {
+    const mr = Math.min(rowEnd, i0 + MC) - i0;
+    H.fill(0, cStart, cStart + mr * np);
+    for (let k0 = 0; k0 < kp; k0 += KC) {
+      const kc = Math.min(KC, kp - k0);
+      for (let j0 = 0; j0 < np; j0 += NC) {
+        const nc = Math.min(NC, np - j0);
+        if (upper && j0 + nc <= i0) continue; // every tile of this block lies below the diagonal
+        const shift = upper ? i0 - j0 : -(1 << 30);
+        block((pStart + (i0 - rowStart) * kp + k0) * 8, (qStart + j0 * kp + k0) * 8, kc, kp * 8, mr, nc, (cStart + j0) * 8, np * 8, shift);
       }
+    }
+    const iEnd = Math.min(m, i0 + mr);
+    for (let i = i0; i < iEnd; i++) {
+      const o = offC + i * ldc;
+      const h = cStart + (i - i0) * np;
+      for (let j = upper ? i & ~3 : 0; j < n; j++) C[o + j] += alpha * H[h + j];
     }
   }
   return true;

@@ -1,6 +1,6 @@
 import { createRng } from '@spec/core';
 import { describe, expect, it } from 'vitest';
-import { dotKernel, wasmDotKernel, wasmTiles } from '../src/index.js';
+import { dotKernel, instantiateTiles, relaxedSimd, tileModuleBytes, wasmDotKernel, wasmTiles } from '../src/index.js';
 
 const EPS = Number.EPSILON;
 
@@ -42,6 +42,36 @@ describe('wasmDotKernel (WebAssembly SIMD tiles)', () => {
         }
       }
       expect(worst, `${m}×${nn}×${k} upper=${upper}`).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('blocked kernel (K blocks of 256, column blocks of 256, row chunks of 64) agrees with the scalar kernel with and without fused multiply-add', () => {
+    const variants = [instantiateTiles(tileModuleBytes(false))!];
+    if (relaxedSimd()) variants.push(instantiateTiles(tileModuleBytes(true))!);
+    let seed = 90;
+    for (const tiles of variants) {
+      for (const [m, n, k, upper] of [[300, 300, 600, true], [261, 530, 513, false]] as const) {
+        const P = padded(m, k, seed++);
+        const Q = upper ? P : padded(n, k, seed++);
+        const nn = upper ? m : n;
+        const ref = new Float64Array(m * nn);
+        const got = new Float64Array(m * nn);
+        dotKernel(m, nn, k, 0.5, P, Q, ref, nn, 0, upper);
+        const mp = (m + 3) & ~3;
+        const split = 4 * Math.floor(mp / 12); // unequal row ranges, not aligned to the 64-row chunks
+        expect(wasmDotKernel(tiles, m, nn, k, 0.5, P, Q, got, nn, 0, upper, 0, split)).toBe(true);
+        expect(wasmDotKernel(tiles, m, nn, k, 0.5, P, Q, got, nn, 0, upper, split, mp)).toBe(true);
+        let worst = 0;
+        for (let i = 0; i < m; i++) {
+          for (let j = upper ? i : 0; j < nn; j++) {
+            let mag = 0;
+            for (let t = 0; t < k; t++) mag += Math.abs(P[i * k + t] * Q[j * k + t]);
+            // Two k-term sums in different orders: ≤ 2(k + 1)ε·Σ|terms| (fused or not), times |alpha| = 0.5.
+            worst = Math.max(worst, Math.abs(got[i * nn + j] - ref[i * nn + j]) / ((k + 2) * EPS * mag));
+          }
+        }
+        expect(worst, `${m}×${nn}×${k} upper=${upper}`).toBeLessThanOrEqual(1);
+      }
     }
   });
 });
