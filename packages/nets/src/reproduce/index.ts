@@ -13,3 +13,4 @@ export {
 export { reproductions, getReproduction } from './registry.js';
 export { fanWangCkSynthetic, fanWangNtkSynthetic, ksTolerance, m2Tolerance } from './fan-wang-synthetic.js';
 export { ntkDispersion } from './ntk-dispersion.js';
+export { ntkPowerSeries, erfNtkRate } from './ntk-power-series.js';
