@@ -63,3 +63,6 @@ export { type SpectralMonitorOptions, type WeightMonitor, type KernelMonitor, we
 export { type TrainOptions, type TrainCheckpoint, type TrainResult, type KernelGdRecord, train } from './train/train.js';
 export { type FullNetworkNtkOptions, type FullNetworkNtkSamples, dispersionNetwork, fullNetworkNtkSamples } from './dispersion/full-network.js';
 export { type DispersionStudyOptions, type DispersionRow, type DispersionStudy, dispersionStudy } from './dispersion/study.js';
+export { kernelOperators, type KernelOperators } from './spectral-density/kernel-operators.js';
+export { denseSpectrumBytes, slqSpectrumBytes, assertFitsInMemory, availableMemoryBytes, type SpectrumSizes } from './spectral-density/memory.js';
+export { SLQ_AUTO_MIN_N } from './spectrum-job.js';

@@ -1,9 +1,14 @@
 import { SpecError, type Activation, type Backend, type Matrix, type Rng } from '@spec/core';
-import { ksDistance, outliers, type LimitSpectrum } from '@spec/rmt';
+import { ksDistance, outliers, slqDensity, slqQuantiles, stochasticLanczosQuadrature, type BlockMatvec, type LimitSpectrum } from '@spec/rmt';
 import { empiricalKernels } from './empirical-kernels.js';
 import { limitJob, type LimitInput } from './limit-job.js';
 import { mlp } from './mlp.js';
 import { initNetwork } from './network.js';
+import { kernelOperators } from './spectral-density/kernel-operators.js';
+import { assertFitsInMemory, availableMemoryBytes, denseSpectrumBytes, slqSpectrumBytes } from './spectral-density/memory.js';
+
+/** n above which `method: 'auto'` chooses SLQ (a dense eigvalsh costs ~n³: minutes on 2 cores beyond this). */
+export const SLQ_AUTO_MIN_N = 6000;
 
 /** Options of {@link spectrumJob}. */
 export interface SpectrumJobOptions {
@@ -29,6 +34,16 @@ export interface SpectrumJobOptions {
   readonly points?: number;
   /** Readout weights (default Rademacher, MATH.md §2.6). */
   readonly outputWeights?: 'rademacher' | 'gaussian';
+  /**
+   * `'dense'`: all n eigenvalues of the n × n kernels (eigvalsh). `'slq'`: the spectral density by stochastic
+   * Lanczos quadrature through matrix-free products (CK: v ↦ X_Lᵀ(X_L v); NTK: one n × n matrix built in place),
+   * with error bars. `'auto'` (default): dense unless n > {@link SLQ_AUTO_MIN_N} or the dense path would not fit in memory.
+   */
+  readonly method?: 'dense' | 'slq' | 'auto';
+  /** SLQ probe vectors (default 16) and Lanczos steps (default 80). */
+  readonly slq?: { readonly probes?: number; readonly steps?: number };
+  /** Memory the job may use, in bytes (default 80% of the machine's total memory). */
+  readonly memoryLimitBytes?: number;
   /** Progress by stage. */
   readonly onProgress?: (stage: SpectrumStage, done: number, total: number) => void;
 }
@@ -38,8 +53,17 @@ export type SpectrumStage = 'forward' | 'kernels' | 'eigenvalues' | 'limit';
 
 /** One kernel's spectrum set against its limit. */
 export interface KernelSpectrum {
-  /** All n eigenvalues, ascending. */
+  /** How the spectrum was computed. */
+  readonly method: 'dense' | 'slq';
+  /**
+   * Dense: all n eigenvalues, ascending. SLQ: n pseudo-eigenvalues, the quantiles (i + ½)/n of the SLQ estimate of
+   * the spectral distribution (so the KS distance, histograms and outliers below read the SLQ CDF).
+   */
   readonly eigenvalues: Float64Array;
+  /** SLQ only: the smoothed spectral density on a grid with its standard error over the probes. */
+  readonly density?: { readonly x: Float64Array; readonly density: Float64Array; readonly stderr: Float64Array; readonly bandwidth: number };
+  /** SLQ only: probes, steps, and the CDF error bound (Gauss quadrature + 2σ Hutchinson). */
+  readonly slq?: { readonly probes: number; readonly steps: number; readonly cdfError: number };
   /** Mean eigenvalue tr K / n. */
   readonly mean: number;
   /** The limit law (absent with `limit: false`). */
@@ -80,7 +104,11 @@ function mean(values: Float64Array): number {
 /**
  * The main job of spec (issue 5): sample an MLP (MATH.md §2.1) on X, compute the empirical CK and/or
  * NTK eigenvalues, and set them against the deterministic limits for the same ratios (§2.3–2.5) with
- * the KS distance (raw and mean-rescaled) and outliers beyond the limit's right edge.
+ * the KS distance (raw and mean-rescaled) and outliers beyond the limit's right edge. With `method: 'slq'` (or
+ * `'auto'` at large n) the spectrum is a stochastic Lanczos quadrature estimate with error bars instead.
+ *
+ * @throws SpecError `E_MEMORY` before allocating when the chosen path would not fit in memory (the message
+ *   says how much it needs and what to try)
  */
 export function spectrumJob(options: SpectrumJobOptions): SpectrumJobResult {
   const { X, widths, activation, backend, rng } = options;
@@ -89,25 +117,61 @@ export function spectrumJob(options: SpectrumJobOptions): SpectrumJobResult {
   if (n < 2) throw new SpecError('E_INPUT', `the spectrum needs at least 2 samples, got ${n}`);
   const progress = options.onProgress ?? (() => undefined);
 
+  const method = options.method ?? 'auto';
+  if (method !== 'dense' && method !== 'slq' && method !== 'auto') {
+    throw new SpecError('E_INPUT', `spectrum: method must be 'dense', 'slq' or 'auto', got ${JSON.stringify(method)}`);
+  }
+  const probes = options.slq?.probes ?? 16;
+  const steps = Math.min(n, options.slq?.steps ?? 80);
+  const sizes = { n, d0: X.rows, widths, kernel };
+  const limitBytes = options.memoryLimitBytes ?? availableMemoryBytes();
+  const denseBytes = denseSpectrumBytes(sizes);
+  const useSlq = method === 'slq' || (method === 'auto' && (n > SLQ_AUTO_MIN_N || denseBytes > limitBytes));
+  if (useSlq) {
+    assertFitsInMemory(slqSpectrumBytes(sizes, probes, steps), limitBytes, `the SLQ spectral density at n = ${n}, widths ${widths.join(',')}`,
+      "try a smaller n, narrower widths, --kernel ck (matrix-free, no n × n matrix) or fewer --slq-probes");
+  } else {
+    assertFitsInMemory(denseBytes, limitBytes, `the dense spectrum at n = ${n}, widths ${widths.join(',')} (n × n kernels and eigvalsh)`,
+      'try --method slq (matrix-free spectral density with error bars) or a smaller n');
+  }
+
   const net = mlp({ inputDim: X.rows, widths, activation, outputWeights: options.outputWeights });
   progress('forward', 0, 1);
   const params = initNetwork(net, rng);
   progress('forward', 1, 1);
-  const kernels = empiricalKernels(net, params, X, backend, {
-    kernel,
-    onProgress: (done, total) => progress('kernels', done, total),
-  });
-
-  const eig = (K: Matrix | undefined, step: number, total: number): Float64Array | undefined => {
-    if (K === undefined) return undefined;
-    progress('eigenvalues', step, total);
-    const values = backend.eigvalsh(K);
-    progress('eigenvalues', step + 1, total);
-    return values;
-  };
   const total = kernel === 'both' ? 2 : 1;
-  const ckEigs = eig(kernels.ck, 0, total);
-  const ntkEigs = eig(kernels.ntk, kernel === 'both' ? 1 : 0, total);
+  let ckSpectrum: Omit<KernelSpectrum, 'mean'> & { mean?: number } | undefined;
+  let ntkSpectrum: Omit<KernelSpectrum, 'mean'> & { mean?: number } | undefined;
+  if (useSlq) {
+    const ops = kernelOperators(net, params, X, backend, kernel);
+    progress('kernels', 1, 1);
+    const slqRng = rng.split('slq');
+    const run = (apply: BlockMatvec | undefined, mean: number | undefined, step: number, key: string): (Omit<KernelSpectrum, 'mean'> & { mean?: number }) | undefined => {
+      if (apply === undefined) return undefined;
+      const r = stochasticLanczosQuadrature({
+        n, apply, rng: slqRng.split(key), probes, steps,
+        onProgress: (done, all) => progress('eigenvalues', step + done / all, total),
+      });
+      const cdfError = r.quadratureError + 2 * Math.sqrt(2 / (probes * n));
+      return { method: 'slq', eigenvalues: slqQuantiles(r, n), mean, density: slqDensity(r, { points: 400 }), slq: { probes, steps, cdfError } };
+    };
+    ckSpectrum = run(ops.ck, ops.ckMean, 0, 'ck');
+    ntkSpectrum = run(ops.ntk, ops.ntkMean, kernel === 'both' ? 1 : 0, 'ntk');
+  } else {
+    const kernels = empiricalKernels(net, params, X, backend, {
+      kernel,
+      onProgress: (done, all) => progress('kernels', done, all),
+    });
+    const eig = (K: Matrix | undefined, step: number): (Omit<KernelSpectrum, 'mean'> & { mean?: number }) | undefined => {
+      if (K === undefined) return undefined;
+      progress('eigenvalues', step, total);
+      const values = backend.eigvalsh(K);
+      progress('eigenvalues', step + 1, total);
+      return { method: 'dense', eigenvalues: values };
+    };
+    ckSpectrum = eig(kernels.ck, 0);
+    ntkSpectrum = eig(kernels.ntk, kernel === 'both' ? 1 : 0);
+  }
 
   let limits: ReturnType<typeof limitJob> | undefined;
   if (options.limit ?? true) {
@@ -125,8 +189,8 @@ export function spectrumJob(options: SpectrumJobOptions): SpectrumJobResult {
   }
 
   return {
-    ck: ckEigs && compare(ckEigs, limits?.ck),
-    ntk: ntkEigs && compare(ntkEigs, limits?.ntk),
+    ck: ckSpectrum && compare(ckSpectrum, limits?.ck),
+    ntk: ntkSpectrum && compare(ntkSpectrum, limits?.ntk),
     a: limits?.a,
     b: limits?.b,
     samplesPerNeuron: widths.map((d) => n / d),
@@ -135,10 +199,12 @@ export function spectrumJob(options: SpectrumJobOptions): SpectrumJobResult {
   };
 }
 
-/** Sets eigenvalues against a limit law. */
-function compare(eigenvalues: Float64Array, limit: LimitSpectrum | undefined): KernelSpectrum {
-  const m = mean(eigenvalues);
-  if (limit === undefined) return { eigenvalues, mean: m };
+/** Sets eigenvalues (or SLQ quantiles) against a limit law. */
+function compare(spectrum: Omit<KernelSpectrum, 'mean'> & { mean?: number }, limit: LimitSpectrum | undefined): KernelSpectrum {
+  const eigenvalues = spectrum.eigenvalues;
+  const m = spectrum.mean ?? mean(eigenvalues);
+  const base = { ...spectrum, mean: m };
+  if (limit === undefined) return base;
   const lambdaMax = Math.max(Math.abs(eigenvalues[0]), Math.abs(eigenvalues[eigenvalues.length - 1]));
   const atomTolerance = ATOM_TOLERANCE * lambdaMax;
   const ks = ksDistance(eigenvalues, limit, { atomTolerance });
@@ -147,7 +213,7 @@ function compare(eigenvalues: Float64Array, limit: LimitSpectrum | undefined): K
   const support = limit.support;
   const rightEdge = support.length > 0 ? support[support.length - 1][1] : Math.max(0, ...limit.atoms.map((a) => a.x));
   const out = outliers(eigenvalues, rightEdge, { n: eigenvalues.length });
-  return { eigenvalues, mean: m, limit, ks, ksScaled, rightEdge, outliers: out.values };
+  return { ...base, limit, ks, ksScaled, rightEdge, outliers: out.values };
 }
 
 /**

@@ -1,0 +1,84 @@
+import { SpecError, assertFinite, type Backend, type Matrix } from '@spec/core';
+import type { BlockMatvec } from '@spec/rmt';
+import { forward, type Network, type NetworkParams } from '../network.js';
+
+/** The kernels of a network for matrix-free spectral density: operators instead of kept Gram matrices. */
+export interface KernelOperators {
+  /** K_CK v = X_Lᵀ (X_L v): two products with X_L (d_L × n), no n × n matrix (MATH.md §2.1). */
+  readonly ck?: BlockMatvec;
+  /** The n × n NTK, built in place layer by layer (no per-layer Grams kept), applied by a product. */
+  readonly ntk?: BlockMatvec;
+  /** tr K / n of each kernel, exact (from the diagonal). */
+  readonly ckMean?: number;
+  readonly ntkMean?: number;
+}
+
+/** V (count × n, one vector per row) ↦ rows of K V for the symmetric n × n K = XᵀX given by X (d × n). */
+function gramOperator(X: Matrix, backend: Backend): BlockMatvec {
+  return (V, out, count) => {
+    const Vm: Matrix = { rows: count, cols: X.cols, data: V };
+    const Y = backend.gemm(X, Vm, { transB: true }); // d × count
+    const W = backend.gemm(Y, X, { transA: true }); // count × n
+    out.set(W.data.subarray(0, count * X.cols));
+  };
+}
+
+/** V ↦ rows of K V for a stored symmetric K (V Kᵀ = V K). */
+function storedOperator(K: Matrix, backend: Backend): BlockMatvec {
+  return (V, out, count) => {
+    const W = backend.gemm({ rows: count, cols: K.cols, data: V }, K, { transB: true });
+    out.set(W.data.subarray(0, count * K.cols));
+  };
+}
+
+/**
+ * Forward pass, then the CK as the operator v ↦ X_Lᵀ(X_L v) and/or the NTK accumulated in one n × n matrix
+ * (each layer's contribution (X_{ℓ−1}ᵀX_{ℓ−1}) ⊙ (S_ℓᵀS_ℓ) is added and dropped, and each layer's cache is
+ * released once the backward pass has left it), MATH.md §2.1, §2.6. Peak memory: the network plus four n × n
+ * matrices for the NTK, none for the CK.
+ */
+export function kernelOperators(net: Network, params: NetworkParams, X: Matrix, backend: Backend, kernel: 'ck' | 'ntk' | 'both'): KernelOperators {
+  let fwd: ReturnType<typeof forward> | null = forward(net, params, X, backend);
+  const acts: Array<Matrix | null> = [...fwd.activations];
+  const caches: Array<(typeof fwd.caches)[number] | null> = [...fwd.caches];
+  fwd = null; // only the per-layer references below keep the caches alive, so each can be released
+  const L = net.layers.length - 1;
+  const n = X.cols;
+  const XL = acts[L]!;
+  let ckMean: number | undefined;
+  let ck: BlockMatvec | undefined;
+  if (kernel !== 'ntk') {
+    assertFinite(XL, 'CK features X_L');
+    let s = 0;
+    for (const v of XL.data) s += v * v;
+    ckMean = s / n;
+    ck = gramOperator(XL, backend);
+  }
+  if (kernel === 'ck') return { ck, ckMean };
+  const ctx = { backend };
+  let G: Matrix = { rows: 1, cols: n, data: new Float64Array(n).fill(1) };
+  let K: Matrix | null = null;
+  for (let i = L; i >= 0; i--) {
+    const layer = net.layers[i];
+    const cache = caches[i]!;
+    const input = acts[i]!;
+    const c = layer.ntkContribution(params[i], cache, G, ctx, { inputGram: () => backend.gram(input) });
+    if (c !== null) {
+      if (c.rows !== n || c.cols !== n) throw new SpecError('E_SHAPE', `layer ${i + 1} (${layer.kind}) returned an NTK contribution of ${c.rows} × ${c.cols}, expected ${n} × ${n}`);
+      if (K === null) K = c;
+      else {
+        const k = K.data as Float64Array;
+        const d = c.data;
+        for (let j = 0; j < k.length; j++) k[j] += d[j];
+      }
+    }
+    if (i > 0) G = layer.vjp(params[i], cache, G, ctx, { wantParams: false }).gradInput;
+    caches[i] = null;
+    if (i < L || kernel === 'ntk') acts[i + 1] = null;
+  }
+  const ntkMatrix = K ?? { rows: n, cols: n, data: new Float64Array(n * n) };
+  assertFinite(ntkMatrix, 'empirical NTK');
+  let tr = 0;
+  for (let j = 0; j < n; j++) tr += ntkMatrix.data[j * n + j];
+  return { ck, ckMean, ntk: storedOperator(ntkMatrix, backend), ntkMean: tr / n };
+}

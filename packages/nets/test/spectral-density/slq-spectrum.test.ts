@@ -1,0 +1,76 @@
+import { createCpuBackend } from '@spec/backend-cpu';
+import { SpecError, createRng, type Matrix } from '@spec/core';
+import { describe, expect, it } from 'vitest';
+import { normalizeActivation, spectrumJob, tanh } from '../../src/index.js';
+import { denseSpectrumBytes, slqSpectrumBytes } from '../../src/spectral-density/memory.js';
+
+function data(d0: number, n: number, seed: number): Matrix {
+  const X = new Float64Array(d0 * n);
+  createRng(seed).fillNormal(X);
+  for (let i = 0; i < X.length; i++) X[i] /= Math.sqrt(d0);
+  return { rows: d0, cols: n, data: X };
+}
+
+/** sup |F_a − F_b| of two sorted samples of the same length. */
+function ks(a: Float64Array, b: Float64Array): number {
+  const all = [...a, ...b].sort((x, y) => x - y);
+  const cdf = (s: Float64Array, t: number): number => {
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (s[mid] <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo / s.length;
+  };
+  return Math.max(...all.map((t) => Math.abs(cdf(a, t) - cdf(b, t))));
+}
+
+describe('spectrumJob with method slq', () => {
+  const backend = createCpuBackend({ threads: 1 });
+  const X = data(120, 300, 1);
+  const common = { X, widths: [200, 150], activation: normalizeActivation(tanh), backend, limit: false } as const;
+
+  it('CK and NTK SLQ spectra agree with the dense eigenvalues of the same network (KS within the reported CDF error)', () => {
+    const dense = spectrumJob({ ...common, rng: createRng(7), method: 'dense' });
+    const slq = spectrumJob({ ...common, rng: createRng(7), method: 'slq', slq: { probes: 24, steps: 40 } });
+    for (const k of ['ck', 'ntk'] as const) {
+      const d = dense[k]!;
+      const s = slq[k]!;
+      expect(d.method).toBe('dense');
+      expect(s.method).toBe('slq');
+      expect(s.eigenvalues).toHaveLength(300);
+      // The SLQ mean is the exact trace / n (diagonal of the kernel); dense sums the eigenvalues: round-off only.
+      expect(Math.abs(s.mean - d.mean)).toBeLessThan(1e-9 * d.mean);
+      // cdfError = Gauss-quadrature bound + 2σ Hutchinson; allow 2.5× for the sup over x (5σ) and the 1/n of quantiles.
+      expect(ks(s.eigenvalues, d.eigenvalues), k).toBeLessThan(2.5 * s.slq!.cdfError + 1 / 300);
+      const dens = s.density!;
+      expect(dens.density.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+      expect(dens.stderr.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+    }
+  });
+
+  it('auto picks dense at small n; the memory guard throws E_MEMORY before allocating, naming the need and --method slq', () => {
+    const auto = spectrumJob({ ...common, rng: createRng(7), kernel: 'ck' });
+    expect(auto.ck!.method).toBe('dense');
+    const limit = (denseSpectrumBytes({ n: 300, d0: 120, widths: [200, 150], kernel: 'both' }) + slqSpectrumBytes({ n: 300, d0: 120, widths: [200, 150], kernel: 'both' }, 16, 80)) / 2;
+    try {
+      spectrumJob({ ...common, rng: createRng(7), method: 'dense', memoryLimitBytes: limit });
+      expect.unreachable('E_MEMORY expected');
+    } catch (e) {
+      expect(e).toBeInstanceOf(SpecError);
+      expect((e as SpecError).code).toBe('E_MEMORY');
+      expect((e as Error).message).toMatch(/would need about .* GiB.*--method slq/);
+    }
+    // With the same limit, auto falls back to SLQ (which fits) instead of failing.
+    const fallback = spectrumJob({ ...common, rng: createRng(7), memoryLimitBytes: limit });
+    expect(fallback.ntk!.method).toBe('slq');
+  });
+
+  it('the dense estimate at the issue-10 size n = 10000, widths 10000 exceeds 8 GiB and the SLQ one with --kernel ck does not', () => {
+    const sizes = { n: 10000, d0: 1000, widths: [10000, 10000], kernel: 'both' } as const;
+    expect(denseSpectrumBytes(sizes)).toBeGreaterThan(8 * 2 ** 30);
+    expect(slqSpectrumBytes({ ...sizes, kernel: 'ck' }, 16, 80)).toBeLessThan(8 * 2 ** 30);
+  });
+});
