@@ -139,4 +139,35 @@ describe('spec limit', () => {
     expect(r.code).toBe(0);
     for (const f of ['--n', '--d0', '--widths', '--activation', '--raw-activation', '--kernel', '--data', '--points']) expect(r.stdout).toContain(f);
   });
+
+  it('--method slq: density with error bars, quantiles and KS from the SLQ CDF (issue 10)', async () => {
+    const r = await run('spectrum', ...SMALL, '--method', 'slq', '--slq-probes', '12', '--slq-steps', '30', '--json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      config: { method: string };
+      kernels: Record<string, { method: string; quantiles: number[]; density: { x: number[]; density: number[] }; densityStderr: number[]; ks: number; slq: { cdfError: number }; mean: number }>;
+    };
+    expect(doc.config.method).toBe('slq');
+    for (const k of ['ck', 'ntk']) {
+      const kd = doc.kernels[k];
+      expect(kd.method).toBe('slq');
+      expect(kd.quantiles).toHaveLength(200);
+      expect(kd.density.x.length).toBe(kd.density.density.length);
+      expect(kd.densityStderr.length).toBe(kd.density.x.length);
+      expect(kd.densityStderr.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+      // The dense KS at n = 200 is < 0.2 (test above); the SLQ CDF adds at most its reported error.
+      expect(kd.ks).toBeLessThan(0.2 + kd.slq.cdfError);
+    }
+    // The SLQ mean is the exact trace / n: CK → 1 within the n = 200 trace fluctuation (8 %, as above).
+    expect(Math.abs(doc.kernels.ck.mean - 1)).toBeLessThan(0.08);
+  });
+
+  it('stops with E_MEMORY before allocating a dense run that cannot fit, and suggests --method slq', async () => {
+    const r = await run('spectrum', '--n', '100000', '--d0', '10', '--widths', '10', '--method', 'dense', '--kernel', 'ck', '--no-limit', '--json');
+    expect(r.code).not.toBe(0);
+    const line = expectOneErrorLine(r);
+    expect(line).toMatch(/would need about .* GiB/);
+    expect(line).toContain('--method slq');
+  });
 });
+

@@ -16,6 +16,9 @@ interface SpectrumFlags extends NetworkFlags {
   points: number;
   bins?: number;
   outputWeights: 'rademacher' | 'gaussian';
+  method: 'dense' | 'slq' | 'auto';
+  slqProbes: number;
+  slqSteps: number;
 }
 
 const STAGE_LABEL: Record<SpectrumStage, string> = {
@@ -37,8 +40,18 @@ function bulkBins(k: KernelSpectrum, bins: number | undefined): HistogramBin[] {
 }
 
 function kernelJson(k: KernelSpectrum): Record<string, unknown> {
+  const values =
+    k.method === 'slq' && k.density
+      ? {
+          quantiles: Array.from(k.eigenvalues),
+          density: { x: Array.from(k.density.x), density: Array.from(k.density.density), bandwidth: k.density.bandwidth },
+          densityStderr: Array.from(k.density.stderr),
+          slq: k.slq,
+        }
+      : { eigenvalues: Array.from(k.eigenvalues) };
   return {
-    eigenvalues: Array.from(k.eigenvalues),
+    method: k.method,
+    ...values,
     mean: k.mean,
     ...(k.limit ? { limit: limitJson(k.limit), ks: k.ks, ksScaled: k.ksScaled, rightEdge: k.rightEdge, outliers: Array.from(k.outliers ?? []) } : {}),
   };
@@ -53,7 +66,10 @@ export const spectrumCommand: CommandModule = {
       .option('--no-limit', 'skip the theory (eigenvalues only)')
       .addOption(new Option('--points <int>', 'grid points of the limit densities').argParser(positiveInt('--points', 100_000)).default(1000))
       .addOption(new Option('--bins <int>', 'histogram bins in the figures (default ~2√n)').argParser(positiveInt('--bins', 10_000)))
-      .addOption(new Option('--output-weights <kind>', 'readout weights: rademacher (±1) or gaussian').argParser(oneOf('--output-weights', ['rademacher', 'gaussian'] as const)).default('rademacher'));
+      .addOption(new Option('--output-weights <kind>', 'readout weights: rademacher (±1) or gaussian').argParser(oneOf('--output-weights', ['rademacher', 'gaussian'] as const)).default('rademacher'))
+      .addOption(new Option('--method <how>', 'dense (all eigenvalues), slq (stochastic Lanczos quadrature density with error bars) or auto (slq when n > 6000 or dense would not fit)').argParser(oneOf('--method', ['dense', 'slq', 'auto'] as const)).default('auto'))
+      .addOption(new Option('--slq-probes <int>', 'SLQ probe vectors (error ~ 1/√(probes·n))').argParser(positiveInt('--slq-probes', 10_000)).default(16))
+      .addOption(new Option('--slq-steps <int>', 'SLQ Lanczos steps per probe (resolution ~ 1/steps)').argParser(positiveInt('--slq-steps', 10_000)).default(80));
     cmd.addHelpText(
       'after',
       `
@@ -61,7 +77,11 @@ Network (MATH.md §2.1): X_l = σ(W_l X_{l−1})/√d_l with W_l entries N(0,1),
 CK = X_LᵀX_L; NTK = X_LᵀX_L + Σ_l (X_{l−1}ᵀX_{l−1}) ⊙ (S_lᵀS_l). Both are compared with their limit laws
 (see \`spec limit --help\`) by the KS distance, raw and after rescaling to the limit's mean (ksScaled).
 Without --out and --json, the figures go to a fresh folder spec-out/spectrum-<time>/.
-Files with --out: spectrum.json, ck-eigenvalues.npy, ntk-eigenvalues.npy, ck.svg, ntk.svg.`,
+Files with --out: spectrum.json, ck-eigenvalues.npy, ntk-eigenvalues.npy, ck.svg, ntk.svg.
+--method slq: the kernels' spectral densities by stochastic Lanczos quadrature (CK matrix-free through X_L,
+NTK as one n × n matrix), JSON per kernel: method "slq", density {x, density}, densityStderr, quantiles (the n
+quantiles of the SLQ spectral CDF, also in <kernel>-eigenvalues.npy), ks from that CDF, slq.cdfError.
+A run that would not fit in memory stops before allocating (E_MEMORY), saying what it would need.`,
     );
   },
   async run(options, env) {
@@ -87,6 +107,8 @@ Files with --out: spectrum.json, ck-eigenvalues.npy, ntk-eigenvalues.npy, ck.svg
       input: inputModel,
       points: flags.points,
       outputWeights: flags.outputWeights,
+      method: flags.method,
+      slq: { probes: flags.slqProbes, steps: flags.slqSteps },
       onProgress(stage, done, total) {
         if (!phases.has(stage)) phases.set(stage, env.progress.phase(STAGE_LABEL[stage]));
         phases.get(stage)!(done, total);
@@ -110,6 +132,7 @@ Files with --out: spectrum.json, ck-eigenvalues.npy, ntk-eigenvalues.npy, ck.svg
         seed: env.globals.seed,
         backend: result.backend,
         eigenBackend: result.eigenBackend,
+        method: flags.method,
       },
       ...(result.a !== undefined ? { constants: { a: result.a, b: result.b, samplesPerNeuron: result.samplesPerNeuron } } : {}),
       kernels,
