@@ -14,3 +14,5 @@ export { reproductions, getReproduction } from './registry.js';
 export { fanWangCkSynthetic, fanWangNtkSynthetic, ksTolerance, m2Tolerance } from './fan-wang-synthetic.js';
 export { ntkDispersion } from './ntk-dispersion.js';
 export { ntkPowerSeries, erfNtkRate } from './ntk-power-series.js';
+export { kernelGd } from './kernel-gd.js';
+export { spectralEvolution } from './spectral-evolution.js';
