@@ -16,3 +16,4 @@ export { ntkDispersion } from './ntk-dispersion.js';
 export { ntkPowerSeries, erfNtkRate } from './ntk-power-series.js';
 export { kernelGd } from './kernel-gd.js';
 export { spectralEvolution } from './spectral-evolution.js';
+export { fanWangReal } from './fan-wang-real.js';

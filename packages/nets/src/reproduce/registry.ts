@@ -4,13 +4,14 @@ import { ntkDispersion } from './ntk-dispersion.js';
 import { ntkPowerSeries } from './ntk-power-series.js';
 import { kernelGd } from './kernel-gd.js';
 import { spectralEvolution } from './spectral-evolution.js';
+import { fanWangReal } from './fan-wang-real.js';
 import type { Reproduction } from './types.js';
 
 /**
  * Every reproduction `spec reproduce --list` shows, in that order. Only reproductions whose whole
  * pipeline exists are listed (no placeholders).
  */
-export const reproductions: ReadonlyArray<Reproduction> = [fanWangCkSynthetic, fanWangNtkSynthetic, ntkDispersion, ntkPowerSeries, kernelGd, spectralEvolution];
+export const reproductions: ReadonlyArray<Reproduction> = [fanWangCkSynthetic, fanWangNtkSynthetic, fanWangReal, ntkDispersion, ntkPowerSeries, kernelGd, spectralEvolution];
 
 /** The reproduction called `name`; `E_INPUT` naming the known ones otherwise. */
 export function getReproduction(name: string): Reproduction {
