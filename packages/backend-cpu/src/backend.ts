@@ -16,7 +16,7 @@ import { dhadamard, dmap } from './elementwise.js';
 import { dgemm } from './gemm.js';
 import { dgram } from './gram.js';
 import { dmatvec } from './matvec.js';
-import { type ThreadPool, createThreadPool } from './thread-pool.js';
+import { PARALLEL_MIN_WORK, type ThreadPool, createThreadPool, sharedFloat64 } from './thread-pool.js';
 
 /** Options of {@link createCpuBackend}. */
 export interface CpuBackendOptions {
@@ -66,7 +66,8 @@ function gemm(pool: ThreadPool, A: Matrix, B: Matrix, options: GemmOptions = {})
     }
     out = C;
   } else {
-    out = { rows: m, cols: n, data: new Float64Array(m * n) };
+    // Large products get a SharedArrayBuffer-backed result, so the worker threads write it in place.
+    out = { rows: m, cols: n, data: pool.threads > 1 && m * n * k >= PARALLEL_MIN_WORK ? sharedFloat64(m * n) : new Float64Array(m * n) };
   }
   const effectiveBeta = C === undefined ? 0 : beta;
   dgemm(transA, transB, m, n, k, alpha, A.data, A.cols, 0, B.data, B.cols, 0, effectiveBeta, out.data as Float64Array, n, 0, pool);
@@ -76,7 +77,7 @@ function gemm(pool: ThreadPool, A: Matrix, B: Matrix, options: GemmOptions = {})
 function gram(pool: ThreadPool, A: Matrix): Matrix {
   checkMatrix(A, 'gram: A');
   const n = A.cols;
-  const G = new Float64Array(n * n);
+  const G = pool.threads > 1 && (n * n * A.rows) / 2 >= PARALLEL_MIN_WORK ? sharedFloat64(n * n) : new Float64Array(n * n);
   dgram(A.rows, n, A.data, A.cols, 0, G, pool);
   return { rows: n, cols: n, data: G };
 }

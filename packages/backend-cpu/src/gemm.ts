@@ -60,7 +60,12 @@ export function dgemm(
     productKernel(m, n, k, alpha, P, Q, C, ldc, offC, false);
     return;
   }
-  // Workers write into a shared m × n buffer, which is then added to C.
+  // A zeroed SharedArrayBuffer-backed C is written in place; otherwise workers write into a shared m × n
+  // buffer, which is then added to C (same sums either way: the tiles start from 0).
+  if (beta === 0 && C.buffer instanceof SharedArrayBuffer) {
+    pool.dotKernel(m, n, k, alpha, P, Q, C, ldc, offC, false);
+    return;
+  }
   const T = sharedFloat64(m * n);
   pool.dotKernel(m, n, k, alpha, P, Q, T, n, 0, false);
   for (let i = 0; i < m; i++) {

@@ -330,10 +330,11 @@ export const WASM_MIN_DEPTH = 16;
 
 /**
  * Same contract as {@link dotKernel} (C[i, j] += alpha Σ_t P[i, t] Q[j, t] for rows rowStart ≤ i < rowEnd,
- * `upper` for tiles on or above the diagonal), computed by the SIMD tile kernel: the needed rows of P
- * and all rows of Q are copied into wasm memory (rows padded to an even length), then 4 × 2 tiles are
- * evaluated by {@link WasmTiles.block} (one call per K block × column block × row chunk). Returns false (doing
- * nothing) when the operands would not fit in 2 GiB of wasm memory.
+ * `upper` for tiles on or above the diagonal), computed by the SIMD tile kernel: for each chunk of 512 rows and
+ * each K slab of 256, those rows of P and the needed rows of Q are copied into wasm memory (padded to an even
+ * length), then 4 × 2 tiles are evaluated by {@link WasmTiles.block} (one call per column block of 256). The
+ * wasm memory stays O((512 + n)·256 + 512·n) doubles whatever k. Returns false (doing nothing) when even that
+ * would not fit in 2 GiB of wasm memory.
  *
  * Self-contained (no module-level references): worker threads run its source too.
  */
@@ -352,46 +353,46 @@ export function wasmDotKernel(
   rowStart: number,
   rowEnd: number,
 ): boolean {
-  // Blocking (doubles): K blocks of 256 (4 rows of P × 256 = 8 KiB stay in L1), column blocks of 256 rows of Q
-  // (256 × 256 × 8 = 512 KiB stay in L2), row chunks of 64 accumulated in a wasm-side C block.
+  // Blocking (doubles): row chunks of MC accumulate in a wasm-side C block (MC × np); for each K slab of KC,
+  // the chunk's rows of P and the needed rows of Q are copied into wasm memory (4 rows of P × 256 = 8 KiB stay
+  // in L1, column blocks of NC rows of Q = 512 KiB in L2). Wasm memory is O((MC + n)·KC + MC·n), not O(n·k).
   const KC = 256;
   const NC = 256;
-  const MC = 64;
+  const MC = 512;
   const np = (n + 3) & ~3;
-  const kp = k + (k & 1);
-  const rows = rowEnd - rowStart;
   const OUT_DOUBLES = 16;
   const pStart = OUT_DOUBLES;
-  const qStart = pStart + rows * kp;
-  const cStart = qStart + np * kp;
+  const qStart = pStart + MC * KC;
+  const cStart = qStart + np * KC;
   const needBytes = (cStart + MC * np) * 8;
   if (needBytes > 2 ** 31) return false;
   const have = tiles.memory.buffer.byteLength;
   if (needBytes > have) tiles.memory.grow(Math.ceil((needBytes - have) / 65536));
   const H = new Float64Array(tiles.memory.buffer);
-  for (let r = 0; r < rows; r++) {
-    const src = (rowStart + r) * k;
-    const dst = pStart + r * kp;
-    H.set(P.subarray(src, src + k), dst);
-    if (kp !== k) H[dst + k] = 0;
-  }
-  for (let r = 0; r < np; r++) {
-    const src = r * k;
-    const dst = qStart + r * kp;
-    H.set(Q.subarray(src, src + k), dst);
-    if (kp !== k) H[dst + k] = 0;
-  }
   const block = tiles.block;
   for (let i0 = rowStart; i0 < rowEnd; i0 += MC) {
     const mr = Math.min(rowEnd, i0 + MC) - i0;
+    const jLo = upper ? i0 : 0; // with upper, tiles (i, j) need j ≥ i ≥ i0
     H.fill(0, cStart, cStart + mr * np);
-    for (let k0 = 0; k0 < kp; k0 += KC) {
-      const kc = Math.min(KC, kp - k0);
-      for (let j0 = 0; j0 < np; j0 += NC) {
+    for (let k0 = 0; k0 < k; k0 += KC) {
+      const kc = Math.min(KC, k - k0);
+      const kcp = kc + (kc & 1); // even: the kernel steps 2 doubles at a time
+      for (let r = 0; r < mr; r++) {
+        const src = (i0 + r) * k + k0;
+        const dst = pStart + r * kcp;
+        H.set(P.subarray(src, src + kc), dst);
+        if (kcp !== kc) H[dst + kc] = 0;
+      }
+      for (let r = jLo; r < np; r++) {
+        const src = r * k + k0;
+        const dst = qStart + (r - jLo) * kcp;
+        H.set(Q.subarray(src, src + kc), dst);
+        if (kcp !== kc) H[dst + kc] = 0;
+      }
+      for (let j0 = jLo; j0 < np; j0 += NC) {
         const nc = Math.min(NC, np - j0);
-        if (upper && j0 + nc <= i0) continue; // every tile of this block lies below the diagonal
         const shift = upper ? i0 - j0 : -(1 << 30);
-        block((pStart + (i0 - rowStart) * kp + k0) * 8, (qStart + j0 * kp + k0) * 8, kc, kp * 8, mr, nc, (cStart + j0) * 8, np * 8, shift);
+        block(pStart * 8, (qStart + (j0 - jLo) * kcp) * 8, kcp, kcp * 8, mr, nc, (cStart + j0) * 8, np * 8, shift);
       }
     }
     const iEnd = Math.min(m, i0 + mr);

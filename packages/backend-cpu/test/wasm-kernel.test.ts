@@ -45,12 +45,12 @@ describe('wasmDotKernel (WebAssembly SIMD tiles)', () => {
     }
   });
 
-  it('blocked kernel (K blocks of 256, column blocks of 256, row chunks of 64) agrees with the scalar kernel with and without fused multiply-add', () => {
+  it('blocked kernel (K slabs of 256, column blocks of 256, row chunks of 512) agrees with the scalar kernel with and without fused multiply-add', () => {
     const variants = [instantiateTiles(tileModuleBytes(false))!];
     if (relaxedSimd()) variants.push(instantiateTiles(tileModuleBytes(true))!);
     let seed = 90;
     for (const tiles of variants) {
-      for (const [m, n, k, upper] of [[300, 300, 600, true], [261, 530, 513, false]] as const) {
+      for (const [m, n, k, upper] of [[300, 300, 600, true], [261, 530, 513, false], [600, 600, 300, true], [530, 70, 40, false]] as const) {
         const P = padded(m, k, seed++);
         const Q = upper ? P : padded(n, k, seed++);
         const nn = upper ? m : n;
