@@ -1,12 +1,13 @@
 import { SpecError, createRng, type Matrix } from '@spec/core';
 import { loadDataset, parseDataSpec, singleIndexTeacher } from '@spec/data';
-import { initNetwork, mlp, resolveActivation, train, withQuadratureDual, type KernelMonitor, type TrainCheckpoint, type WeightMonitor } from '@spec/nets';
+import { initNetwork, logCheckpoints, mlp, resolveActivation, train, withQuadratureDual, type KernelMonitor, type TrainCheckpoint, type WeightMonitor } from '@spec/nets';
 import { Option } from 'commander';
 import { activationFromFlags } from '../activation-flag.js';
 import { addNetworkFlags, type NetworkFlags } from '../network-flags.js';
 import { finiteNumber, nonNegativeInt, oneOf, positiveInt } from '../options.js';
 import { toJson } from '../output/context.js';
 import { trainMetricsSvg, type MetricPoint } from '../plots/train-metrics.js';
+import { trainSpectraSvg, type SpectrumPanel } from '../plots/train-spectra.js';
 import type { CommandModule } from '../program.js';
 
 interface TrainFlags extends NetworkFlags {
@@ -40,6 +41,17 @@ function kernelJson(k: KernelMonitor | undefined): Record<string, unknown> | und
   return rest;
 }
 
+/** Defaults of `spec train` (small enough to run in seconds; the shared network defaults are sized for `spectrum`). */
+export const TRAIN_DEFAULTS = { n: 300, d0: 200, widths: [240] } as const;
+
+/** The checkpoints drawn in the spectra figures: the first, the last and up to two evenly spaced between. */
+export function figureSteps(checkpoints: ReadonlyArray<number>): number[] {
+  const m = checkpoints.length;
+  const picks = new Set<number>();
+  for (let k = 0; k < 4; k++) picks.add(checkpoints[Math.round((k * (m - 1)) / 3)]);
+  return [...picks].sort((a, b) => a - b);
+}
+
 function recordJson(r: TrainCheckpoint): Record<string, unknown> {
   return { ...r, weights: r.weights.map(weightJson), ...(r.ck ? { ck: kernelJson(r.ck) } : {}), ...(r.ntk ? { ntk: kernelJson(r.ntk) } : {}) };
 }
@@ -49,9 +61,15 @@ export const trainCommand: CommandModule = {
   summary: 'train an MLP (GD/SGD/Adam) and monitor weight/CK/NTK spectra and kernel-GD predictions',
   configure(cmd) {
     addNetworkFlags(cmd, { data: true });
-    // Small defaults that run in seconds (the shared defaults are sized for `spectrum`).
-    cmd.setOptionValueWithSource('n', 300, 'default');
-    cmd.setOptionValueWithSource('widths', [240], 'default');
+    // Small defaults that run in seconds (the shared defaults are sized for `spectrum`): set on the Option
+    // objects so that --help shows them, and as the values (commander stored the shared ones when the option was added).
+    for (const o of cmd.options) {
+      if (o.long === '--n') o.default(TRAIN_DEFAULTS.n);
+      if (o.long === '--widths') o.default([...TRAIN_DEFAULTS.widths], TRAIN_DEFAULTS.widths.join(','));
+      if (o.long === '--d0') o.description = `input dimension (default ${TRAIN_DEFAULTS.d0}; for real data it comes from the data)`;
+    }
+    cmd.setOptionValueWithSource('n', TRAIN_DEFAULTS.n, 'default');
+    cmd.setOptionValueWithSource('widths', [...TRAIN_DEFAULTS.widths], 'default');
     cmd
       .addOption(new Option('--optimizer <name>', 'gd (full batch), sgd (minibatches) or adam').argParser(oneOf('--optimizer', ['gd', 'sgd', 'adam'] as const)).default('gd'))
       .addOption(new Option('--lr <eta>', 'learning rate η').argParser(finiteNumber('--lr', Number.MIN_VALUE)).default(1))
@@ -71,16 +89,20 @@ Network (MATH.md §3.1): f(x) = vᵀσ(W x)/√h (fan-wang MLP), W ~ N(0,1), x ~
 Default data: single-index teacher y = σ*(√d βᵀx) + noise·ε; any --data with labels also works.
 Monitors at checkpoints (MATH.md §3.2): ESD of WᵀW/h vs step 0 (KS, W1), ‖W_t − W_0‖/‖W_0‖, outliers beyond the
 MP edge (1+√(d/h))² plus a Tracy–Widom margin, |⟨v₁, β⟩|, tail exponent α; CK/NTK: KS/W1 to step 0, outliers
-beyond the step-0 spectrum, ⟨u₁, y⟩²/‖y‖², relChange; kernel GD (§5.4, gd only): rmse between the network and
-the infinite-width / step-0 empirical NTK predictions.
-Files with --out: train.json, train-weights.svg, train-kernels.svg, train-loss.svg.`,
+beyond the right edge of the step-0 Fan–Wang law plus a Tracy–Widom margin (with --raw-activation: beyond the
+step-0 largest eigenvalue; "edgeSource" in the JSON says which), ⟨u₁, y⟩²/‖y‖², relChange; kernel GD (§5.4, gd
+only): rmse between the network and the infinite-width / step-0 empirical NTK predictions.
+Files with --out: train.json, train-loss.svg, train-weights.svg and train-kernels.svg (metrics over steps),
+train-weight-spectra.svg (ESD of W₁ᵀW₁/h at up to 4 checkpoints over the MP law) and train-ck-spectra.svg
+(CK eigenvalues at the same checkpoints over the step-0 Fan–Wang law; CK monitored only).`,
     );
   },
   async run(options, env) {
     const flags = options as unknown as TrainFlags;
     const activation = withQuadratureDual(activationFromFlags(flags));
     const out = env.out;
-    out.reserve(['train.json', 'train-weights.svg', 'train-kernels.svg', 'train-loss.svg']);
+    const files = ['train.json', 'train-weights.svg', 'train-kernels.svg', 'train-loss.svg', 'train-weight-spectra.svg', 'train-ck-spectra.svg'];
+    out.reserve(files);
     const rng = createRng(env.globals.seed);
     const n = flags.n;
     const testN = flags.testN ?? Math.floor(n / 2);
@@ -116,8 +138,15 @@ Files with --out: train.json, train-weights.svg, train-kernels.svg, train-loss.s
     const metrics: MetricPoint[] = [];
     const kernelMetrics: MetricPoint[] = [];
     const lossPoints: MetricPoint[] = [];
+    // Eigenvalues are kept for the figures only, and only at the few checkpoints drawn.
+    const K = flags.checkpoints < 2 ? 2 : flags.checkpoints;
+    const drawn = out.outDir !== undefined ? figureSteps(logCheckpoints(flags.steps, K)) : [];
+    const weightPanels: SpectrumPanel[] = [];
+    const ckPanels: SpectrumPanel[] = [];
+    // The limit laws need the normalised activation; with --raw-activation the edges stay at the step-0 λ_max.
+    const kernelEdges = flags.rawActivation ? undefined : { limit: { activation, input: spec.kind === 'gaussian' ? ({ kind: 'mp' } as const) : ('data' as const) } };
     const stepPhase = env.progress.phase('training');
-    train({
+    const result = train({
       net,
       params,
       X: Xtrain,
@@ -128,14 +157,16 @@ Files with --out: train.json, train-weights.svg, train-kernels.svg, train-loss.s
       lr: flags.lr,
       steps: flags.steps,
       batch: flags.batch,
-      checkpoints: flags.checkpoints < 2 ? 2 : flags.checkpoints,
+      checkpoints: K,
       trainReadout: flags.trainReadout,
       backend,
       rng: rng.split('train'),
-      monitors: { beta, kernels: flags.kernel, kernelGd: flags.kernelGd },
+      monitors: { beta, kernels: flags.kernel, kernelGd: flags.kernelGd, kernelEdges, eigenvalues: drawn },
       onProgress: stepPhase,
       onCheckpoint(r) {
         const rec = recordJson(r);
+        if (r.weights[0]?.eigenvalues) weightPanels.push({ step: r.step, eigenvalues: r.weights[0].eigenvalues });
+        if (r.ck?.eigenvalues) ckPanels.push({ step: r.step, eigenvalues: r.ck.eigenvalues });
         if (flags.jsonl && !out.json) out.say(toJson(rec));
         else if (!out.json) {
           const w = r.weights[0];
@@ -157,9 +188,15 @@ Files with --out: train.json, train-weights.svg, train-kernels.svg, train-loss.s
         }
       },
     });
+    const laws = result.initialLaws;
     const doc = {
       command: 'train',
       config: { n, testN, d0, widths: flags.widths, activation: flags.activation, rawActivation: flags.rawActivation, optimizer: flags.optimizer, lr: flags.lr, steps: flags.steps, batch: flags.batch ?? null, trainReadout: flags.trainReadout, data: source, seed: env.globals.seed, backend: backend.name },
+      // Right edges the CK/NTK outliers are measured against: 'limit' (step-0 Fan–Wang law) or 'step0-max'.
+      kernelEdges: {
+        ...(laws?.ckEdge ? { ck: { edge: laws.ckEdge.value, edgeSource: laws.ckEdge.source } } : {}),
+        ...(laws?.ntkEdge ? { ntk: { edge: laws.ntkEdge.value, edgeSource: laws.ntkEdge.source } } : {}),
+      },
       checkpoints: records,
     };
     out.emitJson(doc);
@@ -168,6 +205,23 @@ Files with --out: train.json, train-weights.svg, train-kernels.svg, train-loss.s
       out.write('train-weights.svg', trainMetricsSvg('Weight spectra vs step 0', metrics, 'value'));
       out.write('train-kernels.svg', trainMetricsSvg('CK / NTK vs step 0', kernelMetrics, 'value'));
       out.write('train-loss.svg', trainMetricsSvg('Loss', lossPoints, 'loss (1/2n)Σ(f − y)²'));
+      const mp = laws?.weights[0];
+      if (weightPanels.length > 0 && mp !== undefined) {
+        out.write('train-weight-spectra.svg', trainSpectraSvg({
+          title: `ESD of W${mp.layer + 1}ᵀW${mp.layer + 1}/h (${mp.shape[0]} × ${mp.shape[1]}) at checkpoints`,
+          panels: weightPanels,
+          law: { x: mp.x, density: mp.density, label: `MP law, ratio d/h = ${mp.ratio.toPrecision(3)} (initialisation)` },
+          xLabel: 'eigenvalue of WᵀW/h',
+        }));
+      }
+      if (ckPanels.length > 0) {
+        out.write('train-ck-spectra.svg', trainSpectraSvg({
+          title: 'CK eigenvalues at checkpoints',
+          panels: ckPanels,
+          ...(laws?.ck ? { law: { x: laws.ck.x, density: laws.ck.density, label: 'Fan–Wang CK law at step 0' }, atoms: laws.ck.atoms } : {}),
+          xLabel: 'eigenvalue of the CK',
+        }));
+      }
       if (!out.json) out.say(`JSON and figures written to ${out.outDir}/`);
     }
   },

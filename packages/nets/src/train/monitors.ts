@@ -14,11 +14,12 @@ export interface SpectralMonitorOptions {
    * - numbers `{ ck, ntk }`: used as given (`edgeSource: 'given'`);
    * - `{ limit: { activation, input? } }`: the right edges of the Fan–Wang laws at initialisation for a
    *   fan-wang MLP with that (normalised) activation, from `initialKernelLaws` (`edgeSource: 'limit'`;
-   *   `input` defaults to the MP law of i.i.d. N(0, 1/d₀) inputs); {@link train} returns the CK law too;
+   *   `input` defaults to the MP law of i.i.d. N(0, 1/d₀) inputs; `'data'` uses the spectrum of the training
+   *   inputs' Gram XᵀX, MATH.md §2.7, for real data); `train` returns the CK law too;
    * - default: the largest eigenvalue at step 0 (`edgeSource: 'step0-max'`), so kernel outliers are
    *   eigenvalues that training pushed beyond the initial spectrum.
    */
-  readonly kernelEdges?: { readonly ck?: number; readonly ntk?: number } | { readonly limit: { readonly activation: Activation; readonly input?: LimitInput } };
+  readonly kernelEdges?: { readonly ck?: number; readonly ntk?: number } | { readonly limit: { readonly activation: Activation; readonly input?: LimitInput | 'data' } };
   /** Minimum tail size of the power-law fit (default 50, as `powerLawFit`); fewer eigenvalues → `alpha: null`. */
   readonly powerLawMinTail?: number;
   /**

@@ -1,5 +1,6 @@
 import { SpecError, type Backend, type LayerParams, type Matrix, type Rng } from '@spec/core';
 import { empiricalKernels } from '../empirical-kernels.js';
+import type { LimitInput } from '../limit-job.js';
 import { networkOutput, type Network, type NetworkParams } from '../network.js';
 import { logCheckpoints } from './checkpoints.js';
 import type { LimitSpectrum } from '@spec/rmt';
@@ -136,6 +137,12 @@ function diverged(step: number, loss: number, lr: number): SpecError {
   return new SpecError('E_CONVERGENCE', `training diverged at step ${step} (loss = ${loss}); try a smaller learning rate than ${lr} (--lr)`);
 }
 
+/** Input law from the data's own Gram (MATH.md §2.7): nonzero eigenvalues of XᵀX via the smaller of XᵀX and XXᵀ. */
+function dataGramInput(X: Matrix, backend: Backend): LimitInput {
+  const G = X.rows < X.cols ? backend.gemm(X, X, { transB: true }) : backend.gram(X);
+  return { kind: 'eigenvalues', values: backend.eigvalsh(G) };
+}
+
 function checkTargets(y: ArrayLike<number>, n: number, what: string): void {
   if (y === undefined || y.length !== n) throw new SpecError('E_SHAPE', `${what}: ${y?.length ?? 0} targets for ${n} samples`);
   for (let i = 0; i < n; i++) if (!Number.isFinite(y[i])) throw new SpecError('E_INPUT', `${what}: target ${i} is ${y[i]}; targets must be finite`);
@@ -215,7 +222,14 @@ export function train(options: TrainOptions): TrainResult {
   // Limit-law edges are computed before any training, so a bad activation fails fast.
   const limitLaws =
     edgesOption !== undefined && 'limit' in edgesOption && (wantCk || wantNtk)
-      ? initialKernelLaws({ n, d0: X.rows, widths: net.dims.slice(1, -1), activation: edgesOption.limit.activation, input: edgesOption.limit.input, trainReadout: trainReadout || last === 0 })
+      ? initialKernelLaws({
+          n,
+          d0: X.rows,
+          widths: net.dims.slice(1, -1),
+          activation: edgesOption.limit.activation,
+          input: edgesOption.limit.input === 'data' ? dataGramInput(X, backend) : edgesOption.limit.input,
+          trainReadout: trainReadout || last === 0,
+        })
       : undefined;
   const givenEdges = edgesOption !== undefined && !('limit' in edgesOption) ? edgesOption : undefined;
   let kgdEmp: KernelGdModel | undefined;
