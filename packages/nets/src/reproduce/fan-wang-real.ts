@@ -61,10 +61,13 @@ export const fanWangReal: Reproduction = {
     const total = 2 * s.depths.length;
     let done = 0;
     const activation = normalizedBuiltin('tanh');
+    // The data's spikes split the limit's support into up to about min(n, d0) intervals, and the density grid
+    // needs ≥ 38 points per interval (rmt stieltjes).
+    const points = 40 * (Math.min(n, d0, 200) + 2);
     for (const kernel of ['ck', 'ntk'] as const) {
       for (const L of s.depths) {
         ctx.onProgress?.(`${kernel} L=${L}`, done++, total);
-        const r = spectrumJob({ X, widths: Array.from({ length: L }, () => width), activation, kernel, backend: ctx.backend, rng: ctx.rng.split(`${kernel}-L${L}`), input: 'data', points: 1600 });
+        const r = spectrumJob({ X, widths: Array.from({ length: L }, () => width), activation, kernel, backend: ctx.backend, rng: ctx.rng.split(`${kernel}-L${L}`), input: 'data', points });
         const k = r[kernel]!;
         const label = `${source} n=${n} d0=${d0} tanh L=${L} ${kernel.toUpperCase()}`;
         const tol = KS_CONSTANT[kernel] / Math.sqrt(n);
