@@ -5,7 +5,7 @@
  * apps/docs) serves them as /reproductions/NAME/NAME. Nothing here is committed (reproductions/.gitignore).
  *
  * Sizes: reproductions whose full size takes more than about a minute run with --quick at docs-build time;
- * the page says which size it shows (the CLI writes it). FULL lists the ones that run at full size.
+ * the page says which size it shows (the CLI writes it). FULL lists the ones that run at full size (measured on one core: ntk-power-series 7 s, fan-wang-real 25 s; kernel-gd takes ≈ 2 min and spectral-evolution several, so they show the quick size).
  *
  * Usage: tsx scripts/reproductions.ts       (from apps/docs; the docs build runs it)
  *        SPEC_DOCS_REPRODUCTIONS=skip …     keeps the previous pages (local iteration on the site only)
@@ -21,7 +21,7 @@ const repoRoot = resolve(docsRoot, '../..');
 const outRoot = join(docsRoot, 'reproductions');
 
 /** Reproductions shown at their full (documented) size: each takes well under a minute on one core. */
-export const FULL: ReadonlySet<string> = new Set<string>([]);
+export const FULL: ReadonlySet<string> = new Set<string>(['ntk-power-series', 'fan-wang-real']);
 
 function spec(args: ReadonlyArray<string>): string {
   const r = spawnSync('pnpm', ['-s', 'spec', ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 10 * 60_000, maxBuffer: 64 * 1024 * 1024 });
