@@ -24,10 +24,15 @@ function tableLines(rows: ReadonlyArray<ReproductionRow>): string[] {
   return [head, ...body].map((cols) => cols.map((c, i) => c.padEnd(w[i])).join('  ').trimEnd());
 }
 
+/** Text for a Markdown table cell: `|` (e.g. |⟨v₁, β⟩|) would end the cell, `<` would open HTML in VitePress. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/</g, '&lt;');
+}
+
 /** A Markdown page (docs): title, paper, sizes, agreement table and figures. */
 function markdownPage(r: Reproduction, res: ReproductionResult, quick: boolean, seed: number, svgs: string[]): string {
   const rows = res.rows
-    .map((x) => `| ${x.case} | ${x.metric} | ${fmt(x.measured)} | ${fmt(x.predicted)} | ${fmt(x.tolerance)} (${x.toleranceRule}) | ${x.ok ? 'yes' : '**no**'} |`)
+    .map((x) => `| ${cell(x.case)} | ${cell(x.metric)} | ${fmt(x.measured)} | ${fmt(x.predicted)} | ${fmt(x.tolerance)} (${cell(x.toleranceRule)}) | ${x.ok ? 'yes' : '**no**'} |`)
     .join('\n');
   const held = res.rows.filter((x) => x.ok).length;
   return `# ${r.name}
