@@ -1,9 +1,9 @@
-import { SpecError, type Activation, type Backend, type Matrix, type Rng } from '@spec/core';
+import { SpecError, assertFinite, type Activation, type Backend, type Matrix, type Rng } from '@spec/core';
 import { ksDistance, outliers, slqDensity, slqQuantiles, stochasticLanczosQuadrature, type BlockMatvec, type LimitSpectrum } from '@spec/rmt';
 import { empiricalKernels } from './empirical-kernels.js';
 import { limitJob, type LimitInput } from './limit-job.js';
 import { mlp } from './mlp.js';
-import { initNetwork } from './network.js';
+import { forward, initNetwork } from './network.js';
 import { kernelOperators } from './spectral-density/kernel-operators.js';
 import { assertFitsInMemory, availableMemoryBytes, denseSpectrumBytes, slqSpectrumBytes } from './spectral-density/memory.js';
 
@@ -157,6 +157,19 @@ export function spectrumJob(options: SpectrumJobOptions): SpectrumJobResult {
     };
     ckSpectrum = run(ops.ck, ops.ckMean, 0, 'ck');
     ntkSpectrum = run(ops.ntk, ops.ntkMean, kernel === 'both' ? 1 : 0, 'ntk');
+  } else if (kernel === 'ck' && widths[widths.length - 1] < n) {
+    // CK alone with d_L < n: the nonzero eigenvalues of X_LᵀX_L are those of the smaller X_L X_Lᵀ (d_L × d_L),
+    // the other n − d_L are exactly 0 (MATH.md §2.1): d_L³ instead of n³ for the eigensolver, no n × n matrix.
+    const XL = forward(net, params, X, backend).activations[net.layers.length - 1];
+    progress('kernels', 1, 1);
+    assertFinite(XL, 'CK features X_L');
+    progress('eigenvalues', 0, 1);
+    const small = backend.eigvalsh(backend.gemm(XL, XL, { transB: true }));
+    const values = new Float64Array(n);
+    values.set(small, n - small.length);
+    values.sort();
+    progress('eigenvalues', 1, 1);
+    ckSpectrum = { method: 'dense', eigenvalues: values };
   } else {
     const kernels = empiricalKernels(net, params, X, backend, {
       kernel,

@@ -26,11 +26,14 @@ function networkBytes({ n, d0, widths }: SpectrumSizes): number {
 /**
  * Estimated peak bytes of the dense path: the network plus the n × n matrices alive at once — every layer's
  * Gram K_ℓ (kept for the NTK), the NTK, the three temporaries of a layer's contribution (S_ℓᵀS_ℓ, X_{ℓ−1}ᵀX_{ℓ−1},
- * their Hadamard product) and the eigensolver's two working copies.
+ * their Hadamard product) and the eigensolver's two working copies. CK alone with d_L < n needs only d_L × d_L ones.
  */
 export function denseSpectrumBytes(sizes: SpectrumSizes): number {
   const { n, widths, kernel } = sizes;
   const L = widths.length;
+  const dL = widths[L - 1];
+  // CK alone with d_L < n goes through the d_L × d_L matrix X_L X_Lᵀ (and its two eigensolver copies).
+  if (kernel === 'ck' && dL < n) return networkBytes(sizes) + F64 * (3 * dL * dL + n);
   const squares = kernel === 'ck' ? 1 + 2 : L + 1 + 1 + 3 + 2;
   return networkBytes(sizes) + F64 * squares * n * n;
 }

@@ -73,4 +73,17 @@ describe('spectrumJob with method slq', () => {
     expect(denseSpectrumBytes(sizes)).toBeGreaterThan(8 * 2 ** 30);
     expect(slqSpectrumBytes({ ...sizes, kernel: 'ck' }, 16, 80)).toBeLessThan(8 * 2 ** 30);
   });
+
+  it('CK alone with d_L < n goes through X_L X_Lᵀ: same eigenvalues as the n × n Gram, n − d_L exact zeros', () => {
+    const viaSmall = spectrumJob({ ...common, rng: createRng(9), kernel: 'ck', method: 'dense' }).ck!.eigenvalues;
+    const viaGram = spectrumJob({ ...common, rng: createRng(9), kernel: 'both', method: 'dense' }).ck!.eigenvalues;
+    expect(viaSmall).toHaveLength(300);
+    let zeros = 0;
+    for (const v of viaSmall) if (v === 0) zeros++;
+    expect(zeros).toBeGreaterThanOrEqual(300 - 150);
+    // Both are backward stable: |Δλ| ≤ ~n·ε·λ_max (a few 1e-13 here).
+    const top = viaGram[299];
+    for (let i = 0; i < 300; i++) expect(Math.abs(viaSmall[i] - viaGram[i])).toBeLessThan(1e-11 * top);
+  });
 });
+
