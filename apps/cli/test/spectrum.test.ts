@@ -163,7 +163,7 @@ describe('spec limit', () => {
   });
 
   it('stops with E_MEMORY before allocating a dense run that cannot fit, and suggests --method slq', async () => {
-    const r = await run('spectrum', '--n', '100000', '--d0', '10', '--widths', '10', '--method', 'dense', '--kernel', 'ck', '--no-limit', '--json');
+    const r = await run('spectrum', '--n', '100000', '--d0', '10', '--widths', '10', '--method', 'dense', '--kernel', 'both', '--no-limit', '--json');
     expect(r.code).not.toBe(0);
     const line = expectOneErrorLine(r);
     expect(line).toMatch(/would need about .* GiB/);
