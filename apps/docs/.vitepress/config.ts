@@ -32,6 +32,7 @@ export default defineConfig({
           { text: 'Infinite width', link: '/guide/infinite' },
           { text: 'Power series', link: '/guide/series' },
           { text: 'Dispersion and phases', link: '/guide/dispersion' },
+          { text: 'Training and spectra', link: '/guide/training' },
           { text: 'Paper reproductions', link: '/guide/reproductions' },
           { text: 'Plugins', link: '/guide/plugins' },
         ],

@@ -34,7 +34,7 @@ export interface GalleryEntry extends FigureSpec {
   readonly svgs: ReadonlyArray<string>;
 }
 
-// Only commands that exist in `spec --help` belong here; add `infinite`, `series`, `dispersion` as they land.
+// Only commands that exist in `spec --help` belong here; each figure should take seconds (the build runs them all).
 export const FIGURES: ReadonlyArray<FigureSpec> = [
   {
     id: 'spectrum-tanh',
@@ -55,6 +55,39 @@ export const FIGURES: ReadonlyArray<FigureSpec> = [
     title: 'Limit densities alone (no sampling)',
     caption: 'The CK and NTK limit densities for a ReLU network at n = 800, d0 = 600, widths 1000, 1000.',
     args: ['limit', '--activation', 'relu', '--n', '800', '--d0', '600', '--widths', '1000,1000'],
+  },
+  {
+    id: 'infinite-relu',
+    title: 'Infinite-width NTK against the angle between inputs',
+    caption:
+      'The NTK Θ(x, y) of a ReLU MLP at infinite width (NTK parametrisation, σ_w² = 2) as a function of the angle between ' +
+      'two unit-norm inputs, for depths 1 to 3 (MATH.md §5.2).',
+    args: ['infinite', '--activation', 'relu', '--depth', '3'],
+  },
+  {
+    id: 'series-relu',
+    title: 'Power-series coefficients and sphere eigenvalues of the ReLU NTK',
+    caption:
+      'Coefficients of the NTK of a two-hidden-layer ReLU network as a power series in ⟨x, y⟩ up to degree 20, and its ' +
+      'exact eigenvalues for data uniform on the sphere S² with the fitted power-law decay (MATH.md §4).',
+    args: ['series', '--activation', 'relu', '--depth', '2', '--degree', '20'],
+  },
+  {
+    id: 'dispersion-eoc',
+    title: 'NTK dispersion at the edge of chaos',
+    caption:
+      'Dispersion E[Θ²]/E[Θ]² of the NTK of ReLU networks of width 50 at σ_w² = 2 (edge of chaos) for depths 1 to 20, ' +
+      '300 networks per depth (exact scalar Monte Carlo, ± one standard error), against the limit at λ = depth/width.',
+    args: ['dispersion', '--sigma-w2', '2', '--width', '50', '--depths', '1,5,10,20', '--samples', '300'],
+  },
+  {
+    id: 'train-gd',
+    title: 'Spectra during small-learning-rate gradient descent',
+    caption:
+      'A one-hidden-layer erf network (n = 300, d0 = 200, width 240) trained by full-batch GD (η = 1, 60 steps) on a ' +
+      'single-index teacher: loss, monitors over steps, and the weight and CK spectra at four checkpoints over their ' +
+      'step-0 laws (MP and Fan–Wang): at this learning rate the bulk stays put (MATH.md §3.3).',
+    args: ['train', '--activation', 'erf', '--steps', '60', '--checkpoints', '5'],
   },
 ];
 
