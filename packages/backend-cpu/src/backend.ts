@@ -25,6 +25,11 @@ export interface CpuBackendOptions {
    * available parallelism, at most 4. `1` never starts a worker thread. Results do not depend on it.
    */
   readonly threads?: number;
+  /**
+   * Use the WebAssembly SIMD kernels where available (default true). `false` runs the pure-TypeScript kernels,
+   * the fallback where WebAssembly SIMD is missing (same results within rounding; tested against each other).
+   */
+  readonly simd?: boolean;
 }
 
 function checkSize(rows: number, cols: number, what: string): void {
@@ -160,7 +165,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
   if (options.threads !== undefined && (!Number.isInteger(options.threads) || options.threads < 1)) {
     throw new SpecError('E_INPUT', `createCpuBackend: threads must be a positive integer, got ${options.threads}`);
   }
-  const pool = createThreadPool(options.threads);
+  const pool = createThreadPool(options.threads, options.simd ?? true);
   return {
     name: 'cpu',
     precision: 'f64',

@@ -22,7 +22,7 @@ export interface EighResult {
  * else a plain array. Only the lower triangle is used; copying all of it keeps this float32-safe.
  */
 function workingCopy(n: number, A: FloatArray, pool?: ThreadPool): { work: Float64Array; wasm?: WasmTiles } {
-  const wasm = n >= SIMD_MIN_N ? eigenTiles() : null;
+  const wasm = n >= SIMD_MIN_N && (pool?.simd ?? true) ? eigenTiles() : null;
   if (wasm !== null && (n * n + 4 * n) * 8 <= 2 ** 31) {
     const need = (n * n + 4 * n) * 8;
     const have = wasm.memory.buffer.byteLength;

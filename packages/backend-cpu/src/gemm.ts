@@ -57,7 +57,7 @@ export function dgemm(
   if (transB) packRows(n, k, B, ldb, 1, offB, Q, k);
   else packRows(n, k, B, 1, ldb, offB, Q, k);
   if (!threaded) {
-    productKernel(m, n, k, alpha, P, Q, C, ldc, offC, false);
+    productKernel(m, n, k, alpha, P, Q, C, ldc, offC, false, 0, mp, pool?.simd ?? true);
     return;
   }
   // A zeroed SharedArrayBuffer-backed C is written in place; otherwise workers write into a shared m × n

@@ -26,7 +26,7 @@ export function dgram(d: number, n: number, A: FloatArray, lda: number, offA: nu
   } else if (threaded) {
     pool.dotKernel(n, n, d, 1, At, At, G, n, 0, true);
   } else {
-    productKernel(n, n, d, 1, At, At, G, n, 0, true);
+    productKernel(n, n, d, 1, At, At, G, n, 0, true, 0, np, pool?.simd ?? true);
   }
   // Mirror the upper triangle (tiles straddling the diagonal computed both halves; the upper wins).
   for (let i = 1; i < n; i++) {

@@ -28,6 +28,8 @@ export const PARALLEL_MIN_WORK = 1 << 24;
 export interface ThreadPool {
   /** Threads that compute, the caller included (1 = serial). */
   readonly threads: number;
+  /** Whether the products and the reduction may use the WebAssembly SIMD kernels (false: pure TypeScript). */
+  readonly simd: boolean;
   /**
    * Runs `productKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper)` split by rows across the threads when
    * P, Q (offset 0) and C live in SharedArrayBuffers (see {@link sharedFloat64}) and the product is large
@@ -87,8 +89,8 @@ const dotKernel = ${dotKernel.toString()};
 const wasmDotKernel = ${wasmDotKernel.toString()};
 const instantiateTiles = ${instantiateTiles.toString()};
 const tiles = instantiateTiles(workerData.wasm);
-function productKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper, rowStart, rowEnd) {
-  if (tiles !== null && k >= ${WASM_MIN_DEPTH} && wasmDotKernel(tiles, m, n, k, alpha, P, Q, C, ldc, offC, upper, rowStart, rowEnd)) return;
+function productKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper, rowStart, rowEnd, simd) {
+  if (simd && tiles !== null && k >= ${WASM_MIN_DEPTH} && wasmDotKernel(tiles, m, n, k, alpha, P, Q, C, ldc, offC, upper, rowStart, rowEnd)) return;
   dotKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper, rowStart, rowEnd);
 }
 const fusedTridiagonalRows = ${fusedTridiagonalRows.toString()};
@@ -125,7 +127,7 @@ parentPort.on('message', (job) => {
   let status = 1;
   try {
     productKernel(job.m, job.n, job.k, job.alpha, new Float64Array(job.P), new Float64Array(job.Q), new Float64Array(job.C),
-      job.ldc, job.offC, job.upper, job.rowStart, job.rowEnd);
+      job.ldc, job.offC, job.upper, job.rowStart, job.rowEnd, job.simd);
   } catch (e) {
     status = 2;
   }
@@ -159,9 +161,9 @@ export function splitRows(mp: number, np: number, parts: number, upper: boolean)
 
 /**
  * Creates a pool using `threads` threads in all (default: the machine's available parallelism,
- * at most 4). `threads = 1` never starts a worker.
+ * at most 4). `threads = 1` never starts a worker. `simd = false` keeps every kernel in pure TypeScript.
  */
-export function createThreadPool(threads?: number): ThreadPool {
+export function createThreadPool(threads?: number, simd = true): ThreadPool {
   const node = nodeModules();
   const count = node === null ? 1 : Math.max(1, Math.floor(threads ?? Math.min(node.parallelism, 4)));
   let workers: Worker[] | null = null;
@@ -196,6 +198,7 @@ export function createThreadPool(threads?: number): ThreadPool {
 
   return {
     threads: count,
+    simd,
     dotKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper) {
       const mp = (m + 3) & ~3;
       const np = (n + 3) & ~3;
@@ -204,7 +207,7 @@ export function createThreadPool(threads?: number): ThreadPool {
         P.byteOffset === 0 && Q.byteOffset === 0;
       const pool = shared && m * n * k >= PARALLEL_MIN_WORK && mp >= 8 * count ? start() : null;
       if (pool === null) {
-        productKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper);
+        productKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper, 0, mp, simd);
         return;
       }
       const bounds = splitRows(mp, np, count, upper);
@@ -214,10 +217,10 @@ export function createThreadPool(threads?: number): ThreadPool {
           m, n, k, alpha, P: P.buffer, Q: Q.buffer, C: C.buffer, ldc,
           // Views may start inside their buffers: translate to element offsets of the whole buffer.
           offC: offC + C.byteOffset / 8,
-          upper, rowStart: bounds[w + 1], rowEnd: bounds[w + 2], flags: flags.buffer, slot: w,
+          upper, rowStart: bounds[w + 1], rowEnd: bounds[w + 2], flags: flags.buffer, slot: w, simd,
         });
       });
-      productKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper, bounds[0], bounds[1]);
+      productKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper, bounds[0], bounds[1], simd);
       pool.forEach((_, w) => {
         while (Atomics.load(flags, w) === 0) Atomics.wait(flags, w, 0);
         if (Atomics.load(flags, w) === 2) {

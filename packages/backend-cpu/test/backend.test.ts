@@ -90,3 +90,32 @@ describe('createCpuBackend', () => {
     expect(code(() => cpu.randn(-1, 2, createRng(0)))).toBe('E_SHAPE');
   });
 });
+
+describe('createCpuBackend({ simd: false }) — the pure-TypeScript fallback', () => {
+  it('gemm, gram and eigvalsh agree with the SIMD backend within rounding (k ≥ 16, so SIMD really runs there)', () => {
+    const plain = createCpuBackend({ simd: false, threads: 2 });
+    const simd = createCpuBackend({ threads: 2 });
+    const rng = createRng(11);
+    // 300 × 300 × 300 = 2.7e7 multiply-adds ≥ 2²⁴: the threaded path runs in both.
+    const A = simd.randn(300, 300, rng);
+    const B = simd.randn(300, 300, rng);
+    const k = 300;
+    const g1 = plain.gemm(A, B);
+    const g2 = simd.gemm(A, B);
+    let worst = 0;
+    for (let i = 0; i < g1.data.length; i++) worst = Math.max(worst, Math.abs(g1.data[i] - g2.data[i]));
+    // Two k-term sums of N(0,1)·N(0,1) terms in different orders: ≤ 2kε·Σ|terms| ≈ 2kε·k·(2/π) < 4k²ε.
+    expect(worst).toBeLessThan(4 * k * k * Number.EPSILON);
+    const G1 = plain.gram(A);
+    const G2 = simd.gram(A);
+    worst = 0;
+    for (let i = 0; i < G1.data.length; i++) worst = Math.max(worst, Math.abs(G1.data[i] - G2.data[i]));
+    expect(worst).toBeLessThan(4 * k * k * Number.EPSILON);
+    const e1 = plain.eigvalsh(G1);
+    const e2 = simd.eigvalsh(G1);
+    // Backward-stable reductions of the same matrix: |Δλ| ≤ ~n·ε·‖G‖ (‖G‖ ≈ 1200 here).
+    for (let i = 0; i < 300; i++) expect(Math.abs(e1[i] - e2[i])).toBeLessThan(300 * Number.EPSILON * e2[299] * 10);
+    plain.dispose();
+    simd.dispose();
+  });
+});
