@@ -66,3 +66,5 @@ export { type DispersionStudyOptions, type DispersionRow, type DispersionStudy, 
 export { kernelOperators, type KernelOperators } from './spectral-density/kernel-operators.js';
 export { denseSpectrumBytes, slqSpectrumBytes, assertFitsInMemory, availableMemoryBytes, type SpectrumSizes } from './spectral-density/memory.js';
 export { SLQ_AUTO_MIN_N } from './spectrum-job.js';
+export { type WeightMpLaw, type InitialKernelLawsOptions, type InitialKernelLaws, weightMpLaw, initialKernelLaws } from './train/initial-laws.js';
+export type { KernelEdgeSource } from './train/monitors.js';
