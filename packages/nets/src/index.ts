@@ -60,7 +60,7 @@ export { type KernelGdModel, type KernelGdModelOptions, kernelGdModel, kernelGdP
 export { type InfiniteNtkOptions, infiniteNtkMatrices, withQuadratureDual } from './train/infinite-ntk.js';
 export { type WeightSpectrum, weightSpectrum } from './train/weight-spectrum.js';
 export { type SpectralMonitorOptions, type WeightMonitor, type KernelMonitor, weightMonitor, kernelMonitor } from './train/monitors.js';
-export { type TrainOptions, type TrainCheckpoint, type TrainResult, type KernelGdRecord, train } from './train/train.js';
+export { type TrainOptions, type TrainCheckpoint, type TrainResult, type KernelGdRecord, type InitialLaws, train } from './train/train.js';
 export { type FullNetworkNtkOptions, type FullNetworkNtkSamples, dispersionNetwork, fullNetworkNtkSamples } from './dispersion/full-network.js';
 export { type DispersionStudyOptions, type DispersionRow, type DispersionStudy, dispersionStudy } from './dispersion/study.js';
 export { kernelOperators, type KernelOperators } from './spectral-density/kernel-operators.js';
