@@ -50,8 +50,12 @@ export function dgemm(
   const np = (n + 3) & ~3;
   // P = op(A), m × k contiguous; Q = op(B)ᵀ, n × k contiguous (padding rows stay zero).
   const threaded = pool !== undefined && pool.threads > 1 && m * n * k >= PARALLEL_MIN_WORK;
-  const P = threaded ? sharedFloat64(mp * k) : new Float64Array(mp * k);
-  const Q = threaded ? sharedFloat64(np * k) : new Float64Array(np * k);
+  const P = threaded ? pool.scratch(0, mp * k) : new Float64Array(mp * k);
+  const Q = threaded ? pool.scratch(1, np * k) : new Float64Array(np * k);
+  if (threaded) {
+    P.fill(0, m * k);
+    Q.fill(0, n * k);
+  }
   if (transA) packRows(m, k, A, 1, lda, offA, P, k);
   else packRows(m, k, A, lda, 1, offA, P, k);
   if (transB) packRows(n, k, B, ldb, 1, offB, Q, k);

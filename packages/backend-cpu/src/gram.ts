@@ -17,7 +17,8 @@ export function dgram(d: number, n: number, A: FloatArray, lda: number, offA: nu
   if (n === 0 || d === 0) return;
   const np = (n + 3) & ~3;
   const threaded = pool !== undefined && pool.threads > 1 && (n * n * d) / 2 >= PARALLEL_MIN_WORK;
-  const At = threaded ? sharedFloat64(np * d) : new Float64Array(np * d);
+  const At = threaded ? pool.scratch(0, np * d) : new Float64Array(np * d);
+  if (threaded) At.fill(0, n * d);
   packRows(n, d, A, 1, lda, offA, At, d);
   if (threaded && !(G.buffer instanceof SharedArrayBuffer)) {
     const T = sharedFloat64(n * n);

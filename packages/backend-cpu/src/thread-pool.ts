@@ -61,7 +61,14 @@ export interface ThreadPool {
     P0: Float64Array,
     P1: Float64Array,
   ): TridiagonalSession | null;
-  /** Stops the workers. */
+  /**
+   * A SharedArrayBuffer-backed scratch array of `length` doubles (offset 0, contents undefined), reused across
+   * calls for the same `slot` (0: packed op(A), 1: packed op(B)ᵀ) and grown on demand, so that repeated large
+   * products (e.g. Lanczos steps against one n × d matrix) do not leave gigabytes of shared buffers to the
+   * garbage collector. Valid until the next request for the same slot.
+   */
+  scratch(slot: number, length: number): Float64Array;
+  /** Stops the workers and drops the scratch buffers. */
   dispose(): void;
 }
 
@@ -196,9 +203,17 @@ export function createThreadPool(threads?: number, simd = true): ThreadPool {
     return workers;
   }
 
+  const scratchBuffers: Float64Array[] = [];
   return {
     threads: count,
     simd,
+    scratch(slot, length) {
+      const have = scratchBuffers[slot];
+      if (have !== undefined && have.length >= length) return have.subarray(0, length);
+      const fresh = sharedFloat64(length);
+      scratchBuffers[slot] = fresh;
+      return fresh;
+    },
     dotKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper) {
       const mp = (m + 3) & ~3;
       const np = (n + 3) & ~3;
@@ -259,6 +274,7 @@ export function createThreadPool(threads?: number, simd = true): ThreadPool {
       };
     },
     dispose() {
+      scratchBuffers.length = 0;
       if (workers) for (const w of workers) void w.terminate();
       workers = null;
     },

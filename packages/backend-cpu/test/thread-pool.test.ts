@@ -122,3 +122,20 @@ describe('thread pool', () => {
     expect(eigvalsh(n, W).length).toBe(n);
   });
 });
+
+describe('reused scratch buffers', () => {
+  it('a smaller threaded product after a larger one (stale scratch, padding rows) is bitwise the serial product', () => {
+    const serial = createCpuBackend({ threads: 1 });
+    const threaded = createCpuBackend({ threads: 2 });
+    const rng = createRng(21);
+    // 400³ and then 301 × 299 × 303 (odd sizes: the padding rows of the packed operands must be zero again).
+    for (const [m, k, n] of [[400, 400, 400], [301, 303, 299]] as const) {
+      const A = serial.randn(m, k, rng);
+      const B = serial.randn(k, n, rng);
+      expect(mismatches(threaded.gemm(A, B).data, serial.gemm(A, B).data)).toBe(0);
+      expect(mismatches(threaded.gram(B).data, serial.gram(B).data)).toBe(0);
+    }
+    serial.dispose();
+    threaded.dispose();
+  });
+});
