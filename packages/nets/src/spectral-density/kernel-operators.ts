@@ -4,7 +4,7 @@ import { forward, type Network, type NetworkParams } from '../network.js';
 
 /** The kernels of a network for matrix-free spectral density: operators instead of kept Gram matrices. */
 export interface KernelOperators {
-  /** K_CK v = X_Lᵀ (X_L v): two products with X_L (d_L × n), no n × n matrix (MATH.md §2.1). */
+  /** K_CK v = X_Lᵀ (X_L v): two products with X_L (d_L × n) and its transpose, no n × n matrix (MATH.md §2.1). */
   readonly ck?: BlockMatvec;
   /** The n × n NTK, built in place layer by layer (no per-layer Grams kept), applied by a product. */
   readonly ntk?: BlockMatvec;
@@ -13,13 +13,26 @@ export interface KernelOperators {
   readonly ntkMean?: number;
 }
 
-/** V (count × n, one vector per row) ↦ rows of K V for the symmetric n × n K = XᵀX given by X (d × n). */
+/**
+ * V (count × n, one vector per row) ↦ rows of K V for the symmetric n × n K = XᵀX given by X (d × n), as
+ * Y = X Vᵀ (d × count) then (Xᵀ Y)ᵀ with Xᵀ formed once (n × d), so neither product transposes X at each step.
+ */
 function gramOperator(X: Matrix, backend: Backend): BlockMatvec {
+  const { rows: d, cols: n } = X;
+  const xt = new Float64Array(n * d);
+  const TILE = 32;
+  for (let i0 = 0; i0 < d; i0 += TILE) {
+    for (let j0 = 0; j0 < n; j0 += TILE) {
+      const i1 = Math.min(d, i0 + TILE);
+      const j1 = Math.min(n, j0 + TILE);
+      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) xt[j * d + i] = X.data[i * n + j];
+    }
+  }
+  const Xt: Matrix = { rows: n, cols: d, data: xt };
   return (V, out, count) => {
-    const Vm: Matrix = { rows: count, cols: X.cols, data: V };
-    const Y = backend.gemm(X, Vm, { transB: true }); // d × count
-    const W = backend.gemm(Y, X, { transA: true }); // count × n
-    out.set(W.data.subarray(0, count * X.cols));
+    const Y = backend.gemm(X, { rows: count, cols: n, data: V }, { transB: true }); // d × count
+    const Wt = backend.gemm(Xt, Y).data; // n × count
+    for (let q = 0; q < count; q++) for (let j = 0; j < n; j++) out[q * n + j] = Wt[j * count + q];
   };
 }
 

@@ -18,9 +18,10 @@ function networkBytes({ n, d0, widths }: SpectrumSizes): number {
     bytes += d * prev + 2 * d * n; // W_ℓ, H_ℓ, X_ℓ
     prev = d;
   }
-  // The largest product's temporaries: packed operands, the shared result and the wasm copies (~3 outputs).
+  // The largest product's temporaries: its two packed operands and its result (the CPU backend's wasm slabs are
+  // O(n·256), negligible).
   const widest = Math.max(d0, ...widths);
-  return F64 * (bytes + 3 * widest * n + 2 * widest * widest);
+  return F64 * (bytes + 3 * widest * n);
 }
 
 /**
@@ -44,9 +45,10 @@ export function denseSpectrumBytes(sizes: SpectrumSizes): number {
  * (probes · (steps + 3) · n).
  */
 export function slqSpectrumBytes(sizes: SpectrumSizes, probes: number, steps: number): number {
-  const { n, kernel } = sizes;
+  const { n, widths, kernel } = sizes;
   const squares = kernel === 'ck' ? 0 : 4;
-  return networkBytes(sizes) + F64 * (squares * n * n + probes * (steps + 3) * n);
+  const transposedFeatures = kernel === 'ntk' ? 0 : widths[widths.length - 1] * n; // X_Lᵀ, kept for the CK products
+  return networkBytes(sizes) + F64 * (squares * n * n + transposedFeatures + probes * (steps + 3) * n);
 }
 
 /** Memory the job may use: 80% of the machine's total memory (Node), or Infinity where it cannot be known. */
