@@ -7,8 +7,13 @@ export const DIGITS_SAMPLES = 1797;
 /** Features (8 × 8 pixels) per digit. */
 export const DIGITS_FEATURES = 64;
 
-/** Path of the embedded `digits.csv.gz` (64 pixel columns 0..16, then the label; no header). */
-export const DIGITS_PATH: string = fileURLToPath(new URL('../assets/digits.csv.gz', import.meta.url));
+/**
+ * Path of the embedded `digits.csv.gz` (64 pixel columns 0..16, then the label; no header). A function,
+ * not a constant, so importing the package in a browser bundle (where there is no file path) is safe.
+ */
+export function digitsPath(): string {
+  return fileURLToPath(new URL('../assets/digits.csv.gz', import.meta.url));
+}
 
 /** The embedded digits, as samples-as-columns. */
 export interface DigitsData {
@@ -24,7 +29,7 @@ export interface DigitsData {
  * real data. Returns the first `n` samples (default all 1797).
  */
 export async function loadDigits(options: { readonly n?: number } = {}): Promise<DigitsData> {
-  const csv = await readCsv(DIGITS_PATH, { header: false, labelColumn: -1, n: options.n });
+  const csv = await readCsv(digitsPath(), { header: false, labelColumn: -1, n: options.n });
   const X = csv.X.data as Float64Array;
   for (let k = 0; k < X.length; k++) X[k] /= 16;
   return { X: csv.X, labels: Int32Array.from(csv.labels!) };

@@ -31,7 +31,7 @@ export { type ReadCifar10Options, type Cifar10Data, readCifar10, cifar10Files, C
 export { type ReadIdxOptions, type IdxData, readIdx, readIdxLabels, readIdxShape } from './idx.js';
 export { type NpyArray, type NpyDtype, type ReadNpyOptions, readNpy, encodeNpy, writeNpy } from './npy.js';
 export { type ReadCsvOptions, type CsvData, readCsv } from './csv.js';
-export { type DigitsData, loadDigits, DIGITS_PATH, DIGITS_SAMPLES, DIGITS_FEATURES } from './digits.js';
+export { type DigitsData, loadDigits, digitsPath, DIGITS_SAMPLES, DIGITS_FEATURES } from './digits.js';
 export { centerSamples } from './center.js';
 export { normalizeSamples } from './normalize.js';
 export { grayscale, LUMA_WEIGHTS } from './grayscale.js';
