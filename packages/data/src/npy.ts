@@ -26,7 +26,7 @@ export interface ReadNpyOptions {
   readonly rows?: number;
 }
 
-const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
+const MAGIC = new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY (a plain Uint8Array: importing must work in browsers)
 
 interface Descr {
   readonly dtype: NpyDtype;
