@@ -1,10 +1,11 @@
-import { SpecError, assertFinite, type Activation, type Backend, type Matrix, type Rng } from '@spec/core';
+import { SpecError, assertFinite, type Activation, type Backend, type LayerParams, type Matrix, type Rng } from '@spec/core';
 import { ksDistance, outliers, slqDensity, slqQuantiles, stochasticLanczosQuadrature, type BlockMatvec, type LimitSpectrum } from '@spec/rmt';
 import { empiricalKernels } from './empirical-kernels.js';
 import { limitJob, type LimitInput } from './limit-job.js';
 import { mlp } from './mlp.js';
-import { forward, initNetwork } from './network.js';
-import { kernelOperators } from './spectral-density/kernel-operators.js';
+import { forward, initNetwork, type NetworkParams } from './network.js';
+import { kernelOperatorsConsuming } from './spectral-density/kernel-operators.js';
+import { type LeanNtk, leanNtk, leanTerms } from './spectral-density/lean-kernels.js';
 import { assertFitsInMemory, availableMemoryBytes, denseSpectrumBytes, slqSpectrumBytes } from './spectral-density/memory.js';
 
 /** n above which `method: 'auto'` chooses SLQ (a dense eigvalsh costs ~n³: minutes on 2 cores beyond this). */
@@ -137,13 +138,15 @@ export function spectrumJob(options: SpectrumJobOptions): SpectrumJobResult {
 
   const net = mlp({ inputDim: X.rows, widths, activation, outputWeights: options.outputWeights });
   progress('forward', 0, 1);
-  const params = initNetwork(net, rng);
+  // Held only through `owned`, whose entries the NTK's backward pass releases layer by layer.
+  let owned: Array<LayerParams | null> | null = [...initNetwork(net, rng)];
   progress('forward', 1, 1);
   const total = kernel === 'both' ? 2 : 1;
   let ckSpectrum: Omit<KernelSpectrum, 'mean'> & { mean?: number } | undefined;
   let ntkSpectrum: Omit<KernelSpectrum, 'mean'> & { mean?: number } | undefined;
   if (useSlq) {
-    const ops = kernelOperators(net, params, X, backend, kernel);
+    const ops = kernelOperatorsConsuming(net, owned, X, backend, kernel);
+    owned = null;
     progress('kernels', 1, 1);
     const slqRng = rng.split('slq');
     const run = (apply: BlockMatvec | undefined, mean: number | undefined, step: number, key: string): (Omit<KernelSpectrum, 'mean'> & { mean?: number }) | undefined => {
@@ -160,7 +163,7 @@ export function spectrumJob(options: SpectrumJobOptions): SpectrumJobResult {
   } else if (kernel === 'ck' && widths[widths.length - 1] < n) {
     // CK alone with d_L < n: the nonzero eigenvalues of X_LᵀX_L are those of the smaller X_L X_Lᵀ (d_L × d_L),
     // the other n − d_L are exactly 0 (MATH.md §2.1): d_L³ instead of n³ for the eigensolver, no n × n matrix.
-    const XL = forward(net, params, X, backend).activations[net.layers.length - 1];
+    const XL = forward(net, owned as NetworkParams, X, backend).activations[net.layers.length - 1];
     progress('kernels', 1, 1);
     assertFinite(XL, 'CK features X_L');
     progress('eigenvalues', 0, 1);
@@ -170,8 +173,33 @@ export function spectrumJob(options: SpectrumJobOptions): SpectrumJobResult {
     values.sort();
     progress('eigenvalues', 1, 1);
     ckSpectrum = { method: 'dense', eigenvalues: values };
+  } else if (kernel !== 'ck' && leanTerms(net) !== undefined) {
+    // NTK (and CK) of an all-dense network with the least memory: the NTK in one n × n buffer, then the CK from the
+    // kept X_L, whose eigenvalues are taken (and the matrix dropped) before the NTK's.
+    const params = owned;
+    owned = null;
+    let lean: LeanNtk | null = leanNtk(net, params, X, backend, {
+      keepFeatures: kernel === 'both',
+      onProgress: (done, all) => progress('kernels', done, all),
+    });
+    const ntkMatrix = lean.ntk;
+    let features = lean.features ?? null;
+    lean = null;
+    if (features !== null) {
+      let ck: Matrix | null = backend.gram(features);
+      features = null;
+      assertFinite(ck, 'empirical CK');
+      progress('eigenvalues', 0, total);
+      ckSpectrum = { method: 'dense', eigenvalues: backend.eigvalsh(ck) };
+      ck = null;
+      progress('eigenvalues', 1, total);
+    }
+    const step = kernel === 'both' ? 1 : 0;
+    progress('eigenvalues', step, total);
+    ntkSpectrum = { method: 'dense', eigenvalues: backend.eigvalsh(ntkMatrix) };
+    progress('eigenvalues', step + 1, total);
   } else {
-    const kernels = empiricalKernels(net, params, X, backend, {
+    const kernels = empiricalKernels(net, owned as NetworkParams, X, backend, {
       kernel,
       onProgress: (done, all) => progress('kernels', done, all),
     });

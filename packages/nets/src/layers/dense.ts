@@ -180,7 +180,32 @@ export function dense(options: DenseOptions): Layer {
     return S;
   }
 
+  denseTermsOf.set(layer, { activation: act, alphaW, alphaB, bias, outScale });
   return layer;
+}
+
+/**
+ * The constants of a {@link dense} layer's closed-form NTK contribution (`α_W² (XᵀX) ⊙ (SᵀS) + α_b² SᵀS`,
+ * `S = c_out σ′(H) ⊙ G`), for callers that run the backward pass in place (the memory-lean NTK of
+ * `spectral-density/lean-kernels.ts`).
+ */
+export interface DenseTerms {
+  /** σ, whose `deriv` gives σ′(H). */
+  readonly activation: Activation;
+  /** α_W for a given input dimension. */
+  readonly alphaW: (inputDim: number) => number;
+  /** α_b (used only with `bias`). */
+  readonly alphaB: number;
+  readonly bias: boolean;
+  /** c_out. */
+  readonly outScale: number;
+}
+
+const denseTermsOf = new WeakMap<Layer, DenseTerms>();
+
+/** The {@link DenseTerms} of a layer made by {@link dense}; undefined for any other layer. */
+export function denseTerms(layer: Layer): DenseTerms | undefined {
+  return denseTermsOf.get(layer);
 }
 
 function cacheEntry(cache: Record<string, Matrix>, key: string): Matrix {

@@ -1,6 +1,8 @@
 import { SpecError, assertFinite, type Backend, type Matrix } from '@spec/core';
 import type { BlockMatvec } from '@spec/rmt';
+import type { LayerParams } from '@spec/core';
 import { forward, type Network, type NetworkParams } from '../network.js';
+import { leanNtk, leanTerms } from './lean-kernels.js';
 
 /** The kernels of a network for matrix-free spectral density: operators instead of kept Gram matrices. */
 export interface KernelOperators {
@@ -47,10 +49,47 @@ function storedOperator(K: Matrix, backend: Backend): BlockMatvec {
 /**
  * Forward pass, then the CK as the operator v ↦ X_Lᵀ(X_L v) and/or the NTK accumulated in one n × n matrix
  * (each layer's contribution (X_{ℓ−1}ᵀX_{ℓ−1}) ⊙ (S_ℓᵀS_ℓ) is added and dropped, and each layer's cache is
- * released once the backward pass has left it), MATH.md §2.1, §2.6. Peak memory: the network plus four n × n
- * matrices for the NTK, none for the CK.
+ * released once the backward pass has left it), MATH.md §2.1, §2.6. For an all-dense network the NTK is built by
+ * {@link leanNtk} (at most the network plus one n × n matrix and one back-propagated signal, or three n × n
+ * matrices once the layers are released); otherwise by the layers' `ntkContribution` (the network plus four
+ * n × n matrices). None for the CK.
  */
 export function kernelOperators(net: Network, params: NetworkParams, X: Matrix, backend: Backend, kernel: 'ck' | 'ntk' | 'both'): KernelOperators {
+  return kernelOperatorsConsuming(net, [...params], X, backend, kernel);
+}
+
+/**
+ * {@link kernelOperators} on parameters it may release (each entry is set to null as the backward pass leaves it).
+ * For an all-dense network with the NTK wanted, the NTK comes from {@link leanNtk} (peak: the network plus one n × n
+ * matrix and one back-propagated signal, see `leanNtkBytes`), and Xᵀ_L for the CK is formed after it.
+ */
+export function kernelOperatorsConsuming(
+  net: Network,
+  params: Array<LayerParams | null>,
+  X: Matrix,
+  backend: Backend,
+  kernel: 'ck' | 'ntk' | 'both',
+): KernelOperators {
+  if (kernel !== 'ck' && leanTerms(net) !== undefined) {
+    const lean = leanNtk(net, params, X, backend, { keepFeatures: kernel === 'both' });
+    const K = lean.ntk;
+    let tr = 0;
+    for (let j = 0; j < X.cols; j++) tr += K.data[j * X.cols + j];
+    const ntkPart = { ntk: storedOperator(K, backend), ntkMean: tr / X.cols };
+    if (lean.features === undefined) return ntkPart;
+    return { ...ckOperator(lean.features, backend), ...ntkPart };
+  }
+  return genericOperators(net, params as NetworkParams, X, backend, kernel);
+}
+
+function ckOperator(XL: Matrix, backend: Backend): { ck: BlockMatvec; ckMean: number } {
+  assertFinite(XL, 'CK features X_L');
+  let s = 0;
+  for (const v of XL.data) s += v * v;
+  return { ck: gramOperator(XL, backend), ckMean: s / XL.cols };
+}
+
+function genericOperators(net: Network, params: NetworkParams, X: Matrix, backend: Backend, kernel: 'ck' | 'ntk' | 'both'): KernelOperators {
   let fwd: ReturnType<typeof forward> | null = forward(net, params, X, backend);
   const acts: Array<Matrix | null> = [...fwd.activations];
   const caches: Array<(typeof fwd.caches)[number] | null> = [...fwd.caches];

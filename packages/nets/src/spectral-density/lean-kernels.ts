@@ -1,0 +1,136 @@
+import { SpecError, assertFinite, type Backend, type LayerParams, type Matrix } from '@spec/core';
+import { denseTerms, type DenseTerms } from '../layers/dense.js';
+import type { Network } from '../network.js';
+
+/** Result of {@link leanNtk}. */
+export interface LeanNtk {
+  /** The empirical NTK (n × n), the same sums as `empiricalKernels(…).ntk`. */
+  readonly ntk: Matrix;
+  /** X_L (d_L × n), the readout's input, kept only with `keepFeatures` (for the CK). */
+  readonly features?: Matrix;
+}
+
+/** Options of {@link leanNtk}. */
+export interface LeanNtkOptions {
+  /** Keep X_L for the CK (default false: it is released once the readout's term is added). */
+  readonly keepFeatures?: boolean;
+  /** Progress over the layers of the backward pass. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** The dense terms of every layer of `net`, or undefined when a layer is not a built-in dense layer. */
+export function leanTerms(net: Network): DenseTerms[] | undefined {
+  const terms: DenseTerms[] = [];
+  for (const layer of net.layers) {
+    const t = denseTerms(layer);
+    if (t === undefined) return undefined;
+    terms.push(t);
+  }
+  return terms;
+}
+
+/**
+ * The empirical NTK of an all-dense network by the layer-wise closed form (MATH.md §2.1, §2.6), with the least
+ * memory: the forward pass overwrites each pre-activation H_ℓ with σ′(H_ℓ) once X_ℓ is formed; the backward pass
+ * forms S_ℓ = c_out σ′(H_ℓ) ⊙ G_ℓ in that same buffer, back-propagates G_{ℓ−1} = α_W W_ℓᵀ S_ℓ, then releases W_ℓ,
+ * turns S_ℓ into its Gram T = S_ℓᵀS_ℓ (releasing S_ℓ), forms X_{ℓ−1}ᵀX_{ℓ−1} (releasing X_{ℓ−1}) and adds
+ * `α_W² (X_{ℓ−1}ᵀX_{ℓ−1}) ⊙ T + α_b² T` into the one accumulated n × n NTK. For the readout (S is 1 × n) the term
+ * is `(α_W² K_L[α, β] + α_b²) s_α s_β`, formed in place on the Gram K_L = X_LᵀX_L. The arithmetic is that of
+ * `empiricalKernels` (same operations in the same order), so the results agree to the last bits.
+ *
+ * Peak memory: see `leanNtkBytes` in `memory.ts`.
+ *
+ * @param params consumed: each layer's entry is set to null as the backward pass leaves it, so its weights can be
+ *   freed (pass an array no one else holds)
+ * @throws SpecError `E_INPUT` when a layer is not a dense layer or a kernel is not finite, `E_SHAPE` for a wrong X
+ */
+export function leanNtk(net: Network, params: Array<LayerParams | null>, X: Matrix, backend: Backend, options: LeanNtkOptions = {}): LeanNtk {
+  const terms = leanTerms(net);
+  if (terms === undefined) throw new SpecError('E_INPUT', 'leanNtk: every layer must be a built-in dense layer (use empiricalKernels otherwise)');
+  if (params.length !== net.layers.length) throw new SpecError('E_INPUT', `expected parameters for ${net.layers.length} layers, got ${params.length}`);
+  if (X.rows !== net.inputDim) {
+    throw new SpecError('E_SHAPE', `input X must have ${net.inputDim} rows (one column per sample), got ${X.rows} × ${X.cols}`);
+  }
+  assertFinite(X, 'input X');
+  const n = X.cols;
+  const L = net.layers.length - 1; // index of the readout
+  const ctx = { backend };
+  // Forward: acts[i] = input of layer i; derivs[i] = σ′(H) of layer i, written over H.
+  const acts: Array<Matrix | null> = [X];
+  const derivs: Array<Matrix | null> = [];
+  for (let i = 0; i <= L; i++) {
+    const p = params[i];
+    if (p === null) throw new SpecError('E_INPUT', `leanNtk: the parameters of layer ${i + 1} were already consumed`);
+    const { output, cache } = net.layers[i].apply(p, acts[i]!, ctx);
+    const H = cache.preactivation;
+    if (H === undefined) throw new SpecError('E_INPUT', `leanNtk: layer ${i + 1} kept no pre-activation`);
+    const act = terms[i].activation;
+    const h = H.data;
+    for (let j = 0; j < h.length; j++) h[j] = act.deriv(h[j]);
+    derivs.push(H);
+    if (i < L) acts.push(output);
+  }
+  let G: Matrix | null = null; // ∂f/∂X_{i+1}; all ones for the readout
+  let K: Float64Array | null = null;
+  for (let i = L; i >= 0; i--) {
+    const t = terms[i];
+    const S = derivs[i]!;
+    derivs[i] = null;
+    const s = S.data;
+    const g = G?.data;
+    if (g === undefined) {
+      if (t.outScale !== 1) for (let j = 0; j < s.length; j++) s[j] *= t.outScale;
+    } else if (t.outScale !== 1) {
+      for (let j = 0; j < s.length; j++) s[j] = s[j] * g[j] * t.outScale;
+    } else {
+      for (let j = 0; j < s.length; j++) s[j] *= g[j];
+    }
+    G = null;
+    const input = acts[i]!;
+    const aW = t.alphaW(input.rows);
+    const W = params[i]!.W;
+    if (W === undefined) throw new SpecError('E_INPUT', 'dense: parameters lack "W"');
+    params[i] = null;
+    if (i > 0) G = backend.gemm(W, S, { transA: true, alpha: aW });
+    const a2 = aW * aW;
+    const b2 = t.bias && t.alphaB !== 0 ? t.alphaB * t.alphaB : 0;
+    let T: Float64Array;
+    if (S.rows === 1) {
+      // Readout: SᵀS = s sᵀ, so the term is formed on the Gram of the input.
+      T = f64(backend.gram(input));
+      if (!(i === L && options.keepFeatures === true)) acts[i] = null;
+      for (let a = 0; a < n; a++) {
+        const row = a * n;
+        const sa = s[a];
+        for (let b = 0; b < n; b++) {
+          const ss = sa * s[b];
+          T[row + b] = b2 === 0 ? T[row + b] * ss * a2 : T[row + b] * ss * a2 + b2 * ss;
+        }
+      }
+      if (K === null) K = T;
+      else for (let j = 0; j < K.length; j++) K[j] += T[j];
+    } else {
+      T = f64(backend.gram(S));
+      const xx = backend.gram(input).data;
+      if (!(i === L && options.keepFeatures === true)) acts[i] = null;
+      if (K === null) {
+        for (let j = 0; j < T.length; j++) T[j] = b2 === 0 ? xx[j] * T[j] * a2 : xx[j] * T[j] * a2 + b2 * T[j];
+        K = T;
+      } else if (b2 === 0) {
+        for (let j = 0; j < K.length; j++) K[j] += xx[j] * T[j] * a2;
+      } else {
+        for (let j = 0; j < K.length; j++) K[j] += xx[j] * T[j] * a2 + b2 * T[j];
+      }
+    }
+    options.onProgress?.(L - i + 1, L + 1);
+  }
+  const ntk: Matrix = { rows: n, cols: n, data: K ?? new Float64Array(n * n) };
+  assertFinite(ntk, 'empirical NTK');
+  const features = options.keepFeatures === true ? acts[L] ?? undefined : undefined;
+  return features === undefined ? { ntk } : { ntk, features };
+}
+
+/** The data of a Gram as float64 (a float32 backend's result is widened; the CPU backend's is taken as is). */
+function f64(M: Matrix): Float64Array {
+  return M.data instanceof Float64Array ? M.data : Float64Array.from(M.data);
+}
