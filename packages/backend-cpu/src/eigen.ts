@@ -1,9 +1,9 @@
 import { type FloatArray, SpecError, tridiagonalQL } from '@spec/core';
 import { checkSymmetric } from './symmetric-check.js';
 import { type ThreadPool, sharedFloat64 } from './thread-pool.js';
-import { type WasmTiles, instantiateTiles, tileModuleBytes } from './wasm-kernel.js';
+import { type WasmTiles, instantiateTiles, sharedWasmMemory, tileModuleBytes } from './wasm-kernel.js';
 import { tridiagonalInverseIteration } from './tridiagonal-inverse-iteration.js';
-import { applyReflectorsToRows, tridiagonalize } from './tridiagonalize.js';
+import { type SharedTiles, applyReflectorsToRows, tridiagonalize } from './tridiagonalize.js';
 
 /** eigh uses inverse iteration when k ≤ n / 8 (else accumulating the QL rotations is competitive). */
 const INVERSE_ITERATION_FRACTION = 8;
@@ -17,19 +17,22 @@ export interface EighResult {
 }
 
 /**
- * The working copy of A for the reduction: in the eigensolver's own wasm memory (followed by 4n doubles
+ * The working copy of A for the reduction: in the eigensolver's own wasm memory (followed by 5n doubles
  * of work vectors) when WebAssembly SIMD is available, else in a SharedArrayBuffer when threads may help,
  * else a plain array. Only the lower triangle is used; copying all of it keeps this float32-safe.
  */
-function workingCopy(n: number, A: FloatArray, pool?: ThreadPool): { work: Float64Array; wasm?: WasmTiles } {
-  const wasm = n >= SIMD_MIN_N && (pool?.simd ?? true) ? eigenTiles() : null;
-  if (wasm !== null && (n * n + 4 * n) * 8 <= 2 ** 31) {
-    const need = (n * n + 4 * n) * 8;
+function workingCopy(n: number, A: FloatArray, pool?: ThreadPool): { work: Float64Array; wasm?: WasmTiles; shared?: SharedTiles } {
+  const simd = n >= SIMD_MIN_N && (pool?.simd ?? true);
+  // Two threads: the module on a shared memory, so a worker runs half of every step's rows on it.
+  const shared = simd && pool !== undefined && pool.threads > 1 && n >= SHARED_MIN_N ? sharedEigenTiles() : null;
+  const wasm = shared?.tiles ?? (simd ? eigenTiles() : null);
+  if (wasm !== null && (n * n + 5 * n) * 8 <= 2 ** 31) {
+    const need = (n * n + 5 * n) * 8;
     const have = wasm.memory.buffer.byteLength;
     if (need > have) wasm.memory.grow(Math.ceil((need - have) / 65536));
     const work = new Float64Array(wasm.memory.buffer, 0, n * n);
     work.set(A.subarray(0, n * n));
-    return { work, wasm };
+    return shared !== null ? { work, wasm, shared } : { work, wasm };
   }
   const work = pool !== undefined && pool.threads > 1 ? sharedFloat64(n * n) : new Float64Array(n * n);
   work.set(A.subarray(0, n * n));
@@ -38,6 +41,23 @@ function workingCopy(n: number, A: FloatArray, pool?: ThreadPool): { work: Float
 
 /** Below this order the reduction stays in plain JavaScript (the wasm call per row would not pay). */
 const SIMD_MIN_N = 64;
+
+/** From this n the reduction's rows are split between the calling thread and a worker (as in `tridiagonalize`). */
+const SHARED_MIN_N = 256;
+
+let sharedInstance: SharedTiles | null | undefined;
+
+/** The tile module on a shared wasm memory (one per process, grown on demand), or null where unavailable. */
+function sharedEigenTiles(): SharedTiles | null {
+  if (sharedInstance === undefined) {
+    sharedInstance = null;
+    const memory = sharedWasmMemory();
+    const bytes = tileModuleBytes(false, true);
+    const tiles = memory === null ? null : instantiateTiles(bytes, memory);
+    if (tiles !== null) sharedInstance = { tiles, bytes };
+  }
+  return sharedInstance;
+}
 
 let eigenInstance: WasmTiles | null | undefined;
 
@@ -56,11 +76,11 @@ function eigenTiles(): WasmTiles | null {
 export function eigvalsh(n: number, A: FloatArray, pool?: ThreadPool): Float64Array {
   checkDims(n, A);
   checkSymmetric(n, A, `eigvalsh: the ${n} × ${n} matrix`);
-  const { work, wasm } = workingCopy(n, A, pool);
+  const { work, wasm, shared } = workingCopy(n, A, pool);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const tau = new Float64Array(n);
-  tridiagonalize(n, work, d, e, tau, pool, wasm);
+  tridiagonalize(n, work, d, e, tau, pool, wasm, shared);
   tridiagonalQL(d, e, null);
   return d;
 }
@@ -80,11 +100,11 @@ export function eigh(n: number, A: FloatArray, k: number = n, pool?: ThreadPool)
     throw new SpecError('E_INPUT', `eigh: k must be an integer in [0, ${n}] for a ${n} × ${n} matrix, got ${k}`);
   }
   checkSymmetric(n, A, `eigh: the ${n} × ${n} matrix`);
-  const { work, wasm } = workingCopy(n, A, pool);
+  const { work, wasm, shared } = workingCopy(n, A, pool);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const tau = new Float64Array(n);
-  tridiagonalize(n, work, d, e, tau, pool, wasm);
+  tridiagonalize(n, work, d, e, tau, pool, wasm, shared);
   const { values, Y } = tridiagonalVectors(d, e, k);
   // Back-transform the kept vectors and lay them out as columns.
   applyReflectorsToRows(n, work, tau, Y, k);

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { SpecError } from '@spec/core';
 import { dotKernel } from './dot-kernel.js';
 import { productKernel } from './product-kernel.js';
-import { WASM_MIN_DEPTH, instantiateTiles, relaxedSimd, tileModuleBytes, wasmDotKernel } from './wasm-kernel.js';
+import { WASM_MIN_DEPTH, type WasmMemory, instantiateTiles, relaxedSimd, tileModuleBytes, wasmDotKernel } from './wasm-kernel.js';
 import { fusedTridiagonalRows } from './tridiagonal-step.js';
 
 /**
@@ -60,6 +60,7 @@ export interface ThreadPool {
     V1: Float64Array,
     P0: Float64Array,
     P1: Float64Array,
+    wasm?: TridiagonalWasm,
   ): TridiagonalSession | null;
   /**
    * A SharedArrayBuffer-backed scratch array of `length` doubles (offset 0, contents undefined), reused across
@@ -70,6 +71,17 @@ export interface ThreadPool {
   scratch(slot: number, length: number): Float64Array;
   /** Stops the workers and drops the scratch buffers. */
   dispose(): void;
+}
+
+/**
+ * The SIMD form of a tridiagonal session: A, V0, V1, P0, P1 and `PW` (the worker's partial products, n doubles) are
+ * views on the shared `memory` of the tile module built from `bytes` (`tileModuleBytes(fma, true)`); the worker
+ * instantiates the module on that memory and runs its rows on `fusedRow`, as the calling thread does.
+ */
+export interface TridiagonalWasm {
+  readonly memory: WasmMemory;
+  readonly bytes: Uint8Array;
+  readonly PW: Float64Array;
 }
 
 /** A running tridiagonalisation session on a worker (see {@link ThreadPool.startTridiagonalSession}). */
@@ -125,11 +137,48 @@ function tridiagonalSession(job) {
     Atomics.notify(ctrl, ${DONE});
   }
 }
+function wasmTridiagonalSession(job) {
+  const ctrl = new Int32Array(job.ctrl);
+  const t = instantiateTiles(job.bytes, job.memory);
+  const n = job.n;
+  const V = [job.V0, job.V1];
+  const P = [job.P0, job.P1];
+  const a0 = job.A / 8;
+  const pw = job.PW / 8;
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(ctrl, ${SEQ}, seen);
+    const seq = Atomics.load(ctrl, ${SEQ});
+    if (seq < 0) return;
+    seen = seq;
+    const parity = ctrl[${PARITY}];
+    const jEnd = ctrl[${J_END}];
+    try {
+      const buf = new Float64Array(job.memory.buffer);
+      buf.fill(0, pw, pw + jEnd);
+      const vb = V[parity], wb = P[parity], ub = V[1 - parity];
+      const v0 = vb / 8, w0 = wb / 8, u0 = ub / 8;
+      for (let j = ctrl[${J_START}]; j < jEnd; j++) {
+        const rj = a0 + j * n;
+        const vj = buf[v0 + j], wj = buf[w0 + j], uj = buf[u0 + j];
+        const s = t.fusedRow(8 * rj, vb, wb, ub, job.PW, j, vj, wj, uj);
+        const diag = buf[rj + j] - 2 * vj * wj;
+        buf[rj + j] = diag;
+        buf[pw + j] += s + diag * uj;
+      }
+    } catch (e) {
+      Atomics.store(ctrl, ${FAILED}, 1);
+    }
+    Atomics.store(ctrl, ${DONE}, seq);
+    Atomics.notify(ctrl, ${DONE});
+  }
+}
 const ready = new Int32Array(workerData.ready);
 Atomics.store(ready, 0, 1);
 Atomics.notify(ready, 0);
 parentPort.on('message', (job) => {
   if (job.type === 'tridiagonal') return tridiagonalSession(job);
+  if (job.type === 'tridiagonal-wasm') return wasmTridiagonalSession(job);
   const flags = new Int32Array(job.flags);
   let status = 1;
   try {
@@ -243,14 +292,21 @@ export function createThreadPool(threads?: number, simd = true): ThreadPool {
         }
       });
     },
-    startTridiagonalSession(n, A, V0, V1, P0, P1) {
+    startTridiagonalSession(n, A, V0, V1, P0, P1, wasm) {
       const pool = start();
       if (pool === null) return null;
       const ctrl = new Int32Array(new SharedArrayBuffer(4 * 8));
-      const PW = sharedFloat64(n);
-      pool[0].postMessage({
-        type: 'tridiagonal', n, A: A.buffer, V0: V0.buffer, V1: V1.buffer, P0: P0.buffer, P1: P1.buffer, PW: PW.buffer, ctrl: ctrl.buffer,
-      });
+      const PW = wasm?.PW ?? sharedFloat64(n);
+      if (wasm !== undefined) {
+        pool[0].postMessage({
+          type: 'tridiagonal-wasm', n, memory: wasm.memory, bytes: wasm.bytes, ctrl: ctrl.buffer,
+          A: A.byteOffset, V0: V0.byteOffset, V1: V1.byteOffset, P0: P0.byteOffset, P1: P1.byteOffset, PW: PW.byteOffset,
+        });
+      } else {
+        pool[0].postMessage({
+          type: 'tridiagonal', n, A: A.buffer, V0: V0.buffer, V1: V1.buffer, P0: P0.buffer, P1: P1.buffer, PW: PW.buffer, ctrl: ctrl.buffer,
+        });
+      }
       let seq = 0;
       return {
         step(parity, jStart, jEnd) {

@@ -2,6 +2,12 @@ import { fusedTridiagonalRows } from './tridiagonal-step.js';
 import { type ThreadPool, sharedFloat64 } from './thread-pool.js';
 import type { WasmTiles } from './wasm-kernel.js';
 
+/** A tile module on a shared memory (see `sharedWasmMemory`), with the bytes a worker instantiates it from. */
+export interface SharedTiles {
+  readonly tiles: WasmTiles;
+  readonly bytes: Uint8Array;
+}
+
 /** Below this many rows a step runs on the calling thread (the hand-off costs ~10 µs). */
 const SESSION_MIN_ROWS = 256;
 
@@ -57,7 +63,7 @@ function householderRow(n: number, A: Float64Array, i: number, v: Float64Array, 
  * each step streams once over the rows of the lower triangle, every inner loop contiguous
  * ({@link fusedTridiagonalRows}). With a `pool` of more than one thread and `A` in a SharedArrayBuffer
  * (offset 0), n ≥ 256, one worker thread takes the longer half of the rows of every step. With `wasm`
- * and `A` a view on its memory followed by 4n free doubles, the rows run on the f64x2 kernel
+ * and `A` a view on its memory followed by 4n free doubles (5n with `shared`), the rows run on the f64x2 kernel
  * (`WasmTiles.fusedRow`) on the calling thread instead.
  */
 export function tridiagonalize(
@@ -68,6 +74,7 @@ export function tridiagonalize(
   tau: Float64Array,
   pool?: ThreadPool,
   wasm?: WasmTiles,
+  shared?: SharedTiles,
 ): void {
   if (n === 0) return;
   e[n - 1] = 0;
@@ -91,7 +98,14 @@ export function tridiagonalize(
   let vNext = V1;
   let pNext = P1;
   let parity = 0;
-  const session = threaded ? pool.startTridiagonalSession(n, A, V0, V1, P0, P1) : null;
+  // SIMD on two threads: the tile module's memory is shared and the caller reserved a fifth n-vector for the
+  // worker's partial products.
+  const simdShared = simd && shared !== undefined && shared.tiles === wasm && pool !== undefined && pool.threads > 1 && n >= SESSION_MIN_ROWS;
+  const session = threaded
+    ? pool.startTridiagonalSession(n, A, V0, V1, P0, P1)
+    : simdShared
+      ? pool.startTridiagonalSession(n, A, V0, V1, P0, P1, { memory: wasm.memory, bytes: shared.bytes, PW: simdVector(4) })
+      : null;
   // Step n − 1 starts with a plain symmetric product p = B v over the leading (n − 1) block.
   let t = householderRow(n, A, n - 1, v, d, e, tau);
   for (let j = 0; j < n - 1; j++) {
@@ -129,13 +143,17 @@ export function tridiagonalize(
     // session, a worker takes the upper rows (∝ j² work split in half) and its partial sums are added.
     const rows = i - 1;
     if (simd) {
+      // With a session, the worker takes rows split … rows − 1 (half the work, ∝ j per row) and its partial
+      // products are added after the calling thread's rows 0 … split − 1.
+      const split = session !== null && rows >= SESSION_MIN_ROWS ? Math.floor(rows * Math.SQRT1_2) : rows;
+      if (split < rows) session!.step(parity, split, rows);
       const fusedRow = wasm.fusedRow;
       const aByte = A.byteOffset;
       const vb = v.byteOffset;
       const wb = w.byteOffset;
       const ub = vNext.byteOffset;
       const pb = pNext.byteOffset;
-      for (let j = 0; j < rows; j++) {
+      for (let j = 0; j < split; j++) {
         const rj = j * n;
         const vj = v[j];
         const wj = w[j];
@@ -145,6 +163,7 @@ export function tridiagonalize(
         A[rj + j] = diag;
         pNext[j] += s + diag * uj;
       }
+      if (split < rows) session!.wait(pNext, rows);
     } else if (session !== null && rows >= SESSION_MIN_ROWS) {
       const split = Math.floor(rows * Math.SQRT1_2);
       session.step(parity, split, rows);

@@ -219,7 +219,7 @@ function blockBody(fma: boolean): number[] {
  * `f64x2.relaxed_madd` (relaxed SIMD: one fused multiply-add where the CPU has FMA, twice the throughput of
  * mul + add); see {@link relaxedSimd}.
  */
-export function tileModuleBytes(fma = false): Uint8Array {
+export function tileModuleBytes(fma = false, sharedMemory = false): Uint8Array {
   const get = (i: number): number[] => [0x20, ...leb(i)];
   const set = (i: number): number[] => [0x21, ...leb(i)];
   const tee = (i: number): number[] => [0x22, ...leb(i)];
@@ -266,27 +266,50 @@ export function tileModuleBytes(fma = false): Uint8Array {
       0x60, 0x09, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7c, 0x7c, 0x7c, 0x01, 0x7c, // type 1: (i32 × 6, f64 × 3) → f64
       0x60, 0x09, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, // type 2: (i32 × 9) → ()
     ]),
+    // With `sharedMemory` the memory is imported as env.mem, shared, 1 page initially, at most 2 GiB (32768 pages),
+    // so that several threads' instances work on the same memory (see {@link sharedWasmMemory}).
+    ...(sharedMemory ? section(2, [0x01, ...name('env'), ...name('mem'), 0x02, 0x03, 0x01, ...leb(SHARED_MAX_PAGES)]) : []),
     ...section(3, [0x03, 0x00, 0x01, 0x02]), // tile: type 0, fusedRow: type 1, block: type 2
-    ...section(5, [0x01, 0x00, 0x01]), // memory, 1 page initially
+    ...(sharedMemory ? [] : section(5, [0x01, 0x00, 0x01])), // memory, 1 page initially
     ...section(7, [0x04, ...name('tile'), 0x00, 0x00, ...name('fusedRow'), 0x00, 0x01, ...name('block'), 0x00, 0x02, ...name('mem'), 0x02, 0x00]),
     ...section(10, [0x03, ...leb(func.length), ...func, ...leb(row.length), ...row, ...leb(blk.length), ...blk]),
   ]);
 }
 
 /**
- * Instantiates the tile module, or returns null where WebAssembly SIMD is unavailable.
+ * Instantiates the tile module (on the `imported` shared memory for `tileModuleBytes(fma, true)`), or returns null
+ * where WebAssembly SIMD is unavailable.
  * Self-contained: worker threads run its source too.
  */
-export function instantiateTiles(bytes: Uint8Array): WasmTiles | null {
+export function instantiateTiles(bytes: Uint8Array, imported?: WasmMemory): WasmTiles | null {
   try {
     const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
     if (wasm === undefined || !wasm.validate(bytes)) return null;
-    const instance = new wasm.Instance(new wasm.Module(bytes), {});
+    const instance = new wasm.Instance(new wasm.Module(bytes), imported === undefined ? {} : { env: { mem: imported } });
     const tile = instance.exports.tile as WasmTiles['tile'];
     const fusedRow = instance.exports.fusedRow as WasmTiles['fusedRow'];
     const block = instance.exports.block as WasmTiles['block'];
     const memory = instance.exports.mem as WasmMemory;
     return { tile, fusedRow, block, memory };
+  } catch {
+    return null;
+  }
+}
+
+/** Maximum size of a shared tile-module memory, in 64 KiB pages (2 GiB). */
+export const SHARED_MAX_PAGES = 32768;
+
+/**
+ * A shared WebAssembly memory for {@link tileModuleBytes}`(fma, true)` (its buffer is a SharedArrayBuffer, and the
+ * Memory object itself can be posted to a worker thread, which instantiates the module on it), or null where shared
+ * memories are unavailable.
+ */
+export function sharedWasmMemory(): WasmMemory | null {
+  try {
+    const wasm = (globalThis as unknown as { WebAssembly?: { Memory: new (d: object) => WasmMemory } }).WebAssembly;
+    if (wasm === undefined) return null;
+    const memory = new wasm.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
+    return typeof SharedArrayBuffer !== 'undefined' && (memory.buffer as unknown) instanceof SharedArrayBuffer ? memory : null;
   } catch {
     return null;
   }

@@ -70,67 +70,92 @@ export function leanNtk(net: Network, params: Array<LayerParams | null>, X: Matr
     derivs.push(H);
     if (i < L) acts.push(output);
   }
+  // Every large array is referenced from one place only and that reference is cleared as soon as it is used, so
+  // the garbage collector may reclaim it before the next n × n allocation.
   let G: Matrix | null = null; // ∂f/∂X_{i+1}; all ones for the readout
   let K: Float64Array | null = null;
+  const keep = options.keepFeatures === true;
   for (let i = L; i >= 0; i--) {
     const t = terms[i];
-    const S = derivs[i]!;
+    let S: Matrix | null = derivs[i]!;
     derivs[i] = null;
-    const s = S.data;
-    const g = G?.data;
-    if (g === undefined) {
-      if (t.outScale !== 1) for (let j = 0; j < s.length; j++) s[j] *= t.outScale;
-    } else if (t.outScale !== 1) {
-      for (let j = 0; j < s.length; j++) s[j] = s[j] * g[j] * t.outScale;
-    } else {
-      for (let j = 0; j < s.length; j++) s[j] *= g[j];
-    }
+    formSignal(S.data, G, t.outScale);
     G = null;
-    const input = acts[i]!;
-    const aW = t.alphaW(input.rows);
-    const W = params[i]!.W;
-    if (W === undefined) throw new SpecError('E_INPUT', 'dense: parameters lack "W"');
-    params[i] = null;
-    if (i > 0) G = backend.gemm(W, S, { transA: true, alpha: aW });
+    const dIn = acts[i]!.rows;
+    const aW = t.alphaW(dIn);
     const a2 = aW * aW;
     const b2 = t.bias && t.alphaB !== 0 ? t.alphaB * t.alphaB : 0;
-    let T: Float64Array;
+    if (params[i]?.W === undefined) throw new SpecError('E_INPUT', 'dense: parameters lack "W"');
+    if (i > 0) G = backend.gemm(params[i]!.W!, S, { transA: true, alpha: aW });
+    params[i] = null;
+    const dropInput = !(i === L && keep);
     if (S.rows === 1) {
       // Readout: SᵀS = s sᵀ, so the term is formed on the Gram of the input.
-      T = f64(backend.gram(input));
-      if (!(i === L && options.keepFeatures === true)) acts[i] = null;
-      for (let a = 0; a < n; a++) {
-        const row = a * n;
-        const sa = s[a];
-        for (let b = 0; b < n; b++) {
-          const ss = sa * s[b];
-          T[row + b] = b2 === 0 ? T[row + b] * ss * a2 : T[row + b] * ss * a2 + b2 * ss;
-        }
-      }
-      if (K === null) K = T;
-      else for (let j = 0; j < K.length; j++) K[j] += T[j];
+      const T = f64(backend.gram(acts[i]!));
+      if (dropInput) acts[i] = null;
+      readoutTerm(T, S.data, a2, b2);
+      S = null;
+      K = accumulate(K, T, null, 1, 0);
     } else {
-      T = f64(backend.gram(S));
-      const xx = backend.gram(input).data;
-      if (!(i === L && options.keepFeatures === true)) acts[i] = null;
-      if (K === null) {
-        for (let j = 0; j < T.length; j++) T[j] = b2 === 0 ? xx[j] * T[j] * a2 : xx[j] * T[j] * a2 + b2 * T[j];
-        K = T;
-      } else if (b2 === 0) {
-        for (let j = 0; j < K.length; j++) K[j] += xx[j] * T[j] * a2;
-      } else {
-        for (let j = 0; j < K.length; j++) K[j] += xx[j] * T[j] * a2 + b2 * T[j];
-      }
+      let T: Float64Array | null = f64(backend.gram(S));
+      S = null;
+      let xx: Float64Array | null = f64(backend.gram(acts[i]!));
+      if (dropInput) acts[i] = null;
+      K = accumulate(K, T, xx, a2, b2);
+      T = null;
+      xx = null;
     }
     options.onProgress?.(L - i + 1, L + 1);
   }
   const ntk: Matrix = { rows: n, cols: n, data: K ?? new Float64Array(n * n) };
   assertFinite(ntk, 'empirical NTK');
-  const features = options.keepFeatures === true ? acts[L] ?? undefined : undefined;
+  const features = keep ? acts[L] ?? undefined : undefined;
   return features === undefined ? { ntk } : { ntk, features };
 }
 
 /** The data of a Gram as float64 (a float32 backend's result is widened; the CPU backend's is taken as is). */
 function f64(M: Matrix): Float64Array {
   return M.data instanceof Float64Array ? M.data : Float64Array.from(M.data);
+}
+
+/** S ← c_out σ′(H) ⊙ G in place over σ′(H) (G absent: the readout's all-ones signal), as `empiricalKernels` rounds it. */
+function formSignal(s: Float64Array | Float32Array, G: Matrix | null, outScale: number): void {
+  if (G === null) {
+    if (outScale !== 1) for (let j = 0; j < s.length; j++) s[j] *= outScale;
+    return;
+  }
+  const g = G.data;
+  if (outScale !== 1) for (let j = 0; j < s.length; j++) s[j] = s[j] * g[j] * outScale;
+  else for (let j = 0; j < s.length; j++) s[j] *= g[j];
+}
+
+/** T[α, β] ← (α_W² T[α, β] + α_b²)·s_α s_β in the rounding order of `empiricalKernels`. */
+function readoutTerm(T: Float64Array, s: Float64Array | Float32Array, a2: number, b2: number): void {
+  const n = s.length;
+  for (let a = 0; a < n; a++) {
+    const row = a * n;
+    const sa = s[a];
+    for (let b = 0; b < n; b++) {
+      const ss = sa * s[b];
+      T[row + b] = b2 === 0 ? T[row + b] * ss * a2 : T[row + b] * ss * a2 + b2 * ss;
+    }
+  }
+}
+
+/**
+ * K + (xx ⊙ T·a2 + b2·T) (xx absent: K + T), in place in K, or in T when K does not exist yet; returns the sum.
+ */
+function accumulate(K: Float64Array | null, T: Float64Array, xx: Float64Array | Float32Array | null, a2: number, b2: number): Float64Array {
+  if (xx === null) {
+    if (K === null) return T;
+    for (let j = 0; j < K.length; j++) K[j] += T[j];
+    return K;
+  }
+  if (K === null) {
+    for (let j = 0; j < T.length; j++) T[j] = b2 === 0 ? xx[j] * T[j] * a2 : xx[j] * T[j] * a2 + b2 * T[j];
+    return T;
+  }
+  if (b2 === 0) for (let j = 0; j < K.length; j++) K[j] += xx[j] * T[j] * a2;
+  else for (let j = 0; j < K.length; j++) K[j] += xx[j] * T[j] * a2 + b2 * T[j];
+  return K;
 }
