@@ -6,7 +6,7 @@
  */
 import { createCpuBackend } from '@spec/backend-cpu';
 import { createRng, type Backend, type Matrix } from '@spec/core';
-import { empiricalKernels, initNetwork, mlp, normalizeActivation, tanh } from '@spec/nets';
+import { normalizeActivation, spectrumJob, tanh } from '@spec/nets';
 import type { BenchCase } from './types.js';
 
 /** Sizes of the pipeline (exported so a smoke run can use small ones). */
@@ -29,10 +29,10 @@ export function spectrumPipeline({ n, d0, widths }: SpectrumPipelineSizes, seed 
   const inv = 1 / Math.sqrt(d0);
   for (let i = 0; i < data.length; i++) data[i] *= inv;
   const X: Matrix = { rows: d0, cols: n, data };
-  const net = mlp({ inputDim: d0, widths, activation: normalizeActivation(tanh) });
-  const params = initNetwork(net, rng.split('weights'));
-  const { ck, ntk } = empiricalKernels(net, params, X, backend, { kernel: 'both' });
-  return { ck: backend.eigvalsh(ck as Matrix), ntk: backend.eigvalsh(ntk as Matrix) };
+  // What `spec spectrum --no-limit --method dense` runs: the lean NTK (spectral-density/lean-kernels.ts), the CK
+  // copied from the readout's Gram, eigvalsh of both.
+  const r = spectrumJob({ X, widths, activation: normalizeActivation(tanh), backend, rng: rng.split('weights'), kernel: 'both', limit: false, method: 'dense' });
+  return { ck: r.ck!.eigenvalues, ntk: r.ntk!.eigenvalues };
 }
 
 /** The numpy equivalent (setup untimed: the normalising constants of tanh; work: everything else). */

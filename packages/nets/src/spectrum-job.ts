@@ -6,10 +6,10 @@ import { mlp } from './mlp.js';
 import { forward, initNetwork, type NetworkParams } from './network.js';
 import { kernelOperatorsConsuming } from './spectral-density/kernel-operators.js';
 import { type LeanNtk, leanNtk, leanTerms } from './spectral-density/lean-kernels.js';
-import { assertFitsInMemory, availableMemoryBytes, denseSpectrumBytes, slqSpectrumBytes } from './spectral-density/memory.js';
+import { SLQ_AUTO_MIN_N, assertFitsInMemory, availableMemoryBytes, denseSpectrumBytes, slqSpectrumBytes } from './spectral-density/memory.js';
 
 /** n above which `method: 'auto'` chooses SLQ (a dense eigvalsh costs ~n³: minutes on 2 cores beyond this). */
-export const SLQ_AUTO_MIN_N = 6000;
+export { SLQ_AUTO_MIN_N };
 
 /** Options of {@link spectrumJob}. */
 export interface SpectrumJobOptions {
@@ -178,17 +178,24 @@ export function spectrumJob(options: SpectrumJobOptions): SpectrumJobResult {
     // kept X_L, whose eigenvalues are taken (and the matrix dropped) before the NTK's.
     const params = owned;
     owned = null;
+    // Up to SLQ_AUTO_MIN_N the CK is copied from the readout's Gram (one Gram less, one more n × n matrix alive);
+    // beyond, X_L is kept and its Gram formed after the NTK, when the network is released.
+    const ckGram = kernel === 'both' && n <= SLQ_AUTO_MIN_N;
     let lean: LeanNtk | null = leanNtk(net, params, X, backend, {
-      keepFeatures: kernel === 'both',
+      keepFeatures: kernel === 'both' && !ckGram,
+      ckGram,
       onProgress: (done, all) => progress('kernels', done, all),
     });
     const ntkMatrix = lean.ntk;
     let features = lean.features ?? null;
+    let ck: Matrix | null = lean.ck ?? null;
     lean = null;
     if (features !== null) {
-      let ck: Matrix | null = backend.gram(features);
+      ck = backend.gram(features);
       features = null;
       assertFinite(ck, 'empirical CK');
+    }
+    if (ck !== null) {
       progress('eigenvalues', 0, total);
       ckSpectrum = { method: 'dense', eigenvalues: backend.eigvalsh(ck) };
       ck = null;

@@ -8,12 +8,19 @@ export interface LeanNtk {
   readonly ntk: Matrix;
   /** X_L (d_L × n), the readout's input, kept only with `keepFeatures` (for the CK). */
   readonly features?: Matrix;
+  /** The CK X_LᵀX_L, a copy of the readout's Gram, only with `ckGram`. */
+  readonly ck?: Matrix;
 }
 
 /** Options of {@link leanNtk}. */
 export interface LeanNtkOptions {
   /** Keep X_L for the CK (default false: it is released once the readout's term is added). */
   readonly keepFeatures?: boolean;
+  /**
+   * Also return the CK X_LᵀX_L, copied from the readout's Gram before it is scaled (default false): saves a Gram
+   * (n²·d_L/2 multiply-adds) for one more n × n matrix alive from the readout's step on.
+   */
+  readonly ckGram?: boolean;
   /** Progress over the layers of the backward pass. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -74,6 +81,7 @@ export function leanNtk(net: Network, params: Array<LayerParams | null>, X: Matr
   // the garbage collector may reclaim it before the next n × n allocation.
   let G: Matrix | null = null; // ∂f/∂X_{i+1}; all ones for the readout
   let K: Float64Array | null = null;
+  let ck: Matrix | undefined;
   const keep = options.keepFeatures === true;
   for (let i = L; i >= 0; i--) {
     const t = terms[i];
@@ -93,6 +101,7 @@ export function leanNtk(net: Network, params: Array<LayerParams | null>, X: Matr
       // Readout: SᵀS = s sᵀ, so the term is formed on the Gram of the input.
       const T = f64(backend.gram(acts[i]!));
       if (dropInput) acts[i] = null;
+      if (i === L && options.ckGram === true) ck = { rows: n, cols: n, data: Float64Array.from(T) };
       readoutTerm(T, S.data, a2, b2);
       S = null;
       K = accumulate(K, T, null, 1, 0);
@@ -110,7 +119,8 @@ export function leanNtk(net: Network, params: Array<LayerParams | null>, X: Matr
   const ntk: Matrix = { rows: n, cols: n, data: K ?? new Float64Array(n * n) };
   assertFinite(ntk, 'empirical NTK');
   const features = keep ? acts[L] ?? undefined : undefined;
-  return features === undefined ? { ntk } : { ntk, features };
+  if (ck !== undefined) assertFinite(ck, 'empirical CK');
+  return { ntk, ...(features === undefined ? {} : { features }), ...(ck === undefined ? {} : { ck }) };
 }
 
 /** The data of a Gram as float64 (a float32 backend's result is widened; the CPU backend's is taken as is). */

@@ -1,5 +1,8 @@
 import { SpecError } from '@spec/core';
 
+/** n above which `method: 'auto'` chooses SLQ; up to it the dense path copies the CK from the readout's Gram. */
+export const SLQ_AUTO_MIN_N = 6000;
+
 /** Sizes that drive the memory of a spectrum job. */
 export interface SpectrumSizes {
   readonly n: number;
@@ -42,9 +45,9 @@ function packingBytes({ n, d0, widths }: SpectrumSizes, storedNtk: boolean): num
  * the forward pass keeps X, every W_ℓ, every σ′(H_ℓ) (written over H_ℓ) and every X_ℓ; the backward pass of layer ℓ
  * forms S_ℓ in place, allocates G_{ℓ−1} and releases W_ℓ, G_ℓ, S_ℓ (after its Gram) and X_{ℓ−1} (after its Gram),
  * with the accumulated NTK and at most two n × n Grams alive. Returns the peak and what is still alive at the end
- * (X, the NTK, and X_L when `keepFeatures`). Packing buffers not included.
+ * (X, the NTK, and X_L when `keepFeatures`, or the CK with `ckGram`). Packing buffers not included.
  */
-function leanNtkBytes({ n, d0, widths }: SpectrumSizes, keepFeatures: boolean): { peak: number; after: number } {
+function leanNtkBytes({ n, d0, widths }: SpectrumSizes, keepFeatures: boolean, ckGram = false): { peak: number; after: number } {
   const dims = [d0, ...widths, 1];
   const L = dims.length - 2; // index of the readout layer
   let alive = d0 * n;
@@ -61,6 +64,7 @@ function leanNtkBytes({ n, d0, widths }: SpectrumSizes, keepFeatures: boolean): 
     if (i > 0) bump(dIn * n); // G_{ℓ−1}
     alive -= dOut * dIn; // W_ℓ
     bump(n * n); // T: S_ℓᵀS_ℓ, or X_LᵀX_L for the readout
+    if (i === L && ckGram) bump(n * n); // its copy, the CK
     alive -= dOut * n; // S_ℓ
     if (dOut > 1) bump(n * n); // X_{ℓ−1}ᵀX_{ℓ−1}
     if (i > 0 && !(i === L && keepFeatures)) alive -= dIn * n; // X_{ℓ−1}
@@ -83,8 +87,10 @@ export function denseSpectrumBytes(sizes: SpectrumSizes): number {
   // CK alone with d_L < n goes through the d_L × d_L matrix X_L X_Lᵀ (and its two eigensolver copies).
   if (kernel === 'ck' && dL < n) return networkBytes(sizes) + F64 * (3 * dL * dL + n);
   if (kernel === 'ck') return networkBytes(sizes) + F64 * 3 * n * n;
-  const lean = leanNtkBytes(sizes, kernel === 'both');
-  const eigen = F64 * (d0 * n + (kernel === 'both' ? 3 : 2) * n * n + (kernel === 'both' ? dL * n : 0));
+  // As spectrumJob: up to SLQ_AUTO_MIN_N the CK is a copy of the readout's Gram, beyond it the Gram of a kept X_L.
+  const ckGram = kernel === 'both' && n <= SLQ_AUTO_MIN_N;
+  const lean = leanNtkBytes(sizes, kernel === 'both' && !ckGram, ckGram);
+  const eigen = F64 * (d0 * n + (kernel === 'both' ? 3 : 2) * n * n + (kernel === 'both' && !ckGram ? dL * n : 0));
   return Math.max(lean.peak, eigen) + packingBytes(sizes, false);
 }
 

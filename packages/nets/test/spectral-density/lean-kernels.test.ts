@@ -50,6 +50,11 @@ describe('leanNtk (in-place backward pass, one accumulated n × n buffer)', () =
     expect(err).toBeLessThan(1e-13 * scale);
     expect(features).toBeDefined();
     expect(Array.from(features!.data)).toEqual(Array.from(XL.data));
+    // With ckGram the CK is the readout's Gram, copied before scaling: the same Gram as empiricalKernels' CK, bit for bit.
+    const withCk = leanNtk(net, [...params], X, backend, { ckGram: true });
+    expect(withCk.features).toBeUndefined();
+    expect(Array.from(withCk.ck!.data)).toEqual(Array.from(ref.ck!.data));
+    expect(Array.from(withCk.ntk.data)).toEqual(Array.from(ntk.data));
   });
 
   it('declines networks with a non-dense layer', () => {
