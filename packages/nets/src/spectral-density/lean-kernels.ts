@@ -61,64 +61,21 @@ export function leanNtk(net: Network, params: Array<LayerParams | null>, X: Matr
   assertFinite(X, 'input X');
   const n = X.cols;
   const L = net.layers.length - 1; // index of the readout
-  const ctx = { backend };
-  // Forward: acts[i] = input of layer i; derivs[i] = σ′(H) of layer i, written over H.
-  const acts: Array<Matrix | null> = [X];
-  const derivs: Array<Matrix | null> = [];
-  for (let i = 0; i <= L; i++) {
-    const p = params[i];
-    if (p === null) throw new SpecError('E_INPUT', `leanNtk: the parameters of layer ${i + 1} were already consumed`);
-    const { output, cache } = net.layers[i].apply(p, acts[i]!, ctx);
-    const H = cache.preactivation;
-    if (H === undefined) throw new SpecError('E_INPUT', `leanNtk: layer ${i + 1} kept no pre-activation`);
-    const act = terms[i].activation;
-    const h = H.data;
-    for (let j = 0; j < h.length; j++) h[j] = act.deriv(h[j]);
-    derivs.push(H);
-    if (i < L) acts.push(output);
-  }
-  // Every large array is referenced from one place only and that reference is cleared as soon as it is used, so
-  // the garbage collector may reclaim it before the next n × n allocation.
-  let G: Matrix | null = null; // ∂f/∂X_{i+1}; all ones for the readout
-  let K: Float64Array | null = null;
-  let ck: Matrix | undefined;
   const keep = options.keepFeatures === true;
+  const st: LeanState = { backend, n, acts: [X], derivs: [], params, G: null, K: null, ck: undefined };
+  for (let i = 0; i <= L; i++) forwardLayer(st, net, terms, i, L);
+  // Each large array is referenced from one slot of `st` only, and every step runs in its own function, so no stale
+  // interpreter register keeps a released array alive: the garbage collector can reclaim it before the next n × n
+  // allocation (measured: otherwise the weights, signals and activations of a layer outlived its step).
   for (let i = L; i >= 0; i--) {
-    const t = terms[i];
-    let S: Matrix | null = derivs[i]!;
-    derivs[i] = null;
-    formSignal(S.data, G, t.outScale);
-    G = null;
-    const dIn = acts[i]!.rows;
-    const aW = t.alphaW(dIn);
-    const a2 = aW * aW;
-    const b2 = t.bias && t.alphaB !== 0 ? t.alphaB * t.alphaB : 0;
-    if (params[i]?.W === undefined) throw new SpecError('E_INPUT', 'dense: parameters lack "W"');
-    if (i > 0) G = backend.gemm(params[i]!.W!, S, { transA: true, alpha: aW });
-    params[i] = null;
-    const dropInput = !(i === L && keep);
-    if (S.rows === 1) {
-      // Readout: SᵀS = s sᵀ, so the term is formed on the Gram of the input.
-      const T = f64(backend.gram(acts[i]!));
-      if (dropInput) acts[i] = null;
-      if (i === L && options.ckGram === true) ck = { rows: n, cols: n, data: Float64Array.from(T) };
-      readoutTerm(T, S.data, a2, b2);
-      S = null;
-      K = accumulate(K, T, null, 1, 0);
-    } else {
-      let T: Float64Array | null = f64(backend.gram(S));
-      S = null;
-      let xx: Float64Array | null = f64(backend.gram(acts[i]!));
-      if (dropInput) acts[i] = null;
-      K = accumulate(K, T, xx, a2, b2);
-      T = null;
-      xx = null;
-    }
+    backwardLayer(st, terms[i], i, i === L, !(i === L && keep), options.ckGram === true);
     options.onProgress?.(L - i + 1, L + 1);
   }
+  const K = st.K;
+  const ck = st.ck;
   const ntk: Matrix = { rows: n, cols: n, data: K ?? new Float64Array(n * n) };
   assertFinite(ntk, 'empirical NTK');
-  const features = keep ? acts[L] ?? undefined : undefined;
+  const features = keep ? st.acts[L] ?? undefined : undefined;
   if (ck !== undefined) assertFinite(ck, 'empirical CK');
   return { ntk, ...(features === undefined ? {} : { features }), ...(ck === undefined ? {} : { ck }) };
 }
@@ -168,4 +125,80 @@ function accumulate(K: Float64Array | null, T: Float64Array, xx: Float64Array | 
   if (b2 === 0) for (let j = 0; j < K.length; j++) K[j] += xx[j] * T[j] * a2;
   else for (let j = 0; j < K.length; j++) K[j] += xx[j] * T[j] * a2 + b2 * T[j];
   return K;
+}
+
+/** The arrays of a {@link leanNtk} run, each held in exactly one slot. */
+interface LeanState {
+  readonly backend: Backend;
+  readonly n: number;
+  /** acts[i] = input of layer i (X_i). */
+  readonly acts: Array<Matrix | null>;
+  /** derivs[i] = σ′(H) of layer i written over H, then S of layer i. */
+  readonly derivs: Array<Matrix | null>;
+  readonly params: Array<LayerParams | null>;
+  /** ∂f/∂(output of the layer being processed); null for the readout (all ones). */
+  G: Matrix | null;
+  K: Float64Array | null;
+  ck: Matrix | undefined;
+}
+
+function forwardLayer(st: LeanState, net: Network, terms: DenseTerms[], i: number, L: number): void {
+  const p = st.params[i];
+  if (p === null) throw new SpecError('E_INPUT', `leanNtk: the parameters of layer ${i + 1} were already consumed`);
+  const { output, cache } = net.layers[i].apply(p, st.acts[i]!, { backend: st.backend });
+  const H = cache.preactivation;
+  if (H === undefined) throw new SpecError('E_INPUT', `leanNtk: layer ${i + 1} kept no pre-activation`);
+  const act = terms[i].activation;
+  const h = H.data;
+  for (let j = 0; j < h.length; j++) h[j] = act.deriv(h[j]);
+  st.derivs.push(H);
+  if (i < L) st.acts.push(output);
+}
+
+function backwardLayer(st: LeanState, t: DenseTerms, i: number, readout: boolean, dropInput: boolean, ckGram: boolean): void {
+  formSignalAt(st, i, t.outScale);
+  const aW = t.alphaW(st.acts[i]!.rows);
+  if (i > 0) backpropagateAt(st, i, aW);
+  st.params[i] = null;
+  const a2 = aW * aW;
+  const b2 = t.bias && t.alphaB !== 0 ? t.alphaB * t.alphaB : 0;
+  if (st.derivs[i]!.rows === 1) readoutTermAt(st, i, a2, b2, dropInput, readout && ckGram);
+  else hiddenTermAt(st, i, a2, b2, dropInput);
+}
+
+/** derivs[i] ← S = c_out σ′(H) ⊙ G; releases G. */
+function formSignalAt(st: LeanState, i: number, outScale: number): void {
+  formSignal(st.derivs[i]!.data, st.G, outScale);
+  st.G = null;
+}
+
+/** G ← α_W W_iᵀ S_i; releases W_i. */
+function backpropagateAt(st: LeanState, i: number, aW: number): void {
+  const W = st.params[i]?.W;
+  if (W === undefined) throw new SpecError('E_INPUT', 'dense: parameters lack "W"');
+  st.params[i] = null;
+  st.G = st.backend.gemm(W, st.derivs[i]!, { transA: true, alpha: aW });
+}
+
+/** Readout (S is 1 × n): its term on the Gram of X_L, added into K; releases S and (unless kept) X_L. */
+function readoutTermAt(st: LeanState, i: number, a2: number, b2: number, dropInput: boolean, ckGram: boolean): void {
+  const T = f64(st.backend.gram(st.acts[i]!));
+  if (dropInput) st.acts[i] = null;
+  if (ckGram) st.ck = { rows: st.n, cols: st.n, data: Float64Array.from(T) };
+  readoutTerm(T, st.derivs[i]!.data, a2, b2);
+  st.derivs[i] = null;
+  st.K = accumulate(st.K, T, null, 1, 0);
+}
+
+/** Hidden layer: K += α_W² (X_iᵀX_i) ⊙ (SᵀS) + α_b² SᵀS; releases S and (unless kept) X_i. */
+function hiddenTermAt(st: LeanState, i: number, a2: number, b2: number, dropInput: boolean): void {
+  const T = gramAt(st, st.derivs, i, true);
+  const xx = gramAt(st, st.acts, i, dropInput);
+  st.K = accumulate(st.K, T, xx, a2, b2);
+}
+
+function gramAt(st: LeanState, slots: Array<Matrix | null>, i: number, release: boolean): Float64Array {
+  const G = f64(st.backend.gram(slots[i]!));
+  if (release) slots[i] = null;
+  return G;
 }
