@@ -64,7 +64,9 @@ function householderRow(n: number, A: Float64Array, i: number, v: Float64Array, 
  * ({@link fusedTridiagonalRows}). With a `pool` of more than one thread and `A` in a SharedArrayBuffer
  * (offset 0), n ≥ 256, one worker thread takes the longer half of the rows of every step. With `wasm`
  * and `A` a view on its memory followed by 4n free doubles (5n with `shared`), the rows run on the f64x2 kernel
- * (`WasmTiles.fusedRow`) on the calling thread instead.
+ * (`WasmTiles.fusedRow`); with `shared` (the same module instantiated on a shared wasm memory, `A` followed by 5n
+ * free doubles) and a pool, a worker instantiates it on that memory and takes the longer half of the rows of
+ * every step from n = 256, its partial products in the fifth vector.
  */
 export function tridiagonalize(
   n: number,
