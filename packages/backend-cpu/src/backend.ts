@@ -16,7 +16,8 @@ import { dhadamard, dmap } from './elementwise.js';
 import { dgemm } from './gemm.js';
 import { dgram } from './gram.js';
 import { dmatvec } from './matvec.js';
-import { PARALLEL_MIN_WORK, type ThreadPool, createThreadPool, sharedFloat64 } from './thread-pool.js';
+import { MAP_PARALLEL_MIN, PARALLEL_MIN_WORK, type ThreadPool, createThreadPool, sharedFloat64 } from './thread-pool.js';
+import { mapLoopBody } from './compiled-map.js';
 
 /** Options of {@link createCpuBackend}. */
 export interface CpuBackendOptions {
@@ -87,15 +88,61 @@ function gram(pool: ThreadPool, A: Matrix): Matrix {
   return { rows: n, cols: n, data: G };
 }
 
-function map(A: Matrix, activation: Activation, mode: 'value' | 'derivative'): Matrix {
-  checkMatrix(A, 'map: A');
+function checkMode(mode: string): void {
   if (mode !== 'value' && mode !== 'derivative') {
     throw new SpecError('E_INPUT', `map: mode must be 'value' or 'derivative', got ${JSON.stringify(mode)}`);
   }
+}
+
+/** A float64 output of `length` entries, shared with the workers when a parallel map may use it. */
+function mapOutput(pool: ThreadPool, length: number, parallel: boolean): Float64Array {
+  return parallel && pool.threads > 1 && length >= MAP_PARALLEL_MIN ? sharedFloat64(length) : new Float64Array(length);
+}
+
+/**
+ * φ(A) or φ′(A). With an exact `source` (see `ActivationSource.exact`) and float64 data, the compiled expression runs
+ * on all threads (identical results); otherwise the closure runs on the calling thread.
+ */
+function map(pool: ThreadPool, A: Matrix, activation: Activation, mode: 'value' | 'derivative'): Matrix {
+  checkMatrix(A, 'map: A');
+  checkMode(mode);
+  const body = A.data instanceof Float64Array ? mapLoopBody(activation, mode === 'value', mode === 'derivative') : null;
+  const out = mapOutput(pool, A.data.length, body !== null);
+  if (body !== null && pool.mapLoop(body, A.data as Float64Array, mode === 'value' ? out : null, mode === 'value' ? null : out)) {
+    return { rows: A.rows, cols: A.cols, data: out };
+  }
   const f = mode === 'value' ? activation.fn : activation.deriv;
-  const out = new Float64Array(A.data.length);
   dmap(out.length, (x) => f.call(activation, x), A.data, 1, 0, out, 1, 0);
   return { rows: A.rows, cols: A.cols, data: out };
+}
+
+/**
+ * φ(A) and φ′(A) in one pass (`Backend.mapBoth`): the fused exact source on all threads, else `valueAndDeriv` on the
+ * calling thread, else `fn` then `deriv`. Bit for bit the results of two {@link map} calls.
+ */
+function mapBoth(pool: ThreadPool, A: Matrix, activation: Activation, options: { readonly derivativeInPlace?: boolean } = {}): { value: Matrix; derivative: Matrix } {
+  checkMatrix(A, 'mapBoth: A');
+  const inPlace = options.derivativeInPlace === true && A.data instanceof Float64Array;
+  const x = A.data;
+  const body = x instanceof Float64Array ? mapLoopBody(activation, true, true) : null;
+  const v = mapOutput(pool, x.length, body !== null);
+  const d = inPlace ? (x as Float64Array) : mapOutput(pool, x.length, body !== null);
+  const shape = { rows: A.rows, cols: A.cols };
+  const result = { value: { ...shape, data: v }, derivative: inPlace ? A : { ...shape, data: d } };
+  if (body !== null && pool.mapLoop(body, x as Float64Array, v, d)) return result;
+  const both = activation.valueAndDeriv;
+  if (both !== undefined) {
+    const pair = new Float64Array(2);
+    for (let i = 0; i < x.length; i++) {
+      both.call(activation, x[i], pair);
+      v[i] = pair[0];
+      d[i] = pair[1];
+    }
+    return result;
+  }
+  for (let i = 0; i < x.length; i++) v[i] = activation.fn(x[i]);
+  for (let i = 0; i < x.length; i++) d[i] = activation.deriv(x[i]);
+  return result;
 }
 
 function hadamard(A: Matrix, B: Matrix): Matrix {
@@ -171,7 +218,8 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
     precision: 'f64',
     gemm: (A, B, gemmOptions) => gemm(pool, A, B, gemmOptions),
     gram: (A) => gram(pool, A),
-    map,
+    map: (A, activation, mode) => map(pool, A, activation, mode),
+    mapBoth: (A, activation, mapOptions) => mapBoth(pool, A, activation, mapOptions),
     hadamard,
     eigvalsh: (S) => eigvalshOp(pool, S),
     eigh: (S, eighOptions) => eighOp(pool, S, eighOptions),

@@ -4,6 +4,7 @@ import { dotKernel } from './dot-kernel.js';
 import { productKernel } from './product-kernel.js';
 import { WASM_MIN_DEPTH, type WasmMemory, instantiateTiles, relaxedSimd, tileModuleBytes, wasmDotKernel } from './wasm-kernel.js';
 import { fusedTridiagonalRows } from './tridiagonal-step.js';
+import { compileMapLoop } from './compiled-map.js';
 
 /**
  * Node's worker_threads and os modules, looked up at run time (`process.getBuiltinModule`) rather than
@@ -69,6 +70,14 @@ export interface ThreadPool {
    * garbage collector. Valid until the next request for the same slot.
    */
   scratch(slot: number, length: number): Float64Array;
+  /**
+   * Runs the compiled element-wise loop `body` (see `mapLoopBody` in `compiled-map.ts`) over X's elements, writing
+   * V and/or D (D may be X), split into equal ranges across the threads when every array lives in a SharedArrayBuffer
+   * and there are at least {@link MAP_PARALLEL_MIN} elements; otherwise on the calling thread. Each worker compiles a
+   * body once and caches it. Every element is computed by the same expression whichever thread runs it, so results
+   * are identical to the serial loop. Returns false (nothing written) when the body cannot be compiled here.
+   */
+  mapLoop(body: string, X: Float64Array, V: Float64Array | null, D: Float64Array | null): boolean;
   /** Stops the workers and drops the scratch buffers. */
   dispose(): void;
 }
@@ -93,6 +102,9 @@ export interface TridiagonalSession {
   /** Ends the session, returning the worker to its message loop. */
   close(): void;
 }
+
+/** Elements below which an element-wise map stays on the calling thread (hand-off ≈ 0.1 ms ≈ 5000 tanh). */
+export const MAP_PARALLEL_MIN = 1 << 16;
 
 /** Control words of a tridiagonal session. */
 const SEQ = 0;
@@ -188,6 +200,16 @@ function wasmTridiagonalSession(job) {
     Atomics.notify(ctrl, ${DONE});
   }
 }
+const mapLoops = new Map();
+function mapJob(job) {
+  let loop = mapLoops.get(job.body);
+  if (loop === undefined) {
+    loop = new Function('X', 'V', 'D', 's', 'e', job.body);
+    mapLoops.set(job.body, loop);
+  }
+  const view = (b, off) => (b === null ? null : new Float64Array(b, off, job.length));
+  loop(view(job.X, job.xOff), view(job.V, job.vOff), view(job.D, job.dOff), job.s, job.e);
+}
 const ready = new Int32Array(workerData.ready);
 Atomics.store(ready, 0, 1);
 Atomics.notify(ready, 0);
@@ -199,6 +221,16 @@ parentPort.on('message', (job) => {
   if (job.type === 'tridiagonal-wasm') return wasmTridiagonalSession(job);
   const flags = new Int32Array(job.flags);
   let status = 1;
+  if (job.type === 'map') {
+    try {
+      mapJob(job);
+    } catch (e) {
+      status = 2;
+    }
+    Atomics.store(flags, job.slot, status);
+    Atomics.notify(flags, job.slot);
+    return;
+  }
   try {
     productKernel(job.m, job.n, job.k, job.alpha, new Float64Array(job.P), new Float64Array(job.Q), new Float64Array(job.C),
       job.ldc, job.offC, job.upper, job.rowStart, job.rowEnd, job.simd);
@@ -343,6 +375,34 @@ export function createThreadPool(threads?: number, simd = true): ThreadPool {
           throw new SpecError('E_BACKEND', `cpu backend: worker thread ${w + 1} failed in a ${m} × ${n} × ${k} product; retry with threads: 1`);
         }
       });
+    },
+    mapLoop(body, X, V, D) {
+      const loop = compileMapLoop(body);
+      if (loop === null) return false;
+      const length = X.length;
+      const isShared = (a: Float64Array | null): boolean => a === null || (a.buffer instanceof SharedArrayBuffer && a.length === length);
+      const pool = count > 1 && length >= MAP_PARALLEL_MIN && isShared(X) && isShared(V) && isShared(D) ? start() : null;
+      if (pool === null) {
+        loop(X, V, D, 0, length);
+        return true;
+      }
+      const parts = pool.length + 1;
+      const bound = (p: number): number => Math.floor((length * p) / parts);
+      const flags = new Int32Array(new SharedArrayBuffer(4 * pool.length));
+      pool.forEach((worker, w) => {
+        worker.postMessage({
+          type: 'map', body, length, s: bound(w + 1), e: bound(w + 2), flags: flags.buffer, slot: w,
+          X: X.buffer, xOff: X.byteOffset, V: V?.buffer ?? null, vOff: V?.byteOffset ?? 0, D: D?.buffer ?? null, dOff: D?.byteOffset ?? 0,
+        });
+      });
+      loop(X, V, D, 0, bound(1));
+      pool.forEach((_, w) => {
+        while (Atomics.load(flags, w) === 0) Atomics.wait(flags, w, 0);
+        if (Atomics.load(flags, w) === 2) {
+          throw new SpecError('E_BACKEND', `cpu backend: worker thread ${w + 1} failed in an element-wise map of ${length} entries; retry with threads: 1`);
+        }
+      });
+      return true;
     },
     startTridiagonalSession(n, A, V0, V1, P0, P1, wasm) {
       const pool = start();

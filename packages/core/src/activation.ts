@@ -10,6 +10,26 @@ export interface DualActivation {
 }
 
 /**
+ * φ and φ′ as JavaScript expressions in `x` using only `Math.*` (see {@link Activation.source}).
+ */
+export interface ActivationSource {
+  readonly fn: string;
+  readonly deriv: string;
+  /**
+   * Optional: true when `fn` and `deriv`, evaluated in float64 JavaScript, give exactly `Activation.fn(x)` and
+   * `Activation.deriv(x)` bit for bit (not a float32 approximation), so a CPU backend may compile them on worker
+   * threads (closures cannot cross threads) and keep results identical to the serial map. Default false.
+   */
+  readonly exact?: boolean;
+  /**
+   * Optional fused form for one pass over value and derivative: `common`, an expression in `x` bound to `u`, then
+   * `fn` and `deriv`, expressions in `x` and `u` (tanh: `common = "Math.tanh(x)"`, `fn = "u"`, `deriv = "(1 - u * u)"`).
+   * With `exact`, they too must equal `Activation.fn`/`deriv` bit for bit.
+   */
+  readonly fused?: { readonly common: string; readonly fn: string; readonly deriv: string };
+}
+
+/**
  * An activation plugin: the function, its derivative, and optional extras. Built-ins register through
  * the same type, so a user's activation has the same powers.
  */
@@ -30,7 +50,12 @@ export interface Activation {
    * φ and φ′ as JavaScript expressions in `x` using only `Math.*` (e.g. `"Math.tanh(x)"`), so that GPU
    * backends can compile them into kernels; backends without it fall back to the CPU for `map`.
    */
-  readonly source?: { readonly fn: string; readonly deriv: string };
+  readonly source?: ActivationSource;
+  /**
+   * Optional: φ(x) and φ′(x) from one evaluation, `out[0] = fn(x)`, `out[1] = deriv(x)` bit for bit (e.g. tanh
+   * computes `t = tanh x` once: φ = t, φ′ = 1 − t²). Used by `Backend.mapBoth` when the pass needs both.
+   */
+  valueAndDeriv?(x: number, out: Float64Array): void;
   /** One line for `--help` listings. */
   readonly description?: string;
 }

@@ -42,6 +42,12 @@ export interface Backend {
   gram(A: Matrix): Matrix;
   /** Element-wise φ(A) (`'value'`) or φ′(A) (`'derivative'`). */
   map(A: Matrix, activation: Activation, mode: 'value' | 'derivative'): Matrix;
+  /**
+   * Optional: φ(A) and φ′(A) in one pass, equal bit for bit to `map(A, act, 'value')` and `map(A, act, 'derivative')`.
+   * With `derivativeInPlace`, φ′(A) is written over `A` (returned as `derivative`, saving an allocation); otherwise A is
+   * not modified. Callers without it use two `map` calls.
+   */
+  mapBoth?(A: Matrix, activation: Activation, options?: { readonly derivativeInPlace?: boolean }): { value: Matrix; derivative: Matrix };
   /** Element-wise product A ⊙ B. */
   hadamard(A: Matrix, B: Matrix): Matrix;
   /** All eigenvalues of a symmetric matrix, ascending (float64). */

@@ -28,7 +28,8 @@ function literal(x: number): string {
  * E σ̃ = 0 and E σ̃² = 1 (MATH.md §1.2, §2.2) — what `--activation NAME` means in the CLI.
  *
  * - name: `${σ.name}~` (the tilde marks "normalised"; the registry keeps only raw activations).
- * - fn, deriv, deriv2, kinks and the GPU `source` are those of σ, shifted and scaled.
+ * - fn, deriv, deriv2, kinks, `valueAndDeriv` and the `source` expressions (with their `exact` flag and fused form)
+ *   are those of σ, shifted and scaled in the same rounding order (so an exact source stays exact).
  * - dual (MATH.md §1.3): `E σ̃′σ̃′ = E σ′σ′/s²` always; `E σ̃(u)σ̃(v) = (E σσ − m(μ(q1) + μ(q2)) + m²)/s²`
  *   with μ(q) = E σ(u), u ~ N(0, q), when the raw dual provides `mean(q)` ({@link DualWithMean});
  *   when it does not and m = 0 (odd σ) it is `E σσ/s²`; otherwise the dual is dropped and kernel maps
@@ -56,6 +57,10 @@ export function normalizeActivation(act: Activation): NormalizedActivation {
     }
   }
   const deriv2 = act.deriv2;
+  const both = act.valueAndDeriv;
+  const src = act.source;
+  const shifted = (e: string): string => `((${e}) - ${literal(m)}) * ${literal(inv)}`;
+  const scaled = (e: string): string => `(${e}) * ${literal(inv)}`;
   return {
     name: `${act.name}~`,
     description: `${act.name} normalised to mean 0, variance 1 under N(0,1)`,
@@ -64,8 +69,24 @@ export function normalizeActivation(act: Activation): NormalizedActivation {
     ...(deriv2 !== undefined ? { deriv2: (x: number) => deriv2(x) * inv } : {}),
     ...(act.kinks !== undefined ? { kinks: act.kinks } : {}),
     ...(dual !== undefined ? { dual } : {}),
-    ...(act.source !== undefined
-      ? { source: { fn: `((${act.source.fn}) - ${literal(m)}) * ${literal(inv)}`, deriv: `(${act.source.deriv}) * ${literal(inv)}` } }
+    ...(both !== undefined
+      ? {
+          valueAndDeriv: (x: number, out: Float64Array) => {
+            both.call(act, x, out);
+            out[0] = (out[0] - m) * inv;
+            out[1] = out[1] * inv;
+          },
+        }
+      : {}),
+    ...(src !== undefined
+      ? {
+          source: {
+            fn: shifted(src.fn),
+            deriv: scaled(src.deriv),
+            ...(src.exact === true ? { exact: true } : {}),
+            ...(src.fused !== undefined ? { fused: { common: src.fused.common, fn: shifted(src.fused.fn), deriv: scaled(src.fused.deriv) } } : {}),
+          },
+        }
       : {}),
     raw: act,
     shift: m,

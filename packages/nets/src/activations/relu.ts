@@ -33,7 +33,12 @@ export const relu: Activation = {
   deriv: (x) => (x > 0 ? 1 : 0),
   kinks: [0],
   dual: reluDual,
-  source: { fn: 'Math.max(x, 0)', deriv: '(x > 0 ? 1 : 0)' },
+  valueAndDeriv: (x, out) => {
+    out[0] = x > 0 ? x : 0;
+    out[1] = x > 0 ? 1 : 0;
+  },
+  // The same ternaries as fn/deriv (Math.max would differ at NaN), so CPU workers may compile them.
+  source: { fn: '(x > 0 ? x : 0)', deriv: '(x > 0 ? 1 : 0)', exact: true },
 };
 
 /**

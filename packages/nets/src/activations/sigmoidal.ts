@@ -28,7 +28,17 @@ export const tanh: Activation = {
     const t = Math.tanh(x);
     return -2 * t * (1 - t * t);
   },
-  source: { fn: 'Math.tanh(x)', deriv: '(1 - Math.tanh(x) * Math.tanh(x))' },
+  valueAndDeriv: (x, out) => {
+    const t = Math.tanh(x);
+    out[0] = t;
+    out[1] = 1 - t * t;
+  },
+  source: {
+    fn: 'Math.tanh(x)',
+    deriv: '(1 - Math.tanh(x) * Math.tanh(x))',
+    exact: true,
+    fused: { common: 'Math.tanh(x)', fn: 'u', deriv: '(1 - u * u)' },
+  },
 };
 
 /**

@@ -1,5 +1,6 @@
 import { SpecError, assertFinite, type Backend, type LayerParams, type Matrix } from '@spec/core';
 import { denseTerms, type DenseTerms } from '../layers/dense.js';
+import { addColumnInPlace, scaleInPlace } from '../layers/matrix-ops.js';
 import type { Network } from '../network.js';
 
 /** Result of {@link leanNtk}. */
@@ -145,6 +146,10 @@ interface LeanState {
 function forwardLayer(st: LeanState, net: Network, terms: DenseTerms[], i: number, L: number): void {
   const p = st.params[i];
   if (p === null) throw new SpecError('E_INPUT', `leanNtk: the parameters of layer ${i + 1} were already consumed`);
+  if (st.backend.mapBoth !== undefined) {
+    fusedForwardLayer(st, terms[i], p, i, L);
+    return;
+  }
   const { output, cache } = net.layers[i].apply(p, st.acts[i]!, { backend: st.backend });
   const H = cache.preactivation;
   if (H === undefined) throw new SpecError('E_INPUT', `leanNtk: layer ${i + 1} kept no pre-activation`);
@@ -201,4 +206,22 @@ function gramAt(st: LeanState, slots: Array<Matrix | null>, i: number, release: 
   const G = f64(st.backend.gram(slots[i]!));
   if (release) slots[i] = null;
   return G;
+}
+
+/**
+ * The dense layer's `apply` (same operations in the same order: H = α_W W X (+ α_b b), X_next = c_out σ(H)) with σ(H)
+ * and σ′(H) from one `backend.mapBoth` pass, σ′ written over H: the activation is evaluated once per entry, not twice.
+ */
+function fusedForwardLayer(st: LeanState, t: DenseTerms, p: LayerParams, i: number, L: number): void {
+  const W = p.W;
+  if (W === undefined) throw new SpecError('E_INPUT', 'dense: parameters lack "W"');
+  const X = st.acts[i]!;
+  if (W.cols !== X.rows) throw new SpecError('E_SHAPE', `dense: W must be ${W.rows} × ${X.rows}, got ${W.rows} × ${W.cols}`);
+  const H = st.backend.gemm(W, X, { alpha: t.alphaW(X.rows) });
+  const b = t.bias ? p.b : undefined;
+  if (t.bias && b === undefined) throw new SpecError('E_INPUT', 'dense: parameters lack the bias "b"');
+  if (b !== undefined) addColumnInPlace(H, b, t.alphaB);
+  const { value, derivative } = st.backend.mapBoth!(H, t.activation, { derivativeInPlace: true });
+  st.derivs.push(derivative);
+  if (i < L) st.acts.push(scaleInPlace(value, t.outScale));
 }
