@@ -45,7 +45,7 @@ export { inputKernel, networkKernelMap } from './kernel-map.js';
 export { builtinActivationsPlugin, registerBuiltins } from './plugin.js';
 
 registerBuiltins();
-export { type LimitInput, type LimitJobOptions, type LimitJobResult, limitJob } from './limit-job.js';
+export { type LimitInput, type LimitJobOptions, type LimitJobResult, limitJob, dataGramInput } from './limit-job.js';
 export { type KernelSpectrum, type SpectrumJobOptions, type SpectrumJobResult, type SpectrumStage, spectrumJob } from './spectrum-job.js';
 export * from './reproduce/index.js';
 export { type InfiniteArchitecture, type InfiniteKernelOptions, type ResolvedInfiniteOptions, resolveInfiniteOptions, infiniteNetwork } from './infinite/architecture.js';

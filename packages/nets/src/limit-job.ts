@@ -1,4 +1,4 @@
-import { SpecError, type Activation } from '@spec/core';
+import { SpecError, type Activation, type Backend, type Matrix } from '@spec/core';
 import { ckLimit, ntkLimit, type InputMeasure, type LimitSpectrum } from '@spec/rmt';
 import { gaussianConstants } from './gaussian-constants.js';
 
@@ -87,4 +87,13 @@ function inputMeasure(input: LimitInput, n: number, d0: number | undefined): Inp
   }
   if (k < n) w[k] = (n - k) / n;
   return { kind: 'atoms', x, weights: w };
+}
+
+/**
+ * The input law from the data's own Gram (MATH.md §2.7): the nonzero eigenvalues of XᵀX, computed
+ * through the smaller of XᵀX (n × n) and XXᵀ (d₀ × d₀); the zeros up to n are implied.
+ */
+export function dataGramInput(X: Matrix, backend: Backend): LimitInput {
+  const G = X.rows < X.cols ? backend.gemm(X, X, { transB: true }) : backend.gram(X);
+  return { kind: 'eigenvalues', values: backend.eigvalsh(G) };
 }

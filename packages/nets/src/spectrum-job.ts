@@ -1,7 +1,7 @@
 import { SpecError, assertFinite, type Activation, type Backend, type LayerParams, type Matrix, type Rng } from '@spec/core';
 import { ksDistance, outliers, slqDensity, slqQuantiles, stochasticLanczosQuadrature, type BlockMatvec, type LimitSpectrum } from '@spec/rmt';
 import { empiricalKernels } from './empirical-kernels.js';
-import { limitJob, type LimitInput } from './limit-job.js';
+import { dataGramInput, limitJob } from './limit-job.js';
 import { mlp } from './mlp.js';
 import { forward, initNetwork, type NetworkParams } from './network.js';
 import { kernelOperatorsConsuming } from './spectral-density/kernel-operators.js';
@@ -230,7 +230,7 @@ export function spectrumJob(options: SpectrumJobOptions): SpectrumJobResult {
       widths,
       activation,
       kernel,
-      input: options.input === 'data' ? dataInput(X, backend) : { kind: 'mp' },
+      input: options.input === 'data' ? dataGramInput(X, backend) : { kind: 'mp' },
       points: options.points,
     });
     progress('limit', 1, 1);
@@ -262,13 +262,4 @@ function compare(spectrum: Omit<KernelSpectrum, 'mean'> & { mean?: number }, lim
   const rightEdge = support.length > 0 ? support[support.length - 1][1] : Math.max(0, ...limit.atoms.map((a) => a.x));
   const out = outliers(eigenvalues, rightEdge, { n: eigenvalues.length });
   return { ...base, limit, ks, ksScaled, rightEdge, outliers: out.values };
-}
-
-/**
- * The input law from the data's own Gram (MATH.md §2.7): nonzero eigenvalues of XᵀX through the
- * smaller of XᵀX (n × n) and XXᵀ (d₀ × d₀).
- */
-function dataInput(X: Matrix, backend: Backend): LimitInput {
-  const G = X.rows < X.cols ? backend.gemm(X, X, { transB: true }) : backend.gram(X);
-  return { kind: 'eigenvalues', values: backend.eigvalsh(G) };
 }

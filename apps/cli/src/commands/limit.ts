@@ -1,5 +1,5 @@
 import { createRng } from '@spec/core';
-import { limitJob, type LimitInput } from '@spec/nets';
+import { dataGramInput, limitJob, type LimitInput } from '@spec/nets';
 import { Option } from 'commander';
 import { activationFromFlags } from '../activation-flag.js';
 import { loadData } from '../data-source.js';
@@ -38,12 +38,9 @@ to 1.`,
     let dataLabel = flags.data;
     if (flags.data !== 'gaussian' && flags.data !== 'sphere') {
       const { dataset } = await loadData(flags, createRng(env.globals.seed).split('data'));
-      const backend = await env.backend();
-      const X = dataset.X;
-      const G = X.rows < X.cols ? backend.gemm(X, X, { transB: true }) : backend.gram(X);
-      input = { kind: 'eigenvalues', values: backend.eigvalsh(G) };
-      d0 = X.rows;
-      n = X.cols;
+      input = dataGramInput(dataset.X, await env.backend());
+      d0 = dataset.X.rows;
+      n = dataset.X.cols;
       dataLabel = dataset.source;
     }
     const names = flags.kernel === 'both' ? (['ck', 'ntk'] as const) : ([flags.kernel] as const);
