@@ -1,20 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { ReproductionFigure, SeriesFigureData, SpectrumFigureData } from '@spec/nets';
-import { histogram } from '@spec/rmt';
 import { renderSvg } from '../plots/render.js';
-import { spectrumSvg, type HistogramBin } from '../plots/spectrum-plot.js';
-
-/** Density-normalised histogram of the non-outlier eigenvalues (area = their fraction of all n). */
-function bins(fig: SpectrumFigureData): HistogramBin[] {
-  const e = fig.eigenvalues;
-  const nOut = fig.outliers?.length ?? 0;
-  const bulk = e.subarray(0, e.length - nOut);
-  const lo = Math.min(e[0], fig.limit?.support[0]?.[0] ?? e[0]);
-  const hi = Math.max(bulk[bulk.length - 1] ?? lo, fig.rightEdge ?? -Infinity);
-  const count = Math.max(20, Math.min(100, Math.round(2 * Math.sqrt(e.length))));
-  const h = histogram(bulk, { bins: count, range: [lo, hi > lo ? hi : lo + 1] });
-  return Array.from(h.density, (density, i) => ({ x0: h.edges[i], x1: h.edges[i + 1], density: (density * bulk.length) / e.length }));
-}
+import { bulkHistogram, spectrumSvg } from '../plots/spectrum-plot.js';
 
 const PALETTE = ['#c33', '#36c', '#393', '#e80', '#939', '#099', '#666', '#a52'];
 
@@ -46,7 +33,7 @@ function seriesSvg(fig: SeriesFigureData): string {
 /** SVG of one reproduction figure. */
 export function reproductionFigureSvg(fig: ReproductionFigure): string {
   if (fig.kind === 'spectrum') {
-    return spectrumSvg({ title: fig.title, bins: bins(fig), limit: fig.limit, outliers: Array.from(fig.outliers ?? []) });
+    return spectrumSvg({ title: fig.title, bins: bulkHistogram(fig), limit: fig.limit, outliers: Array.from(fig.outliers ?? []) });
   }
   return seriesSvg(fig);
 }

@@ -1,6 +1,5 @@
 import { createRng } from '@spec/core';
 import { spectrumJob, type KernelSpectrum, type SpectrumStage } from '@spec/nets';
-import { histogram } from '@spec/rmt';
 import { Option } from 'commander';
 import { activationFromFlags } from '../activation-flag.js';
 import { loadData } from '../data-source.js';
@@ -8,7 +7,7 @@ import { limitJson } from '../limit-json.js';
 import { addNetworkFlags, type NetworkFlags } from '../network-flags.js';
 import { oneOf, positiveInt } from '../options.js';
 import { defaultOutDir, writeVectorNpy } from '../output/files.js';
-import { spectrumSvg, type HistogramBin } from '../plots/spectrum-plot.js';
+import { bulkHistogram, spectrumSvg } from '../plots/spectrum-plot.js';
 import type { CommandModule } from '../program.js';
 
 interface SpectrumFlags extends NetworkFlags {
@@ -27,17 +26,6 @@ const STAGE_LABEL: Record<SpectrumStage, string> = {
   eigenvalues: 'eigenvalues',
   limit: 'limit density',
 };
-
-/** Density-normalised histogram bars of the bulk (outliers are marked separately). */
-function bulkBins(k: KernelSpectrum, bins: number | undefined): HistogramBin[] {
-  const e = k.eigenvalues;
-  const nOut = k.outliers?.length ?? 0;
-  const lo = Math.min(e[0], k.limit?.support[0]?.[0] ?? e[0]);
-  const hi = Math.max(e[e.length - 1 - nOut], k.rightEdge ?? -Infinity);
-  const count = bins ?? Math.max(20, Math.min(100, Math.round(2 * Math.sqrt(e.length))));
-  const h = histogram(e.subarray(0, e.length - nOut), { bins: count, range: [lo, hi > lo ? hi : lo + 1] });
-  return Array.from(h.density, (density, i) => ({ x0: h.edges[i], x1: h.edges[i + 1], density: (density * (e.length - nOut)) / e.length }));
-}
 
 function kernelJson(k: KernelSpectrum): Record<string, unknown> {
   const values =
@@ -145,7 +133,7 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
         const ks = result[k]!;
         writeVectorNpy(out, `${k}-eigenvalues.npy`, ks.eigenvalues);
         const title = `${k.toUpperCase()} spectrum — ${flags.activation}, n = ${dataset.n}, d0 = ${dataset.d0}, widths ${flags.widths.join(',')}${ks.ks !== undefined ? `, KS ${ks.ks.toFixed(4)}` : ''}`;
-        out.write(`${k}.svg`, spectrumSvg({ title, bins: bulkBins(ks, flags.bins), limit: ks.limit, outliers: Array.from(ks.outliers ?? []) }));
+        out.write(`${k}.svg`, spectrumSvg({ title, bins: bulkHistogram(ks, flags.bins), limit: ks.limit, outliers: Array.from(ks.outliers ?? []) }));
       }
     }
 

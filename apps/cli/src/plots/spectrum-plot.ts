@@ -1,4 +1,5 @@
 import * as Plot from '@observablehq/plot';
+import { histogram } from '@spec/rmt';
 import { renderSvg } from './render.js';
 
 /** One histogram bar, density-normalised (area = fraction of eigenvalues in the bin). */
@@ -56,4 +57,27 @@ function yCap(fig: SpectrumFigure): number {
   if (histMax > 0) return 1.25 * histMax;
   const d = Array.from(fig.limit?.density ?? []).sort((a, b) => a - b);
   return d.length > 0 ? 1.5 * d[Math.floor(0.95 * (d.length - 1))] || 1 : 1;
+}
+
+/** What {@link bulkHistogram} needs of a spectrum: ascending eigenvalues, the outliers among them, the limit's range. */
+export interface BulkSpectrum {
+  readonly eigenvalues: Float64Array;
+  readonly outliers?: ArrayLike<number>;
+  readonly limit?: { readonly support: ReadonlyArray<readonly [number, number]> };
+  readonly rightEdge?: number;
+}
+
+/**
+ * Density-normalised histogram bars of the bulk (the non-outlier eigenvalues; outliers are marked
+ * separately), scaled so the bars' area is the bulk's fraction of all n eigenvalues. Default ~2√n bins.
+ */
+export function bulkHistogram(k: BulkSpectrum, bins?: number): HistogramBin[] {
+  const e = k.eigenvalues;
+  const nOut = k.outliers?.length ?? 0;
+  const bulk = e.subarray(0, e.length - nOut);
+  const lo = Math.min(e[0], k.limit?.support[0]?.[0] ?? e[0]);
+  const hi = Math.max(bulk[bulk.length - 1] ?? lo, k.rightEdge ?? -Infinity);
+  const count = bins ?? Math.max(20, Math.min(100, Math.round(2 * Math.sqrt(e.length))));
+  const h = histogram(bulk, { bins: count, range: [lo, hi > lo ? hi : lo + 1] });
+  return Array.from(h.density, (density, i) => ({ x0: h.edges[i], x1: h.edges[i + 1], density: (density * bulk.length) / e.length }));
 }
