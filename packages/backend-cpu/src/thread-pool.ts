@@ -106,6 +106,12 @@ export interface TridiagonalSession {
 /** Elements below which an element-wise map stays on the calling thread (hand-off ≈ 0.1 ms ≈ 5000 tanh). */
 export const MAP_PARALLEL_MIN = 1 << 16;
 
+/**
+ * Polls of a shared control word before a session thread sleeps on it (`Atomics.wait`): ≈ 20–100 µs, longer than the
+ * serial part between two steps of the reduction, far shorter than a step at the sizes that start a session.
+ */
+export const SPIN_LIMIT = 1 << 15;
+
 /** Control words of a tridiagonal session. */
 const SEQ = 0;
 const DONE = 1;
@@ -140,6 +146,12 @@ try {
 function releaseLater(bytes) {
   if (collect !== null && bytes >= ${RELEASE_MIN_BYTES}) setImmediate(() => { try { collect(); } catch (e) {} });
 }
+// A session's steps follow each other within microseconds: spin briefly before sleeping, since waking a sleeping
+// thread costs tens of microseconds per step (thousands of steps per reduction).
+function awaitChange(ctrl, index, value) {
+  for (let spin = 0; spin < ${SPIN_LIMIT}; spin++) if (Atomics.load(ctrl, index) !== value) return;
+  Atomics.wait(ctrl, index, value);
+}
 function tridiagonalSession(job) {
   const ctrl = new Int32Array(job.ctrl);
   const A = new Float64Array(job.A);
@@ -148,7 +160,7 @@ function tridiagonalSession(job) {
   const pw = new Float64Array(job.PW);
   let seen = 0;
   for (;;) {
-    Atomics.wait(ctrl, ${SEQ}, seen);
+    awaitChange(ctrl, ${SEQ}, seen);
     const seq = Atomics.load(ctrl, ${SEQ});
     if (seq < 0) return;
     seen = seq;
@@ -174,7 +186,7 @@ function wasmTridiagonalSession(job) {
   const pw = job.PW / 8;
   let seen = 0;
   for (;;) {
-    Atomics.wait(ctrl, ${SEQ}, seen);
+    awaitChange(ctrl, ${SEQ}, seen);
     const seq = Atomics.load(ctrl, ${SEQ});
     if (seq < 0) return;
     seen = seq;
@@ -429,7 +441,9 @@ export function createThreadPool(threads?: number, simd = true): ThreadPool {
           Atomics.notify(ctrl, SEQ);
         },
         wait(pNext, rows) {
-          for (let done = Atomics.load(ctrl, DONE); done !== seq; done = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, done);
+          let done = Atomics.load(ctrl, DONE);
+          for (let spin = 0; done !== seq && spin < SPIN_LIMIT; spin++) done = Atomics.load(ctrl, DONE);
+          for (; done !== seq; done = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, done);
           if (Atomics.load(ctrl, FAILED) !== 0) {
             throw new SpecError('E_BACKEND', `cpu backend: worker thread failed in the tridiagonal reduction (n = ${n}); retry with threads: 1`);
           }
