@@ -1,5 +1,6 @@
 import { type FloatArray, SpecError, tridiagonalQL } from '@spec/core';
 import { checkSymmetric } from './symmetric-check.js';
+import { tridiagonalValues } from './tridiagonal-values.js';
 import { type ThreadPool, sharedFloat64 } from './thread-pool.js';
 import { type WasmTiles, instantiateTiles, sharedWasmMemory, tileModuleBytes } from './wasm-kernel.js';
 import { tridiagonalInverseIteration } from './tridiagonal-inverse-iteration.js';
@@ -81,7 +82,7 @@ export function eigvalsh(n: number, A: FloatArray, pool?: ThreadPool): Float64Ar
   const e = new Float64Array(n);
   const tau = new Float64Array(n);
   tridiagonalize(n, work, d, e, tau, pool, wasm, shared);
-  tridiagonalQL(d, e, null);
+  tridiagonalValues(d, e);
   return d;
 }
 
