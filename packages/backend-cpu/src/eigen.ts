@@ -1,4 +1,4 @@
-import { type FloatArray, SpecError, tridiagonalQL } from '@spec/core';
+import { type FloatArray, SpecError } from '@spec/core';
 import { checkSymmetric } from './symmetric-check.js';
 import { tridiagonalValues } from './tridiagonal-values.js';
 import { type ThreadPool, sharedFloat64 } from './thread-pool.js';
@@ -127,14 +127,14 @@ function tridiagonalVectors(d: Float64Array, e: Float64Array, k: number): { valu
   if (k <= n / INVERSE_ITERATION_FRACTION) {
     const dq = Float64Array.from(d);
     const eq = Float64Array.from(e);
-    tridiagonalQL(dq, eq, null);
+    tridiagonalValues(dq, eq);
     const values = dq.slice(n - k);
     const Y = new Float64Array(n * k);
     if (tridiagonalInverseIteration(d, e, values, Y)) return { values, Y };
   }
   const z = new Float64Array(n * n);
   for (let i = 0; i < n; i++) z[i * n + i] = 1;
-  tridiagonalQL(d, e, z);
+  tridiagonalValues(d, e, z);
   return { values: d.slice(n - k), Y: z.subarray((n - k) * n, n * n) };
 }
 

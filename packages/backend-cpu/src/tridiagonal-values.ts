@@ -20,9 +20,12 @@ function pythag(a: number, b: number): number {
  * Eigenvalues only (ascending, in `d`) of a symmetric tridiagonal matrix by implicit QL with Wilkinson shifts: the
  * arithmetic of `tridiagonalQL(d, e, null)` from `@spec/core` (EISPACK `tql2` without vectors), with a fast
  * {@link pythag} for `Math.hypot` (results agree to a few ulps of ‖T‖) and a typed-array sort for the selection sort.
- * `e[j]` couples rows j and j + 1 (j < n − 1); destroyed. Throws `E_CONVERGENCE` after 60 sweeps for one value.
+ * `e[j]` couples rows j and j + 1 (j < n − 1); destroyed. With `z` (n × n row-major), every rotation is applied to its
+ * rows as in `tridiagonalQL` (from the identity, row j ends as the eigenvector of `d[j]`); the values do not depend on
+ * `z`, so `eigvalsh` and `eigh` of the CPU backend return the same eigenvalues bit for bit.
+ * Throws `E_CONVERGENCE` after 60 sweeps for one value.
  */
-export function tridiagonalValues(d: Float64Array, e: Float64Array): void {
+export function tridiagonalValues(d: Float64Array, e: Float64Array, z: Float64Array | null = null): void {
   const n = d.length;
   if (n === 0) return;
   e[n - 1] = 0;
@@ -74,6 +77,16 @@ export function tridiagonalValues(d: Float64Array, e: Float64Array): void {
           const di = d[i];
           p = c * di - s * g;
           d[i + 1] = h + s * (c * g + s * di);
+          if (z !== null) {
+            const a = i * n;
+            const b = a + n;
+            for (let k = 0; k < n; k++) {
+              const zb = z[b + k];
+              const za = z[a + k];
+              z[b + k] = s * za + c * zb;
+              z[a + k] = c * za - s * zb;
+            }
+          }
         }
         p = (-s * s2 * c3 * el1 * e[l]) / dl1;
         e[l] = s * p;
@@ -83,5 +96,30 @@ export function tridiagonalValues(d: Float64Array, e: Float64Array): void {
     d[l] += f;
     e[l] = 0;
   }
-  d.sort();
+  if (z === null) {
+    d.sort();
+    return;
+  }
+  // Selection sort, ascending, swapping the rows of z along (at most n row swaps).
+  for (let i = 0; i < n - 1; i++) {
+    let k = i;
+    let p = d[i];
+    for (let j = i + 1; j < n; j++) {
+      if (d[j] < p) {
+        k = j;
+        p = d[j];
+      }
+    }
+    if (k !== i) {
+      d[k] = d[i];
+      d[i] = p;
+      const a = i * n;
+      const b = k * n;
+      for (let j = 0; j < n; j++) {
+        const t = z[a + j];
+        z[a + j] = z[b + j];
+        z[b + j] = t;
+      }
+    }
+  }
 }
