@@ -197,7 +197,8 @@ function wasmTridiagonalSession(job) {
       buf.fill(0, pw, pw + jEnd);
       const vb = V[parity], wb = P[parity], ub = V[1 - parity];
       const v0 = vb / 8, w0 = wb / 8, u0 = ub / 8;
-      for (let j = ctrl[${J_START}]; j < jEnd; j++) {
+      if (t.fusedRows !== undefined) t.fusedRows(job.A, vb, wb, ub, job.PW, n, ctrl[${J_START}], jEnd);
+      else for (let j = ctrl[${J_START}]; j < jEnd; j++) {
         const rj = a0 + j * n;
         const vj = buf[v0 + j], wj = buf[w0 + j], uj = buf[u0 + j];
         const s = t.fusedRow(8 * rj, vb, wb, ub, job.PW, j, vj, wj, uj);

@@ -155,7 +155,9 @@ export function tridiagonalize(
       const wb = w.byteOffset;
       const ub = vNext.byteOffset;
       const pb = pNext.byteOffset;
-      for (let j = 0; j < split; j++) {
+      // The row loop below, in wasm (one call per step): same arithmetic, same order.
+      if (wasm.fusedRows !== undefined) wasm.fusedRows(aByte, vb, wb, ub, pb, n, 0, split);
+      else for (let j = 0; j < split; j++) {
         const rj = j * n;
         const vj = v[j];
         const wj = w[j];

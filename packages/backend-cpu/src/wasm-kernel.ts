@@ -37,6 +37,12 @@ export interface WasmTiles {
    */
   readonly fusedRow: (a: number, v: number, w: number, u: number, p: number, len: number, vj: number, wj: number, uj: number) => number;
   /**
+   * Rows jStart ≤ j < jEnd of one fused tridiagonalisation step, all in wasm (one call per step instead of one per row):
+   * for each row, s = fusedRow(a + 8jn, v, w, u, p, j, v[j], w[j], u[j]); a[j, j] ← a[j, j] − 2·v[j]·w[j];
+   * p[j] += s + a[j, j]·u[j] — the arithmetic of the JavaScript row loop around {@link WasmTiles.fusedRow}. Byte offsets.
+   */
+  readonly fusedRows: (a: number, v: number, w: number, u: number, p: number, n: number, jStart: number, jEnd: number) => void;
+  /**
    * A whole (K block × column block) of a product: C[i, j] += Σ_{t<kc} P[i, t] Q[j, t] over 4 × 2 tiles for
    * i < rows (step 4), max(0, i + shift) ≤ j < cols (step 2); P rows at pa + i·ld, Q rows at qb + j·ld, C at
    * c + i·ldc + 8j (all in bytes). See {@link blockBody}.
@@ -130,6 +136,39 @@ function fusedRowBody(): number[] {
     0x0b,
   ];
   return [0x03, 0x03, 0x7f, 0x05, 0x7b, 0x02, 0x7c, ...body]; // locals: 3 × i32, 5 × v128, 2 × f64
+}
+
+/** Body of `fusedRows(a, v, w, u, p, n, jStart, jEnd)` (see {@link WasmTiles.fusedRows}); calls function 1, `fusedRow`. */
+function fusedRowsBody(): number[] {
+  const get = (k: number): number[] => [0x20, ...leb(k)];
+  const set = (k: number): number[] => [0x21, ...leb(k)];
+  const tee = (k: number): number[] => [0x22, ...leb(k)];
+  const i32Const = (x: number): number[] => [0x41, ...sleb(x)];
+  const F64_LOAD = [0x2b, 0x03, 0x00];
+  const F64_STORE = [0x39, 0x03, 0x00];
+  const F64_TWO = [0x44, 0, 0, 0, 0, 0, 0, 0, 0x40];
+  const [F64_ADD, F64_SUB, F64_MUL, I32_ADD, I32_MUL, I32_SHL] = [0xa0, 0xa1, 0xa2, 0x6a, 0x6c, 0x74];
+  // params: a 0, v 1, w 2, u 3, p 4, n 5, jStart 6, jEnd 7; locals: j 8, rj 9, addr 10 (i32); vj 11, wj 12, uj 13, s 14, diag 15 (f64)
+  const [a, v, w, u, p, n, js, je, j, rj, addr, vj, wj, uj, sum, diag] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+  const at = (base: number): number[] => [...get(base), ...get(j), ...i32Const(3), I32_SHL, I32_ADD];
+  const body = [
+    ...get(js), ...set(j),
+    0x02, 0x40, 0x03, 0x40, // block, loop
+    ...get(j), ...get(je), 0x4f /* i32.ge_u */, 0x0d, 0x01,
+    ...get(a), ...get(j), ...get(n), I32_MUL, ...i32Const(3), I32_SHL, I32_ADD, ...set(rj),
+    ...at(v), ...F64_LOAD, ...set(vj),
+    ...at(w), ...F64_LOAD, ...set(wj),
+    ...at(u), ...F64_LOAD, ...set(uj),
+    ...get(rj), ...get(v), ...get(w), ...get(u), ...get(p), ...get(j), ...get(vj), ...get(wj), ...get(uj), 0x10, 0x01, ...set(sum),
+    // a[j, j] = diag = a[j, j] − (2·vj)·wj
+    ...at(rj), ...tee(addr), ...get(addr), ...F64_LOAD, ...F64_TWO, ...get(vj), F64_MUL, ...get(wj), F64_MUL, F64_SUB, ...tee(diag), ...F64_STORE,
+    // p[j] = p[j] + (s + diag·uj)
+    ...at(p), ...tee(addr), ...get(addr), ...F64_LOAD, ...get(sum), ...get(diag), ...get(uj), F64_MUL, F64_ADD, F64_ADD, ...F64_STORE,
+    ...get(j), ...i32Const(1), I32_ADD, ...set(j),
+    0x0c, 0x00, 0x0b, 0x0b, // br loop; end loop; end block
+    0x0b,
+  ];
+  return [0x02, 0x03, 0x7f, 0x05, 0x7c, ...body]; // locals: 3 × i32, 5 × f64
 }
 
 /**
@@ -256,23 +295,28 @@ export function tileModuleBytes(fma = false, sharedMemory = false): Uint8Array {
   const func = [0x02, 0x03, 0x7f, 0x0e, 0x7b, ...body]; // locals: 3 × i32, 14 × v128
   const row = fusedRowBody();
   const blk = blockBody(fma);
+  const rows = fusedRowsBody();
   const section = (id: number, bytes: number[]): number[] => [id, ...leb(bytes.length), ...bytes];
   const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [
-      0x03,
+      0x04,
       0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, // type 0: (i32 i32 i32 i32) → ()
       0x60, 0x09, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7c, 0x7c, 0x7c, 0x01, 0x7c, // type 1: (i32 × 6, f64 × 3) → f64
       0x60, 0x09, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, // type 2: (i32 × 9) → ()
+      0x60, 0x08, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, // type 3: (i32 × 8) → ()
     ]),
     // With `sharedMemory` the memory is imported as env.mem, shared, 1 page initially, at most 2 GiB (32768 pages),
     // so that several threads' instances work on the same memory (see {@link sharedWasmMemory}).
     ...(sharedMemory ? section(2, [0x01, ...name('env'), ...name('mem'), 0x02, 0x03, 0x01, ...leb(SHARED_MAX_PAGES)]) : []),
-    ...section(3, [0x03, 0x00, 0x01, 0x02]), // tile: type 0, fusedRow: type 1, block: type 2
+    ...section(3, [0x04, 0x00, 0x01, 0x02, 0x03]), // tile: type 0, fusedRow: type 1, block: type 2, fusedRows: type 3
     ...(sharedMemory ? [] : section(5, [0x01, 0x00, 0x01])), // memory, 1 page initially
-    ...section(7, [0x04, ...name('tile'), 0x00, 0x00, ...name('fusedRow'), 0x00, 0x01, ...name('block'), 0x00, 0x02, ...name('mem'), 0x02, 0x00]),
-    ...section(10, [0x03, ...leb(func.length), ...func, ...leb(row.length), ...row, ...leb(blk.length), ...blk]),
+    ...section(7, [
+      0x05, ...name('tile'), 0x00, 0x00, ...name('fusedRow'), 0x00, 0x01, ...name('block'), 0x00, 0x02, ...name('fusedRows'), 0x00, 0x03,
+      ...name('mem'), 0x02, 0x00,
+    ]),
+    ...section(10, [0x04, ...leb(func.length), ...func, ...leb(row.length), ...row, ...leb(blk.length), ...blk, ...leb(rows.length), ...rows]),
   ]);
 }
 
@@ -289,8 +333,9 @@ export function instantiateTiles(bytes: Uint8Array, imported?: WasmMemory): Wasm
     const tile = instance.exports.tile as WasmTiles['tile'];
     const fusedRow = instance.exports.fusedRow as WasmTiles['fusedRow'];
     const block = instance.exports.block as WasmTiles['block'];
+    const fusedRows = instance.exports.fusedRows as WasmTiles['fusedRows'];
     const memory = instance.exports.mem as WasmMemory;
-    return { tile, fusedRow, block, memory };
+    return { tile, fusedRow, block, fusedRows, memory };
   } catch {
     return null;
   }

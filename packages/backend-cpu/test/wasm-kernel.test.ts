@@ -75,3 +75,35 @@ describe('wasmDotKernel (WebAssembly SIMD tiles)', () => {
     }
   });
 });
+
+describe('fusedRows (the row loop of a tridiagonalisation step in wasm)', () => {
+  it('equals the JavaScript loop around fusedRow bit for bit', () => {
+    const n = 37;
+    const rng = createRng(12);
+    const tiles = instantiateTiles(tileModuleBytes())!;
+    tiles.memory.grow(Math.ceil((2 * (n * n + 4 * n) * 8) / 65536));
+    const region = n * n + 4 * n;
+    const init = Float64Array.from({ length: region }, () => rng.normal());
+    const run = (base: number, viaRows: boolean): Float64Array => {
+      const mem = new Float64Array(tiles.memory.buffer, base * 8, region);
+      mem.set(init);
+      const [a, v, w, u, p] = [0, n * n, n * n + n, n * n + 2 * n, n * n + 3 * n].map((q) => (base + q) * 8);
+      if (viaRows) tiles.fusedRows(a, v, w, u, p, n, 3, n - 1);
+      else {
+        for (let j = 3; j < n - 1; j++) {
+          const vj = mem[n * n + j], wj = mem[n * n + n + j], uj = mem[n * n + 2 * n + j];
+          const s = tiles.fusedRow(a + 8 * j * n, v, w, u, p, j, vj, wj, uj);
+          const diag = mem[j * n + j] - 2 * vj * wj;
+          mem[j * n + j] = diag;
+          mem[n * n + 3 * n + j] += s + diag * uj;
+        }
+      }
+      return Float64Array.from(mem);
+    };
+    const viaLoop = run(0, false);
+    const viaWasm = run(region, true);
+    let differ = 0;
+    for (let i = 0; i < region; i++) if (!Object.is(viaLoop[i], viaWasm[i])) differ++;
+    expect(differ).toBe(0);
+  });
+});
