@@ -1,6 +1,5 @@
-import { type FloatArray, SpecError } from '@spec/core';
+import { type FloatArray, SpecError, tridiagonalQL } from '@spec/core';
 import { checkSymmetric } from './symmetric-check.js';
-import { tridiagonalValues } from './tridiagonal-values.js';
 import { type ThreadPool, sharedFloat64 } from './thread-pool.js';
 import { type WasmTiles, instantiateTiles, sharedWasmMemory, tileModuleBytes } from './wasm-kernel.js';
 import { tridiagonalInverseIteration } from './tridiagonal-inverse-iteration.js';
@@ -82,7 +81,7 @@ export function eigvalsh(n: number, A: FloatArray, pool?: ThreadPool): Float64Ar
   const e = new Float64Array(n);
   const tau = new Float64Array(n);
   tridiagonalize(n, work, d, e, tau, pool, wasm, shared);
-  tridiagonalValues(d, e);
+  tridiagonalQL(d, e, null);
   return d;
 }
 
@@ -127,14 +126,14 @@ function tridiagonalVectors(d: Float64Array, e: Float64Array, k: number): { valu
   if (k <= n / INVERSE_ITERATION_FRACTION) {
     const dq = Float64Array.from(d);
     const eq = Float64Array.from(e);
-    tridiagonalValues(dq, eq);
+    tridiagonalQL(dq, eq, null);
     const values = dq.slice(n - k);
     const Y = new Float64Array(n * k);
     if (tridiagonalInverseIteration(d, e, values, Y)) return { values, Y };
   }
   const z = new Float64Array(n * n);
   for (let i = 0; i < n; i++) z[i * n + i] = 1;
-  tridiagonalValues(d, e, z);
+  tridiagonalQL(d, e, z);
   return { values: d.slice(n - k), Y: z.subarray((n - k) * n, n * n) };
 }
 

@@ -21,6 +21,19 @@ export interface TridiagonalEigenResult {
 const MAX_SWEEPS_PER_VALUE = 60;
 
 /**
+ * √(a² + b²) without spurious overflow or underflow: the plain formula where the squares are safe (|a|, |b| within
+ * 2^±500), `Math.hypot` otherwise. V8's `Math.hypot` is a generic variadic builtin several times slower than
+ * `Math.sqrt`, and the QL sweep calls it once per rotation.
+ */
+function pythag(a: number, b: number): number {
+  const x = Math.abs(a);
+  const y = Math.abs(b);
+  const big = x > y ? x : y;
+  if (big < 3.0e150 && big > 3.0e-150) return Math.sqrt(a * a + b * b);
+  return Math.hypot(a, b);
+}
+
+/**
  * In-place implicit QL with Wilkinson shifts on a symmetric tridiagonal matrix (the EISPACK `tql2`
  * algorithm), the kernel behind {@link tridiagonalEigen} and the CPU backend's symmetric eigensolver.
  *
@@ -58,7 +71,7 @@ export function tridiagonalQL(d: Float64Array, e: Float64Array, z: Float64Array 
         // Wilkinson shift: the eigenvalue of the leading 2 × 2 block closer to d[l].
         let g = d[l];
         let p = (d[l + 1] - g) / (2 * e[l]);
-        let r = Math.hypot(p, 1);
+        let r = pythag(p, 1);
         if (p < 0) r = -r;
         d[l] = e[l] / (p + r);
         d[l + 1] = e[l] * (p + r);
@@ -78,14 +91,16 @@ export function tridiagonalQL(d: Float64Array, e: Float64Array, z: Float64Array 
           c3 = c2;
           c2 = c;
           s2 = s;
-          g = c * e[i];
+          const ei = e[i];
+          g = c * ei;
           h = c * p;
-          r = Math.hypot(p, e[i]);
+          r = pythag(p, ei);
           e[i + 1] = s * r;
-          s = e[i] / r;
+          s = ei / r;
           c = p / r;
-          p = c * d[i] - s * g;
-          d[i + 1] = h + s * (c * g + s * d[i]);
+          const di = d[i];
+          p = c * di - s * g;
+          d[i + 1] = h + s * (c * g + s * di);
           if (z !== null) {
             const a = i * n;
             const b = a + n;
@@ -105,7 +120,11 @@ export function tridiagonalQL(d: Float64Array, e: Float64Array, z: Float64Array 
     d[l] += f;
     e[l] = 0;
   }
-  // Selection sort, ascending (O(n²) comparisons, at most n row swaps).
+  if (z === null) {
+    d.sort(); // typed-array sort: numeric, ascending
+    return;
+  }
+  // Selection sort, ascending, swapping the rows of z along (at most n row swaps).
   for (let i = 0; i < n - 1; i++) {
     let k = i;
     let p = d[i];
@@ -118,14 +137,12 @@ export function tridiagonalQL(d: Float64Array, e: Float64Array, z: Float64Array 
     if (k !== i) {
       d[k] = d[i];
       d[i] = p;
-      if (z !== null) {
-        const a = i * n;
-        const b = k * n;
-        for (let j = 0; j < n; j++) {
-          const t = z[a + j];
-          z[a + j] = z[b + j];
-          z[b + j] = t;
-        }
+      const a = i * n;
+      const b = k * n;
+      for (let j = 0; j < n; j++) {
+        const t = z[a + j];
+        z[a + j] = z[b + j];
+        z[b + j] = t;
       }
     }
   }
