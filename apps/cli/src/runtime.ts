@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { SpecError, registry, type Backend } from '@spec/core';
 import { createOutputContext, type OutputContext, type Streams } from './output/context.js';
+import { defaultOutDir } from './output/files.js';
 import { createProgress, type Progress } from './output/progress.js';
 import { loadPlugins } from './plugins.js';
 
@@ -19,8 +20,11 @@ export interface CommandEnv {
   readonly globals: GlobalOptions;
   readonly out: OutputContext;
   readonly progress: Progress;
-  /** The output context with another --out folder (the default figure folder when none was given). */
-  withOutDir(dir: string | undefined): OutputContext;
+  /**
+   * Where a command's figures go: the --out folder when given; with neither --out nor --json, a fresh
+   * `spec-out/<name>-<time>/` folder (so a plain run still leaves its figures, and never overwrites any).
+   */
+  figureOut(name: string): OutputContext;
   /** The backend chosen with --backend (created on first use). */
   backend(): Promise<Backend>;
 }
@@ -41,7 +45,8 @@ export async function createEnv(cmd: Command, streams: Streams): Promise<Command
     globals,
     out,
     progress: createProgress(),
-    withOutDir: (dir) => createOutputContext({ json: globals.json, out: dir, force: globals.force }, streams),
+    figureOut: (name) =>
+      globals.out !== undefined || globals.json ? out : createOutputContext({ json: false, out: defaultOutDir(name), force: globals.force }, streams),
     backend() {
       backend ??= (async () => {
         await importBuiltinBackend(globals.backend);

@@ -6,7 +6,6 @@ import { loadData } from '../data-source.js';
 import { limitJson } from '../limit-json.js';
 import { addNetworkFlags, DEFAULTS, type NetworkFlags } from '../network-flags.js';
 import { positiveInt } from '../options.js';
-import { defaultOutDir } from '../output/files.js';
 import { spectrumSvg } from '../plots/spectrum-plot.js';
 import type { CommandModule } from '../program.js';
 
@@ -44,8 +43,7 @@ to 1.`,
       dataLabel = dataset.source;
     }
     const names = flags.kernel === 'both' ? (['ck', 'ntk'] as const) : ([flags.kernel] as const);
-    const outDir = env.globals.out ?? (env.out.json ? undefined : defaultOutDir('limit'));
-    const out = outDir === env.globals.out ? env.out : env.withOutDir(outDir);
+    const out = env.figureOut('limit');
     out.reserve(['limit.json', ...names.map((k) => `${k}-limit.svg`)]);
 
     const tick = env.progress.phase('limit densities');

@@ -1,6 +1,5 @@
 import { SpecError, createRng } from '@spec/core';
 import { getReproduction, reproductions, type Reproduction, type ReproductionResult, type ReproductionRow } from '@spec/nets';
-import { defaultOutDir } from '../output/files.js';
 import type { CommandModule } from '../program.js';
 import { reproductionFigureSvg } from './reproduce-plots.js';
 
@@ -89,8 +88,7 @@ The full sizes are the ones the docs show; --quick runs in seconds.`,
     if (name === undefined) throw new SpecError('E_INPUT', 'give a reproduction name (spec reproduce NAME), or --list to see them');
     const repro = getReproduction(name);
 
-    const outDir = env.globals.out ?? (env.out.json ? undefined : defaultOutDir(`reproduce-${repro.name}`));
-    const out = outDir === env.globals.out ? env.out : env.withOutDir(outDir);
+    const out = env.figureOut(`reproduce-${repro.name}`);
     // Figure names are known only after the run; reserve the fixed names now and check the SVGs before writing.
     out.reserve([`${repro.name}.json`, `${repro.name}.md`]);
 

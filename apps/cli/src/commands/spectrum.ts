@@ -6,7 +6,7 @@ import { loadData } from '../data-source.js';
 import { limitJson } from '../limit-json.js';
 import { addNetworkFlags, type NetworkFlags } from '../network-flags.js';
 import { oneOf, positiveInt } from '../options.js';
-import { defaultOutDir, writeVectorNpy } from '../output/files.js';
+import { writeVectorNpy } from '../output/files.js';
 import { bulkHistogram, spectrumSvg } from '../plots/spectrum-plot.js';
 import type { CommandModule } from '../program.js';
 
@@ -76,8 +76,7 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
     const flags = options as unknown as SpectrumFlags;
     const activation = activationFromFlags(flags);
     const names = flags.kernel === 'both' ? (['ck', 'ntk'] as const) : ([flags.kernel] as const);
-    const outDir = env.globals.out ?? (env.out.json ? undefined : defaultOutDir('spectrum'));
-    const out = outDir === env.globals.out ? env.out : env.withOutDir(outDir);
+    const out = env.figureOut('spectrum');
     out.reserve(['spectrum.json', ...names.flatMap((k) => [`${k}-eigenvalues.npy`, `${k}.svg`])]);
 
     const rng = createRng(env.globals.seed);
