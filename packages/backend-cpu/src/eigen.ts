@@ -1,9 +1,9 @@
 import { type FloatArray, SpecError, tridiagonalQL } from '@spec/core';
 import { checkSymmetric } from './symmetric-check.js';
 import { type ThreadPool, sharedFloat64 } from './thread-pool.js';
-import { type WasmTiles, instantiateTiles, sharedWasmMemory, tileModuleBytes } from './wasm-kernel.js';
+import { type WasmTiles, instantiateTiles, relaxedSimd, sharedWasmMemory, tileModuleBytes } from './wasm-kernel.js';
 import { tridiagonalInverseIteration } from './tridiagonal-inverse-iteration.js';
-import { type SharedTiles, applyReflectorsToRows, tridiagonalize } from './tridiagonalize.js';
+import { type BlockedReductionOptions, applyReflectorsToRows, blockedWorkspace, tridiagonalize } from './tridiagonalize.js';
 
 /** eigh uses inverse iteration when k ≤ n / 8 (else accumulating the QL rotations is competitive). */
 const INVERSE_ITERATION_FRACTION = 8;
@@ -16,34 +16,51 @@ export interface EighResult {
   readonly vectors: Float64Array;
 }
 
+/** The tile module on a shared memory, with the bytes a worker instantiates it from. */
+interface SharedTiles {
+  readonly tiles: WasmTiles;
+  readonly bytes: Uint8Array;
+}
+
+/** Where the reduction runs: the working copy of A (followed by its workspace) and the kernels to use. */
+interface Reduction {
+  readonly work: Float64Array;
+  readonly options: BlockedReductionOptions;
+  /** Ends a worker session, if one was opened. */
+  readonly done: () => void;
+}
+
 /**
- * The working copy of A for the reduction: in the eigensolver's own wasm memory (followed by 5n doubles
- * of work vectors) when WebAssembly SIMD is available, else in a SharedArrayBuffer when threads may help,
- * else a plain array. Only the lower triangle is used; copying all of it keeps this float32-safe.
+ * The working copy of A for the reduction, followed by {@link blockedWorkspace}(n) doubles: in the eigensolver's own
+ * wasm memory when WebAssembly SIMD is available — on a shared memory with a worker session from
+ * {@link SESSION_MIN_N} when the pool has a second thread — else in a SharedArrayBuffer when threads may help the
+ * trailing products, else a plain array. Copying all of A keeps this float32-safe.
  */
-function workingCopy(n: number, A: FloatArray, pool?: ThreadPool): { work: Float64Array; wasm?: WasmTiles; shared?: SharedTiles } {
+function reduction(n: number, A: FloatArray, pool?: ThreadPool): Reduction {
   const simd = n >= SIMD_MIN_N && (pool?.simd ?? true);
-  // Two threads: the module on a shared memory, so a worker runs half of every step's rows on it.
-  const shared = simd && pool !== undefined && pool.threads > 1 && n >= SHARED_MIN_N ? sharedEigenTiles() : null;
+  const shared = simd && pool !== undefined && pool.threads > 1 && n >= SESSION_MIN_N ? sharedEigenTiles() : null;
   const wasm = shared?.tiles ?? (simd ? eigenTiles() : null);
-  if (wasm !== null && (n * n + 5 * n) * 8 <= 2 ** 31) {
-    const need = (n * n + 5 * n) * 8;
+  const need = (n * n + blockedWorkspace(n)) * 8;
+  if (wasm !== null && need <= 2 ** 31) {
     const have = wasm.memory.buffer.byteLength;
     if (need > have) wasm.memory.grow(Math.ceil((need - have) / 65536));
     const work = new Float64Array(wasm.memory.buffer, 0, n * n);
     work.set(A.subarray(0, n * n));
-    return shared !== null ? { work, wasm, shared } : { work, wasm };
+    const session = shared !== null ? pool!.startReductionSession(wasm.memory, shared.bytes) : null;
+    return { work, options: { pool, wasm, session }, done: () => session?.close() };
   }
-  const work = pool !== undefined && pool.threads > 1 ? sharedFloat64(n * n) : new Float64Array(n * n);
+  const total = n * n + blockedWorkspace(n);
+  const buffer = pool !== undefined && pool.threads > 1 ? sharedFloat64(total) : new Float64Array(total);
+  const work = buffer.subarray(0, n * n);
   work.set(A.subarray(0, n * n));
-  return { work };
+  return { work, options: { pool }, done: () => undefined };
 }
 
-/** Below this order the reduction stays in plain JavaScript (the wasm call per row would not pay). */
+/** Below this order the reduction's vector kernels stay in plain JavaScript (a wasm call per row would not pay). */
 const SIMD_MIN_N = 64;
 
-/** From this n the reduction's rows are split between the calling thread and a worker (as in `tridiagonalize`). */
-const SHARED_MIN_N = 256;
+/** From this n a worker thread takes half of every symmetric product and trailing update (hand-offs cost ~10 µs each). */
+const SESSION_MIN_N = 768;
 
 let sharedInstance: SharedTiles | null | undefined;
 
@@ -52,7 +69,7 @@ function sharedEigenTiles(): SharedTiles | null {
   if (sharedInstance === undefined) {
     sharedInstance = null;
     const memory = sharedWasmMemory();
-    const bytes = tileModuleBytes(false, true);
+    const bytes = tileModuleBytes(relaxedSimd(), true);
     const tiles = memory === null ? null : instantiateTiles(bytes, memory);
     if (tiles !== null) sharedInstance = { tiles, bytes };
   }
@@ -63,24 +80,34 @@ let eigenInstance: WasmTiles | null | undefined;
 
 /** A separate wasm instance for the eigensolver, so its memory never aliases the products' scratch. */
 function eigenTiles(): WasmTiles | null {
-  if (eigenInstance === undefined) eigenInstance = instantiateTiles(tileModuleBytes());
+  if (eigenInstance === undefined) eigenInstance = instantiateTiles(tileModuleBytes(relaxedSimd()));
   return eigenInstance;
+}
+
+/** Reduces A to tridiagonal form (d, e) in its working copy; returns the copy (holding the reflectors) and tau. */
+function reduce(n: number, A: FloatArray, pool?: ThreadPool): { d: Float64Array; e: Float64Array; tau: Float64Array; work: Float64Array } {
+  const { work, options, done } = reduction(n, A, pool);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  const tau = new Float64Array(n);
+  try {
+    tridiagonalize(n, work, d, e, tau, options);
+  } finally {
+    done();
+  }
+  return { d, e, tau, work };
 }
 
 /**
  * All eigenvalues (ascending) of the symmetric n × n row-major matrix `A` (float64 or float32; not
  * modified): Householder tridiagonalisation ({@link tridiagonalize}) then implicit QL without vectors.
- * Checks that A is finite and symmetric (`E_INPUT`); the lower triangle is the one used. With a
+ * Checks that A is finite and symmetric (`E_INPUT`); the upper triangle is the one used. With a
  * `pool` of more than one thread, a worker shares each step of the reduction (same results).
  */
 export function eigvalsh(n: number, A: FloatArray, pool?: ThreadPool): Float64Array {
   checkDims(n, A);
   checkSymmetric(n, A, `eigvalsh: the ${n} × ${n} matrix`);
-  const { work, wasm, shared } = workingCopy(n, A, pool);
-  const d = new Float64Array(n);
-  const e = new Float64Array(n);
-  const tau = new Float64Array(n);
-  tridiagonalize(n, work, d, e, tau, pool, wasm, shared);
+  const { d, e } = reduce(n, A, pool);
   tridiagonalQL(d, e, null);
   return d;
 }
@@ -100,11 +127,7 @@ export function eigh(n: number, A: FloatArray, k: number = n, pool?: ThreadPool)
     throw new SpecError('E_INPUT', `eigh: k must be an integer in [0, ${n}] for a ${n} × ${n} matrix, got ${k}`);
   }
   checkSymmetric(n, A, `eigh: the ${n} × ${n} matrix`);
-  const { work, wasm, shared } = workingCopy(n, A, pool);
-  const d = new Float64Array(n);
-  const e = new Float64Array(n);
-  const tau = new Float64Array(n);
-  tridiagonalize(n, work, d, e, tau, pool, wasm, shared);
+  const { d, e, tau, work } = reduce(n, A, pool);
   const { values, Y } = tridiagonalVectors(d, e, k);
   // Back-transform the kept vectors and lay them out as columns.
   applyReflectorsToRows(n, work, tau, Y, k);

@@ -17,10 +17,9 @@ export { packRows } from './pack.js';
 export { dotKernel } from './dot-kernel.js';
 export { productKernel } from './product-kernel.js';
 export { wasmDotKernel, wasmTiles, relaxedSimd, instantiateTiles, tileModuleBytes, sharedWasmMemory, SHARED_MAX_PAGES, WASM_MIN_DEPTH, type WasmTiles, type WasmMemory } from './wasm-kernel.js';
-export { createThreadPool, sharedFloat64, splitRows, PARALLEL_MIN_WORK, type ThreadPool, type TridiagonalWasm } from './thread-pool.js';
+export { createThreadPool, sharedFloat64, splitRows, PARALLEL_MIN_WORK, type ThreadPool, type ReductionSession } from './thread-pool.js';
 export { eigvalsh, eigh, type EighResult } from './eigen.js';
-export { tridiagonalize, applyReflectorsToRows, type SharedTiles } from './tridiagonalize.js';
-export { fusedTridiagonalRows } from './tridiagonal-step.js';
+export { tridiagonalize, applyReflectorsToRows, blockedWorkspace, PANEL, type BlockedReductionOptions } from './tridiagonalize.js';
 export { tridiagonalInverseIteration } from './tridiagonal-inverse-iteration.js';
 export { checkSymmetric, SYMMETRY_TOLERANCE } from './symmetric-check.js';
 

@@ -3,7 +3,6 @@ import { SpecError } from '@spec/core';
 import { dotKernel } from './dot-kernel.js';
 import { productKernel } from './product-kernel.js';
 import { WASM_MIN_DEPTH, type WasmMemory, instantiateTiles, relaxedSimd, tileModuleBytes, wasmDotKernel } from './wasm-kernel.js';
-import { fusedTridiagonalRows } from './tridiagonal-step.js';
 import { compileMapLoop } from './compiled-map.js';
 
 /**
@@ -50,19 +49,12 @@ export interface ThreadPool {
     upper: boolean,
   ): void;
   /**
-   * Starts a step-by-step session of the Householder tridiagonalisation on one worker thread, sharing
-   * the n × n matrix `A` and the double-buffered reflectors `V0`, `V1` and products `P0`, `P1` (all
-   * SharedArrayBuffer-backed, offset 0). Returns null when no worker is available.
+   * Starts a session of the blocked tridiagonal reduction on one worker thread: the worker instantiates the tile module
+   * from `bytes` on the shared `memory` and runs its share of each step's symmetric product and of each panel's
+   * trailing update there (see {@link ReductionSession}). Returns null when no worker is available. While a session
+   * is open the worker runs nothing else.
    */
-  startTridiagonalSession(
-    n: number,
-    A: Float64Array,
-    V0: Float64Array,
-    V1: Float64Array,
-    P0: Float64Array,
-    P1: Float64Array,
-    wasm?: TridiagonalWasm,
-  ): TridiagonalSession | null;
+  startReductionSession(memory: WasmMemory, bytes: Uint8Array): ReductionSession | null;
   /**
    * A SharedArrayBuffer-backed scratch array of `length` doubles (offset 0, contents undefined), reused across
    * calls for the same `slot` (0: packed op(A), 1: packed op(B)ᵀ) and grown on demand, so that repeated large
@@ -83,22 +75,17 @@ export interface ThreadPool {
 }
 
 /**
- * The SIMD form of a tridiagonal session: A, V0, V1, P0, P1 and `PW` (the worker's partial products, n doubles) are
- * views on the shared `memory` of the tile module built from `bytes` (`tileModuleBytes(fma, true)`); the worker
- * instantiates the module on that memory and runs its rows on `fusedRow`, as the calling thread does.
+ * A running reduction session on a worker (see {@link ThreadPool.startReductionSession}). Each call hands one job to
+ * the worker and returns at once; {@link ReductionSession.wait} waits for it. Addresses are byte offsets into the
+ * shared memory.
  */
-export interface TridiagonalWasm {
-  readonly memory: WasmMemory;
-  readonly bytes: Uint8Array;
-  readonly PW: Float64Array;
-}
-
-/** A running tridiagonalisation session on a worker (see {@link ThreadPool.startTridiagonalSession}). */
-export interface TridiagonalSession {
-  /** Hands rows jStart ≤ j < jEnd of the current step to the worker (`parity` picks V0/P0 or V1/P1 as current). */
-  step(parity: number, jStart: number, jEnd: number): void;
-  /** Waits for the worker's rows and adds its partial products (entries 0 … rows − 1) into `pNext`. */
-  wait(pNext: Float64Array, rows: number): void;
+export interface ReductionSession {
+  /** `symvRows(a, v, p, n, jStart, jEnd)` on the worker after zeroing p[jStart … n − 1] (see `WasmTiles.symvRows`). */
+  symv(a: number, v: number, p: number, n: number, jStart: number, jEnd: number): void;
+  /** `block(pa, qb, kc, ld, rows, cols, c, ldc, shift)` on the worker (see `WasmTiles.block`). */
+  block(pa: number, qb: number, kc: number, ld: number, rows: number, cols: number, c: number, ldc: number, shift: number): void;
+  /** Waits for the worker's job. */
+  wait(): void;
   /** Ends the session, returning the worker to its message loop. */
   close(): void;
 }
@@ -112,13 +99,12 @@ export const MAP_PARALLEL_MIN = 1 << 16;
  */
 export const SPIN_LIMIT = 1 << 15;
 
-/** Control words of a tridiagonal session. */
+/** Control words of a reduction session: sequence number, completion, the job's operation, failure, its arguments. */
 const SEQ = 0;
 const DONE = 1;
-const PARITY = 2;
-const J_START = 3;
-const J_END = 4;
-const FAILED = 5;
+const OP = 2;
+const FAILED = 3;
+const ARGS = 4;
 
 /** A worker collects its garbage after a job that brought at least this many bytes of shared buffers. */
 const RELEASE_MIN_BYTES = 64 * 2 ** 20;
@@ -133,7 +119,6 @@ function productKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper, rowStart, rowE
   if (simd && tiles !== null && k >= ${WASM_MIN_DEPTH} && wasmDotKernel(tiles, m, n, k, alpha, P, Q, C, ldc, offC, upper, rowStart, rowEnd)) return;
   dotKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper, rowStart, rowEnd);
 }
-const fusedTridiagonalRows = ${fusedTridiagonalRows.toString()};
 // The SharedArrayBuffers a job brings (operands, results: up to gigabytes) stay alive until this thread collects
 // their wrappers, and its own heap hardly grows, so nothing else would trigger that: collect after large jobs.
 let collect = null;
@@ -152,59 +137,22 @@ function awaitChange(ctrl, index, value) {
   for (let spin = 0; spin < ${SPIN_LIMIT}; spin++) if (Atomics.load(ctrl, index) !== value) return;
   Atomics.wait(ctrl, index, value);
 }
-function tridiagonalSession(job) {
-  const ctrl = new Int32Array(job.ctrl);
-  const A = new Float64Array(job.A);
-  const V = [new Float64Array(job.V0), new Float64Array(job.V1)];
-  const P = [new Float64Array(job.P0), new Float64Array(job.P1)];
-  const pw = new Float64Array(job.PW);
-  let seen = 0;
-  for (;;) {
-    awaitChange(ctrl, ${SEQ}, seen);
-    const seq = Atomics.load(ctrl, ${SEQ});
-    if (seq < 0) return;
-    seen = seq;
-    const parity = ctrl[${PARITY}];
-    const jEnd = ctrl[${J_END}];
-    pw.fill(0, 0, jEnd);
-    try {
-      fusedTridiagonalRows(job.n, A, V[parity], P[parity], V[1 - parity], pw, ctrl[${J_START}], jEnd);
-    } catch (e) {
-      Atomics.store(ctrl, ${FAILED}, 1);
-    }
-    Atomics.store(ctrl, ${DONE}, seq);
-    Atomics.notify(ctrl, ${DONE});
-  }
-}
-function wasmTridiagonalSession(job) {
+function reductionSession(job) {
   const ctrl = new Int32Array(job.ctrl);
   const t = instantiateTiles(job.bytes, job.memory);
-  const n = job.n;
-  const V = [job.V0, job.V1];
-  const P = [job.P0, job.P1];
-  const a0 = job.A / 8;
-  const pw = job.PW / 8;
   let seen = 0;
   for (;;) {
     awaitChange(ctrl, ${SEQ}, seen);
     const seq = Atomics.load(ctrl, ${SEQ});
     if (seq < 0) return;
     seen = seq;
-    const parity = ctrl[${PARITY}];
-    const jEnd = ctrl[${J_END}];
+    const x = ctrl.subarray(${ARGS}, ${ARGS} + 9);
     try {
-      const buf = new Float64Array(job.memory.buffer);
-      buf.fill(0, pw, pw + jEnd);
-      const vb = V[parity], wb = P[parity], ub = V[1 - parity];
-      const v0 = vb / 8, w0 = wb / 8, u0 = ub / 8;
-      if (t.fusedRows !== undefined) t.fusedRows(job.A, vb, wb, ub, job.PW, n, ctrl[${J_START}], jEnd);
-      else for (let j = ctrl[${J_START}]; j < jEnd; j++) {
-        const rj = a0 + j * n;
-        const vj = buf[v0 + j], wj = buf[w0 + j], uj = buf[u0 + j];
-        const s = t.fusedRow(8 * rj, vb, wb, ub, job.PW, j, vj, wj, uj);
-        const diag = buf[rj + j] - 2 * vj * wj;
-        buf[rj + j] = diag;
-        buf[pw + j] += s + diag * uj;
+      if (ctrl[${OP}] === 0) {
+        new Float64Array(job.memory.buffer).fill(0, (x[2] >>> 3) + x[4], (x[2] >>> 3) + x[3]);
+        t.symvRows(x[0], x[1], x[2], x[3], x[4], x[5]);
+      } else {
+        t.block(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8]);
       }
     } catch (e) {
       Atomics.store(ctrl, ${FAILED}, 1);
@@ -227,11 +175,7 @@ const ready = new Int32Array(workerData.ready);
 Atomics.store(ready, 0, 1);
 Atomics.notify(ready, 0);
 parentPort.on('message', (job) => {
-  if (job.type === 'tridiagonal') {
-    tridiagonalSession(job);
-    return releaseLater(job.A.byteLength);
-  }
-  if (job.type === 'tridiagonal-wasm') return wasmTridiagonalSession(job);
+  if (job.type === 'reduction') return reductionSession(job);
   const flags = new Int32Array(job.flags);
   let status = 1;
   if (job.type === 'map') {
@@ -417,38 +361,28 @@ export function createThreadPool(threads?: number, simd = true): ThreadPool {
       });
       return true;
     },
-    startTridiagonalSession(n, A, V0, V1, P0, P1, wasm) {
+    startReductionSession(memory, bytes) {
       const pool = start();
       if (pool === null) return null;
-      const ctrl = new Int32Array(new SharedArrayBuffer(4 * 8));
-      const PW = wasm?.PW ?? sharedFloat64(n);
-      if (wasm !== undefined) {
-        pool[0].postMessage({
-          type: 'tridiagonal-wasm', n, memory: wasm.memory, bytes: wasm.bytes, ctrl: ctrl.buffer,
-          A: A.byteOffset, V0: V0.byteOffset, V1: V1.byteOffset, P0: P0.byteOffset, P1: P1.byteOffset, PW: PW.byteOffset,
-        });
-      } else {
-        pool[0].postMessage({
-          type: 'tridiagonal', n, A: A.buffer, V0: V0.buffer, V1: V1.buffer, P0: P0.buffer, P1: P1.buffer, PW: PW.buffer, ctrl: ctrl.buffer,
-        });
-      }
+      const ctrl = new Int32Array(new SharedArrayBuffer(4 * (ARGS + 9)));
+      pool[0].postMessage({ type: 'reduction', memory, bytes, ctrl: ctrl.buffer });
       let seq = 0;
+      const post = (op: number, args: number[]): void => {
+        ctrl[OP] = op;
+        ctrl.set(args, ARGS);
+        Atomics.store(ctrl, SEQ, ++seq);
+        Atomics.notify(ctrl, SEQ);
+      };
       return {
-        step(parity, jStart, jEnd) {
-          ctrl[PARITY] = parity;
-          ctrl[J_START] = jStart;
-          ctrl[J_END] = jEnd;
-          Atomics.store(ctrl, SEQ, ++seq);
-          Atomics.notify(ctrl, SEQ);
-        },
-        wait(pNext, rows) {
+        symv: (a, v, p, n, jStart, jEnd) => post(0, [a, v, p, n, jStart, jEnd]),
+        block: (pa, qb, kc, ld, rows, cols, c, ldc, shift) => post(1, [pa, qb, kc, ld, rows, cols, c, ldc, shift]),
+        wait() {
           let done = Atomics.load(ctrl, DONE);
           for (let spin = 0; done !== seq && spin < SPIN_LIMIT; spin++) done = Atomics.load(ctrl, DONE);
           for (; done !== seq; done = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, done);
           if (Atomics.load(ctrl, FAILED) !== 0) {
-            throw new SpecError('E_BACKEND', `cpu backend: worker thread failed in the tridiagonal reduction (n = ${n}); retry with threads: 1`);
+            throw new SpecError('E_BACKEND', 'cpu backend: worker thread failed in the tridiagonal reduction; retry with threads: 1');
           }
-          for (let l = 0; l < rows; l++) pNext[l] += PW[l];
         },
         close() {
           Atomics.store(ctrl, SEQ, -1);

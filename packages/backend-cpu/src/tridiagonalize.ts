@@ -1,72 +1,79 @@
-import { fusedTridiagonalRows } from './tridiagonal-step.js';
-import { type ThreadPool, sharedFloat64 } from './thread-pool.js';
+import { productKernel } from './product-kernel.js';
+import * as rowsTs from './symmetric-rows.js';
+import type { ReductionSession, ThreadPool } from './thread-pool.js';
 import type { WasmTiles } from './wasm-kernel.js';
 
-/** A tile module on a shared memory (see `sharedWasmMemory`), with the bytes a worker instantiates it from. */
-export interface SharedTiles {
-  readonly tiles: WasmTiles;
-  readonly bytes: Uint8Array;
+/** Rows per panel (LAPACK's `nb`): the trailing update is a rank-2·PANEL product (depth 2·PANEL on the tile kernel). */
+export const PANEL = 64;
+
+/**
+ * Doubles of workspace the blocked reduction needs right after the n × n matrix: the panel's W (PANEL rows), one
+ * n-vector for the worker's partial products, and the packed operands of the trailing update (two (n + 4) × 2·PANEL).
+ */
+export function blockedWorkspace(n: number): number {
+  return (PANEL + 1) * n + 4 * PANEL * (n + 4);
 }
 
-/** Below this many rows a step runs on the calling thread (the hand-off costs ~10 µs). */
+/** Trailing rows below which a step's symmetric product stays on the calling thread (the hand-off costs ~10 µs). */
 const SESSION_MIN_ROWS = 256;
 
-/**
- * Householder vector of row i (entries 0 … i − 1) of the n × n row-major `A`, LAPACK `dlarfg` style:
- * Hᵢ x = beta·e_{i−1} with Hᵢ = I − τ v vᵀ, v[i − 1] = 1. Overwrites the row with v, copies v into
- * `v`, records `d[i]`, `e[i − 1] = beta` and `tau[i]`, and returns τ (0 when the row is already reduced).
- */
-function householderRow(n: number, A: Float64Array, i: number, v: Float64Array, d: Float64Array, e: Float64Array, tau: Float64Array): number {
-  const ri = i * n;
-  d[i] = A[ri + i];
-  const alpha = A[ri + i - 1];
-  let sigma = 0;
-  for (let l = 0; l < i - 1; l++) sigma += A[ri + l] * A[ri + l];
-  if (sigma === 0) {
-    e[i - 1] = alpha;
-    tau[i] = 0;
-    for (let l = 0; l < i - 1; l++) v[l] = 0;
-    A[ri + i - 1] = 1;
-    v[i - 1] = 1;
-    return 0;
-  }
-  const norm = Math.sqrt(alpha * alpha + sigma);
-  const beta = alpha >= 0 ? -norm : norm;
-  const scale = 1 / (alpha - beta);
-  for (let l = 0; l < i - 1; l++) {
-    const x = A[ri + l] * scale;
-    A[ri + l] = x;
-    v[l] = x;
-  }
-  A[ri + i - 1] = 1;
-  v[i - 1] = 1;
-  e[i - 1] = beta;
-  const t = (beta - alpha) / beta;
-  tau[i] = t;
-  return t;
+/** The three vector kernels over one array `H` with element offsets (wasm or TypeScript). */
+interface RowKernels {
+  symvRows(a: number, v: number, p: number, n: number, jStart: number, jEnd: number): void;
+  dot(x: number, y: number, len: number): number;
+  axpy2(alpha: number, x: number, beta: number, z: number, y: number, len: number): void;
+}
+
+function wasmKernels(tiles: WasmTiles): RowKernels & { wasm: true } {
+  const { symvRows, dot, axpy2 } = tiles;
+  return {
+    wasm: true,
+    symvRows: (a, v, p, n, js, je) => symvRows(8 * a, 8 * v, 8 * p, n, js, je),
+    dot: (x, y, len) => dot(8 * x, 8 * y, len),
+    axpy2: (alpha, x, beta, z, y, len) => axpy2(alpha, 8 * x, beta, 8 * z, 8 * y, len),
+  };
+}
+
+function tsKernels(H: Float64Array): RowKernels & { wasm: false } {
+  return {
+    wasm: false,
+    symvRows: (a, v, p, n, js, je) => rowsTs.symvRows(H, a, v, p, n, js, je),
+    dot: (x, y, len) => rowsTs.dot(H, x, y, len),
+    axpy2: (alpha, x, beta, z, y, len) => rowsTs.axpy2(H, alpha, x, beta, z, y, len),
+  };
+}
+
+/** Options of {@link tridiagonalize}. */
+export interface BlockedReductionOptions {
+  /** Threads for the trailing products, and (with `session`) a second thread for the symmetric products. */
+  readonly pool?: ThreadPool;
+  /** Run the vector kernels on this tile module; `A` must then be a view on its memory. */
+  readonly wasm?: WasmTiles;
+  /**
+   * A worker session on the same tile module (on a shared memory; see `ThreadPool.startReductionSession`) that takes
+   * part of every symmetric product and trailing update. Only used with `wasm`.
+   */
+  readonly session?: ReductionSession | null;
 }
 
 /**
- * Householder reduction of a symmetric matrix to tridiagonal form, T = Qᵀ A Q (LAPACK `dsytd2`
- * with `uplo = 'L'`, reduced from the bottom row up so every reflector is a contiguous row).
+ * Householder reduction of a symmetric matrix to tridiagonal form, T = Qᵀ A Q, blocked as LAPACK `dsytrd`
+ * (`uplo = 'L'` in column-major terms, i.e. the UPPER triangle of a row-major matrix, reduced from the top
+ * so every reflector is a contiguous row). MATH.md has no formula here; the reference is Golub & Van Loan §8.3.1
+ * and LAPACK's `dlatrd`.
  *
- * Works in place on the LOWER triangle of the n × n row-major `A` (the upper triangle is neither
- * read nor written). On return:
- * - `d[i]` is T's diagonal, `e[i]` couples i and i + 1 (i < n − 1; `e[n − 1] = 0`);
- * - row i of A holds the reflector vᵢ in entries 0 … i − 1 (`vᵢ[i − 1] = 1`), with scale `tau[i]`,
- *   so that Q = H_{n−1} ⋯ H_2 with Hᵢ = I − tau[i] vᵢ vᵢᵀ acting on indices 0 … i − 1
- *   (see {@link applyReflectorsToRows}).
+ * Panels of {@link PANEL} rows are reduced one row at a time against the not-yet-updated trailing matrix: the
+ * row is first brought up to date with the panel's earlier reflectors (V, W), its reflector v is formed, then
+ * w = τ·(B v − V Wᵀv − W Vᵀv) − (τ/2)(wᵀv)·v with one pass over the trailing triangle B (read only: the
+ * memory-bound half, {@link RowKernels.symvRows}). After the panel the trailing matrix takes the whole rank-2b
+ * update B ← B − V Wᵀ − W Vᵀ as one product on the tile kernel (the compute-bound half, on every thread of
+ * `pool`). Each element of B is thus written once per panel instead of once per row.
  *
- * Step i: vᵢ annihilates row i left of the sub-diagonal; the leading i × i block B becomes
- * B − v wᵀ − w vᵀ with p = τ B v, w = p − (τ/2)(pᵀv) v. The rank-2 update of step i is fused with
- * the symmetric product B v of step i − 1 (whose reflector comes from row i − 1, updated first), so
- * each step streams once over the rows of the lower triangle, every inner loop contiguous
- * ({@link fusedTridiagonalRows}). With a `pool` of more than one thread and `A` in a SharedArrayBuffer
- * (offset 0), n ≥ 256, one worker thread takes the longer half of the rows of every step. With `wasm`
- * and `A` a view on its memory followed by 4n free doubles (5n with `shared`), the rows run on the f64x2 kernel
- * (`WasmTiles.fusedRow`); with `shared` (the same module instantiated on a shared wasm memory, `A` followed by 5n
- * free doubles) and a pool, a worker instantiates it on that memory and takes the longer half of the rows of
- * every step from n = 256, its partial products in the fifth vector.
+ * Works in place on the upper triangle of the n × n row-major `A`, which must be followed in its buffer by
+ * {@link blockedWorkspace}(n) free doubles (the lower triangle is scratch: it may be overwritten near the diagonal).
+ * On return `d[i]` is T's diagonal, `e[i]` couples i and i + 1 (`e[n − 1] = 0`), and row i of A holds the reflector
+ * vᵢ in entries i + 1 … n − 1 (vᵢ[i + 1] = 1) with scale `tau[i]`: Q = H₀ H₁ ⋯ H_{n−2}, Hᵢ = I − τᵢ vᵢ vᵢᵀ
+ * (see {@link applyReflectorsToRows}).
  */
 export function tridiagonalize(
   n: number,
@@ -74,146 +81,205 @@ export function tridiagonalize(
   d: Float64Array,
   e: Float64Array,
   tau: Float64Array,
-  pool?: ThreadPool,
-  wasm?: WasmTiles,
-  shared?: SharedTiles,
+  options: BlockedReductionOptions = {},
 ): void {
   if (n === 0) return;
-  e[n - 1] = 0;
   tau.fill(0);
-  if (n === 1) {
-    d[0] = A[0];
-    return;
-  }
-  const simd = wasm !== undefined && A.buffer === wasm.memory.buffer;
-  const threaded =
-    !simd && pool !== undefined && pool.threads > 1 && n >= SESSION_MIN_ROWS && A.buffer instanceof SharedArrayBuffer && A.byteOffset === 0;
-  const make = threaded ? sharedFloat64 : (len: number) => new Float64Array(len);
-  // With the SIMD row kernel, the four work vectors follow A in the same wasm memory (the caller reserved 4n).
-  const simdVector = (q: number): Float64Array => new Float64Array(A.buffer, A.byteOffset + 8 * (n * n + q * n), n).fill(0);
-  const V0 = simd ? simdVector(0) : make(n);
-  const V1 = simd ? simdVector(1) : make(n);
-  const P0 = simd ? simdVector(2) : make(n);
-  const P1 = simd ? simdVector(3) : make(n);
-  let v = V0;
-  let p = P0;
-  let vNext = V1;
-  let pNext = P1;
-  let parity = 0;
-  // SIMD on two threads: the tile module's memory is shared and the caller reserved a fifth n-vector for the
-  // worker's partial products.
-  const simdShared = simd && shared !== undefined && shared.tiles === wasm && pool !== undefined && pool.threads > 1 && n >= SESSION_MIN_ROWS;
-  const session = threaded
-    ? pool.startTridiagonalSession(n, A, V0, V1, P0, P1)
-    : simdShared
-      ? pool.startTridiagonalSession(n, A, V0, V1, P0, P1, { memory: wasm.memory, bytes: shared.bytes, PW: simdVector(4) })
-      : null;
-  // Step n − 1 starts with a plain symmetric product p = B v over the leading (n − 1) block.
-  let t = householderRow(n, A, n - 1, v, d, e, tau);
-  for (let j = 0; j < n - 1; j++) {
-    const rj = j * n;
-    const vj = v[j];
-    let s = 0;
-    for (let l = 0; l < j; l++) {
-      const a = A[rj + l];
-      s += a * v[l];
-      p[l] += a * vj;
-    }
-    p[j] += s + A[rj + j] * vj;
-  }
-  for (let i = n - 1; i >= 1; i--) {
-    // w = τ p − (τ/2)(τ pᵀv) v, over p.
-    let pv = 0;
-    for (let l = 0; l < i; l++) {
-      p[l] *= t;
-      pv += p[l] * v[l];
-    }
-    const K = 0.5 * t * pv;
-    for (let l = 0; l < i; l++) p[l] -= K * v[l];
-    const w = p;
-    // Row i − 1 first: it holds the next reflector.
-    const rl = (i - 1) * n;
-    {
-      const vj = v[i - 1];
-      const wj = w[i - 1];
-      for (let l = 0; l <= i - 1; l++) A[rl + l] -= vj * w[l] + wj * v[l];
-    }
-    if (i === 1) break;
-    const tn = householderRow(n, A, i - 1, vNext, d, e, tau);
-    pNext.fill(0, 0, i - 1);
-    // Rows 0 … i − 2: rank-2 update of step i fused with the product B' vNext of step i − 1; with a
-    // session, a worker takes the upper rows (∝ j² work split in half) and its partial sums are added.
-    const rows = i - 1;
-    if (simd) {
-      // With a session, the worker takes rows split … rows − 1 (half the work, ∝ j per row) and its partial
-      // products are added after the calling thread's rows 0 … split − 1.
-      const split = session !== null && rows >= SESSION_MIN_ROWS ? Math.floor(rows * Math.SQRT1_2) : rows;
-      if (split < rows) session!.step(parity, split, rows);
-      const fusedRow = wasm.fusedRow;
-      const aByte = A.byteOffset;
-      const vb = v.byteOffset;
-      const wb = w.byteOffset;
-      const ub = vNext.byteOffset;
-      const pb = pNext.byteOffset;
-      // The row loop below, in wasm (one call per step): same arithmetic, same order.
-      if (wasm.fusedRows !== undefined) wasm.fusedRows(aByte, vb, wb, ub, pb, n, 0, split);
-      else for (let j = 0; j < split; j++) {
-        const rj = j * n;
-        const vj = v[j];
-        const wj = w[j];
-        const uj = vNext[j];
-        const s = fusedRow(aByte + 8 * rj, vb, wb, ub, pb, j, vj, wj, uj);
-        const diag = A[rj + j] - 2 * vj * wj;
-        A[rj + j] = diag;
-        pNext[j] += s + diag * uj;
+  e[n - 1] = 0;
+  const { pool, wasm } = options;
+  const H = new Float64Array(A.buffer);
+  const base = A.byteOffset / 8;
+  const row = (i: number): number => base + i * n;
+  const wBase = base + n * n;
+  const wRow = (k: number): number => wBase + k * n;
+  const pw = wBase + PANEL * n;
+  const kernels = wasm !== undefined && A.buffer === wasm.memory.buffer ? wasmKernels(wasm) : tsKernels(H);
+  const { symvRows, dot, axpy2 } = kernels;
+  const pack = { p: pw + n, q: pw + n + 2 * PANEL * (n + 4) };
+  const simd = pool?.simd ?? true;
+  const session = kernels.wasm && options.session !== undefined ? options.session : null;
+  for (let s = 0; s < n - 1; s += PANEL) {
+    const b = Math.min(PANEL, n - 1 - s);
+    for (let k = 0; k < b; k++) {
+      const i = s + k;
+      const ri = row(i);
+      // 1. Bring row i (entries i … n − 1) up to date with the panel's earlier reflectors.
+      for (let q = 0; q < k; q++) {
+        const rq = row(s + q);
+        const wq = wRow(q);
+        axpy2(-H[wq + i], rq + i, -H[rq + i], wq + i, ri + i, n - i);
       }
-      if (split < rows) session!.wait(pNext, rows);
-    } else if (session !== null && rows >= SESSION_MIN_ROWS) {
-      const split = Math.floor(rows * Math.SQRT1_2);
-      session.step(parity, split, rows);
-      fusedTridiagonalRows(n, A, v, w, vNext, pNext, 0, split);
-      session.wait(pNext, rows);
-    } else {
-      fusedTridiagonalRows(n, A, v, w, vNext, pNext, 0, rows);
+      d[i] = H[ri + i];
+      // 2. Reflector of row i (LAPACK dlarfg): v[i + 1] = 1, v[i + 2 …] = x / (alpha − beta).
+      const m = n - i - 1;
+      const alpha = H[ri + i + 1];
+      const sigma = m > 1 ? dot(ri + i + 2, ri + i + 2, m - 1) : 0;
+      const wk = wRow(k);
+      H.fill(0, wk + i + 1, wk + n);
+      if (sigma === 0) {
+        e[i] = alpha;
+        tau[i] = 0;
+        H[ri + i + 1] = 1;
+        continue; // τ = 0: H_i = I and w = 0
+      }
+      const norm = Math.sqrt(alpha * alpha + sigma);
+      const beta = alpha >= 0 ? -norm : norm;
+      const scale = 1 / (alpha - beta);
+      for (let l = ri + i + 2; l < ri + n; l++) H[l] *= scale;
+      H[ri + i + 1] = 1;
+      e[i] = beta;
+      const t = (beta - alpha) / beta;
+      tau[i] = t;
+      // 3. p = B v over the trailing triangle (rows i + 1 … n − 1); a session's worker takes the shorter lower rows
+      //    (half the work) into its own vector, added afterwards.
+      const split = session !== null && m >= SESSION_MIN_ROWS ? i + 1 + Math.floor(m * (1 - Math.SQRT1_2)) : n;
+      if (split < n) session!.symv(8 * base, 8 * ri, 8 * pw, n, split, n);
+      symvRows(base, ri, wk, n, i + 1, split);
+      if (split < n) {
+        session!.wait();
+        for (let l = split; l < n; l++) H[wk + l] += H[pw + l];
+      }
+      // 4. Subtract the panel's pending update: p −= V (Wᵀv) + W (Vᵀv).
+      for (let q = 0; q < k; q++) {
+        const rq = row(s + q);
+        const wq = wRow(q);
+        const wv = dot(wq + i + 1, ri + i + 1, m);
+        const vv = dot(rq + i + 1, ri + i + 1, m);
+        axpy2(-wv, rq + i + 1, -vv, wq + i + 1, wk + i + 1, m);
+      }
+      // 5. w = τ p − (τ/2)(τ pᵀv) v.
+      let pv = 0;
+      for (let l = i + 1; l < n; l++) {
+        const x = H[wk + l] * t;
+        H[wk + l] = x;
+        pv += x * H[ri + l];
+      }
+      const c = -0.5 * t * pv;
+      for (let l = i + 1; l < n; l++) H[wk + l] += c * H[ri + l];
     }
-    t = tn;
-    parity ^= 1;
-    let swap = v;
-    v = vNext;
-    vNext = swap;
-    swap = p;
-    p = pNext;
-    pNext = swap;
+    // Trailing update B ← B − V Wᵀ − W Vᵀ on rows/columns s + b … n − 1: C[r, c] −= Σ_q P[r, q] Q[c, q] with
+    // P = [V | W] and Q = [W | V] (both m × 2b), upper tiles only.
+    const top = s + b;
+    if (top >= n) continue;
+    if (kernels.wasm) trailingUpdateWasm(n, H, base, s, b, wBase, top, pack, wasm!, session);
+    else trailingUpdate(n, A, H, base, s, b, wBase, top, n - top, pool, simd);
   }
-  session?.close();
-  d[0] = A[0];
+  d[n - 1] = H[row(n - 1) + n - 1];
 }
 
 /**
- * Back-transformation after {@link tridiagonalize}: replaces each of the `count` rows y of `Y`
- * (row-major, row length n) by Q y, where Q = H_{n−1} ⋯ H_2 is stored in the rows of `reflectors`
- * with scales `tau`. Rows of Y are eigenvectors of T on input and of A on output. Four rows are
- * processed together so each reflector is loaded once per four vectors.
+ * The panel's rank-2b update of the trailing block at (top, top) on the tile module itself: P = −[V | W] and
+ * Q = [W | V] are packed into its memory and `block` adds P Qᵀ to the upper tiles of the block in place (one call
+ * per thread: the session's worker takes the lower rows, half the work); the last m mod 4 rows in scalar code.
  */
-export function applyReflectorsToRows(
+function trailingUpdateWasm(
   n: number,
-  reflectors: Float64Array,
-  tau: Float64Array,
-  Y: Float64Array,
-  count: number,
+  H: Float64Array,
+  base: number,
+  s: number,
+  b: number,
+  wBase: number,
+  top: number,
+  pack: { p: number; q: number },
+  wasm: WasmTiles,
+  session: ReductionSession | null,
 ): void {
+  const m = n - top;
+  const K = 2 * b;
+  const mp = ((m + 3) & ~3) + 4;
+  const { p, q } = pack;
+  H.fill(0, p + m * K, p + mp * K);
+  H.fill(0, q + m * K, q + mp * K);
+  for (let k = 0; k < b; k++) {
+    const v = base + (s + k) * n + top;
+    const w = wBase + k * n + top;
+    for (let r = 0; r < m; r++) {
+      const x = H[v + r];
+      const y = H[w + r];
+      const o = r * K;
+      H[p + o + k] = -x;
+      H[p + o + b + k] = -y;
+      H[q + o + k] = y;
+      H[q + o + b + k] = x;
+    }
+  }
+  const m4 = m & ~3;
+  const c = base + top * n + top;
+  // Upper-triangle work of rows [0, r) ∝ r·m − r²/2: the worker takes the rows past m(1 − 1/√2) (half of it).
+  const split = session !== null && m4 >= 64 ? (Math.floor(m * (1 - Math.SQRT1_2)) & ~3) : m4;
+  if (split < m4) session!.block(8 * (p + split * K), 8 * q, K, 8 * K, m4 - split, m, 8 * (c + split * n), 8 * n, split);
+  if (split > 0) wasm.block(8 * p, 8 * q, K, 8 * K, split, m, 8 * c, 8 * n, 0);
+  for (let r = m4; r < m; r++) {
+    const pr = p + r * K;
+    for (let j = r; j < m; j++) {
+      const qj = q + j * K;
+      let acc = 0;
+      for (let t = 0; t < K; t++) acc += H[pr + t] * H[qj + t];
+      H[c + r * n + j] += acc;
+    }
+  }
+  if (split < m4) session!.wait();
+}
+
+/** The panel's rank-2b update of the trailing m × m block at (top, top), upper triangle, as one product (TypeScript path). */
+function trailingUpdate(
+  n: number,
+  A: Float64Array,
+  H: Float64Array,
+  base: number,
+  s: number,
+  b: number,
+  wBase: number,
+  top: number,
+  m: number,
+  pool: ThreadPool | undefined,
+  simd: boolean,
+): void {
+  const K = 2 * b;
+  const mp = (m + 3) & ~3;
+  const threaded = pool !== undefined && pool.threads > 1 && A.buffer instanceof SharedArrayBuffer;
+  const P = threaded ? pool.scratch(0, mp * K) : new Float64Array(mp * K);
+  const Q = threaded ? pool.scratch(1, mp * K) : new Float64Array(mp * K);
+  if (threaded) {
+    P.fill(0, m * K);
+    Q.fill(0, m * K);
+  }
+  for (let q = 0; q < b; q++) {
+    const v = base + (s + q) * n + top;
+    const w = wBase + q * n + top;
+    for (let r = 0; r < m; r++) {
+      const x = H[v + r];
+      const y = H[w + r];
+      const o = r * K;
+      P[o + q] = x;
+      P[o + b + q] = y;
+      Q[o + q] = y;
+      Q[o + b + q] = x;
+    }
+  }
+  const offC = top * n + top;
+  if (threaded) pool.dotKernel(m, m, K, -1, P, Q, A, n, offC, true);
+  else productKernel(m, m, K, -1, P, Q, A, n, offC, true, 0, mp, simd);
+}
+
+/**
+ * Back-transformation after {@link tridiagonalize}: replaces each of the `count` rows y of `Y` (row length n)
+ * by Q y = H₀ (H₁ (⋯ H_{n−2} y)), the reflectors stored in the upper triangle of `reflectors` with scales `tau`.
+ * Rows of Y are eigenvectors of T on input and of A on output. Four rows share each pass over a reflector.
+ */
+export function applyReflectorsToRows(n: number, reflectors: Float64Array, tau: Float64Array, Y: Float64Array, count: number): void {
   let r = 0;
   for (; r + 3 < count; r += 4) {
     const y0 = r * n;
     const y1 = y0 + n;
     const y2 = y1 + n;
     const y3 = y2 + n;
-    for (let i = 2; i < n; i++) {
+    for (let i = n - 2; i >= 0; i--) {
       const t = tau[i];
       if (t === 0) continue;
       const vi = i * n;
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let l = 0; l < i; l++) {
+      for (let l = i + 1; l < n; l++) {
         const x = reflectors[vi + l];
         s0 += x * Y[y0 + l];
         s1 += x * Y[y1 + l];
@@ -221,7 +287,7 @@ export function applyReflectorsToRows(
         s3 += x * Y[y3 + l];
       }
       s0 *= t; s1 *= t; s2 *= t; s3 *= t;
-      for (let l = 0; l < i; l++) {
+      for (let l = i + 1; l < n; l++) {
         const x = reflectors[vi + l];
         Y[y0 + l] -= s0 * x;
         Y[y1 + l] -= s1 * x;
@@ -232,14 +298,14 @@ export function applyReflectorsToRows(
   }
   for (; r < count; r++) {
     const y0 = r * n;
-    for (let i = 2; i < n; i++) {
+    for (let i = n - 2; i >= 0; i--) {
       const t = tau[i];
       if (t === 0) continue;
       const vi = i * n;
       let s = 0;
-      for (let l = 0; l < i; l++) s += reflectors[vi + l] * Y[y0 + l];
+      for (let l = i + 1; l < n; l++) s += reflectors[vi + l] * Y[y0 + l];
       s *= t;
-      for (let l = 0; l < i; l++) Y[y0 + l] -= s * reflectors[vi + l];
+      for (let l = i + 1; l < n; l++) Y[y0 + l] -= s * reflectors[vi + l];
     }
   }
 }

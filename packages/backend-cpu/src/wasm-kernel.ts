@@ -14,6 +14,9 @@
  * 4 × 2 tiles keep the 8 accumulators and 6 operands in the 16 SIMD registers of x86-64.
  */
 
+import { leb, sleb } from './wasm-encoding.js';
+import { axpy2Body, dotBody, symvRowsBody } from './wasm-reduction.js';
+
 /** The part of a WebAssembly.Memory used here (the project's `lib` has no WebAssembly typings). */
 export interface WasmMemory {
   readonly buffer: ArrayBuffer;
@@ -32,144 +35,24 @@ export interface WasmTiles {
   /** 4 × 2 block of dot products of length k (even) at byte offsets a (P) and b (Q), written at byte offset out. */
   readonly tile: (a: number, b: number, k: number, out: number) => void;
   /**
-   * One row of the fused tridiagonalisation step in f64x2 (see {@link fusedTridiagonalRows}): for l < len,
-   * x = a[l] − (vj·w[l] + wj·v[l]); a[l] = x; s += x·u[l]; p[l] += x·uj; returns s. Byte offsets.
-   */
-  readonly fusedRow: (a: number, v: number, w: number, u: number, p: number, len: number, vj: number, wj: number, uj: number) => number;
-  /**
-   * Rows jStart ≤ j < jEnd of one fused tridiagonalisation step, all in wasm (one call per step instead of one per row):
-   * for each row, s = fusedRow(a + 8jn, v, w, u, p, j, v[j], w[j], u[j]); a[j, j] ← a[j, j] − 2·v[j]·w[j];
-   * p[j] += s + a[j, j]·u[j] — the arithmetic of the JavaScript row loop around {@link WasmTiles.fusedRow}. Byte offsets.
-   */
-  readonly fusedRows: (a: number, v: number, w: number, u: number, p: number, n: number, jStart: number, jEnd: number) => void;
-  /**
    * A whole (K block × column block) of a product: C[i, j] += Σ_{t<kc} P[i, t] Q[j, t] over 4 × 2 tiles for
    * i < rows (step 4), max(0, i + shift) ≤ j < cols (step 2); P rows at pa + i·ld, Q rows at qb + j·ld, C at
    * c + i·ldc + 8j (all in bytes). See {@link blockBody}.
    */
   readonly block: (pa: number, qb: number, kc: number, ld: number, rows: number, cols: number, c: number, ldc: number, shift: number) => void;
+  /**
+   * Rows jStart ≤ j < jEnd of p += B v for B in the upper triangle of the row-major n × n matrix at `a` (the blocked
+   * reduction's symmetric product; see `symvRowsBody` in wasm-reduction.ts). Byte offsets.
+   */
+  readonly symvRows: (a: number, v: number, p: number, n: number, jStart: number, jEnd: number) => void;
+  /** Σ_{l<len} x[l]·y[l] (byte offsets). */
+  readonly dot: (x: number, y: number, len: number) => number;
+  /** y[l] += alpha·x[l] + beta·z[l] for l < len (byte offsets). */
+  readonly axpy2: (alpha: number, x: number, beta: number, z: number, y: number, len: number) => void;
   /** The module's memory (grown on demand). */
   readonly memory: WasmMemory;
 }
 
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-/**
- * Body of `fusedRow(a, v, w, u, p, len, vj, wj, uj) → s` (byte offsets, len elements), the inner loop of the
- * fused tridiagonalisation step ({@link fusedTridiagonalRows}) in f64x2:
- * for l < len: x = a[l] − (vj·w[l] + wj·v[l]); a[l] = x; s += x·u[l]; p[l] += x·uj.
- */
-function fusedRowBody(): number[] {
-  const get = (k: number): number[] => [0x20, ...leb(k)];
-  const set = (k: number): number[] => [0x21, ...leb(k)];
-  const tee = (k: number): number[] => [0x22, ...leb(k)];
-  const i32Const = (x: number): number[] => [0x41, ...sleb(x)];
-  const load = [0xfd, 0x00, 0x03, 0x00];
-  const store = [0xfd, 0x0b, 0x03, 0x00];
-  const splat = [0xfd, 0x14];
-  const add = [0xfd, 0xf0, 0x01];
-  const sub = [0xfd, 0xf1, 0x01];
-  const mul = [0xfd, 0xf2, 0x01];
-  const lane = (l: number): number[] => [0xfd, 0x21, l];
-  const F64_LOAD = [0x2b, 0x03, 0x00];
-  const F64_STORE = [0x39, 0x03, 0x00];
-  const F64_ADD = 0xa0;
-  const F64_SUB = 0xa1;
-  const F64_MUL = 0xa2;
-  const I32_ADD = 0x6a;
-  // params: a 0, v 1, w 2, u 3, p 4, len 5, vj 6, wj 7, uj 8
-  // locals: i 9, endv 10, endAll 11 (i32); VJ 12, WJ 13, UJ 14, S 15, X 16 (v128); r 17, xs 18 (f64)
-  const [a, v, w, u, p, len, vj, wj, uj] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const [i, endv, endAll, VJ, WJ, UJ, S, X, r, xs] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
-  const at = (base: number): number[] => [...get(base), ...get(i), I32_ADD];
-  const body = [
-    ...get(len), ...i32Const(3), 0x74, ...set(endAll),
-    ...get(len), ...i32Const(-2), 0x71 /* i32.and */, ...i32Const(3), 0x74, ...set(endv),
-    ...get(vj), ...splat, ...set(VJ),
-    ...get(wj), ...splat, ...set(WJ),
-    ...get(uj), ...splat, ...set(UJ),
-    0x02, 0x40, 0x03, 0x40, // block, loop
-    ...get(i), ...get(endv), 0x4f /* i32.ge_u */, 0x0d, 0x01,
-    // a[i] = X = a[i] − (VJ·w[i] + WJ·v[i])
-    ...at(a),
-    ...at(a), ...load, ...get(VJ), ...at(w), ...load, ...mul, ...get(WJ), ...at(v), ...load, ...mul, ...add, ...sub,
-    ...tee(X), ...store,
-    // S += X·u[i]
-    ...get(S), ...get(X), ...at(u), ...load, ...mul, ...add, ...set(S),
-    // p[i] += X·UJ
-    ...at(p), ...at(p), ...load, ...get(X), ...get(UJ), ...mul, ...add, ...store,
-    ...get(i), ...i32Const(16), I32_ADD, ...set(i),
-    0x0c, 0x00, 0x0b, 0x0b, // br loop; end loop; end block
-    // r = lane 0 + lane 1 of S
-    ...get(S), ...lane(0), ...get(S), ...lane(1), F64_ADD, ...set(r),
-    // odd length: one scalar element at i = endv
-    ...get(i), ...get(endAll), 0x49 /* i32.lt_u */, 0x04, 0x40 /* if */,
-    ...at(a),
-    ...at(a), ...F64_LOAD, ...get(vj), ...at(w), ...F64_LOAD, F64_MUL, ...get(wj), ...at(v), ...F64_LOAD, F64_MUL, F64_ADD, F64_SUB,
-    ...tee(xs), ...F64_STORE,
-    ...get(r), ...get(xs), ...at(u), ...F64_LOAD, F64_MUL, F64_ADD, ...set(r),
-    ...at(p), ...at(p), ...F64_LOAD, ...get(xs), ...get(uj), F64_MUL, F64_ADD, ...F64_STORE,
-    0x0b, // end if
-    ...get(r),
-    0x0b,
-  ];
-  return [0x03, 0x03, 0x7f, 0x05, 0x7b, 0x02, 0x7c, ...body]; // locals: 3 × i32, 5 × v128, 2 × f64
-}
-
-/** Body of `fusedRows(a, v, w, u, p, n, jStart, jEnd)` (see {@link WasmTiles.fusedRows}); calls function 1, `fusedRow`. */
-function fusedRowsBody(): number[] {
-  const get = (k: number): number[] => [0x20, ...leb(k)];
-  const set = (k: number): number[] => [0x21, ...leb(k)];
-  const tee = (k: number): number[] => [0x22, ...leb(k)];
-  const i32Const = (x: number): number[] => [0x41, ...sleb(x)];
-  const F64_LOAD = [0x2b, 0x03, 0x00];
-  const F64_STORE = [0x39, 0x03, 0x00];
-  const F64_TWO = [0x44, 0, 0, 0, 0, 0, 0, 0, 0x40];
-  const [F64_ADD, F64_SUB, F64_MUL, I32_ADD, I32_MUL, I32_SHL] = [0xa0, 0xa1, 0xa2, 0x6a, 0x6c, 0x74];
-  // params: a 0, v 1, w 2, u 3, p 4, n 5, jStart 6, jEnd 7; locals: j 8, rj 9, addr 10 (i32); vj 11, wj 12, uj 13, s 14, diag 15 (f64)
-  const [a, v, w, u, p, n, js, je, j, rj, addr, vj, wj, uj, sum, diag] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
-  const at = (base: number): number[] => [...get(base), ...get(j), ...i32Const(3), I32_SHL, I32_ADD];
-  const body = [
-    ...get(js), ...set(j),
-    0x02, 0x40, 0x03, 0x40, // block, loop
-    ...get(j), ...get(je), 0x4f /* i32.ge_u */, 0x0d, 0x01,
-    ...get(a), ...get(j), ...get(n), I32_MUL, ...i32Const(3), I32_SHL, I32_ADD, ...set(rj),
-    ...at(v), ...F64_LOAD, ...set(vj),
-    ...at(w), ...F64_LOAD, ...set(wj),
-    ...at(u), ...F64_LOAD, ...set(uj),
-    ...get(rj), ...get(v), ...get(w), ...get(u), ...get(p), ...get(j), ...get(vj), ...get(wj), ...get(uj), 0x10, 0x01, ...set(sum),
-    // a[j, j] = diag = a[j, j] − (2·vj)·wj
-    ...at(rj), ...tee(addr), ...get(addr), ...F64_LOAD, ...F64_TWO, ...get(vj), F64_MUL, ...get(wj), F64_MUL, F64_SUB, ...tee(diag), ...F64_STORE,
-    // p[j] = p[j] + (s + diag·uj)
-    ...at(p), ...tee(addr), ...get(addr), ...F64_LOAD, ...get(sum), ...get(diag), ...get(uj), F64_MUL, F64_ADD, F64_ADD, ...F64_STORE,
-    ...get(j), ...i32Const(1), I32_ADD, ...set(j),
-    0x0c, 0x00, 0x0b, 0x0b, // br loop; end loop; end block
-    0x0b,
-  ];
-  return [0x02, 0x03, 0x7f, 0x05, 0x7c, ...body]; // locals: 3 × i32, 5 × f64
-}
 
 /**
  * Body of `block(pa, qb, kc, ld, rows, cols, c, ldc, shift)`: the whole register-blocked loop nest of one
@@ -293,30 +176,37 @@ export function tileModuleBytes(fma = false, sharedMemory = false): Uint8Array {
   }
   body.push(0x0b);
   const func = [0x02, 0x03, 0x7f, 0x0e, 0x7b, ...body]; // locals: 3 × i32, 14 × v128
-  const row = fusedRowBody();
   const blk = blockBody(fma);
-  const rows = fusedRowsBody();
+  const symv = symvRowsBody(fma);
+  const dot = dotBody(fma);
+  const axpy2 = axpy2Body(fma);
   const section = (id: number, bytes: number[]): number[] => [id, ...leb(bytes.length), ...bytes];
   const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [
-      0x04,
+      0x05,
       0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, // type 0: (i32 i32 i32 i32) → ()
-      0x60, 0x09, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7c, 0x7c, 0x7c, 0x01, 0x7c, // type 1: (i32 × 6, f64 × 3) → f64
-      0x60, 0x09, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, // type 2: (i32 × 9) → ()
-      0x60, 0x08, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, // type 3: (i32 × 8) → ()
+      0x60, 0x09, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, // type 1: (i32 × 9) → ()
+      0x60, 0x06, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, // type 2: (i32 × 6) → ()
+      0x60, 0x03, 0x7f, 0x7f, 0x7f, 0x01, 0x7c, // type 3: (i32 × 3) → f64
+      0x60, 0x06, 0x7c, 0x7f, 0x7c, 0x7f, 0x7f, 0x7f, 0x00, // type 4: (f64 i32 f64 i32 i32 i32) → ()
     ]),
     // With `sharedMemory` the memory is imported as env.mem, shared, 1 page initially, at most 2 GiB (32768 pages),
     // so that several threads' instances work on the same memory (see {@link sharedWasmMemory}).
     ...(sharedMemory ? section(2, [0x01, ...name('env'), ...name('mem'), 0x02, 0x03, 0x01, ...leb(SHARED_MAX_PAGES)]) : []),
-    ...section(3, [0x04, 0x00, 0x01, 0x02, 0x03]), // tile: type 0, fusedRow: type 1, block: type 2, fusedRows: type 3
+    // tile: type 0, block: type 1, symvRows: type 2, dot: type 3, axpy2: type 4
+    ...section(3, [0x05, 0x00, 0x01, 0x02, 0x03, 0x04]),
     ...(sharedMemory ? [] : section(5, [0x01, 0x00, 0x01])), // memory, 1 page initially
     ...section(7, [
-      0x05, ...name('tile'), 0x00, 0x00, ...name('fusedRow'), 0x00, 0x01, ...name('block'), 0x00, 0x02, ...name('fusedRows'), 0x00, 0x03,
+      0x06, ...name('tile'), 0x00, 0x00, ...name('block'), 0x00, 0x01,
+      ...name('symvRows'), 0x00, 0x02, ...name('dot'), 0x00, 0x03, ...name('axpy2'), 0x00, 0x04,
       ...name('mem'), 0x02, 0x00,
     ]),
-    ...section(10, [0x04, ...leb(func.length), ...func, ...leb(row.length), ...row, ...leb(blk.length), ...blk, ...leb(rows.length), ...rows]),
+    ...section(10, [
+      0x05, ...leb(func.length), ...func, ...leb(blk.length), ...blk,
+      ...leb(symv.length), ...symv, ...leb(dot.length), ...dot, ...leb(axpy2.length), ...axpy2,
+    ]),
   ]);
 }
 
@@ -331,11 +221,12 @@ export function instantiateTiles(bytes: Uint8Array, imported?: WasmMemory): Wasm
     if (wasm === undefined || !wasm.validate(bytes)) return null;
     const instance = new wasm.Instance(new wasm.Module(bytes), imported === undefined ? {} : { env: { mem: imported } });
     const tile = instance.exports.tile as WasmTiles['tile'];
-    const fusedRow = instance.exports.fusedRow as WasmTiles['fusedRow'];
     const block = instance.exports.block as WasmTiles['block'];
-    const fusedRows = instance.exports.fusedRows as WasmTiles['fusedRows'];
+    const symvRows = instance.exports.symvRows as WasmTiles['symvRows'];
+    const dot = instance.exports.dot as WasmTiles['dot'];
+    const axpy2 = instance.exports.axpy2 as WasmTiles['axpy2'];
     const memory = instance.exports.mem as WasmMemory;
-    return { tile, fusedRow, block, fusedRows, memory };
+    return { tile, block, symvRows, dot, axpy2, memory };
   } catch {
     return null;
   }

@@ -1,8 +1,10 @@
 import { createRng, tridiagonalEigen } from '@spec/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  type ThreadPool,
-  type WasmTiles,
+  type BlockedReductionOptions,
+  type ReductionSession,
+  blockedWorkspace,
+  PANEL,
   createCpuBackend,
   createThreadPool,
   dgemm,
@@ -87,25 +89,29 @@ describe('thread pool', () => {
     createRng(12).fillNormal(X);
     const W = new Float64Array(n * n);
     dgram(d, n, X, n, 0, W);
-    const spectrum = (A: Float64Array, p?: ThreadPool, wasm?: WasmTiles): Float64Array => {
+    const spectrum = (A: Float64Array, options: BlockedReductionOptions): Float64Array => {
       const dd = new Float64Array(n);
       const ee = new Float64Array(n);
-      tridiagonalize(n, A, dd, ee, new Float64Array(n), p, wasm);
+      tridiagonalize(n, A, dd, ee, new Float64Array(n), options);
       return tridiagonalEigen(dd, ee.subarray(0, n - 1)).values;
     };
-    const plain = spectrum(Float64Array.from(W));
-    const shared = sharedFloat64(n * n);
+    const total = n * n + blockedWorkspace(n);
+    const plainWork = new Float64Array(total).subarray(0, n * n);
+    plainWork.set(W);
+    const plain = spectrum(plainWork, {});
+    // A SharedArrayBuffer: the trailing products go through the pool.
+    const shared = sharedFloat64(total).subarray(0, n * n);
     shared.set(W);
-    const threaded = spectrum(shared, pool);
+    const threaded = spectrum(shared, { pool });
     const tiles = instantiateTiles(tileModuleBytes())!;
-    tiles.memory.grow(Math.ceil(((n * n + 4 * n) * 8) / 65536));
+    tiles.memory.grow(Math.ceil((total * 8) / 65536));
     const inWasm = new Float64Array(tiles.memory.buffer, 0, n * n);
     inWasm.set(W);
-    const simd = spectrum(inWasm, undefined, tiles);
+    const simd = spectrum(inWasm, { wasm: tiles });
     const norm = plain[n - 1];
     let worst = 0;
     for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(plain[i] - threaded[i]), Math.abs(plain[i] - simd[i]));
-    // Only the summation order of the symmetric products differs: all are backward stable, so the
+    // Only the summation order of the products differs: all are backward stable, so the
     // values agree within a few n·ε·‖W‖ (≈ 7e-14·‖W‖); 1e-12·‖W‖ leaves a margin.
     expect(worst).toBeLessThan(1e-12 * norm);
     const top = eigh(n, W, 3, pool);
@@ -125,7 +131,7 @@ describe('thread pool', () => {
 });
 
 describe('SIMD tridiagonal reduction on two threads (shared wasm memory)', () => {
-  it('the worker takes half of every large step; the spectrum of Q diag(λ) Qᵀ is λ (n = 700)', () => {
+  it('the worker takes part of the large symmetric products and trailing updates; the spectrum of H diag(λ) H is λ (n = 700)', () => {
     const n = 700;
     // A = H diag(λ) H with the reflector H = I − 2uuᵀ/‖u‖² (dense, exactly orthogonal up to rounding), λ_i = i + 1.
     const u = new Float64Array(n);
@@ -151,21 +157,35 @@ describe('SIMD tridiagonal reduction on two threads (shared wasm memory)', () =>
     expect(memory).not.toBeNull();
     const bytes = tileModuleBytes(false, true);
     const tiles = instantiateTiles(bytes, memory!)!;
-    tiles.memory.grow(Math.ceil(((n * n + 5 * n) * 8) / 65536));
+    tiles.memory.grow(Math.ceil(((n * n + blockedWorkspace(n)) * 8) / 65536));
     const work = new Float64Array(tiles.memory.buffer, 0, n * n);
     work.set(A);
-    let sessions = 0;
-    const counting: ThreadPool = {
-      ...pool,
-      startTridiagonalSession(...args) {
-        if (args[6] !== undefined) sessions++;
-        return pool.startTridiagonalSession(...args);
+    const session = pool.startReductionSession(tiles.memory, bytes)!;
+    expect(session).not.toBeNull();
+    const jobs = { symv: 0, block: 0 };
+    const counting: ReductionSession = {
+      ...session,
+      symv(...args) {
+        jobs.symv++;
+        session.symv(...args);
+      },
+      block(...args) {
+        jobs.block++;
+        session.block(...args);
       },
     };
     const dd = new Float64Array(n);
     const ee = new Float64Array(n);
-    tridiagonalize(n, work, dd, ee, new Float64Array(n), counting, tiles, { tiles, bytes });
-    expect(sessions).toBe(1);
+    try {
+      tridiagonalize(n, work, dd, ee, new Float64Array(n), { pool, wasm: tiles, session: counting });
+    } finally {
+      session.close();
+    }
+    // Steps with at least 256 trailing rows (i < 444) hand rows to the worker; so does every trailing update of ≥ 64 rows.
+    expect(jobs.symv).toBe(n - 256);
+    let panels = 0;
+    for (let s = 0; s < n - 1; s += PANEL) if ((n - Math.min(s + PANEL, n - 1)) >= 64) panels++;
+    expect(jobs.block).toBe(panels);
     const values = tridiagonalEigen(dd, ee.subarray(0, n - 1)).values;
     // Backward-stable reduction + rounding in forming A: errors O(n·ε·‖A‖) ≈ 1e-13·‖A‖; 1e-10 relative to
     // ‖A‖ = n as asked by the issue leaves three orders of margin.
