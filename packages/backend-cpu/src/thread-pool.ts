@@ -82,8 +82,8 @@ export interface ThreadPool {
 export interface ReductionSession {
   /** `symvRows(a, v, p, n, jStart, jEnd)` on the worker after zeroing p[jStart … n − 1] (see `WasmTiles.symvRows`). */
   symv(a: number, v: number, p: number, n: number, jStart: number, jEnd: number): void;
-  /** `block(pa, qb, kc, ld, rows, cols, c, ldc, shift)` on the worker (see `WasmTiles.block`). */
-  block(pa: number, qb: number, kc: number, ld: number, rows: number, cols: number, c: number, ldc: number, shift: number): void;
+  /** `dotBlock(pa, qb, kc, ld, rows, cols, c, ldc, shift)` on the worker (see `WasmTiles.dotBlock`). */
+  dotBlock(pa: number, qb: number, kc: number, ld: number, rows: number, cols: number, c: number, ldc: number, shift: number): void;
   /** Waits for the worker's job. */
   wait(): void;
   /** Ends the session, returning the worker to its message loop. */
@@ -152,7 +152,7 @@ function reductionSession(job) {
         new Float64Array(job.memory.buffer).fill(0, (x[2] >>> 3) + x[4], (x[2] >>> 3) + x[3]);
         t.symvRows(x[0], x[1], x[2], x[3], x[4], x[5]);
       } else {
-        t.block(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8]);
+        t.dotBlock(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8]);
       }
     } catch (e) {
       Atomics.store(ctrl, ${FAILED}, 1);
@@ -375,7 +375,7 @@ export function createThreadPool(threads?: number, simd = true): ThreadPool {
       };
       return {
         symv: (a, v, p, n, jStart, jEnd) => post(0, [a, v, p, n, jStart, jEnd]),
-        block: (pa, qb, kc, ld, rows, cols, c, ldc, shift) => post(1, [pa, qb, kc, ld, rows, cols, c, ldc, shift]),
+        dotBlock: (pa, qb, kc, ld, rows, cols, c, ldc, shift) => post(1, [pa, qb, kc, ld, rows, cols, c, ldc, shift]),
         wait() {
           let done = Atomics.load(ctrl, DONE);
           for (let spin = 0; done !== seq && spin < SPIN_LIMIT; spin++) done = Atomics.load(ctrl, DONE);

@@ -3,8 +3,8 @@ import * as rowsTs from './symmetric-rows.js';
 import type { ReductionSession, ThreadPool } from './thread-pool.js';
 import type { WasmTiles } from './wasm-kernel.js';
 
-/** Rows per panel (LAPACK's `nb`): the trailing update is a rank-2·PANEL product (depth 2·PANEL on the tile kernel). */
-export const PANEL = 64;
+/** Rows per panel (LAPACK's `nb`): the trailing update is a rank-2·PANEL product (depth 2·PANEL on the tile kernel; 8–16 measured best at n = 2000, two threads). */
+export const PANEL = 16;
 
 /**
  * Doubles of workspace the blocked reduction needs right after the n × n matrix: the panel's W (PANEL rows), one
@@ -169,7 +169,7 @@ export function tridiagonalize(
 
 /**
  * The panel's rank-2b update of the trailing block at (top, top) on the tile module itself: P = −[V | W] and
- * Q = [W | V] are packed into its memory and `block` adds P Qᵀ to the upper tiles of the block in place (one call
+ * Q = [W | V] are packed into its memory and `dotBlock` adds P Qᵀ to the upper tiles of the block in place (one call
  * per thread: the session's worker takes the lower rows, half the work); the last m mod 4 rows in scalar code.
  */
 function trailingUpdateWasm(
@@ -207,8 +207,8 @@ function trailingUpdateWasm(
   const c = base + top * n + top;
   // Upper-triangle work of rows [0, r) ∝ r·m − r²/2: the worker takes the rows past m(1 − 1/√2) (half of it).
   const split = session !== null && m4 >= 64 ? (Math.floor(m * (1 - Math.SQRT1_2)) & ~3) : m4;
-  if (split < m4) session!.block(8 * (p + split * K), 8 * q, K, 8 * K, m4 - split, m, 8 * (c + split * n), 8 * n, split);
-  if (split > 0) wasm.block(8 * p, 8 * q, K, 8 * K, split, m, 8 * c, 8 * n, 0);
+  if (split < m4) session!.dotBlock(8 * (p + split * K), 8 * q, K, 8 * K, m4 - split, m, 8 * (c + split * n), 8 * n, split);
+  if (split > 0) wasm.dotBlock(8 * p, 8 * q, K, 8 * K, split, m, 8 * c, 8 * n, 0);
   for (let r = m4; r < m; r++) {
     const pr = p + r * K;
     for (let j = r; j < m; j++) {

@@ -169,9 +169,9 @@ describe('SIMD tridiagonal reduction on two threads (shared wasm memory)', () =>
         jobs.symv++;
         session.symv(...args);
       },
-      block(...args) {
+      dotBlock(...args) {
         jobs.block++;
-        session.block(...args);
+        session.dotBlock(...args);
       },
     };
     const dd = new Float64Array(n);
