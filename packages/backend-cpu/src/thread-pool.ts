@@ -257,12 +257,22 @@ export function splitRows(mp: number, np: number, parts: number, upper: boolean)
 }
 
 /**
- * Creates a pool using `threads` threads in all (default: the machine's available parallelism,
- * at most 4). `threads = 1` never starts a worker. `simd = false` keeps every kernel in pure TypeScript.
+ * Threads when the caller names none: `SPEC_CPU_THREADS` from the environment when it is a positive integer (a
+ * process that runs several independent jobs at once sets it to 1 for each), else the machine's available
+ * parallelism, at most 4.
+ */
+function defaultThreads(parallelism: number): number {
+  const fromEnv = typeof process !== 'undefined' ? Number(process.env.SPEC_CPU_THREADS) : Number.NaN;
+  return Number.isInteger(fromEnv) && fromEnv >= 1 ? fromEnv : Math.min(parallelism, 4);
+}
+
+/**
+ * Creates a pool using `threads` threads in all (default: `SPEC_CPU_THREADS`, else the machine's available
+ * parallelism, at most 4). `threads = 1` never starts a worker. `simd = false` keeps every kernel in pure TypeScript.
  */
 export function createThreadPool(threads?: number, simd = true): ThreadPool {
   const node = nodeModules();
-  const count = node === null ? 1 : Math.max(1, Math.floor(threads ?? Math.min(node.parallelism, 4)));
+  const count = node === null ? 1 : Math.max(1, Math.floor(threads ?? defaultThreads(node.parallelism)));
   let workers: Worker[] | null = null;
   let broken = count === 1;
 

@@ -4,11 +4,21 @@ import { SpecError } from '@spec/core';
 import { toJson } from '../output/context.js';
 import type { CommandModule } from '../program.js';
 import { collectRuns, toCsv } from '../sweep/merge.js';
-import { parseShard, readGrid, runArgv, shardRuns, type SweepRun } from '../sweep/grid.js';
+import { parseShard, readGrid, runArgv, shardRuns } from '../sweep/grid.js';
+import { runPool } from '../sweep/pool.js';
 
 interface SweepFlags {
   grid?: string;
   shard?: string;
+  jobs?: string;
+}
+
+/** `--jobs N`: a positive integer (default 1). */
+function parseJobs(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new SpecError('E_INPUT', `--jobs must be an integer from 1 to 64, got "${value}"`);
+  return jobs;
 }
 
 /** Writes `path` atomically: a temporary name in the same folder, then a rename. */
@@ -16,22 +26,6 @@ function writeAtomic(path: string, content: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, content);
   renameSync(tmp, path);
-}
-
-/** Runs one grid point in-process (`runCli` with `--json` captured); returns its JSON document or an error line. */
-async function runOne(run: SweepRun, backend: string): Promise<{ doc: unknown } | { error: string; code: number }> {
-  // Imported here: program.ts imports the command list, which imports this module.
-  const { runCli } = await import('../program.js');
-  let stdout = '';
-  let stderr = '';
-  const argv = [...runArgv(run), '--backend', backend];
-  const code = await runCli(argv, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s) });
-  if (code !== 0) return { error: stderr.trim().split('\n')[0]?.replace(/^error:\s*/, '') || `exit code ${code}`, code };
-  try {
-    return { doc: JSON.parse(stdout) as unknown };
-  } catch {
-    return { error: `spec ${argv.join(' ')} printed no JSON document`, code: 1 };
-  }
 }
 
 async function sweep(flags: SweepFlags, env: Parameters<CommandModule['run']>[1]): Promise<void> {
@@ -46,26 +40,31 @@ async function sweep(flags: SweepFlags, env: Parameters<CommandModule['run']>[1]
   const runsDir = join(resolve(outDir), 'runs');
   mkdirSync(runsDir, { recursive: true });
 
+  const jobs = parseJobs(flags.jobs);
   const report: Array<{ index: number; id: string; seed: number; file: string; status: 'done' | 'skipped' | 'failed'; error?: string }> = [];
   const failures: string[] = [];
   const progress = env.progress.phase(`sweep ${shard.k}/${shard.count}`);
   progress(0, mine.length);
-  for (const [i, run] of mine.entries()) {
+  const todo = [];
+  for (const run of mine) {
     const file = join(runsDir, `${run.id}.json`);
-    if (existsSync(file)) {
-      report.push({ index: run.index, id: run.id, seed: run.seed, file, status: 'skipped' });
-    } else {
-      const r = await runOne(run, env.globals.backend);
-      if ('doc' in r) {
-        writeAtomic(file, toJson({ index: run.index, id: run.id, command: run.command, flags: run.flags, seed: run.seed, argv: runArgv(run), result: r.doc }));
-        report.push({ index: run.index, id: run.id, seed: run.seed, file, status: 'done' });
-      } else {
-        failures.push(`run ${run.index} (${run.id}): ${r.error}`);
-        report.push({ index: run.index, id: run.id, seed: run.seed, file, status: 'failed', error: r.error });
-      }
-    }
-    progress(i + 1, mine.length);
+    if (existsSync(file)) report.push({ index: run.index, id: run.id, seed: run.seed, file, status: 'skipped' });
+    else todo.push(run);
   }
+  progress(report.length, mine.length);
+  await runPool(todo, env.globals.backend, jobs, (run, r) => {
+    const file = join(runsDir, `${run.id}.json`);
+    if ('doc' in r) {
+      writeAtomic(file, toJson({ index: run.index, id: run.id, command: run.command, flags: run.flags, seed: run.seed, argv: runArgv(run), result: r.doc }));
+      report.push({ index: run.index, id: run.id, seed: run.seed, file, status: 'done' });
+    } else {
+      failures.push(`run ${run.index} (${run.id}): ${r.error}`);
+      report.push({ index: run.index, id: run.id, seed: run.seed, file, status: 'failed', error: r.error });
+    }
+    progress(report.length, mine.length);
+  });
+  report.sort((a, b) => a.index - b.index);
+  failures.sort((a, b) => Number(a.split(' ')[1]) - Number(b.split(' ')[1]));
   const count = (s: string): number => report.filter((r) => r.status === s).length;
   env.out.emitJson({ command: 'sweep', grid: flags.grid, shard: `${shard.k}/${shard.count}`, total: all.length, runs: report });
   env.out.say(`grid ${flags.grid}: ${all.length} runs; shard ${shard.k}/${shard.count} has ${mine.length}: ${count('done')} run, ${count('skipped')} skipped (already finished), ${count('failed')} failed`);
@@ -93,7 +92,8 @@ export const sweepCommand: CommandModule = {
       .usage('--grid FILE.json --out DIR [--shard k/N] | merge DIR [--json]')
       .allowExcessArguments(true)
       .option('--grid <file>', 'JSON grid: {"command": "spectrum", "<flag>": [values…], …}; the cartesian product is run')
-      .option('--shard <k/N>', 'run only every N-th run starting with the k-th (k = 1..N), e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT');
+      .option('--shard <k/N>', 'run only every N-th run starting with the k-th (k = 1..N), e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT')
+      .option('--jobs <N>', 'runs at once, each on its own worker thread with a one-thread CPU backend (default 1: one run at a time on all cores)');
     cmd.addHelpText(
       'after',
       `
@@ -104,7 +104,9 @@ in the cartesian product (the first key varies slowest). Each run's seed is FNV-
 DIR/runs/<index>-<values>.json atomically (temporary file, then rename); runs whose file exists are
 skipped, so a killed sweep resumes where it stopped. --shard k/N takes runs k, k+N, k+2N, …: the N
 shards partition the grid (Slurm array jobs, Kubernetes indexed Jobs: see the docs' cluster examples).
-Failed runs write no file and make the exit code 2 after the others ran.
+Failed runs write no file and make the exit code 2 after the others ran. --jobs N runs N grid points at
+once on worker threads (independent runs with their own seeds: the results do not depend on N); use it
+for many small runs, where one run cannot keep every core busy.
 
 spec sweep merge DIR writes DIR/summary.csv: one row per finished run with its flags, seed and the
 scalar fields of its JSON result (e.g. kernels.ck.ks, kernels.ntk.ksScaled, kernels.ck.mean); --json
