@@ -22,8 +22,9 @@ import { mapLoopBody } from './compiled-map.js';
 /** Options of {@link createCpuBackend}. */
 export interface CpuBackendOptions {
   /**
-   * Threads for large products (gemm, gram) and the eigensolver's reduction, the calling thread included; default the machine's
-   * available parallelism, at most 4. `1` never starts a worker thread. Results do not depend on it.
+   * Threads for large products (gemm, gram) and the eigensolver's reduction, the calling thread included; default
+   * `SPEC_CPU_THREADS` from the environment if set, else the machine's available parallelism, at most 4. `1` never
+   * starts a worker thread. Results do not depend on it.
    */
   readonly threads?: number;
   /**
