@@ -10,7 +10,7 @@
  * (multiples of 4; default all) are computed, so threads can share the work.
  *
  * The function is self-contained (no module-level references): its source is also run by the worker
- * threads of {@link parallelDotKernel}.
+ * threads of `ThreadPool.dotKernel`.
  */
 export function dotKernel(
   m: number,

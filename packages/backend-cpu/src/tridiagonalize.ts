@@ -64,10 +64,11 @@ export interface BlockedReductionOptions {
  *
  * Panels of {@link PANEL} rows are reduced one row at a time against the not-yet-updated trailing matrix: the
  * row is first brought up to date with the panel's earlier reflectors (V, W), its reflector v is formed, then
- * w = τ·(B v − V Wᵀv − W Vᵀv) − (τ/2)(wᵀv)·v with one pass over the trailing triangle B (read only: the
- * memory-bound half, {@link RowKernels.symvRows}). After the panel the trailing matrix takes the whole rank-2b
- * update B ← B − V Wᵀ − W Vᵀ as one product on the tile kernel (the compute-bound half, on every thread of
- * `pool`). Each element of B is thus written once per panel instead of once per row.
+ * p = B v − V (Wᵀv) − W (Vᵀv) and w = τ p − (τ²/2)(pᵀv)·v with one pass over the trailing triangle B (read
+ * only: the memory-bound half, `symvRows`). After the panel the trailing matrix takes the whole rank-2b update
+ * B ← B − V Wᵀ − W Vᵀ as one product (the compute-bound half: in place on the wasm `dotBlock` kernel, shared with
+ * the `session`'s worker; or through the product kernel and `pool`). Each element of B is thus written once per
+ * panel instead of once per row.
  *
  * Works in place on the upper triangle of the n × n row-major `A`, which must be followed in its buffer by
  * {@link blockedWorkspace}(n) free doubles (the lower triangle is scratch: it may be overwritten near the diagonal).

@@ -38,13 +38,13 @@ export interface WasmTiles {
    * A whole (K block × column block) of a product over packed panels: C[i, j] += Σ_{t<kc} P[i, t] Q[j, t] over
    * 5 × 4 tiles for i < rows (step 5), roundDown(max(0, i + shift), 4) ≤ j < cols (step 4); P in panels of 5 rows at
    * pa + i·8kc laid out [t][r], Q in panels of 4 rows at qb + j·8kc laid out [t][c], C at c + i·ldc + 8j (all in
-   * bytes); kc even, `ld` unused. See {@link blockBody}.
+   * bytes); kc even, `ld` unused. See `blockBody`.
    */
   readonly block: (pa: number, qb: number, kc: number, ld: number, rows: number, cols: number, c: number, ldc: number, shift: number) => void;
   /**
    * The same product over unpacked rows: C[i, j] += Σ_{t<kc} P[i, t] Q[j, t] over 4 × 2 tiles for i < rows (step 4),
    * max(0, i + shift) ≤ j < cols (step 2); P rows at pa + i·ld, Q rows at qb + j·ld, C at c + i·ldc + 8j (bytes).
-   * See {@link dotBlockBody}.
+   * See `dotBlockBody`.
    */
   readonly dotBlock: (pa: number, qb: number, kc: number, ld: number, rows: number, cols: number, c: number, ldc: number, shift: number) => void;
   /**
@@ -396,7 +396,7 @@ export const WASM_MIN_DEPTH = 16;
 /**
  * Same contract as {@link dotKernel} (C[i, j] += alpha Σ_t P[i, t] Q[j, t] for rows rowStart ≤ i < rowEnd,
  * `upper` for tiles on or above the diagonal), computed by {@link WasmTiles.block} (5 × 4 outer-product tiles on
- * packed panels, see {@link blockBody}). Rows are processed in super-chunks of SR rows whose part of C
+ * packed panels, see `blockBody`). Rows are processed in super-chunks of SR rows whose part of C
  * (SR × ⌈n/4⌉·4 doubles, at most ~32 MiB unless one chunk of MC rows needs more) is copied into wasm memory and
  * back (memcpy); for each K slab of 256 the needed rows of Q are packed once into panels of 4 ([t][c]), then for
  * each chunk of MC rows its rows of P, times alpha, into panels of 5 ([t][r]), and `block` runs once per column
