@@ -162,35 +162,33 @@ export function tridiagonalize(
     // P = [V | W] and Q = [W | V] (both m × 2b), upper tiles only.
     const top = s + b;
     if (top >= n) continue;
-    if (kernels.wasm) trailingUpdateWasm(n, H, base, s, b, wBase, top, pack, wasm!, session);
-    else trailingUpdate(n, A, H, base, s, b, wBase, top, n - top, pool, simd);
+    const panel: Panel = { n, H, base, s, b, wBase, top, m: n - top };
+    if (kernels.wasm) trailingUpdateWasm(panel, pack, wasm!, session);
+    else trailingUpdate(panel, A, pool, simd);
   }
   d[n - 1] = H[row(n - 1) + n - 1];
 }
 
+/** A finished panel: rows s … s + b − 1 of the n × n matrix at H[base], their W rows at H[wBase], trailing rows top … top + m − 1. */
+interface Panel {
+  readonly n: number;
+  readonly H: Float64Array;
+  readonly base: number;
+  readonly s: number;
+  readonly b: number;
+  readonly wBase: number;
+  readonly top: number;
+  readonly m: number;
+}
+
 /**
- * The panel's rank-2b update of the trailing block at (top, top) on the tile module itself: P = −[V | W] and
- * Q = [W | V] are packed into its memory and `dotBlock` adds P Qᵀ to the upper tiles of the block in place (one call
- * per thread: the session's worker takes the lower rows, half the work); the last m mod 4 rows in scalar code.
+ * Packs the trailing update's operands for rows top … top + m − 1: P[r] = sign·[V | W][top + r] at P[p0 + 2b·r …] and
+ * Q[r] = [W | V][top + r] at Q[q0 + 2b·r …], V being the panel's reflector rows s … s + b − 1 of the matrix at H[base]
+ * and W its rows at H[wBase], so that Σ_t P[r, t] Q[c, t] = sign·(V Wᵀ + W Vᵀ)[top + r, top + c].
  */
-function trailingUpdateWasm(
-  n: number,
-  H: Float64Array,
-  base: number,
-  s: number,
-  b: number,
-  wBase: number,
-  top: number,
-  pack: { p: number; q: number },
-  wasm: WasmTiles,
-  session: ReductionSession | null,
-): void {
-  const m = n - top;
+function packPanel(panel: Panel, P: Float64Array, p0: number, Q: Float64Array, q0: number, sign: number): void {
+  const { n, H, base, s, b, wBase, top, m } = panel;
   const K = 2 * b;
-  const mp = ((m + 3) & ~3) + 4;
-  const { p, q } = pack;
-  H.fill(0, p + m * K, p + mp * K);
-  H.fill(0, q + m * K, q + mp * K);
   for (let k = 0; k < b; k++) {
     const v = base + (s + k) * n + top;
     const w = wBase + k * n + top;
@@ -198,12 +196,27 @@ function trailingUpdateWasm(
       const x = H[v + r];
       const y = H[w + r];
       const o = r * K;
-      H[p + o + k] = -x;
-      H[p + o + b + k] = -y;
-      H[q + o + k] = y;
-      H[q + o + b + k] = x;
+      P[p0 + o + k] = sign * x;
+      P[p0 + o + b + k] = sign * y;
+      Q[q0 + o + k] = y;
+      Q[q0 + o + b + k] = x;
     }
   }
+}
+
+/**
+ * The panel's rank-2b update of the trailing block at (top, top) on the tile module itself: P = −[V | W] and
+ * Q = [W | V] are packed into its memory and `dotBlock` adds P Qᵀ to the upper tiles of the block in place (one call
+ * per thread: the session's worker takes the lower rows, half the work); the last m mod 4 rows in scalar code.
+ */
+function trailingUpdateWasm(panel: Panel, pack: { p: number; q: number }, wasm: WasmTiles, session: ReductionSession | null): void {
+  const { n, H, base, b, top, m } = panel;
+  const K = 2 * b;
+  const mp = ((m + 3) & ~3) + 4;
+  const { p, q } = pack;
+  H.fill(0, p + m * K, p + mp * K);
+  H.fill(0, q + m * K, q + mp * K);
+  packPanel(panel, H, p, H, q, -1);
   const m4 = m & ~3;
   const c = base + top * n + top;
   // Upper-triangle work of rows [0, r) ∝ r·m − r²/2: the worker takes the rows past m(1 − 1/√2) (half of it).
@@ -223,19 +236,8 @@ function trailingUpdateWasm(
 }
 
 /** The panel's rank-2b update of the trailing m × m block at (top, top), upper triangle, as one product (TypeScript path). */
-function trailingUpdate(
-  n: number,
-  A: Float64Array,
-  H: Float64Array,
-  base: number,
-  s: number,
-  b: number,
-  wBase: number,
-  top: number,
-  m: number,
-  pool: ThreadPool | undefined,
-  simd: boolean,
-): void {
+function trailingUpdate(panel: Panel, A: Float64Array, pool: ThreadPool | undefined, simd: boolean): void {
+  const { n, b, top, m } = panel;
   const K = 2 * b;
   const mp = (m + 3) & ~3;
   const threaded = pool !== undefined && pool.threads > 1 && A.buffer instanceof SharedArrayBuffer;
@@ -245,19 +247,7 @@ function trailingUpdate(
     P.fill(0, m * K);
     Q.fill(0, m * K);
   }
-  for (let q = 0; q < b; q++) {
-    const v = base + (s + q) * n + top;
-    const w = wBase + q * n + top;
-    for (let r = 0; r < m; r++) {
-      const x = H[v + r];
-      const y = H[w + r];
-      const o = r * K;
-      P[o + q] = x;
-      P[o + b + q] = y;
-      Q[o + q] = y;
-      Q[o + b + q] = x;
-    }
-  }
+  packPanel(panel, P, 0, Q, 0, 1);
   const offC = top * n + top;
   if (threaded) pool.dotKernel(m, m, K, -1, P, Q, A, n, offC, true);
   else productKernel(m, m, K, -1, P, Q, A, n, offC, true, 0, mp, simd);
