@@ -162,6 +162,19 @@ describe('spec limit', () => {
     expect(Math.abs(doc.kernels.ck.mean - 1)).toBeLessThan(0.08);
   });
 
+  it('--slq-ntk tiled applies the NTK without forming it: same mean and nearly the same quantiles as stored', async () => {
+    const args = [...SMALL, '--kernel', 'ntk', '--method', 'slq', '--slq-probes', '6', '--slq-steps', '20', '--json'];
+    type Doc = { kernels: { ntk: { quantiles: number[]; mean: number; slq: { tiled: boolean } } } };
+    const stored = JSON.parse((await run('spectrum', ...args, '--slq-ntk', 'stored')).stdout) as Doc;
+    const tiled = JSON.parse((await run('spectrum', ...args, '--slq-ntk', 'tiled')).stdout) as Doc;
+    expect(stored.kernels.ntk.slq.tiled).toBe(false);
+    expect(tiled.kernels.ntk.slq.tiled).toBe(true);
+    // The same operator up to rounding (nets' tiled-ntk.test.ts bounds it): equal means, quantiles to 1e-6 of the top.
+    expect(Math.abs(tiled.kernels.ntk.mean - stored.kernels.ntk.mean)).toBeLessThan(1e-9 * stored.kernels.ntk.mean);
+    const top = Math.max(...stored.kernels.ntk.quantiles);
+    stored.kernels.ntk.quantiles.forEach((q, i) => expect(Math.abs(q - tiled.kernels.ntk.quantiles[i])).toBeLessThan(1e-6 * top));
+  });
+
   it('stops with E_MEMORY before allocating a dense run that cannot fit, and suggests --method slq', async () => {
     const r = await run('spectrum', '--n', '100000', '--d0', '10', '--widths', '10', '--method', 'dense', '--kernel', 'both', '--no-limit', '--json');
     expect(r.code).not.toBe(0);

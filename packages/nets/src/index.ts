@@ -63,8 +63,10 @@ export { type SpectralMonitorOptions, type WeightMonitor, type KernelMonitor, we
 export { type TrainOptions, type TrainCheckpoint, type TrainResult, type KernelGdRecord, type InitialLaws, train } from './train/train.js';
 export { type FullNetworkNtkOptions, type FullNetworkNtkSamples, dispersionNetwork, fullNetworkNtkSamples } from './dispersion/full-network.js';
 export { type DispersionStudyOptions, type DispersionRow, type DispersionStudy, dispersionStudy } from './dispersion/study.js';
-export { kernelOperators, type KernelOperators } from './spectral-density/kernel-operators.js';
-export { denseSpectrumBytes, slqSpectrumBytes, assertFitsInMemory, availableMemoryBytes, type SpectrumSizes } from './spectral-density/memory.js';
+export { kernelOperators, type KernelOperators, type KernelOperatorOptions } from './spectral-density/kernel-operators.js';
+export { tiledNtkOperator, NTK_TILE, type TiledNtk } from './spectral-density/tiled-ntk.js';
+export { leanNtkFactors, type NtkFactor } from './spectral-density/lean-kernels.js';
+export { denseSpectrumBytes, slqSpectrumBytes, tiledSlqSpectrumBytes, assertFitsInMemory, availableMemoryBytes, type SpectrumSizes } from './spectral-density/memory.js';
 export { SLQ_AUTO_MIN_N } from './spectrum-job.js';
 export { type WeightMpLaw, type InitialKernelLawsOptions, type InitialKernelLaws, weightMpLaw, initialKernelLaws } from './train/initial-laws.js';
 export type { KernelEdgeSource } from './train/monitors.js';

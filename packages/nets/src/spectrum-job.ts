@@ -6,7 +6,7 @@ import { mlp } from './mlp.js';
 import { forward, initNetwork, type NetworkParams } from './network.js';
 import { kernelOperatorsConsuming } from './spectral-density/kernel-operators.js';
 import { type LeanNtk, leanNtk, leanTerms } from './spectral-density/lean-kernels.js';
-import { SLQ_AUTO_MIN_N, assertFitsInMemory, availableMemoryBytes, denseSpectrumBytes, slqSpectrumBytes } from './spectral-density/memory.js';
+import { SLQ_AUTO_MIN_N, assertFitsInMemory, availableMemoryBytes, denseSpectrumBytes, slqSpectrumBytes, tiledSlqSpectrumBytes } from './spectral-density/memory.js';
 
 /** n above which `method: 'auto'` chooses SLQ (a dense eigvalsh costs ~n³: minutes on 2 cores beyond this). */
 export { SLQ_AUTO_MIN_N };
@@ -42,7 +42,16 @@ export interface SpectrumJobOptions {
    */
   readonly method?: 'dense' | 'slq' | 'auto';
   /** SLQ probe vectors (default 16) and Lanczos steps (default 80). */
-  readonly slq?: { readonly probes?: number; readonly steps?: number };
+  readonly slq?: {
+    readonly probes?: number;
+    readonly steps?: number;
+    /**
+     * How the SLQ applies the NTK: 'stored' (one n × n matrix, one product per step), 'tiled' (formed tile by tile at
+     * every step from the layers' factors: memory O(n·Σ d_ℓ + tile²) and no n × n matrix, but each step costs as much as
+     * forming the NTK) or 'auto' (default: tiled only when the stored NTK would not fit in memory).
+     */
+    readonly ntk?: 'stored' | 'tiled' | 'auto';
+  };
   /** Memory the job may use, in bytes (default 80% of the machine's total memory). */
   readonly memoryLimitBytes?: number;
   /** Progress by stage. */
@@ -64,7 +73,13 @@ export interface KernelSpectrum {
   /** SLQ only: the smoothed spectral density on a grid with its standard error over the probes. */
   readonly density?: { readonly x: Float64Array; readonly density: Float64Array; readonly stderr: Float64Array; readonly bandwidth: number };
   /** SLQ only: probes, steps, and the CDF error bound (Gauss quadrature + 2σ Hutchinson). */
-  readonly slq?: { readonly probes: number; readonly steps: number; readonly cdfError: number };
+  readonly slq?: {
+    readonly probes: number;
+    readonly steps: number;
+    readonly cdfError: number;
+    /** NTK only: whether it was applied tile by tile (never formed) rather than stored. */
+    readonly tiled?: boolean;
+  };
   /** Mean eigenvalue tr K / n. */
   readonly mean: number;
   /** The limit law (absent with `limit: false`). */
@@ -128,8 +143,15 @@ export function spectrumJob(options: SpectrumJobOptions): SpectrumJobResult {
   const limitBytes = options.memoryLimitBytes ?? availableMemoryBytes();
   const denseBytes = denseSpectrumBytes(sizes);
   const useSlq = method === 'slq' || (method === 'auto' && (n > SLQ_AUTO_MIN_N || denseBytes > limitBytes));
+  const ntkMode = options.slq?.ntk ?? 'auto';
+  if (ntkMode !== 'stored' && ntkMode !== 'tiled' && ntkMode !== 'auto') {
+    throw new SpecError('E_INPUT', `spectrum: slq.ntk must be 'stored', 'tiled' or 'auto', got ${JSON.stringify(ntkMode)}`);
+  }
+  let tiledNtk = false;
   if (useSlq) {
-    assertFitsInMemory(slqSpectrumBytes(sizes, probes, steps), limitBytes, `the SLQ spectral density at n = ${n}, widths ${widths.join(',')}`,
+    const stored = slqSpectrumBytes(sizes, probes, steps);
+    tiledNtk = kernel !== 'ck' && (ntkMode === 'tiled' || (ntkMode === 'auto' && stored > limitBytes));
+    assertFitsInMemory(tiledNtk ? tiledSlqSpectrumBytes(sizes, probes, steps) : stored, limitBytes, `the SLQ spectral density at n = ${n}, widths ${widths.join(',')}`,
       "try a smaller n, narrower widths, --kernel ck (matrix-free, no n × n matrix) or fewer --slq-probes");
   } else {
     assertFitsInMemory(denseBytes, limitBytes, `the dense spectrum at n = ${n}, widths ${widths.join(',')} (n × n kernels and eigvalsh)`,
@@ -145,21 +167,21 @@ export function spectrumJob(options: SpectrumJobOptions): SpectrumJobResult {
   let ckSpectrum: Omit<KernelSpectrum, 'mean'> & { mean?: number } | undefined;
   let ntkSpectrum: Omit<KernelSpectrum, 'mean'> & { mean?: number } | undefined;
   if (useSlq) {
-    const ops = kernelOperatorsConsuming(net, owned, X, backend, kernel);
+    const ops = kernelOperatorsConsuming(net, owned, X, backend, kernel, { tiledNtk });
     owned = null;
     progress('kernels', 1, 1);
     const slqRng = rng.split('slq');
-    const run = (apply: BlockMatvec | undefined, mean: number | undefined, step: number, key: string): (Omit<KernelSpectrum, 'mean'> & { mean?: number }) | undefined => {
+    const run = (apply: BlockMatvec | undefined, mean: number | undefined, step: number, key: string, tiled?: boolean): (Omit<KernelSpectrum, 'mean'> & { mean?: number }) | undefined => {
       if (apply === undefined) return undefined;
       const r = stochasticLanczosQuadrature({
         n, apply, rng: slqRng.split(key), probes, steps,
         onProgress: (done, all) => progress('eigenvalues', step + done / all, total),
       });
       const cdfError = r.quadratureError + 2 * Math.sqrt(2 / (probes * n));
-      return { method: 'slq', eigenvalues: slqQuantiles(r, n), mean, density: slqDensity(r, { points: 400 }), slq: { probes, steps, cdfError } };
+      return { method: 'slq', eigenvalues: slqQuantiles(r, n), mean, density: slqDensity(r, { points: 400 }), slq: { probes, steps, cdfError, ...(tiled === undefined ? {} : { tiled }) } };
     };
     ckSpectrum = run(ops.ck, ops.ckMean, 0, 'ck');
-    ntkSpectrum = run(ops.ntk, ops.ntkMean, kernel === 'both' ? 1 : 0, 'ntk');
+    ntkSpectrum = run(ops.ntk, ops.ntkMean, kernel === 'both' ? 1 : 0, 'ntk', tiledNtk);
   } else if (kernel === 'ck' && widths[widths.length - 1] < n) {
     // CK alone with d_L < n: the nonzero eigenvalues of X_LᵀX_L are those of the smaller X_L X_Lᵀ (d_L × d_L),
     // the other n − d_L are exactly 0 (MATH.md §2.1): d_L³ instead of n³ for the eigensolver, no n × n matrix.

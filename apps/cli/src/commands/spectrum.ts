@@ -18,6 +18,7 @@ interface SpectrumFlags extends NetworkFlags {
   method: 'dense' | 'slq' | 'auto';
   slqProbes: number;
   slqSteps: number;
+  slqNtk: 'stored' | 'tiled' | 'auto';
 }
 
 const STAGE_LABEL: Record<SpectrumStage, string> = {
@@ -57,7 +58,8 @@ export const spectrumCommand: CommandModule = {
       .addOption(new Option('--output-weights <kind>', 'readout weights: rademacher (±1) or gaussian').argParser(oneOf('--output-weights', ['rademacher', 'gaussian'] as const)).default('rademacher'))
       .addOption(new Option('--method <how>', 'dense (all eigenvalues), slq (stochastic Lanczos quadrature density with error bars) or auto (slq when n > 6000 or dense would not fit)').argParser(oneOf('--method', ['dense', 'slq', 'auto'] as const)).default('auto'))
       .addOption(new Option('--slq-probes <int>', 'SLQ probe vectors (error ~ 1/√(probes·n))').argParser(positiveInt('--slq-probes', 10_000)).default(16))
-      .addOption(new Option('--slq-steps <int>', 'SLQ Lanczos steps per probe (resolution ~ 1/steps)').argParser(positiveInt('--slq-steps', 10_000)).default(80));
+      .addOption(new Option('--slq-steps <int>', 'SLQ Lanczos steps per probe (resolution ~ 1/steps)').argParser(positiveInt('--slq-steps', 10_000)).default(80))
+      .addOption(new Option('--slq-ntk <how>', 'SLQ NTK: stored (one n × n matrix), tiled (formed tile by tile at every Lanczos step: no n × n matrix, slower) or auto (tiled only when stored would not fit)').argParser(oneOf('--slq-ntk', ['stored', 'tiled', 'auto'] as const)).default('auto'));
     cmd.addHelpText(
       'after',
       `
@@ -67,7 +69,8 @@ CK = X_LᵀX_L; NTK = X_LᵀX_L + Σ_l (X_{l−1}ᵀX_{l−1}) ⊙ (S_lᵀS_l). 
 Without --out and --json, the figures go to a fresh folder spec-out/spectrum-<time>/.
 Files with --out: spectrum.json, ck-eigenvalues.npy, ntk-eigenvalues.npy, ck.svg, ntk.svg.
 --method slq: the kernels' spectral densities by stochastic Lanczos quadrature (CK matrix-free through X_L,
-NTK as one n × n matrix), JSON per kernel: method "slq", density {x, density}, densityStderr, quantiles (the n
+NTK as one n × n matrix, or with --slq-ntk tiled never formed: memory O(n·Σ d_l + tile²), each Lanczos step as
+costly as forming the NTK once), JSON per kernel: method "slq", density {x, density}, densityStderr, quantiles (the n
 quantiles of the SLQ spectral CDF, also in <kernel>-eigenvalues.npy), ks from that CDF, slq.cdfError.
 A run that would not fit in memory stops before allocating (E_MEMORY), saying what it would need.`,
     );
@@ -95,7 +98,7 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
       points: flags.points,
       outputWeights: flags.outputWeights,
       method: flags.method,
-      slq: { probes: flags.slqProbes, steps: flags.slqSteps },
+      slq: { probes: flags.slqProbes, steps: flags.slqSteps, ntk: flags.slqNtk },
       onProgress(stage, done, total) {
         if (!phases.has(stage)) phases.set(stage, env.progress.phase(STAGE_LABEL[stage]));
         phases.get(stage)!(done, total);

@@ -2,7 +2,8 @@ import { SpecError, assertFinite, type Backend, type Matrix } from '@spec/core';
 import type { BlockMatvec } from '@spec/rmt';
 import type { LayerParams } from '@spec/core';
 import { forward, type Network, type NetworkParams } from '../network.js';
-import { leanNtk, leanTerms } from './lean-kernels.js';
+import { leanNtk, leanNtkFactors, leanTerms } from './lean-kernels.js';
+import { tiledNtkOperator } from './tiled-ntk.js';
 
 /** The kernels of a network for matrix-free spectral density: operators instead of kept Gram matrices. */
 export interface KernelOperators {
@@ -58,6 +59,17 @@ export function kernelOperators(net: Network, params: NetworkParams, X: Matrix, 
   return kernelOperatorsConsuming(net, [...params], X, backend, kernel);
 }
 
+/** Options of {@link kernelOperatorsConsuming}. */
+export interface KernelOperatorOptions {
+  /**
+   * Apply the NTK tile by tile from its per-layer factors, never forming the n × n matrix (all-dense networks;
+   * memory O(n·Σ d_ℓ + tile²), each application costs as much as forming the NTK once). Default false.
+   */
+  readonly tiledNtk?: boolean;
+  /** Tile edge for `tiledNtk` (default 512). */
+  readonly tile?: number;
+}
+
 /**
  * {@link kernelOperators} on parameters it may release (each entry is set to null as the backward pass leaves it).
  * For an all-dense network with the NTK wanted, the NTK comes from {@link leanNtk} (peak: the network plus one n × n
@@ -69,7 +81,16 @@ export function kernelOperatorsConsuming(
   X: Matrix,
   backend: Backend,
   kernel: 'ck' | 'ntk' | 'both',
+  options: KernelOperatorOptions = {},
 ): KernelOperators {
+  if (kernel !== 'ck' && options.tiledNtk === true) {
+    if (leanTerms(net) === undefined) throw new SpecError('E_INPUT', 'the tiled (matrix-free) NTK needs an all-dense network');
+    const factors = leanNtkFactors(net, params, X, backend);
+    // The readout comes first: its input is X_L, the CK's features (kept by the CK operator).
+    const ckPart = kernel === 'both' ? ckOperator(factors[0].X, backend) : {};
+    const tiled = tiledNtkOperator(factors, backend, options.tile);
+    return { ...ckPart, ntk: tiled.apply, ntkMean: tiled.mean };
+  }
   if (kernel !== 'ck' && leanTerms(net) !== undefined) {
     const lean = leanNtk(net, params, X, backend, { keepFeatures: kernel === 'both' });
     const K = lean.ntk;

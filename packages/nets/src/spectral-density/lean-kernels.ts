@@ -81,6 +81,52 @@ export function leanNtk(net: Network, params: Array<LayerParams | null>, X: Matr
   return { ntk, ...(features === undefined ? {} : { features }), ...(ck === undefined ? {} : { ck }) };
 }
 
+/** One layer's factors of the NTK: its term is (a2·XᵀX + b2) ⊙ (SᵀS), MATH.md §2.1, §2.6. */
+export interface NtkFactor {
+  /** The layer's input X_ℓ (d × n). */
+  readonly X: Matrix;
+  /** Its back-propagated signal S_ℓ (e × n; 1 × n for the readout). */
+  readonly S: Matrix;
+  /** α_W². */
+  readonly a2: number;
+  /** α_b² (0 without bias). */
+  readonly b2: number;
+}
+
+/**
+ * The NTK of an all-dense network as per-layer factors instead of an n × n matrix: NTK = Σ_ℓ (a2_ℓ X_ℓᵀX_ℓ + b2_ℓ) ⊙
+ * (S_ℓᵀS_ℓ), readout first. The same forward pass and signals as {@link leanNtk} (each W_ℓ released once its
+ * signal is back-propagated); memory O(n·Σ d_ℓ), for matrix-free products (`tiledNtkOperator`).
+ *
+ * @param params consumed, as in {@link leanNtk}
+ */
+export function leanNtkFactors(net: Network, params: Array<LayerParams | null>, X: Matrix, backend: Backend): NtkFactor[] {
+  const terms = leanTerms(net);
+  if (terms === undefined) throw new SpecError('E_INPUT', 'leanNtkFactors: every layer must be a built-in dense layer');
+  if (params.length !== net.layers.length) throw new SpecError('E_INPUT', `expected parameters for ${net.layers.length} layers, got ${params.length}`);
+  if (X.rows !== net.inputDim) {
+    throw new SpecError('E_SHAPE', `input X must have ${net.inputDim} rows (one column per sample), got ${X.rows} × ${X.cols}`);
+  }
+  assertFinite(X, 'input X');
+  const L = net.layers.length - 1;
+  const st: LeanState = { backend, n: X.cols, acts: [X], derivs: [], params, G: null, K: null, ck: undefined };
+  for (let i = 0; i <= L; i++) forwardLayer(st, net, terms, i, L);
+  const factors: NtkFactor[] = [];
+  for (let i = L; i >= 0; i--) {
+    const t = terms[i];
+    formSignalAt(st, i, t.outScale);
+    const aW = t.alphaW(st.acts[i]!.rows);
+    if (i > 0) backpropagateAt(st, i, aW);
+    st.params[i] = null;
+    const S = st.derivs[i]!;
+    assertFinite(S, `the signal of layer ${i + 1}`);
+    factors.push({ X: st.acts[i]!, S, a2: aW * aW, b2: t.bias && t.alphaB !== 0 ? t.alphaB * t.alphaB : 0 });
+    st.derivs[i] = null;
+    st.acts[i] = null;
+  }
+  return factors;
+}
+
 /** The data of a Gram as float64 (a float32 backend's result is widened; the CPU backend's is taken as is). */
 function f64(M: Matrix): Float64Array {
   return M.data instanceof Float64Array ? M.data : Float64Array.from(M.data);

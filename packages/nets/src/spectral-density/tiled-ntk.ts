@@ -1,0 +1,104 @@
+import { SpecError, type Backend, type Matrix } from '@spec/core';
+import type { BlockMatvec } from '@spec/rmt';
+import type { NtkFactor } from './lean-kernels.js';
+
+/** Default tile edge of {@link tiledNtkOperator}: three 512 × 512 tiles are 6 MB. */
+export const NTK_TILE = 512;
+
+/** Row-major transpose of a d × n matrix into n × d, in 32 × 32 blocks. */
+function transpose(M: Matrix): Float64Array {
+  const { rows: d, cols: n, data } = M;
+  const out = new Float64Array(n * d);
+  for (let i0 = 0; i0 < d; i0 += 32) {
+    const i1 = Math.min(d, i0 + 32);
+    for (let j0 = 0; j0 < n; j0 += 32) {
+      const j1 = Math.min(n, j0 + 32);
+      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * d + i] = data[i * n + j];
+    }
+  }
+  return out;
+}
+
+/** The columns [c0, c1) of the count × n row-major V, as a count × (c1 − c0) matrix. */
+function columns(V: Float64Array, n: number, count: number, c0: number, c1: number): Matrix {
+  const w = c1 - c0;
+  const out = new Float64Array(count * w);
+  for (let q = 0; q < count; q++) out.set(V.subarray(q * n + c0, q * n + c1), q * w);
+  return { rows: count, cols: w, data: out };
+}
+
+/** Rows [r0, r1) of an n × d row-major matrix, as a view. */
+function rowsOf(data: Float64Array, d: number, r0: number, r1: number): Matrix {
+  return { rows: r1 - r0, cols: d, data: data.subarray(r0 * d, r1 * d) };
+}
+
+/** The NTK as a matrix-free operator and its exact mean eigenvalue. */
+export interface TiledNtk {
+  /** V (count × n) ↦ rows of NTK·V, the NTK formed tile by tile at each call and never kept. */
+  readonly apply: BlockMatvec;
+  /** tr NTK / n, from the factors' diagonals. */
+  readonly mean: number;
+}
+
+/**
+ * The empirical NTK applied without forming it (MATH.md §2.1, §2.6): NTK = Σ_ℓ (a2_ℓ X_ℓᵀX_ℓ + b2_ℓ) ⊙ (S_ℓᵀS_ℓ)
+ * from {@link leanNtkFactors}. Each call visits the tile pairs (I, J ≥ I) of edge `tile`, forms the tile
+ * T = Σ_ℓ (a2 X_ℓ[:, I]ᵀX_ℓ[:, J] + b2) ⊙ (S_ℓ[:, I]ᵀS_ℓ[:, J]) with two products per layer on the backend, and adds
+ * V_J Tᵀ to the outputs of I (and V_I T to those of J when J ≠ I). Memory: the factors (transposed once, n·Σ d_ℓ)
+ * plus O(tile²); the n × n matrix is never held. Work per call: that of forming the NTK once (n²·Σ d_ℓ multiply-adds),
+ * so this trades time for memory — for when the stored NTK would not fit. The factors are consumed.
+ */
+export function tiledNtkOperator(factors: NtkFactor[], backend: Backend, tile: number = NTK_TILE): TiledNtk {
+  if (!Number.isInteger(tile) || tile < 1) throw new SpecError('E_INPUT', `tiledNtkOperator: tile must be a positive integer, got ${tile}`);
+  if (factors.length === 0) throw new SpecError('E_INPUT', 'tiledNtkOperator: no factors');
+  const n = factors[0].X.cols;
+  // Transposed once (n × d), so a tile's columns are contiguous rows; each original is dropped as soon as it is copied.
+  const terms: Array<{ Xt: Float64Array; dx: number; St: Float64Array; ds: number; a2: number; b2: number }> = [];
+  let trace = 0;
+  while (factors.length > 0) {
+    const f = factors.shift()!;
+    if (f.X.cols !== n || f.S.cols !== n) throw new SpecError('E_SHAPE', `tiledNtkOperator: every factor must have ${n} columns`);
+    const Xt = transpose(f.X);
+    const St = transpose(f.S);
+    const dx = f.X.rows;
+    const ds = f.S.rows;
+    for (let a = 0; a < n; a++) {
+      let xx = 0;
+      for (let k = 0; k < dx; k++) xx += Xt[a * dx + k] * Xt[a * dx + k];
+      let ss = 0;
+      for (let k = 0; k < ds; k++) ss += St[a * ds + k] * St[a * ds + k];
+      trace += (f.a2 * xx + f.b2) * ss;
+    }
+    terms.push({ Xt, dx, St, ds, a2: f.a2, b2: f.b2 });
+  }
+  const apply: BlockMatvec = (V, out, count) => {
+    out.fill(0, 0, count * n);
+    for (let i0 = 0; i0 < n; i0 += tile) {
+      const i1 = Math.min(n, i0 + tile);
+      const VI = columns(V, n, count, i0, i1);
+      for (let j0 = i0; j0 < n; j0 += tile) {
+        const j1 = Math.min(n, j0 + tile);
+        const T = new Float64Array((i1 - i0) * (j1 - j0));
+        for (const t of terms) {
+          const xx = backend.gemm(rowsOf(t.Xt, t.dx, i0, i1), rowsOf(t.Xt, t.dx, j0, j1), { transB: true }).data;
+          const ss = backend.gemm(rowsOf(t.St, t.ds, i0, i1), rowsOf(t.St, t.ds, j0, j1), { transB: true }).data;
+          for (let k = 0; k < T.length; k++) T[k] += (t.a2 * xx[k] + t.b2) * ss[k];
+        }
+        const Tm: Matrix = { rows: i1 - i0, cols: j1 - j0, data: T };
+        addColumns(out, n, count, i0, backend.gemm(columns(V, n, count, j0, j1), Tm, { transB: true }).data);
+        if (j0 !== i0) addColumns(out, n, count, j0, backend.gemm(VI, Tm).data);
+      }
+    }
+  };
+  return { apply, mean: trace / n };
+}
+
+/** out[q, c0 + c] += Y[q, c] for the count × w row-major Y. */
+function addColumns(out: Float64Array, n: number, count: number, c0: number, Y: ArrayLike<number>): void {
+  const w = Y.length / count;
+  for (let q = 0; q < count; q++) {
+    const o = q * n + c0;
+    const y = q * w;
+    for (let c = 0; c < w; c++) out[o + c] += Y[y + c];
+  }
+}
