@@ -2,6 +2,7 @@ import { createRng } from '@spec/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   type BlockedReductionOptions,
+  createCpuBackend,
   PANEL,
   applyReflectorsToRows,
   blockedWorkspace,
@@ -106,5 +107,32 @@ describe('tridiagonalize (blocked Householder reduction, dsytrd style)', () => {
     expect(worstT).toBeLessThanOrEqual(10 * Math.max(n, 4) * EPS * normA);
     expect(worstI).toBeLessThanOrEqual(10 * Math.max(n, 4) * EPS);
     expect(e[n - 1]).toBe(0);
+  });
+
+  it.each([
+    [5, 2, true],
+    [100, 1, false],
+    [700, 2, true],
+  ] as const)('closed-form spectra through eigvalsh: diagonal, zero, all-ones, two all-ones blocks (n = %i, %i threads, simd %s)', (n, threads, simd) => {
+    // Already-reduced rows (τ = 0: the reflector step is skipped) and exact low-rank matrices: λ known exactly.
+    const backend = createCpuBackend({ threads, simd });
+    const ev = (data: Float64Array): Float64Array => backend.eigvalsh({ rows: n, cols: n, data });
+    const D = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) D[i * n + i] = n - i;
+    expect(Array.from(ev(D))).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    expect(ev(new Float64Array(n * n)).every((v) => v === 0)).toBe(true);
+    const h = n >> 1;
+    const ones = new Float64Array(n * n).fill(1);
+    const blocks = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i < h === j < h) blocks[i * n + j] = 1;
+    // Backward stable: every eigenvalue within a few n·ε·‖A‖ (‖A‖ ≤ n); 1e-10·n is a wide margin.
+    const r = ev(ones);
+    expect(Math.abs(r[n - 1] - n)).toBeLessThan(1e-10 * n);
+    for (let i = 0; i < n - 1; i++) expect(Math.abs(r[i])).toBeLessThan(1e-10 * n);
+    const b = ev(blocks);
+    expect(Math.abs(b[n - 1] - (n - h))).toBeLessThan(1e-10 * n);
+    expect(Math.abs(b[n - 2] - h)).toBeLessThan(1e-10 * n);
+    for (let i = 0; i < n - 2; i++) expect(Math.abs(b[i])).toBeLessThan(1e-10 * n);
+    backend.dispose();
   });
 });
