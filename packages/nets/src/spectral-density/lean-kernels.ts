@@ -53,18 +53,9 @@ export function leanTerms(net: Network): DenseTerms[] | undefined {
  * @throws SpecError `E_INPUT` when a layer is not a dense layer or a kernel is not finite, `E_SHAPE` for a wrong X
  */
 export function leanNtk(net: Network, params: Array<LayerParams | null>, X: Matrix, backend: Backend, options: LeanNtkOptions = {}): LeanNtk {
-  const terms = leanTerms(net);
-  if (terms === undefined) throw new SpecError('E_INPUT', 'leanNtk: every layer must be a built-in dense layer (use empiricalKernels otherwise)');
-  if (params.length !== net.layers.length) throw new SpecError('E_INPUT', `expected parameters for ${net.layers.length} layers, got ${params.length}`);
-  if (X.rows !== net.inputDim) {
-    throw new SpecError('E_SHAPE', `input X must have ${net.inputDim} rows (one column per sample), got ${X.rows} × ${X.cols}`);
-  }
-  assertFinite(X, 'input X');
+  const { st, terms, L } = leanForward(net, params, X, backend, 'leanNtk');
   const n = X.cols;
-  const L = net.layers.length - 1; // index of the readout
   const keep = options.keepFeatures === true;
-  const st: LeanState = { backend, n, acts: [X], derivs: [], params, G: null, K: null, ck: undefined };
-  for (let i = 0; i <= L; i++) forwardLayer(st, net, terms, i, L);
   // Each large array is referenced from one slot of `st` only, and every step runs in its own function, so no stale
   // interpreter register keeps a released array alive: the garbage collector can reclaim it before the next n × n
   // allocation (measured: otherwise the weights, signals and activations of a layer outlived its step).
@@ -79,6 +70,24 @@ export function leanNtk(net: Network, params: Array<LayerParams | null>, X: Matr
   const features = keep ? st.acts[L] ?? undefined : undefined;
   if (ck !== undefined) assertFinite(ck, 'empirical CK');
   return { ntk, ...(features === undefined ? {} : { features }), ...(ck === undefined ? {} : { ck }) };
+}
+
+/**
+ * Checks the network, parameters and data, then runs the lean forward pass (σ′(H_ℓ) kept over H_ℓ, every X_ℓ kept);
+ * L is the readout's index.
+ */
+function leanForward(net: Network, params: Array<LayerParams | null>, X: Matrix, backend: Backend, what: string): { st: LeanState; terms: DenseTerms[]; L: number } {
+  const terms = leanTerms(net);
+  if (terms === undefined) throw new SpecError('E_INPUT', `${what}: every layer must be a built-in dense layer (use empiricalKernels otherwise)`);
+  if (params.length !== net.layers.length) throw new SpecError('E_INPUT', `expected parameters for ${net.layers.length} layers, got ${params.length}`);
+  if (X.rows !== net.inputDim) {
+    throw new SpecError('E_SHAPE', `input X must have ${net.inputDim} rows (one column per sample), got ${X.rows} × ${X.cols}`);
+  }
+  assertFinite(X, 'input X');
+  const L = net.layers.length - 1;
+  const st: LeanState = { backend, n: X.cols, acts: [X], derivs: [], params, G: null, K: null, ck: undefined };
+  for (let i = 0; i <= L; i++) forwardLayer(st, net, terms, i, L);
+  return { st, terms, L };
 }
 
 /** One layer's factors of the NTK: its term is (a2·XᵀX + b2) ⊙ (SᵀS), MATH.md §2.1, §2.6. */
@@ -101,16 +110,7 @@ export interface NtkFactor {
  * @param params consumed, as in {@link leanNtk}
  */
 export function leanNtkFactors(net: Network, params: Array<LayerParams | null>, X: Matrix, backend: Backend): NtkFactor[] {
-  const terms = leanTerms(net);
-  if (terms === undefined) throw new SpecError('E_INPUT', 'leanNtkFactors: every layer must be a built-in dense layer');
-  if (params.length !== net.layers.length) throw new SpecError('E_INPUT', `expected parameters for ${net.layers.length} layers, got ${params.length}`);
-  if (X.rows !== net.inputDim) {
-    throw new SpecError('E_SHAPE', `input X must have ${net.inputDim} rows (one column per sample), got ${X.rows} × ${X.cols}`);
-  }
-  assertFinite(X, 'input X');
-  const L = net.layers.length - 1;
-  const st: LeanState = { backend, n: X.cols, acts: [X], derivs: [], params, G: null, K: null, ck: undefined };
-  for (let i = 0; i <= L; i++) forwardLayer(st, net, terms, i, L);
+  const { st, terms, L } = leanForward(net, params, X, backend, 'leanNtkFactors');
   const factors: NtkFactor[] = [];
   for (let i = L; i >= 0; i--) {
     const t = terms[i];
