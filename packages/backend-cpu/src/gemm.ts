@@ -50,16 +50,25 @@ export function dgemm(
   const np = (n + 3) & ~3;
   // P = op(A), m × k contiguous; Q = op(B)ᵀ, n × k contiguous (padding rows stay zero).
   const threaded = pool !== undefined && pool.threads > 1 && m * n * k >= PARALLEL_MIN_WORK;
-  const P = threaded ? pool.scratch(0, mp * k) : new Float64Array(mp * k);
-  const Q = threaded ? pool.scratch(1, np * k) : new Float64Array(np * k);
-  if (threaded) {
-    P.fill(0, m * k);
-    Q.fill(0, n * k);
+  // An operand already laid out as its packed form (float64, contiguous rows of length k from offset 0, a multiple of 4
+  // rows so no padding row is needed, and shareable with the workers when threaded) is used as is, not copied: e.g. a
+  // stored n × n kernel applied at every Lanczos step.
+  const asIs = (M: FloatArray, rows: number, ld: number, off: number): M is Float64Array =>
+    M instanceof Float64Array && ld === k && off === 0 && rows % 4 === 0 && (!threaded || (M.buffer instanceof SharedArrayBuffer && M.byteOffset === 0));
+  const directA = !transA && asIs(A, m, lda, offA);
+  const directB = transB && asIs(B, n, ldb, offB);
+  const P = directA ? A : threaded ? pool.scratch(0, mp * k) : new Float64Array(mp * k);
+  const Q = directB ? B : threaded ? pool.scratch(1, np * k) : new Float64Array(np * k);
+  if (!directA) {
+    if (threaded) P.fill(0, m * k);
+    if (transA) packRows(m, k, A, 1, lda, offA, P, k);
+    else packRows(m, k, A, lda, 1, offA, P, k);
   }
-  if (transA) packRows(m, k, A, 1, lda, offA, P, k);
-  else packRows(m, k, A, lda, 1, offA, P, k);
-  if (transB) packRows(n, k, B, ldb, 1, offB, Q, k);
-  else packRows(n, k, B, 1, ldb, offB, Q, k);
+  if (!directB) {
+    if (threaded) Q.fill(0, n * k);
+    if (transB) packRows(n, k, B, ldb, 1, offB, Q, k);
+    else packRows(n, k, B, 1, ldb, offB, Q, k);
+  }
   if (!threaded) {
     productKernel(m, n, k, alpha, P, Q, C, ldc, offC, false, 0, mp, pool?.simd ?? true);
     return;

@@ -29,9 +29,26 @@ export function dgram(d: number, n: number, A: FloatArray, lda: number, offA: nu
   } else {
     productKernel(n, n, d, 1, At, At, G, n, 0, true, 0, np, pool?.simd ?? true);
   }
-  // Mirror the upper triangle (tiles straddling the diagonal computed both halves; the upper wins).
-  for (let i = 1; i < n; i++) {
-    const row = i * n;
-    for (let j = 0; j < i; j++) G[row + j] = G[j * n + i];
+  mirrorUpper(n, G);
+}
+
+/** Edge of the blocks in which {@link mirrorUpper} copies (two 64 × 64 blocks of doubles fit in L1). */
+const MIRROR_BLOCK = 64;
+
+/**
+ * G[i, j] ← G[j, i] for j < i (the upper triangle wins; tiles straddling the diagonal computed both halves), block by
+ * block so that the column-wise reads stay in cache (a plain row loop reads G with stride n: ~10× slower at n = 8000).
+ */
+function mirrorUpper(n: number, G: Float64Array): void {
+  for (let i0 = 0; i0 < n; i0 += MIRROR_BLOCK) {
+    const i1 = Math.min(n, i0 + MIRROR_BLOCK);
+    for (let j0 = 0; j0 <= i0; j0 += MIRROR_BLOCK) {
+      const j1 = Math.min(i1, j0 + MIRROR_BLOCK);
+      for (let i = i0; i < i1; i++) {
+        const row = i * n;
+        const end = Math.min(j1, i);
+        for (let j = j0; j < end; j++) G[row + j] = G[j * n + i];
+      }
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { createRng } from '@spec/core';
 import { describe, expect, it } from 'vitest';
-import { dgemm } from '../src/index.js';
+import { createThreadPool, dgemm, sharedFloat64 } from '../src/index.js';
 
 const EPS = Number.EPSILON;
 
@@ -90,5 +90,32 @@ describe('dgemm', () => {
     const C = new Float64Array(4).fill(NaN);
     dgemm(false, false, 2, 2, 1, 1, new Float64Array([1, 2]), 1, 0, new Float64Array([3, 4]), 2, 0, 0, C, 2, 0);
     expect([...C]).toEqual([3, 4, 6, 8]);
+  });
+
+  it('uses operands already in packed form (rows a multiple of 4, ld = k) as they are, serial and threaded, leaving them unchanged', () => {
+    const pool = createThreadPool(2);
+    try {
+      // m = 260 and n = 8 rows of op(A) and op(B)ᵀ, k = 300: A (no transpose) and B (transposed) qualify; 260·8·300 is
+      // below the threading threshold, so the 600-row case runs on both threads with SharedArrayBuffer operands.
+      for (const [m, n, k, shared] of [[260, 8, 300, false], [600, 120, 300, true]] as const) {
+        const make = (len: number, seed: number): Float64Array => {
+          const a = shared ? sharedFloat64(len) : new Float64Array(len);
+          a.set(randomArray(len, seed));
+          return a;
+        };
+        const A = make(m * k, 1);
+        const B = make(n * k, 2);
+        const A0 = Float64Array.from(A);
+        const B0 = Float64Array.from(B);
+        const C = new Float64Array(m * n);
+        dgemm(false, true, m, n, k, 0.5, A, k, 0, B, k, 0, 0, C, n, 0, pool);
+        const { value, magnitude } = naive(false, true, m, n, k, 0.5, A0, B0, 0, new Float64Array(m * n));
+        for (let i = 0; i < m * n; i++) expect(Math.abs(C[i] - value[i])).toBeLessThanOrEqual(2 * (k + 2) * EPS * magnitude[i]);
+        expect(A).toEqual(A0);
+        expect(B).toEqual(B0);
+      }
+    } finally {
+      pool.dispose();
+    }
   });
 });

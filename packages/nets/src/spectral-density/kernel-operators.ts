@@ -39,11 +39,15 @@ function gramOperator(X: Matrix, backend: Backend): BlockMatvec {
   };
 }
 
-/** V ↦ rows of K V for a stored symmetric K (V Kᵀ = V K). */
+/**
+ * V ↦ rows of K V for a stored symmetric K, as K Vᵀ (n × count): the product's n rows are what the backend splits
+ * between its threads (V Kᵀ would have only `count` rows, too few to split).
+ */
 function storedOperator(K: Matrix, backend: Backend): BlockMatvec {
+  const n = K.cols;
   return (V, out, count) => {
-    const W = backend.gemm({ rows: count, cols: K.cols, data: V }, K, { transB: true });
-    out.set(W.data.subarray(0, count * K.cols));
+    const W = backend.gemm(K, { rows: count, cols: n, data: V }, { transB: true }).data;
+    for (let i = 0; i < n; i++) for (let q = 0; q < count; q++) out[q * n + i] = W[i * count + q];
   };
 }
 
