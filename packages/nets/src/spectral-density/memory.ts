@@ -112,7 +112,7 @@ export function slqSpectrumBytes(sizes: SpectrumSizes, probes: number, steps: nu
 /**
  * Estimated peak bytes of the SLQ path with the tiled (matrix-free) NTK: the forward pass's network, then the factors
  * X_ℓ and S_ℓ of every layer with their transposed copies while they are made (n·(d₀ + 2·Σ d_ℓ + 1) doubles, twice),
- * X_Lᵀ for the CK, the Lanczos bases and a few tiles — no n × n matrix.
+ * X_Lᵀ for the CK, the Lanczos bases, a few tiles and the factored form's two n × d scratch arrays — no n × n matrix.
  */
 export function tiledSlqSpectrumBytes(sizes: SpectrumSizes, probes: number, steps: number, tile = 512): number {
   const { n, d0, widths, kernel } = sizes;
@@ -120,7 +120,9 @@ export function tiledSlqSpectrumBytes(sizes: SpectrumSizes, probes: number, step
   const dL = widths[widths.length - 1];
   const ck = kernel === 'both' ? dL * n : 0;
   const t = Math.min(tile, n);
-  return networkBytes(sizes) + F64 * (2 * factors + ck + probes * (steps + 3) * n + 4 * t * t) + packingBytes(sizes, false);
+  // A call in the factored form holds one n × d scratch of scaled rows and one n × d product (d the widest layer).
+  const factored = 2 * n * Math.max(d0, ...widths);
+  return networkBytes(sizes) + F64 * (2 * factors + ck + probes * (steps + 3) * n + 4 * t * t + factored) + packingBytes(sizes, false);
 }
 
 /** Memory the job may use: 80% of the machine's total memory (Node), or Infinity where it cannot be known. */

@@ -46,9 +46,11 @@ export interface TiledNtk {
  * T = Σ_ℓ (a2 X_ℓ[:, I]ᵀX_ℓ[:, J] + b2) ⊙ (S_ℓ[:, I]ᵀS_ℓ[:, J]) with two products per layer on the backend, and adds
  * V_J Tᵀ to the outputs of I (and V_I T to those of J when J ≠ I). Memory: the factors (transposed once, n·Σ d_ℓ)
  * plus O(tile²); the n × n matrix is never held. Work per call: that of forming the NTK once (n²·Σ d_ℓ multiply-adds),
- * so this trades time for memory — for when the stored NTK would not fit. The factors are consumed.
+ * so this trades time for memory — for when the stored NTK would not fit. When n ≫ d a call is cheaper by the
+ * factored identity (`form: 'auto'` picks whichever costs fewer multiply-adds for the call's block of vectors;
+ * 'tiled' / 'factored' force one). The factors are consumed.
  */
-export function tiledNtkOperator(factors: NtkFactor[], backend: Backend, tile: number = NTK_TILE): TiledNtk {
+export function tiledNtkOperator(factors: NtkFactor[], backend: Backend, tile: number = NTK_TILE, form: 'tiled' | 'factored' | 'auto' = 'auto'): TiledNtk {
   if (!Number.isInteger(tile) || tile < 1) throw new SpecError('E_INPUT', `tiledNtkOperator: tile must be a positive integer, got ${tile}`);
   if (factors.length === 0) throw new SpecError('E_INPUT', 'tiledNtkOperator: no factors');
   const n = factors[0].X.cols;
@@ -71,7 +73,15 @@ export function tiledNtkOperator(factors: NtkFactor[], backend: Backend, tile: n
     }
     terms.push({ Xt, dx, St, ds, a2: f.a2, b2: f.b2 });
   }
+  // Multiply-adds of one call: the tile form rebuilds the NTK (n²/2 · Σ (d_x + d_s)); the factored form costs
+  // 2·n·d_x·d_s per vector and term, cheaper when n ≫ d.
+  const tiledCost = (n * n * terms.reduce((a, t) => a + t.dx + t.ds, 0)) / 2;
+  const factoredCost = (count: number): number => 2 * count * n * terms.reduce((a, t) => a + t.dx * t.ds, 0);
   const apply: BlockMatvec = (V, out, count) => {
+    if (form === 'factored' || (form === 'auto' && factoredCost(count) < tiledCost)) {
+      factoredApply(terms, n, backend, V, out, count);
+      return;
+    }
     out.fill(0, 0, count * n);
     for (let i0 = 0; i0 < n; i0 += tile) {
       const i1 = Math.min(n, i0 + tile);
@@ -91,6 +101,51 @@ export function tiledNtkOperator(factors: NtkFactor[], backend: Backend, tile: n
     }
   };
   return { apply, mean: trace / n };
+}
+
+/**
+ * The same product by the factored identity ((a2 XᵀX + b2) ⊙ SᵀS) v = a2 · rowwise(x_iᵀ M s_i) + b2 · s_i·u with
+ * M = X diag(v) Sᵀ (d_x × d_s) and u = S v: two products of n·d_x·d_s multiply-adds per vector and term, no n × n
+ * work at all (X and S held transposed, n × d).
+ */
+function factoredApply(
+  terms: ReadonlyArray<{ Xt: Float64Array; dx: number; St: Float64Array; ds: number; a2: number; b2: number }>,
+  n: number,
+  backend: Backend,
+  V: Float64Array,
+  out: Float64Array,
+  count: number,
+): void {
+  out.fill(0, 0, count * n);
+  // One scratch for the scaled rows of every term and vector (n × max d_x): allocating it per vector left hundreds of
+  // megabytes to the garbage collector at n = 12000.
+  const scratch = new Float64Array(n * Math.max(...terms.map((t) => t.dx)));
+  for (const t of terms) {
+    const { Xt, dx, St, ds, a2, b2 } = t;
+    const scaled = scratch.subarray(0, n * dx);
+    for (let q = 0; q < count; q++) {
+      const v = V.subarray(q * n, (q + 1) * n);
+      for (let j = 0; j < n; j++) {
+        const vj = v[j];
+        for (let k = 0; k < dx; k++) scaled[j * dx + k] = Xt[j * dx + k] * vj;
+      }
+      // M = Σ_j v_j x_j s_jᵀ (d_x × d_s), then Z = X M per sample (n × d_s): (K v)_i = a2 Σ_k Z[i, k] S[k, i] + b2 s_i·u.
+      const M = backend.gemm({ rows: n, cols: dx, data: scaled }, { rows: n, cols: ds, data: St }, { transA: true });
+      const Z = backend.gemm({ rows: n, cols: dx, data: Xt }, M).data;
+      const u = new Float64Array(ds);
+      if (b2 !== 0) for (let j = 0; j < n; j++) for (let k = 0; k < ds; k++) u[k] += v[j] * St[j * ds + k];
+      const o = q * n;
+      for (let i = 0; i < n; i++) {
+        let z = 0;
+        let su = 0;
+        for (let k = 0; k < ds; k++) {
+          z += Z[i * ds + k] * St[i * ds + k];
+          su += St[i * ds + k] * u[k];
+        }
+        out[o + i] += a2 * z + b2 * su;
+      }
+    }
+  }
 }
 
 /** out[q, c0 + c] += Y[q, c] for the count × w row-major Y. */

@@ -25,14 +25,14 @@ function denseApply(K: Matrix, V: Float64Array, count: number): Float64Array {
 
 describe('tiledNtkOperator (the NTK applied tile by tile from per-layer factors, never formed)', () => {
   const cases: Array<[Parametrization, boolean]> = [['fan-wang', false], ['ntk', true], ['standard', true]];
-  for (const [parametrization, bias] of cases) {
-    it(`equals J Jᵀ V from finite-difference Jacobians (${parametrization}, bias ${bias}, n = 5, tile 2)`, () => {
+  for (const [parametrization, bias] of cases) for (const form of ['tiled', 'factored'] as const) {
+    it(`equals J Jᵀ V from finite-difference Jacobians (${parametrization}, bias ${bias}, n = 5, ${form})`, () => {
       const X = unitColumns(3, 5, createRng(11).normal);
       const net = mlp({ inputDim: 3, widths: [6, 4], activation: tanh, bias, parametrization, sigmaW2: 1.5, sigmaB2: 0.3 });
       const params = initNetwork(net, createRng(7));
       const ref = gramOfRows(finiteDifferenceJacobian(net, params, X, backend));
       const K: Matrix = { rows: 5, cols: 5, data: Float64Array.from(ref.flat()) };
-      const { apply, mean } = tiledNtkOperator(leanNtkFactors(net, [...params], X, backend), backend, 2);
+      const { apply, mean } = tiledNtkOperator(leanNtkFactors(net, [...params], X, backend), backend, 2, form);
       const V = new Float64Array(3 * 5);
       createRng(2).fillNormal(V);
       const out = new Float64Array(3 * 5);
@@ -45,13 +45,13 @@ describe('tiledNtkOperator (the NTK applied tile by tile from per-layer factors,
     });
   }
 
-  it('agrees with the stored NTK of leanNtk to rounding (n = 203 with tile 64: ragged tiles, relu with bias)', () => {
+  it.each(['tiled', 'factored', 'auto'] as const)('agrees with the stored NTK of leanNtk to rounding (n = 203, tile 64: ragged tiles, relu with bias; %s)', (form) => {
     const n = 203;
     const X = unitColumns(30, n, createRng(3).normal);
     const net = mlp({ inputDim: 30, widths: [90, 70], activation: relu, bias: true, sigmaB2: 0.2 });
     const params = initNetwork(net, createRng(5));
     const stored = leanNtk(net, [...params] as Array<LayerParams | null>, X, backend).ntk;
-    const { apply, mean } = tiledNtkOperator(leanNtkFactors(net, [...params], X, backend), backend, 64);
+    const { apply, mean } = tiledNtkOperator(leanNtkFactors(net, [...params], X, backend), backend, 64, form);
     const count = 4;
     const V = new Float64Array(count * n);
     createRng(9).fillNormal(V);
