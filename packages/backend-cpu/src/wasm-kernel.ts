@@ -1,20 +1,13 @@
 /**
- * A WebAssembly SIMD (f64x2) micro-kernel for the products, ~4× the scalar JavaScript kernel on x86-64.
+ * The WebAssembly SIMD (f64x2) kernels of the CPU backend, ~4–6× the scalar JavaScript kernels on x86-64.
  *
- * The module (built byte by byte below, no toolchain needed) exports its memory `mem` and one function
- *
- * ```wat
- * (func $tile (param $a i32) (param $b i32) (param $k i32) (param $out i32)
- *   ;; rows a, a + 8k, a + 16k, a + 24k of P and b, b + 8k of Q (byte offsets, k even, rows contiguous)
- *   ;; 8 f64x2 accumulators acc[r][c] += P[r][t : t + 2] * Q[c][t : t + 2], t = 0, 2, …, k − 2
- *   ;; out[2r + c] = lane 0 + lane 1 of acc[r][c]        (a 4 × 2 block of dot products)
- * )
- * ```
- *
- * 4 × 2 tiles keep the 8 accumulators and 6 operands in the 16 SIMD registers of x86-64.
+ * The module is built byte by byte below (no toolchain needed). It exports its memory `mem` and the functions of
+ * {@link WasmTiles}: `block` (the products' 5 × 4 outer-product micro-kernel over packed panels, {@link blockBody}),
+ * `dotBlock` (4 × 2 dot-product tiles over unpacked rows, for the reduction's in-place trailing update) and the
+ * blocked reduction's vector kernels `symvRows`, `dot`, `axpy2` (wasm-reduction.ts).
  */
 
-import { leb, sleb } from './wasm-encoding.js';
+import { get, i32Const, leb, set, tee } from './wasm-encoding.js';
 import { axpy2Body, dotBody, symvRowsBody } from './wasm-reduction.js';
 
 /** The part of a WebAssembly.Memory used here (the project's `lib` has no WebAssembly typings). */
@@ -32,8 +25,6 @@ interface WasmApi {
 
 /** The instantiated tile kernel and its memory. */
 export interface WasmTiles {
-  /** 4 × 2 block of dot products of length k (even) at byte offsets a (P) and b (Q), written at byte offset out. */
-  readonly tile: (a: number, b: number, k: number, out: number) => void;
   /**
    * A whole (K block × column block) of a product over packed panels: C[i, j] += Σ_{t<kc} P[i, t] Q[j, t] over
    * 5 × 4 tiles for i < rows (step 5), roundDown(max(0, i + shift), 4) ≤ j < cols (step 4); P in panels of 5 rows at
@@ -91,10 +82,6 @@ function blockBody(fma: boolean): number[] {
   const NR = 4; // rows of Q per tile (columns of C)
   const U = 2; // t steps per loop iteration
   const SPLIT = MR === 4 ? 4 : fma ? 3 : 2; // rows per basic block
-  const get = (k: number): number[] => [0x20, ...leb(k)];
-  const set = (k: number): number[] => [0x21, ...leb(k)];
-  const tee = (k: number): number[] => [0x22, ...leb(k)];
-  const i32Const = (x: number): number[] => [0x41, ...sleb(x)];
   const load = (off: number): number[] => [0xfd, 0x00, 0x03, ...leb(off)]; // v128.load align 8
   const store = (off: number): number[] => [0xfd, 0x0b, 0x03, ...leb(off)]; // v128.store
   const splat = (off: number): number[] => [0xfd, 0x0a, 0x03, ...leb(off)]; // v128.load64_splat
@@ -172,10 +159,6 @@ function blockBody(fma: boolean): number[] {
  * `shift` skips the tiles below the diagonal of a symmetric product (a large negative value computes all).
  */
 function dotBlockBody(fma: boolean): number[] {
-  const get = (k: number): number[] => [0x20, ...leb(k)];
-  const set = (k: number): number[] => [0x21, ...leb(k)];
-  const tee = (k: number): number[] => [0x22, ...leb(k)];
-  const i32Const = (x: number): number[] => [0x41, ...sleb(x)];
   const load = [0xfd, 0x00, 0x03, 0x00];
   const mul = [0xfd, 0xf2, 0x01];
   const add = [0xfd, 0xf0, 0x01];
@@ -241,45 +224,11 @@ function dotBlockBody(fma: boolean): number[] {
 }
 
 /**
- * The bytes of the tile module (see the listing above). With `fma`, {@link WasmTiles.block} accumulates with
+ * The bytes of the tile module (see the module comment at the top). With `fma`, {@link WasmTiles.block} accumulates with
  * `f64x2.relaxed_madd` (relaxed SIMD: one fused multiply-add where the CPU has FMA, twice the throughput of
  * mul + add); see {@link relaxedSimd}.
  */
 export function tileModuleBytes(fma = false, sharedMemory = false): Uint8Array {
-  const get = (i: number): number[] => [0x20, ...leb(i)];
-  const set = (i: number): number[] => [0x21, ...leb(i)];
-  const tee = (i: number): number[] => [0x22, ...leb(i)];
-  const i32Const = (v: number): number[] => [0x41, ...sleb(v)];
-  const v128Load = [0xfd, 0x00, 0x03, 0x00]; // align 2^3, offset 0
-  const f64x2Mul = [0xfd, 0xf2, 0x01];
-  const f64x2Add = [0xfd, 0xf0, 0x01];
-  const extractLane = (l: number): number[] => [0xfd, 0x21, l];
-  const I32_ADD = 0x6a;
-  // Locals: params a, b, k, out; then t, end, p (i32); acc[8], x[4], y[2] (v128).
-  const A = 0, B = 1, K = 2, OUT = 3, T = 4, END = 5, P = 6, ACC = 7, X = 15, Y = 19;
-  const body: number[] = [
-    ...get(K), ...i32Const(3), 0x74 /* i32.shl */, ...set(END), // end = 8k bytes = row stride
-    0x02, 0x40, 0x03, 0x40, // block, loop
-    ...get(T), ...get(END), 0x4f /* i32.ge_u */, 0x0d, 0x01, // br_if out of the block
-    ...get(A), ...get(T), I32_ADD, ...tee(P), ...v128Load, ...set(X),
-    ...get(P), ...get(END), I32_ADD, ...tee(P), ...v128Load, ...set(X + 1),
-    ...get(P), ...get(END), I32_ADD, ...tee(P), ...v128Load, ...set(X + 2),
-    ...get(P), ...get(END), I32_ADD, ...v128Load, ...set(X + 3),
-    ...get(B), ...get(T), I32_ADD, ...tee(P), ...v128Load, ...set(Y),
-    ...get(P), ...get(END), I32_ADD, ...v128Load, ...set(Y + 1),
-  ];
-  for (let r = 0; r < 4; r++) {
-    for (let c = 0; c < 2; c++) {
-      body.push(...get(ACC + r * 2 + c), ...get(X + r), ...get(Y + c), ...f64x2Mul, ...f64x2Add, ...set(ACC + r * 2 + c));
-    }
-  }
-  body.push(...get(T), ...i32Const(16), I32_ADD, ...set(T), 0x0c, 0x00 /* br loop */, 0x0b, 0x0b /* end loop, block */);
-  for (let q = 0; q < 8; q++) {
-    body.push(...get(OUT), ...get(ACC + q), ...extractLane(0), ...get(ACC + q), ...extractLane(1), 0xa0 /* f64.add */);
-    body.push(0x39 /* f64.store */, 0x03, ...leb(8 * q));
-  }
-  body.push(0x0b);
-  const func = [0x02, 0x03, 0x7f, 0x0e, 0x7b, ...body]; // locals: 3 × i32, 14 × v128
   const blk = blockBody(fma);
   const dotBlk = dotBlockBody(fma);
   const symv = symvRowsBody(fma);
@@ -290,26 +239,25 @@ export function tileModuleBytes(fma = false, sharedMemory = false): Uint8Array {
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [
-      0x05,
-      0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, // type 0: (i32 i32 i32 i32) → ()
-      0x60, 0x09, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, // type 1: (i32 × 9) → ()
-      0x60, 0x06, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, // type 2: (i32 × 6) → ()
-      0x60, 0x03, 0x7f, 0x7f, 0x7f, 0x01, 0x7c, // type 3: (i32 × 3) → f64
-      0x60, 0x06, 0x7c, 0x7f, 0x7c, 0x7f, 0x7f, 0x7f, 0x00, // type 4: (f64 i32 f64 i32 i32 i32) → ()
+      0x04,
+      0x60, 0x09, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, // type 0: (i32 × 9) → ()
+      0x60, 0x06, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, // type 1: (i32 × 6) → ()
+      0x60, 0x03, 0x7f, 0x7f, 0x7f, 0x01, 0x7c, // type 2: (i32 × 3) → f64
+      0x60, 0x06, 0x7c, 0x7f, 0x7c, 0x7f, 0x7f, 0x7f, 0x00, // type 3: (f64 i32 f64 i32 i32 i32) → ()
     ]),
     // With `sharedMemory` the memory is imported as env.mem, shared, 1 page initially, at most 2 GiB (32768 pages),
     // so that several threads' instances work on the same memory (see {@link sharedWasmMemory}).
     ...(sharedMemory ? section(2, [0x01, ...name('env'), ...name('mem'), 0x02, 0x03, 0x01, ...leb(SHARED_MAX_PAGES)]) : []),
-    // tile: type 0, block: type 1, symvRows: type 2, dot: type 3, axpy2: type 4, dotBlock: type 1
-    ...section(3, [0x06, 0x00, 0x01, 0x02, 0x03, 0x04, 0x01]),
+    // block: type 0, symvRows: type 1, dot: type 2, axpy2: type 3, dotBlock: type 0
+    ...section(3, [0x05, 0x00, 0x01, 0x02, 0x03, 0x00]),
     ...(sharedMemory ? [] : section(5, [0x01, 0x00, 0x01])), // memory, 1 page initially
     ...section(7, [
-      0x07, ...name('tile'), 0x00, 0x00, ...name('block'), 0x00, 0x01,
-      ...name('symvRows'), 0x00, 0x02, ...name('dot'), 0x00, 0x03, ...name('axpy2'), 0x00, 0x04, ...name('dotBlock'), 0x00, 0x05,
+      0x06, ...name('block'), 0x00, 0x00,
+      ...name('symvRows'), 0x00, 0x01, ...name('dot'), 0x00, 0x02, ...name('axpy2'), 0x00, 0x03, ...name('dotBlock'), 0x00, 0x04,
       ...name('mem'), 0x02, 0x00,
     ]),
     ...section(10, [
-      0x06, ...leb(func.length), ...func, ...leb(blk.length), ...blk,
+      0x05, ...leb(blk.length), ...blk,
       ...leb(symv.length), ...symv, ...leb(dot.length), ...dot, ...leb(axpy2.length), ...axpy2, ...leb(dotBlk.length), ...dotBlk,
     ]),
   ]);
@@ -325,14 +273,13 @@ export function instantiateTiles(bytes: Uint8Array, imported?: WasmMemory): Wasm
     const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
     if (wasm === undefined || !wasm.validate(bytes)) return null;
     const instance = new wasm.Instance(new wasm.Module(bytes), imported === undefined ? {} : { env: { mem: imported } });
-    const tile = instance.exports.tile as WasmTiles['tile'];
     const block = instance.exports.block as WasmTiles['block'];
     const symvRows = instance.exports.symvRows as WasmTiles['symvRows'];
     const dot = instance.exports.dot as WasmTiles['dot'];
     const axpy2 = instance.exports.axpy2 as WasmTiles['axpy2'];
     const dotBlock = instance.exports.dotBlock as WasmTiles['dotBlock'];
     const memory = instance.exports.mem as WasmMemory;
-    return { tile, block, symvRows, dot, axpy2, dotBlock, memory };
+    return { block, symvRows, dot, axpy2, dotBlock, memory };
   } catch {
     return null;
   }
