@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, isSpecError } from '@spec/core';
+import { expectInputError } from '../expect-input-error.js';
+import { createRng } from '@spec/core';
 import { dispersionEstimate } from '../../src/dispersion/index.js';
 
 describe('dispersionEstimate', () => {
@@ -36,13 +37,7 @@ describe('dispersionEstimate', () => {
 
   it('throws E_INPUT for fewer than two samples, a zero mean or a NaN sample', () => {
     for (const s of [[1], [1, -1], [1, Number.NaN]]) {
-      let err: unknown;
-      try {
-        dispersionEstimate(s);
-      } catch (e) {
-        err = e;
-      }
-      expect(isSpecError(err) && err.code).toBe('E_INPUT');
+      expectInputError(() => dispersionEstimate(s));
     }
   });
 });

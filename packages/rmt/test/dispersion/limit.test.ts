@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSpecError } from '@spec/core';
+import { expectInputError } from '../expect-input-error.js';
 import {
   dispersionBiases,
   dispersionCross,
@@ -14,15 +14,6 @@ const BB = [1.18977, 1.587639, 2.778398, 11.393053];
 const WB = [1.213312, 1.685517, 3.236256, 16.830841];
 const EOC1 = [1.268667, 1.904452, 4.252806, 30.505833];
 
-function expectInputError(f: () => unknown): void {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(isSpecError(err) && err.code).toBe('E_INPUT');
-}
 
 describe('dispersion limits (MATH.md §6.3)', () => {
   it('D_ww, D_bb, D_wb and D_EOC(r0 = 1) match the reference values to 1e-6', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSpecError } from '@spec/core';
+import { expectInputError } from '../expect-input-error.js';
 import { classifyPhase, phaseDiagram } from '../../src/dispersion/index.js';
 
 describe('classifyPhase (MATH.md §6.1)', () => {
@@ -43,13 +43,7 @@ describe('classifyPhase (MATH.md §6.1)', () => {
       () => classifyPhase({ sigmaW2: 2, sigmaB2: -1 }),
       () => phaseDiagram({ sigmaW2: [], sigmaB2: [0] }),
     ]) {
-      let err: unknown;
-      try {
-        f();
-      } catch (e) {
-        err = e;
-      }
-      expect(isSpecError(err) && err.code).toBe('E_INPUT');
+      expectInputError(f);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, isSpecError } from '@spec/core';
+import { expectInputError } from '../expect-input-error.js';
+import { createRng } from '@spec/core';
 import {
   dispersionBiases,
   dispersionEstimate,
@@ -79,13 +80,7 @@ describe('scalarNtkSamples (MATH.md §6.2)', () => {
   it('rejects bad sizes and σ_w² with E_INPUT', () => {
     const ok = { width: 10, inputDim: 10, depth: 3, sigmaW2: 2, samples: 10, rng: createRng(0) };
     for (const bad of [{ width: 0 }, { depth: 1.5 }, { samples: 0 }, { sigmaW2: -1 }, { inputDim: Number.NaN }]) {
-      let err: unknown;
-      try {
-        scalarNtkSamples({ ...ok, ...bad });
-      } catch (e) {
-        err = e;
-      }
-      expect(isSpecError(err) && err.code).toBe('E_INPUT');
+      expectInputError(() => scalarNtkSamples({ ...ok, ...bad }));
     }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, isSpecError } from '@spec/core';
+import { expectInputError } from '../expect-input-error.js';
+import { createRng } from '@spec/core';
 import { effectiveRank, effectiveRankBounds, powerSeriesCoefficients, reluHermite, scaleHermite } from '../../src/series/index.js';
 import { jacobiEigenvalues } from './jacobi.js';
 import { reluNtk } from './relu-kernels.js';
@@ -34,13 +35,7 @@ describe('effectiveRank', () => {
     expect(effectiveRank([0, 0, 5])).toBe(1);
   });
   it('throws E_INPUT without a positive eigenvalue', () => {
-    let err: unknown;
-    try {
-      effectiveRank([0, -1]);
-    } catch (e) {
-      err = e;
-    }
-    expect(isSpecError(err) && err.code).toBe('E_INPUT');
+    expectInputError(() => effectiveRank([0, -1]));
   });
 });
 
@@ -83,13 +78,7 @@ describe('effectiveRankBounds', () => {
       () => effectiveRankBounds({ coefficients: new Float64Array([1, -1]), gramEffectiveRank: 2 }),
       () => effectiveRankBounds({ coefficients: new Float64Array([1, 1]), gramEffectiveRank: 2, total: 1 }),
     ]) {
-      let err: unknown;
-      try {
-        f();
-      } catch (e) {
-        err = e;
-      }
-      expect(isSpecError(err) && err.code).toBe('E_INPUT');
+      expectInputError(f);
     }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSpecError } from '@spec/core';
+import { expectInputError } from '../expect-input-error.js';
 import {
   evaluateSeries,
   hiddenLayersFromPaperDepth,
@@ -57,11 +57,7 @@ describe('reluHermite', () => {
 
   it('rejects a negative degree with E_INPUT', () => {
     expect(() => reluHermite(-1)).toThrowError(/maxDegree/);
-    try {
-      reluHermite(1.5);
-    } catch (e) {
-      expect(isSpecError(e) && e.code).toBe('E_INPUT');
-    }
+    expectInputError(() => reluHermite(1.5));
   });
 });
 
@@ -147,13 +143,7 @@ describe('powerSeriesCoefficients', () => {
       () => evaluateSeries(new Float64Array([1]), Number.NaN),
     ];
     for (const f of bad) {
-      let err: unknown;
-      try {
-        f();
-      } catch (e) {
-        err = e;
-      }
-      expect(isSpecError(err) && err.code).toBe('E_INPUT');
+      expectInputError(f);
     }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSpecError } from '@spec/core';
+import { expectInputError } from '../expect-input-error.js';
 import {
   decayExponent,
   funkHeckeEigenvalue,
@@ -70,13 +70,7 @@ describe('funkHeckeEigenvalue', () => {
 
   it('throws E_INPUT for a kernel returning NaN or a bad dimension', () => {
     for (const f of [() => funkHeckeEigenvalue(() => Number.NaN, 3, 0), () => funkHeckeEigenvalue(reluNtk1, 1, 0)]) {
-      let err: unknown;
-      try {
-        f();
-      } catch (e) {
-        err = e;
-      }
-      expect(isSpecError(err) && err.code).toBe('E_INPUT');
+      expectInputError(f);
     }
   });
 });
