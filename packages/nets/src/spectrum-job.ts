@@ -46,9 +46,9 @@ export interface SpectrumJobOptions {
     readonly probes?: number;
     readonly steps?: number;
     /**
-     * How the SLQ applies the NTK: 'stored' (one n × n matrix, one product per step), 'tiled' (formed tile by tile at
-     * every step from the layers' factors: memory O(n·Σ d_ℓ + tile²) and no n × n matrix, but each step costs as much as
-     * forming the NTK) or 'auto' (default: tiled only when the stored NTK would not fit in memory).
+     * How the SLQ applies the NTK: 'stored' (one n × n matrix, one product per step), 'tiled' (matrix-free from the
+     * layers' factors at every step — tile by tile, or by the factored identity when n ≫ d: memory O(n·Σ d_ℓ + tile²),
+     * no n × n matrix, slower) or 'auto' (default: tiled only when the stored NTK would not fit in memory).
      */
     readonly ntk?: 'stored' | 'tiled' | 'auto';
   };
@@ -77,7 +77,7 @@ export interface KernelSpectrum {
     readonly probes: number;
     readonly steps: number;
     readonly cdfError: number;
-    /** NTK only: whether it was applied tile by tile (never formed) rather than stored. */
+    /** NTK only: whether it was applied matrix-free (never formed) rather than stored. */
     readonly tiled?: boolean;
   };
   /** Mean eigenvalue tr K / n. */

@@ -59,7 +59,7 @@ export const spectrumCommand: CommandModule = {
       .addOption(new Option('--method <how>', 'dense (all eigenvalues), slq (stochastic Lanczos quadrature density with error bars) or auto (slq when n > 6000 or dense would not fit)').argParser(oneOf('--method', ['dense', 'slq', 'auto'] as const)).default('auto'))
       .addOption(new Option('--slq-probes <int>', 'SLQ probe vectors (error ~ 1/√(probes·n))').argParser(positiveInt('--slq-probes', 10_000)).default(16))
       .addOption(new Option('--slq-steps <int>', 'SLQ Lanczos steps per probe (resolution ~ 1/steps)').argParser(positiveInt('--slq-steps', 10_000)).default(80))
-      .addOption(new Option('--slq-ntk <how>', 'SLQ NTK: stored (one n × n matrix), tiled (formed tile by tile at every Lanczos step: no n × n matrix, slower) or auto (tiled only when stored would not fit)').argParser(oneOf('--slq-ntk', ['stored', 'tiled', 'auto'] as const)).default('auto'));
+      .addOption(new Option('--slq-ntk <how>', 'SLQ NTK: stored (one n × n matrix), tiled (matrix-free at every Lanczos step: tile by tile, or factored when n ≫ d; no n × n matrix, slower) or auto (tiled only when stored would not fit)').argParser(oneOf('--slq-ntk', ['stored', 'tiled', 'auto'] as const)).default('auto'));
     cmd.addHelpText(
       'after',
       `
@@ -69,9 +69,10 @@ CK = X_LᵀX_L; NTK = X_LᵀX_L + Σ_l (X_{l−1}ᵀX_{l−1}) ⊙ (S_lᵀS_l). 
 Without --out and --json, the figures go to a fresh folder spec-out/spectrum-<time>/.
 Files with --out: spectrum.json, ck-eigenvalues.npy, ntk-eigenvalues.npy, ck.svg, ntk.svg.
 --method slq: the kernels' spectral densities by stochastic Lanczos quadrature (CK matrix-free through X_L,
-NTK as one n × n matrix, or with --slq-ntk tiled never formed: memory O(n·Σ d_l + tile²), each Lanczos step as
-costly as forming the NTK once), JSON per kernel: method "slq", density {x, density}, densityStderr, quantiles (the n
-quantiles of the SLQ spectral CDF, also in <kernel>-eigenvalues.npy), ks from that CDF, slq.cdfError.
+NTK as one n × n matrix, or with --slq-ntk tiled never formed: memory O(n·Σ d_l + tile²), each Lanczos step
+rebuilding it tile by tile or, when n ≫ d, applying ((XᵀX) ⊙ (SᵀS))v = rowwise x_iᵀ(X diag(v) Sᵀ)s_i).
+JSON per kernel: method "slq", density {x, density}, densityStderr, quantiles (the n quantiles of the SLQ
+spectral CDF, also in <kernel>-eigenvalues.npy), ks from that CDF, slq.cdfError, and for the NTK slq.tiled.
 A run that would not fit in memory stops before allocating (E_MEMORY), saying what it would need.`,
     );
   },

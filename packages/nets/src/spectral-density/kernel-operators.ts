@@ -66,8 +66,9 @@ export function kernelOperators(net: Network, params: NetworkParams, X: Matrix, 
 /** Options of {@link kernelOperatorsConsuming}. */
 export interface KernelOperatorOptions {
   /**
-   * Apply the NTK tile by tile from its per-layer factors, never forming the n × n matrix (all-dense networks;
-   * memory O(n·Σ d_ℓ + tile²), each application costs as much as forming the NTK once). Default false.
+   * Apply the NTK from its per-layer factors, never forming the n × n matrix (all-dense networks; memory
+   * O(n·Σ d_ℓ + tile²)): each application either forms it tile by tile or, when cheaper (n ≫ d), uses the factored
+   * identity — see {@link tiledNtkOperator}. Default false.
    */
   readonly tiledNtk?: boolean;
   /** Tile edge for `tiledNtk` (default 512). */
