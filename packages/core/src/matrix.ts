@@ -42,13 +42,22 @@ export function at(A: Matrix, i: number, j: number): number {
   return A.data[i * A.cols + j];
 }
 
-/** The transpose as a new float64 matrix. */
+/** Edge of the blocks {@link transpose} copies in (reads and writes both stay in cache for large matrices). */
+const TRANSPOSE_BLOCK = 32;
+
+/** The transpose as a new float64 matrix, copied in 32 × 32 blocks. */
 export function transpose(A: Matrix): Matrix {
   const { rows, cols, data } = A;
   const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    const base = i * cols;
-    for (let j = 0; j < cols; j++) out[j * rows + i] = data[base + j];
+  for (let i0 = 0; i0 < rows; i0 += TRANSPOSE_BLOCK) {
+    const i1 = Math.min(rows, i0 + TRANSPOSE_BLOCK);
+    for (let j0 = 0; j0 < cols; j0 += TRANSPOSE_BLOCK) {
+      const j1 = Math.min(cols, j0 + TRANSPOSE_BLOCK);
+      for (let i = i0; i < i1; i++) {
+        const base = i * cols;
+        for (let j = j0; j < j1; j++) out[j * rows + i] = data[base + j];
+      }
+    }
   }
   return { rows: cols, cols: rows, data: out };
 }

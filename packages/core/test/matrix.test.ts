@@ -8,6 +8,11 @@ describe('Matrix helpers', () => {
     const T = transpose(A);
     expect([T.rows, T.cols]).toEqual([3, 2]);
     expect(Array.from(T.data)).toEqual([1, 4, 2, 5, 3, 6]);
+    // Larger than one 32 × 32 block in both directions, ragged at the edges: every entry lands at (j, i).
+    const B = matrix(45, 70, Float64Array.from({ length: 45 * 70 }, (_, k) => k));
+    const Bt = transpose(B);
+    expect([Bt.rows, Bt.cols]).toEqual([70, 45]);
+    for (let i = 0; i < 45; i++) for (let j = 0; j < 70; j++) expect(at(Bt, j, i)).toBe(i * 70 + j);
     expect(Array.from(identity(2).data)).toEqual([1, 0, 0, 1]);
     expect(toFloat64({ rows: 1, cols: 2, data: new Float32Array([0.5, 2]) }).data).toBeInstanceOf(Float64Array);
   });

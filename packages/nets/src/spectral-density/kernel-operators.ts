@@ -1,4 +1,4 @@
-import { SpecError, assertFinite, type Backend, type Matrix } from '@spec/core';
+import { SpecError, assertFinite, transpose, type Backend, type Matrix } from '@spec/core';
 import type { BlockMatvec } from '@spec/rmt';
 import type { LayerParams } from '@spec/core';
 import { forward, type Network, type NetworkParams } from '../network.js';
@@ -21,17 +21,8 @@ export interface KernelOperators {
  * Y = X Vᵀ (d × count) then (Xᵀ Y)ᵀ with Xᵀ formed once (n × d), so neither product transposes X at each step.
  */
 function gramOperator(X: Matrix, backend: Backend): BlockMatvec {
-  const { rows: d, cols: n } = X;
-  const xt = new Float64Array(n * d);
-  const TILE = 32;
-  for (let i0 = 0; i0 < d; i0 += TILE) {
-    for (let j0 = 0; j0 < n; j0 += TILE) {
-      const i1 = Math.min(d, i0 + TILE);
-      const j1 = Math.min(n, j0 + TILE);
-      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) xt[j * d + i] = X.data[i * n + j];
-    }
-  }
-  const Xt: Matrix = { rows: n, cols: d, data: xt };
+  const n = X.cols;
+  const Xt = transpose(X);
   return (V, out, count) => {
     const Y = backend.gemm(X, { rows: count, cols: n, data: V }, { transB: true }); // d × count
     const Wt = backend.gemm(Xt, Y).data; // n × count

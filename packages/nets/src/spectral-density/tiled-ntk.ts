@@ -1,23 +1,9 @@
-import { SpecError, type Backend, type Matrix } from '@spec/core';
+import { SpecError, transpose, type Backend, type Matrix } from '@spec/core';
 import type { BlockMatvec } from '@spec/rmt';
 import type { NtkFactor } from './lean-kernels.js';
 
 /** Default tile edge of {@link tiledNtkOperator}: three 512 × 512 tiles are 6 MB. */
 export const NTK_TILE = 512;
-
-/** Row-major transpose of a d × n matrix into n × d, in 32 × 32 blocks. */
-function transpose(M: Matrix): Float64Array {
-  const { rows: d, cols: n, data } = M;
-  const out = new Float64Array(n * d);
-  for (let i0 = 0; i0 < d; i0 += 32) {
-    const i1 = Math.min(d, i0 + 32);
-    for (let j0 = 0; j0 < n; j0 += 32) {
-      const j1 = Math.min(n, j0 + 32);
-      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * d + i] = data[i * n + j];
-    }
-  }
-  return out;
-}
 
 /** The columns [c0, c1) of the count × n row-major V, as a count × (c1 − c0) matrix. */
 function columns(V: Float64Array, n: number, count: number, c0: number, c1: number): Matrix {
@@ -60,8 +46,8 @@ export function tiledNtkOperator(factors: NtkFactor[], backend: Backend, tile: n
   while (factors.length > 0) {
     const f = factors.shift()!;
     if (f.X.cols !== n || f.S.cols !== n) throw new SpecError('E_SHAPE', `tiledNtkOperator: every factor must have ${n} columns`);
-    const Xt = transpose(f.X);
-    const St = transpose(f.S);
+    const Xt = transpose(f.X).data as Float64Array;
+    const St = transpose(f.S).data as Float64Array;
     const dx = f.X.rows;
     const ds = f.S.rows;
     for (let a = 0; a < n; a++) {
