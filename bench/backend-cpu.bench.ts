@@ -43,10 +43,12 @@ def work(x):
     return x[0] @ x[1]
 `,
   })),
-  ...([
-    [1000, 2000],
-    [2000, 1000],
-  ] as const).map(([d, n]): BenchCase => ({
+  ...(
+    [
+      [1000, 2000],
+      [2000, 1000],
+    ] as const
+  ).map(([d, n]): BenchCase => ({
     group: 'backend-cpu',
     name: `gram ${d}×${n} → ${n}×${n}`,
     repeats: 3,

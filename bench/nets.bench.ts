@@ -19,7 +19,10 @@ export interface SpectrumPipelineSizes {
 let shared: Backend | undefined;
 
 /** One run of the pipeline: returns the CK and NTK eigenvalues (the backend is created once, like importing numpy). */
-export function spectrumPipeline({ n, d0, widths }: SpectrumPipelineSizes, seed = 0): { ck: Float64Array; ntk: Float64Array } {
+export function spectrumPipeline(
+  { n, d0, widths }: SpectrumPipelineSizes,
+  seed = 0,
+): { ck: Float64Array; ntk: Float64Array } {
   shared ??= createCpuBackend();
   const backend = shared;
   const rng = createRng(seed);
@@ -31,7 +34,16 @@ export function spectrumPipeline({ n, d0, widths }: SpectrumPipelineSizes, seed 
   const X: Matrix = { rows: d0, cols: n, data };
   // What `spec spectrum --no-limit --method dense` runs: the lean NTK (spectral-density/lean-kernels.ts), the CK
   // copied from the readout's Gram, eigvalsh of both.
-  const r = spectrumJob({ X, widths, activation: normalizeActivation(tanh), backend, rng: rng.split('weights'), kernel: 'both', limit: false, method: 'dense' });
+  const r = spectrumJob({
+    X,
+    widths,
+    activation: normalizeActivation(tanh),
+    backend,
+    rng: rng.split('weights'),
+    kernel: 'both',
+    limit: false,
+    method: 'dense',
+  });
   return { ck: r.ck!.eigenvalues, ntk: r.ntk!.eigenvalues };
 }
 

@@ -103,7 +103,9 @@ function numpyScript(snippet: string, repeats: number): string {
 }
 
 async function discover(dir: string): Promise<BenchCase[]> {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .sort();
   const cases: BenchCase[] = [];
   for (const f of files) {
     const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default?: unknown };
@@ -138,8 +140,19 @@ function table(rows: Row[]): string {
     r.pass === null ? (r.target ? '?' : '') : r.pass ? '✓' : '✗',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  ').trimEnd(), ...body.map(line)].join('\n');
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(head),
+    widths
+      .map((w) => '-'.repeat(w))
+      .join('  ')
+      .trimEnd(),
+    ...body.map(line),
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -148,7 +161,8 @@ async function main(): Promise<void> {
   const all = await discover(dir);
   const needle = args.filter?.toLowerCase();
   const cases = needle ? all.filter((c) => `${c.group} ${c.name}`.toLowerCase().includes(needle)) : all;
-  if (cases.length === 0) fail(`no benchmark matches ${JSON.stringify(args.filter ?? '')} (${all.length} cases in total)`);
+  if (cases.length === 0)
+    fail(`no benchmark matches ${JSON.stringify(args.filter ?? '')} (${all.length} cases in total)`);
 
   const probe = python(BLAS_INFO);
   const hasNumpy = probe.ok;
@@ -195,7 +209,13 @@ async function main(): Promise<void> {
   }
 
   if (args.json) {
-    const doc = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, numpyBlas: blas, results: rows };
+    const doc = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: (await import('node:os')).cpus().length,
+      numpyBlas: blas,
+      results: rows,
+    };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
     if (blas) process.stdout.write(`numpy BLAS: ${blas}\n`);

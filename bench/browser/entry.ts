@@ -54,11 +54,12 @@ async function main(): Promise<Row[]> {
           tc.push(performance.now() - t0);
         }
         let worst = 0;
-        for (let i = 0; i < 16; i++) for (let j = 0; j < 16; j++) {
-          let bound = 0;
-          for (let k = 0; k < n; k++) bound += Math.abs(A.data[i * n + k] * B.data[k * n + j]);
-          worst = Math.max(worst, Math.abs(C.data[i * n + j] - R.data[i * n + j]) / bound);
-        }
+        for (let i = 0; i < 16; i++)
+          for (let j = 0; j < 16; j++) {
+            let bound = 0;
+            for (let k = 0; k < n; k++) bound += Math.abs(A.data[i * n + k] * B.data[k * n + j]);
+            worst = Math.max(worst, Math.abs(C.data[i * n + j] - R.data[i * n + j]) / bound);
+          }
         rows.push({ mode, name: gpu.name, n, gpujsMs: median(tg), cpuMs: median(tc), relError: worst });
       } catch (e) {
         rows.push({ mode, name: gpu.name, n, error: e instanceof Error ? e.message : String(e) });
@@ -73,7 +74,8 @@ window.addEventListener('load', () => {
   setTimeout(() => {
     main().then(
       (rows) => ((window as unknown as { backendResults: Row[] }).backendResults = rows),
-      (e: unknown) => ((window as unknown as { backendResults: Row[] }).backendResults = [{ mode: '?', error: String(e) }]),
+      (e: unknown) =>
+        ((window as unknown as { backendResults: Row[] }).backendResults = [{ mode: '?', error: String(e) }]),
     );
   }, 0);
 });

@@ -71,7 +71,12 @@ async function bundleBackend(): Promise<string> {
 
 const sizes = arg('--sizes', '256,512,1024');
 const modes = arg('--modes', 'webgl2,webgl,webasm,cpu');
-const gpuBrowserJs = join(dirname(createRequire(join(root, 'packages', 'backend-gpujs', 'package.json')).resolve('gpu.js')), '..', 'dist', 'gpu-browser.min.js');
+const gpuBrowserJs = join(
+  dirname(createRequire(join(root, 'packages', 'backend-gpujs', 'package.json')).resolve('gpu.js')),
+  '..',
+  'dist',
+  'gpu-browser.min.js',
+);
 const files: Record<string, [string, string]> = {
   '/': [join(here, 'index.html'), 'text/html'],
   '/bench.js': [join(here, 'bench.js'), 'text/javascript'],
@@ -99,7 +104,15 @@ const chromium = await loadChromium();
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 try {
   const page = await browser.newPage();
@@ -133,14 +146,18 @@ try {
   }
   // The real backend in the page: mode selection, tiling and probe validation, against backend-cpu there.
   const page2 = await browser.newPage();
-  await page2.goto(`http://127.0.0.1:${port}/backend.html?sizes=${arg('--backend-sizes', '256,512')}&modes=auto,webgl2,webgl,webasm`);
+  await page2.goto(
+    `http://127.0.0.1:${port}/backend.html?sizes=${arg('--backend-sizes', '256,512')}&modes=auto,webgl2,webgl,webasm`,
+  );
   await page2.waitForFunction('window.backendResults !== undefined', null, { timeout: 600_000 });
   const rows = (await page2.evaluate('window.backendResults')) as Array<Record<string, unknown>>;
   console.log('\n@spec/backend-gpujs in the page (gemm n × n) vs @spec/backend-cpu in the same page');
   console.log('mode     name              n     gpujs ms   cpu ms   rel. error');
   for (const r of rows) {
     if (r.error) {
-      console.log(`${String(r.mode).padEnd(8)} ${String(r.name ?? '').padEnd(17)} ${String(r.n ?? '').padEnd(5)} error: ${String(r.error)}`);
+      console.log(
+        `${String(r.mode).padEnd(8)} ${String(r.name ?? '').padEnd(17)} ${String(r.n ?? '').padEnd(5)} error: ${String(r.error)}`,
+      );
       continue;
     }
     console.log(

@@ -38,7 +38,8 @@ export function positiveIntList(what: string, max = 1e9) {
   const one = positiveInt(what, max);
   return (value: string): number[] => {
     const parts = value.split(',').map((s) => s.trim());
-    if (parts.length === 0 || parts.some((p) => p === '')) throw new InvalidArgumentError(`${what} must be a comma-separated list of positive integers, got "${value}"`);
+    if (parts.length === 0 || parts.some((p) => p === ''))
+      throw new InvalidArgumentError(`${what} must be a comma-separated list of positive integers, got "${value}"`);
     return parts.map(one);
   };
 }

@@ -23,7 +23,8 @@ export async function loadPlugins(files: ReadonlyArray<string>): Promise<string[
       throw new SpecError('E_INPUT', `cannot load plugin ${path}: ${(e as Error).message.split('\n')[0]}`);
     }
     const plugin = mod.default ?? mod.plugin;
-    if (!isPlugin(plugin)) throw new SpecError('E_INPUT', `plugin ${path} must default-export definePlugin({ name, … })`);
+    if (!isPlugin(plugin))
+      throw new SpecError('E_INPUT', `plugin ${path} must default-export definePlugin({ name, … })`);
     use(plugin);
     names.push(plugin.name);
   }

@@ -29,7 +29,11 @@ export function buildProgram(streams: Streams): Command {
     .option('--json', 'print one JSON document to stdout (nothing else on stdout)', false)
     .option('--out <dir>', 'write result files (*.json, *.npy, *.svg) into DIR')
     .option('--force', 'allow replacing existing files under --out', false)
-    .addOption(new Option('--seed <n>', 'random seed (non-negative integer)').argParser(nonNegativeInt('--seed', 2 ** 32 - 1)).default(0))
+    .addOption(
+      new Option('--seed <n>', 'random seed (non-negative integer)')
+        .argParser(nonNegativeInt('--seed', 2 ** 32 - 1))
+        .default(0),
+    )
     .option('--backend <name>', 'compute backend: cpu (float64) or gpujs (float32 products)', 'cpu')
     .option('--plugin <file>', 'load a plugin module (activations, layers, backends); repeatable', collect)
     .addHelpText('after', EXAMPLES)
@@ -74,7 +78,8 @@ export async function runCli(argv: ReadonlyArray<string>, streams: Streams): Pro
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+        return 0;
       return 2;
     }
     if (isSpecError(e)) {

@@ -46,13 +46,18 @@ export async function createEnv(cmd: Command, streams: Streams): Promise<Command
     out,
     progress: createProgress(),
     figureOut: (name) =>
-      globals.out !== undefined || globals.json ? out : createOutputContext({ json: false, out: defaultOutDir(name), force: globals.force }, streams),
+      globals.out !== undefined || globals.json
+        ? out
+        : createOutputContext({ json: false, out: defaultOutDir(name), force: globals.force }, streams),
     backend() {
       backend ??= (async () => {
         await importBuiltinBackend(globals.backend);
         const known = registry.backends().map((b) => b.name);
         if (!known.includes(globals.backend)) {
-          throw new SpecError('E_INPUT', `unknown backend "${globals.backend}" (known: ${['cpu', 'gpujs', ...known.filter((k) => k !== 'cpu' && k !== 'gpujs')].join(', ')})`);
+          throw new SpecError(
+            'E_INPUT',
+            `unknown backend "${globals.backend}" (known: ${['cpu', 'gpujs', ...known.filter((k) => k !== 'cpu' && k !== 'gpujs')].join(', ')})`,
+          );
         }
         return registry.backend(globals.backend).create();
       })();

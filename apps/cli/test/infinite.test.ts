@@ -9,7 +9,12 @@ describe('spec infinite', () => {
   it('§7 item 6: relu depth 2 at cos 0.5 → NTK 1.3514795611, NNGP 0.6839056509 (1e-9)', async () => {
     const r = await run('infinite', '--activation', 'relu', '--depth', '2', '--cos', '0.5', '--json');
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as { nngp: number; ntk: number; config: { sigmaW2: number }; byDepth: { depth: number; ntk: number }[] };
+    const doc = JSON.parse(r.stdout) as {
+      nngp: number;
+      ntk: number;
+      config: { sigmaW2: number };
+      byDepth: { depth: number; ntk: number }[];
+    };
     expect(Math.abs(doc.ntk - 1.3514795611)).toBeLessThan(1e-9);
     expect(Math.abs(doc.nngp - 0.6839056509)).toBeLessThan(1e-9);
     expect(doc.config.sigmaW2).toBeCloseTo(2, 12); // 1/E relu² by quadrature: rounding only
@@ -18,7 +23,20 @@ describe('spec infinite', () => {
 
   it('--data with --out writes n × n .npy matrices and the figure', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'spec-inf-')), 'out');
-    const r = await run('infinite', '--data', 'sphere', '--n', '12', '--d0', '3', '--depth', '1', '--out', dir, '--json');
+    const r = await run(
+      'infinite',
+      '--data',
+      'sphere',
+      '--n',
+      '12',
+      '--d0',
+      '3',
+      '--depth',
+      '1',
+      '--out',
+      dir,
+      '--json',
+    );
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as { ntk: number[][] };
     expect(doc.ntk).toHaveLength(12);
@@ -39,8 +57,29 @@ describe('spec infinite', () => {
 
   it('--help lists every flag; bad input exits 2 with one error line', async () => {
     const h = await run('infinite', '--help');
-    for (const flag of ['--activation', '--normalized', '--depth', '--cos', '--sigma-w2', '--sigma-b2', '--sigma-w2-in', '--architecture', '--data', '--n', '--d0', '--tile', '--compare-width', '--nets']) expect(h.stdout).toContain(flag);
-    for (const argv of [['--cos', '1.5'], ['--activation', 'nope'], ['--depth', '-1'], ['--compare-width', '-3']]) {
+    for (const flag of [
+      '--activation',
+      '--normalized',
+      '--depth',
+      '--cos',
+      '--sigma-w2',
+      '--sigma-b2',
+      '--sigma-w2-in',
+      '--architecture',
+      '--data',
+      '--n',
+      '--d0',
+      '--tile',
+      '--compare-width',
+      '--nets',
+    ])
+      expect(h.stdout).toContain(flag);
+    for (const argv of [
+      ['--cos', '1.5'],
+      ['--activation', 'nope'],
+      ['--depth', '-1'],
+      ['--compare-width', '-3'],
+    ]) {
       const r = await run('infinite', ...argv, '--json');
       expect(r.code).toBe(2);
       expectOneErrorLine(r);

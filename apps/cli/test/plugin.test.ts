@@ -7,7 +7,24 @@ const fixture = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/cosine-p
 
 describe('--plugin', () => {
   it('loads a user activation and runs the theory with its Gaussian constants', async () => {
-    const r = await run('--plugin', fixture, 'limit', '--activation', 'cos', '--n', '400', '--d0', '300', '--widths', '500', '--kernel', 'ck', '--points', '200', '--json');
+    const r = await run(
+      '--plugin',
+      fixture,
+      'limit',
+      '--activation',
+      'cos',
+      '--n',
+      '400',
+      '--d0',
+      '300',
+      '--widths',
+      '500',
+      '--kernel',
+      'ck',
+      '--points',
+      '200',
+      '--json',
+    );
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as { constants: { b: number; a: number } };
     // Normalised cos: E cos ξ = e^{-1/2}, Var cos ξ = (1 + e^{-2})/2 − e^{-1}; E (cos)' = −E sin ξ = 0 (odd),
@@ -18,7 +35,20 @@ describe('--plugin', () => {
   });
 
   it('runs a network with the plugin activation (same powers as a built-in)', async () => {
-    const r = await run('spectrum', '--plugin', fixture, '--activation', 'cos', '--n', '150', '--d0', '100', '--widths', '200', '--json');
+    const r = await run(
+      'spectrum',
+      '--plugin',
+      fixture,
+      '--activation',
+      'cos',
+      '--n',
+      '150',
+      '--d0',
+      '100',
+      '--widths',
+      '200',
+      '--json',
+    );
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as { kernels: { ck: { eigenvalues: number[]; ks: number } } };
     expect(doc.kernels.ck.eigenvalues).toHaveLength(150);

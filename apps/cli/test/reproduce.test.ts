@@ -16,14 +16,26 @@ interface Row {
   ok: boolean;
 }
 
-const ALL = ['fan-wang-ck-synthetic', 'fan-wang-ntk-synthetic', 'fan-wang-real', 'ntk-dispersion', 'ntk-power-series', 'kernel-gd', 'spectral-evolution'];
+const ALL = [
+  'fan-wang-ck-synthetic',
+  'fan-wang-ntk-synthetic',
+  'fan-wang-real',
+  'ntk-dispersion',
+  'ntk-power-series',
+  'kernel-gd',
+  'spectral-evolution',
+];
 
 async function quickRows(name: string, ...extra: string[]): Promise<{ ok: boolean; rows: Row[] }> {
   const r = await run('reproduce', name, '--quick', '--json', ...extra);
   expect(r.code, r.stderr).toBe(0);
   const doc = JSON.parse(r.stdout) as { name: string; ok: boolean; rows: Row[] };
   expect(doc.name).toBe(name);
-  for (const row of doc.rows) expect(Number.isFinite(row.measured) && Number.isFinite(row.predicted) && row.tolerance >= 0, `${row.case} ${row.metric}`).toBe(true);
+  for (const row of doc.rows)
+    expect(
+      Number.isFinite(row.measured) && Number.isFinite(row.predicted) && row.tolerance >= 0,
+      `${row.case} ${row.metric}`,
+    ).toBe(true);
   return doc;
 }
 
@@ -40,7 +52,9 @@ describe('spec reproduce', () => {
     expect(r.code).toBe(0);
     for (const name of ALL) expect(r.stdout).toContain(name);
     const j = await run('reproduce', '--list', '--json');
-    const doc = JSON.parse(j.stdout) as { reproductions: Array<{ name: string; sizes: { quick: string; full: string } }> };
+    const doc = JSON.parse(j.stdout) as {
+      reproductions: Array<{ name: string; sizes: { quick: string; full: string } }>;
+    };
     expect(doc.reproductions.map((x) => x.name)).toEqual(ALL);
   });
 
@@ -89,7 +103,9 @@ describe('spec reproduce', () => {
     const r = await run('reproduce', 'ntk-dispersion', '--quick', '--out', dir);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('rows within tolerance');
-    expect(readFileSync(join(dir, 'ntk-dispersion.md'), 'utf8')).toContain('| case | metric | measured | predicted | tolerance | ok |');
+    expect(readFileSync(join(dir, 'ntk-dispersion.md'), 'utf8')).toContain(
+      '| case | metric | measured | predicted | tolerance | ok |',
+    );
     expect(readFileSync(join(dir, 'dispersion-vs-depth.svg'), 'utf8')).toContain('<svg');
     expect(existsSync(join(dir, 'ntk-dispersion.json'))).toBe(true);
     const again = await run('reproduce', 'ntk-dispersion', '--quick', '--out', dir);
@@ -98,7 +114,12 @@ describe('spec reproduce', () => {
   });
 
   it('bad input exits 2 with one line', async () => {
-    for (const argv of [['reproduce', 'no-such-thing'], ['reproduce'], ['reproduce', 'a', 'b'], ['reproduce', '--list', 'x']]) {
+    for (const argv of [
+      ['reproduce', 'no-such-thing'],
+      ['reproduce'],
+      ['reproduce', 'a', 'b'],
+      ['reproduce', '--list', 'x'],
+    ]) {
       const r = await run(...argv);
       expect(r.code, argv.join(' ')).toBe(2);
       expectOneErrorLine(r);

@@ -8,7 +8,8 @@ import { expectOneErrorLine, run } from './helpers.js';
 /** Trapezoid integral of the density plus the atoms' mass. */
 function totalMass(limit: { x: number[]; density: number[]; atoms: { mass: number }[] }): number {
   let s = 0;
-  for (let i = 1; i < limit.x.length; i++) s += 0.5 * (limit.x[i] - limit.x[i - 1]) * (limit.density[i] + limit.density[i - 1]);
+  for (let i = 1; i < limit.x.length; i++)
+    s += 0.5 * (limit.x[i] - limit.x[i - 1]) * (limit.density[i] + limit.density[i - 1]);
   return s + limit.atoms.reduce((a, b) => a + b.mass, 0);
 }
 
@@ -27,7 +28,11 @@ describe('spec spectrum', () => {
   it('prints the JSON contract: ascending eigenvalues, limit, KS (tanh, two layers)', async () => {
     const r = await run('spectrum', ...SMALL, '--json');
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as { command: string; config: { n: number; backend: string }; kernels: Record<string, KernelDoc> };
+    const doc = JSON.parse(r.stdout) as {
+      command: string;
+      config: { n: number; backend: string };
+      kernels: Record<string, KernelDoc>;
+    };
     expect(doc.command).toBe('spectrum');
     expect(doc.config.n).toBe(200);
     expect(doc.config.backend).toBe('cpu');
@@ -49,9 +54,15 @@ describe('spec spectrum', () => {
   });
 
   it('is reproducible under --seed and changes with it', async () => {
-    const a = JSON.parse((await run('spectrum', ...SMALL, '--kernel', 'ck', '--no-limit', '--json', '--seed', '3')).stdout);
-    const b = JSON.parse((await run('spectrum', ...SMALL, '--kernel', 'ck', '--no-limit', '--json', '--seed', '3')).stdout);
-    const c = JSON.parse((await run('spectrum', ...SMALL, '--kernel', 'ck', '--no-limit', '--json', '--seed', '4')).stdout);
+    const a = JSON.parse(
+      (await run('spectrum', ...SMALL, '--kernel', 'ck', '--no-limit', '--json', '--seed', '3')).stdout,
+    );
+    const b = JSON.parse(
+      (await run('spectrum', ...SMALL, '--kernel', 'ck', '--no-limit', '--json', '--seed', '3')).stdout,
+    );
+    const c = JSON.parse(
+      (await run('spectrum', ...SMALL, '--kernel', 'ck', '--no-limit', '--json', '--seed', '4')).stdout,
+    );
     expect(a.kernels.ck.eigenvalues).toEqual(b.kernels.ck.eigenvalues);
     expect(a.kernels.ck.eigenvalues).not.toEqual(c.kernels.ck.eigenvalues);
     expect(a.kernels.ck.limit).toBeUndefined();
@@ -61,7 +72,8 @@ describe('spec spectrum', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spec-cli-'));
     const r = await run('spectrum', ...SMALL, '--out', dir);
     expect(r.code).toBe(0);
-    for (const f of ['spectrum.json', 'ck-eigenvalues.npy', 'ntk-eigenvalues.npy', 'ck.svg', 'ntk.svg']) expect(existsSync(join(dir, f))).toBe(true);
+    for (const f of ['spectrum.json', 'ck-eigenvalues.npy', 'ntk-eigenvalues.npy', 'ck.svg', 'ntk.svg'])
+      expect(existsSync(join(dir, f))).toBe(true);
     const doc = JSON.parse(readFileSync(join(dir, 'spectrum.json'), 'utf8')) as { kernels: Record<string, KernelDoc> };
     const npy = await readNpy(join(dir, 'ntk-eigenvalues.npy'));
     expect(npy.shape).toEqual([200]);
@@ -114,9 +126,25 @@ describe('spec spectrum', () => {
 
 describe('spec limit', () => {
   it('gives densities that integrate to 1 with the atoms, and the CK atom 1 − d/n', async () => {
-    const r = await run('limit', '--n', '1200', '--d0', '600', '--widths', '800,600', '--activation', 'relu', '--points', '400', '--json');
+    const r = await run(
+      'limit',
+      '--n',
+      '1200',
+      '--d0',
+      '600',
+      '--widths',
+      '800,600',
+      '--activation',
+      'relu',
+      '--points',
+      '400',
+      '--json',
+    );
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as { command: string; kernels: Record<string, { limit: KernelDoc['limit']; eigenvalues?: unknown; ks?: unknown }> };
+    const doc = JSON.parse(r.stdout) as {
+      command: string;
+      kernels: Record<string, { limit: KernelDoc['limit']; eigenvalues?: unknown; ks?: unknown }>;
+    };
     expect(doc.command).toBe('limit');
     for (const k of ['ck', 'ntk']) {
       const lim = doc.kernels[k].limit;
@@ -137,7 +165,8 @@ describe('spec limit', () => {
   it('documents its flags in --help', async () => {
     const r = await run('limit', '--help');
     expect(r.code).toBe(0);
-    for (const f of ['--n', '--d0', '--widths', '--activation', '--raw-activation', '--kernel', '--data', '--points']) expect(r.stdout).toContain(f);
+    for (const f of ['--n', '--d0', '--widths', '--activation', '--raw-activation', '--kernel', '--data', '--points'])
+      expect(r.stdout).toContain(f);
   });
 
   it('--method slq: density with error bars, quantiles and KS from the SLQ CDF (issue 10)', async () => {
@@ -145,7 +174,18 @@ describe('spec limit', () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as {
       config: { method: string };
-      kernels: Record<string, { method: string; quantiles: number[]; density: { x: number[]; density: number[] }; densityStderr: number[]; ks: number; slq: { cdfError: number }; mean: number }>;
+      kernels: Record<
+        string,
+        {
+          method: string;
+          quantiles: number[];
+          density: { x: number[]; density: number[] };
+          densityStderr: number[];
+          ks: number;
+          slq: { cdfError: number };
+          mean: number;
+        }
+      >;
     };
     expect(doc.config.method).toBe('slq');
     for (const k of ['ck', 'ntk']) {
@@ -172,15 +212,30 @@ describe('spec limit', () => {
     // The same operator up to rounding (nets' tiled-ntk.test.ts bounds it): equal means, quantiles to 1e-6 of the top.
     expect(Math.abs(tiled.kernels.ntk.mean - stored.kernels.ntk.mean)).toBeLessThan(1e-9 * stored.kernels.ntk.mean);
     const top = Math.max(...stored.kernels.ntk.quantiles);
-    stored.kernels.ntk.quantiles.forEach((q, i) => expect(Math.abs(q - tiled.kernels.ntk.quantiles[i])).toBeLessThan(1e-6 * top));
+    stored.kernels.ntk.quantiles.forEach((q, i) =>
+      expect(Math.abs(q - tiled.kernels.ntk.quantiles[i])).toBeLessThan(1e-6 * top),
+    );
   });
 
   it('stops with E_MEMORY before allocating a dense run that cannot fit, and suggests --method slq', async () => {
-    const r = await run('spectrum', '--n', '100000', '--d0', '10', '--widths', '10', '--method', 'dense', '--kernel', 'both', '--no-limit', '--json');
+    const r = await run(
+      'spectrum',
+      '--n',
+      '100000',
+      '--d0',
+      '10',
+      '--widths',
+      '10',
+      '--method',
+      'dense',
+      '--kernel',
+      'both',
+      '--no-limit',
+      '--json',
+    );
     expect(r.code).not.toBe(0);
     const line = expectOneErrorLine(r);
     expect(line).toMatch(/would need about .* GiB/);
     expect(line).toContain('--method slq');
   });
 });
-

@@ -10,7 +10,10 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 // Small spectra (n ≤ 50) so the 2 × 2 grid runs in about a second.
 const grid = join(tmp, 'grid.json');
-writeFileSync(grid, JSON.stringify({ command: 'spectrum', n: [40, 50], activation: ['tanh', 'relu'], d0: 30, widths: '45', points: 200 }));
+writeFileSync(
+  grid,
+  JSON.stringify({ command: 'spectrum', n: [40, 50], activation: ['tanh', 'relu'], d0: 30, widths: '45', points: 200 }),
+);
 
 interface SweepDoc {
   total: number;
@@ -19,8 +22,17 @@ interface SweepDoc {
 
 describe('spec sweep', () => {
   it('grids: cartesian product in key order, seeds from the flag combination, shards partition the runs', () => {
-    const runs = parseGrid({ command: 'spectrum', n: [1, 2, 3], activation: ['tanh', 'relu'], d0: 5 }, 'g', ['spectrum']);
-    expect(runs.map((r) => `${r.flags.n}${r.flags.activation}`)).toEqual(['1tanh', '1relu', '2tanh', '2relu', '3tanh', '3relu']);
+    const runs = parseGrid({ command: 'spectrum', n: [1, 2, 3], activation: ['tanh', 'relu'], d0: 5 }, 'g', [
+      'spectrum',
+    ]);
+    expect(runs.map((r) => `${r.flags.n}${r.flags.activation}`)).toEqual([
+      '1tanh',
+      '1relu',
+      '2tanh',
+      '2relu',
+      '3tanh',
+      '3relu',
+    ]);
     expect(runs[0].seed).toBe(runSeed('spectrum', { d0: 5, activation: 'tanh', n: 1 })); // order-free
     expect(new Set(runs.map((r) => r.seed)).size).toBe(6);
     const shards = [1, 2, 3, 4].map((k) => shardRuns(runs, { k, count: 4 }).map((r) => r.index));
@@ -48,7 +60,10 @@ describe('spec sweep', () => {
 
     // Each run file holds the command's own JSON, run with the recorded seed.
     const file = join(out, 'runs', `${da.runs[0].id}.json`);
-    const doc = JSON.parse(readFileSync(file, 'utf8')) as { seed: number; result: { config: { seed: number; n: number } } };
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as {
+      seed: number;
+      result: { config: { seed: number; n: number } };
+    };
     expect(doc.result.config.seed).toBe(doc.seed);
     expect(doc.result.config.n).toBe(40);
 
@@ -56,7 +71,9 @@ describe('spec sweep', () => {
     expect(m.code, m.stderr).toBe(0);
     const merged = JSON.parse(m.stdout) as { rows: Array<Record<string, unknown>>; columns: string[] };
     expect(merged.rows.map((r) => r.run)).toEqual([1, 2, 3, 4]);
-    expect(merged.columns).toEqual(expect.arrayContaining(['n', 'activation', 'seed', 'kernels.ck.ks', 'kernels.ntk.ksScaled']));
+    expect(merged.columns).toEqual(
+      expect.arrayContaining(['n', 'activation', 'seed', 'kernels.ck.ks', 'kernels.ntk.ksScaled']),
+    );
     const csv = readFileSync(join(out, 'summary.csv'), 'utf8').trimEnd().split('\n');
     expect(csv).toHaveLength(5); // header + 4 runs
     expect(csv.join('\n')).not.toMatch(/NaN|undefined/);

@@ -11,8 +11,22 @@ interface Rec {
   step: number;
   loss: number;
   testLoss: number | null;
-  weights: { ksToInit: number; w1ToInit: number; relChange: number; outliers: number[]; teacherAlignment: number | null; alpha: number | null }[];
-  ck: { ksToInit: number; outliers: number[]; labelAlignment: number; rightEdge: number; edgeSource: string; topEigenvalue: number };
+  weights: {
+    ksToInit: number;
+    w1ToInit: number;
+    relChange: number;
+    outliers: number[];
+    teacherAlignment: number | null;
+    alpha: number | null;
+  }[];
+  ck: {
+    ksToInit: number;
+    outliers: number[];
+    labelAlignment: number;
+    rightEdge: number;
+    edgeSource: string;
+    topEigenvalue: number;
+  };
   ntk: { relChange: number; rightEdge: number; edgeSource: string; topEigenvalue: number };
   kernelGd: { rmseInf: number | null; rmseEmp: number } | null;
 }
@@ -23,7 +37,7 @@ describe('spec train', () => {
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as { command: string; checkpoints: Rec[] };
     expect(doc.command).toBe('train');
-    expect(doc.checkpoints.map((c) => c.step)).toEqual([0, 1, 20]) // log-spaced: 0, then 20^{k/1} for k = 0, 1;
+    expect(doc.checkpoints.map((c) => c.step)).toEqual([0, 1, 20]); // log-spaced: 0, then 20^{k/1} for k = 0, 1;
     for (const c of doc.checkpoints) {
       expect(c.weights).toHaveLength(1);
       expect(typeof c.weights[0].ksToInit).toBe('number');
@@ -40,14 +54,21 @@ describe('spec train', () => {
   it('streams JSON Lines with --jsonl; adam reports kernelGd null', async () => {
     const r = await run('train', ...SMALL, '--optimizer', 'adam', '--lr', '0.01', '--jsonl');
     expect(r.code, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Rec & { kernelGdNote: string });
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Rec & { kernelGdNote: string });
     expect(lines).toHaveLength(3);
     expect(lines[0].kernelGd).toBeNull();
     expect(lines[0].kernelGdNote).toMatch(/gd/);
   });
 
   it('rejects bad input with one error line and exit 2', async () => {
-    for (const args of [['--lr', '-1'], ['--optimizer', 'rmsprop'], ['--optimizer', 'gd', '--batch', '10']]) {
+    for (const args of [
+      ['--lr', '-1'],
+      ['--optimizer', 'rmsprop'],
+      ['--optimizer', 'gd', '--batch', '10'],
+    ]) {
       const r = await run('train', ...SMALL, ...args);
       expect(r.code).toBe(2);
       expectOneErrorLine(r);
@@ -55,13 +76,27 @@ describe('spec train', () => {
   });
 
   it('a diverging run is one error line suggesting a smaller --lr, exit 2 (E_CONVERGENCE is a SpecError)', async () => {
-    const r = await run('train', ...SMALL, '--train-readout', '--lr', '1e6', '--steps', '300', '--kernel', 'ck', '--no-kernel-gd');
+    const r = await run(
+      'train',
+      ...SMALL,
+      '--train-readout',
+      '--lr',
+      '1e6',
+      '--steps',
+      '300',
+      '--kernel',
+      'ck',
+      '--no-kernel-gd',
+    );
     expect(r.code).toBe(2);
     expect(expectOneErrorLine(r)).toMatch(/smaller learning rate/);
   });
 
   it('kernel outliers use the step-0 limit edges (edgeSource limit), or the step-0 λ_max with --raw-activation', async () => {
-    const lim = JSON.parse((await run('train', ...SMALL, '--steps', '0', '--no-kernel-gd', '--json')).stdout) as { kernelEdges: Record<string, { edge: number; edgeSource: string }>; checkpoints: Rec[] };
+    const lim = JSON.parse((await run('train', ...SMALL, '--steps', '0', '--no-kernel-gd', '--json')).stdout) as {
+      kernelEdges: Record<string, { edge: number; edgeSource: string }>;
+      checkpoints: Rec[];
+    };
     expect(lim.kernelEdges.ck.edgeSource).toBe('limit');
     expect(lim.kernelEdges.ntk.edgeSource).toBe('limit');
     const c0 = lim.checkpoints[0];
@@ -69,7 +104,9 @@ describe('spec train', () => {
     expect(c0.ck.rightEdge).toBe(lim.kernelEdges.ck.edge);
     // A limit edge is not the sample's own λ_max (that would make it a tautology at step 0).
     expect(c0.ck.rightEdge).not.toBe(c0.ck.topEigenvalue);
-    const raw = JSON.parse((await run('train', ...SMALL, '--steps', '0', '--no-kernel-gd', '--raw-activation', '--json')).stdout) as { kernelEdges: Record<string, { edgeSource: string }>; checkpoints: Rec[] };
+    const raw = JSON.parse(
+      (await run('train', ...SMALL, '--steps', '0', '--no-kernel-gd', '--raw-activation', '--json')).stdout,
+    ) as { kernelEdges: Record<string, { edgeSource: string }>; checkpoints: Rec[] };
     expect(raw.kernelEdges.ntk.edgeSource).toBe('step0-max');
     expect(raw.checkpoints[0].ntk.rightEdge).toBe(raw.checkpoints[0].ntk.topEigenvalue);
   });
@@ -82,7 +119,13 @@ describe('spec train', () => {
     const doc = JSON.parse(readFileSync(join(dir, 'train.json'), 'utf8')) as { command: string; checkpoints: Rec[] };
     expect(doc.command).toBe('train');
     expect(doc.checkpoints.map((c) => c.step)).toEqual([0, 1, 3, 7, 20]);
-    for (const f of ['train-loss.svg', 'train-weights.svg', 'train-kernels.svg', 'train-weight-spectra.svg', 'train-ck-spectra.svg']) {
+    for (const f of [
+      'train-loss.svg',
+      'train-weights.svg',
+      'train-kernels.svg',
+      'train-weight-spectra.svg',
+      'train-ck-spectra.svg',
+    ]) {
       const svg = readFileSync(join(dir, f), 'utf8');
       expect(svg, f).toMatch(/^<\?xml[^>]*>\s*<svg[^>]*>[\s\S]*<\/svg>\s*$/);
       expect(svg, f).not.toMatch(/NaN/);
@@ -108,7 +151,9 @@ describe('spec train', () => {
     expect(h.stdout).toMatch(/--widths <list>[\s\S]*?\(default: 240\)/);
     expect(h.stdout).toMatch(/default 200/);
     expect(h.stdout).not.toMatch(/default: 1000/);
-    const doc = JSON.parse((await run('train', '--steps', '0', '--kernel', 'ck', '--no-kernel-gd', '--test-n', '0', '--json')).stdout) as { config: { n: number; d0: number; widths: number[] } };
+    const doc = JSON.parse(
+      (await run('train', '--steps', '0', '--kernel', 'ck', '--no-kernel-gd', '--test-n', '0', '--json')).stdout,
+    ) as { config: { n: number; d0: number; widths: number[] } };
     expect(doc.config).toMatchObject({ n: 300, d0: 200, widths: [240] });
   });
 });

@@ -20,11 +20,31 @@ interface Step {
 }
 
 const steps: ReadonlyArray<Step> = [
-  { name: 'type-check the example plugin', cmd: 'pnpm', args: ['exec', 'tsc', '--noEmit', '-p', 'examples/tsconfig.json'], cwd: docsRoot },
-  { name: 'type-check the site code (explorer, scripts, e2e test)', cmd: 'pnpm', args: ['exec', 'tsc', '--noEmit', '-p', 'tsconfig.json'], cwd: docsRoot },
+  {
+    name: 'type-check the example plugin',
+    cmd: 'pnpm',
+    args: ['exec', 'tsc', '--noEmit', '-p', 'examples/tsconfig.json'],
+    cwd: docsRoot,
+  },
+  {
+    name: 'type-check the site code (explorer, scripts, e2e test)',
+    cmd: 'pnpm',
+    args: ['exec', 'tsc', '--noEmit', '-p', 'tsconfig.json'],
+    cwd: docsRoot,
+  },
   { name: 'figure gallery (spec CLI)', cmd: 'pnpm', args: ['exec', 'tsx', 'scripts/gallery.ts'], cwd: docsRoot },
-  { name: 'reproduction pages (spec reproduce)', cmd: 'pnpm', args: ['exec', 'tsx', 'scripts/reproductions.ts'], cwd: docsRoot },
-  { name: 'API reference (typedoc)', cmd: 'pnpm', args: ['exec', 'typedoc', '--options', 'typedoc.json'], cwd: repoRoot },
+  {
+    name: 'reproduction pages (spec reproduce)',
+    cmd: 'pnpm',
+    args: ['exec', 'tsx', 'scripts/reproductions.ts'],
+    cwd: docsRoot,
+  },
+  {
+    name: 'API reference (typedoc)',
+    cmd: 'pnpm',
+    args: ['exec', 'typedoc', '--options', 'typedoc.json'],
+    cwd: repoRoot,
+  },
   { name: 'site (vitepress build)', cmd: 'pnpm', args: ['exec', 'vitepress', 'build', '.'], cwd: docsRoot },
 ];
 

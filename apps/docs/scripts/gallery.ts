@@ -152,10 +152,15 @@ function main(): void {
     const command = `pnpm -s spec ${fig.args.join(' ')} --out results/${fig.id}`;
     const t0 = Date.now();
     const r = runSpec(args);
-    if (r.status !== 0) throw new Error(`gallery: figure "${fig.id}" failed: \`${command}\` exited ${r.status}:\n${r.stderr.trim()}`);
+    if (r.status !== 0)
+      throw new Error(`gallery: figure "${fig.id}" failed: \`${command}\` exited ${r.status}:\n${r.stderr.trim()}`);
     const svgs = existsSync(out) ? svgsUnder(out) : [];
     if (svgs.length === 0) throw new Error(`gallery: figure "${fig.id}": \`${command}\` wrote no SVG under ${out}`);
-    manifest.push({ ...fig, command, svgs: svgs.map((p) => relative(join(docsRoot, 'public'), p).split('\\').join('/')) });
+    manifest.push({
+      ...fig,
+      command,
+      svgs: svgs.map((p) => relative(join(docsRoot, 'public'), p).split('\\').join('/')),
+    });
     console.log(`gallery: ${fig.id} (${svgs.length} SVG, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }
   writeFileSync(join(galleryDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -24,9 +24,16 @@ const outRoot = join(docsRoot, 'reproductions');
 export const FULL: ReadonlySet<string> = new Set<string>(['ntk-power-series', 'fan-wang-real']);
 
 function spec(args: ReadonlyArray<string>): string {
-  const r = spawnSync('pnpm', ['-s', 'spec', ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 10 * 60_000, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('pnpm', ['-s', 'spec', ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 10 * 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.error || r.status !== 0) {
-    console.error(`reproductions: \`spec ${args.join(' ')}\` failed (${r.error ? String(r.error) : `exit ${r.status}`})\n${r.stderr ?? ''}`);
+    console.error(
+      `reproductions: \`spec ${args.join(' ')}\` failed (${r.error ? String(r.error) : `exit ${r.status}`})\n${r.stderr ?? ''}`,
+    );
     process.exit(1);
   }
   return r.stdout;
@@ -47,5 +54,7 @@ for (const { name } of list.reproductions) {
     console.error(`reproductions: spec reproduce ${name} wrote no ${name}.md under ${dir}`);
     process.exit(1);
   }
-  console.log(`reproductions: ${name} (${FULL.has(name) ? 'full' : 'quick'} size, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(
+    `reproductions: ${name} (${FULL.has(name) ? 'full' : 'quick'} size, ${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+  );
 }

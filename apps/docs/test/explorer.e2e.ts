@@ -78,7 +78,8 @@ async function waitForRun(page: Page, n: number, previousRun: string | null): Pr
     { timeout: RUN_TIMEOUT_MS, polling: 100 },
   );
   const status = await page.getAttribute('.spectrum-explorer', 'data-status');
-  if (status === 'error') throw new Error(`explorer reported an error: ${await page.textContent('.spectrum-explorer .error')}`);
+  if (status === 'error')
+    throw new Error(`explorer reported an error: ${await page.textContent('.spectrum-explorer .error')}`);
 }
 
 function check(cond: boolean, what: string): void {
@@ -95,7 +96,8 @@ async function main(): Promise<void> {
     }
     throw new Error(msg);
   }
-  if (!existsSync(join(DIST, 'explorer.html'))) throw new Error(`explorer e2e: ${DIST}/explorer.html not found — run pnpm docs:build first`);
+  if (!existsSync(join(DIST, 'explorer.html')))
+    throw new Error(`explorer e2e: ${DIST}/explorer.html not found — run pnpm docs:build first`);
 
   const server = await serve(DIST);
   let browser: Browser | null = null;
@@ -104,7 +106,16 @@ async function main(): Promise<void> {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       timeout: 60_000,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     const page = await browser.newPage();
     page.setDefaultTimeout(30_000);
@@ -116,26 +127,40 @@ async function main(): Promise<void> {
     page.on('response', (r) => {
       if (r.status() >= 400) errors.push(`HTTP ${r.status()} for ${r.url()}`);
     });
-    page.on('worker', (w) => w.on('console', (m) => m.type() === 'error' && errors.push(`worker console: ${m.text()}`)));
+    page.on('worker', (w) =>
+      w.on('console', (m) => m.type() === 'error' && errors.push(`worker console: ${m.text()}`)),
+    );
 
     await page.goto(`http://127.0.0.1:${port}/explorer.html`, { waitUntil: 'load' });
     await waitForRun(page, FIRST_N, null);
     const firstRun = await page.getAttribute('.spectrum-explorer', 'data-run');
     const backend = await page.getAttribute('.spectrum-explorer', 'data-backend');
     const note = await page.locator('.spectrum-explorer p.note').first().textContent();
-    console.log(`# first run done on backend ${backend}${note && backend === 'cpu' ? ` (${note.trim().slice(0, 300)})` : ''}`);
-    check((await page.getAttribute('.spectrum-explorer', 'data-histogram-total')) === String(FIRST_N), `histogram holds ${FIRST_N} eigenvalues`);
+    console.log(
+      `# first run done on backend ${backend}${note && backend === 'cpu' ? ` (${note.trim().slice(0, 300)})` : ''}`,
+    );
+    check(
+      (await page.getAttribute('.spectrum-explorer', 'data-histogram-total')) === String(FIRST_N),
+      `histogram holds ${FIRST_N} eigenvalues`,
+    );
 
     await page.fill('input[name="n"]', String(NEXT_N));
     await page.press('input[name="n"]', 'Tab'); // commits the value (change event)
     await waitForRun(page, NEXT_N, firstRun);
-    check((await page.getAttribute('.spectrum-explorer', 'data-eigenvalue-count')) === String(NEXT_N), `after n → ${NEXT_N}, the plot shows ${NEXT_N} eigenvalues`);
-    check((await page.getAttribute('.spectrum-explorer', 'data-histogram-total')) === String(NEXT_N), `histogram counts sum to ${NEXT_N}`);
+    check(
+      (await page.getAttribute('.spectrum-explorer', 'data-eigenvalue-count')) === String(NEXT_N),
+      `after n → ${NEXT_N}, the plot shows ${NEXT_N} eigenvalues`,
+    );
+    check(
+      (await page.getAttribute('.spectrum-explorer', 'data-histogram-total')) === String(NEXT_N),
+      `histogram counts sum to ${NEXT_N}`,
+    );
     const bars = await page.locator('.spectrum-explorer .plot svg rect').count();
     check(bars > 5, `the plot draws histogram bars (${bars} rects)`);
     const lines = await page.locator('.spectrum-explorer .plot svg path').count();
     check(lines > 0, 'the plot draws the limit density');
-    if (process.env.SPEC_E2E_SCREENSHOT) await page.locator('.spectrum-explorer').screenshot({ path: process.env.SPEC_E2E_SCREENSHOT });
+    if (process.env.SPEC_E2E_SCREENSHOT)
+      await page.locator('.spectrum-explorer').screenshot({ path: process.env.SPEC_E2E_SCREENSHOT });
     check(errors.length === 0, `no console errors${errors.length ? `:\n  ${errors.join('\n  ')}` : ''}`);
   } finally {
     await browser?.close().catch(() => undefined);

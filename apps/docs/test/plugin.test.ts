@@ -19,7 +19,10 @@ describe('docs example plugin', () => {
     const b = c / a;
     const e = Math.sqrt(q2 - b * b);
     const N = 200_000;
-    let sv = 0, sv2 = 0, sd = 0, sd2 = 0;
+    let sv = 0,
+      sv2 = 0,
+      sd = 0,
+      sd2 = 0;
     for (let i = 0; i < N; i++) {
       const z1 = rng.normal();
       const z2 = rng.normal();
@@ -27,7 +30,10 @@ describe('docs example plugin', () => {
       const v = b * z1 + e * z2;
       const pv = cosine.fn(u) * cosine.fn(v);
       const pd = cosine.deriv(u) * cosine.deriv(v);
-      sv += pv; sv2 += pv * pv; sd += pd; sd2 += pd * pd;
+      sv += pv;
+      sv2 += pv * pv;
+      sd += pd;
+      sd2 += pd * pd;
     }
     const mv = sv / N;
     const md = sd / N;

@@ -16,7 +16,13 @@ import { dhadamard, dmap } from './elementwise.js';
 import { dgemm } from './gemm.js';
 import { dgram } from './gram.js';
 import { dmatvec } from './matvec.js';
-import { MAP_PARALLEL_MIN, PARALLEL_MIN_WORK, type ThreadPool, createThreadPool, sharedFloat64 } from './thread-pool.js';
+import {
+  MAP_PARALLEL_MIN,
+  PARALLEL_MIN_WORK,
+  type ThreadPool,
+  createThreadPool,
+  sharedFloat64,
+} from './thread-pool.js';
 import { mapLoopBody } from './compiled-map.js';
 
 /** Options of {@link createCpuBackend}. */
@@ -43,7 +49,10 @@ function checkSize(rows: number, cols: number, what: string): void {
 function checkMatrix(A: Matrix, what: string): void {
   checkSize(A.rows, A.cols, what);
   if (A.data.length !== A.rows * A.cols) {
-    throw new SpecError('E_SHAPE', `${what} is ${A.rows} × ${A.cols} but holds ${A.data.length} entries (expected ${A.rows * A.cols})`);
+    throw new SpecError(
+      'E_SHAPE',
+      `${what} is ${A.rows} × ${A.cols} but holds ${A.data.length} entries (expected ${A.rows * A.cols})`,
+    );
   }
 }
 
@@ -67,24 +76,51 @@ function gemm(pool: ThreadPool, A: Matrix, B: Matrix, options: GemmOptions = {})
   let out: Matrix;
   if (C !== undefined) {
     checkMatrix(C, 'gemm: C');
-    if (C.rows !== m || C.cols !== n) throw new SpecError('E_SHAPE', `gemm: C must be ${m} × ${n}, got ${C.rows} × ${C.cols}`);
+    if (C.rows !== m || C.cols !== n)
+      throw new SpecError('E_SHAPE', `gemm: C must be ${m} × ${n}, got ${C.rows} × ${C.cols}`);
     if (!(C.data instanceof Float64Array)) {
-      throw new SpecError('E_INPUT', 'gemm: the cpu backend writes C in place and needs it float64; pass a Float64Array-backed C');
+      throw new SpecError(
+        'E_INPUT',
+        'gemm: the cpu backend writes C in place and needs it float64; pass a Float64Array-backed C',
+      );
     }
     out = C;
   } else {
     // Large products get a SharedArrayBuffer-backed result, so the worker threads write it in place.
-    out = { rows: m, cols: n, data: pool.threads > 1 && m * n * k >= PARALLEL_MIN_WORK ? sharedFloat64(m * n) : new Float64Array(m * n) };
+    out = {
+      rows: m,
+      cols: n,
+      data: pool.threads > 1 && m * n * k >= PARALLEL_MIN_WORK ? sharedFloat64(m * n) : new Float64Array(m * n),
+    };
   }
   const effectiveBeta = C === undefined ? 0 : beta;
-  dgemm(transA, transB, m, n, k, alpha, A.data, A.cols, 0, B.data, B.cols, 0, effectiveBeta, out.data as Float64Array, n, 0, pool);
+  dgemm(
+    transA,
+    transB,
+    m,
+    n,
+    k,
+    alpha,
+    A.data,
+    A.cols,
+    0,
+    B.data,
+    B.cols,
+    0,
+    effectiveBeta,
+    out.data as Float64Array,
+    n,
+    0,
+    pool,
+  );
   return out;
 }
 
 function gram(pool: ThreadPool, A: Matrix): Matrix {
   checkMatrix(A, 'gram: A');
   const n = A.cols;
-  const G = pool.threads > 1 && (n * n * A.rows) / 2 >= PARALLEL_MIN_WORK ? sharedFloat64(n * n) : new Float64Array(n * n);
+  const G =
+    pool.threads > 1 && (n * n * A.rows) / 2 >= PARALLEL_MIN_WORK ? sharedFloat64(n * n) : new Float64Array(n * n);
   dgram(A.rows, n, A.data, A.cols, 0, G, pool);
   return { rows: n, cols: n, data: G };
 }
@@ -109,7 +145,10 @@ function map(pool: ThreadPool, A: Matrix, activation: Activation, mode: 'value' 
   checkMode(mode);
   const body = A.data instanceof Float64Array ? mapLoopBody(activation, mode === 'value', mode === 'derivative') : null;
   const out = mapOutput(pool, A.data.length, body !== null);
-  if (body !== null && pool.mapLoop(body, A.data as Float64Array, mode === 'value' ? out : null, mode === 'value' ? null : out)) {
+  if (
+    body !== null &&
+    pool.mapLoop(body, A.data as Float64Array, mode === 'value' ? out : null, mode === 'value' ? null : out)
+  ) {
     return { rows: A.rows, cols: A.cols, data: out };
   }
   const f = mode === 'value' ? activation.fn : activation.deriv;
@@ -121,7 +160,12 @@ function map(pool: ThreadPool, A: Matrix, activation: Activation, mode: 'value' 
  * φ(A) and φ′(A) in one pass (`Backend.mapBoth`): the fused exact source on all threads, else `valueAndDeriv` on the
  * calling thread, else `fn` then `deriv`. Bit for bit the results of two {@link map} calls.
  */
-function mapBoth(pool: ThreadPool, A: Matrix, activation: Activation, options: { readonly derivativeInPlace?: boolean } = {}): { value: Matrix; derivative: Matrix } {
+function mapBoth(
+  pool: ThreadPool,
+  A: Matrix,
+  activation: Activation,
+  options: { readonly derivativeInPlace?: boolean } = {},
+): { value: Matrix; derivative: Matrix } {
   checkMatrix(A, 'mapBoth: A');
   const inPlace = options.derivativeInPlace === true && A.data instanceof Float64Array;
   const x = A.data;
@@ -181,7 +225,10 @@ function matvec(A: Matrix, x: FloatArray, options?: { readonly trans?: boolean }
   const trans = options?.trans ?? false;
   const need = trans ? A.rows : A.cols;
   if (x.length !== need) {
-    throw new SpecError('E_SHAPE', `matvec: x must have length ${need} for ${trans ? 'Aᵀ' : 'A'} x with A ${A.rows} × ${A.cols}, got ${x.length}`);
+    throw new SpecError(
+      'E_SHAPE',
+      `matvec: x must have length ${need} for ${trans ? 'Aᵀ' : 'A'} x with A ${A.rows} × ${A.cols}, got ${x.length}`,
+    );
   }
   const y = new Float64Array(trans ? A.cols : A.rows);
   dmatvec(trans, A.rows, A.cols, A.data, A.cols, 0, x, y);

@@ -18,7 +18,9 @@ export function mapLoopBody(activation: Activation, value: boolean, deriv: boole
   const fn = fused?.fn ?? src.fn;
   const dv = fused?.deriv ?? src.deriv;
   return (
-    'for (let i = s; i < e; i++) { const x = X[i]; const u = (' + common + '); ' +
+    'for (let i = s; i < e; i++) { const x = X[i]; const u = (' +
+    common +
+    '); ' +
     (value ? 'V[i] = (' + fn + '); ' : '') +
     (deriv ? 'D[i] = (' + dv + '); ' : '') +
     'void u; }'

@@ -3,7 +3,12 @@ import { checkSymmetric } from './symmetric-check.js';
 import { type ThreadPool, sharedFloat64 } from './thread-pool.js';
 import { type WasmTiles, instantiateTiles, relaxedSimd, sharedWasmMemory, tileModuleBytes } from './wasm-kernel.js';
 import { tridiagonalInverseIteration } from './tridiagonal-inverse-iteration.js';
-import { type BlockedReductionOptions, applyReflectorsToRows, blockedWorkspace, tridiagonalize } from './tridiagonalize.js';
+import {
+  type BlockedReductionOptions,
+  applyReflectorsToRows,
+  blockedWorkspace,
+  tridiagonalize,
+} from './tridiagonalize.js';
 
 /** eigh uses inverse iteration when k ≤ n / 8 (else accumulating the QL rotations is competitive). */
 const INVERSE_ITERATION_FRACTION = 8;
@@ -85,7 +90,11 @@ function eigenTiles(): WasmTiles | null {
 }
 
 /** Reduces A to tridiagonal form (d, e) in its working copy; returns the copy (holding the reflectors) and tau. */
-function reduce(n: number, A: FloatArray, pool?: ThreadPool): { d: Float64Array; e: Float64Array; tau: Float64Array; work: Float64Array } {
+function reduce(
+  n: number,
+  A: FloatArray,
+  pool?: ThreadPool,
+): { d: Float64Array; e: Float64Array; tau: Float64Array; work: Float64Array } {
   const { work, options, done } = reduction(n, A, pool);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
@@ -162,6 +171,9 @@ function tridiagonalVectors(d: Float64Array, e: Float64Array, k: number): { valu
 
 function checkDims(n: number, A: FloatArray): void {
   if (!Number.isInteger(n) || n < 0 || A.length < n * n) {
-    throw new SpecError('E_SHAPE', `expected an n × n matrix with n = ${n} (${n * n} entries), got ${A.length} entries`);
+    throw new SpecError(
+      'E_SHAPE',
+      `expected an n × n matrix with n = ${n} (${n * n} entries), got ${A.length} entries`,
+    );
   }
 }

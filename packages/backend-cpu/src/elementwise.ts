@@ -30,7 +30,11 @@ export function dhadamard(
   strideOut: number,
   offsetOut: number,
 ): void {
-  for (let i = 0, ix = offsetX, iy = offsetY, io = offsetOut; i < length; i++, ix += strideX, iy += strideY, io += strideOut) {
+  for (
+    let i = 0, ix = offsetX, iy = offsetY, io = offsetOut;
+    i < length;
+    i++, ix += strideX, iy += strideY, io += strideOut
+  ) {
     out[io] = x[ix] * y[iy];
   }
 }

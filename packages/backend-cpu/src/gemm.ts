@@ -54,7 +54,11 @@ export function dgemm(
   // rows so no padding row is needed, and shareable with the workers when threaded) is used as is, not copied: e.g. a
   // stored n × n kernel applied at every Lanczos step.
   const asIs = (M: FloatArray, rows: number, ld: number, off: number): M is Float64Array =>
-    M instanceof Float64Array && ld === k && off === 0 && rows % 4 === 0 && (!threaded || (M.buffer instanceof SharedArrayBuffer && M.byteOffset === 0));
+    M instanceof Float64Array &&
+    ld === k &&
+    off === 0 &&
+    rows % 4 === 0 &&
+    (!threaded || (M.buffer instanceof SharedArrayBuffer && M.byteOffset === 0));
   const directA = !transA && asIs(A, m, lda, offA);
   const directB = transB && asIs(B, n, ldb, offB);
   const P = directA ? A : threaded ? pool.scratch(0, mp * k) : new Float64Array(mp * k);

@@ -12,7 +12,15 @@ import { PARALLEL_MIN_WORK, type ThreadPool, sharedFloat64 } from './thread-pool
  * a GEMM (the BLAS `dsyrk` idea). With a `pool` of more than one thread, large Gram matrices are split
  * across worker threads in row ranges of equal work (results bitwise equal to the serial kernel).
  */
-export function dgram(d: number, n: number, A: FloatArray, lda: number, offA: number, G: Float64Array, pool?: ThreadPool): void {
+export function dgram(
+  d: number,
+  n: number,
+  A: FloatArray,
+  lda: number,
+  offA: number,
+  G: Float64Array,
+  pool?: ThreadPool,
+): void {
   G.fill(0, 0, n * n);
   if (n === 0 || d === 0) return;
   const np = (n + 3) & ~3;

@@ -16,10 +16,34 @@ export { dmap, dhadamard } from './elementwise.js';
 export { packRows } from './pack.js';
 export { dotKernel } from './dot-kernel.js';
 export { productKernel } from './product-kernel.js';
-export { wasmDotKernel, wasmTiles, relaxedSimd, instantiateTiles, tileModuleBytes, sharedWasmMemory, SHARED_MAX_PAGES, WASM_MIN_DEPTH, type WasmTiles, type WasmMemory } from './wasm-kernel.js';
-export { createThreadPool, sharedFloat64, splitRows, PARALLEL_MIN_WORK, type ThreadPool, type ReductionSession } from './thread-pool.js';
+export {
+  wasmDotKernel,
+  wasmTiles,
+  relaxedSimd,
+  instantiateTiles,
+  tileModuleBytes,
+  sharedWasmMemory,
+  SHARED_MAX_PAGES,
+  WASM_MIN_DEPTH,
+  type WasmTiles,
+  type WasmMemory,
+} from './wasm-kernel.js';
+export {
+  createThreadPool,
+  sharedFloat64,
+  splitRows,
+  PARALLEL_MIN_WORK,
+  type ThreadPool,
+  type ReductionSession,
+} from './thread-pool.js';
 export { eigvalsh, eigh, type EighResult } from './eigen.js';
-export { tridiagonalize, applyReflectorsToRows, blockedWorkspace, PANEL, type BlockedReductionOptions } from './tridiagonalize.js';
+export {
+  tridiagonalize,
+  applyReflectorsToRows,
+  blockedWorkspace,
+  PANEL,
+  type BlockedReductionOptions,
+} from './tridiagonalize.js';
 export { tridiagonalInverseIteration } from './tridiagonal-inverse-iteration.js';
 export { checkSymmetric, SYMMETRY_TOLERANCE } from './symmetric-check.js';
 

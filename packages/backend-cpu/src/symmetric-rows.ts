@@ -5,7 +5,15 @@
  */
 
 /** Rows jStart ≤ j < jEnd of p += B v, B in the upper triangle of the row-major n × n matrix at H[a]. */
-export function symvRows(H: Float64Array, a: number, v: number, p: number, n: number, jStart: number, jEnd: number): void {
+export function symvRows(
+  H: Float64Array,
+  a: number,
+  v: number,
+  p: number,
+  n: number,
+  jStart: number,
+  jEnd: number,
+): void {
   for (let j = jStart; j < jEnd; j++) {
     const rj = a + j * n;
     const vj = H[v + j];
@@ -27,6 +35,14 @@ export function dot(H: Float64Array, x: number, y: number, len: number): number 
 }
 
 /** H[y + l] += alpha·H[x + l] + beta·H[z + l] for l < len. */
-export function axpy2(H: Float64Array, alpha: number, x: number, beta: number, z: number, y: number, len: number): void {
+export function axpy2(
+  H: Float64Array,
+  alpha: number,
+  x: number,
+  beta: number,
+  z: number,
+  y: number,
+  len: number,
+): void {
   for (let l = 0; l < len; l++) H[y + l] += alpha * H[x + l] + beta * H[z + l];
 }

@@ -2,7 +2,14 @@ import type { Worker } from 'node:worker_threads';
 import { SpecError } from '@spec/core';
 import { dotKernel } from './dot-kernel.js';
 import { productKernel } from './product-kernel.js';
-import { WASM_MIN_DEPTH, type WasmMemory, instantiateTiles, relaxedSimd, tileModuleBytes, wasmDotKernel } from './wasm-kernel.js';
+import {
+  WASM_MIN_DEPTH,
+  type WasmMemory,
+  instantiateTiles,
+  relaxedSimd,
+  tileModuleBytes,
+  wasmDotKernel,
+} from './wasm-kernel.js';
 import { compileMapLoop } from './compiled-map.js';
 
 /**
@@ -83,7 +90,17 @@ export interface ReductionSession {
   /** `symvRows(a, v, p, n, jStart, jEnd)` on the worker after zeroing p[jStart … n − 1] (see `WasmTiles.symvRows`). */
   symv(a: number, v: number, p: number, n: number, jStart: number, jEnd: number): void;
   /** `dotBlock(pa, qb, kc, ld, rows, cols, c, ldc, shift)` on the worker (see `WasmTiles.dotBlock`). */
-  dotBlock(pa: number, qb: number, kc: number, ld: number, rows: number, cols: number, c: number, ldc: number, shift: number): void;
+  dotBlock(
+    pa: number,
+    qb: number,
+    kc: number,
+    ld: number,
+    rows: number,
+    cols: number,
+    c: number,
+    ldc: number,
+    shift: number,
+  ): void;
   /** Waits for the worker's job. */
   wait(): void;
   /** Ends the session, returning the worker to its message loop. */
@@ -283,7 +300,10 @@ export function createThreadPool(threads?: number, simd = true): ThreadPool {
     try {
       for (let w = 0; w < count - 1; w++) {
         const ready = new Int32Array(new SharedArrayBuffer(4));
-        const worker = new node.WorkerCtor(WORKER_SOURCE, { eval: true, workerData: { ready: ready.buffer, wasm: tileModuleBytes(relaxedSimd()) } });
+        const worker = new node.WorkerCtor(WORKER_SOURCE, {
+          eval: true,
+          workerData: { ready: ready.buffer, wasm: tileModuleBytes(relaxedSimd()) },
+        });
         worker.unref();
         // An uncaught worker error must not crash the caller's process: later calls run serially.
         worker.on('error', () => {
@@ -318,8 +338,11 @@ export function createThreadPool(threads?: number, simd = true): ThreadPool {
       const mp = (m + 3) & ~3;
       const np = (n + 3) & ~3;
       const shared =
-        P.buffer instanceof SharedArrayBuffer && Q.buffer instanceof SharedArrayBuffer && C.buffer instanceof SharedArrayBuffer &&
-        P.byteOffset === 0 && Q.byteOffset === 0;
+        P.buffer instanceof SharedArrayBuffer &&
+        Q.buffer instanceof SharedArrayBuffer &&
+        C.buffer instanceof SharedArrayBuffer &&
+        P.byteOffset === 0 &&
+        Q.byteOffset === 0;
       const pool = shared && m * n * k >= PARALLEL_MIN_WORK && mp >= 8 * count ? start() : null;
       if (pool === null) {
         productKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper, 0, mp, simd);
@@ -329,17 +352,32 @@ export function createThreadPool(threads?: number, simd = true): ThreadPool {
       const flags = new Int32Array(new SharedArrayBuffer(4 * pool.length));
       pool.forEach((worker, w) => {
         worker.postMessage({
-          m, n, k, alpha, P: P.buffer, Q: Q.buffer, C: C.buffer, ldc,
+          m,
+          n,
+          k,
+          alpha,
+          P: P.buffer,
+          Q: Q.buffer,
+          C: C.buffer,
+          ldc,
           // Views may start inside their buffers: translate to element offsets of the whole buffer.
           offC: offC + C.byteOffset / 8,
-          upper, rowStart: bounds[w + 1], rowEnd: bounds[w + 2], flags: flags.buffer, slot: w, simd,
+          upper,
+          rowStart: bounds[w + 1],
+          rowEnd: bounds[w + 2],
+          flags: flags.buffer,
+          slot: w,
+          simd,
         });
       });
       productKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper, bounds[0], bounds[1], simd);
       pool.forEach((_, w) => {
         while (Atomics.load(flags, w) === 0) Atomics.wait(flags, w, 0);
         if (Atomics.load(flags, w) === 2) {
-          throw new SpecError('E_BACKEND', `cpu backend: worker thread ${w + 1} failed in a ${m} × ${n} × ${k} product; retry with threads: 1`);
+          throw new SpecError(
+            'E_BACKEND',
+            `cpu backend: worker thread ${w + 1} failed in a ${m} × ${n} × ${k} product; retry with threads: 1`,
+          );
         }
       });
     },
@@ -347,8 +385,10 @@ export function createThreadPool(threads?: number, simd = true): ThreadPool {
       const loop = compileMapLoop(body);
       if (loop === null) return false;
       const length = X.length;
-      const isShared = (a: Float64Array | null): boolean => a === null || (a.buffer instanceof SharedArrayBuffer && a.length === length);
-      const pool = count > 1 && length >= MAP_PARALLEL_MIN && isShared(X) && isShared(V) && isShared(D) ? start() : null;
+      const isShared = (a: Float64Array | null): boolean =>
+        a === null || (a.buffer instanceof SharedArrayBuffer && a.length === length);
+      const pool =
+        count > 1 && length >= MAP_PARALLEL_MIN && isShared(X) && isShared(V) && isShared(D) ? start() : null;
       if (pool === null) {
         loop(X, V, D, 0, length);
         return true;
@@ -358,15 +398,29 @@ export function createThreadPool(threads?: number, simd = true): ThreadPool {
       const flags = new Int32Array(new SharedArrayBuffer(4 * pool.length));
       pool.forEach((worker, w) => {
         worker.postMessage({
-          type: 'map', body, length, s: bound(w + 1), e: bound(w + 2), flags: flags.buffer, slot: w,
-          X: X.buffer, xOff: X.byteOffset, V: V?.buffer ?? null, vOff: V?.byteOffset ?? 0, D: D?.buffer ?? null, dOff: D?.byteOffset ?? 0,
+          type: 'map',
+          body,
+          length,
+          s: bound(w + 1),
+          e: bound(w + 2),
+          flags: flags.buffer,
+          slot: w,
+          X: X.buffer,
+          xOff: X.byteOffset,
+          V: V?.buffer ?? null,
+          vOff: V?.byteOffset ?? 0,
+          D: D?.buffer ?? null,
+          dOff: D?.byteOffset ?? 0,
         });
       });
       loop(X, V, D, 0, bound(1));
       pool.forEach((_, w) => {
         while (Atomics.load(flags, w) === 0) Atomics.wait(flags, w, 0);
         if (Atomics.load(flags, w) === 2) {
-          throw new SpecError('E_BACKEND', `cpu backend: worker thread ${w + 1} failed in an element-wise map of ${length} entries; retry with threads: 1`);
+          throw new SpecError(
+            'E_BACKEND',
+            `cpu backend: worker thread ${w + 1} failed in an element-wise map of ${length} entries; retry with threads: 1`,
+          );
         }
       });
       return true;
@@ -391,7 +445,10 @@ export function createThreadPool(threads?: number, simd = true): ThreadPool {
           for (let spin = 0; done !== seq && spin < SPIN_LIMIT; spin++) done = Atomics.load(ctrl, DONE);
           for (; done !== seq; done = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, done);
           if (Atomics.load(ctrl, FAILED) !== 0) {
-            throw new SpecError('E_BACKEND', 'cpu backend: worker thread failed in the tridiagonal reduction; retry with threads: 1');
+            throw new SpecError(
+              'E_BACKEND',
+              'cpu backend: worker thread failed in the tridiagonal reduction; retry with threads: 1',
+            );
           }
         },
         close() {

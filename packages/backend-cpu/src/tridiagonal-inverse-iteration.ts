@@ -10,7 +10,12 @@
  * ‖T y − λ y‖ is at most `10·max(n, 100)·ε·‖T‖₁` and the vectors are orthonormal to
  * `10·max(n, 100)·ε`; false asks the caller to use the QL route instead (which the eigensolver does).
  */
-export function tridiagonalInverseIteration(d: Float64Array, e: Float64Array, values: Float64Array, Y: Float64Array): boolean {
+export function tridiagonalInverseIteration(
+  d: Float64Array,
+  e: Float64Array,
+  values: Float64Array,
+  Y: Float64Array,
+): boolean {
   const n = d.length;
   const k = values.length;
   if (k === 0) return true;
@@ -19,7 +24,8 @@ export function tridiagonalInverseIteration(d: Float64Array, e: Float64Array, va
     return true;
   }
   let norm = 0;
-  for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(d[i]) + (i > 0 ? Math.abs(e[i - 1]) : 0) + (i < n - 1 ? Math.abs(e[i]) : 0));
+  for (let i = 0; i < n; i++)
+    norm = Math.max(norm, Math.abs(d[i]) + (i > 0 ? Math.abs(e[i - 1]) : 0) + (i < n - 1 ? Math.abs(e[i]) : 0));
   if (norm === 0) norm = 1;
   const eps = Number.EPSILON;
   const tiny = eps * norm;

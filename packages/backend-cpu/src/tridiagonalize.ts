@@ -209,7 +209,12 @@ function packPanel(panel: Panel, P: Float64Array, p0: number, Q: Float64Array, q
  * Q = [W | V] are packed into its memory and `dotBlock` adds P Qᵀ to the upper tiles of the block in place (one call
  * per thread: the session's worker takes the lower rows, half the work); the last m mod 4 rows in scalar code.
  */
-function trailingUpdateWasm(panel: Panel, pack: { p: number; q: number }, wasm: WasmTiles, session: ReductionSession | null): void {
+function trailingUpdateWasm(
+  panel: Panel,
+  pack: { p: number; q: number },
+  wasm: WasmTiles,
+  session: ReductionSession | null,
+): void {
   const { n, H, base, b, top, m } = panel;
   const K = 2 * b;
   const mp = ((m + 3) & ~3) + 4;
@@ -220,8 +225,9 @@ function trailingUpdateWasm(panel: Panel, pack: { p: number; q: number }, wasm: 
   const m4 = m & ~3;
   const c = base + top * n + top;
   // Upper-triangle work of rows [0, r) ∝ r·m − r²/2: the worker takes the rows past m(1 − 1/√2) (half of it).
-  const split = session !== null && m4 >= 64 ? (Math.floor(m * (1 - Math.SQRT1_2)) & ~3) : m4;
-  if (split < m4) session!.dotBlock(8 * (p + split * K), 8 * q, K, 8 * K, m4 - split, m, 8 * (c + split * n), 8 * n, split);
+  const split = session !== null && m4 >= 64 ? Math.floor(m * (1 - Math.SQRT1_2)) & ~3 : m4;
+  if (split < m4)
+    session!.dotBlock(8 * (p + split * K), 8 * q, K, 8 * K, m4 - split, m, 8 * (c + split * n), 8 * n, split);
   if (split > 0) wasm.dotBlock(8 * p, 8 * q, K, 8 * K, split, m, 8 * c, 8 * n, 0);
   for (let r = m4; r < m; r++) {
     const pr = p + r * K;
@@ -258,7 +264,13 @@ function trailingUpdate(panel: Panel, A: Float64Array, pool: ThreadPool | undefi
  * by Q y = H₀ (H₁ (⋯ H_{n−2} y)), the reflectors stored in the upper triangle of `reflectors` with scales `tau`.
  * Rows of Y are eigenvectors of T on input and of A on output. Four rows share each pass over a reflector.
  */
-export function applyReflectorsToRows(n: number, reflectors: Float64Array, tau: Float64Array, Y: Float64Array, count: number): void {
+export function applyReflectorsToRows(
+  n: number,
+  reflectors: Float64Array,
+  tau: Float64Array,
+  Y: Float64Array,
+  count: number,
+): void {
   let r = 0;
   for (; r + 3 < count; r += 4) {
     const y0 = r * n;
@@ -269,7 +281,10 @@ export function applyReflectorsToRows(n: number, reflectors: Float64Array, tau: 
       const t = tau[i];
       if (t === 0) continue;
       const vi = i * n;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let l = i + 1; l < n; l++) {
         const x = reflectors[vi + l];
         s0 += x * Y[y0 + l];
@@ -277,7 +292,10 @@ export function applyReflectorsToRows(n: number, reflectors: Float64Array, tau: 
         s2 += x * Y[y2 + l];
         s3 += x * Y[y3 + l];
       }
-      s0 *= t; s1 *= t; s2 *= t; s3 *= t;
+      s0 *= t;
+      s1 *= t;
+      s2 *= t;
+      s3 *= t;
       for (let l = i + 1; l < n; l++) {
         const x = reflectors[vi + l];
         Y[y0 + l] -= s0 * x;

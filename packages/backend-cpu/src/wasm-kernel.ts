@@ -31,13 +31,33 @@ export interface WasmTiles {
    * pa + i·8kc laid out [t][r], Q in panels of 4 rows at qb + j·8kc laid out [t][c], C at c + i·ldc + 8j (all in
    * bytes); kc even, `ld` unused. See `blockBody`.
    */
-  readonly block: (pa: number, qb: number, kc: number, ld: number, rows: number, cols: number, c: number, ldc: number, shift: number) => void;
+  readonly block: (
+    pa: number,
+    qb: number,
+    kc: number,
+    ld: number,
+    rows: number,
+    cols: number,
+    c: number,
+    ldc: number,
+    shift: number,
+  ) => void;
   /**
    * The same product over unpacked rows: C[i, j] += Σ_{t<kc} P[i, t] Q[j, t] over 4 × 2 tiles for i < rows (step 4),
    * max(0, i + shift) ≤ j < cols (step 2); P rows at pa + i·ld, Q rows at qb + j·ld, C at c + i·ldc + 8j (bytes).
    * See `dotBlockBody`.
    */
-  readonly dotBlock: (pa: number, qb: number, kc: number, ld: number, rows: number, cols: number, c: number, ldc: number, shift: number) => void;
+  readonly dotBlock: (
+    pa: number,
+    qb: number,
+    kc: number,
+    ld: number,
+    rows: number,
+    cols: number,
+    c: number,
+    ldc: number,
+    shift: number,
+  ) => void;
   /**
    * Rows jStart ≤ j < jEnd of p += B v for B in the upper triangle of the row-major n × n matrix at `a` (the blocked
    * reduction's symmetric product; see `symvRowsBody` in wasm-reduction.ts). Byte offsets.
@@ -50,7 +70,6 @@ export interface WasmTiles {
   /** The module's memory (grown on demand). */
   readonly memory: WasmMemory;
 }
-
 
 /**
  * Body of `block(pa, qb, kc, ld, rows, cols, c, ldc, shift)`: the whole register-blocked loop nest of one
@@ -89,29 +108,80 @@ function blockBody(fma: boolean): number[] {
   const add = [0xfd, 0xf0, 0x01];
   const zero = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
   const madd = [0xfd, 0x87, 0x02]; // f64x2.relaxed_madd(a, b, c) = a·b + c (fused where the CPU has FMA)
-  const [I32_ADD, I32_MUL, I32_DIV_U, I32_GE_S, I32_GE_U, I32_LT_U, I32_GT_S, I32_SHL] = [0x6a, 0x6c, 0x6e, 0x4e, 0x4f, 0x49, 0x4a, 0x74];
+  const [I32_ADD, I32_MUL, I32_DIV_U, I32_GE_S, I32_GE_U, I32_LT_U, I32_GT_S, I32_SHL] = [
+    0x6a, 0x6c, 0x6e, 0x4e, 0x4f, 0x49, 0x4a, 0x74,
+  ];
   const NV = NR / 2; // Q vectors per step
   // params: pa 0, qb 1, kc 2, ld 3 (unused), rows 4, cols 5, c 6, ldc 7, shift 8
   // i32 locals: i 9, j 10, a 11, b 12, aend 13, pp 14, qp 15, crow 16, cr 17, pstride 18, qstride 19
   // v128 locals: acc 20..29 (acc[r][h] = 20 + 2r + h), x 30..34, y 35..36
   const [pa, qb, kc, rows, cols, c, ldc, shift] = [0, 1, 2, 4, 5, 6, 7, 8];
   const [i, j, a, b, aend, pp, qp, crow, cr, pstride, qstride] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
-  const ACC = 20, X = ACC + MR * NV, Y = X + MR;
+  const ACC = 20,
+    X = ACC + MR * NV,
+    Y = X + MR;
   const fmaOp = (acc: number, x: number, y: number): number[] =>
-    fma ? [...get(x), ...get(y), ...get(acc), ...madd, ...set(acc)] : [...get(acc), ...get(x), ...get(y), ...mul, ...add, ...set(acc)];
+    fma
+      ? [...get(x), ...get(y), ...get(acc), ...madd, ...set(acc)]
+      : [...get(acc), ...get(x), ...get(y), ...mul, ...add, ...set(acc)];
   const body: number[] = [
-    ...get(kc), ...i32Const(8 * MR), I32_MUL, ...set(pstride), // bytes per P panel
-    ...get(kc), ...i32Const(8 * NR), I32_MUL, ...set(qstride), // bytes per Q panel
-    ...get(pa), ...set(pp),
-    0x02, 0x40, 0x03, 0x40, // block, loop (i)
-    ...get(i), ...get(rows), I32_GE_S, 0x0d, 0x01,
+    ...get(kc),
+    ...i32Const(8 * MR),
+    I32_MUL,
+    ...set(pstride), // bytes per P panel
+    ...get(kc),
+    ...i32Const(8 * NR),
+    I32_MUL,
+    ...set(qstride), // bytes per Q panel
+    ...get(pa),
+    ...set(pp),
+    0x02,
+    0x40,
+    0x03,
+    0x40, // block, loop (i)
+    ...get(i),
+    ...get(rows),
+    I32_GE_S,
+    0x0d,
+    0x01,
     // j = roundDown(max(0, i + shift), NR); qp = qb + (j / NR)·qstride; crow = c + i·ldc
-    ...get(i), ...get(shift), I32_ADD, ...i32Const(0), ...get(i), ...get(shift), I32_ADD, ...i32Const(0), I32_GT_S, 0x1b /* select */,
-    ...i32Const(NR), I32_DIV_U, ...tee(j), ...get(qstride), I32_MUL, ...get(qb), I32_ADD, ...set(qp),
-    ...get(j), ...i32Const(NR), I32_MUL, ...set(j),
-    ...get(c), ...get(i), ...get(ldc), I32_MUL, I32_ADD, ...set(crow),
-    0x02, 0x40, 0x03, 0x40, // block, loop (j)
-    ...get(j), ...get(cols), I32_GE_S, 0x0d, 0x01,
+    ...get(i),
+    ...get(shift),
+    I32_ADD,
+    ...i32Const(0),
+    ...get(i),
+    ...get(shift),
+    I32_ADD,
+    ...i32Const(0),
+    I32_GT_S,
+    0x1b /* select */,
+    ...i32Const(NR),
+    I32_DIV_U,
+    ...tee(j),
+    ...get(qstride),
+    I32_MUL,
+    ...get(qb),
+    I32_ADD,
+    ...set(qp),
+    ...get(j),
+    ...i32Const(NR),
+    I32_MUL,
+    ...set(j),
+    ...get(c),
+    ...get(i),
+    ...get(ldc),
+    I32_MUL,
+    I32_ADD,
+    ...set(crow),
+    0x02,
+    0x40,
+    0x03,
+    0x40, // block, loop (j)
+    ...get(j),
+    ...get(cols),
+    I32_GE_S,
+    0x0d,
+    0x01,
   ];
   for (let q = 0; q < MR * NV; q++) body.push(...zero, ...set(ACC + q));
   body.push(...get(pp), ...set(a), ...get(qp), ...set(b), ...get(pp), ...get(pstride), I32_ADD, ...set(aend));
@@ -128,18 +198,56 @@ function blockBody(fma: boolean): number[] {
     }
   }
   body.push(
-    ...get(b), ...i32Const(8 * NR * U), I32_ADD, ...set(b),
-    ...get(a), ...i32Const(8 * MR * U), I32_ADD, ...tee(a), ...get(aend), I32_LT_U, 0x0d, 0x00, // br_if loop t
-    0x0b, 0x0b, // end loop t, block
+    ...get(b),
+    ...i32Const(8 * NR * U),
+    I32_ADD,
+    ...set(b),
+    ...get(a),
+    ...i32Const(8 * MR * U),
+    I32_ADD,
+    ...tee(a),
+    ...get(aend),
+    I32_LT_U,
+    0x0d,
+    0x00, // br_if loop t
+    0x0b,
+    0x0b, // end loop t, block
   );
   // C tile: cr = crow + 8j, then + ldc per row
   body.push(...get(crow), ...get(j), ...i32Const(3), I32_SHL, I32_ADD, ...set(cr));
   for (let r = 0; r < MR; r++) {
     if (r > 0) body.push(...get(cr), ...get(ldc), I32_ADD, ...set(cr));
-    for (let h = 0; h < NV; h++) body.push(...get(cr), ...get(cr), ...load(16 * h), ...get(ACC + r * NV + h), ...add, ...store(16 * h));
+    for (let h = 0; h < NV; h++)
+      body.push(...get(cr), ...get(cr), ...load(16 * h), ...get(ACC + r * NV + h), ...add, ...store(16 * h));
   }
-  body.push(...get(j), ...i32Const(NR), I32_ADD, ...set(j), ...get(qp), ...get(qstride), I32_ADD, ...set(qp), 0x0c, 0x00, 0x0b, 0x0b); // next j
-  body.push(...get(i), ...i32Const(MR), I32_ADD, ...set(i), ...get(pp), ...get(pstride), I32_ADD, ...set(pp), 0x0c, 0x00, 0x0b, 0x0b); // next i
+  body.push(
+    ...get(j),
+    ...i32Const(NR),
+    I32_ADD,
+    ...set(j),
+    ...get(qp),
+    ...get(qstride),
+    I32_ADD,
+    ...set(qp),
+    0x0c,
+    0x00,
+    0x0b,
+    0x0b,
+  ); // next j
+  body.push(
+    ...get(i),
+    ...i32Const(MR),
+    I32_ADD,
+    ...set(i),
+    ...get(pp),
+    ...get(pstride),
+    I32_ADD,
+    ...set(pp),
+    0x0c,
+    0x00,
+    0x0b,
+    0x0b,
+  ); // next i
   body.push(0x0b);
   return [0x02, 0x0b, 0x7f, ...leb(MR * NV + MR + NV), 0x7b, ...body]; // locals: 11 × i32, 17 × v128
 }
@@ -172,28 +280,100 @@ function dotBlockBody(fma: boolean): number[] {
   const [pa, qb, kc, ld, rows, cols, c, ldc, shift] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const [i, j, t, end, p, pi, qj, cr, ACC, X, Y] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 25, 29];
   const body: number[] = [
-    ...get(kc), ...i32Const(3), 0x74 /* i32.shl */, ...set(end),
-    0x02, 0x40, 0x03, 0x40, // block, loop (i)
-    ...get(i), ...get(rows), 0x4e /* i32.ge_s */, 0x0d, 0x01,
-    ...get(pa), ...get(i), ...get(ld), I32_MUL, I32_ADD, ...set(pi),
+    ...get(kc),
+    ...i32Const(3),
+    0x74 /* i32.shl */,
+    ...set(end),
+    0x02,
+    0x40,
+    0x03,
+    0x40, // block, loop (i)
+    ...get(i),
+    ...get(rows),
+    0x4e /* i32.ge_s */,
+    0x0d,
+    0x01,
+    ...get(pa),
+    ...get(i),
+    ...get(ld),
+    I32_MUL,
+    I32_ADD,
+    ...set(pi),
     // j = max(0, i + shift)
-    ...get(i), ...get(shift), I32_ADD, ...i32Const(0), ...get(i), ...get(shift), I32_ADD, ...i32Const(0), 0x4a /* i32.gt_s */,
-    0x1b /* select */, ...set(j),
-    0x02, 0x40, 0x03, 0x40, // block, loop (j)
-    ...get(j), ...get(cols), 0x4e /* i32.ge_s */, 0x0d, 0x01,
-    ...get(qb), ...get(j), ...get(ld), I32_MUL, I32_ADD, ...set(qj),
+    ...get(i),
+    ...get(shift),
+    I32_ADD,
+    ...i32Const(0),
+    ...get(i),
+    ...get(shift),
+    I32_ADD,
+    ...i32Const(0),
+    0x4a /* i32.gt_s */,
+    0x1b /* select */,
+    ...set(j),
+    0x02,
+    0x40,
+    0x03,
+    0x40, // block, loop (j)
+    ...get(j),
+    ...get(cols),
+    0x4e /* i32.ge_s */,
+    0x0d,
+    0x01,
+    ...get(qb),
+    ...get(j),
+    ...get(ld),
+    I32_MUL,
+    I32_ADD,
+    ...set(qj),
   ];
   for (let q = 0; q < 8; q++) body.push(...zero, ...set(ACC + q));
   body.push(
-    ...i32Const(0), ...set(t),
-    0x02, 0x40, 0x03, 0x40, // block, loop (t)
-    ...get(t), ...get(end), 0x4f /* i32.ge_u */, 0x0d, 0x01,
-    ...get(pi), ...get(t), I32_ADD, ...tee(p), ...load, ...set(X),
-    ...get(p), ...get(ld), I32_ADD, ...tee(p), ...load, ...set(X + 1),
-    ...get(p), ...get(ld), I32_ADD, ...tee(p), ...load, ...set(X + 2),
-    ...get(p), ...get(ld), I32_ADD, ...load, ...set(X + 3),
-    ...get(qj), ...get(t), I32_ADD, ...tee(p), ...load, ...set(Y),
-    ...get(p), ...get(ld), I32_ADD, ...load, ...set(Y + 1),
+    ...i32Const(0),
+    ...set(t),
+    0x02,
+    0x40,
+    0x03,
+    0x40, // block, loop (t)
+    ...get(t),
+    ...get(end),
+    0x4f /* i32.ge_u */,
+    0x0d,
+    0x01,
+    ...get(pi),
+    ...get(t),
+    I32_ADD,
+    ...tee(p),
+    ...load,
+    ...set(X),
+    ...get(p),
+    ...get(ld),
+    I32_ADD,
+    ...tee(p),
+    ...load,
+    ...set(X + 1),
+    ...get(p),
+    ...get(ld),
+    I32_ADD,
+    ...tee(p),
+    ...load,
+    ...set(X + 2),
+    ...get(p),
+    ...get(ld),
+    I32_ADD,
+    ...load,
+    ...set(X + 3),
+    ...get(qj),
+    ...get(t),
+    I32_ADD,
+    ...tee(p),
+    ...load,
+    ...set(Y),
+    ...get(p),
+    ...get(ld),
+    I32_ADD,
+    ...load,
+    ...set(Y + 1),
   );
   for (let r = 0; r < 4; r++) {
     for (let cc = 0; cc < 2; cc++) {
@@ -211,9 +391,19 @@ function dotBlockBody(fma: boolean): number[] {
       const acc = ACC + r * 2 + cc;
       body.push(
         ...get(cr),
-        ...get(cr), 0x2b, 0x03, ...leb(8 * cc), // f64.load offset 8cc
-        ...get(acc), ...lane(0), ...get(acc), ...lane(1), 0xa0, 0xa0, // + (lane0 + lane1)
-        0x39, 0x03, ...leb(8 * cc), // f64.store offset 8cc
+        ...get(cr),
+        0x2b,
+        0x03,
+        ...leb(8 * cc), // f64.load offset 8cc
+        ...get(acc),
+        ...lane(0),
+        ...get(acc),
+        ...lane(1),
+        0xa0,
+        0xa0, // + (lane0 + lane1)
+        0x39,
+        0x03,
+        ...leb(8 * cc), // f64.store offset 8cc
       );
     }
   }
@@ -237,28 +427,95 @@ export function tileModuleBytes(fma = false, sharedMemory = false): Uint8Array {
   const section = (id: number, bytes: number[]): number[] => [id, ...leb(bytes.length), ...bytes];
   const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [
       0x04,
-      0x60, 0x09, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, // type 0: (i32 × 9) → ()
-      0x60, 0x06, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, // type 1: (i32 × 6) → ()
-      0x60, 0x03, 0x7f, 0x7f, 0x7f, 0x01, 0x7c, // type 2: (i32 × 3) → f64
-      0x60, 0x06, 0x7c, 0x7f, 0x7c, 0x7f, 0x7f, 0x7f, 0x00, // type 3: (f64 i32 f64 i32 i32 i32) → ()
+      0x60,
+      0x09,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x00, // type 0: (i32 × 9) → ()
+      0x60,
+      0x06,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x00, // type 1: (i32 × 6) → ()
+      0x60,
+      0x03,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x01,
+      0x7c, // type 2: (i32 × 3) → f64
+      0x60,
+      0x06,
+      0x7c,
+      0x7f,
+      0x7c,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x00, // type 3: (f64 i32 f64 i32 i32 i32) → ()
     ]),
     // With `sharedMemory` the memory is imported as env.mem, shared, 1 page initially, at most 2 GiB (32768 pages),
     // so that several threads' instances work on the same memory (see {@link sharedWasmMemory}).
-    ...(sharedMemory ? section(2, [0x01, ...name('env'), ...name('mem'), 0x02, 0x03, 0x01, ...leb(SHARED_MAX_PAGES)]) : []),
+    ...(sharedMemory
+      ? section(2, [0x01, ...name('env'), ...name('mem'), 0x02, 0x03, 0x01, ...leb(SHARED_MAX_PAGES)])
+      : []),
     // block: type 0, symvRows: type 1, dot: type 2, axpy2: type 3, dotBlock: type 0
     ...section(3, [0x05, 0x00, 0x01, 0x02, 0x03, 0x00]),
     ...(sharedMemory ? [] : section(5, [0x01, 0x00, 0x01])), // memory, 1 page initially
     ...section(7, [
-      0x06, ...name('block'), 0x00, 0x00,
-      ...name('symvRows'), 0x00, 0x01, ...name('dot'), 0x00, 0x02, ...name('axpy2'), 0x00, 0x03, ...name('dotBlock'), 0x00, 0x04,
-      ...name('mem'), 0x02, 0x00,
+      0x06,
+      ...name('block'),
+      0x00,
+      0x00,
+      ...name('symvRows'),
+      0x00,
+      0x01,
+      ...name('dot'),
+      0x00,
+      0x02,
+      ...name('axpy2'),
+      0x00,
+      0x03,
+      ...name('dotBlock'),
+      0x00,
+      0x04,
+      ...name('mem'),
+      0x02,
+      0x00,
     ]),
     ...section(10, [
-      0x05, ...leb(blk.length), ...blk,
-      ...leb(symv.length), ...symv, ...leb(dot.length), ...dot, ...leb(axpy2.length), ...axpy2, ...leb(dotBlk.length), ...dotBlk,
+      0x05,
+      ...leb(blk.length),
+      ...blk,
+      ...leb(symv.length),
+      ...symv,
+      ...leb(dot.length),
+      ...dot,
+      ...leb(axpy2.length),
+      ...axpy2,
+      ...leb(dotBlk.length),
+      ...dotBlk,
     ]),
   ]);
 }
@@ -272,7 +529,10 @@ export function instantiateTiles(bytes: Uint8Array, imported?: WasmMemory): Wasm
   try {
     const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
     if (wasm === undefined || !wasm.validate(bytes)) return null;
-    const instance = new wasm.Instance(new wasm.Module(bytes), imported === undefined ? {} : { env: { mem: imported } });
+    const instance = new wasm.Instance(
+      new wasm.Module(bytes),
+      imported === undefined ? {} : { env: { mem: imported } },
+    );
     const block = instance.exports.block as WasmTiles['block'];
     const symvRows = instance.exports.symvRows as WasmTiles['symvRows'];
     const dot = instance.exports.dot as WasmTiles['dot'];
@@ -298,7 +558,9 @@ export function sharedWasmMemory(): WasmMemory | null {
     const wasm = (globalThis as unknown as { WebAssembly?: { Memory: new (d: object) => WasmMemory } }).WebAssembly;
     if (wasm === undefined) return null;
     const memory = new wasm.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
-    return typeof SharedArrayBuffer !== 'undefined' && (memory.buffer as unknown) instanceof SharedArrayBuffer ? memory : null;
+    return typeof SharedArrayBuffer !== 'undefined' && (memory.buffer as unknown) instanceof SharedArrayBuffer
+      ? memory
+      : null;
   } catch {
     return null;
   }
@@ -391,16 +653,28 @@ export function wasmDotKernel(
   const [pack4, pack5] = [
     // 4 rows of S (stride ld, from s) times a → H[d + 4t + r], t < kc
     (H: Float64Array, S: Float64Array, s: number, ld: number, d: number, kc: number, a: number): void => {
-      const s1 = s + ld, s2 = s1 + ld, s3 = s2 + ld;
+      const s1 = s + ld,
+        s2 = s1 + ld,
+        s3 = s2 + ld;
       for (let t = 0; t < kc; t++, d += 4) {
-        H[d] = a * S[s + t]; H[d + 1] = a * S[s1 + t]; H[d + 2] = a * S[s2 + t]; H[d + 3] = a * S[s3 + t];
+        H[d] = a * S[s + t];
+        H[d + 1] = a * S[s1 + t];
+        H[d + 2] = a * S[s2 + t];
+        H[d + 3] = a * S[s3 + t];
       }
     },
     // 5 rows of S times a → H[d + 5t + r], t < kc
     (H: Float64Array, S: Float64Array, s: number, ld: number, d: number, kc: number, a: number): void => {
-      const s1 = s + ld, s2 = s1 + ld, s3 = s2 + ld, s4 = s3 + ld;
+      const s1 = s + ld,
+        s2 = s1 + ld,
+        s3 = s2 + ld,
+        s4 = s3 + ld;
       for (let t = 0; t < kc; t++, d += 5) {
-        H[d] = a * S[s + t]; H[d + 1] = a * S[s1 + t]; H[d + 2] = a * S[s2 + t]; H[d + 3] = a * S[s3 + t]; H[d + 4] = a * S[s4 + t];
+        H[d] = a * S[s + t];
+        H[d + 1] = a * S[s1 + t];
+        H[d + 2] = a * S[s2 + t];
+        H[d + 3] = a * S[s3 + t];
+        H[d + 4] = a * S[s4 + t];
       }
     },
   ] as const;
@@ -440,7 +714,17 @@ export function wasmDotKernel(
         for (let j0 = jFirst; j0 < np; j0 += NC) {
           const nc = Math.min(NC, np - j0);
           const shift = upper ? i0 - j0 : -(1 << 30);
-          block(pStart * 8, (qStart + (j0 - jLo) * kcp) * 8, kcp, 0, iEnd - i0, nc, (cStart + (i0 - s0) * np + j0) * 8, np * 8, shift);
+          block(
+            pStart * 8,
+            (qStart + (j0 - jLo) * kcp) * 8,
+            kcp,
+            0,
+            iEnd - i0,
+            nc,
+            (cStart + (i0 - s0) * np + j0) * 8,
+            np * 8,
+            shift,
+          );
         }
       }
     }

@@ -35,12 +35,19 @@ describe('createCpuBackend', () => {
   });
 
   it('gemm returns a fresh float64 product or updates C in place', () => {
-    const A = fromRows([[1, 2], [3, 4], [5, 6]]);
+    const A = fromRows([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     const B = { rows: 2, cols: 2, data: Float32Array.from([1, 0, 1, 1]) };
     const P = cpu.gemm(A, B);
     expect(P.data).toBeInstanceOf(Float64Array);
     expect([...P.data]).toEqual([3, 2, 7, 4, 11, 6]);
-    const C = fromRows([[1, 1], [1, 1]]);
+    const C = fromRows([
+      [1, 1],
+      [1, 1],
+    ]);
     const out = cpu.gemm(A, A, { transA: true, alpha: 2, beta: -1, C });
     expect(out).toBe(C);
     // AᵀA = [[35, 44], [44, 56]] → 2·AᵀA − 1.
@@ -63,7 +70,13 @@ describe('createCpuBackend', () => {
       expect(v.data[i]).toBe(Math.tanh(A.data[i]));
       expect(d.data[i]).toBe(1 - Math.tanh(A.data[i]) ** 2);
     }
-    const H = cpu.hadamard(A, fromRows([[2, 3], [4, 5]]));
+    const H = cpu.hadamard(
+      A,
+      fromRows([
+        [2, 3],
+        [4, 5],
+      ]),
+    );
     expect([...H.data]).toEqual([-2, 0, 2, 10]);
     expect(code(() => cpu.hadamard(A, fromRows([[1, 2]])))).toBe('E_SHAPE');
   });

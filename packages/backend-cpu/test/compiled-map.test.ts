@@ -10,7 +10,12 @@ const exactTanh: Activation = {
   name: 'tanh',
   fn: Math.tanh,
   deriv: (x) => 1 - Math.tanh(x) ** 2,
-  source: { fn: 'Math.tanh(x)', deriv: '(1 - Math.tanh(x) * Math.tanh(x))', exact: true, fused: { common: 'Math.tanh(x)', fn: 'u', deriv: '(1 - u * u)' } },
+  source: {
+    fn: 'Math.tanh(x)',
+    deriv: '(1 - Math.tanh(x) * Math.tanh(x))',
+    exact: true,
+    fused: { common: 'Math.tanh(x)', fn: 'u', deriv: '(1 - u * u)' },
+  },
 };
 
 describe('compiled element-wise loops', () => {

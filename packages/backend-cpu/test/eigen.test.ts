@@ -93,7 +93,12 @@ function normMax(n: number, S: Float64Array): number {
 }
 
 /** max_j ‖S v_j − λ_j v_j‖ and ‖VᵀV − I‖_max for an n × k column-eigenvector matrix. */
-function residuals(n: number, S: ArrayLike<number>, values: Float64Array, V: Float64Array): { res: number; orth: number } {
+function residuals(
+  n: number,
+  S: ArrayLike<number>,
+  values: Float64Array,
+  V: Float64Array,
+): { res: number; orth: number } {
   const k = values.length;
   let res = 0;
   let orth = 0;
@@ -141,7 +146,8 @@ describe('eigvalsh / eigh', () => {
     }
     const got = eigvalsh(n, S);
     // ‖S‖ ≤ 4; backward error O(n·ε·‖S‖) ≈ 4e-14.
-    for (let k = 1; k <= n; k++) expect(Math.abs(got[k - 1] - (2 - 2 * Math.cos((k * Math.PI) / (n + 1))))).toBeLessThan(1e-13);
+    for (let k = 1; k <= n; k++)
+      expect(Math.abs(got[k - 1] - (2 - 2 * Math.cos((k * Math.PI) / (n + 1))))).toBeLessThan(1e-13);
   });
 
   it('keeps trace and Frobenius norm of a Wishart matrix: Σλ = tr W, Σλ² = ‖W‖²_F, all λ ≥ 0', () => {
@@ -168,7 +174,13 @@ describe('eigvalsh / eigh', () => {
   });
 
   it('agrees with an independent cyclic Jacobi solver on random symmetric matrices to 1e-10 relative', () => {
-    for (const [n, seed] of [[1, 1], [2, 2], [3, 3], [17, 4], [64, 5]] as const) {
+    for (const [n, seed] of [
+      [1, 1],
+      [2, 2],
+      [3, 3],
+      [17, 4],
+      [64, 5],
+    ] as const) {
       const S = randomSymmetric(n, seed);
       const ours = eigvalsh(n, S);
       const ref = jacobiEigenvalues(n, S);

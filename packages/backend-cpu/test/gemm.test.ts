@@ -6,8 +6,16 @@ const EPS = Number.EPSILON;
 
 /** Naive triple loop for C ← alpha op(A) op(B) + beta C, plus Σ|terms| for the error bound. */
 function naive(
-  transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-  A: ArrayLike<number>, B: ArrayLike<number>, beta: number, C: Float64Array,
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  A: ArrayLike<number>,
+  B: ArrayLike<number>,
+  beta: number,
+  C: Float64Array,
 ): { value: Float64Array; magnitude: Float64Array } {
   const value = new Float64Array(m * n);
   const magnitude = new Float64Array(m * n);
@@ -36,7 +44,14 @@ function randomArray(len: number, seed: number, f32 = false): Float64Array | Flo
 
 describe('dgemm', () => {
   const sizes: Array<[number, number, number]> = [
-    [1, 1, 1], [7, 7, 7], [33, 33, 33], [65, 65, 65], [7, 33, 65], [65, 1, 7], [1, 65, 33], [33, 7, 1],
+    [1, 1, 1],
+    [7, 7, 7],
+    [33, 33, 33],
+    [65, 65, 65],
+    [7, 33, 65],
+    [65, 1, 7],
+    [1, 65, 33],
+    [33, 7, 1],
     // Crosses the 256-deep K block and the 256-row panel of the kernel.
     [9, 261, 300],
   ];
@@ -97,7 +112,10 @@ describe('dgemm', () => {
     try {
       // m = 260 and n = 8 rows of op(A) and op(B)ᵀ, k = 300: A (no transpose) and B (transposed) qualify; 260·8·300 is
       // below the threading threshold, so the 600-row case runs on both threads with SharedArrayBuffer operands.
-      for (const [m, n, k, shared] of [[260, 8, 300, false], [600, 120, 300, true]] as const) {
+      for (const [m, n, k, shared] of [
+        [260, 8, 300, false],
+        [600, 120, 300, true],
+      ] as const) {
         const make = (len: number, seed: number): Float64Array => {
           const a = shared ? sharedFloat64(len) : new Float64Array(len);
           a.set(randomArray(len, seed));
@@ -110,7 +128,8 @@ describe('dgemm', () => {
         const C = new Float64Array(m * n);
         dgemm(false, true, m, n, k, 0.5, A, k, 0, B, k, 0, 0, C, n, 0, pool);
         const { value, magnitude } = naive(false, true, m, n, k, 0.5, A0, B0, 0, new Float64Array(m * n));
-        for (let i = 0; i < m * n; i++) expect(Math.abs(C[i] - value[i])).toBeLessThanOrEqual(2 * (k + 2) * EPS * magnitude[i]);
+        for (let i = 0; i < m * n; i++)
+          expect(Math.abs(C[i] - value[i])).toBeLessThanOrEqual(2 * (k + 2) * EPS * magnitude[i]);
         expect(A).toEqual(A0);
         expect(B).toEqual(B0);
       }

@@ -8,7 +8,14 @@ describe('dgram', () => {
   it('equals gemm(Aᵀ, A) within the dot-product error bound and is exactly symmetric', () => {
     let seed = 100;
     // Odd sizes, n crossing the 256-row panel, d crossing the 256-deep K block, float32 input.
-    for (const [d, n, f32] of [[1, 1, false], [7, 5, false], [33, 65, true], [65, 33, false], [300, 261, false], [20, 270, true]] as const) {
+    for (const [d, n, f32] of [
+      [1, 1, false],
+      [7, 5, false],
+      [33, 65, true],
+      [65, 33, false],
+      [300, 261, false],
+      [20, 270, true],
+    ] as const) {
       const A = f32 ? new Float32Array(d * n) : new Float64Array(d * n);
       createRng(seed++).fillNormal(A);
       const G = new Float64Array(n * n);

@@ -70,7 +70,12 @@ describe('thread pool', () => {
     expect(mismatches(threaded, serial)).toBe(0);
     // With beta = 1 and C = the product, the result is twice the product up to one rounding per entry.
     dgemm(true, true, m, n, k, 1.5, A, m, 0, B, k, 0, 1, threaded, n, 0, pool);
-    expect(mismatches(threaded, serial.map((x) => 2 * x))).toBe(0);
+    expect(
+      mismatches(
+        threaded,
+        serial.map((x) => 2 * x),
+      ),
+    ).toBe(0);
   });
 
   it('a backend with threads: 2 gives the same Gram matrix as threads: 1; bad thread counts are rejected', () => {
@@ -184,7 +189,7 @@ describe('SIMD tridiagonal reduction on two threads (shared wasm memory)', () =>
     // Steps with at least 256 trailing rows (i < 444) hand rows to the worker; so does every trailing update of ≥ 64 rows.
     expect(jobs.symv).toBe(n - 256);
     let panels = 0;
-    for (let s = 0; s < n - 1; s += PANEL) if ((n - Math.min(s + PANEL, n - 1)) >= 64) panels++;
+    for (let s = 0; s < n - 1; s += PANEL) if (n - Math.min(s + PANEL, n - 1) >= 64) panels++;
     expect(jobs.block).toBe(panels);
     const values = tridiagonalEigen(dd, ee.subarray(0, n - 1)).values;
     // Backward-stable reduction + rounding in forming A: errors O(n·ε·‖A‖) ≈ 1e-13·‖A‖; 1e-10 relative to
@@ -206,7 +211,10 @@ describe('reused scratch buffers', () => {
     const threaded = createCpuBackend({ threads: 2 });
     const rng = createRng(21);
     // 400³ and then 301 × 299 × 303 (odd sizes: the padding rows of the packed operands must be zero again).
-    for (const [m, k, n] of [[400, 400, 400], [301, 303, 299]] as const) {
+    for (const [m, k, n] of [
+      [400, 400, 400],
+      [301, 303, 299],
+    ] as const) {
       const A = serial.randn(m, k, rng);
       const B = serial.randn(k, n, rng);
       expect(mismatches(threaded.gemm(A, B).data, serial.gemm(A, B).data)).toBe(0);

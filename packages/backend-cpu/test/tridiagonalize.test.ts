@@ -28,7 +28,11 @@ function randomSymmetric(n: number, seed: number): Float64Array {
 type Variant = 'typescript' | 'wasm' | 'wasm + worker';
 
 /** Runs the reduction of A in the given variant; returns d, e, tau and a copy of the reflectors. */
-function reduce(n: number, A: Float64Array, variant: Variant): { d: Float64Array; e: Float64Array; tau: Float64Array; R: Float64Array } {
+function reduce(
+  n: number,
+  A: Float64Array,
+  variant: Variant,
+): { d: Float64Array; e: Float64Array; tau: Float64Array; R: Float64Array } {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const tau = new Float64Array(n);
@@ -113,26 +117,29 @@ describe('tridiagonalize (blocked Householder reduction, dsytrd style)', () => {
     [5, 2, true],
     [100, 1, false],
     [700, 2, true],
-  ] as const)('closed-form spectra through eigvalsh: diagonal, zero, all-ones, two all-ones blocks (n = %i, %i threads, simd %s)', (n, threads, simd) => {
-    // Already-reduced rows (τ = 0: the reflector step is skipped) and exact low-rank matrices: λ known exactly.
-    const backend = createCpuBackend({ threads, simd });
-    const ev = (data: Float64Array): Float64Array => backend.eigvalsh({ rows: n, cols: n, data });
-    const D = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) D[i * n + i] = n - i;
-    expect(Array.from(ev(D))).toEqual(Array.from({ length: n }, (_, i) => i + 1));
-    expect(ev(new Float64Array(n * n)).every((v) => v === 0)).toBe(true);
-    const h = n >> 1;
-    const ones = new Float64Array(n * n).fill(1);
-    const blocks = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i < h === j < h) blocks[i * n + j] = 1;
-    // Backward stable: every eigenvalue within a few n·ε·‖A‖ (‖A‖ ≤ n); 1e-10·n is a wide margin.
-    const r = ev(ones);
-    expect(Math.abs(r[n - 1] - n)).toBeLessThan(1e-10 * n);
-    for (let i = 0; i < n - 1; i++) expect(Math.abs(r[i])).toBeLessThan(1e-10 * n);
-    const b = ev(blocks);
-    expect(Math.abs(b[n - 1] - (n - h))).toBeLessThan(1e-10 * n);
-    expect(Math.abs(b[n - 2] - h)).toBeLessThan(1e-10 * n);
-    for (let i = 0; i < n - 2; i++) expect(Math.abs(b[i])).toBeLessThan(1e-10 * n);
-    backend.dispose();
-  });
+  ] as const)(
+    'closed-form spectra through eigvalsh: diagonal, zero, all-ones, two all-ones blocks (n = %i, %i threads, simd %s)',
+    (n, threads, simd) => {
+      // Already-reduced rows (τ = 0: the reflector step is skipped) and exact low-rank matrices: λ known exactly.
+      const backend = createCpuBackend({ threads, simd });
+      const ev = (data: Float64Array): Float64Array => backend.eigvalsh({ rows: n, cols: n, data });
+      const D = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) D[i * n + i] = n - i;
+      expect(Array.from(ev(D))).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+      expect(ev(new Float64Array(n * n)).every((v) => v === 0)).toBe(true);
+      const h = n >> 1;
+      const ones = new Float64Array(n * n).fill(1);
+      const blocks = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i < h === j < h) blocks[i * n + j] = 1;
+      // Backward stable: every eigenvalue within a few n·ε·‖A‖ (‖A‖ ≤ n); 1e-10·n is a wide margin.
+      const r = ev(ones);
+      expect(Math.abs(r[n - 1] - n)).toBeLessThan(1e-10 * n);
+      for (let i = 0; i < n - 1; i++) expect(Math.abs(r[i])).toBeLessThan(1e-10 * n);
+      const b = ev(blocks);
+      expect(Math.abs(b[n - 1] - (n - h))).toBeLessThan(1e-10 * n);
+      expect(Math.abs(b[n - 2] - h)).toBeLessThan(1e-10 * n);
+      for (let i = 0; i < n - 2; i++) expect(Math.abs(b[i])).toBeLessThan(1e-10 * n);
+      backend.dispose();
+    },
+  );
 });

@@ -20,7 +20,13 @@ describe('wasmDotKernel (WebAssembly SIMD tiles)', () => {
     const tiles = wasmTiles()!;
     let seed = 40;
     // Growing sizes also exercise memory growth; small ones after large ones reuse stale memory.
-    for (const [m, n, k, upper] of [[5, 7, 17, false], [33, 33, 65, true], [70, 61, 301, false], [9, 9, 16, true], [64, 64, 1025, true]] as const) {
+    for (const [m, n, k, upper] of [
+      [5, 7, 17, false],
+      [33, 33, 65, true],
+      [70, 61, 301, false],
+      [9, 9, 16, true],
+      [64, 64, 1025, true],
+    ] as const) {
       const P = padded(m, k, seed++);
       const Q = upper ? P : padded(n, k, seed++);
       const nn = upper ? m : n;
@@ -51,7 +57,12 @@ describe('wasmDotKernel (WebAssembly SIMD tiles)', () => {
     if (relaxedSimd()) variants.push(instantiateTiles(tileModuleBytes(true))!);
     let seed = 90;
     for (const tiles of variants) {
-      for (const [m, n, k, upper] of [[300, 300, 600, true], [261, 530, 513, false], [600, 600, 300, true], [530, 70, 40, false]] as const) {
+      for (const [m, n, k, upper] of [
+        [300, 300, 600, true],
+        [261, 530, 513, false],
+        [600, 600, 300, true],
+        [530, 70, 40, false],
+      ] as const) {
         const P = padded(m, k, seed++);
         const Q = upper ? P : padded(n, k, seed++);
         const nn = upper ? m : n;
@@ -89,7 +100,13 @@ describe('symvRows, dot, axpy2 (vector kernels of the blocked reduction, in wasm
         if (need > tiles.memory.buffer.byteLength) tiles.memory.grow(Math.ceil(need / 65536));
         const init = Float64Array.from({ length: region }, () => rng.normal());
         const [a, v, p] = [0, n * n, n * n + n];
-        for (const [js, je] of [[0, n], [1, n], [0, n - 1], [2, Math.min(n, 7)], [n - 1, n]]) {
+        for (const [js, je] of [
+          [0, n],
+          [1, n],
+          [0, n - 1],
+          [2, Math.min(n, 7)],
+          [n - 1, n],
+        ]) {
           if (js < 0 || je < js) continue;
           const ref = Float64Array.from(init);
           symvRows(ref, a, v, p, n, js, je);
@@ -103,7 +120,9 @@ describe('symvRows, dot, axpy2 (vector kernels of the blocked reduction, in wasm
               if (l > j) mag += Math.abs(init[a + j * n + l] * init[v + j]);
               if (l === j) for (let c = j; c < n; c++) mag += Math.abs(init[a + j * n + c] * init[v + c]);
             }
-            expect(Math.abs(mem[p + l] - ref[p + l]), `n=${n} rows ${js}..${je} entry ${l}`).toBeLessThanOrEqual(2 * (n + 2) * EPS * mag);
+            expect(Math.abs(mem[p + l] - ref[p + l]), `n=${n} rows ${js}..${je} entry ${l}`).toBeLessThanOrEqual(
+              2 * (n + 2) * EPS * mag,
+            );
           }
           // Rows outside [jStart, jEnd) and the matrix itself are untouched.
           for (let l = 0; l < n * n + n; l++) expect(mem[l]).toBe(init[l]);
@@ -113,7 +132,9 @@ describe('symvRows, dot, axpy2 (vector kernels of the blocked reduction, in wasm
           mem.set(init);
           let mag = 0;
           for (let l = 0; l < len; l++) mag += Math.abs(init[a + l] * init[v + l]);
-          expect(Math.abs(tiles.dot(8 * a, 8 * v, len) - dot(init, a, v, len))).toBeLessThanOrEqual(2 * (len + 1) * EPS * mag);
+          expect(Math.abs(tiles.dot(8 * a, 8 * v, len) - dot(init, a, v, len))).toBeLessThanOrEqual(
+            2 * (len + 1) * EPS * mag,
+          );
           const ref = Float64Array.from(init);
           axpy2(ref, 0.5, a, -2, v, p, len);
           tiles.axpy2(0.5, 8 * a, -2, 8 * v, 8 * p, len);

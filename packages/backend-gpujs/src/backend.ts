@@ -165,7 +165,10 @@ export async function createGpujsBackend(options: GpujsBackendOptions = {}): Pro
       for (let i = 0; i < out.length; i++) out[i] = alpha * P[i] + (useC ? beta * out[i] : 0);
       for (let i = 0; i < out.length; i++) {
         if (!Number.isFinite(out[i])) {
-          throw new SpecError('E_BACKEND', `${name}: gemm result overflows float32 at entry ${i} after scaling by alpha = ${alpha}, beta = ${beta}; use --backend cpu`);
+          throw new SpecError(
+            'E_BACKEND',
+            `${name}: gemm result overflows float32 at entry ${i} after scaling by alpha = ${alpha}, beta = ${beta}; use --backend cpu`,
+          );
         }
       }
       return C ?? { rows: m, cols: n, data: out };
@@ -191,7 +194,9 @@ export async function createGpujsBackend(options: GpujsBackendOptions = {}): Pro
       if (expr === undefined) reason = `activation "${activation.name}" has no source expression`;
       else {
         const unsafe = unsafeExpressionReason(expr);
-        reason = failedExpressions.get(expr) ?? (unsafe === null ? null : `activation "${activation.name}" source ${mode}: ${unsafe}`);
+        reason =
+          failedExpressions.get(expr) ??
+          (unsafe === null ? null : `activation "${activation.name}" source ${mode}: ${unsafe}`);
       }
       if (expr === undefined || reason !== null) {
         mapBy = 'cpu';
@@ -229,7 +234,10 @@ export async function createGpujsBackend(options: GpujsBackendOptions = {}): Pro
       }
       for (let i = 0; i < out.length; i++) {
         if (!Number.isFinite(out[i])) {
-          throw new SpecError('E_BACKEND', `${name}: map(${activation.name}, ${mode}) is not finite in float32 at x = ${x[i]} (overflow?); use --backend cpu`);
+          throw new SpecError(
+            'E_BACKEND',
+            `${name}: map(${activation.name}, ${mode}) is not finite in float32 at x = ${x[i]} (overflow?); use --backend cpu`,
+          );
         }
       }
       return { rows: A.rows, cols: A.cols, data: out };
@@ -242,19 +250,26 @@ export async function createGpujsBackend(options: GpujsBackendOptions = {}): Pro
       assertFinite(B, 'hadamard input B');
       const a = rowMajorF32(A, false);
       const b = rowMajorF32(B, false);
-      const out = a.length === 0 ? new Float32Array(0) : chunkedElementwise(cache, 'hadamard', HADAMARD_SOURCE, [a, b], tiles.chunk, name);
+      const out =
+        a.length === 0
+          ? new Float32Array(0)
+          : chunkedElementwise(cache, 'hadamard', HADAMARD_SOURCE, [a, b], tiles.chunk, name);
       if (validate) {
         // One float32 rounding of the product of float32 inputs: relative error ≤ 2⁻²⁴ ≈ 6e-8; 1e-6
         // leaves room for GL's flush of subnormals (absolute 1e-37) and nothing for a wrong value.
         for (const i of probeIndices(out.length)) {
           const want = a[i] * b[i];
           if (!(Math.abs(out[i] - want) <= 1e-6 * Math.abs(want) + 1e-37)) {
-            throw new SpecError('E_BACKEND', `${name}: hadamard gave ${out[i]} at entry ${i} instead of ${want}; use --backend cpu`);
+            throw new SpecError(
+              'E_BACKEND',
+              `${name}: hadamard gave ${out[i]} at entry ${i} instead of ${want}; use --backend cpu`,
+            );
           }
         }
       }
       for (let i = 0; i < out.length; i++) {
-        if (!Number.isFinite(out[i])) throw new SpecError('E_BACKEND', `${name}: hadamard overflows float32 at entry ${i}; use --backend cpu`);
+        if (!Number.isFinite(out[i]))
+          throw new SpecError('E_BACKEND', `${name}: hadamard overflows float32 at entry ${i}; use --backend cpu`);
       }
       return { rows: A.rows, cols: A.cols, data: out };
     },

@@ -43,7 +43,10 @@ export function chunkedElementwise(
     const kernel = cache.get(`${keyPrefix}:${e - s}`, source, { output: [e - s], precision: 'single' });
     const result = kernel(...inputs.map((v) => v.subarray(s, e)));
     if (!copyFlat(result, e - s, out, s)) {
-      throw new SpecError('E_BACKEND', `gpu.js (${mode}) returned a malformed result for an element-wise kernel of ${e - s} entries; use --backend cpu`);
+      throw new SpecError(
+        'E_BACKEND',
+        `gpu.js (${mode}) returned a malformed result for an element-wise kernel of ${e - s} entries; use --backend cpu`,
+      );
     }
   }
   return out;

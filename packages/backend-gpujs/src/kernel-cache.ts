@@ -42,7 +42,14 @@ export class KernelCache {
  * `offset` with row stride `stride`, adding `scale ×` each entry to what is there. Returns false if
  * the result does not have the expected shape (gpu.js fell over without throwing).
  */
-export function accumulateRows(result: unknown, rows: number, cols: number, out: Float64Array, offset: number, stride: number): boolean {
+export function accumulateRows(
+  result: unknown,
+  rows: number,
+  cols: number,
+  out: Float64Array,
+  offset: number,
+  stride: number,
+): boolean {
   if (!Array.isArray(result) || result.length !== rows) return false;
   for (let i = 0; i < rows; i++) {
     const row = result[i] as unknown;

@@ -67,13 +67,18 @@ function smokeTest(mode: RunMode): GpuInstance | string {
     );
     // A = [[1, 2], [3, 4]], Bᵀ rows = [1, 0], [0, 1], [1, 1] → A B = [[1, 2, 3], [3, 4, 7]].
     const out = kernel(Float32Array.of(1, 2, 3, 4), Float32Array.of(1, 0, 0, 1, 1, 1)) as ArrayLike<ArrayLike<number>>;
-    const want = [[1, 2, 3], [3, 4, 7]];
+    const want = [
+      [1, 2, 3],
+      [3, 4, 7],
+    ];
     const ok = want.every((row, i) => row.every((v, j) => out[i]?.[j] === v));
     const ran = kernel.kernel?.constructor.mode;
     kernel.destroy?.();
     // gpu.js degrades unsupported kernels to its CPUKernel (static mode 'cpu'); GL kernels report 'gpu'.
-    if (ran === 'cpu' && mode !== 'cpu') return `gpu.js fell back from ${mode} to ${ran}${kernel.kernel?.fallbackReason ? ` (${kernel.kernel.fallbackReason})` : ''}`;
-    if (!ok) return `a 2 × 3 test product gave ${JSON.stringify(Array.from(out, (r) => Array.from(r)))} instead of [[1,2,3],[3,4,7]]`;
+    if (ran === 'cpu' && mode !== 'cpu')
+      return `gpu.js fell back from ${mode} to ${ran}${kernel.kernel?.fallbackReason ? ` (${kernel.kernel.fallbackReason})` : ''}`;
+    if (!ok)
+      return `a 2 × 3 test product gave ${JSON.stringify(Array.from(out, (r) => Array.from(r)))} instead of [[1,2,3],[3,4,7]]`;
     return gpu;
   } catch (e) {
     if (gpu) void gpu.destroy().catch(() => undefined);

@@ -12,19 +12,27 @@ function parseOptions(options: Record<string, unknown> = {}): GpujsBackendOption
   }
   const num = (v: unknown, what: string): number | undefined => {
     if (v === undefined) return undefined;
-    if (typeof v !== 'number') throw new SpecError('E_INPUT', `gpujs backend: ${what} must be a number, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number')
+      throw new SpecError('E_INPUT', `gpujs backend: ${what} must be a number, got ${JSON.stringify(v)}`);
     return v;
   };
   if (validate !== undefined && typeof validate !== 'boolean') {
     throw new SpecError('E_INPUT', `gpujs backend: validate must be a boolean, got ${JSON.stringify(validate)}`);
   }
-  return { mode: mode as GpujsMode | undefined, tile: num(tile, 'tile'), kTile: num(kTile, 'kTile'), chunk: num(chunk, 'chunk'), validate };
+  return {
+    mode: mode as GpujsMode | undefined,
+    tile: num(tile, 'tile'),
+    kTile: num(kTile, 'kTile'),
+    chunk: num(chunk, 'chunk'),
+    validate,
+  };
 }
 
 /** The backend factory registered as `"gpujs"`; `create({ mode })` calls {@link createGpujsBackend}. */
 export const gpujsBackendFactory: BackendFactory = {
   name: 'gpujs',
-  description: 'float32 products and element-wise maps on gpu.js (headless-gl/WebGL, else WebAssembly, else JS), eigensolvers on the CPU',
+  description:
+    'float32 products and element-wise maps on gpu.js (headless-gl/WebGL, else WebAssembly, else JS), eigensolvers on the CPU',
   create: async (options) => createGpujsBackend(parseOptions(options)),
 };
 

@@ -1,5 +1,5 @@
 import { SpecError, createRng } from '@spec/core';
-import { KernelCache, accumulateRows } from './kernel-cache.js';
+import { type KernelCache, accumulateRows } from './kernel-cache.js';
 
 /** Tile sizes of a product (see {@link defaultTiles}). */
 export interface Tiles {
@@ -124,7 +124,10 @@ export function checkProduct(P: Float64Array, input: ProductInput, mode: string)
     let got = 0;
     for (let j = 0; j < n; j++) got += P[i * n + j] * x[j];
     if (!Number.isFinite(got)) {
-      throw new SpecError('E_BACKEND', `gpu.js (${mode}) produced a non-finite entry in row ${i} of a ${m} × ${n} product (float32 overflow?); use --backend cpu`);
+      throw new SpecError(
+        'E_BACKEND',
+        `gpu.js (${mode}) produced a non-finite entry in row ${i} of a ${m} × ${n} product (float32 overflow?); use --backend cpu`,
+      );
     }
     if (Math.abs(got - want) > PROBE_TOLERANCE * bound + 1e-300) {
       throw new SpecError(

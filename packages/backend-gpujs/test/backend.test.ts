@@ -142,7 +142,9 @@ describe.each([
     const A = rand(13, 20, 9);
     const G = gpu.gemm(A, A, { transB: true });
     for (let i = 0; i < 13; i++) for (let j = 0; j < 13; j++) expect(G.data[i * 13 + j]).toBe(G.data[j * 13 + i]);
-    expect(productError(G, cpu.gemm(A, A, { transB: true }), naiveProduct(abs(A), abs(A), false, true))).toBeLessThan(PRODUCT_RTOL);
+    expect(productError(G, cpu.gemm(A, A, { transB: true }), naiveProduct(abs(A), abs(A), false, true))).toBeLessThan(
+      PRODUCT_RTOL,
+    );
   });
 
   it('eigenvalues of a float32 Gram match backend-cpu to 1e-3 of the largest', () => {
@@ -168,7 +170,8 @@ describe.each([
         const R = cpu.map(A, act, which);
         // float32: x rounded (|φ′(x)|·|x|·u ≤ 2·6·6e-8) plus a few ulps of φ; 1e-6 absolute covers both
         // for |x| ≤ ~8 and |φ| ≤ 8.
-        for (let i = 0; i < R.data.length; i++) expect(Math.abs(M.data[i] - R.data[i])).toBeLessThan(1e-6 * (1 + Math.abs(R.data[i])));
+        for (let i = 0; i < R.data.length; i++)
+          expect(Math.abs(M.data[i] - R.data[i])).toBeLessThan(1e-6 * (1 + Math.abs(R.data[i])));
       }
     }
   });
@@ -202,7 +205,8 @@ describe.each([
     const H = gpu.hadamard(A, B);
     const R = cpu.hadamard(A, B);
     // inputs and product each rounded once to float32: relative ≤ 3u ≈ 1.8e-7
-    for (let i = 0; i < R.data.length; i++) expect(Math.abs(H.data[i] - R.data[i])).toBeLessThanOrEqual(2e-7 * Math.abs(R.data[i]));
+    for (let i = 0; i < R.data.length; i++)
+      expect(Math.abs(H.data[i] - R.data[i])).toBeLessThanOrEqual(2e-7 * Math.abs(R.data[i]));
   });
 
   it('randn draws the same numbers as backend-cpu from the same seed (rounded to float32)', () => {
@@ -225,14 +229,30 @@ describe.each([
 
   it('rejects bad shapes and non-finite input with SpecError', () => {
     expectCode(() => gpu.gemm(rand(2, 3, 1), rand(2, 3, 2)), 'E_SHAPE', /inner dimensions must agree/);
-    expectCode(() => gpu.gemm(rand(2, 3, 1), rand(3, 2, 2), { C: matrix(3, 3) }), 'E_SHAPE', /accumulator C must be 2 × 2/);
+    expectCode(
+      () => gpu.gemm(rand(2, 3, 1), rand(3, 2, 2), { C: matrix(3, 3) }),
+      'E_SHAPE',
+      /accumulator C must be 2 × 2/,
+    );
     expectCode(() => gpu.hadamard(rand(2, 3, 1), rand(3, 2, 2)), 'E_SHAPE', /hadamard second factor/);
     expectCode(() => gpu.matvec(rand(2, 3, 1), new Float64Array(2)), 'E_SHAPE', /matvec/);
     const bad = fromRows([[1, Number.NaN]]);
-    expectCode(() => gpu.gemm(bad, fromRows([[1], [2]])), 'E_INPUT', /gemm input A has a non-finite value \(NaN\) at row 0, column 1/);
+    expectCode(
+      () => gpu.gemm(bad, fromRows([[1], [2]])),
+      'E_INPUT',
+      /gemm input A has a non-finite value \(NaN\) at row 0, column 1/,
+    );
     expectCode(() => gpu.gram(bad), 'E_INPUT', /non-finite/);
-    expectCode(() => gpu.gemm(fromRows([[1]]), fromRows([[1]]), { alpha: Number.NaN }), 'E_INPUT', /alpha and beta must be finite/);
-    expectCode(() => gpu.gemm(fromRows([[1]]), fromRows([[1]]), { beta: 1, C: fromRows([[Number.POSITIVE_INFINITY]]) }), 'E_INPUT', /gemm accumulator C has a non-finite value/);
+    expectCode(
+      () => gpu.gemm(fromRows([[1]]), fromRows([[1]]), { alpha: Number.NaN }),
+      'E_INPUT',
+      /alpha and beta must be finite/,
+    );
+    expectCode(
+      () => gpu.gemm(fromRows([[1]]), fromRows([[1]]), { beta: 1, C: fromRows([[Number.POSITIVE_INFINITY]]) }),
+      'E_INPUT',
+      /gemm accumulator C has a non-finite value/,
+    );
     expectCode(() => gpu.map(bad, tanh, 'value'), 'E_INPUT', /map input A has a non-finite value/);
     expectCode(() => gpu.map(bad, noSource, 'value'), 'E_INPUT', /map input A/);
   });
@@ -240,8 +260,16 @@ describe.each([
   it('throws E_BACKEND when float32 overflows instead of returning Inf', () => {
     const big = fromRows([[1e30, 1e30]]);
     expectCode(() => gpu.gemm(big, big, { transB: true }), 'E_BACKEND', /non-finite|float32/);
-    expectCode(() => gpu.gemm(fromRows([[1e20]]), fromRows([[1e20]]), { alpha: 1 }), 'E_BACKEND', /non-finite|overflows float32/);
+    expectCode(
+      () => gpu.gemm(fromRows([[1e20]]), fromRows([[1e20]]), { alpha: 1 }),
+      'E_BACKEND',
+      /non-finite|overflows float32/,
+    );
     const huge = fromRows([[3e38]]);
-    expectCode(() => gpu.gemm(huge, fromRows([[1]]), { alpha: 10 }), 'E_BACKEND', /overflows float32 at entry 0 after scaling/);
+    expectCode(
+      () => gpu.gemm(huge, fromRows([[1]]), { alpha: 10 }),
+      'E_BACKEND',
+      /overflows float32 at entry 0 after scaling/,
+    );
   });
 });

@@ -29,10 +29,21 @@ describe.skipIf(!available)('headless-gl parity with backend-cpu', () => {
       rng.fillNormal(B.data);
       // k = 90 ≤ 100: the (k + 2)·u ≤ 1e-5 bound of helpers.ts holds
       const C = gpu.gemm(A, B, { transA: true });
-      expect(productError(C, cpu.gemm(A, B, { transA: true }), naiveProduct(abs(A), abs(B), true))).toBeLessThan(PRODUCT_RTOL);
+      expect(productError(C, cpu.gemm(A, B, { transA: true }), naiveProduct(abs(A), abs(B), true))).toBeLessThan(
+        PRODUCT_RTOL,
+      );
       const G = gpu.gram(A);
       expect(productError(G, cpu.gram(A), naiveProduct(abs(A), abs(A), true))).toBeLessThan(PRODUCT_RTOL);
-      const T = gpu.map(A, { name: 'tanh', fn: Math.tanh, deriv: (x) => 1 - Math.tanh(x) ** 2, source: { fn: 'Math.tanh(x)', deriv: '1 - Math.tanh(x) * Math.tanh(x)' } }, 'value');
+      const T = gpu.map(
+        A,
+        {
+          name: 'tanh',
+          fn: Math.tanh,
+          deriv: (x) => 1 - Math.tanh(x) ** 2,
+          source: { fn: 'Math.tanh(x)', deriv: '1 - Math.tanh(x) * Math.tanh(x)' },
+        },
+        'value',
+      );
       // GLSL tanh in float32 may be a few ulps off; 1e-5 absolute on values in [-1, 1]
       for (let i = 0; i < T.data.length; i++) expect(Math.abs(T.data[i] - Math.tanh(A.data[i]))).toBeLessThan(1e-5);
     } finally {

@@ -33,10 +33,11 @@ export function naiveProduct(A: Matrix, B: Matrix, transA = false, transB = fals
   const a = (i: number, q: number) => (transA ? A.data[q * A.cols + i] : A.data[i * A.cols + q]);
   const b = (q: number, j: number) => (transB ? B.data[j * B.cols + q] : B.data[q * B.cols + j]);
   const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let q = 0; q < k; q++) s += a(i, q) * b(q, j);
-    out[i * n + j] = s;
-  }
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let q = 0; q < k; q++) s += a(i, q) * b(q, j);
+      out[i * n + j] = s;
+    }
   return { rows: m, cols: n, data: out };
 }

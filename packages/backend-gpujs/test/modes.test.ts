@@ -34,7 +34,11 @@ describe('mode selection', () => {
   });
 
   it('an explicit mode that cannot run here throws E_BACKEND with the reason', async () => {
-    await rejectsWith(createGpujsBackend({ mode: 'webgl2' }), 'E_BACKEND', /mode "webgl2" cannot run here: webgl2: WebGL2 is unavailable/);
+    await rejectsWith(
+      createGpujsBackend({ mode: 'webgl2' }),
+      'E_BACKEND',
+      /mode "webgl2" cannot run here: webgl2: WebGL2 is unavailable/,
+    );
     if (!GPU.isHeadlessGLSupported) {
       await rejectsWith(createGpujsBackend({ mode: 'headlessgl' }), 'E_BACKEND', /optional "gl" package is not built/);
       await rejectsWith(createGpujsBackend({ mode: 'gpu' }), 'E_BACKEND', /mode "gpu" cannot run here/);
@@ -42,7 +46,11 @@ describe('mode selection', () => {
   });
 
   it('bad options are E_INPUT', async () => {
-    await rejectsWith(createGpujsBackend({ mode: 'cpu', tile: 0 }), 'E_INPUT', /tile must be an integer in \[1, 4096\], got 0/);
+    await rejectsWith(
+      createGpujsBackend({ mode: 'cpu', tile: 0 }),
+      'E_INPUT',
+      /tile must be an integer in \[1, 4096\], got 0/,
+    );
     await rejectsWith(createGpujsBackend({ mode: 'cpu', kTile: 5000 }), 'E_INPUT', /kTile/);
   });
 
@@ -66,7 +74,11 @@ describe('plugin registration', () => {
     const b = await registry.backend('gpujs').create({ mode: 'cpu' });
     expect(b.name).toBe('gpujs:cpu');
     b.dispose();
-    await rejectsWith(registry.backend('gpujs').create({ mode: 'cuda' }), 'E_INPUT', /unknown mode "cuda" \(known: auto, gpu/);
+    await rejectsWith(
+      registry.backend('gpujs').create({ mode: 'cuda' }),
+      'E_INPUT',
+      /unknown mode "cuda" \(known: auto, gpu/,
+    );
     await rejectsWith(registry.backend('gpujs').create({ mode: 'cpu', tile: '8' }), 'E_INPUT', /tile must be a number/);
   });
 });

@@ -17,11 +17,12 @@ function randomInput(m: number, n: number, k: number, seed: number): ProductInpu
 function exact(input: ProductInput): Float64Array {
   const { a, bt, m, n, k } = input;
   const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let q = 0; q < k; q++) s += a[i * k + q] * bt[j * k + q];
-    out[i * n + j] = s;
-  }
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let q = 0; q < k; q++) s += a[i * k + q] * bt[j * k + q];
+      out[i * n + j] = s;
+    }
   return out;
 }
 

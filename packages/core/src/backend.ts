@@ -47,7 +47,11 @@ export interface Backend {
    * With `derivativeInPlace`, φ′(A) is written over `A` (returned as `derivative`, saving an allocation); otherwise A is
    * not modified. Callers without it use two `map` calls.
    */
-  mapBoth?(A: Matrix, activation: Activation, options?: { readonly derivativeInPlace?: boolean }): { value: Matrix; derivative: Matrix };
+  mapBoth?(
+    A: Matrix,
+    activation: Activation,
+    options?: { readonly derivativeInPlace?: boolean },
+  ): { value: Matrix; derivative: Matrix };
   /** Element-wise product A ⊙ B. */
   hadamard(A: Matrix, B: Matrix): Matrix;
   /** All eigenvalues of a symmetric matrix, ascending (float64). */

@@ -24,5 +24,8 @@ export class SpecError extends Error {
 
 /** True when `e` is a {@link SpecError} (also across duplicated module instances). */
 export function isSpecError(e: unknown): e is SpecError {
-  return e instanceof SpecError || (e instanceof Error && e.name === 'SpecError' && typeof (e as SpecError).code === 'string');
+  return (
+    e instanceof SpecError ||
+    (e instanceof Error && e.name === 'SpecError' && typeof (e as SpecError).code === 'string')
+  );
 }

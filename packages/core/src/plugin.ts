@@ -22,7 +22,10 @@ const NAME = /^[A-Za-z][A-Za-z0-9_.:-]*$/;
 
 function checkName(kind: string, name: unknown, plugin: string): void {
   if (typeof name !== 'string' || !NAME.test(name)) {
-    throw new SpecError('E_INPUT', `plugin "${plugin}": ${kind} name ${JSON.stringify(name)} is not a valid name (letters, digits, _ . : -)`);
+    throw new SpecError(
+      'E_INPUT',
+      `plugin "${plugin}": ${kind} name ${JSON.stringify(name)} is not a valid name (letters, digits, _ . : -)`,
+    );
   }
 }
 
@@ -36,16 +39,21 @@ export function definePlugin<P extends Plugin>(plugin: P): P {
   for (const a of plugin.activations ?? []) {
     checkName('activation', a.name, plugin.name);
     if (typeof a.fn !== 'function' || typeof a.deriv !== 'function') {
-      throw new SpecError('E_INPUT', `plugin "${plugin.name}": activation "${a.name}" needs functions fn(x) and deriv(x)`);
+      throw new SpecError(
+        'E_INPUT',
+        `plugin "${plugin.name}": activation "${a.name}" needs functions fn(x) and deriv(x)`,
+      );
     }
   }
   for (const l of plugin.layers ?? []) {
     checkName('layer', l.name, plugin.name);
-    if (typeof l.create !== 'function') throw new SpecError('E_INPUT', `plugin "${plugin.name}": layer "${l.name}" needs create(options)`);
+    if (typeof l.create !== 'function')
+      throw new SpecError('E_INPUT', `plugin "${plugin.name}": layer "${l.name}" needs create(options)`);
   }
   for (const b of plugin.backends ?? []) {
     checkName('backend', b.name, plugin.name);
-    if (typeof b.create !== 'function') throw new SpecError('E_INPUT', `plugin "${plugin.name}": backend "${b.name}" needs create()`);
+    if (typeof b.create !== 'function')
+      throw new SpecError('E_INPUT', `plugin "${plugin.name}": backend "${b.name}" needs create()`);
   }
   return plugin;
 }
@@ -72,11 +80,20 @@ export function createRegistry(): Registry {
   const backs = new Map<string, BackendFactory>();
   const names: string[] = [];
 
-  function add<T extends { name: string }>(map: Map<string, T>, kind: string, items: ReadonlyArray<T> | undefined, plugin: string, override: boolean): void {
+  function add<T extends { name: string }>(
+    map: Map<string, T>,
+    kind: string,
+    items: ReadonlyArray<T> | undefined,
+    plugin: string,
+    override: boolean,
+  ): void {
     for (const item of items ?? []) {
       // Registering the very same object again (the same plugin module loaded twice) is a no-op.
       if (map.has(item.name) && map.get(item.name) !== item && !override) {
-        throw new SpecError('E_INPUT', `plugin "${plugin}": ${kind} "${item.name}" is already registered (pass { override: true } to replace it)`);
+        throw new SpecError(
+          'E_INPUT',
+          `plugin "${plugin}": ${kind} "${item.name}" is already registered (pass { override: true } to replace it)`,
+        );
       }
     }
     for (const item of items ?? []) map.set(item.name, item);

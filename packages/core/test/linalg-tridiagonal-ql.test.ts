@@ -21,9 +21,13 @@ describe('tridiagonalQL (values only, fast pythag)', () => {
     const { d, e } = randomTridiagonal(400, 4);
     const ref = values(d, e);
     let norm = 0;
-    for (let i = 0; i < d.length; i++) norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]) + (i > 0 ? Math.abs(e[i - 1]) : 0));
+    for (let i = 0; i < d.length; i++)
+      norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]) + (i > 0 ? Math.abs(e[i - 1]) : 0));
     for (const c of [1e-152, 1e152]) {
-      const scaled = values(d.map((x) => x * c), e.map((x) => x * c));
+      const scaled = values(
+        d.map((x) => x * c),
+        e.map((x) => x * c),
+      );
       for (let i = 0; i < d.length; i++) expect(Math.abs(scaled[i] / c - ref[i])).toBeLessThan(1e-10 * norm);
     }
     for (let i = 1; i < ref.length; i++) expect(ref[i]).toBeGreaterThanOrEqual(ref[i - 1]);

@@ -25,7 +25,9 @@ describe('plugin registry', () => {
 
   it('validates plugin definitions', () => {
     expect(() => definePlugin({ name: '1bad' })).toThrow(SpecError);
-    expect(() => definePlugin({ name: 'p', activations: [{ name: 'x' } as unknown as Activation] })).toThrow(/fn\(x\) and deriv\(x\)/);
+    expect(() => definePlugin({ name: 'p', activations: [{ name: 'x' } as unknown as Activation] })).toThrow(
+      /fn\(x\) and deriv\(x\)/,
+    );
     expect(() => definePlugin({ name: 'p', backends: [{ name: 'b' } as never] })).toThrow(/create/);
   });
 

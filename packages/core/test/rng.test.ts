@@ -24,9 +24,17 @@ describe('createRng', () => {
     const N = 200_000;
     const x = new Float64Array(N);
     rng.fillNormal(x);
-    let m1 = 0, m2 = 0, m4 = 0;
-    for (const v of x) { m1 += v; m2 += v * v; m4 += v ** 4; }
-    m1 /= N; m2 /= N; m4 /= N;
+    let m1 = 0,
+      m2 = 0,
+      m4 = 0;
+    for (const v of x) {
+      m1 += v;
+      m2 += v * v;
+      m4 += v ** 4;
+    }
+    m1 /= N;
+    m2 /= N;
+    m4 /= N;
     // SE of the mean 1/√N, of E x² √(2/N) (Var x² = 2), of E x⁴ √(96/N) (Var x⁴ = 105 − 9).
     expect(Math.abs(m1)).toBeLessThan(5 / Math.sqrt(N));
     expect(Math.abs(m2 - 1)).toBeLessThan(5 * Math.sqrt(2 / N));
@@ -36,7 +44,8 @@ describe('createRng', () => {
   it('draws uniforms on [0,1), balanced Rademacher signs and integers in range', () => {
     const rng = createRng(5);
     const N = 100_000;
-    let s = 0, r = 0;
+    let s = 0,
+      r = 0;
     for (let i = 0; i < N; i++) {
       const u = rng.uniform();
       expect(u >= 0 && u < 1).toBe(true);

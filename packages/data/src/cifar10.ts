@@ -51,7 +51,10 @@ export async function cifar10Files(path: string): Promise<string[]> {
     .sort((a, b) => Number(a.match(/\d+/)![0]) - Number(b.match(/\d+/)![0]));
   if (names.includes('test_batch.bin')) batches.push('test_batch.bin');
   if (batches.length === 0) {
-    throw new SpecError('E_DATA', `CIFAR-10: directory ${path} holds no data_batch_*.bin or test_batch.bin (download the "binary version" of CIFAR-10)`);
+    throw new SpecError(
+      'E_DATA',
+      `CIFAR-10: directory ${path} holds no data_batch_*.bin or test_batch.bin (download the "binary version" of CIFAR-10)`,
+    );
   }
   return batches.map((f) => join(path, f));
 }
@@ -65,7 +68,8 @@ export async function cifar10Files(path: string): Promise<string[]> {
 export async function readCifar10(path: string, options: ReadCifar10Options = {}): Promise<Cifar10Data> {
   const offset = options.offset ?? 0;
   checkSampleCount(options.n, 'n');
-  if (!Number.isSafeInteger(offset) || offset < 0) throw new SpecError('E_INPUT', `offset must be a non-negative integer, got ${offset}`);
+  if (!Number.isSafeInteger(offset) || offset < 0)
+    throw new SpecError('E_INPUT', `offset must be a non-negative integer, got ${offset}`);
   const files = await cifar10Files(path);
   const counts: number[] = [];
   for (const f of files) {
@@ -102,12 +106,21 @@ export async function readCifar10(path: string, options: ReadCifar10Options = {}
       // Read in chunks of up to 256 records to bound memory for large n.
       for (let r = 0; r < take; r += 256) {
         const m = Math.min(256, take - r);
-        const buf = await readExact(handle, (skip + r) * CIFAR10_RECORD_BYTES, m * CIFAR10_RECORD_BYTES, files[fi], 'CIFAR-10 record');
+        const buf = await readExact(
+          handle,
+          (skip + r) * CIFAR10_RECORD_BYTES,
+          m * CIFAR10_RECORD_BYTES,
+          files[fi],
+          'CIFAR-10 record',
+        );
         for (let k = 0; k < m; k++, col++) {
           const base = k * CIFAR10_RECORD_BYTES;
           const label = buf[base];
           if (label > 9) {
-            throw new SpecError('E_DATA', `${files[fi]}: record ${skip + r + k} has label ${label}, expected 0..9 (is this a CIFAR-100 file?)`);
+            throw new SpecError(
+              'E_DATA',
+              `${files[fi]}: record ${skip + r + k} has label ${label}, expected 0..9 (is this a CIFAR-100 file?)`,
+            );
           }
           labels[col] = label;
           if (gray) {

@@ -85,7 +85,10 @@ export async function readCsv(path: string, options: ReadCsvOptions = {}): Promi
         if (isHeader) continue;
       }
       if (cells.length !== width) {
-        throw new SpecError('E_DATA', `${path}: line ${lineNo} has ${cells.length} cells, expected ${width} (as in the first line)`);
+        throw new SpecError(
+          'E_DATA',
+          `${path}: line ${lineNo} has ${cells.length} cells, expected ${width} (as in the first line)`,
+        );
       }
       const row = new Float64Array(width);
       for (let j = 0; j < width; j++) {
@@ -124,7 +127,12 @@ export async function readCsv(path: string, options: ReadCsvOptions = {}): Promi
   return { X: { rows: d, cols: n, data: X }, ...(labels ? { labels } : {}), ...(columns ? { columns } : {}) };
 }
 
-function resolveLabel(path: string, label: number | string | undefined, width: number, names: string[] | undefined): number {
+function resolveLabel(
+  path: string,
+  label: number | string | undefined,
+  width: number,
+  names: string[] | undefined,
+): number {
   if (label === undefined) return -1;
   if (typeof label === 'string') {
     if (/^-?\d+$/.test(label)) return resolveLabel(path, Number(label), width, names);
@@ -137,7 +145,10 @@ function resolveLabel(path: string, label: number | string | undefined, width: n
   }
   const k = label < 0 ? width + label : label;
   if (!Number.isInteger(label) || k < 0 || k >= width) {
-    throw new SpecError('E_INPUT', `${path}: label column ${label} is outside the ${width} columns (use 0..${width - 1} or −1 for the last)`);
+    throw new SpecError(
+      'E_INPUT',
+      `${path}: label column ${label} is outside the ${width} columns (use 0..${width - 1} or −1 for the last)`,
+    );
   }
   return k;
 }

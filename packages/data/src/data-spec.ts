@@ -1,7 +1,8 @@
 import { SpecError } from '@spec/core';
 
 /** Synthetic sources, drawn from the caller's seeded Rng. */
-export type SyntheticDataSpec = { readonly kind: 'gaussian' } | { readonly kind: 'sphere' } | { readonly kind: 'mixture' };
+export type SyntheticDataSpec =
+  { readonly kind: 'gaussian' } | { readonly kind: 'sphere' } | { readonly kind: 'mixture' };
 
 /** Real-data sources read from a path. */
 export type FileDataSpec =
@@ -39,7 +40,8 @@ export function parseDataSpec(text: string): DataSpec {
     return { kind } as DataSpec;
   }
   if ((DATA_KINDS_WITH_PATH as readonly string[]).includes(kind)) {
-    if (path === undefined || path === '') throw new SpecError('E_INPUT', `--data ${text}: "${kind}" needs a path, as in ${kind}:PATH`);
+    if (path === undefined || path === '')
+      throw new SpecError('E_INPUT', `--data ${text}: "${kind}" needs a path, as in ${kind}:PATH`);
     return { kind, path } as DataSpec;
   }
   throw new SpecError('E_INPUT', `--data ${JSON.stringify(text)}: unknown data source "${kind}" (valid: ${VALID})`);

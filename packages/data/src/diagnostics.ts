@@ -53,13 +53,20 @@ export function orthonormalityDiagnostics(X: Matrix, options: DiagnosticsOptions
       maxInnerProduct = Math.max(maxInnerProduct, Math.abs(dot));
     }
   }
-  if (!Number.isFinite(sumSq) || !Number.isFinite(maxInnerProduct)) throw new SpecError('E_DATA', 'diagnostics: the data contains NaN or Inf');
+  if (!Number.isFinite(sumSq) || !Number.isFinite(maxInnerProduct))
+    throw new SpecError('E_DATA', 'diagnostics: the data contains NaN or Inf');
   const { norm, iterations } = operatorNorm(T, n, d, tolerance, maxIterations);
   return { maxNormDeviation, maxInnerProduct, normDeviationL2: Math.sqrt(sumSq), operatorNorm: norm, iterations };
 }
 
 /** ‖X‖_op by power iteration; T holds the samples as rows (n × d). */
-function operatorNorm(T: Float64Array, n: number, d: number, tol: number, maxIt: number): { norm: number; iterations: number } {
+function operatorNorm(
+  T: Float64Array,
+  n: number,
+  d: number,
+  tol: number,
+  maxIt: number,
+): { norm: number; iterations: number } {
   const inSampleSpace = n <= d; // iterate with XᵀX (n × n) when n ≤ d, else XXᵀ (d × d)
   const m = inSampleSpace ? n : d;
   const v = new Float64Array(m);
@@ -96,7 +103,10 @@ function operatorNorm(T: Float64Array, n: number, d: number, tol: number, maxIt:
     if (Math.abs(rq - prev) <= tol * rq) return { norm: Math.sqrt(rq), iterations: it };
     prev = rq;
   }
-  throw new SpecError('E_CONVERGENCE', `power iteration for ‖X‖_op did not converge in ${maxIt} iterations (relative tolerance ${tol}); raise maxIterations`);
+  throw new SpecError(
+    'E_CONVERGENCE',
+    `power iteration for ‖X‖_op did not converge in ${maxIt} iterations (relative tolerance ${tol}); raise maxIterations`,
+  );
 }
 
 function scale(v: Float64Array, s: number): void {

@@ -12,7 +12,8 @@ import { SpecError } from '@spec/core';
 export function fileError(path: string, what: string, e: unknown): SpecError {
   const code = (e as { code?: string } | null)?.code;
   if (code === 'ENOENT') return new SpecError('E_DATA', `${what}: file not found: ${path}`, { cause: e });
-  if (code === 'EISDIR') return new SpecError('E_DATA', `${what}: ${path} is a directory, expected a file`, { cause: e });
+  if (code === 'EISDIR')
+    return new SpecError('E_DATA', `${what}: ${path} is a directory, expected a file`, { cause: e });
   if (code === 'EACCES') return new SpecError('E_DATA', `${what}: permission denied reading ${path}`, { cause: e });
   if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
     return new SpecError('E_DATA', `${what}: ${path} is not a valid gzip file (${(e as Error).message})`, { cause: e });
@@ -45,7 +46,13 @@ export async function openFile(path: string, what: string): Promise<FileHandle> 
  * Reads exactly `length` bytes at `position`; fewer bytes available means the file is truncated
  * (`E_DATA` naming the file and `context`).
  */
-export async function readExact(handle: FileHandle, position: number, length: number, path: string, context: string): Promise<Buffer> {
+export async function readExact(
+  handle: FileHandle,
+  position: number,
+  length: number,
+  path: string,
+  context: string,
+): Promise<Buffer> {
   const buf = Buffer.alloc(length);
   let got = 0;
   while (got < length) {
@@ -54,7 +61,10 @@ export async function readExact(handle: FileHandle, position: number, length: nu
     got += bytesRead;
   }
   if (got < length) {
-    throw new SpecError('E_DATA', `${path}: truncated ${context} (needed ${length} bytes at offset ${position}, found ${got})`);
+    throw new SpecError(
+      'E_DATA',
+      `${path}: truncated ${context} (needed ${length} bytes at offset ${position}, found ${got})`,
+    );
   }
   return buf;
 }

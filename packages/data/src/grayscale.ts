@@ -10,7 +10,8 @@ export const LUMA_WEIGHTS: readonly [number, number, number] = [0.299, 0.587, 0.
  */
 export function grayscale(X: Matrix): Matrix {
   const { rows, cols: n, data } = X;
-  if (rows % 3 !== 0 || rows === 0) throw new SpecError('E_SHAPE', `grayscale needs 3 colour planes (rows a multiple of 3), got ${rows} rows`);
+  if (rows % 3 !== 0 || rows === 0)
+    throw new SpecError('E_SHAPE', `grayscale needs 3 colour planes (rows a multiple of 3), got ${rows} rows`);
   const p = rows / 3;
   const [wr, wg, wb] = LUMA_WEIGHTS;
   const out = new Float64Array(p * n);

@@ -54,12 +54,16 @@ function parseHeader(path: string, buf: Buffer): IdxHeader {
   const type = IDX_TYPES[buf[2]];
   if (buf[0] !== 0 || buf[1] !== 0 || type === undefined) {
     const magic = buf.subarray(0, 4).toString('hex');
-    throw new SpecError('E_DATA', `${path}: wrong IDX magic number 0x${magic} (expected 00 00 <type 08/09/0b/0c/0d/0e> <ndim>); is this an MNIST IDX file?`);
+    throw new SpecError(
+      'E_DATA',
+      `${path}: wrong IDX magic number 0x${magic} (expected 00 00 <type 08/09/0b/0c/0d/0e> <ndim>); is this an MNIST IDX file?`,
+    );
   }
   const ndim = buf[3];
   if (ndim < 1) throw new SpecError('E_DATA', `${path}: IDX file with 0 dimensions`);
   const headerBytes = 4 + 4 * ndim;
-  if (buf.length < headerBytes) throw new SpecError('E_DATA', `${path}: truncated IDX header (${buf.length} of ${headerBytes} bytes)`);
+  if (buf.length < headerBytes)
+    throw new SpecError('E_DATA', `${path}: truncated IDX header (${buf.length} of ${headerBytes} bytes)`);
   const shape: number[] = [];
   for (let i = 0; i < ndim; i++) shape.push(buf.readUInt32BE(4 + 4 * i));
   return { type, shape, headerBytes };
@@ -82,7 +86,10 @@ function readValue(buf: Buffer, pos: number, type: string): number {
   }
 }
 
-async function readIdxRaw(path: string, n: number | undefined): Promise<{ header: IdxHeader; body: Buffer; count: number; itemSize: number }> {
+async function readIdxRaw(
+  path: string,
+  n: number | undefined,
+): Promise<{ header: IdxHeader; body: Buffer; count: number; itemSize: number }> {
   checkSampleCount(n, 'n');
   const header = parseHeader(path, await readPrefix(path, 4 + 4 * 255));
   const itemSize = header.shape.slice(1).reduce((a, b) => a * b, 1);
@@ -92,7 +99,10 @@ async function readIdxRaw(path: string, n: number | undefined): Promise<{ header
   const need = header.headerBytes + count * itemSize * header.type.bytes;
   const buf = await readPrefix(path, need);
   if (buf.length < need) {
-    throw new SpecError('E_DATA', `${path}: truncated IDX data: the header promises ${available} items of ${itemSize} values but the file ends after ${buf.length} bytes (needed ${need})`);
+    throw new SpecError(
+      'E_DATA',
+      `${path}: truncated IDX data: the header promises ${available} items of ${itemSize} values but the file ends after ${buf.length} bytes (needed ${need})`,
+    );
   }
   return { header, body: buf.subarray(header.headerBytes, need), count, itemSize };
 }
@@ -113,7 +123,8 @@ export async function readIdx(path: string, options: ReadIdxOptions = {}): Promi
   for (let i = 0; i < count; i++) {
     for (let p = 0; p < itemSize; p++) {
       const v = readValue(body, (i * itemSize + p) * bytes, type) / divisor;
-      if (!Number.isFinite(v)) throw new SpecError('E_DATA', `${path}: non-finite value (${v}) in item ${i} at position ${p}`);
+      if (!Number.isFinite(v))
+        throw new SpecError('E_DATA', `${path}: non-finite value (${v}) in item ${i} at position ${p}`);
       X[p * count + i] = v;
     }
   }
@@ -127,7 +138,10 @@ export async function readIdx(path: string, options: ReadIdxOptions = {}): Promi
 export async function readIdxLabels(path: string, options: ReadIdxOptions = {}): Promise<Int32Array> {
   const { header, body, count } = await readIdxRaw(path, options.n);
   if (header.shape.length !== 1 || header.type.name !== 'uint8') {
-    throw new SpecError('E_DATA', `${path}: an IDX label file must be 1-D uint8, got ${header.type.name} with shape [${header.shape.join(', ')}]`);
+    throw new SpecError(
+      'E_DATA',
+      `${path}: an IDX label file must be 1-D uint8, got ${header.type.name} with shape [${header.shape.join(', ')}]`,
+    );
   }
   return Int32Array.from(body.subarray(0, count));
 }

@@ -5,7 +5,15 @@
  *
  * @packageDocumentation
  */
-export { type DataSpec, type SyntheticDataSpec, type FileDataSpec, parseDataSpec, formatDataSpec, DATA_KINDS_PLAIN, DATA_KINDS_WITH_PATH } from './data-spec.js';
+export {
+  type DataSpec,
+  type SyntheticDataSpec,
+  type FileDataSpec,
+  parseDataSpec,
+  formatDataSpec,
+  DATA_KINDS_PLAIN,
+  DATA_KINDS_WITH_PATH,
+} from './data-spec.js';
 export {
   type Dataset,
   type LoadDatasetOptions,
@@ -27,7 +35,14 @@ export {
   singleIndexTeacher,
   multiIndexTeacher,
 } from './teacher.js';
-export { type ReadCifar10Options, type Cifar10Data, readCifar10, cifar10Files, CIFAR10_RECORD_BYTES, CIFAR10_PIXELS } from './cifar10.js';
+export {
+  type ReadCifar10Options,
+  type Cifar10Data,
+  readCifar10,
+  cifar10Files,
+  CIFAR10_RECORD_BYTES,
+  CIFAR10_PIXELS,
+} from './cifar10.js';
 export { type ReadIdxOptions, type IdxData, readIdx, readIdxLabels, readIdxShape } from './idx.js';
 export { type NpyArray, type NpyDtype, type ReadNpyOptions, readNpy, encodeNpy, writeNpy } from './npy.js';
 export { type ReadCsvOptions, type CsvData, readCsv } from './csv.js';

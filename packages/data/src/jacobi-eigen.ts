@@ -52,7 +52,8 @@ export function jacobiEigen(S: Matrix): Eigen {
       }
     }
   }
-  if (sweep === 100) throw new SpecError('E_CONVERGENCE', `Jacobi eigensolver did not converge in 100 sweeps (m = ${m})`);
+  if (sweep === 100)
+    throw new SpecError('E_CONVERGENCE', `Jacobi eigensolver did not converge in 100 sweeps (m = ${m})`);
   const order = Array.from({ length: m }, (_, i) => i).sort((a, b) => A[a * m + a] - A[b * m + b]);
   const values = new Float64Array(m);
   const vectors = new Float64Array(m * m);

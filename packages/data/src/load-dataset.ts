@@ -117,7 +117,10 @@ async function mnistFiles(path: string): Promise<{ images: string; labels?: stri
       }
     }
   }
-  throw new SpecError('E_DATA', `MNIST: directory ${path} holds no train-images-idx3-ubyte[.gz] or t10k-images-idx3-ubyte[.gz]`);
+  throw new SpecError(
+    'E_DATA',
+    `MNIST: directory ${path} holds no train-images-idx3-ubyte[.gz] or t10k-images-idx3-ubyte[.gz]`,
+  );
 }
 
 function countClasses(labels: Int32Array): number {
@@ -148,7 +151,10 @@ async function loadReal(spec: DataSpec, options: LoadDatasetOptions, gray: boole
       const rows = explicitN;
       const a = await readNpy(spec.path, rows === undefined ? {} : { rows });
       if (a.shape.length !== 2) {
-        throw new SpecError('E_DATA', `${spec.path}: expected a 2-D array of n samples × d features, got shape [${a.fileShape.join(', ')}]`);
+        throw new SpecError(
+          'E_DATA',
+          `${spec.path}: expected a 2-D array of n samples × d features, got shape [${a.fileShape.join(', ')}]`,
+        );
       }
       const n = rows ?? Math.min(a.shape[0], DEFAULT_REAL_N_CAP);
       const d = a.shape[1];
@@ -196,14 +202,17 @@ export async function loadDataset(spec: DataSpec, options: LoadDatasetOptions): 
   const synthetic = spec.kind === 'gaussian' || spec.kind === 'sphere' || spec.kind === 'mixture';
   const pre = options.preprocess ?? {};
   const gray = pre.grayscale ?? false;
-  if (gray && spec.kind !== 'cifar10') throw new SpecError('E_INPUT', `grayscale applies to CIFAR-10 colour images, not to ${spec.kind}`);
+  if (gray && spec.kind !== 'cifar10')
+    throw new SpecError('E_INPUT', `grayscale applies to CIFAR-10 colour images, not to ${spec.kind}`);
   let raw: Raw;
   if (synthetic) {
     const n = options.n ?? DEFAULT_SYNTHETIC_N;
     const d0 = options.d0 ?? DEFAULT_SYNTHETIC_D0;
     const rng = options.rng.split(`data:${spec.kind}`);
-    if (spec.kind === 'gaussian') raw = { X: gaussianData({ n, d0, rng }), source: `synthetic: i.i.d. N(0, 1/${d0}) entries` };
-    else if (spec.kind === 'sphere') raw = { X: sphereData({ n, d0, rng }), source: `synthetic: uniform on the unit sphere in R^${d0}` };
+    if (spec.kind === 'gaussian')
+      raw = { X: gaussianData({ n, d0, rng }), source: `synthetic: i.i.d. N(0, 1/${d0}) entries` };
+    else if (spec.kind === 'sphere')
+      raw = { X: sphereData({ n, d0, rng }), source: `synthetic: uniform on the unit sphere in R^${d0}` };
     else {
       const classes = options.classes ?? DEFAULT_MIXTURE_CLASSES;
       const m = gaussianMixture({ n, d0, classes, separation: options.separation, rng });
@@ -225,7 +234,10 @@ export async function loadDataset(spec: DataSpec, options: LoadDatasetOptions): 
   }
   if (pre.normalize ?? !synthetic) X = normalizeSamples(X, label);
   if (!synthetic && options.d0 !== undefined && options.d0 !== X.rows) {
-    throw new SpecError('E_INPUT', `--d0 ${options.d0} disagrees with ${label}, whose samples have d0 = ${X.rows}; omit --d0 for real data`);
+    throw new SpecError(
+      'E_INPUT',
+      `--d0 ${options.d0} disagrees with ${label}, whose samples have d0 = ${X.rows}; omit --d0 for real data`,
+    );
   }
   return {
     X,

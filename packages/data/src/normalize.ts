@@ -15,7 +15,10 @@ export function normalizeSamples(X: Matrix, what = 'data'): Matrix {
   const inv = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     if (!(sq[i] > 0) || !Number.isFinite(sq[i])) {
-      throw new SpecError('E_DATA', `${what}: sample ${i} has norm ${Math.sqrt(sq[i])} and cannot be scaled to unit norm (a constant sample becomes 0 after centring); drop it`);
+      throw new SpecError(
+        'E_DATA',
+        `${what}: sample ${i} has norm ${Math.sqrt(sq[i])} and cannot be scaled to unit norm (a constant sample becomes 0 after centring); drop it`,
+      );
     }
     inv[i] = 1 / Math.sqrt(sq[i]);
   }

@@ -43,7 +43,10 @@ function parseDescr(path: string, descr: string): Descr {
     if (kind === 'f' && size === '4') return { dtype: 'float32', bytes: 4, littleEndian };
     if (kind === 'u' && size === '1') return { dtype: 'uint8', bytes: 1, littleEndian: true };
   }
-  throw new SpecError('E_DATA', `${path}: unsupported .npy dtype '${descr}' (supported: float64 '<f8', float32 '<f4', uint8 '|u1'); convert with arr.astype(np.float64)`);
+  throw new SpecError(
+    'E_DATA',
+    `${path}: unsupported .npy dtype '${descr}' (supported: float64 '<f8', float32 '<f4', uint8 '|u1'); convert with arr.astype(np.float64)`,
+  );
 }
 
 interface NpyHeader {
@@ -75,7 +78,8 @@ function parseHeader(path: string, buf: Buffer): NpyHeader {
   } else {
     throw malformed(path, `unknown format version ${major}.${buf[7]}`);
   }
-  if (buf.length < start + headerLen) throw malformed(path, `header of ${headerLen} bytes runs past the end of the file`);
+  if (buf.length < start + headerLen)
+    throw malformed(path, `header of ${headerLen} bytes runs past the end of the file`);
   const text = buf.subarray(start, start + headerLen).toString(major === 3 ? 'utf8' : 'latin1');
   const descrM = /['"]descr['"]\s*:\s*['"]([^'"]+)['"]/.exec(text);
   const fortranM = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text);
@@ -83,12 +87,20 @@ function parseHeader(path: string, buf: Buffer): NpyHeader {
   if (!descrM) throw malformed(path, `no 'descr' entry in ${JSON.stringify(text.trim())}`);
   if (!fortranM) throw malformed(path, `no 'fortran_order' entry in ${JSON.stringify(text.trim())}`);
   if (!shapeM) throw malformed(path, `no 'shape' entry in ${JSON.stringify(text.trim())}`);
-  const parts = shapeM[1].split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const parts = shapeM[1]
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const shape = parts.map((s) => {
     if (!/^\d+L?$/.test(s)) throw malformed(path, `shape entry '${s}' is not a non-negative integer`);
     return Number.parseInt(s, 10);
   });
-  return { descr: parseDescr(path, descrM[1]), fortranOrder: fortranM[1] === 'True', shape, dataOffset: start + headerLen };
+  return {
+    descr: parseDescr(path, descrM[1]),
+    fortranOrder: fortranM[1] === 'True',
+    shape,
+    dataOffset: start + headerLen,
+  };
 }
 
 function decode(buf: Buffer, descr: Descr, count: number, out: Float64Array, outOffset: number): void {
@@ -118,7 +130,10 @@ export async function readNpy(path: string, options: ReadNpyOptions = {}): Promi
     const { shape, descr, fortranOrder, dataOffset } = header;
     const total = shape.reduce((a, b) => a * b, 1);
     if (dataOffset + total * descr.bytes > size) {
-      throw new SpecError('E_DATA', `${path}: truncated .npy data: shape [${shape.join(', ')}] needs ${total * descr.bytes} bytes after the header, the file has ${size - dataOffset}`);
+      throw new SpecError(
+        'E_DATA',
+        `${path}: truncated .npy data: shape [${shape.join(', ')}] needs ${total * descr.bytes} bytes after the header, the file has ${size - dataOffset}`,
+      );
     }
     let rows = shape.length === 0 ? 1 : shape[0];
     if (options.rows !== undefined) {
@@ -136,7 +151,13 @@ export async function readNpy(path: string, options: ReadNpyOptions = {}): Promi
       // Column j of a Fortran array is contiguous: read its first `rows` entries and scatter them.
       const col = new Float64Array(rows);
       for (let j = 0; j < rest; j++) {
-        const buf = await readExact(handle, dataOffset + j * shape[0] * descr.bytes, rows * descr.bytes, path, '.npy data');
+        const buf = await readExact(
+          handle,
+          dataOffset + j * shape[0] * descr.bytes,
+          rows * descr.bytes,
+          path,
+          '.npy data',
+        );
         decode(buf, descr, rows, col, 0);
         for (let i = 0; i < rows; i++) out[i * rest + j] = col[i];
       }
@@ -147,7 +168,10 @@ export async function readNpy(path: string, options: ReadNpyOptions = {}): Promi
     }
     for (let k = 0; k < out.length; k++) {
       if (!Number.isFinite(out[k])) {
-        throw new SpecError('E_DATA', `${path}: non-finite value (${out[k]}) at flat index ${k} (C order); clean the data (np.nan_to_num) or drop the sample`);
+        throw new SpecError(
+          'E_DATA',
+          `${path}: non-finite value (${out[k]}) at flat index ${k} (C order); clean the data (np.nan_to_num) or drop the sample`,
+        );
       }
     }
     return { data: out, shape: outShape, dtype: descr.dtype, fortranOrder, fileShape: shape };
@@ -183,10 +207,12 @@ function fortranToC(src: Float64Array, shape: number[], rows: number, out: Float
  */
 export function encodeNpy(data: Float64Array | Float32Array | Uint8Array, shape: ReadonlyArray<number>): Uint8Array {
   for (const s of shape) {
-    if (!Number.isSafeInteger(s) || s < 0) throw new SpecError('E_SHAPE', `.npy shape entries must be non-negative integers, got [${shape.join(', ')}]`);
+    if (!Number.isSafeInteger(s) || s < 0)
+      throw new SpecError('E_SHAPE', `.npy shape entries must be non-negative integers, got [${shape.join(', ')}]`);
   }
   const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) throw new SpecError('E_SHAPE', `.npy shape [${shape.join(', ')}] needs ${count} values, got ${data.length}`);
+  if (count !== data.length)
+    throw new SpecError('E_SHAPE', `.npy shape [${shape.join(', ')}] needs ${count} values, got ${data.length}`);
   const descr = data instanceof Float64Array ? '<f8' : data instanceof Float32Array ? '<f4' : '|u1';
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
@@ -202,13 +228,18 @@ export function encodeNpy(data: Float64Array | Float32Array | Uint8Array, shape:
   for (let i = 0; i < dict.length; i++) out[10 + i] = dict.charCodeAt(i);
   const base = 10 + dict.length;
   if (data instanceof Float64Array) for (let i = 0; i < data.length; i++) view.setFloat64(base + 8 * i, data[i], true);
-  else if (data instanceof Float32Array) for (let i = 0; i < data.length; i++) view.setFloat32(base + 4 * i, data[i], true);
+  else if (data instanceof Float32Array)
+    for (let i = 0; i < data.length; i++) view.setFloat32(base + 4 * i, data[i], true);
   else out.set(data, base);
   return out;
 }
 
 /** Writes {@link encodeNpy}`(data, shape)` to `path` (`E_DATA` naming the path when it cannot be written). */
-export async function writeNpy(path: string, data: Float64Array | Float32Array | Uint8Array, shape: ReadonlyArray<number>): Promise<void> {
+export async function writeNpy(
+  path: string,
+  data: Float64Array | Float32Array | Uint8Array,
+  shape: ReadonlyArray<number>,
+): Promise<void> {
   const bytes = encodeNpy(data, shape);
   try {
     await writeFile(path, bytes);

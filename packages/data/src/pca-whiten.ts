@@ -57,9 +57,13 @@ export function pcaWhiten(X: Matrix, options: PcaWhitenOptions = {}): Matrix {
   let rank = 0;
   for (let j = values.length - 1; j >= 0 && values[j] > epsilon * top && top > 0; j--) rank++;
   const k = options.components ?? rank;
-  if (!Number.isSafeInteger(k) || k < 1) throw new SpecError('E_INPUT', `components must be a positive integer, got ${k}`);
+  if (!Number.isSafeInteger(k) || k < 1)
+    throw new SpecError('E_INPUT', `components must be a positive integer, got ${k}`);
   if (k > rank) {
-    throw new SpecError('E_DATA', `PCA whitening: asked for ${k} components but the centred data has only ${rank} directions with non-negligible variance`);
+    throw new SpecError(
+      'E_DATA',
+      `PCA whitening: asked for ${k} components but the centred data has only ${rank} directions with non-negligible variance`,
+    );
   }
   const Z = new Float64Array(k * n);
   for (let r = 0; r < k; r++) {

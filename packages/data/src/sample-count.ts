@@ -14,6 +14,9 @@ export function checkSampleCount(n: number | undefined, name: string): void {
 export function checkAvailable(wanted: number, offset: number, available: number, source: string): void {
   if (offset + wanted > available) {
     const from = offset > 0 ? ` starting at sample ${offset}` : '';
-    throw new SpecError('E_DATA', `${source}: asked for ${wanted} samples${from} but it holds only ${available}; pass a smaller --n`);
+    throw new SpecError(
+      'E_DATA',
+      `${source}: asked for ${wanted} samples${from} but it holds only ${available}; pass a smaller --n`,
+    );
   }
 }

@@ -53,11 +53,13 @@ export interface MultiIndexTeacherData {
 }
 
 function checkNoise(noise: number): void {
-  if (!Number.isFinite(noise) || noise < 0) throw new SpecError('E_INPUT', `noise must be a finite non-negative number, got ${noise}`);
+  if (!Number.isFinite(noise) || noise < 0)
+    throw new SpecError('E_INPUT', `noise must be a finite non-negative number, got ${noise}`);
 }
 
 function checkTarget(v: number, i: number): number {
-  if (!Number.isFinite(v)) throw new SpecError('E_INPUT', `the teacher's link returned ${v} for sample ${i}; it must return finite numbers`);
+  if (!Number.isFinite(v))
+    throw new SpecError('E_INPUT', `the teacher's link returned ${v} for sample ${i}; it must return finite numbers`);
   return v;
 }
 

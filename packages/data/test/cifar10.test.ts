@@ -32,7 +32,13 @@ describe('readCifar10', () => {
     expect(c.X.rows).toBe(3072);
     expect(c.X.cols).toBe(7);
     expect(Array.from(c.labels)).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    for (const [g, p] of [[0, 0], [4, 100], [6, 3071], [3, 1024]]) expect(c.X.data[p * 7 + g]).toBe(pixel(g, p));
+    for (const [g, p] of [
+      [0, 0],
+      [4, 100],
+      [6, 3071],
+      [3, 1024],
+    ])
+      expect(c.X.data[p * 7 + g]).toBe(pixel(g, p));
   });
 
   it('takes n records from an offset across batch files', async () => {

@@ -46,13 +46,37 @@ describe('readCsv', () => {
     await expectSpecError(readCsv(join(dir, 'missing.csv')), 'E_DATA', /file not found/, /missing\.csv/);
     const word = write('word.csv', 'x,y\n1,2\n3,abc\n');
     await expectSpecError(readCsv(word), 'E_DATA', /word\.csv: line 3, column 2 \("y"\): "abc" is not a number/);
-    await expectSpecError(readCsv(write('empty-cell.csv', '1,2\n3,\n'), { header: false }), 'E_DATA', /line 2, column 2: "" is not a number/);
+    await expectSpecError(
+      readCsv(write('empty-cell.csv', '1,2\n3,\n'), { header: false }),
+      'E_DATA',
+      /line 2, column 2: "" is not a number/,
+    );
     await expectSpecError(readCsv(write('nan.csv', '1,2\n3,NaN\n')), 'E_DATA', /line 2, column 2: "NaN" is not finite/);
-    await expectSpecError(readCsv(write('inf.csv', '1,2\n-inf,4\n')), 'E_DATA', /line 2, column 1: "-inf" is not finite/);
-    await expectSpecError(readCsv(write('hex.csv', '1,2\n0x1f,4\n'), { header: false }), 'E_DATA', /"0x1f" is not a number/);
+    await expectSpecError(
+      readCsv(write('inf.csv', '1,2\n-inf,4\n')),
+      'E_DATA',
+      /line 2, column 1: "-inf" is not finite/,
+    );
+    await expectSpecError(
+      readCsv(write('hex.csv', '1,2\n0x1f,4\n'), { header: false }),
+      'E_DATA',
+      /"0x1f" is not a number/,
+    );
     await expectSpecError(readCsv(write('ragged.csv', '1,2\n3\n')), 'E_DATA', /line 2 has 1 cells, expected 2/);
-    await expectSpecError(readCsv(write('three.csv', '1\n2\n3\n'), { n: 4 }), 'E_DATA', /asked for 4 samples but it holds only 3/);
-    await expectSpecError(readCsv(write('lab.csv', 'a,b\n1,2\n'), { labelColumn: 'c' }), 'E_DATA', /no label column named "c"/);
-    await expectSpecError(readCsv(write('lab2.csv', '1,2\n'), { labelColumn: 5 }), 'E_INPUT', /label column 5 is outside the 2 columns/);
+    await expectSpecError(
+      readCsv(write('three.csv', '1\n2\n3\n'), { n: 4 }),
+      'E_DATA',
+      /asked for 4 samples but it holds only 3/,
+    );
+    await expectSpecError(
+      readCsv(write('lab.csv', 'a,b\n1,2\n'), { labelColumn: 'c' }),
+      'E_DATA',
+      /no label column named "c"/,
+    );
+    await expectSpecError(
+      readCsv(write('lab2.csv', '1,2\n'), { labelColumn: 5 }),
+      'E_INPUT',
+      /label column 5 is outside the 2 columns/,
+    );
   });
 });

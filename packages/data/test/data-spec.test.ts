@@ -7,13 +7,21 @@ describe('parseDataSpec', () => {
     expect(parseDataSpec('gaussian')).toEqual({ kind: 'gaussian' });
     expect(parseDataSpec('Digits')).toEqual({ kind: 'digits' });
     expect(parseDataSpec('mixture')).toEqual({ kind: 'mixture' });
-    expect(parseDataSpec('cifar10:/data/cifar-10-batches-bin')).toEqual({ kind: 'cifar10', path: '/data/cifar-10-batches-bin' });
+    expect(parseDataSpec('cifar10:/data/cifar-10-batches-bin')).toEqual({
+      kind: 'cifar10',
+      path: '/data/cifar-10-batches-bin',
+    });
     expect(parseDataSpec('npy:C:\\x.npy')).toEqual({ kind: 'npy', path: 'C:\\x.npy' });
     for (const s of ['sphere', 'mnist:a/b', 'csv:x.csv']) expect(formatDataSpec(parseDataSpec(s))).toBe(s);
   });
 
   it('rejects unknown kinds listing the valid ones, and missing or extra paths', async () => {
-    await expectSpecError(() => parseDataSpec('imagenet:/x'), 'E_INPUT', /unknown data source "imagenet"/, /gaussian, sphere, mixture, digits, cifar10:PATH/);
+    await expectSpecError(
+      () => parseDataSpec('imagenet:/x'),
+      'E_INPUT',
+      /unknown data source "imagenet"/,
+      /gaussian, sphere, mixture, digits, cifar10:PATH/,
+    );
     await expectSpecError(() => parseDataSpec('csv'), 'E_INPUT', /needs a path/);
     await expectSpecError(() => parseDataSpec('csv:'), 'E_INPUT', /needs a path/);
     await expectSpecError(() => parseDataSpec('gaussian:x'), 'E_INPUT', /takes no path/);

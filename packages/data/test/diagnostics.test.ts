@@ -16,7 +16,13 @@ describe('orthonormalityDiagnostics', () => {
   });
 
   it('known answers: scaled axes and repeated samples', () => {
-    const axes = orthonormalityDiagnostics(fromRows([[2, 0], [0, 0.5], [0, 0]]));
+    const axes = orthonormalityDiagnostics(
+      fromRows([
+        [2, 0],
+        [0, 0.5],
+        [0, 0],
+      ]),
+    );
     expect(axes.maxNormDeviation).toBeCloseTo(1, 15);
     expect(axes.normDeviationL2).toBeCloseTo(Math.sqrt(1.25), 15);
     expect(axes.maxInnerProduct).toBe(0);
@@ -35,7 +41,8 @@ describe('orthonormalityDiagnostics', () => {
   ])('‖X‖_op matches √λ_max of the Gram matrix from Jacobi (d0 = %i, n = %i)', (d0, n) => {
     const X = gaussianData({ n, d0, rng: createRng(d0) });
     const G = new Float64Array(n * n);
-    for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) for (let p = 0; p < d0; p++) G[a * n + b] += X.data[p * n + a] * X.data[p * n + b];
+    for (let a = 0; a < n; a++)
+      for (let b = 0; b < n; b++) for (let p = 0; p < d0; p++) G[a * n + b] += X.data[p * n + a] * X.data[p * n + b];
     const { values } = jacobiEigen({ rows: n, cols: n, data: G });
     // Power iteration stops at 1e-10 relative change of the Rayleigh quotient; with a spectral gap of a few
     // percent the remaining error is of the same order, far below 1e-6.

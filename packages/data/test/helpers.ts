@@ -12,7 +12,11 @@ export function tempDir(): string {
 }
 
 /** Asserts that `p` rejects with a SpecError of `code` whose message matches every pattern. */
-export async function expectSpecError(p: Promise<unknown> | (() => unknown), code: string, ...patterns: (string | RegExp)[]): Promise<void> {
+export async function expectSpecError(
+  p: Promise<unknown> | (() => unknown),
+  code: string,
+  ...patterns: (string | RegExp)[]
+): Promise<void> {
   let err: unknown;
   try {
     await (typeof p === 'function' ? p() : p);

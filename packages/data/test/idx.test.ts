@@ -37,7 +37,8 @@ describe('readIdx', () => {
     expect(a.dtype).toBe('uint8');
     expect(a.X.rows).toBe(12);
     expect(a.X.cols).toBe(7);
-    for (let i = 0; i < 7; i++) for (let p = 0; p < 12; p++) expect(a.X.data[p * 7 + i]).toBe(((5 * i + p) % 256) / 255);
+    for (let i = 0; i < 7; i++)
+      for (let p = 0; p < 12; p++) expect(a.X.data[p * 7 + i]).toBe(((5 * i + p) % 256) / 255);
   });
 
   it('reads labels (plain and gz) and the shape alone', async () => {
@@ -71,7 +72,11 @@ describe('readIdx', () => {
     const trunc = join(dir, 'trunc.idx');
     writeFileSync(trunc, images(5).subarray(0, 16 + 40));
     await expectSpecError(readIdx(trunc), 'E_DATA', /truncated IDX data/, /trunc\.idx/);
-    await expectSpecError(readIdx(join(dir, 'img.idx.gz'), { n: 51 }), 'E_DATA', /asked for 51 samples but it holds only 50/);
+    await expectSpecError(
+      readIdx(join(dir, 'img.idx.gz'), { n: 51 }),
+      'E_DATA',
+      /asked for 51 samples but it holds only 50/,
+    );
     const notGz = join(dir, 'plain.idx.gz');
     writeFileSync(notGz, images(1));
     await expectSpecError(readIdx(notGz), 'E_DATA', /not a valid gzip/, /plain\.idx\.gz/);

@@ -48,8 +48,16 @@ describe('embedded digits', () => {
   });
 
   it('rejects a d0 that disagrees with the data and too many samples', async () => {
-    await expectSpecError(loadDataset({ kind: 'digits' }, { rng, d0: 800 }), 'E_INPUT', /--d0 800 disagrees with digits.*d0 = 64/);
-    await expectSpecError(loadDataset({ kind: 'digits' }, { rng, n: 1798 }), 'E_DATA', /asked for 1798 samples but it holds only 1797/);
+    await expectSpecError(
+      loadDataset({ kind: 'digits' }, { rng, d0: 800 }),
+      'E_INPUT',
+      /--d0 800 disagrees with digits.*d0 = 64/,
+    );
+    await expectSpecError(
+      loadDataset({ kind: 'digits' }, { rng, n: 1798 }),
+      'E_DATA',
+      /asked for 1798 samples but it holds only 1797/,
+    );
   });
 });
 
@@ -80,7 +88,9 @@ describe('loadDataset', () => {
     expect(Array.from(c.labels!)).toEqual([0, 1, 1]);
     const t = join(dir, 't.csv');
     writeFileSync(t, '1,2,0.5\n3,5,1.5\n');
-    expect(Array.from((await loadDataset({ kind: 'csv', path: t }, { rng, labelColumn: -1 })).targets!)).toEqual([0.5, 1.5]);
+    expect(Array.from((await loadDataset({ kind: 'csv', path: t }, { rng, labelColumn: -1 })).targets!)).toEqual([
+      0.5, 1.5,
+    ]);
   });
 
   it('finds MNIST images and labels in a directory, and CIFAR-10 grayscale', async () => {
@@ -105,15 +115,31 @@ describe('loadDataset', () => {
     writeFileSync(cif, rec);
     const c = await loadDataset({ kind: 'cifar10', path: cif }, { rng, preprocess: { grayscale: true } });
     expect(c).toMatchObject({ n: 2, d0: 1024 });
-    await expectSpecError(loadDataset({ kind: 'cifar10', path: cif }, { rng, d0: 3072, preprocess: { grayscale: true } }), 'E_INPUT', /disagrees/);
-    await expectSpecError(loadDataset({ kind: 'digits' }, { rng, preprocess: { grayscale: true } }), 'E_INPUT', /grayscale applies to CIFAR-10/);
+    await expectSpecError(
+      loadDataset({ kind: 'cifar10', path: cif }, { rng, d0: 3072, preprocess: { grayscale: true } }),
+      'E_INPUT',
+      /disagrees/,
+    );
+    await expectSpecError(
+      loadDataset({ kind: 'digits' }, { rng, preprocess: { grayscale: true } }),
+      'E_INPUT',
+      /grayscale applies to CIFAR-10/,
+    );
   });
 
   it('reports a constant sample (zero after centring) and a missing file as E_DATA', async () => {
     const csv = join(dir, 'const.csv');
     writeFileSync(csv, '1,1\n1,1\n');
-    await expectSpecError(loadDataset({ kind: 'csv', path: csv }, { rng }), 'E_DATA', /const\.csv: sample 0 has norm 0/);
-    await expectSpecError(loadDataset({ kind: 'npy', path: join(dir, 'none.npy') }, { rng }), 'E_DATA', /file not found: .*none\.npy/);
+    await expectSpecError(
+      loadDataset({ kind: 'csv', path: csv }, { rng }),
+      'E_DATA',
+      /const\.csv: sample 0 has norm 0/,
+    );
+    await expectSpecError(
+      loadDataset({ kind: 'npy', path: join(dir, 'none.npy') }, { rng }),
+      'E_DATA',
+      /file not found: .*none\.npy/,
+    );
     await expectSpecError(loadDataset({ kind: 'mnist', path: dir }, { rng }), 'E_DATA', /no train-images-idx3-ubyte/);
   });
 });

@@ -37,14 +37,20 @@ describe('encodeNpy', () => {
     // numpy 1.x writes this array with a 118-byte header (total 128 bytes before the data).
     expect(new DataView(bytes.buffer).getUint16(8, true)).toBe(118);
     expect(bytes.length).toBe(128 + 48);
-    expect(new TextDecoder().decode(bytes.subarray(10, 128))).toBe(`{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }${' '.repeat(58)}\n`);
+    expect(new TextDecoder().decode(bytes.subarray(10, 128))).toBe(
+      `{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }${' '.repeat(58)}\n`,
+    );
   });
 
   it('writes 1-D shapes with a trailing comma and uint8 / float32 descriptors', () => {
-    expect(Array.from(encodeNpy(Uint8Array.from([7, 8]), [2]))).toEqual(Array.from(handNpy('|u1', false, '(2,)', Uint8Array.from([7, 8]))));
+    expect(Array.from(encodeNpy(Uint8Array.from([7, 8]), [2]))).toEqual(
+      Array.from(handNpy('|u1', false, '(2,)', Uint8Array.from([7, 8]))),
+    );
     const f32 = new Uint8Array(4);
     new DataView(f32.buffer).setFloat32(0, 0.5, true);
-    expect(Array.from(encodeNpy(Float32Array.from([0.5]), [1, 1]))).toEqual(Array.from(handNpy('<f4', false, '(1, 1)', f32)));
+    expect(Array.from(encodeNpy(Float32Array.from([0.5]), [1, 1]))).toEqual(
+      Array.from(handNpy('<f4', false, '(1, 1)', f32)),
+    );
   });
 
   it('rejects a shape that does not match the data (E_SHAPE)', async () => {
@@ -114,7 +120,10 @@ describe('readNpy', () => {
     writeFileSync(bad, 'hello world, not numpy');
     await expectSpecError(readNpy(bad), 'E_DATA', /not a \.npy file/, /notnpy/);
     const noShape = join(dir, 'noshape.npy');
-    writeFileSync(noShape, handNpy('<f8', false, '(2,)', le64([1, 2])).map((b) => (b === 0x73 ? 0x74 : b))); // 'shape' → 'thape'
+    writeFileSync(
+      noShape,
+      handNpy('<f8', false, '(2,)', le64([1, 2])).map((b) => (b === 0x73 ? 0x74 : b)),
+    ); // 'shape' → 'thape'
     await expectSpecError(readNpy(noShape), 'E_DATA', /malformed \.npy header/);
     const short = join(dir, 'short.npy');
     writeFileSync(short, handNpy('<f8', false, '(3,)', le64([1, 2])));

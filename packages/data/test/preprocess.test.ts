@@ -35,17 +35,42 @@ describe('centerSamples / normalizeSamples', () => {
     ]);
     expect(Array.from(centerSamples(X).data)).toEqual([-2, -1, 3, 1, -2, 1]);
     const N = normalizeSamples(X);
-    expect(Array.from(N.data).map((v) => +v.toFixed(12))).toEqual([+(1 / Math.sqrt(10)).toFixed(12), 1, +(6 / Math.sqrt(45)).toFixed(12), +(3 / Math.sqrt(10)).toFixed(12), 0, +(3 / Math.sqrt(45)).toFixed(12)]);
+    expect(Array.from(N.data).map((v) => +v.toFixed(12))).toEqual([
+      +(1 / Math.sqrt(10)).toFixed(12),
+      1,
+      +(6 / Math.sqrt(45)).toFixed(12),
+      +(3 / Math.sqrt(10)).toFixed(12),
+      0,
+      +(3 / Math.sqrt(45)).toFixed(12),
+    ]);
   });
 
   it('rejects a zero sample with E_DATA naming it', async () => {
-    await expectSpecError(() => normalizeSamples(fromRows([[1, 0], [1, 0]]), 'digits'), 'E_DATA', /digits: sample 1 has norm 0/);
+    await expectSpecError(
+      () =>
+        normalizeSamples(
+          fromRows([
+            [1, 0],
+            [1, 0],
+          ]),
+          'digits',
+        ),
+      'E_DATA',
+      /digits: sample 1 has norm 0/,
+    );
   });
 });
 
 describe('grayscale', () => {
   it('applies the luma weights to the R, G, B planes', () => {
-    const X = fromRows([[1, 0], [0, 1], [0, 0], [1, 0], [0, 1], [1, 1]]); // p = 2 pixels, 2 images
+    const X = fromRows([
+      [1, 0],
+      [0, 1],
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ]); // p = 2 pixels, 2 images
     const G = grayscale(X);
     expect(G.rows).toBe(2);
     // Pixel 0: (R, G, B) = (1, 0, 0) and (0, 0, 1); pixel 1: (0, 1, 1) and (1, 0, 1).
@@ -60,7 +85,12 @@ describe('grayscale', () => {
 
 describe('jacobiEigen', () => {
   it('finds the eigenvalues 1 and 3 of [[2, 1], [1, 2]]', () => {
-    const { values } = jacobiEigen(fromRows([[2, 1], [1, 2]]));
+    const { values } = jacobiEigen(
+      fromRows([
+        [2, 1],
+        [1, 2],
+      ]),
+    );
     expect(values[0]).toBeCloseTo(1, 14);
     expect(values[1]).toBeCloseTo(3, 14);
   });

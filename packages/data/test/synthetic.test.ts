@@ -27,8 +27,14 @@ describe('gaussianData', () => {
   });
 
   it('is reproducible from the seed and rejects bad sizes', async () => {
-    expect(gaussianData({ n: 3, d0: 4, rng: createRng(7) }).data).toEqual(gaussianData({ n: 3, d0: 4, rng: createRng(7) }).data);
-    await expectSpecError(() => gaussianData({ n: 0, d0: 4, rng: createRng(7) }), 'E_INPUT', /n must be a positive integer/);
+    expect(gaussianData({ n: 3, d0: 4, rng: createRng(7) }).data).toEqual(
+      gaussianData({ n: 3, d0: 4, rng: createRng(7) }).data,
+    );
+    await expectSpecError(
+      () => gaussianData({ n: 0, d0: 4, rng: createRng(7) }),
+      'E_INPUT',
+      /n must be a positive integer/,
+    );
   });
 });
 
@@ -46,7 +52,7 @@ describe('sphereData', () => {
       for (let p = 0; p < d0; p++) s += X.data[p * n + k] * X.data[p * n + k + 1];
       dots.push(s);
     }
-    expect(Math.abs(mean(dots.map((t) => t * t)) - 1 / d0)).toBeLessThan(5 * (2 / Math.sqrt(n)) / d0);
+    expect(Math.abs(mean(dots.map((t) => t * t)) - 1 / d0)).toBeLessThan((5 * (2 / Math.sqrt(n))) / d0);
     expect(Math.abs(mean(dots))).toBeLessThan(5 * Math.sqrt(2 / (n * d0)));
   });
 });
@@ -118,10 +124,15 @@ describe('teachers', () => {
     }
     for (let i = 0; i < n; i++) {
       const z = new Float64Array(k);
-      for (let j = 0; j < k; j++) for (let p = 0; p < d0; p++) z[j] += Math.sqrt(d0) * B.data[p * k + j] * X.data[p * n + i];
+      for (let j = 0; j < k; j++)
+        for (let p = 0; p < d0; p++) z[j] += Math.sqrt(d0) * B.data[p * k + j] * X.data[p * n + i];
       expect(y[i]).toBeCloseTo(link(z), 12);
     }
     await expectSpecError(() => multiIndexTeacher({ n, d0: 2, k: 3, link, rng: createRng(6) }), 'E_INPUT', /k ≤ d0/);
-    await expectSpecError(() => singleIndexTeacher({ n, d0, link: () => Number.NaN, rng: createRng(6) }), 'E_INPUT', /link returned NaN/);
+    await expectSpecError(
+      () => singleIndexTeacher({ n, d0, link: () => Number.NaN, rng: createRng(6) }),
+      'E_INPUT',
+      /link returned NaN/,
+    );
   });
 });

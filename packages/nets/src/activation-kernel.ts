@@ -17,7 +17,13 @@ export interface ActivationKernelValue {
  *
  * @throws SpecError `E_INPUT` when (q1, q2, c) is not a covariance matrix
  */
-export function activationKernel(act: Activation, q1: number, q2: number, c: number, degree = 80): ActivationKernelValue {
+export function activationKernel(
+  act: Activation,
+  q1: number,
+  q2: number,
+  c: number,
+  degree = 80,
+): ActivationKernelValue {
   correlation(q1, q2, c, `kernel map of "${act.name}"`);
   if (act.dual !== undefined) return { value: act.dual.value(q1, q2, c), derivative: act.dual.derivative(q1, q2, c) };
   return {

@@ -47,7 +47,10 @@ export function empiricalKernels(
 ): EmpiricalKernels {
   const which = options.kernel ?? 'both';
   if (which !== 'ck' && which !== 'ntk' && which !== 'both') {
-    throw new SpecError('E_INPUT', `empiricalKernels: kernel must be 'ck', 'ntk' or 'both', got ${JSON.stringify(which)}`);
+    throw new SpecError(
+      'E_INPUT',
+      `empiricalKernels: kernel must be 'ck', 'ntk' or 'both', got ${JSON.stringify(which)}`,
+    );
   }
   const fwd = forward(net, params, X, backend);
   const L = net.layers.length - 1;
@@ -75,7 +78,10 @@ export function empiricalKernels(
       const c = layer.ntkContribution(params[i], fwd.caches[i], G, ctx, { inputGram: () => gramOf(i) });
       if (c !== null) {
         if (c.rows !== n || c.cols !== n) {
-          throw new SpecError('E_SHAPE', `layer ${i + 1} (${layer.kind}) returned an NTK contribution of ${c.rows} × ${c.cols}, expected ${n} × ${n}`);
+          throw new SpecError(
+            'E_SHAPE',
+            `layer ${i + 1} (${layer.kind}) returned an NTK contribution of ${c.rows} × ${c.cols}, expected ${n} × ${n}`,
+          );
         }
         perLayer[i] = c;
         ntk = ntk === null ? copy(c) : addScaledInPlace(ntk, c);

@@ -86,7 +86,10 @@ export function gaussianConstants(act: Activation, options: GaussianConstantsOpt
   const variance = m2 - mean * mean;
   // Relative threshold 1e-12: a constant σ leaves m2 − m² at rounding level (~1e-16·m2).
   if (!(variance > 1e-12 * Math.max(1, m2))) {
-    throw new SpecError('E_INPUT', `activation "${act.name}" has zero variance under N(0, 1) (E σ² = ${m2}, (E σ)² = ${mean * mean}); it cannot be normalised`);
+    throw new SpecError(
+      'E_INPUT',
+      `activation "${act.name}" has zero variance under N(0, 1) (E σ² = ${m2}, (E σ)² = ${mean * mean}); it cannot be normalised`,
+    );
   }
   const sd = Math.sqrt(variance);
   const hermite = new Float64Array(degree + 1);

@@ -9,7 +9,14 @@ import type { Network } from './network.js';
  * @throws SpecError `E_INPUT` unless xx, yy ≥ 0 and |xy| ≤ √(xx·yy)
  */
 export function inputKernel(xx: number, yy: number, xy: number): KernelRecord {
-  if (!(xx >= 0) || !(yy >= 0) || !Number.isFinite(xy) || !Number.isFinite(xx) || !Number.isFinite(yy) || Math.abs(xy) > Math.sqrt(xx * yy) * (1 + 1e-9)) {
+  if (
+    !(xx >= 0) ||
+    !(yy >= 0) ||
+    !Number.isFinite(xy) ||
+    !Number.isFinite(xx) ||
+    !Number.isFinite(yy) ||
+    Math.abs(xy) > Math.sqrt(xx * yy) * (1 + 1e-9)
+  ) {
     throw new SpecError('E_INPUT', `inputKernel: (${xx}, ${yy}, ${xy}) is not a 2 × 2 Gram matrix`);
   }
   return { nngp: xy, nngpXX: xx, nngpYY: yy, ntk: 0, ntkXX: 0, ntkYY: 0 };

@@ -73,7 +73,8 @@ export function limitJob(options: LimitJobOptions): LimitJobResult {
 
 function inputMeasure(input: LimitInput, n: number, d0: number | undefined): InputMeasure {
   if (input.kind === 'mp') {
-    if (d0 === undefined || !Number.isInteger(d0) || d0 < 1) throw new SpecError('E_INPUT', `an MP input law needs the input dimension d0, got ${d0}`);
+    if (d0 === undefined || !Number.isInteger(d0) || d0 < 1)
+      throw new SpecError('E_INPUT', `an MP input law needs the input dimension d0, got ${d0}`);
     return { kind: 'mp', samplesPerDim: n / d0 };
   }
   const k = input.values.length;

@@ -36,11 +36,17 @@ export interface MlpOptions {
 export function mlp(options: MlpOptions): Network {
   const { inputDim, widths, activation } = options;
   if (!Array.isArray(widths) || widths.length === 0) {
-    throw new SpecError('E_INPUT', `mlp: widths must be a non-empty list of hidden widths, got ${JSON.stringify(widths)}`);
+    throw new SpecError(
+      'E_INPUT',
+      `mlp: widths must be a non-empty list of hidden widths, got ${JSON.stringify(widths)}`,
+    );
   }
   const outputWeights = options.outputWeights ?? 'rademacher';
   if (outputWeights !== 'rademacher' && outputWeights !== 'gaussian') {
-    throw new SpecError('E_INPUT', `mlp: outputWeights must be 'rademacher' or 'gaussian', got ${JSON.stringify(outputWeights)}`);
+    throw new SpecError(
+      'E_INPUT',
+      `mlp: outputWeights must be 'rademacher' or 'gaussian', got ${JSON.stringify(outputWeights)}`,
+    );
   }
   const shared = {
     bias: options.bias ?? false,

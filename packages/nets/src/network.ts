@@ -1,4 +1,13 @@
-import { SpecError, assertFinite, type Backend, type Layer, type LayerCache, type LayerParams, type Matrix, type Rng } from '@spec/core';
+import {
+  SpecError,
+  assertFinite,
+  type Backend,
+  type Layer,
+  type LayerCache,
+  type LayerParams,
+  type Matrix,
+  type Rng,
+} from '@spec/core';
 
 /**
  * A feed-forward network: a chain of {@link Layer} plugins ending in a scalar output (the last layer
@@ -38,17 +47,24 @@ export function serial(inputDim: number, layers: ReadonlyArray<Layer>): Network 
   if (!Number.isInteger(inputDim) || inputDim < 1) {
     throw new SpecError('E_INPUT', `network input dimension must be a positive integer, got ${inputDim}`);
   }
-  if (!Array.isArray(layers) || layers.length === 0) throw new SpecError('E_INPUT', 'a network needs at least one layer');
+  if (!Array.isArray(layers) || layers.length === 0)
+    throw new SpecError('E_INPUT', 'a network needs at least one layer');
   const dims = [inputDim];
   layers.forEach((layer, i) => {
     const d = layer.outputDim(dims[i]);
     if (!Number.isInteger(d) || d < 1) {
-      throw new SpecError('E_INPUT', `layer ${i + 1} (${layer.kind}) gives output dimension ${d} for input dimension ${dims[i]}`);
+      throw new SpecError(
+        'E_INPUT',
+        `layer ${i + 1} (${layer.kind}) gives output dimension ${d} for input dimension ${dims[i]}`,
+      );
     }
     dims.push(d);
   });
   if (dims[dims.length - 1] !== 1) {
-    throw new SpecError('E_INPUT', `the last layer must give a scalar output (dimension 1), got ${dims[dims.length - 1]}; add a readout layer`);
+    throw new SpecError(
+      'E_INPUT',
+      `the last layer must give a scalar output (dimension 1), got ${dims[dims.length - 1]}; add a readout layer`,
+    );
   }
   return { inputDim, layers: [...layers], dims };
 }
@@ -63,7 +79,10 @@ export function initNetwork(net: Network, rng: Rng): NetworkParams {
 
 function checkParams(net: Network, params: NetworkParams): void {
   if (!Array.isArray(params) || params.length !== net.layers.length) {
-    throw new SpecError('E_INPUT', `expected parameters for ${net.layers.length} layers, got ${Array.isArray(params) ? params.length : typeof params}`);
+    throw new SpecError(
+      'E_INPUT',
+      `expected parameters for ${net.layers.length} layers, got ${Array.isArray(params) ? params.length : typeof params}`,
+    );
   }
 }
 
@@ -75,7 +94,10 @@ function checkParams(net: Network, params: NetworkParams): void {
 export function forward(net: Network, params: NetworkParams, X: Matrix, backend: Backend): ForwardPass {
   checkParams(net, params);
   if (X.rows !== net.inputDim) {
-    throw new SpecError('E_SHAPE', `input X must have ${net.inputDim} rows (one column per sample), got ${X.rows} × ${X.cols}`);
+    throw new SpecError(
+      'E_SHAPE',
+      `input X must have ${net.inputDim} rows (one column per sample), got ${X.rows} × ${X.cols}`,
+    );
   }
   if (X.cols < 1) throw new SpecError('E_SHAPE', 'input X has no columns (samples)');
   assertFinite(X, 'input X');

@@ -47,7 +47,8 @@ export function normalizeActivation(act: Activation): NormalizedActivation {
     const derivative = (q1: number, q2: number, c: number): number => rawDual.derivative(q1, q2, c) * inv * inv;
     if (hasDualMean(rawDual)) {
       const d: DualWithMean = {
-        value: (q1, q2, c) => (rawDual.value(q1, q2, c) - m * (rawDual.mean(q1) + rawDual.mean(q2)) + m * m) * inv * inv,
+        value: (q1, q2, c) =>
+          (rawDual.value(q1, q2, c) - m * (rawDual.mean(q1) + rawDual.mean(q2)) + m * m) * inv * inv,
         derivative,
         mean: (q) => (rawDual.mean(q) - m) * inv,
       };
@@ -84,7 +85,9 @@ export function normalizeActivation(act: Activation): NormalizedActivation {
             fn: shifted(src.fn),
             deriv: scaled(src.deriv),
             ...(src.exact === true ? { exact: true } : {}),
-            ...(src.fused !== undefined ? { fused: { common: src.fused.common, fn: shifted(src.fused.fn), deriv: scaled(src.fused.deriv) } } : {}),
+            ...(src.fused !== undefined
+              ? { fused: { common: src.fused.common, fn: shifted(src.fused.fn), deriv: scaled(src.fused.deriv) } }
+              : {}),
           },
         }
       : {}),

@@ -1,12 +1,35 @@
-import { SpecError, assertFinite, type Activation, type Backend, type LayerParams, type Matrix, type Rng } from '@spec/core';
-import { ksDistance, outliers, slqDensity, slqQuantiles, stochasticLanczosQuadrature, type BlockMatvec, type LimitSpectrum } from '@spec/rmt';
+import {
+  SpecError,
+  assertFinite,
+  type Activation,
+  type Backend,
+  type LayerParams,
+  type Matrix,
+  type Rng,
+} from '@spec/core';
+import {
+  ksDistance,
+  outliers,
+  slqDensity,
+  slqQuantiles,
+  stochasticLanczosQuadrature,
+  type BlockMatvec,
+  type LimitSpectrum,
+} from '@spec/rmt';
 import { empiricalKernels } from './empirical-kernels.js';
 import { dataGramInput, limitJob } from './limit-job.js';
 import { mlp } from './mlp.js';
 import { forward, initNetwork, type NetworkParams } from './network.js';
 import { kernelOperatorsConsuming } from './spectral-density/kernel-operators.js';
 import { type LeanNtk, leanNtk, leanTerms } from './spectral-density/lean-kernels.js';
-import { SLQ_AUTO_MIN_N, assertFitsInMemory, availableMemoryBytes, denseSpectrumBytes, slqSpectrumBytes, tiledSlqSpectrumBytes } from './spectral-density/memory.js';
+import {
+  SLQ_AUTO_MIN_N,
+  assertFitsInMemory,
+  availableMemoryBytes,
+  denseSpectrumBytes,
+  slqSpectrumBytes,
+  tiledSlqSpectrumBytes,
+} from './spectral-density/memory.js';
 
 /** n above which `method: 'auto'` chooses SLQ (a dense eigvalsh costs ~n³: minutes on 2 cores beyond this). */
 export { SLQ_AUTO_MIN_N };
@@ -71,7 +94,12 @@ export interface KernelSpectrum {
    */
   readonly eigenvalues: Float64Array;
   /** SLQ only: the smoothed spectral density on a grid with its standard error over the probes. */
-  readonly density?: { readonly x: Float64Array; readonly density: Float64Array; readonly stderr: Float64Array; readonly bandwidth: number };
+  readonly density?: {
+    readonly x: Float64Array;
+    readonly density: Float64Array;
+    readonly stderr: Float64Array;
+    readonly bandwidth: number;
+  };
   /** SLQ only: probes, steps, and the CDF error bound (Gauss quadrature + 2σ Hutchinson). */
   readonly slq?: {
     readonly probes: number;
@@ -145,17 +173,28 @@ export function spectrumJob(options: SpectrumJobOptions): SpectrumJobResult {
   const useSlq = method === 'slq' || (method === 'auto' && (n > SLQ_AUTO_MIN_N || denseBytes > limitBytes));
   const ntkMode = options.slq?.ntk ?? 'auto';
   if (ntkMode !== 'stored' && ntkMode !== 'tiled' && ntkMode !== 'auto') {
-    throw new SpecError('E_INPUT', `spectrum: slq.ntk must be 'stored', 'tiled' or 'auto', got ${JSON.stringify(ntkMode)}`);
+    throw new SpecError(
+      'E_INPUT',
+      `spectrum: slq.ntk must be 'stored', 'tiled' or 'auto', got ${JSON.stringify(ntkMode)}`,
+    );
   }
   let tiledNtk = false;
   if (useSlq) {
     const stored = slqSpectrumBytes(sizes, probes, steps);
     tiledNtk = kernel !== 'ck' && (ntkMode === 'tiled' || (ntkMode === 'auto' && stored > limitBytes));
-    assertFitsInMemory(tiledNtk ? tiledSlqSpectrumBytes(sizes, probes, steps) : stored, limitBytes, `the SLQ spectral density at n = ${n}, widths ${widths.join(',')}`,
-      "try a smaller n, narrower widths, --kernel ck (matrix-free, no n × n matrix) or fewer --slq-probes");
+    assertFitsInMemory(
+      tiledNtk ? tiledSlqSpectrumBytes(sizes, probes, steps) : stored,
+      limitBytes,
+      `the SLQ spectral density at n = ${n}, widths ${widths.join(',')}`,
+      'try a smaller n, narrower widths, --kernel ck (matrix-free, no n × n matrix) or fewer --slq-probes',
+    );
   } else {
-    assertFitsInMemory(denseBytes, limitBytes, `the dense spectrum at n = ${n}, widths ${widths.join(',')} (n × n kernels and eigvalsh)`,
-      'try --method slq (matrix-free spectral density with error bars) or a smaller n');
+    assertFitsInMemory(
+      denseBytes,
+      limitBytes,
+      `the dense spectrum at n = ${n}, widths ${widths.join(',')} (n × n kernels and eigvalsh)`,
+      'try --method slq (matrix-free spectral density with error bars) or a smaller n',
+    );
   }
 
   const net = mlp({ inputDim: X.rows, widths, activation, outputWeights: options.outputWeights });
@@ -164,21 +203,37 @@ export function spectrumJob(options: SpectrumJobOptions): SpectrumJobResult {
   let owned: Array<LayerParams | null> | null = [...initNetwork(net, rng)];
   progress('forward', 1, 1);
   const total = kernel === 'both' ? 2 : 1;
-  let ckSpectrum: Omit<KernelSpectrum, 'mean'> & { mean?: number } | undefined;
-  let ntkSpectrum: Omit<KernelSpectrum, 'mean'> & { mean?: number } | undefined;
+  let ckSpectrum: (Omit<KernelSpectrum, 'mean'> & { mean?: number }) | undefined;
+  let ntkSpectrum: (Omit<KernelSpectrum, 'mean'> & { mean?: number }) | undefined;
   if (useSlq) {
     const ops = kernelOperatorsConsuming(net, owned, X, backend, kernel, { tiledNtk });
     owned = null;
     progress('kernels', 1, 1);
     const slqRng = rng.split('slq');
-    const run = (apply: BlockMatvec | undefined, mean: number | undefined, step: number, key: string, tiled?: boolean): (Omit<KernelSpectrum, 'mean'> & { mean?: number }) | undefined => {
+    const run = (
+      apply: BlockMatvec | undefined,
+      mean: number | undefined,
+      step: number,
+      key: string,
+      tiled?: boolean,
+    ): (Omit<KernelSpectrum, 'mean'> & { mean?: number }) | undefined => {
       if (apply === undefined) return undefined;
       const r = stochasticLanczosQuadrature({
-        n, apply, rng: slqRng.split(key), probes, steps,
+        n,
+        apply,
+        rng: slqRng.split(key),
+        probes,
+        steps,
         onProgress: (done, all) => progress('eigenvalues', step + done / all, total),
       });
       const cdfError = r.quadratureError + 2 * Math.sqrt(2 / (probes * n));
-      return { method: 'slq', eigenvalues: slqQuantiles(r, n), mean, density: slqDensity(r, { points: 400 }), slq: { probes, steps, cdfError, ...(tiled === undefined ? {} : { tiled }) } };
+      return {
+        method: 'slq',
+        eigenvalues: slqQuantiles(r, n),
+        mean,
+        density: slqDensity(r, { points: 400 }),
+        slq: { probes, steps, cdfError, ...(tiled === undefined ? {} : { tiled }) },
+      };
     };
     ckSpectrum = run(ops.ck, ops.ckMean, 0, 'ck');
     ntkSpectrum = run(ops.ntk, ops.ntkMean, kernel === 'both' ? 1 : 0, 'ntk', tiledNtk);
@@ -232,7 +287,10 @@ export function spectrumJob(options: SpectrumJobOptions): SpectrumJobResult {
       kernel,
       onProgress: (done, all) => progress('kernels', done, all),
     });
-    const eig = (K: Matrix | undefined, step: number): (Omit<KernelSpectrum, 'mean'> & { mean?: number }) | undefined => {
+    const eig = (
+      K: Matrix | undefined,
+      step: number,
+    ): (Omit<KernelSpectrum, 'mean'> & { mean?: number }) | undefined => {
       if (K === undefined) return undefined;
       progress('eigenvalues', step, total);
       const values = backend.eigvalsh(K);
@@ -270,7 +328,10 @@ export function spectrumJob(options: SpectrumJobOptions): SpectrumJobResult {
 }
 
 /** Sets eigenvalues (or SLQ quantiles) against a limit law. */
-function compare(spectrum: Omit<KernelSpectrum, 'mean'> & { mean?: number }, limit: LimitSpectrum | undefined): KernelSpectrum {
+function compare(
+  spectrum: Omit<KernelSpectrum, 'mean'> & { mean?: number },
+  limit: LimitSpectrum | undefined,
+): KernelSpectrum {
   const eigenvalues = spectrum.eigenvalues;
   const m = spectrum.mean ?? mean(eigenvalues);
   const base = { ...spectrum, mean: m };
@@ -279,7 +340,11 @@ function compare(spectrum: Omit<KernelSpectrum, 'mean'> & { mean?: number }, lim
   const atomTolerance = ATOM_TOLERANCE * lambdaMax;
   const ks = ksDistance(eigenvalues, limit, { atomTolerance });
   const scale = limit.mean / m;
-  const ksScaled = ksDistance(eigenvalues.map((v) => v * scale), limit, { atomTolerance });
+  const ksScaled = ksDistance(
+    eigenvalues.map((v) => v * scale),
+    limit,
+    { atomTolerance },
+  );
   const support = limit.support;
   const rightEdge = support.length > 0 ? support[support.length - 1][1] : Math.max(0, ...limit.atoms.map((a) => a.x));
   const out = outliers(eigenvalues, rightEdge, { n: eigenvalues.length });

@@ -67,7 +67,10 @@ describe('dual kernels (MATH.md §1.3, §7 item 5)', () => {
     );
     expect(nr.dual?.value(Q1, Q2, C)).toBeCloseTo(nested, 10);
     const ne = normalizeActivation(erf);
-    expect(ne.dual?.value(Q1, Q2, C)).toBeCloseTo(gaussianExpectation2((u, v) => ne.fn(u) * ne.fn(v), Q1, Q2, C), 10);
+    expect(ne.dual?.value(Q1, Q2, C)).toBeCloseTo(
+      gaussianExpectation2((u, v) => ne.fn(u) * ne.fn(v), Q1, Q2, C),
+      10,
+    );
     const nt = normalizeActivation(tanh);
     expect(nt.dual).toBeUndefined();
     // At q = c = 1 the normalised activation has E σ̃² = 1. tanh has poles at ±iπ/2, so Gauss–Hermite converges

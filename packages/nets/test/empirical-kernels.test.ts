@@ -19,7 +19,13 @@ import {
   type Parametrization,
 } from '../src/index.js';
 import cosinePlugin from './fixtures/cosine-plugin.js';
-import { finiteDifferenceGradient, finiteDifferenceJacobian, flatten, gramOfRows, unitColumns } from './fixtures/finite-difference.js';
+import {
+  finiteDifferenceGradient,
+  finiteDifferenceJacobian,
+  flatten,
+  gramOfRows,
+  unitColumns,
+} from './fixtures/finite-difference.js';
 
 let backend: Backend;
 beforeAll(() => {
@@ -27,7 +33,8 @@ beforeAll(() => {
 });
 afterAll(() => backend.dispose());
 
-const rows = (M: Matrix): number[][] => Array.from({ length: M.rows }, (_, i) => Array.from(M.data.subarray(i * M.cols, (i + 1) * M.cols)));
+const rows = (M: Matrix): number[][] =>
+  Array.from({ length: M.rows }, (_, i) => Array.from(M.data.subarray(i * M.cols, (i + 1) * M.cols)));
 
 /**
  * Central differences with h = 1e-5: each Jacobian entry has truncation error h²|f‴|/6 ≲ 1e-10·|f‴| and
@@ -54,7 +61,15 @@ describe('empirical NTK equals J Jᵀ from finite-difference Jacobians (n = 4, d
   ];
   for (const [parametrization, bias] of cases) {
     it(`${parametrization}, bias ${bias}`, () => {
-      const net = mlp({ inputDim: 3, widths: [5, 4], activation: tanh, bias, parametrization, sigmaW2: 1.5, sigmaB2: 0.3 });
+      const net = mlp({
+        inputDim: 3,
+        widths: [5, 4],
+        activation: tanh,
+        bias,
+        parametrization,
+        sigmaW2: 1.5,
+        sigmaB2: 0.3,
+      });
       const params = initNetwork(net, createRng(7));
       const { ntk, ck, perLayer } = empiricalKernels(net, params, X0, backend, { perLayer: true });
       expectMatchesJJt(ntk as Matrix, finiteDifferenceJacobian(net, params, X0, backend));
@@ -76,7 +91,10 @@ describe('empirical NTK equals J Jᵀ from finite-difference Jacobians (n = 4, d
   it('Gaussian output weights, normalised tanh', () => {
     const net = mlp({ inputDim: 3, widths: [5, 4], activation: normalizeActivation(tanh), outputWeights: 'gaussian' });
     const params = initNetwork(net, createRng(3));
-    expectMatchesJJt(empiricalKernels(net, params, X0, backend).ntk as Matrix, finiteDifferenceJacobian(net, params, X0, backend));
+    expectMatchesJJt(
+      empiricalKernels(net, params, X0, backend).ntk as Matrix,
+      finiteDifferenceJacobian(net, params, X0, backend),
+    );
   });
 
   it('residual network (MATH.md §5.3): dense(linear) → residual → residual → φ → readout', () => {
@@ -97,7 +115,15 @@ describe('empirical NTK equals J Jᵀ from finite-difference Jacobians (n = 4, d
 describe('vjp against finite differences', () => {
   const nets: Array<[string, () => Network]> = [
     ['mlp fan-wang with bias', () => mlp({ inputDim: 3, widths: [5, 4], activation: tanh, bias: true })],
-    ['residual', () => serial(3, [dense({ width: 4, activation: 'sin', parametrization: 'ntk' }), residual({ activation: tanh }), dense({ width: 1, activation: linear })])],
+    [
+      'residual',
+      () =>
+        serial(3, [
+          dense({ width: 4, activation: 'sin', parametrization: 'ntk' }),
+          residual({ activation: tanh }),
+          dense({ width: 1, activation: linear }),
+        ]),
+    ],
   ];
   for (const [name, make] of nets) {
     it(`parameter and input gradients of Σ f match central differences (${name})`, () => {
@@ -136,7 +162,10 @@ describe('a plugin written outside src/ gets the powers of the built-ins', () =>
       registry.layer('dense').create({ width: 1, activation: 'linear' }) as Layer,
     ]);
     const params = initNetwork(net, createRng(2));
-    expectMatchesJJt(empiricalKernels(net, params, X0, backend).ntk as Matrix, finiteDifferenceJacobian(net, params, X0, backend));
+    expectMatchesJJt(
+      empiricalKernels(net, params, X0, backend).ntk as Matrix,
+      finiteDifferenceJacobian(net, params, X0, backend),
+    );
     // And the plugin activation is normalisable like a built-in.
     expect(normalizeActivation(registry.activation('cos')).name).toBe('cos~');
   });
@@ -166,11 +195,19 @@ describe('reproducibility and input checks', () => {
     );
     const bad = Float64Array.from(X0.data);
     bad[5] = Number.NaN;
-    expect(() => empiricalKernels(net, params, { ...X0, data: bad }, backend)).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
-    expect(() => mlp({ inputDim: 3, widths: [], activation: tanh })).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
-    expect(() => mlp({ inputDim: 3, widths: [0], activation: tanh })).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
+    expect(() => empiricalKernels(net, params, { ...X0, data: bad }, backend)).toThrow(
+      expect.objectContaining({ code: 'E_INPUT' }),
+    );
+    expect(() => mlp({ inputDim: 3, widths: [], activation: tanh })).toThrow(
+      expect.objectContaining({ code: 'E_INPUT' }),
+    );
+    expect(() => mlp({ inputDim: 3, widths: [0], activation: tanh })).toThrow(
+      expect.objectContaining({ code: 'E_INPUT' }),
+    );
     expect(() => dense({ width: 3, activation: 'no_such_activation' })).toThrow(/unknown activation/);
-    expect(() => empiricalKernels(net, params, X0, backend, { kernel: 'xyz' as 'ck' })).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
+    expect(() => empiricalKernels(net, params, X0, backend, { kernel: 'xyz' as 'ck' })).toThrow(
+      expect.objectContaining({ code: 'E_INPUT' }),
+    );
     expect(() => serial(3, [dense({ width: 4, activation: tanh })])).toThrow(/scalar output/);
     // Overflow (x² twice with σ_w² = 1e150 gives entries ~1e450) is reported, never returned as Inf/NaN.
     const wild = mlp({ inputDim: 3, widths: [3, 3], activation: registry.activation('quadratic'), sigmaW2: 1e150 });

@@ -1,7 +1,16 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@spec/backend-cpu';
 import { createRng, type Matrix } from '@spec/core';
-import { empiricalKernels, erf, gaussianExpectation2, initNetwork, inputKernel, mlp, networkKernelMap, tanh } from '../src/index.js';
+import {
+  empiricalKernels,
+  erf,
+  gaussianExpectation2,
+  initNetwork,
+  inputKernel,
+  mlp,
+  networkKernelMap,
+  tanh,
+} from '../src/index.js';
 import { unitColumns } from './fixtures/finite-difference.js';
 
 const backend = createCpuBackend();
@@ -12,7 +21,15 @@ describe('finite and infinite width agree: empirical NTK of a wide 1-hidden-laye
     it(`${act.name}: NTK parametrisation with biases, width 3000, every entry within 4 Monte Carlo sd`, () => {
       const [d0, n, d, sw2, sb2] = [3, 3, 3000, 1.5, 0.2];
       const X = unitColumns(d0, n, createRng(21).normal);
-      const net = mlp({ inputDim: d0, widths: [d], activation: act, parametrization: 'ntk', bias: true, sigmaW2: sw2, sigmaB2: sb2 });
+      const net = mlp({
+        inputDim: d0,
+        widths: [d],
+        activation: act,
+        parametrization: 'ntk',
+        bias: true,
+        sigmaW2: sw2,
+        sigmaB2: sb2,
+      });
       const { ntk } = empiricalKernels(net, initNetwork(net, createRng(22)), X, backend);
       const dot = (a: number, b: number): number => {
         let s = 0;
@@ -29,7 +46,8 @@ describe('finite and infinite width agree: empirical NTK of a wide 1-hidden-laye
           const qx = (sw2 * dot(a, a)) / d0 + sb2;
           const qy = (sw2 * dot(b, b)) / d0 + sb2;
           const c = (sw2 * dot(a, b)) / d0 + sb2;
-          const T = (u: number, v: number): number => sw2 * act.fn(u) * act.fn(v) + sw2 * c * act.deriv(u) * act.deriv(v);
+          const T = (u: number, v: number): number =>
+            sw2 * act.fn(u) * act.fn(v) + sw2 * c * act.deriv(u) * act.deriv(v);
           const m1 = gaussianExpectation2(T, qx, qy, c);
           const m2 = gaussianExpectation2((u, v) => T(u, v) ** 2, qx, qy, c);
           expect(m1 + sb2).toBeCloseTo(theory.ntk, 8); // the mean is the kernel map (quadrature vs closed form / quadrature)

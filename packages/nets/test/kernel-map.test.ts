@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { activationLayer, dense, inputKernel, linear, networkKernelMap, relu, residual, erf, serial, type Network } from '../src/index.js';
+import {
+  activationLayer,
+  dense,
+  inputKernel,
+  linear,
+  networkKernelMap,
+  relu,
+  residual,
+  erf,
+  serial,
+  type Network,
+} from '../src/index.js';
 
 /** MATH.md §7 item 6 network: unit inputs, Σ¹ = ⟨x,y⟩, then σ_w² = 2 layers and a σ_w² = 2 linear readout (relu, no bias). */
 function reluNet(L: number): Network {
@@ -51,7 +62,9 @@ describe('infinite-width kernel maps (MATH.md §5.2, §5.3, §7 items 6 and 11)'
   it('standard parametrisation: E Θ(x,x) = χ^L(1 + LM/n0) + Σ χ^k (§6.2, §7 item 11: n0 = M = 20, L = 6 → 14)', () => {
     const build = (bias: boolean, sw2: number): Network =>
       serial(20, [
-        ...Array.from({ length: 6 }, () => dense({ width: 20, activation: relu, parametrization: 'standard', sigmaW2: sw2, bias, sigmaB2: 0 })),
+        ...Array.from({ length: 6 }, () =>
+          dense({ width: 20, activation: relu, parametrization: 'standard', sigmaW2: sw2, bias, sigmaB2: 0 }),
+        ),
         dense({ width: 1, activation: linear, parametrization: 'standard', sigmaW2: sw2, bias, sigmaB2: 0 }),
       ]);
     // ‖x‖ = 1, so the per-coordinate record is 1/n0.

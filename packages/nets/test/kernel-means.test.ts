@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@spec/backend-cpu';
 import { createRng, type Matrix } from '@spec/core';
-import { empiricalKernels, gaussianConstants, gaussianExpectation, initNetwork, mlp, normalizeActivation, tanh } from '../src/index.js';
+import {
+  empiricalKernels,
+  gaussianConstants,
+  gaussianExpectation,
+  initNetwork,
+  mlp,
+  normalizeActivation,
+  tanh,
+} from '../src/index.js';
 import { unitColumns } from './fixtures/finite-difference.js';
 
 const meanDiagonal = (K: Matrix): number => {

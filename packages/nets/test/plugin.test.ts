@@ -4,7 +4,19 @@ import { builtinActivationsPlugin, getActivation, registerBuiltins, resolveActiv
 
 describe('built-in plugin registration', () => {
   it('importing @spec/nets registers every built-in activation and layer once', () => {
-    const names = ['relu', 'leaky_relu', 'tanh', 'erf', 'sigmoid', 'softplus', 'gelu', 'swish', 'sin', 'quadratic', 'linear'];
+    const names = [
+      'relu',
+      'leaky_relu',
+      'tanh',
+      'erf',
+      'sigmoid',
+      'softplus',
+      'gelu',
+      'swish',
+      'sin',
+      'quadratic',
+      'linear',
+    ];
     for (const n of names) expect(registry.hasActivation(n), n).toBe(true);
     for (const l of ['dense', 'residual', 'activation']) expect(registry.layer(l).name).toBe(l);
     registerBuiltins(); // second call is a no-op, not a duplicate-name error

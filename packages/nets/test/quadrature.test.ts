@@ -20,7 +20,11 @@ describe('gaussHermite (Golub–Welsch, probabilists, MATH.md §1.3)', () => {
     const r3 = gaussHermite(3);
     const s3 = Math.sqrt(3);
     expect(Array.from(r3.nodes)).toEqual([expect.closeTo(-s3, 14), expect.closeTo(0, 14), expect.closeTo(s3, 14)]);
-    expect(Array.from(r3.weights)).toEqual([expect.closeTo(1 / 6, 14), expect.closeTo(2 / 3, 14), expect.closeTo(1 / 6, 14)]);
+    expect(Array.from(r3.weights)).toEqual([
+      expect.closeTo(1 / 6, 14),
+      expect.closeTo(2 / 3, 14),
+      expect.closeTo(1 / 6, 14),
+    ]);
   });
 
   it('integrates monomials of degree ≤ 2n − 1 exactly (n = 10, 40)', () => {
@@ -68,7 +72,11 @@ describe('gaussLegendre', () => {
     const { nodes, weights } = gaussLegendre(3);
     const r = Math.sqrt(0.6);
     expect(Array.from(nodes)).toEqual([expect.closeTo(-r, 14), expect.closeTo(0, 14), expect.closeTo(r, 14)]);
-    expect(Array.from(weights)).toEqual([expect.closeTo(5 / 9, 14), expect.closeTo(8 / 9, 14), expect.closeTo(5 / 9, 14)]);
+    expect(Array.from(weights)).toEqual([
+      expect.closeTo(5 / 9, 14),
+      expect.closeTo(8 / 9, 14),
+      expect.closeTo(5 / 9, 14),
+    ]);
   });
 });
 
@@ -87,11 +95,16 @@ describe('gaussianExpectation', () => {
   it('2-D rule reproduces E u²v² = q1q2 + 2c² and E cos(u − v) = e^{−(q1+q2−2c)/2} (1e-12)', () => {
     const [q1, q2, c] = [1.3, 0.7, 0.5];
     expect(gaussianExpectation2((u, v) => u * u * v * v, q1, q2, c)).toBeCloseTo(q1 * q2 + 2 * c * c, 12);
-    expect(gaussianExpectation2((u, v) => Math.cos(u - v), q1, q2, c)).toBeCloseTo(Math.exp(-(q1 + q2 - 2 * c) / 2), 12);
+    expect(gaussianExpectation2((u, v) => Math.cos(u - v), q1, q2, c)).toBeCloseTo(
+      Math.exp(-(q1 + q2 - 2 * c) / 2),
+      12,
+    );
   });
 
   it('throws E_INPUT for an invalid covariance', () => {
-    expect(() => gaussianExpectation2((u, v) => u * v, 1, 1, 1.5)).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
+    expect(() => gaussianExpectation2((u, v) => u * v, 1, 1, 1.5)).toThrow(
+      expect.objectContaining({ code: 'E_INPUT' }),
+    );
     expect(() => gaussianExpectation2((u, v) => u * v, -1, 1, 0)).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
   });
 });

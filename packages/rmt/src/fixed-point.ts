@@ -129,7 +129,14 @@ function complexSolve(n: number, A: Float64Array, b: Float64Array): boolean {
  * real-direction difference per unknown gives the complex derivative) and backtracking.
  * Updates d in place; returns true when the relative residual drops below 1e−12.
  */
-export function newtonSolve(sys: FixedPointSystem, zr: number, zi: number, d: Float64Array, w: SolverWork, maxIter = 40): boolean {
+export function newtonSolve(
+  sys: FixedPointSystem,
+  zr: number,
+  zi: number,
+  d: Float64Array,
+  w: SolverWork,
+  maxIter = 40,
+): boolean {
   const n = sys.size;
   let res = residual(sys, zr, zi, d, w);
   for (let it = 0; it < maxIter; it++) {
@@ -177,7 +184,15 @@ export function newtonSolve(sys: FixedPointSystem, zr: number, zi: number, d: Fl
 }
 
 /** Damped iteration δ ← (1 − α)δ + αF(δ) (MATH.md §2.5 step 4); returns true on convergence. */
-export function dampedSolve(sys: FixedPointSystem, zr: number, zi: number, d: Float64Array, w: SolverWork, maxIter = 20000, alpha = 0.5): boolean {
+export function dampedSolve(
+  sys: FixedPointSystem,
+  zr: number,
+  zi: number,
+  d: Float64Array,
+  w: SolverWork,
+  maxIter = 20000,
+  alpha = 0.5,
+): boolean {
   for (let it = 0; it < maxIter; it++) {
     const res = residual(sys, zr, zi, d, w);
     if (res < TOL) return true;
@@ -218,7 +233,10 @@ export function homotopySolve(sys: FixedPointSystem, zr: number, zi: number, d: 
   d.fill(0);
   let eta = Math.max(sys.scale, 4 * zi, Math.abs(zr));
   if (!dampedSolve(sys, zr, eta, d, w, 2000) || !onBranch(zr, eta, w.m, sys.scale)) {
-    throw new SpecError('E_CONVERGENCE', `${sys.label}: fixed point did not converge at z = ${zr} + ${eta}i (start of the η-homotopy); check the ratios`);
+    throw new SpecError(
+      'E_CONVERGENCE',
+      `${sys.label}: fixed point did not converge at z = ${zr} + ${eta}i (start of the η-homotopy); check the ratios`,
+    );
   }
   let factor = 1 / 3;
   while (eta > zi) {
@@ -245,12 +263,22 @@ export function homotopySolve(sys: FixedPointSystem, zr: number, zi: number, d: 
  * Solves at z = zr + i·zi: Newton from the warm start `d` when `warm`, otherwise (or when that fails
  * or lands on the wrong branch) the η-homotopy. Leaves δ in `d` and m(z) in `w.m`.
  */
-export function solvePoint(sys: FixedPointSystem, zr: number, zi: number, d: Float64Array, w: SolverWork, warm: boolean): void {
+export function solvePoint(
+  sys: FixedPointSystem,
+  zr: number,
+  zi: number,
+  d: Float64Array,
+  w: SolverWork,
+  warm: boolean,
+): void {
   if (warm && solveOnceFast(sys, zr, zi, d, w)) return;
   homotopySolve(sys, zr, zi, d, w);
   residual(sys, zr, zi, d, w);
   if (!onBranch(zr, zi, w.m, sys.scale)) {
-    throw new SpecError('E_CONVERGENCE', `${sys.label}: solution at z = ${zr} + ${zi}i is on the wrong branch (Im m < 0)`);
+    throw new SpecError(
+      'E_CONVERGENCE',
+      `${sys.label}: solution at z = ${zr} + ${zi}i is on the wrong branch (Im m < 0)`,
+    );
   }
 }
 

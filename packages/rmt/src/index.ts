@@ -24,4 +24,12 @@ export { type OutlierResult, outliers } from './stats/outliers.js';
 export { type PowerLawFit, powerLawFit } from './stats/powerlaw.js';
 export * from './series/index.js';
 export * from './dispersion/index.js';
-export { stochasticLanczosQuadrature, slqDensity, slqQuantiles, type SlqOptions, type SlqResult, type SlqDensity, type BlockMatvec } from './slq/slq.js';
+export {
+  stochasticLanczosQuadrature,
+  slqDensity,
+  slqQuantiles,
+  type SlqOptions,
+  type SlqResult,
+  type SlqDensity,
+  type BlockMatvec,
+} from './slq/slq.js';

@@ -32,13 +32,17 @@ export interface DiscreteMeasure {
 export function checkInputMeasure(input: InputMeasure, where: string): void {
   if (input.kind === 'mp') {
     const g = input.samplesPerDim;
-    if (!Number.isFinite(g) || g <= 0) throw new SpecError('E_INPUT', `${where}: input samplesPerDim must be finite and > 0, got ${g}`);
+    if (!Number.isFinite(g) || g <= 0)
+      throw new SpecError('E_INPUT', `${where}: input samplesPerDim must be finite and > 0, got ${g}`);
   } else if (input.kind === 'atoms') {
     if (input.x.length === 0) throw new SpecError('E_INPUT', `${where}: 'atoms' input measure has no atoms`);
     for (let i = 0; i < input.x.length; i++) {
       const v = input.x[i];
       if (!Number.isFinite(v) || v < 0) {
-        throw new SpecError('E_INPUT', `${where}: atom ${i} is ${v}; atoms must be finite and ≥ 0 (eigenvalues of a Gram matrix; clip tiny negatives to 0)`);
+        throw new SpecError(
+          'E_INPUT',
+          `${where}: atom ${i} is ${v}; atoms must be finite and ≥ 0 (eigenvalues of a Gram matrix; clip tiny negatives to 0)`,
+        );
       }
     }
     if (input.weights !== undefined) {
@@ -48,7 +52,8 @@ export function checkInputMeasure(input: InputMeasure, where: string): void {
       let s = 0;
       for (let i = 0; i < input.weights.length; i++) {
         const w = input.weights[i];
-        if (!Number.isFinite(w) || w < 0) throw new SpecError('E_INPUT', `${where}: weight ${i} is ${w}; weights must be finite and ≥ 0`);
+        if (!Number.isFinite(w) || w < 0)
+          throw new SpecError('E_INPUT', `${where}: weight ${i} is ${w}; weights must be finite and ≥ 0`);
         s += w;
       }
       if (!(s > 0)) throw new SpecError('E_INPUT', `${where}: atom weights sum to 0`);
@@ -56,7 +61,10 @@ export function checkInputMeasure(input: InputMeasure, where: string): void {
   } else if (input.kind === 'law') {
     const [lo, hi] = input.support;
     if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo >= 0 && hi > lo)) {
-      throw new SpecError('E_INPUT', `${where}: law support must be [lo, hi] with 0 ≤ lo < hi finite, got [${lo}, ${hi}]`);
+      throw new SpecError(
+        'E_INPUT',
+        `${where}: law support must be [lo, hi] with 0 ≤ lo < hi finite, got [${lo}, ${hi}]`,
+      );
     }
     const a = input.atom0 ?? 0;
     if (!(a >= 0 && a < 1)) throw new SpecError('E_INPUT', `${where}: law atom0 must lie in [0, 1), got ${a}`);

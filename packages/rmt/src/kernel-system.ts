@@ -1,7 +1,14 @@
 import { SpecError } from '@spec/core';
 import type { Complex } from './complex.js';
 import { type FixedPointSystem, createWork, solvePoint } from './fixed-point.js';
-import { type InputMeasure, checkInputMeasure, discreteMeasure, inputAtomAtZero, inputUpperBound, lawStieltjes } from './input-measure.js';
+import {
+  type InputMeasure,
+  checkInputMeasure,
+  discreteMeasure,
+  inputAtomAtZero,
+  inputUpperBound,
+  lawStieltjes,
+} from './input-measure.js';
 
 /**
  * A linear combination r·I + Σ_{ℓ=0}^{L} q_ℓ K_ℓ of the per-layer CK matrices of a linear-width network
@@ -26,18 +33,28 @@ export function checkCombination(c: KernelCombination, where: string): void {
   if (L < 1) throw new SpecError('E_INPUT', `${where}: samplesPerNeuron needs at least one hidden layer`);
   c.samplesPerNeuron.forEach((g, i) => {
     if (!Number.isFinite(g) || g <= 0) {
-      throw new SpecError('E_INPUT', `${where}: samplesPerNeuron[${i}] (n/d_${i + 1}) must be finite and > 0, got ${g}`);
+      throw new SpecError(
+        'E_INPUT',
+        `${where}: samplesPerNeuron[${i}] (n/d_${i + 1}) must be finite and > 0, got ${g}`,
+      );
     }
   });
   if (!Number.isFinite(c.b) || Math.abs(c.b) > 1) {
-    throw new SpecError('E_INPUT', `${where}: b must satisfy |b| ≤ 1 for a normalised activation (MATH.md §1.2), got ${c.b}`);
+    throw new SpecError(
+      'E_INPUT',
+      `${where}: b must satisfy |b| ≤ 1 for a normalised activation (MATH.md §1.2), got ${c.b}`,
+    );
   }
-  if (!Number.isFinite(c.r) || c.r < 0) throw new SpecError('E_INPUT', `${where}: r must be finite and ≥ 0, got ${c.r}`);
-  if (c.q.length !== L + 1) throw new SpecError('E_INPUT', `${where}: q needs ${L + 1} entries (q_0..q_L), got ${c.q.length}`);
+  if (!Number.isFinite(c.r) || c.r < 0)
+    throw new SpecError('E_INPUT', `${where}: r must be finite and ≥ 0, got ${c.r}`);
+  if (c.q.length !== L + 1)
+    throw new SpecError('E_INPUT', `${where}: q needs ${L + 1} entries (q_0..q_L), got ${c.q.length}`);
   c.q.forEach((v, i) => {
-    if (!Number.isFinite(v) || v < 0) throw new SpecError('E_INPUT', `${where}: q[${i}] must be finite and ≥ 0, got ${v}`);
+    if (!Number.isFinite(v) || v < 0)
+      throw new SpecError('E_INPUT', `${where}: q[${i}] must be finite and ≥ 0, got ${v}`);
   });
-  if (c.q.every((v) => v === 0)) throw new SpecError('E_INPUT', `${where}: all q_ℓ are 0 (the law would be a point mass at r)`);
+  if (c.q.every((v) => v === 0))
+    throw new SpecError('E_INPUT', `${where}: all q_ℓ are 0 (the law would be a point mass at r)`);
   checkInputMeasure(c.input, where);
 }
 
@@ -215,7 +232,8 @@ export function kernelSystem(c: KernelCombination, label = 'kernel limit'): Fixe
  * support (e.g. z = −1) is allowed. Throws E_CONVERGENCE rather than returning NaN.
  */
 export function stieltjesLimit(z: Complex, combination: KernelCombination): Complex {
-  if (!Number.isFinite(z.re) || !Number.isFinite(z.im)) throw new SpecError('E_INPUT', `stieltjesLimit: z must be finite, got ${z.re} + ${z.im}i`);
+  if (!Number.isFinite(z.re) || !Number.isFinite(z.im))
+    throw new SpecError('E_INPUT', `stieltjesLimit: z must be finite, got ${z.re} + ${z.im}i`);
   if (z.im < 0) {
     const v = stieltjesLimit({ re: z.re, im: -z.im }, combination);
     return { re: v.re, im: -v.im };

@@ -112,7 +112,8 @@ export function limitQuantile(spectrum: LimitSpectrum, p: number): number {
  * (MATH.md §2.3 / §2.4 moment checks). m_0 is the total mass as computed (≈ 1). Index = order.
  */
 export function limitMoments(spectrum: LimitSpectrum, k: number): Float64Array {
-  if (!Number.isInteger(k) || k < 0) throw new SpecError('E_INPUT', `limitMoments: order k must be an integer ≥ 0, got ${k}`);
+  if (!Number.isInteger(k) || k < 0)
+    throw new SpecError('E_INPUT', `limitMoments: order k must be an integer ≥ 0, got ${k}`);
   const { x, density } = spectrum;
   const out = new Float64Array(k + 1);
   for (let j = 0; j <= k; j++) {

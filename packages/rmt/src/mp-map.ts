@@ -1,7 +1,13 @@
 import { SpecError } from '@spec/core';
 import type { Complex } from './complex.js';
 import { type FixedPointSystem, createWork, solvePoint } from './fixed-point.js';
-import { type InputMeasure, checkInputMeasure, discreteMeasure, inputUpperBound, lawStieltjes } from './input-measure.js';
+import {
+  type InputMeasure,
+  checkInputMeasure,
+  discreteMeasure,
+  inputUpperBound,
+  lawStieltjes,
+} from './input-measure.js';
 import { mpStieltjes } from './mp.js';
 
 /**

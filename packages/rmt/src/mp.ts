@@ -87,7 +87,8 @@ export function mpQuantile(p: number, samplesPerDim: number): number {
  */
 export function mpMoments(samplesPerDim: number, k: number): Float64Array {
   checkRatio(samplesPerDim);
-  if (!Number.isInteger(k) || k < 0) throw new SpecError('E_INPUT', `mpMoments: order k must be an integer ≥ 0, got ${k}`);
+  if (!Number.isInteger(k) || k < 0)
+    throw new SpecError('E_INPUT', `mpMoments: order k must be an integer ≥ 0, got ${k}`);
   const binom = (n: number, r: number): number => {
     let c = 1;
     for (let i = 1; i <= r; i++) c = (c * (n - r + i)) / i;
@@ -114,7 +115,10 @@ export function mpStieltjes(z: Complex, samplesPerDim: number): Complex {
   const [lo, hi] = mpEdges(samplesPerDim);
   if (!Number.isFinite(z.re) || !Number.isFinite(z.im)) throw new SpecError('E_INPUT', 'mpStieltjes: z must be finite');
   if (z.re === 0 && z.im === 0) {
-    throw new SpecError('E_INPUT', 'mpStieltjes: z = 0 is a singular point (the atom / hard edge); use z with Im z > 0');
+    throw new SpecError(
+      'E_INPUT',
+      'mpStieltjes: z = 0 is a singular point (the atom / hard edge); use z with Im z > 0',
+    );
   }
   const g = samplesPerDim;
   // Keep the sign of Im z on both factors (an exact 0 imaginary part means the C⁺ limit).

@@ -9,9 +9,12 @@ import { densityFromSystem, type GridOptions } from './stieltjes.js';
  * q_ℓ = b^{2(L−ℓ)}, r₊ = Σ_{ℓ=0}^{L−1} (a^{L−ℓ} − b^{2(L−ℓ)}). `a` = E σ̃′², `b` = E σ̃′ (§1.2), a ≥ b².
  */
 export function ntkSurrogateCoefficients(a: number, b: number, depth: number): { r: number; q: number[] } {
-  if (!Number.isInteger(depth) || depth < 1) throw new SpecError('E_INPUT', `depth must be an integer ≥ 1, got ${depth}`);
-  if (!Number.isFinite(a) || !Number.isFinite(b)) throw new SpecError('E_INPUT', `a and b must be finite, got a = ${a}, b = ${b}`);
-  if (a < b * b * (1 - 1e-12)) throw new SpecError('E_INPUT', `need a ≥ b² (Jensen, MATH.md §1.2), got a = ${a}, b² = ${b * b}`);
+  if (!Number.isInteger(depth) || depth < 1)
+    throw new SpecError('E_INPUT', `depth must be an integer ≥ 1, got ${depth}`);
+  if (!Number.isFinite(a) || !Number.isFinite(b))
+    throw new SpecError('E_INPUT', `a and b must be finite, got a = ${a}, b = ${b}`);
+  if (a < b * b * (1 - 1e-12))
+    throw new SpecError('E_INPUT', `need a ≥ b² (Jensen, MATH.md §1.2), got a = ${a}, b² = ${b * b}`);
   const q: number[] = [];
   for (let l = 0; l <= depth; l++) q.push(b ** (2 * (depth - l)));
   let r = 0;

@@ -52,7 +52,12 @@ const REFINE_BUDGET = 4;
  * If the mass misses 1 − Σ atoms by more than 5e−4 (a support component narrower than a scan step), the
  * whole recovery is repeated with a 4× finer scan, at most 3 times.
  */
-export function densityFromSystem(sys: FixedPointSystem, atoms: readonly Atom[], lower: number, grid: GridOptions = {}): LimitSpectrum {
+export function densityFromSystem(
+  sys: FixedPointSystem,
+  atoms: readonly Atom[],
+  lower: number,
+  grid: GridOptions = {},
+): LimitSpectrum {
   // A support component narrower than one scan step (e.g. the image of one large input eigenvalue of
   // real data, mass 1/n) can fall between scan points; its mass is then missing from the total. Refine
   // the scan until the density and the atoms account for the whole unit mass.
@@ -77,9 +82,11 @@ function densityOnce(sys: FixedPointSystem, atoms: readonly Atom[], lower: numbe
   const points = grid.points ?? 1000;
   const etaRel = grid.eta ?? 1e-8;
   const scanN = grid.scanPoints ?? 400;
-  if (!Number.isInteger(points) || points < 100) throw new SpecError('E_INPUT', `grid.points must be an integer ≥ 100, got ${points}`);
+  if (!Number.isInteger(points) || points < 100)
+    throw new SpecError('E_INPUT', `grid.points must be an integer ≥ 100, got ${points}`);
   if (!(etaRel > 0 && etaRel <= 1e-3)) throw new SpecError('E_INPUT', `grid.eta must lie in (0, 1e-3], got ${etaRel}`);
-  if (!Number.isInteger(scanN) || scanN < 50) throw new SpecError('E_INPUT', `grid.scanPoints must be an integer ≥ 50, got ${scanN}`);
+  if (!Number.isInteger(scanN) || scanN < 50)
+    throw new SpecError('E_INPUT', `grid.scanPoints must be an integer ≥ 50, got ${scanN}`);
   const U = sys.scale;
   const w: SolverWork = createWork(sys.size);
 
@@ -152,7 +159,10 @@ function densityOnce(sys: FixedPointSystem, atoms: readonly Atom[], lower: numbe
     i = j;
   }
   if (support.length === 0) {
-    throw new SpecError('E_CONVERGENCE', `${sys.label}: found no continuous support on [${lower}, ${hi}]; try more grid.scanPoints`);
+    throw new SpecError(
+      'E_CONVERGENCE',
+      `${sys.label}: found no continuous support on [${lower}, ${hi}]; try more grid.scanPoints`,
+    );
   }
 
   // 2. grid
@@ -160,11 +170,16 @@ function densityOnce(sys: FixedPointSystem, atoms: readonly Atom[], lower: numbe
   const totalW = widths.reduce((s, v) => s + v, 0);
   const minPer = 2 * GEOMETRIC + 22;
   if (points < minPer * support.length) {
-    throw new SpecError('E_INPUT', `grid.points = ${points} is too few for ${support.length} support intervals; use at least ${minPer * support.length}`);
+    throw new SpecError(
+      'E_INPUT',
+      `grid.points = ${points} is too few for ${support.length} support intervals; use at least ${minPer * support.length}`,
+    );
   }
   // half the points by width, half by the (coarse-scan) mass, so a narrow but heavy component is resolved
   const totalM = scanMass.reduce((t, v) => t + v, 0) || 1;
-  const alloc = widths.map((v, k) => Math.max(minPer, Math.floor(points * (0.5 * (v / totalW) + 0.5 * (scanMass[k] / totalM)))));
+  const alloc = widths.map((v, k) =>
+    Math.max(minPer, Math.floor(points * (0.5 * (v / totalW) + 0.5 * (scanMass[k] / totalM)))),
+  );
   let diff = points - alloc.reduce((s, v) => s + v, 0);
   while (diff !== 0) {
     const k = alloc.indexOf(Math.max(...alloc));
@@ -210,7 +225,8 @@ function densityOnce(sys: FixedPointSystem, atoms: readonly Atom[], lower: numbe
   const eta = etaRel * U;
   const hardEdge = support[0][0] === lower;
   const etaFloor = Math.min(eta, HARD_EDGE_ETA_FLOOR * U);
-  const etaAt = (xv: number): number => (hardEdge && xv > lower ? Math.max(etaFloor, Math.min(eta, HARD_EDGE_KAPPA * (xv - lower))) : eta);
+  const etaAt = (xv: number): number =>
+    hardEdge && xv > lower ? Math.max(etaFloor, Math.min(eta, HARD_EDGE_KAPPA * (xv - lower))) : eta;
   const S = 2 * sys.size;
   const density0 = new Float64Array(x.length);
   const states = new Float64Array(x.length * S);
@@ -232,7 +248,8 @@ function densityOnce(sys: FixedPointSystem, atoms: readonly Atom[], lower: numbe
   // and for the mean (weight 1 + x/mean, so far-out components are resolved for `mean` too)
   const atomMass = atoms.reduce((t, a) => t + a.mass, 0);
   let mean0 = 0;
-  for (let i = 1; i < x.length; i++) mean0 += 0.5 * (x[i] - x[i - 1]) * (x[i] * density0[i] + x[i - 1] * density0[i - 1]);
+  for (let i = 1; i < x.length; i++)
+    mean0 += 0.5 * (x[i] - x[i - 1]) * (x[i] * density0[i] + x[i - 1] * density0[i - 1]);
   const meanScale = Math.max(Math.abs(mean0) / Math.max(1 - atomMass, 1e-3), 1e-12 * U);
   const refined = refinePanels(
     { x, y: density0, states },
@@ -249,7 +266,8 @@ function densityOnce(sys: FixedPointSystem, atoms: readonly Atom[], lower: numbe
   const density = refined.y;
   const mass = trapezoid(finalX, density);
   let mean = 0;
-  for (let i = 1; i < finalX.length; i++) mean += 0.5 * (finalX[i] - finalX[i - 1]) * (finalX[i] * density[i] + finalX[i - 1] * density[i - 1]);
+  for (let i = 1; i < finalX.length; i++)
+    mean += 0.5 * (finalX[i] - finalX[i - 1]) * (finalX[i] * density[i] + finalX[i - 1] * density[i - 1]);
   for (const a of atoms) mean += a.mass * a.x;
   return { x: finalX, density, atoms: atoms.map((a) => ({ ...a })), support, mean, mass, eta };
 }

@@ -29,7 +29,11 @@ describe('CK limit vs simulated networks (MATH.md §2.3, §8)', () => {
     const nonzero = cpu.eigvalsh(cpu.gram(transpose(X)));
     const eig = new Float64Array(n);
     eig.set(nonzero, n - nonzero.length);
-    const law = ckLimit({ samplesPerNeuron: widths.map((d) => n / d), b, input: { kind: 'mp', samplesPerDim: n / d0 } });
+    const law = ckLimit({
+      samplesPerNeuron: widths.map((d) => n / d),
+      b,
+      input: { kind: 'mp', samplesPerDim: n / d0 },
+    });
     expect(law.atoms).toHaveLength(1);
     expect(law.atoms[0].mass).toBeCloseTo(1 - 1000 / 1500, 12);
     // 0.02 is the acceptance bound; MATH.md §8 measured 0.0046 for a comparable network, and the

@@ -4,11 +4,15 @@ import { limitMoments } from '../src/limit-spectrum.js';
 import { mpDensity, mpQuantile } from '../src/mp.js';
 
 const b = 0.964609; // tanh, MATH.md §1.2
-const totalMass = (s: { mass: number; atoms: readonly { mass: number }[] }): number => s.mass + s.atoms.reduce((t, a) => t + a.mass, 0);
+const totalMass = (s: { mass: number; atoms: readonly { mass: number }[] }): number =>
+  s.mass + s.atoms.reduce((t, a) => t + a.mass, 0);
 
 describe('ckLimit (MATH.md §2.3 via §2.5)', () => {
   it('density plus atoms integrates to 1 within 1e-3 (γ < 1 and > 1, L = 1..3, MP and atoms input)', () => {
-    const atomsInput = { kind: 'atoms' as const, x: Float64Array.from({ length: 200 }, (_, i) => mpQuantile((i + 0.5) / 200, 0.5)) };
+    const atomsInput = {
+      kind: 'atoms' as const,
+      x: Float64Array.from({ length: 200 }, (_, i) => mpQuantile((i + 0.5) / 200, 0.5)),
+    };
     const configs = [
       { samplesPerNeuron: [0.5], input: { kind: 'mp' as const, samplesPerDim: 2 } },
       { samplesPerNeuron: [2], input: { kind: 'mp' as const, samplesPerDim: 0.5 } },
@@ -69,13 +73,20 @@ describe('ckLimit (MATH.md §2.3 via §2.5)', () => {
     expect(s.support[0][1]).toBeLessThan(s.support[1][0]);
     expect(Math.abs(s.mass - 1)).toBeLessThan(1e-3);
     let first = 0;
-    for (let i = 1; i < s.x.length && s.x[i] <= s.support[0][1] + 1e-3; i++) first += 0.5 * (s.x[i] - s.x[i - 1]) * (s.density[i] + s.density[i - 1]);
+    for (let i = 1; i < s.x.length && s.x[i] <= s.support[0][1] + 1e-3; i++)
+      first += 0.5 * (s.x[i] - s.x[i - 1]) * (s.density[i] + s.density[i - 1]);
     expect(Math.abs(first - 0.5)).toBeLessThan(1e-3);
   });
 
   it('impossible ratios throw E_INPUT', () => {
-    expect(() => ckLimit({ samplesPerNeuron: [0], b, input: { kind: 'mp', samplesPerDim: 1 } })).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
-    expect(() => ckLimit({ samplesPerNeuron: [1], b, input: { kind: 'mp', samplesPerDim: Number.NaN } })).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
-    expect(() => ckLimit({ samplesPerNeuron: [1], b, input: { kind: 'mp', samplesPerDim: 1 }, grid: { points: 10 } })).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
+    expect(() => ckLimit({ samplesPerNeuron: [0], b, input: { kind: 'mp', samplesPerDim: 1 } })).toThrow(
+      expect.objectContaining({ code: 'E_INPUT' }),
+    );
+    expect(() => ckLimit({ samplesPerNeuron: [1], b, input: { kind: 'mp', samplesPerDim: Number.NaN } })).toThrow(
+      expect.objectContaining({ code: 'E_INPUT' }),
+    );
+    expect(() =>
+      ckLimit({ samplesPerNeuron: [1], b, input: { kind: 'mp', samplesPerDim: 1 }, grid: { points: 10 } }),
+    ).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
   });
 });

@@ -31,7 +31,8 @@ function spikedInput(): { kind: 'atoms'; x: Float64Array; weights: Float64Array 
 /** Trapezoid mass of the returned grid on [x_0, t]. */
 function gridMassBelow(s: LimitSpectrum, t: number): number {
   let m = 0;
-  for (let i = 1; i < s.x.length && s.x[i] <= t; i++) m += 0.5 * (s.x[i] - s.x[i - 1]) * (s.density[i] + s.density[i - 1]);
+  for (let i = 1; i < s.x.length && s.x[i] <= t; i++)
+    m += 0.5 * (s.x[i] - s.x[i - 1]) * (s.density[i] + s.density[i - 1]);
   return m;
 }
 

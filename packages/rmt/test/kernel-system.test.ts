@@ -14,7 +14,8 @@ const input = { kind: 'mp', samplesPerDim: 1.5 } as const;
  * on the circle converges like (ρ/R)^M with ρ the support's radius about c. */
 function contourMoments(m: (z: Complex) => Complex, c: number, R: number, k: number, M = 96): number[] {
   const vals: Complex[] = [];
-  for (let j = 0; j <= M / 2; j++) vals.push(m({ re: c + R * Math.cos((2 * Math.PI * j) / M), im: R * Math.sin((2 * Math.PI * j) / M) }));
+  for (let j = 0; j <= M / 2; j++)
+    vals.push(m({ re: c + R * Math.cos((2 * Math.PI * j) / M), im: R * Math.sin((2 * Math.PI * j) / M) }));
   const at = (j: number): Complex => (j <= M / 2 ? vals[j] : { re: vals[M - j].re, im: -vals[M - j].im });
   const central: number[] = [];
   for (let p = 0; p <= k; p++) {
@@ -57,7 +58,15 @@ function ckMomentRecursion(m2: number, m3: number, gammas: number[], bb: number)
 describe('§2.5 vector fixed point (MATH.md §2.5, reference table)', () => {
   // The table's values are given to 10 decimals; the solver converges to a relative residual of 1e-12.
   const table: [Complex, number[][]][] = [
-    [{ re: -1, im: 0 }, [[0.6831642908, 0], [0.6959980616, 0], [0.4823135342, 0], [0.3361184835, 0]]],
+    [
+      { re: -1, im: 0 },
+      [
+        [0.6831642908, 0],
+        [0.6959980616, 0],
+        [0.4823135342, 0],
+        [0.3361184835, 0],
+      ],
+    ],
     [
       { re: 1, im: 0.1 },
       [
@@ -87,13 +96,29 @@ describe('§2.5 vector fixed point (MATH.md §2.5, reference table)', () => {
   it('CK fixed point agrees with the nested scalar MP map (two algorithms) to 1e-10', () => {
     // μ_ℓ = ρ^MP_γℓ ⊠ ((1 − b²) + b² μ_{ℓ−1}); the affine image has m_ν(ζ) = m_{ℓ−1}((ζ − (1 − b²))/b²)/b².
     const gammas = [0.75, 1.6];
-    const affine = (m: (z: Complex) => Complex) => (zeta: Complex): Complex => {
-      const v = m({ re: (zeta.re - (1 - b * b)) / (b * b), im: zeta.im / (b * b) });
-      return { re: v.re / (b * b), im: v.im / (b * b) };
-    };
-    const m1 = (z: Complex): Complex => mpMap(z, { kind: 'law', stieltjes: affine((w) => mpMap(w, { kind: 'atoms', x: new Float64Array([1]) }, 1.5)), support: [1 - b * b, 10] }, gammas[0]);
-    const m2 = (z: Complex): Complex => mpMap(z, { kind: 'law', stieltjes: affine(m1), support: [1 - b * b, 40] }, gammas[1]);
-    for (const z of [{ re: -1, im: 0 }, { re: 1, im: 0.1 }, { re: 2.5, im: 0.05 }]) {
+    const affine =
+      (m: (z: Complex) => Complex) =>
+      (zeta: Complex): Complex => {
+        const v = m({ re: (zeta.re - (1 - b * b)) / (b * b), im: zeta.im / (b * b) });
+        return { re: v.re / (b * b), im: v.im / (b * b) };
+      };
+    const m1 = (z: Complex): Complex =>
+      mpMap(
+        z,
+        {
+          kind: 'law',
+          stieltjes: affine((w) => mpMap(w, { kind: 'atoms', x: new Float64Array([1]) }, 1.5)),
+          support: [1 - b * b, 10],
+        },
+        gammas[0],
+      );
+    const m2 = (z: Complex): Complex =>
+      mpMap(z, { kind: 'law', stieltjes: affine(m1), support: [1 - b * b, 40] }, gammas[1]);
+    for (const z of [
+      { re: -1, im: 0 },
+      { re: 1, im: 0.1 },
+      { re: 2.5, im: 0.05 },
+    ]) {
       const nested = m2(z);
       const vec = stieltjesLimit(z, ckCombination({ samplesPerNeuron: gammas, b, input }));
       expect(Math.abs(nested.re - vec.re)).toBeLessThan(1e-10);
@@ -104,7 +129,15 @@ describe('§2.5 vector fixed point (MATH.md §2.5, reference table)', () => {
   it('the same law from an MP input and from the equivalent "law" input agree', () => {
     const viaLaw = stieltjesLimit(
       { re: 0.7, im: 0.2 },
-      ckCombination({ samplesPerNeuron: [0.5, 2], b, input: { kind: 'law', stieltjes: (w) => mpMap(w, { kind: 'atoms', x: new Float64Array([1]) }, 1.5), support: [0, 5] } }),
+      ckCombination({
+        samplesPerNeuron: [0.5, 2],
+        b,
+        input: {
+          kind: 'law',
+          stieltjes: (w) => mpMap(w, { kind: 'atoms', x: new Float64Array([1]) }, 1.5),
+          support: [0, 5],
+        },
+      }),
     );
     const viaMp = stieltjesLimit({ re: 0.7, im: 0.2 }, ckCombination({ samplesPerNeuron: [0.5, 2], b, input }));
     expect(Math.abs(viaLaw.re - viaMp.re) + Math.abs(viaLaw.im - viaMp.im)).toBeLessThan(1e-10);
@@ -119,7 +152,11 @@ describe('§2.5 vector fixed point (MATH.md §2.5, reference table)', () => {
     ] as [number, number[], number[]][]) {
       const rec = ckMomentRecursion(3, 11, gammas, bb);
       for (let L = 1; L <= 3; L++) {
-        const c = ckCombination({ samplesPerNeuron: gammas.slice(0, L), b: bb, input: { kind: 'mp', samplesPerDim: 2 } });
+        const c = ckCombination({
+          samplesPerNeuron: gammas.slice(0, L),
+          b: bb,
+          input: { kind: 'mp', samplesPerDim: 2 },
+        });
         // support ⊂ [0, U] with U ≤ 15 here; circle centred at 7.5 with radius 12 → convergence (7.5/12)^96 ≈ 1e-20.
         const mom = contourMoments((z) => stieltjesLimit(z, c), 7.5, 12, 3);
         expect(Math.abs(mom[0] - 1)).toBeLessThan(1e-9);
@@ -158,16 +195,27 @@ describe('§2.5 vector fixed point (MATH.md §2.5, reference table)', () => {
     expect(combinationAtoms(ckCombination({ samplesPerNeuron: [4, 0.5], b, input }))).toEqual([]);
     expect(combinationAtoms(ntkCombination({ samplesPerNeuron: [4, 4], a, b, input }))).toEqual([]);
     // linear σ: null K_0 (mass 1 − 1/2 for γ0 = 2) ⊂ null K_1
-    expect(combinationAtoms(ckCombination({ samplesPerNeuron: [0.5], b: 1, input: { kind: 'mp', samplesPerDim: 2 } }))).toEqual([{ x: 0, mass: 0.5 }]);
+    expect(
+      combinationAtoms(ckCombination({ samplesPerNeuron: [0.5], b: 1, input: { kind: 'mp', samplesPerDim: 2 } })),
+    ).toEqual([{ x: 0, mass: 0.5 }]);
   });
 
   it('bad input throws E_INPUT; NaN z throws', () => {
-    expect(() => stieltjesLimit({ re: 1, im: 0.1 }, ckCombination({ samplesPerNeuron: [-1], b, input }))).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
-    expect(() => stieltjesLimit({ re: 1, im: 0.1 }, ckCombination({ samplesPerNeuron: [1], b: 1.2, input }))).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
-    expect(() => stieltjesLimit({ re: Number.NaN, im: 0.1 }, ckCombination({ samplesPerNeuron: [1], b, input }))).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
-    expect(() => ntkSurrogateCoefficients(0.5, 0.9, 2)).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
-    expect(() => stieltjesLimit({ re: 1, im: 0.1 }, ckCombination({ samplesPerNeuron: [1], b, input: { kind: 'atoms', x: new Float64Array([1, Number.NaN]) } }))).toThrow(
+    expect(() => stieltjesLimit({ re: 1, im: 0.1 }, ckCombination({ samplesPerNeuron: [-1], b, input }))).toThrow(
       expect.objectContaining({ code: 'E_INPUT' }),
     );
+    expect(() => stieltjesLimit({ re: 1, im: 0.1 }, ckCombination({ samplesPerNeuron: [1], b: 1.2, input }))).toThrow(
+      expect.objectContaining({ code: 'E_INPUT' }),
+    );
+    expect(() =>
+      stieltjesLimit({ re: Number.NaN, im: 0.1 }, ckCombination({ samplesPerNeuron: [1], b, input })),
+    ).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
+    expect(() => ntkSurrogateCoefficients(0.5, 0.9, 2)).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
+    expect(() =>
+      stieltjesLimit(
+        { re: 1, im: 0.1 },
+        ckCombination({ samplesPerNeuron: [1], b, input: { kind: 'atoms', x: new Float64Array([1, Number.NaN]) } }),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
   });
 });

@@ -5,7 +5,11 @@ import { mpStieltjes } from '../src/mp.js';
 describe('mpMap (MATH.md §1.4 (MP))', () => {
   it('ν = δ_1 gives the MP Stieltjes transform (closed form) to 1e-10', () => {
     for (const g of [0.5, 2]) {
-      for (const z of [{ re: -1, im: 0 }, { re: 1, im: 0.1 }, { re: 3, im: 1e-3 }]) {
+      for (const z of [
+        { re: -1, im: 0 },
+        { re: 1, im: 0.1 },
+        { re: 3, im: 1e-3 },
+      ]) {
         const m = mpMap(z, { kind: 'atoms', x: new Float64Array([1]) }, g);
         const e = mpStieltjes(z, g);
         expect(Math.abs(m.re - e.re) + Math.abs(m.im - e.im)).toBeLessThan(1e-10);
@@ -26,7 +30,11 @@ describe('mpMap (MATH.md §1.4 (MP))', () => {
   });
 
   it('bad ratios throw E_INPUT', () => {
-    expect(() => mpMap({ re: 1, im: 1 }, { kind: 'mp', samplesPerDim: 1 }, -2)).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
-    expect(() => mpMap({ re: 1, im: 1 }, { kind: 'atoms', x: new Float64Array([-1]) }, 1)).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
+    expect(() => mpMap({ re: 1, im: 1 }, { kind: 'mp', samplesPerDim: 1 }, -2)).toThrow(
+      expect.objectContaining({ code: 'E_INPUT' }),
+    );
+    expect(() => mpMap({ re: 1, im: 1 }, { kind: 'atoms', x: new Float64Array([-1]) }, 1)).toThrow(
+      expect.objectContaining({ code: 'E_INPUT' }),
+    );
   });
 });

@@ -13,7 +13,12 @@ describe('Marchenko–Pastur law (MATH.md §1.4, §7 item 1)', () => {
 
   it('m(z) solves γ z m² + (z − 1 + γ) m + 1 = 0 with Im m > 0 on C⁺ and m ~ −1/z', () => {
     for (const g of [0.3, 1, 2.5]) {
-      for (const z of [{ re: 0.5, im: 0.01 }, { re: 3, im: 1 }, { re: -2, im: 0.3 }, { re: 1, im: 1e-9 }]) {
+      for (const z of [
+        { re: 0.5, im: 0.01 },
+        { re: 3, im: 1 },
+        { re: -2, im: 0.3 },
+        { re: 1, im: 1e-9 },
+      ]) {
         const m = mpStieltjes(z, g);
         const zm = { re: z.re * m.re - z.im * m.im, im: z.re * m.im + z.im * m.re };
         const m2 = { re: m.re * m.re - m.im * m.im, im: 2 * m.re * m.im };

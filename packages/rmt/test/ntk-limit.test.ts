@@ -8,7 +8,10 @@ const a = 1.177807;
 
 describe('ntkLimit (MATH.md §2.4–2.5)', () => {
   it('density integrates to 1 within 1e-3 and has no atom for tanh (L = 1..3, MP and atoms input)', () => {
-    const atomsInput = { kind: 'atoms' as const, x: Float64Array.from({ length: 200 }, (_, i) => mpQuantile((i + 0.5) / 200, 0.7)) };
+    const atomsInput = {
+      kind: 'atoms' as const,
+      x: Float64Array.from({ length: 200 }, (_, i) => mpQuantile((i + 0.5) / 200, 0.7)),
+    };
     for (const c of [
       { samplesPerNeuron: [0.75], input: { kind: 'mp' as const, samplesPerDim: 1.5 } },
       { samplesPerNeuron: [2, 0.5], input: { kind: 'mp' as const, samplesPerDim: 0.5 } },

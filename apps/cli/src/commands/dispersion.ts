@@ -21,13 +21,37 @@ export const dispersionCommand: CommandModule = {
   summary: 'NTK dispersion of deep ReLU MLPs vs depth/width and the initialisation phase (MATH.md §6)',
   configure(cmd) {
     cmd
-      .addOption(new Option('--sigma-w2 <s>', 'σ_w² (> 0): ordered < 2, edge of chaos = 2, chaotic > 2').argParser(finiteNumber('--sigma-w2', 0)).default(2))
-      .addOption(new Option('--sigma-b2 <b>', 'σ_b² of the initial biases (> 0 needs --method full; no theory then)').argParser(finiteNumber('--sigma-b2', 0)).default(0))
+      .addOption(
+        new Option('--sigma-w2 <s>', 'σ_w² (> 0): ordered < 2, edge of chaos = 2, chaotic > 2')
+          .argParser(finiteNumber('--sigma-w2', 0))
+          .default(2),
+      )
+      .addOption(
+        new Option('--sigma-b2 <b>', 'σ_b² of the initial biases (> 0 needs --method full; no theory then)')
+          .argParser(finiteNumber('--sigma-b2', 0))
+          .default(0),
+      )
       .addOption(new Option('--width <M>', 'hidden width M').argParser(positiveInt('--width', 100_000)).default(100))
-      .addOption(new Option('--input-dim <n0>', 'input dimension n0 (default = width)').argParser(positiveInt('--input-dim', 100_000)))
-      .addOption(new Option('--depths <list>', 'depths L (hidden layers), comma-separated').argParser(positiveIntList('--depths', 100_000)).default([1, 5, 10, 20], '1,5,10,20'))
-      .addOption(new Option('--samples <int>', 'networks per depth (≥ 2)').argParser(positiveInt('--samples', 10_000_000)).default(500))
-      .addOption(new Option('--method <m>', 'scalar: exact O(L) recursion (§6.2, fast); full: full networks through the backend').argParser(oneOf('--method', ['scalar', 'full'] as const)).default('scalar'))
+      .addOption(
+        new Option('--input-dim <n0>', 'input dimension n0 (default = width)').argParser(
+          positiveInt('--input-dim', 100_000),
+        ),
+      )
+      .addOption(
+        new Option('--depths <list>', 'depths L (hidden layers), comma-separated')
+          .argParser(positiveIntList('--depths', 100_000))
+          .default([1, 5, 10, 20], '1,5,10,20'),
+      )
+      .addOption(
+        new Option('--samples <int>', 'networks per depth (≥ 2)')
+          .argParser(positiveInt('--samples', 10_000_000))
+          .default(500),
+      )
+      .addOption(
+        new Option('--method <m>', 'scalar: exact O(L) recursion (§6.2, fast); full: full networks through the backend')
+          .argParser(oneOf('--method', ['scalar', 'full'] as const))
+          .default('scalar'),
+      )
       .addHelpText(
         'after',
         `
@@ -57,7 +81,15 @@ Figure with --out: dispersion.svg (points ± stderr and the theory curve vs dept
     });
     const doc = {
       command: 'dispersion',
-      config: { sigmaW2: f.sigmaW2, sigmaB2: f.sigmaB2, width: f.width, inputDim, depths: f.depths, samples: f.samples, method: f.method },
+      config: {
+        sigmaW2: f.sigmaW2,
+        sigmaB2: f.sigmaB2,
+        width: f.width,
+        inputDim,
+        depths: f.depths,
+        samples: f.samples,
+        method: f.method,
+      },
       phase: st.phase,
       chi: st.chi,
       rows: st.rows,
@@ -65,7 +97,9 @@ Figure with --out: dispersion.svg (points ± stderr and the theory curve vs dept
     env.out.emitJson(doc);
     env.out.say(`phase: ${st.phase} (χ = ${st.chi})`);
     for (const r of st.rows) {
-      env.out.say(`L = ${r.depth} (λ = ${r.lambda.toFixed(3)}): D = ${r.dispersion.toFixed(4)} ± ${r.stderr.toFixed(4)}${r.theory !== null ? `, theory ${r.theory.toFixed(4)}` : ''}`);
+      env.out.say(
+        `L = ${r.depth} (λ = ${r.lambda.toFixed(3)}): D = ${r.dispersion.toFixed(4)} ± ${r.stderr.toFixed(4)}${r.theory !== null ? `, theory ${r.theory.toFixed(4)}` : ''}`,
+      );
     }
     if (env.out.outDir !== undefined) {
       env.out.write('dispersion.json', JSON.stringify(doc));
@@ -75,9 +109,25 @@ Figure with --out: dispersion.svg (points ± stderr and the theory curve vs dept
           ? []
           : Array.from({ length: 101 }, (_, i) => {
               const depth = (maxDepth * i) / 100;
-              return { depth, value: dispersionLimit({ lambda: depth / f.width, phase: st.phase, sigmaW2: f.sigmaW2, width: f.width, r0: f.width / inputDim }).dispersion };
+              return {
+                depth,
+                value: dispersionLimit({
+                  lambda: depth / f.width,
+                  phase: st.phase,
+                  sigmaW2: f.sigmaW2,
+                  width: f.width,
+                  r0: f.width / inputDim,
+                }).dispersion,
+              };
             });
-      env.out.write('dispersion.svg', dispersionSvg({ title: `NTK dispersion, ${st.phase} (σ_w² = ${f.sigmaW2}, width ${f.width})`, rows: st.rows, theoryCurve }));
+      env.out.write(
+        'dispersion.svg',
+        dispersionSvg({
+          title: `NTK dispersion, ${st.phase} (σ_w² = ${f.sigmaW2}, width ${f.width})`,
+          rows: st.rows,
+          theoryCurve,
+        }),
+      );
       env.out.say(`figures and JSON written to ${env.out.outDir}`);
     }
   },

@@ -9,4 +9,13 @@ import { sweepCommand } from './sweep.js';
 import { trainCommand } from './train.js';
 
 /** Every subcommand, in the order `spec --help` lists them. */
-export const commands: ReadonlyArray<CommandModule> = [spectrumCommand, limitCommand, infiniteCommand, seriesCommand, dispersionCommand, reproduceCommand, sweepCommand, trainCommand];
+export const commands: ReadonlyArray<CommandModule> = [
+  spectrumCommand,
+  limitCommand,
+  infiniteCommand,
+  seriesCommand,
+  dispersionCommand,
+  reproduceCommand,
+  sweepCommand,
+  trainCommand,
+];

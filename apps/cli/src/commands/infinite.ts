@@ -32,20 +32,71 @@ export const infiniteCommand: CommandModule = {
   summary: 'infinite-width NNGP and NTK of an MLP or residual MLP (pair of inputs or a dataset)',
   configure(cmd) {
     cmd
-      .addOption(new Option('--activation <name>', 'activation φ, used RAW (relu = max(x, 0)); see --normalized').default('relu'))
+      .addOption(
+        new Option('--activation <name>', 'activation φ, used RAW (relu = max(x, 0)); see --normalized').default(
+          'relu',
+        ),
+      )
       .option('--normalized', 'use the normalised activation (φ − E φ)/sd φ under N(0,1) instead of the raw one', false)
-      .addOption(new Option('--depth <L>', 'number of hidden layers (the readout is added on top)').argParser(positiveInt('--depth', 10_000)).default(2))
-      .addOption(new Option('--cos <c>', 'cosine ⟨x, y⟩ of two unit-norm inputs').argParser(finiteNumber('--cos', -1, 1)).default(0.5))
-      .addOption(new Option('--sigma-w2 <s>', 'σ_w² of hidden layers after the first and of the readout (default 1/E φ(ξ)², variance preserving: 2 for relu)').argParser(finiteNumber('--sigma-w2', 0)))
-      .addOption(new Option('--sigma-b2 <b>', 'σ_b² of every layer').argParser(finiteNumber('--sigma-b2', 0)).default(0))
-      .addOption(new Option('--sigma-w2-in <i>', 'σ²_w,in of the first layer: Σ¹ = σ²_w,in ⟨x, y⟩ + σ_b²').argParser(finiteNumber('--sigma-w2-in', 0)).default(1))
-      .addOption(new Option('--architecture <a>', 'mlp or residual (MATH.md §5.3)').argParser(oneOf('--architecture', ['mlp', 'residual'] as const)).default('mlp'))
-      .addOption(new Option('--data <source>', 'compute n × n matrices for a dataset instead of one pair: gaussian|sphere|digits|npy:PATH|csv:PATH|…'))
-      .addOption(new Option('--n <int>', 'samples for synthetic --data').argParser(positiveInt('--n', 20_000)).default(200))
-      .addOption(new Option('--d0 <int>', 'input dimension for synthetic --data').argParser(positiveInt('--d0', 100_000)).default(50))
-      .addOption(new Option('--tile <int>', 'tile edge of the pair loop for --data').argParser(positiveInt('--tile', 4096)).default(64))
-      .addOption(new Option('--compare-width <W>', 'also sample networks of width W and report the empirical-vs-infinite NTK error (∝ W^(−1/2))').argParser(positiveInt('--compare-width', 100_000)))
-      .addOption(new Option('--nets <int>', 'networks sampled for --compare-width').argParser(positiveInt('--nets', 100_000)).default(10))
+      .addOption(
+        new Option('--depth <L>', 'number of hidden layers (the readout is added on top)')
+          .argParser(positiveInt('--depth', 10_000))
+          .default(2),
+      )
+      .addOption(
+        new Option('--cos <c>', 'cosine ⟨x, y⟩ of two unit-norm inputs')
+          .argParser(finiteNumber('--cos', -1, 1))
+          .default(0.5),
+      )
+      .addOption(
+        new Option(
+          '--sigma-w2 <s>',
+          'σ_w² of hidden layers after the first and of the readout (default 1/E φ(ξ)², variance preserving: 2 for relu)',
+        ).argParser(finiteNumber('--sigma-w2', 0)),
+      )
+      .addOption(
+        new Option('--sigma-b2 <b>', 'σ_b² of every layer').argParser(finiteNumber('--sigma-b2', 0)).default(0),
+      )
+      .addOption(
+        new Option('--sigma-w2-in <i>', 'σ²_w,in of the first layer: Σ¹ = σ²_w,in ⟨x, y⟩ + σ_b²')
+          .argParser(finiteNumber('--sigma-w2-in', 0))
+          .default(1),
+      )
+      .addOption(
+        new Option('--architecture <a>', 'mlp or residual (MATH.md §5.3)')
+          .argParser(oneOf('--architecture', ['mlp', 'residual'] as const))
+          .default('mlp'),
+      )
+      .addOption(
+        new Option(
+          '--data <source>',
+          'compute n × n matrices for a dataset instead of one pair: gaussian|sphere|digits|npy:PATH|csv:PATH|…',
+        ),
+      )
+      .addOption(
+        new Option('--n <int>', 'samples for synthetic --data').argParser(positiveInt('--n', 20_000)).default(200),
+      )
+      .addOption(
+        new Option('--d0 <int>', 'input dimension for synthetic --data')
+          .argParser(positiveInt('--d0', 100_000))
+          .default(50),
+      )
+      .addOption(
+        new Option('--tile <int>', 'tile edge of the pair loop for --data')
+          .argParser(positiveInt('--tile', 4096))
+          .default(64),
+      )
+      .addOption(
+        new Option(
+          '--compare-width <W>',
+          'also sample networks of width W and report the empirical-vs-infinite NTK error (∝ W^(−1/2))',
+        ).argParser(positiveInt('--compare-width', 100_000)),
+      )
+      .addOption(
+        new Option('--nets <int>', 'networks sampled for --compare-width')
+          .argParser(positiveInt('--nets', 100_000))
+          .default(10),
+      )
       .addHelpText(
         'after',
         `
@@ -72,7 +123,16 @@ Figures with --out: kernel-angle.svg (NTK vs angle for depths 1..L, at most 12).
     const o = kernels.options;
     const files = ['infinite.json', 'kernel-angle.svg', ...(f.data !== undefined ? ['nngp.npy', 'ntk.npy'] : [])];
     env.out.reserve(files);
-    const config = { activation: f.activation, normalized: f.normalized, depth: f.depth, cos: f.cos, sigmaW2: o.sigmaW2, sigmaB2: o.sigmaB2, sigmaW2In: o.sigmaW2In, architecture: o.architecture };
+    const config = {
+      activation: f.activation,
+      normalized: f.normalized,
+      depth: f.depth,
+      cos: f.cos,
+      sigmaW2: o.sigmaW2,
+      sigmaB2: o.sigmaB2,
+      sigmaW2In: o.sigmaW2In,
+      architecture: o.architecture,
+    };
     let doc: Record<string, unknown>;
     let X: Matrix;
     if (f.data === undefined) {
@@ -81,26 +141,56 @@ Figures with --out: kernel-angle.svg (NTK vs angle for depths 1..L, at most 12).
         const v = infiniteKernels({ ...kopts, depth: i + 1 }).pair(f.cos);
         return { depth: i + 1, nngp: v.nngp, ntk: v.ntk };
       });
-      doc = { command: 'infinite', config, nngp: k.nngp, ntk: k.ntk, diagonal: { nngp: k.nngpXX, ntk: k.ntkXX }, byDepth };
+      doc = {
+        command: 'infinite',
+        config,
+        nngp: k.nngp,
+        ntk: k.ntk,
+        diagonal: { nngp: k.nngpXX, ntk: k.ntkXX },
+        byDepth,
+      };
       X = { rows: 2, cols: 2, data: Float64Array.from([1, f.cos, 0, Math.sqrt(Math.max(0, 1 - f.cos * f.cos))]) };
-      env.out.say(`${o.activation.name}, depth ${f.depth}, σ_w² = ${o.sigmaW2}, σ_b² = ${o.sigmaB2}, σ²_w,in = ${o.sigmaW2In}, cos ${f.cos}: NNGP ${k.nngp.toFixed(10)}, NTK ${k.ntk.toFixed(10)}`);
+      env.out.say(
+        `${o.activation.name}, depth ${f.depth}, σ_w² = ${o.sigmaW2}, σ_b² = ${o.sigmaB2}, σ²_w,in = ${o.sigmaW2In}, cos ${f.cos}: NNGP ${k.nngp.toFixed(10)}, NTK ${k.ntk.toFixed(10)}`,
+      );
     } else {
-      const dataset = await loadDataset(parseDataSpec(f.data), { n: f.n, d0: f.d0, rng: createRng(env.globals.seed).split('data') });
+      const dataset = await loadDataset(parseDataSpec(f.data), {
+        n: f.n,
+        d0: f.d0,
+        rng: createRng(env.globals.seed).split('data'),
+      });
       X = dataset.X;
       const tick = env.progress.phase('infinite-width kernel matrices');
       const m = infiniteKernelMatrices(X, kopts, { tile: f.tile, onProgress: tick });
-      doc = { command: 'infinite', config: { ...config, data: f.data, n: X.cols, d0: X.rows }, nngp: rows(m.nngp), ntk: rows(m.ntk) };
+      doc = {
+        command: 'infinite',
+        config: { ...config, data: f.data, n: X.cols, d0: X.rows },
+        nngp: rows(m.nngp),
+        ntk: rows(m.ntk),
+      };
       if (env.out.outDir !== undefined) {
         env.out.write('nngp.npy', encodeNpy(m.nngp.data as Float64Array, [X.cols, X.cols]));
         env.out.write('ntk.npy', encodeNpy(m.ntk.data as Float64Array, [X.cols, X.cols]));
       }
-      env.out.say(`${X.cols} × ${X.cols} NNGP and NTK matrices of ${dataset.name} (${o.activation.name}, depth ${f.depth})`);
+      env.out.say(
+        `${X.cols} × ${X.cols} NNGP and NTK matrices of ${dataset.name} (${o.activation.name}, depth ${f.depth})`,
+      );
     }
     if (f.compareWidth !== undefined) {
       const tick = env.progress.phase(`sampling ${f.nets} networks of width ${f.compareWidth}`);
-      const c = compareWithEmpirical({ ...kopts, X, width: f.compareWidth, nets: f.nets, rng: createRng(env.globals.seed).split('compare'), backend: await env.backend(), onProgress: tick });
+      const c = compareWithEmpirical({
+        ...kopts,
+        X,
+        width: f.compareWidth,
+        nets: f.nets,
+        rng: createRng(env.globals.seed).split('compare'),
+        backend: await env.backend(),
+        onProgress: tick,
+      });
       doc.compare = { width: c.width, nets: c.nets, ntkRelativeError: c.ntkError, nngpRelativeError: c.nngpError };
-      env.out.say(`width ${c.width}: relative NTK error ${c.ntkError.mean.toFixed(4)} ± ${c.ntkError.stderr.toFixed(4)} (∝ width^(−1/2)), NNGP ${c.nngpError.mean.toFixed(4)} ± ${c.nngpError.stderr.toFixed(4)}`);
+      env.out.say(
+        `width ${c.width}: relative NTK error ${c.ntkError.mean.toFixed(4)} ± ${c.ntkError.stderr.toFixed(4)} (∝ width^(−1/2)), NNGP ${c.nngpError.mean.toFixed(4)} ± ${c.nngpError.stderr.toFixed(4)}`,
+      );
     }
     env.out.emitJson(doc);
     if (env.out.outDir !== undefined) {
@@ -113,7 +203,14 @@ Figures with --out: kernel-angle.svg (NTK vs angle for depths 1..L, at most 12).
           points.push({ angle: a, value: v.ntk, depth: L });
         }
       }
-      env.out.write('kernel-angle.svg', kernelAngleSvg({ title: `infinite-width NTK of ${o.activation.name} (${o.architecture}) by depth`, points, yLabel: 'Θ(x, y)' }));
+      env.out.write(
+        'kernel-angle.svg',
+        kernelAngleSvg({
+          title: `infinite-width NTK of ${o.activation.name} (${o.architecture}) by depth`,
+          points,
+          yLabel: 'Θ(x, y)',
+        }),
+      );
       env.out.say(`figures and JSON written to ${env.out.outDir}`);
     }
   },

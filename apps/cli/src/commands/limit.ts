@@ -18,7 +18,11 @@ export const limitCommand: CommandModule = {
   summary: 'limit densities of the CK and NTK spectra (linear-width theory, no sampling)',
   configure(cmd) {
     addNetworkFlags(cmd, { data: true });
-    cmd.addOption(new Option('--points <int>', 'grid points of each density').argParser(positiveInt('--points', 100_000)).default(1000));
+    cmd.addOption(
+      new Option('--points <int>', 'grid points of each density')
+        .argParser(positiveInt('--points', 100_000))
+        .default(1000),
+    );
     cmd.addHelpText(
       'after',
       `
@@ -48,14 +52,31 @@ to 1.`,
 
     const tick = env.progress.phase('limit densities');
     tick(0, 1);
-    const result = limitJob({ n, d0, widths: flags.widths, activation, kernel: flags.kernel, input, points: flags.points });
+    const result = limitJob({
+      n,
+      d0,
+      widths: flags.widths,
+      activation,
+      kernel: flags.kernel,
+      input,
+      points: flags.points,
+    });
     tick(1, 1);
 
     const kernels: Record<string, unknown> = {};
     for (const k of names) kernels[k] = { limit: limitJson(result[k]!) };
     const doc = {
       command: 'limit',
-      config: { n, d0, widths: flags.widths, activation: flags.activation, rawActivation: flags.rawActivation, kernel: flags.kernel, data: dataLabel, points: flags.points },
+      config: {
+        n,
+        d0,
+        widths: flags.widths,
+        activation: flags.activation,
+        rawActivation: flags.rawActivation,
+        kernel: flags.kernel,
+        data: dataLabel,
+        points: flags.points,
+      },
       constants: { a: result.a, b: result.b, samplesPerNeuron: result.samplesPerNeuron },
       kernels,
     };
@@ -67,11 +88,15 @@ to 1.`,
         out.write(`${k}-limit.svg`, spectrumSvg({ title: `${k.toUpperCase()} limit density`, bins: [], limit: lim }));
       }
     }
-    env.out.say(`${flags.activation}${flags.rawActivation ? ' (raw)' : ''}: a = ${result.a.toFixed(6)}, b = ${result.b.toFixed(6)}; n/d = ${result.samplesPerNeuron.map((g) => g.toFixed(3)).join(', ')}`);
+    env.out.say(
+      `${flags.activation}${flags.rawActivation ? ' (raw)' : ''}: a = ${result.a.toFixed(6)}, b = ${result.b.toFixed(6)}; n/d = ${result.samplesPerNeuron.map((g) => g.toFixed(3)).join(', ')}`,
+    );
     for (const k of names) {
       const lim = result[k]!;
       const support = lim.support.map(([lo, hi]) => `[${lo.toFixed(4)}, ${hi.toFixed(4)}]`).join(' ∪ ');
-      const atoms = lim.atoms.length ? `; atoms ${lim.atoms.map((a) => `${a.mass.toFixed(4)} at ${a.x}`).join(', ')}` : '';
+      const atoms = lim.atoms.length
+        ? `; atoms ${lim.atoms.map((a) => `${a.mass.toFixed(4)} at ${a.x}`).join(', ')}`
+        : '';
       env.out.say(`${k.toUpperCase()} limit: mean ${lim.mean.toFixed(4)}, support ${support}${atoms}`);
     }
     if (out.outDir !== undefined) env.out.say(`figures and JSON written to ${out.outDir}`);

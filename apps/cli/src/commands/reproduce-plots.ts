@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import type { ReproductionFigure, SeriesFigureData, SpectrumFigureData } from '@spec/nets';
+import type { ReproductionFigure, SeriesFigureData } from '@spec/nets';
 import { renderSvg } from '../plots/render.js';
 import { bulkHistogram, spectrumSvg } from '../plots/spectrum-plot.js';
 
@@ -16,9 +16,20 @@ function seriesSvg(fig: SeriesFigureData): string {
       .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!fig.logX || p.x > 0) && (!fig.logY || p.y > 0));
     if (s.style === 'dot') marks.push(Plot.dot(pts, { x: 'x', y: 'y', stroke: color, r: 3 }));
     else marks.push(Plot.lineY(pts, { x: 'x', y: 'y', stroke: color, strokeWidth: 1.6 }));
-    marks.push(Plot.text([`${s.style === 'dot' ? '●' : '—'} ${s.label}`], { frameAnchor: 'top-right', dy: 4 + 14 * i, dx: -4, fill: color, fontSize: 11, textAnchor: 'end' }));
+    marks.push(
+      Plot.text([`${s.style === 'dot' ? '●' : '—'} ${s.label}`], {
+        frameAnchor: 'top-right',
+        dy: 4 + 14 * i,
+        dx: -4,
+        fill: color,
+        fontSize: 11,
+        textAnchor: 'end',
+      }),
+    );
   });
-  marks.push(Plot.text([fig.title], { frameAnchor: 'top-left', dy: -24, fontSize: 14, fontWeight: 'bold', textAnchor: 'start' }));
+  marks.push(
+    Plot.text([fig.title], { frameAnchor: 'top-left', dy: -24, fontSize: 14, fontWeight: 'bold', textAnchor: 'start' }),
+  );
   return renderSvg({
     width: 720,
     height: 440,
@@ -33,7 +44,12 @@ function seriesSvg(fig: SeriesFigureData): string {
 /** SVG of one reproduction figure. */
 export function reproductionFigureSvg(fig: ReproductionFigure): string {
   if (fig.kind === 'spectrum') {
-    return spectrumSvg({ title: fig.title, bins: bulkHistogram(fig), limit: fig.limit, outliers: Array.from(fig.outliers ?? []) });
+    return spectrumSvg({
+      title: fig.title,
+      bins: bulkHistogram(fig),
+      limit: fig.limit,
+      outliers: Array.from(fig.outliers ?? []),
+    });
   }
   return seriesSvg(fig);
 }

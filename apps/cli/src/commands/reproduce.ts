@@ -1,5 +1,11 @@
 import { SpecError, createRng } from '@spec/core';
-import { getReproduction, reproductions, type Reproduction, type ReproductionResult, type ReproductionRow } from '@spec/nets';
+import {
+  getReproduction,
+  reproductions,
+  type Reproduction,
+  type ReproductionResult,
+  type ReproductionRow,
+} from '@spec/nets';
 import type { CommandModule } from '../program.js';
 import { reproductionFigureSvg } from './reproduce-plots.js';
 
@@ -18,9 +24,21 @@ function fmt(v: number): string {
 /** The agreement table as fixed-width text lines. */
 function tableLines(rows: ReadonlyArray<ReproductionRow>): string[] {
   const head = ['case', 'metric', 'measured', 'predicted', 'tolerance', 'ok'];
-  const body = rows.map((r) => [r.case, r.metric, fmt(r.measured), fmt(r.predicted), fmt(r.tolerance), r.ok ? 'yes' : 'NO']);
+  const body = rows.map((r) => [
+    r.case,
+    r.metric,
+    fmt(r.measured),
+    fmt(r.predicted),
+    fmt(r.tolerance),
+    r.ok ? 'yes' : 'NO',
+  ]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  return [head, ...body].map((cols) => cols.map((c, i) => c.padEnd(w[i])).join('  ').trimEnd());
+  return [head, ...body].map((cols) =>
+    cols
+      .map((c, i) => c.padEnd(w[i]))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** Text for a Markdown table cell: `|` (e.g. |⟨v₁, β⟩|) would end the cell, `<` would open HTML in VitePress. */
@@ -31,7 +49,10 @@ function cell(text: string): string {
 /** A Markdown page (docs): title, paper, sizes, agreement table and figures. */
 function markdownPage(r: Reproduction, res: ReproductionResult, quick: boolean, seed: number, svgs: string[]): string {
   const rows = res.rows
-    .map((x) => `| ${cell(x.case)} | ${cell(x.metric)} | ${fmt(x.measured)} | ${fmt(x.predicted)} | ${fmt(x.tolerance)} (${cell(x.toleranceRule)}) | ${x.ok ? 'yes' : '**no**'} |`)
+    .map(
+      (x) =>
+        `| ${cell(x.case)} | ${cell(x.metric)} | ${fmt(x.measured)} | ${fmt(x.predicted)} | ${fmt(x.tolerance)} (${cell(x.toleranceRule)}) | ${x.ok ? 'yes' : '**no**'} |`,
+    )
     .join('\n');
   const held = res.rows.filter((x) => x.ok).length;
   return `# ${r.name}
@@ -63,7 +84,10 @@ export const reproduceCommand: CommandModule = {
       .allowExcessArguments(true)
       .option('--list', 'list the reproductions', false)
       .option('--quick', 'shrink the sizes (seconds; what the tests run)', false)
-      .option('--data <spec>', 'real data for the reproductions that use it, e.g. cifar10:PATH (default: the embedded digits)');
+      .option(
+        '--data <spec>',
+        'real data for the reproductions that use it, e.g. cifar10:PATH (default: the embedded digits)',
+      );
     cmd.addHelpText(
       'after',
       `
@@ -77,15 +101,20 @@ The full sizes are the ones the docs show; --quick runs in seconds.`,
   async run(options, env, args) {
     const flags = options as unknown as ReproduceFlags;
     const name = args[0];
-    if (args.length > 1) throw new SpecError('E_INPUT', `spec reproduce takes one name, got ${args.length}: ${args.join(' ')}`);
+    if (args.length > 1)
+      throw new SpecError('E_INPUT', `spec reproduce takes one name, got ${args.length}: ${args.join(' ')}`);
     if (flags.list) {
       if (name !== undefined) throw new SpecError('E_INPUT', `--list takes no reproduction name (got "${name}")`);
-      env.out.emitJson({ command: 'reproduce', reproductions: reproductions.map((r) => ({ name: r.name, title: r.title, paper: r.paper, sizes: r.sizes })) });
+      env.out.emitJson({
+        command: 'reproduce',
+        reproductions: reproductions.map((r) => ({ name: r.name, title: r.title, paper: r.paper, sizes: r.sizes })),
+      });
       const w = Math.max(...reproductions.map((r) => r.name.length));
       for (const r of reproductions) env.out.say(`${r.name.padEnd(w)}  ${r.title}`);
       return;
     }
-    if (name === undefined) throw new SpecError('E_INPUT', 'give a reproduction name (spec reproduce NAME), or --list to see them');
+    if (name === undefined)
+      throw new SpecError('E_INPUT', 'give a reproduction name (spec reproduce NAME), or --list to see them');
     const repro = getReproduction(name);
 
     const out = env.figureOut(`reproduce-${repro.name}`);
@@ -131,6 +160,7 @@ The full sizes are the ones the docs show; --quick runs in seconds.`,
     for (const line of tableLines(result.rows)) env.out.say(line);
     const held = result.rows.filter((r) => r.ok).length;
     env.out.say(`${held} of ${result.rows.length} rows within tolerance`);
-    if (out.outDir !== undefined) env.out.say(`table (${repro.name}.md), JSON and ${result.figures.length} figures written to ${out.outDir}/`);
+    if (out.outDir !== undefined)
+      env.out.say(`table (${repro.name}.md), JSON and ${result.figures.length} figures written to ${out.outDir}/`);
   },
 };

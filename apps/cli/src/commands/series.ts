@@ -23,15 +23,42 @@ export const seriesCommand: CommandModule = {
   summary: 'Hermite power series of the infinite-width NNGP/NTK, sphere eigenvalues and their decay (MATH.md §4)',
   configure(cmd) {
     cmd
-      .addOption(new Option('--activation <name>', 'activation φ, used RAW as in `spec infinite` (see --normalized)').default('relu'))
+      .addOption(
+        new Option('--activation <name>', 'activation φ, used RAW as in `spec infinite` (see --normalized)').default(
+          'relu',
+        ),
+      )
       .option('--normalized', 'use the normalised activation (φ − E φ)/sd φ instead of the raw one', false)
-      .addOption(new Option('--depth <L>', 'number of hidden layers').argParser(positiveInt('--depth', 1000)).default(1))
-      .addOption(new Option('--degree <P>', 'highest power p of ⟨x, y⟩ (and harmonic degree k), at most 100').argParser(nonNegativeInt('--degree', 100)).default(8))
-      .addOption(new Option('--sphere-dim <d>', 'data uniform on S^{d−1} ⊂ R^d for the eigenvalues').argParser(positiveInt('--sphere-dim', 100_000)).default(3))
-      .addOption(new Option('--sigma-w2 <s>', 'σ_w² (default 1/E φ(ξ)²: 2 for relu)').argParser(finiteNumber('--sigma-w2', 0)))
+      .addOption(
+        new Option('--depth <L>', 'number of hidden layers').argParser(positiveInt('--depth', 1000)).default(1),
+      )
+      .addOption(
+        new Option('--degree <P>', 'highest power p of ⟨x, y⟩ (and harmonic degree k), at most 100')
+          .argParser(nonNegativeInt('--degree', 100))
+          .default(8),
+      )
+      .addOption(
+        new Option('--sphere-dim <d>', 'data uniform on S^{d−1} ⊂ R^d for the eigenvalues')
+          .argParser(positiveInt('--sphere-dim', 100_000))
+          .default(3),
+      )
+      .addOption(
+        new Option('--sigma-w2 <s>', 'σ_w² (default 1/E φ(ξ)²: 2 for relu)').argParser(finiteNumber('--sigma-w2', 0)),
+      )
       .addOption(new Option('--sigma-b2 <b>', 'σ_b²').argParser(finiteNumber('--sigma-b2', 0)).default(0))
-      .addOption(new Option('--sigma-w2-in <i>', 'σ²_w,in of the first layer (> 0)').argParser(finiteNumber('--sigma-w2-in', 0)).default(1))
-      .addOption(new Option('--hermite-degree <K>', 'Hermite coefficients taken from quadrature (1..60; relu uses its closed form)').argParser(positiveInt('--hermite-degree', 60)).default(60))
+      .addOption(
+        new Option('--sigma-w2-in <i>', 'σ²_w,in of the first layer (> 0)')
+          .argParser(finiteNumber('--sigma-w2-in', 0))
+          .default(1),
+      )
+      .addOption(
+        new Option(
+          '--hermite-degree <K>',
+          'Hermite coefficients taken from quadrature (1..60; relu uses its closed form)',
+        )
+          .argParser(positiveInt('--hermite-degree', 60))
+          .default(60),
+      )
       .addHelpText(
         'after',
         `
@@ -66,7 +93,16 @@ Figures with --out: coefficients.svg (|coefficient| decay), sphere-eigenvalues.s
     const o = s.options;
     const doc = {
       command: 'series',
-      config: { activation: f.activation, normalized: f.normalized, depth: f.depth, degree: f.degree, sphereDim: f.sphereDim, sigmaW2: o.sigmaW2, sigmaB2: o.sigmaB2, sigmaW2In: o.sigmaW2In },
+      config: {
+        activation: f.activation,
+        normalized: f.normalized,
+        depth: f.depth,
+        degree: f.degree,
+        sphereDim: f.sphereDim,
+        sigmaW2: o.sigmaW2,
+        sigmaB2: o.sigmaB2,
+        sigmaW2In: o.sigmaW2In,
+      },
       nngp: Array.from(s.nngp),
       ntk: Array.from(s.ntk),
       diagonal: s.diagonal,
@@ -80,12 +116,22 @@ Figures with --out: coefficients.svg (|coefficient| decay), sphere-eigenvalues.s
       effectiveRankBound: s.ntk[0] > 0 ? s.diagonal.ntk / s.ntk[0] : null,
     };
     env.out.emitJson(doc);
-    env.out.say(`${o.activation.name}, depth ${f.depth}: NTK coefficients ${Array.from(s.ntk.slice(0, 6), (v) => v.toFixed(6)).join(', ')}${f.degree > 5 ? ', …' : ''} (tail mass ${s.tailMass.ntk.toExponential(2)})`);
-    env.out.say(`sphere S^${f.sphereDim - 1} NTK eigenvalues: ${Array.from(s.sphereEigenvalues.ntk.slice(0, 7), (v) => v.toPrecision(6)).join(', ')}${s.decayExponent !== null ? `; decay exponent ${s.decayExponent.toFixed(3)}` : ''}`);
+    env.out.say(
+      `${o.activation.name}, depth ${f.depth}: NTK coefficients ${Array.from(s.ntk.slice(0, 6), (v) => v.toFixed(6)).join(', ')}${f.degree > 5 ? ', …' : ''} (tail mass ${s.tailMass.ntk.toExponential(2)})`,
+    );
+    env.out.say(
+      `sphere S^${f.sphereDim - 1} NTK eigenvalues: ${Array.from(s.sphereEigenvalues.ntk.slice(0, 7), (v) => v.toPrecision(6)).join(', ')}${s.decayExponent !== null ? `; decay exponent ${s.decayExponent.toFixed(3)}` : ''}`,
+    );
     if (env.out.outDir !== undefined) {
       env.out.write('series.json', JSON.stringify(doc));
-      env.out.write('coefficients.svg', coefficientDecaySvg(`power-series coefficients, ${o.activation.name}, depth ${f.depth}`, s.nngp, s.ntk));
-      env.out.write('sphere-eigenvalues.svg', sphereEigenvaluesSvg(`NTK eigenvalues on S^${f.sphereDim - 1}`, s.sphereEigenvalues.ntk, s.decayExponent));
+      env.out.write(
+        'coefficients.svg',
+        coefficientDecaySvg(`power-series coefficients, ${o.activation.name}, depth ${f.depth}`, s.nngp, s.ntk),
+      );
+      env.out.write(
+        'sphere-eigenvalues.svg',
+        sphereEigenvaluesSvg(`NTK eigenvalues on S^${f.sphereDim - 1}`, s.sphereEigenvalues.ntk, s.decayExponent),
+      );
       env.out.say(`figures and JSON written to ${env.out.outDir}`);
     }
   },

@@ -33,7 +33,11 @@ function kernelJson(k: KernelSpectrum): Record<string, unknown> {
     k.method === 'slq' && k.density
       ? {
           quantiles: Array.from(k.eigenvalues),
-          density: { x: Array.from(k.density.x), density: Array.from(k.density.density), bandwidth: k.density.bandwidth },
+          density: {
+            x: Array.from(k.density.x),
+            density: Array.from(k.density.density),
+            bandwidth: k.density.bandwidth,
+          },
           densityStderr: Array.from(k.density.stderr),
           slq: k.slq,
         }
@@ -42,7 +46,15 @@ function kernelJson(k: KernelSpectrum): Record<string, unknown> {
     method: k.method,
     ...values,
     mean: k.mean,
-    ...(k.limit ? { limit: limitJson(k.limit), ks: k.ks, ksScaled: k.ksScaled, rightEdge: k.rightEdge, outliers: Array.from(k.outliers ?? []) } : {}),
+    ...(k.limit
+      ? {
+          limit: limitJson(k.limit),
+          ks: k.ks,
+          ksScaled: k.ksScaled,
+          rightEdge: k.rightEdge,
+          outliers: Array.from(k.outliers ?? []),
+        }
+      : {}),
   };
 }
 
@@ -53,13 +65,47 @@ export const spectrumCommand: CommandModule = {
     addNetworkFlags(cmd, { data: true });
     cmd
       .option('--no-limit', 'skip the theory (eigenvalues only)')
-      .addOption(new Option('--points <int>', 'grid points of the limit densities').argParser(positiveInt('--points', 100_000)).default(1000))
-      .addOption(new Option('--bins <int>', 'histogram bins in the figures (default ~2√n)').argParser(positiveInt('--bins', 10_000)))
-      .addOption(new Option('--output-weights <kind>', 'readout weights: rademacher (±1) or gaussian').argParser(oneOf('--output-weights', ['rademacher', 'gaussian'] as const)).default('rademacher'))
-      .addOption(new Option('--method <how>', 'dense (all eigenvalues), slq (stochastic Lanczos quadrature density with error bars) or auto (slq when n > 6000 or dense would not fit)').argParser(oneOf('--method', ['dense', 'slq', 'auto'] as const)).default('auto'))
-      .addOption(new Option('--slq-probes <int>', 'SLQ probe vectors (error ~ 1/√(probes·n))').argParser(positiveInt('--slq-probes', 10_000)).default(16))
-      .addOption(new Option('--slq-steps <int>', 'SLQ Lanczos steps per probe (resolution ~ 1/steps)').argParser(positiveInt('--slq-steps', 10_000)).default(80))
-      .addOption(new Option('--slq-ntk <how>', 'SLQ NTK: stored (one n × n matrix), tiled (matrix-free at every Lanczos step: tile by tile, or factored when n ≫ d; no n × n matrix, slower) or auto (tiled only when stored would not fit)').argParser(oneOf('--slq-ntk', ['stored', 'tiled', 'auto'] as const)).default('auto'));
+      .addOption(
+        new Option('--points <int>', 'grid points of the limit densities')
+          .argParser(positiveInt('--points', 100_000))
+          .default(1000),
+      )
+      .addOption(
+        new Option('--bins <int>', 'histogram bins in the figures (default ~2√n)').argParser(
+          positiveInt('--bins', 10_000),
+        ),
+      )
+      .addOption(
+        new Option('--output-weights <kind>', 'readout weights: rademacher (±1) or gaussian')
+          .argParser(oneOf('--output-weights', ['rademacher', 'gaussian'] as const))
+          .default('rademacher'),
+      )
+      .addOption(
+        new Option(
+          '--method <how>',
+          'dense (all eigenvalues), slq (stochastic Lanczos quadrature density with error bars) or auto (slq when n > 6000 or dense would not fit)',
+        )
+          .argParser(oneOf('--method', ['dense', 'slq', 'auto'] as const))
+          .default('auto'),
+      )
+      .addOption(
+        new Option('--slq-probes <int>', 'SLQ probe vectors (error ~ 1/√(probes·n))')
+          .argParser(positiveInt('--slq-probes', 10_000))
+          .default(16),
+      )
+      .addOption(
+        new Option('--slq-steps <int>', 'SLQ Lanczos steps per probe (resolution ~ 1/steps)')
+          .argParser(positiveInt('--slq-steps', 10_000))
+          .default(80),
+      )
+      .addOption(
+        new Option(
+          '--slq-ntk <how>',
+          'SLQ NTK: stored (one n × n matrix), tiled (matrix-free at every Lanczos step: tile by tile, or factored when n ≫ d; no n × n matrix, slower) or auto (tiled only when stored would not fit)',
+        )
+          .argParser(oneOf('--slq-ntk', ['stored', 'tiled', 'auto'] as const))
+          .default('auto'),
+      );
     cmd.addHelpText(
       'after',
       `
@@ -125,7 +171,9 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
         eigenBackend: result.eigenBackend,
         method: flags.method,
       },
-      ...(result.a !== undefined ? { constants: { a: result.a, b: result.b, samplesPerNeuron: result.samplesPerNeuron } } : {}),
+      ...(result.a !== undefined
+        ? { constants: { a: result.a, b: result.b, samplesPerNeuron: result.samplesPerNeuron } }
+        : {}),
       kernels,
     };
     env.out.emitJson(doc);
@@ -136,11 +184,21 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
         const ks = result[k]!;
         writeVectorNpy(out, `${k}-eigenvalues.npy`, ks.eigenvalues);
         const title = `${k.toUpperCase()} spectrum — ${flags.activation}, n = ${dataset.n}, d0 = ${dataset.d0}, widths ${flags.widths.join(',')}${ks.ks !== undefined ? `, KS ${ks.ks.toFixed(4)}` : ''}`;
-        out.write(`${k}.svg`, spectrumSvg({ title, bins: bulkHistogram(ks, flags.bins), limit: ks.limit, outliers: Array.from(ks.outliers ?? []) }));
+        out.write(
+          `${k}.svg`,
+          spectrumSvg({
+            title,
+            bins: bulkHistogram(ks, flags.bins),
+            limit: ks.limit,
+            outliers: Array.from(ks.outliers ?? []),
+          }),
+        );
       }
     }
 
-    env.out.say(`${dataset.source}: n = ${dataset.n}, d0 = ${dataset.d0}; ${flags.activation}${flags.rawActivation ? ' (raw)' : ''} network, widths ${flags.widths.join(',')}; backend ${result.backend}`);
+    env.out.say(
+      `${dataset.source}: n = ${dataset.n}, d0 = ${dataset.d0}; ${flags.activation}${flags.rawActivation ? ' (raw)' : ''} network, widths ${flags.widths.join(',')}; backend ${result.backend}`,
+    );
     env.out.say('kernel   mean      limit mean   KS       KS (scaled)   outliers   λ range');
     for (const k of names) {
       const s = result[k]!;

@@ -17,7 +17,8 @@ interface SweepFlags {
 function parseJobs(value: string | undefined): number {
   if (value === undefined) return 1;
   const jobs = Number(value);
-  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new SpecError('E_INPUT', `--jobs must be an integer from 1 to 64, got "${value}"`);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)
+    throw new SpecError('E_INPUT', `--jobs must be an integer from 1 to 64, got "${value}"`);
   return jobs;
 }
 
@@ -29,7 +30,8 @@ function writeAtomic(path: string, content: string): void {
 }
 
 async function sweep(flags: SweepFlags, env: Parameters<CommandModule['run']>[1]): Promise<void> {
-  if (flags.grid === undefined) throw new SpecError('E_INPUT', 'spec sweep needs --grid FILE.json (or: spec sweep merge DIR)');
+  if (flags.grid === undefined)
+    throw new SpecError('E_INPUT', 'spec sweep needs --grid FILE.json (or: spec sweep merge DIR)');
   const outDir = env.globals.out;
   if (outDir === undefined) throw new SpecError('E_INPUT', 'spec sweep needs --out DIR for the run files');
   const shard = flags.shard === undefined ? { k: 1, count: 1 } : parseShard(flags.shard);
@@ -41,7 +43,14 @@ async function sweep(flags: SweepFlags, env: Parameters<CommandModule['run']>[1]
   mkdirSync(runsDir, { recursive: true });
 
   const jobs = parseJobs(flags.jobs);
-  const report: Array<{ index: number; id: string; seed: number; file: string; status: 'done' | 'skipped' | 'failed'; error?: string }> = [];
+  const report: Array<{
+    index: number;
+    id: string;
+    seed: number;
+    file: string;
+    status: 'done' | 'skipped' | 'failed';
+    error?: string;
+  }> = [];
   const failures: string[] = [];
   const progress = env.progress.phase(`sweep ${shard.k}/${shard.count}`);
   progress(0, mine.length);
@@ -55,7 +64,18 @@ async function sweep(flags: SweepFlags, env: Parameters<CommandModule['run']>[1]
   await runPool(todo, env.globals.backend, jobs, (run, r) => {
     const file = join(runsDir, `${run.id}.json`);
     if ('doc' in r) {
-      writeAtomic(file, toJson({ index: run.index, id: run.id, command: run.command, flags: run.flags, seed: run.seed, argv: runArgv(run), result: r.doc }));
+      writeAtomic(
+        file,
+        toJson({
+          index: run.index,
+          id: run.id,
+          command: run.command,
+          flags: run.flags,
+          seed: run.seed,
+          argv: runArgv(run),
+          result: r.doc,
+        }),
+      );
       report.push({ index: run.index, id: run.id, seed: run.seed, file, status: 'done' });
     } else {
       failures.push(`run ${run.index} (${run.id}): ${r.error}`);
@@ -66,11 +86,22 @@ async function sweep(flags: SweepFlags, env: Parameters<CommandModule['run']>[1]
   report.sort((a, b) => a.index - b.index);
   failures.sort((a, b) => Number(a.split(' ')[1]) - Number(b.split(' ')[1]));
   const count = (s: string): number => report.filter((r) => r.status === s).length;
-  env.out.emitJson({ command: 'sweep', grid: flags.grid, shard: `${shard.k}/${shard.count}`, total: all.length, runs: report });
-  env.out.say(`grid ${flags.grid}: ${all.length} runs; shard ${shard.k}/${shard.count} has ${mine.length}: ${count('done')} run, ${count('skipped')} skipped (already finished), ${count('failed')} failed`);
+  env.out.emitJson({
+    command: 'sweep',
+    grid: flags.grid,
+    shard: `${shard.k}/${shard.count}`,
+    total: all.length,
+    runs: report,
+  });
+  env.out.say(
+    `grid ${flags.grid}: ${all.length} runs; shard ${shard.k}/${shard.count} has ${mine.length}: ${count('done')} run, ${count('skipped')} skipped (already finished), ${count('failed')} failed`,
+  );
   env.out.say(`results in ${runsDir}/ — collect them with: spec sweep merge ${outDir}`);
   if (failures.length > 0) {
-    throw new SpecError('E_INPUT', `${failures.length} of ${mine.length} runs failed (re-running retries only those); first: ${failures[0]}`);
+    throw new SpecError(
+      'E_INPUT',
+      `${failures.length} of ${mine.length} runs failed (re-running retries only those); first: ${failures[0]}`,
+    );
   }
 }
 
@@ -78,7 +109,8 @@ function merge(dir: string, env: Parameters<CommandModule['run']>[1]): void {
   const rows = collectRuns(dir);
   const { columns, text } = toCsv(rows);
   const path = join(resolve(dir), 'summary.csv');
-  if (existsSync(path) && !env.globals.force) throw new SpecError('E_INPUT', `refusing to overwrite ${path} (pass --force to replace)`);
+  if (existsSync(path) && !env.globals.force)
+    throw new SpecError('E_INPUT', `refusing to overwrite ${path} (pass --force to replace)`);
   writeAtomic(path, text);
   env.out.emitJson({ command: 'sweep-merge', dir, summary: path, columns, rows });
   env.out.say(`${rows.length} runs, ${columns.length} columns → ${path}`);
@@ -91,9 +123,18 @@ export const sweepCommand: CommandModule = {
     cmd
       .usage('--grid FILE.json --out DIR [--shard k/N] | merge DIR [--json]')
       .allowExcessArguments(true)
-      .option('--grid <file>', 'JSON grid: {"command": "spectrum", "<flag>": [values…], …}; the cartesian product is run')
-      .option('--shard <k/N>', 'run only every N-th run starting with the k-th (k = 1..N), e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT')
-      .option('--jobs <N>', 'runs at once, each on its own worker thread with a one-thread CPU backend (default 1: one run at a time on all cores)');
+      .option(
+        '--grid <file>',
+        'JSON grid: {"command": "spectrum", "<flag>": [values…], …}; the cartesian product is run',
+      )
+      .option(
+        '--shard <k/N>',
+        'run only every N-th run starting with the k-th (k = 1..N), e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT',
+      )
+      .option(
+        '--jobs <N>',
+        'runs at once, each on its own worker thread with a one-thread CPU backend (default 1: one run at a time on all cores)',
+      );
     cmd.addHelpText(
       'after',
       `
@@ -117,11 +158,13 @@ prints the same rows.`,
     const flags = options as unknown as SweepFlags;
     if (args[0] === 'merge') {
       if (args.length !== 2) throw new SpecError('E_INPUT', 'usage: spec sweep merge DIR');
-      if (flags.grid !== undefined || flags.shard !== undefined) throw new SpecError('E_INPUT', 'spec sweep merge takes no --grid or --shard');
+      if (flags.grid !== undefined || flags.shard !== undefined)
+        throw new SpecError('E_INPUT', 'spec sweep merge takes no --grid or --shard');
       merge(args[1], env);
       return;
     }
-    if (args.length > 0) throw new SpecError('E_INPUT', `unexpected argument "${args[0]}" (did you mean spec sweep merge DIR?)`);
+    if (args.length > 0)
+      throw new SpecError('E_INPUT', `unexpected argument "${args[0]}" (did you mean spec sweep merge DIR?)`);
     await sweep(flags, env);
   },
 };

@@ -1,6 +1,16 @@
 import { SpecError, createRng, type Matrix } from '@spec/core';
 import { loadDataset, parseDataSpec, singleIndexTeacher } from '@spec/data';
-import { initNetwork, logCheckpoints, mlp, resolveActivation, train, withQuadratureDual, type KernelMonitor, type TrainCheckpoint, type WeightMonitor } from '@spec/nets';
+import {
+  initNetwork,
+  logCheckpoints,
+  mlp,
+  resolveActivation,
+  train,
+  withQuadratureDual,
+  type KernelMonitor,
+  type TrainCheckpoint,
+  type WeightMonitor,
+} from '@spec/nets';
 import { Option } from 'commander';
 import { activationFromFlags } from '../activation-flag.js';
 import { addNetworkFlags, type NetworkFlags } from '../network-flags.js';
@@ -53,7 +63,12 @@ export function figureSteps(checkpoints: ReadonlyArray<number>): number[] {
 }
 
 function recordJson(r: TrainCheckpoint): Record<string, unknown> {
-  return { ...r, weights: r.weights.map(weightJson), ...(r.ck ? { ck: kernelJson(r.ck) } : {}), ...(r.ntk ? { ntk: kernelJson(r.ntk) } : {}) };
+  return {
+    ...r,
+    weights: r.weights.map(weightJson),
+    ...(r.ck ? { ck: kernelJson(r.ck) } : {}),
+    ...(r.ntk ? { ntk: kernelJson(r.ntk) } : {}),
+  };
 }
 
 export const trainCommand: CommandModule = {
@@ -66,20 +81,43 @@ export const trainCommand: CommandModule = {
     for (const o of cmd.options) {
       if (o.long === '--n') o.default(TRAIN_DEFAULTS.n);
       if (o.long === '--widths') o.default([...TRAIN_DEFAULTS.widths], TRAIN_DEFAULTS.widths.join(','));
-      if (o.long === '--d0') o.description = `input dimension (default ${TRAIN_DEFAULTS.d0}; for real data it comes from the data)`;
+      if (o.long === '--d0')
+        o.description = `input dimension (default ${TRAIN_DEFAULTS.d0}; for real data it comes from the data)`;
     }
     cmd.setOptionValueWithSource('n', TRAIN_DEFAULTS.n, 'default');
     cmd.setOptionValueWithSource('widths', [...TRAIN_DEFAULTS.widths], 'default');
     cmd
-      .addOption(new Option('--optimizer <name>', 'gd (full batch), sgd (minibatches) or adam').argParser(oneOf('--optimizer', ['gd', 'sgd', 'adam'] as const)).default('gd'))
-      .addOption(new Option('--lr <eta>', 'learning rate η').argParser(finiteNumber('--lr', Number.MIN_VALUE)).default(1))
-      .addOption(new Option('--steps <int>', 'training steps T').argParser(nonNegativeInt('--steps', 1_000_000)).default(100))
-      .addOption(new Option('--batch <int>', 'minibatch size (sgd default 32, adam default n; gd is full batch)').argParser(positiveInt('--batch', 100_000)))
-      .addOption(new Option('--checkpoints <int>', 'number of log-spaced checkpoints (0 and T included)').argParser(positiveInt('--checkpoints', 10_000)).default(6))
+      .addOption(
+        new Option('--optimizer <name>', 'gd (full batch), sgd (minibatches) or adam')
+          .argParser(oneOf('--optimizer', ['gd', 'sgd', 'adam'] as const))
+          .default('gd'),
+      )
+      .addOption(
+        new Option('--lr <eta>', 'learning rate η').argParser(finiteNumber('--lr', Number.MIN_VALUE)).default(1),
+      )
+      .addOption(
+        new Option('--steps <int>', 'training steps T').argParser(nonNegativeInt('--steps', 1_000_000)).default(100),
+      )
+      .addOption(
+        new Option('--batch <int>', 'minibatch size (sgd default 32, adam default n; gd is full batch)').argParser(
+          positiveInt('--batch', 100_000),
+        ),
+      )
+      .addOption(
+        new Option('--checkpoints <int>', 'number of log-spaced checkpoints (0 and T included)')
+          .argParser(positiveInt('--checkpoints', 10_000))
+          .default(6),
+      )
       .option('--train-readout', 'train the readout too (default: readout fixed ±1, MATH.md §3.1)', false)
-      .addOption(new Option('--test-n <int>', 'test points from the same teacher/data (default n/2)').argParser(nonNegativeInt('--test-n', 100_000)))
+      .addOption(
+        new Option('--test-n <int>', 'test points from the same teacher/data (default n/2)').argParser(
+          nonNegativeInt('--test-n', 100_000),
+        ),
+      )
       .addOption(new Option('--noise <sd>', 'teacher label noise').argParser(finiteNumber('--noise', 0)).default(0.1))
-      .addOption(new Option('--teacher-activation <name>', 'teacher link σ* of y = σ*(√d βᵀx) + noise (raw)').default('tanh'))
+      .addOption(
+        new Option('--teacher-activation <name>', 'teacher link σ* of y = σ*(√d βᵀx) + noise (raw)').default('tanh'),
+      )
       .option('--jsonl', 'stream one JSON record per checkpoint (JSON Lines) as it is produced', false)
       .option('--no-kernel-gd', 'skip the kernel-GD predictions');
     cmd.addHelpText(
@@ -101,7 +139,14 @@ train-weight-spectra.svg (ESD of W₁ᵀW₁/h at up to 4 checkpoints over the M
     const flags = options as unknown as TrainFlags;
     const activation = withQuadratureDual(activationFromFlags(flags));
     const out = env.out;
-    const files = ['train.json', 'train-weights.svg', 'train-kernels.svg', 'train-loss.svg', 'train-weight-spectra.svg', 'train-ck-spectra.svg'];
+    const files = [
+      'train.json',
+      'train-weights.svg',
+      'train-kernels.svg',
+      'train-loss.svg',
+      'train-weight-spectra.svg',
+      'train-ck-spectra.svg',
+    ];
     out.reserve(files);
     const rng = createRng(env.globals.seed);
     const n = flags.n;
@@ -113,16 +158,32 @@ train-weight-spectra.svg (ESD of W₁ᵀW₁/h at up to 4 checkpoints over the M
     const spec = parseDataSpec(flags.data);
     if (spec.kind === 'gaussian') {
       const link = resolveActivation(flags.teacherActivation, { raw: true });
-      const data = singleIndexTeacher({ n: n + testN, d0: flags.d0 ?? 200, link: (t) => link.fn(t), noise: flags.noise, rng: rng.split('data') });
+      const data = singleIndexTeacher({
+        n: n + testN,
+        d0: flags.d0 ?? 200,
+        link: (t) => link.fn(t),
+        noise: flags.noise,
+        rng: rng.split('data'),
+      });
       X = data.X;
       y = data.y;
       beta = data.beta;
       source = `single-index teacher ${flags.teacherActivation}, noise ${flags.noise}`;
     } else {
-      const ds = await loadDataset(spec, { n: n + testN, d0: flags.d0, classes: flags.classes, rng: rng.split('data') });
+      const ds = await loadDataset(spec, {
+        n: n + testN,
+        d0: flags.d0,
+        classes: flags.classes,
+        rng: rng.split('data'),
+      });
       const t = ds.targets ?? (ds.labels ? Float64Array.from(ds.labels) : undefined);
-      if (t === undefined) throw new SpecError('E_INPUT', `--data ${flags.data} has no labels or targets to train on; use a labelled source or the default teacher`);
-      if (ds.n !== n + testN) throw new SpecError('E_INPUT', `--data ${flags.data} gave ${ds.n} samples, need n + test-n = ${n + testN}`);
+      if (t === undefined)
+        throw new SpecError(
+          'E_INPUT',
+          `--data ${flags.data} has no labels or targets to train on; use a labelled source or the default teacher`,
+        );
+      if (ds.n !== n + testN)
+        throw new SpecError('E_INPUT', `--data ${flags.data} gave ${ds.n} samples, need n + test-n = ${n + testN}`);
       X = ds.X;
       y = Float64Array.from(t);
       source = ds.source;
@@ -144,7 +205,9 @@ train-weight-spectra.svg (ESD of W₁ᵀW₁/h at up to 4 checkpoints over the M
     const weightPanels: SpectrumPanel[] = [];
     const ckPanels: SpectrumPanel[] = [];
     // The limit laws need the normalised activation; with --raw-activation the edges stay at the step-0 λ_max.
-    const kernelEdges = flags.rawActivation ? undefined : { limit: { activation, input: spec.kind === 'gaussian' ? ({ kind: 'mp' } as const) : ('data' as const) } };
+    const kernelEdges = flags.rawActivation
+      ? undefined
+      : { limit: { activation, input: spec.kind === 'gaussian' ? ({ kind: 'mp' } as const) : ('data' as const) } };
     const stepPhase = env.progress.phase('training');
     const result = train({
       net,
@@ -170,7 +233,9 @@ train-weight-spectra.svg (ESD of W₁ᵀW₁/h at up to 4 checkpoints over the M
         if (flags.jsonl && !out.json) out.say(toJson(rec));
         else if (!out.json) {
           const w = r.weights[0];
-          out.say(`step ${r.step}: loss ${r.loss.toPrecision(4)}${r.testLoss !== null ? `, test ${r.testLoss.toPrecision(4)}` : ''}${w ? `, W1 KS ${w.ksToInit.toFixed(4)}, outliers ${w.outliers.length}, |⟨v1,β⟩| ${w.teacherAlignment?.toFixed(3) ?? '—'}` : ''}${r.kernelGd ? `, kernel-GD rmse inf ${r.kernelGd.rmseInf?.toExponential(2) ?? '—'} emp ${r.kernelGd.rmseEmp.toExponential(2)}` : ''}`);
+          out.say(
+            `step ${r.step}: loss ${r.loss.toPrecision(4)}${r.testLoss !== null ? `, test ${r.testLoss.toPrecision(4)}` : ''}${w ? `, W1 KS ${w.ksToInit.toFixed(4)}, outliers ${w.outliers.length}, |⟨v1,β⟩| ${w.teacherAlignment?.toFixed(3) ?? '—'}` : ''}${r.kernelGd ? `, kernel-GD rmse inf ${r.kernelGd.rmseInf?.toExponential(2) ?? '—'} emp ${r.kernelGd.rmseEmp.toExponential(2)}` : ''}`,
+          );
         }
         if (out.json || out.outDir !== undefined) records.push(rec);
         lossPoints.push({ step: r.step, value: r.loss, series: 'train loss' });
@@ -178,9 +243,13 @@ train-weight-spectra.svg (ESD of W₁ᵀW₁/h at up to 4 checkpoints over the M
         for (const w of r.weights) {
           metrics.push({ step: r.step, value: w.ksToInit, series: `W${w.layer + 1} KS to init` });
           metrics.push({ step: r.step, value: w.relChange, series: `W${w.layer + 1} ‖ΔW‖/‖W0‖` });
-          if (w.teacherAlignment !== null) metrics.push({ step: r.step, value: w.teacherAlignment, series: `W${w.layer + 1} |⟨v1,β⟩|` });
+          if (w.teacherAlignment !== null)
+            metrics.push({ step: r.step, value: w.teacherAlignment, series: `W${w.layer + 1} |⟨v1,β⟩|` });
         }
-        for (const [k, m] of [['CK', r.ck], ['NTK', r.ntk]] as const) {
+        for (const [k, m] of [
+          ['CK', r.ck],
+          ['NTK', r.ntk],
+        ] as const) {
           if (m === undefined) continue;
           kernelMetrics.push({ step: r.step, value: m.ksToInit, series: `${k} KS to init` });
           kernelMetrics.push({ step: r.step, value: m.relChange, series: `${k} relChange` });
@@ -191,7 +260,22 @@ train-weight-spectra.svg (ESD of W₁ᵀW₁/h at up to 4 checkpoints over the M
     const laws = result.initialLaws;
     const doc = {
       command: 'train',
-      config: { n, testN, d0, widths: flags.widths, activation: flags.activation, rawActivation: flags.rawActivation, optimizer: flags.optimizer, lr: flags.lr, steps: flags.steps, batch: flags.batch ?? null, trainReadout: flags.trainReadout, data: source, seed: env.globals.seed, backend: backend.name },
+      config: {
+        n,
+        testN,
+        d0,
+        widths: flags.widths,
+        activation: flags.activation,
+        rawActivation: flags.rawActivation,
+        optimizer: flags.optimizer,
+        lr: flags.lr,
+        steps: flags.steps,
+        batch: flags.batch ?? null,
+        trainReadout: flags.trainReadout,
+        data: source,
+        seed: env.globals.seed,
+        backend: backend.name,
+      },
       // Right edges the CK/NTK outliers are measured against: 'limit' (step-0 Fan–Wang law) or 'step0-max'.
       kernelEdges: {
         ...(laws?.ckEdge ? { ck: { edge: laws.ckEdge.value, edgeSource: laws.ckEdge.source } } : {}),
@@ -207,20 +291,35 @@ train-weight-spectra.svg (ESD of W₁ᵀW₁/h at up to 4 checkpoints over the M
       out.write('train-loss.svg', trainMetricsSvg('Loss', lossPoints, 'loss (1/2n)Σ(f − y)²'));
       const mp = laws?.weights[0];
       if (weightPanels.length > 0 && mp !== undefined) {
-        out.write('train-weight-spectra.svg', trainSpectraSvg({
-          title: `ESD of W${mp.layer + 1}ᵀW${mp.layer + 1}/h (${mp.shape[0]} × ${mp.shape[1]}) at checkpoints`,
-          panels: weightPanels,
-          law: { x: mp.x, density: mp.density, label: `MP law, ratio d/h = ${mp.ratio.toPrecision(3)} (initialisation)` },
-          xLabel: 'eigenvalue of WᵀW/h',
-        }));
+        out.write(
+          'train-weight-spectra.svg',
+          trainSpectraSvg({
+            title: `ESD of W${mp.layer + 1}ᵀW${mp.layer + 1}/h (${mp.shape[0]} × ${mp.shape[1]}) at checkpoints`,
+            panels: weightPanels,
+            law: {
+              x: mp.x,
+              density: mp.density,
+              label: `MP law, ratio d/h = ${mp.ratio.toPrecision(3)} (initialisation)`,
+            },
+            xLabel: 'eigenvalue of WᵀW/h',
+          }),
+        );
       }
       if (ckPanels.length > 0) {
-        out.write('train-ck-spectra.svg', trainSpectraSvg({
-          title: 'CK eigenvalues at checkpoints',
-          panels: ckPanels,
-          ...(laws?.ck ? { law: { x: laws.ck.x, density: laws.ck.density, label: 'Fan–Wang CK law at step 0' }, atoms: laws.ck.atoms } : {}),
-          xLabel: 'eigenvalue of the CK',
-        }));
+        out.write(
+          'train-ck-spectra.svg',
+          trainSpectraSvg({
+            title: 'CK eigenvalues at checkpoints',
+            panels: ckPanels,
+            ...(laws?.ck
+              ? {
+                  law: { x: laws.ck.x, density: laws.ck.density, label: 'Fan–Wang CK law at step 0' },
+                  atoms: laws.ck.atoms,
+                }
+              : {}),
+            xLabel: 'eigenvalue of the CK',
+          }),
+        );
       }
       if (!out.json) out.say(`JSON and figures written to ${out.outDir}/`);
     }

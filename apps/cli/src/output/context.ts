@@ -35,14 +35,18 @@ export function toJson(doc: unknown): string {
       if (typeof value === 'number' && !Number.isFinite(value)) {
         throw new Error(`internal: non-finite number ${value} in output field "${key}"`);
       }
-      if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>);
+      if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+        return Array.from(value as unknown as ArrayLike<number>);
       return value;
     },
     0,
   );
 }
 
-export function createOutputContext(opts: { json: boolean; out?: string; force: boolean }, streams: Streams): OutputContext {
+export function createOutputContext(
+  opts: { json: boolean; out?: string; force: boolean },
+  streams: Streams,
+): OutputContext {
   const outDir = opts.out === undefined ? undefined : resolve(opts.out);
   const reserved = new Set<string>();
   return {
@@ -63,7 +67,10 @@ export function createOutputContext(opts: { json: boolean; out?: string; force: 
       if (existsSync(outDir) && !opts.force) {
         const clash = names.filter((n) => existsSync(join(outDir, n)));
         if (clash.length > 0) {
-          throw new SpecError('E_INPUT', `refusing to overwrite ${join(outDir, clash[0])}${clash.length > 1 ? ` and ${clash.length - 1} more` : ''} (pass --force to replace)`);
+          throw new SpecError(
+            'E_INPUT',
+            `refusing to overwrite ${join(outDir, clash[0])}${clash.length > 1 ? ` and ${clash.length - 1} more` : ''} (pass --force to replace)`,
+          );
         }
       }
       for (const n of names) reserved.add(n);

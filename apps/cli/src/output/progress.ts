@@ -21,7 +21,12 @@ export function createProgress(enabled: boolean = Boolean(process.stderr.isTTY))
     phase(label) {
       stop();
       const b = new cliProgress.SingleBar(
-        { format: `${label.padEnd(22)} {bar} {percentage}% | {value}/{total}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+        {
+          format: `${label.padEnd(22)} {bar} {percentage}% | {value}/{total}`,
+          stream: process.stderr,
+          hideCursor: true,
+          clearOnComplete: true,
+        },
         cliProgress.Presets.shades_classic,
       );
       bar = b;

@@ -11,10 +11,19 @@ export interface DispersionPoint {
 }
 
 /** Dispersion vs depth: Monte Carlo points ± stderr and the §6.3 theory curve; the phase in the title. */
-export function dispersionSvg(fig: { readonly title: string; readonly rows: ReadonlyArray<DispersionPoint>; readonly theoryCurve: ReadonlyArray<{ depth: number; value: number }> }): string {
+export function dispersionSvg(fig: {
+  readonly title: string;
+  readonly rows: ReadonlyArray<DispersionPoint>;
+  readonly theoryCurve: ReadonlyArray<{ depth: number; value: number }>;
+}): string {
   const marks: Plot.Markish[] = [
     Plot.line(fig.theoryCurve, { x: 'depth', y: 'value', stroke: '#c33', strokeWidth: 1.5 }),
-    Plot.ruleX(fig.rows, { x: 'depth', y1: (r: DispersionPoint) => r.dispersion - r.stderr, y2: (r: DispersionPoint) => r.dispersion + r.stderr, stroke: '#236' }),
+    Plot.ruleX(fig.rows, {
+      x: 'depth',
+      y1: (r: DispersionPoint) => r.dispersion - r.stderr,
+      y2: (r: DispersionPoint) => r.dispersion + r.stderr,
+      stroke: '#236',
+    }),
     Plot.dot(fig.rows, { x: 'depth', y: 'dispersion', fill: '#236' }),
     Plot.ruleY([1], { strokeDasharray: '3,3' }),
     Plot.text([fig.title], { frameAnchor: 'top-left', dy: -28, fontSize: 14, fontWeight: 'bold', textAnchor: 'start' }),

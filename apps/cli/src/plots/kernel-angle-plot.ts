@@ -21,7 +21,13 @@ export function kernelAngleSvg(fig: KernelAngleFigure): string {
     marks: [
       Plot.lineY(fig.points, { x: 'angle', y: 'value', stroke: 'depth', z: 'depth', strokeWidth: 1.6 }),
       Plot.ruleY([0]),
-      Plot.text([fig.title], { frameAnchor: 'top-left', dy: -28, fontSize: 14, fontWeight: 'bold', textAnchor: 'start' }),
+      Plot.text([fig.title], {
+        frameAnchor: 'top-left',
+        dy: -28,
+        fontSize: 14,
+        fontWeight: 'bold',
+        textAnchor: 'start',
+      }),
     ],
   });
 }

@@ -30,14 +30,18 @@ function area(svg: DomNode): number {
  */
 export function renderSvg(options: PlotOptions): string {
   const { document } = parseHTML('<!doctype html><html><body></body></html>');
-  const node = Plot.plot({ ...options, document: document as unknown as NonNullable<Plot.PlotOptions['document']> }) as unknown as DomNode;
+  const node = Plot.plot({
+    ...options,
+    document: document as unknown as NonNullable<Plot.PlotOptions['document']>,
+  }) as unknown as DomNode;
   const doc = document as unknown as { createElementNS(ns: string, tag: string): DomNode };
   const svgs = node.tagName.toLowerCase() === 'svg' ? [node] : Array.from(node.querySelectorAll('svg'));
   const svg = svgs.reduce<DomNode | null>((best, s) => (best === null || area(s) > area(best) ? s : best), null);
   if (svg === null) throw new Error('internal: Plot produced no <svg>');
   svg.setAttribute('xmlns', SVG_NS);
 
-  const swatches = node === svg ? [] : Array.from(node.querySelectorAll('span')).filter((s) => s.querySelector('svg') !== null);
+  const swatches =
+    node === svg ? [] : Array.from(node.querySelectorAll('span')).filter((s) => s.querySelector('svg') !== null);
   if (swatches.length > 0) {
     const width = Number(svg.getAttribute('width') ?? 640);
     const legend = doc.createElementNS(SVG_NS, 'g');
@@ -45,10 +49,20 @@ export function renderSvg(options: PlotOptions): string {
     legend.setAttribute('font-size', '10');
     legend.setAttribute('text-anchor', 'start');
     swatches.forEach((span, i) => {
-      const color = span.querySelector('svg')?.getAttribute('fill') ?? span.querySelector('svg')?.getAttribute('stroke') ?? 'currentColor';
+      const color =
+        span.querySelector('svg')?.getAttribute('fill') ??
+        span.querySelector('svg')?.getAttribute('stroke') ??
+        'currentColor';
       const y = 8 + 14 * i;
       const rect = doc.createElementNS(SVG_NS, 'rect');
-      for (const [k, v] of Object.entries({ x: String(width - 110), y: String(y), width: '10', height: '10', fill: color })) rect.setAttribute(k, v);
+      for (const [k, v] of Object.entries({
+        x: String(width - 110),
+        y: String(y),
+        width: '10',
+        height: '10',
+        fill: color,
+      }))
+        rect.setAttribute(k, v);
       const text = doc.createElementNS(SVG_NS, 'text');
       for (const [k, v] of Object.entries({ x: String(width - 96), y: String(y + 9) })) text.setAttribute(k, v);
       text.textContent = span.textContent ?? '';

@@ -4,8 +4,12 @@ import { renderSvg } from './render.js';
 /** |coefficient| against degree p on a log scale, NNGP and NTK (zeros left out). */
 export function coefficientDecaySvg(title: string, nngp: ArrayLike<number>, ntk: ArrayLike<number>): string {
   const pts: Array<{ p: number; value: number; kernel: string }> = [];
-  for (const [name, c] of [['NNGP', nngp], ['NTK', ntk]] as const) {
-    for (let p = 0; p < c.length; p++) if (Math.abs(c[p]) > 1e-300) pts.push({ p, value: Math.abs(c[p]), kernel: name });
+  for (const [name, c] of [
+    ['NNGP', nngp],
+    ['NTK', ntk],
+  ] as const) {
+    for (let p = 0; p < c.length; p++)
+      if (Math.abs(c[p]) > 1e-300) pts.push({ p, value: Math.abs(c[p]), kernel: name });
   }
   return renderSvg({
     width: 720,
@@ -37,7 +41,15 @@ export function sphereEigenvaluesSvg(title: string, eigenvalues: ArrayLike<numbe
     marks.push(Plot.line(line, { x: 'k', y: 'value', stroke: '#c33', strokeDasharray: '4,3' }));
   }
   const sub = slope === null ? '' : ` · red: fitted k^${slope.toFixed(2)}`;
-  marks.push(Plot.text([title + sub], { frameAnchor: 'top-left', dy: -28, fontSize: 14, fontWeight: 'bold', textAnchor: 'start' }));
+  marks.push(
+    Plot.text([title + sub], {
+      frameAnchor: 'top-left',
+      dy: -28,
+      fontSize: 14,
+      fontWeight: 'bold',
+      textAnchor: 'start',
+    }),
+  );
   return renderSvg({
     width: 720,
     height: 440,

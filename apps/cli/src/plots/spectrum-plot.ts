@@ -13,7 +13,11 @@ export interface SpectrumFigure {
   readonly title: string;
   readonly bins: ReadonlyArray<HistogramBin>;
   /** Limit density on a grid (may be absent with --no-limit). */
-  readonly limit?: { readonly x: ArrayLike<number>; readonly density: ArrayLike<number>; readonly atoms: ReadonlyArray<{ x: number; mass: number }> };
+  readonly limit?: {
+    readonly x: ArrayLike<number>;
+    readonly density: ArrayLike<number>;
+    readonly atoms: ReadonlyArray<{ x: number; mass: number }>;
+  };
   /** Eigenvalues beyond the limit's right edge, marked on the axis. */
   readonly outliers?: ReadonlyArray<number>;
   readonly xLabel?: string;
@@ -30,15 +34,32 @@ export function spectrumSvg(fig: SpectrumFigure): string {
   }
   const outliers = fig.outliers ?? [];
   if (outliers.length > 0) {
-    marks.push(Plot.tickX(outliers.map((x) => ({ x })), { x: 'x', stroke: '#e80', strokeWidth: 2 }));
-    marks.push(Plot.text(outliers.slice(0, 1).map((x) => ({ x })), { x: 'x', text: () => `outliers (${outliers.length})`, frameAnchor: 'top', dy: 12, fill: '#e80' }));
+    marks.push(
+      Plot.tickX(
+        outliers.map((x) => ({ x })),
+        { x: 'x', stroke: '#e80', strokeWidth: 2 },
+      ),
+    );
+    marks.push(
+      Plot.text(
+        outliers.slice(0, 1).map((x) => ({ x })),
+        { x: 'x', text: () => `outliers (${outliers.length})`, frameAnchor: 'top', dy: 12, fill: '#e80' },
+      ),
+    );
   }
   marks.push(Plot.ruleY([0]));
-  const atomNoteLine = fig.limit && fig.limit.atoms.length > 0 ? ` · atoms: ${fig.limit.atoms.map((a) => `${a.mass.toFixed(3)} at ${a.x}`).join(', ')}` : '';
+  const atomNoteLine =
+    fig.limit && fig.limit.atoms.length > 0
+      ? ` · atoms: ${fig.limit.atoms.map((a) => `${a.mass.toFixed(3)} at ${a.x}`).join(', ')}`
+      : '';
   const subtitle = `histogram of eigenvalues${fig.limit ? ' · red: limit density' : ''}${atomNoteLine}`;
   // Titles are drawn inside the SVG (Plot's own title would wrap the SVG in HTML).
-  marks.push(Plot.text([fig.title], { frameAnchor: 'top-left', dy: -34, fontSize: 14, fontWeight: 'bold', textAnchor: 'start' }));
-  marks.push(Plot.text([subtitle], { frameAnchor: 'top-left', dy: -16, fontSize: 11, fill: '#555', textAnchor: 'start' }));
+  marks.push(
+    Plot.text([fig.title], { frameAnchor: 'top-left', dy: -34, fontSize: 14, fontWeight: 'bold', textAnchor: 'start' }),
+  );
+  marks.push(
+    Plot.text([subtitle], { frameAnchor: 'top-left', dy: -16, fontSize: 11, fill: '#555', textAnchor: 'start' }),
+  );
   return renderSvg({
     // Densities blow up like 1/√x at a hard edge at 0 (ratio n/d = 1); cap the axis so the bulk stays visible.
     y: { label: 'density', grid: true, domain: [0, yCap(fig)] },
@@ -79,5 +100,9 @@ export function bulkHistogram(k: BulkSpectrum, bins?: number): HistogramBin[] {
   const hi = Math.max(bulk[bulk.length - 1] ?? lo, k.rightEdge ?? -Infinity);
   const count = bins ?? Math.max(20, Math.min(100, Math.round(2 * Math.sqrt(e.length))));
   const h = histogram(bulk, { bins: count, range: [lo, hi > lo ? hi : lo + 1] });
-  return Array.from(h.density, (density, i) => ({ x0: h.edges[i], x1: h.edges[i + 1], density: (density * bulk.length) / e.length }));
+  return Array.from(h.density, (density, i) => ({
+    x0: h.edges[i],
+    x1: h.edges[i + 1],
+    density: (density * bulk.length) / e.length,
+  }));
 }

@@ -24,9 +24,20 @@ export function trainMetricsSvg(title: string, points: ReadonlyArray<MetricPoint
     const pts = finite.filter((p) => p.series === name).map((p) => ({ x: p.step + 1, y: p.value }));
     marks.push(Plot.lineY(pts, { x: 'x', y: 'y', stroke: color, strokeWidth: 1.5 }));
     marks.push(Plot.dot(pts, { x: 'x', y: 'y', fill: color, r: 2.5 }));
-    marks.push(Plot.text([`— ${name}`], { frameAnchor: 'top-right', dx: -4, dy: 4 + 14 * i, fill: color, fontSize: 11, textAnchor: 'end' }));
+    marks.push(
+      Plot.text([`— ${name}`], {
+        frameAnchor: 'top-right',
+        dx: -4,
+        dy: 4 + 14 * i,
+        fill: color,
+        fontSize: 11,
+        textAnchor: 'end',
+      }),
+    );
   });
-  marks.push(Plot.text([title], { frameAnchor: 'top-left', dy: -26, fontSize: 14, fontWeight: 'bold', textAnchor: 'start' }));
+  marks.push(
+    Plot.text([title], { frameAnchor: 'top-left', dy: -26, fontSize: 14, fontWeight: 'bold', textAnchor: 'start' }),
+  );
   return renderSvg({
     width: 720,
     height: 400,

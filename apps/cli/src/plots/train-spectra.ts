@@ -49,7 +49,18 @@ export function trainSpectraSvg(fig: TrainSpectraFigure): string {
     const h = histogram(p.eigenvalues, { bins: count, range: [lo, hi] });
     h.density.forEach((density, i) => bars.push({ x0: h.edges[i], x1: h.edges[i + 1], density, panel: label(p.step) }));
   }
-  const marks: Plot.Markish[] = [Plot.rectY(bars, { x1: 'x0', x2: 'x1', y: 'density', fy: 'panel', fill: '#9ab', fillOpacity: 0.85, inset: 0.3, clip: true })];
+  const marks: Plot.Markish[] = [
+    Plot.rectY(bars, {
+      x1: 'x0',
+      x2: 'x1',
+      y: 'density',
+      fy: 'panel',
+      fill: '#9ab',
+      fillOpacity: 0.85,
+      inset: 0.3,
+      clip: true,
+    }),
+  ];
   let lawMax = 0;
   if (fig.law) {
     const pts: Array<{ x: number; y: number; panel: string }> = [];
@@ -66,12 +77,35 @@ export function trainSpectraSvg(fig: TrainSpectraFigure): string {
   const histMax = Math.max(0, ...bars.map((b) => b.density));
   // An atom (e.g. the CK's zero eigenvalues when n > h) makes one bar very tall; cap the axis near the law.
   const yMax = lawMax > 0 ? Math.min(histMax, 1.6 * lawMax) * 1.1 : 1.1 * histMax || 1;
-  const atoms = fig.atoms && fig.atoms.length > 0 ? ` · atoms: ${fig.atoms.map((a) => `${a.mass.toFixed(3)} at ${a.x}`).join(', ')}` : '';
+  const atoms =
+    fig.atoms && fig.atoms.length > 0
+      ? ` · atoms: ${fig.atoms.map((a) => `${a.mass.toFixed(3)} at ${a.x}`).join(', ')}`
+      : '';
   const subtitle = `density-normalised histograms of the eigenvalues${fig.law ? ` · red: ${fig.law.label}` : ''}${atoms}`;
   // Titles go in the first facet only (a text mark without fy would repeat in every facet).
   const first = label(fig.panels[0]?.step ?? 0);
-  marks.push(Plot.text([{ text: fig.title, panel: first }], { text: 'text', fy: 'panel', frameAnchor: 'top-left', dy: -40, fontSize: 14, fontWeight: 'bold', textAnchor: 'start' }));
-  marks.push(Plot.text([{ text: subtitle, panel: first }], { text: 'text', fy: 'panel', frameAnchor: 'top-left', dy: -22, fontSize: 11, fill: '#555', textAnchor: 'start' }));
+  marks.push(
+    Plot.text([{ text: fig.title, panel: first }], {
+      text: 'text',
+      fy: 'panel',
+      frameAnchor: 'top-left',
+      dy: -40,
+      fontSize: 14,
+      fontWeight: 'bold',
+      textAnchor: 'start',
+    }),
+  );
+  marks.push(
+    Plot.text([{ text: subtitle, panel: first }], {
+      text: 'text',
+      fy: 'panel',
+      frameAnchor: 'top-left',
+      dy: -22,
+      fontSize: 11,
+      fill: '#555',
+      textAnchor: 'start',
+    }),
+  );
   return renderSvg({
     width: 720,
     height: 130 + 150 * fig.panels.length,

@@ -42,7 +42,10 @@ export function runSeed(command: string, flags: Readonly<Record<string, GridValu
 
 function slug(flags: Readonly<Record<string, GridValue>>, varying: ReadonlyArray<string>): string {
   const parts = varying.map((k) => `${k}=${String(flags[k])}`);
-  const s = parts.join('_').replace(/[^A-Za-z0-9=._,-]+/g, '-').slice(0, 80);
+  const s = parts
+    .join('_')
+    .replace(/[^A-Za-z0-9=._,-]+/g, '-')
+    .slice(0, 80);
   return s === '' ? 'run' : s;
 }
 
@@ -54,19 +57,31 @@ export function parseGrid(doc: unknown, where: string, commands: ReadonlyArray<s
   const entries = Object.entries(doc as Record<string, unknown>);
   const command = (doc as Record<string, unknown>).command;
   if (typeof command !== 'string' || !commands.includes(command)) {
-    throw new SpecError('E_INPUT', `${where}: "command" must be one of ${commands.join(', ')}, got ${JSON.stringify(command)}`);
+    throw new SpecError(
+      'E_INPUT',
+      `${where}: "command" must be one of ${commands.join(', ')}, got ${JSON.stringify(command)}`,
+    );
   }
   const keys: string[] = [];
   const values: GridValue[][] = [];
   for (const [key, raw] of entries) {
     if (key === 'command') continue;
-    if (!/^[a-z][a-z0-9-]*$/.test(key)) throw new SpecError('E_INPUT', `${where}: flag names are lower-case words like "n" or "output-weights", got "${key}"`);
-    if (RESERVED.has(key)) throw new SpecError('E_INPUT', `${where}: "${key}" is set by the sweep itself and cannot be in a grid`);
+    if (!/^[a-z][a-z0-9-]*$/.test(key))
+      throw new SpecError(
+        'E_INPUT',
+        `${where}: flag names are lower-case words like "n" or "output-weights", got "${key}"`,
+      );
+    if (RESERVED.has(key))
+      throw new SpecError('E_INPUT', `${where}: "${key}" is set by the sweep itself and cannot be in a grid`);
     const list = Array.isArray(raw) ? raw : [raw];
     if (list.length === 0) throw new SpecError('E_INPUT', `${where}: "${key}" has an empty list of values`);
     for (const v of list) {
       const okType = typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
-      if (!okType) throw new SpecError('E_INPUT', `${where}: values of "${key}" must be strings, finite numbers or booleans, got ${JSON.stringify(v)}`);
+      if (!okType)
+        throw new SpecError(
+          'E_INPUT',
+          `${where}: values of "${key}" must be strings, finite numbers or booleans, got ${JSON.stringify(v)}`,
+        );
     }
     if (key === 'seed' && !list.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)) {
       throw new SpecError('E_INPUT', `${where}: "seed" values must be non-negative integers`);
@@ -75,7 +90,8 @@ export function parseGrid(doc: unknown, where: string, commands: ReadonlyArray<s
     values.push(list as GridValue[]);
   }
   const total = values.reduce((p, v) => p * v.length, 1);
-  if (total > 1_000_000) throw new SpecError('E_INPUT', `${where}: the grid has ${total} runs; split it (at most 1000000)`);
+  if (total > 1_000_000)
+    throw new SpecError('E_INPUT', `${where}: the grid has ${total} runs; split it (at most 1000000)`);
   const varying = keys.filter((_, i) => values[i].length > 1);
   const width = String(total).length;
   const runs: SweepRun[] = [];
@@ -90,7 +106,13 @@ export function parseGrid(doc: unknown, where: string, commands: ReadonlyArray<s
     for (const k of keys) if (k !== 'seed') ordered[k] = flags[k];
     const seed = flags.seed !== undefined ? (flags.seed as number) : runSeed(command, ordered);
     const index = i + 1;
-    runs.push({ index, command, flags: ordered, seed, id: `${String(index).padStart(width, '0')}-${slug(flags, varying)}` });
+    runs.push({
+      index,
+      command,
+      flags: ordered,
+      seed,
+      id: `${String(index).padStart(width, '0')}-${slug(flags, varying)}`,
+    });
   }
   return runs;
 }
@@ -101,7 +123,10 @@ export function readGrid(path: string, commands: ReadonlyArray<string>): SweepRu
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new SpecError('E_INPUT', `cannot read the grid file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new SpecError(
+      'E_INPUT',
+      `cannot read the grid file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+    );
   }
   let doc: unknown;
   try {
@@ -118,7 +143,10 @@ export function parseShard(value: string): { k: number; count: number } {
   const k = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
   if (!m || !Number.isSafeInteger(k) || !Number.isSafeInteger(count) || count < 1 || k < 1 || k > count) {
-    throw new SpecError('E_INPUT', `--shard must be k/N with 1 ≤ k ≤ N (e.g. 2/8 for the second of 8 machines), got "${value}"`);
+    throw new SpecError(
+      'E_INPUT',
+      `--shard must be k/N with 1 ≤ k ≤ N (e.g. 2/8 for the second of 8 machines), got "${value}"`,
+    );
   }
   return { k, count };
 }

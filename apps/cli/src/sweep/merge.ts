@@ -38,10 +38,19 @@ export function collectRuns(dir: string): SummaryRow[] {
     } catch (e) {
       throw new SpecError('E_DATA', `${join(runsDir, f)} is not a sweep result (${(e as Error).message})`);
     }
-    if (typeof doc.index !== 'number' || typeof doc.command !== 'string' || typeof doc.flags !== 'object' || doc.flags === null) {
+    if (
+      typeof doc.index !== 'number' ||
+      typeof doc.command !== 'string' ||
+      typeof doc.flags !== 'object' ||
+      doc.flags === null
+    ) {
       throw new SpecError('E_DATA', `${join(runsDir, f)} is not a sweep result (no index/command/flags)`);
     }
-    const row: SummaryRow = { run: doc.index, command: doc.command, seed: typeof doc.seed === 'number' ? doc.seed : '' };
+    const row: SummaryRow = {
+      run: doc.index,
+      command: doc.command,
+      seed: typeof doc.seed === 'number' ? doc.seed : '',
+    };
     for (const [k, v] of Object.entries(doc.flags as Record<string, unknown>)) {
       if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') row[k] = v;
     }
@@ -70,6 +79,9 @@ export function toCsv(rows: ReadonlyArray<SummaryRow>): { columns: string[]; tex
       }
     }
   }
-  const lines = [columns.map((c) => csvCell(c)).join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))];
+  const lines = [
+    columns.map((c) => csvCell(c)).join(','),
+    ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(',')),
+  ];
   return { columns, text: lines.join('\n') + '\n' };
 }

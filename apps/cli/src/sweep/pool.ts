@@ -14,7 +14,9 @@ function startWorker(): Worker {
   const worker = new URL('./worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker)}); });`;
   // The workspace packages resolve to their sources through the `source` export condition (as `pnpm spec` runs).
-  const execArgv = process.execArgv.some((a) => a.startsWith('--conditions')) ? process.execArgv : [...process.execArgv, '--conditions=source'];
+  const execArgv = process.execArgv.some((a) => a.startsWith('--conditions'))
+    ? process.execArgv
+    : [...process.execArgv, '--conditions=source'];
   return new Worker(boot, { eval: true, env, execArgv });
 }
 
@@ -55,7 +57,8 @@ export async function runPool(
         });
         worker.on('error', (e) => reject(new SpecError('E_INPUT', `sweep worker thread failed: ${e.message}`)));
         worker.on('exit', (code) => {
-          if (finished < runs.length) reject(new SpecError('E_INPUT', `sweep worker thread exited (code ${code}) with runs unfinished`));
+          if (finished < runs.length)
+            reject(new SpecError('E_INPUT', `sweep worker thread exited (code ${code}) with runs unfinished`));
         });
         feed(worker);
       }

@@ -11,7 +11,15 @@ export async function runOne(run: SweepRun, backend: string): Promise<RunOutcome
   let stderr = '';
   const argv = [...runArgv(run), '--backend', backend];
   const code = await runCli(argv, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s) });
-  if (code !== 0) return { error: stderr.trim().split('\n')[0]?.replace(/^error:\s*/, '') || `exit code ${code}`, code };
+  if (code !== 0)
+    return {
+      error:
+        stderr
+          .trim()
+          .split('\n')[0]
+          ?.replace(/^error:\s*/, '') || `exit code ${code}`,
+      code,
+    };
   try {
     return { doc: JSON.parse(stdout) as unknown };
   } catch {

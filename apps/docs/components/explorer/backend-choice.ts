@@ -33,7 +33,10 @@ export function chooseBackend(kind: 'auto' | 'cpu'): Promise<BackendChoice> {
     } catch (e) {
       reasons.push(`gpu.js did not load: ${e instanceof Error ? e.message : String(e)}`);
     }
-    return { backend: createCpuBackend(), note: `gpu.js (WebGL) is unavailable here, so the CPU backend ran — ${reasons.join('; ')}` };
+    return {
+      backend: createCpuBackend(),
+      note: `gpu.js (WebGL) is unavailable here, so the CPU backend ran — ${reasons.join('; ')}`,
+    };
   })();
   return cached;
 }

@@ -1,5 +1,12 @@
 import { createRng, type Backend, type Matrix } from '@spec/core';
-import { empiricalKernels, gaussianConstants, initNetwork, mlp, normalizeActivation, resolveActivation } from '@spec/nets';
+import {
+  empiricalKernels,
+  gaussianConstants,
+  initNetwork,
+  mlp,
+  normalizeActivation,
+  resolveActivation,
+} from '@spec/nets';
 import type { ExplorerConfig } from './protocol';
 
 /**

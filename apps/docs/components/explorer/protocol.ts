@@ -49,7 +49,11 @@ export interface ResultMessage {
   readonly eigenvalues: Float64Array;
   readonly histogram: HistogramData;
   /** Limit density on a grid, plus point masses. */
-  readonly limit: { readonly x: ReadonlyArray<number>; readonly density: ReadonlyArray<number>; readonly atoms: ReadonlyArray<{ readonly x: number; readonly mass: number }> };
+  readonly limit: {
+    readonly x: ReadonlyArray<number>;
+    readonly density: ReadonlyArray<number>;
+    readonly atoms: ReadonlyArray<{ readonly x: number; readonly mass: number }>;
+  };
   /** Kolmogorov–Smirnov distance between the empirical spectrum and the limit law. */
   readonly ks: number | null;
   /** Which backend computed the products, e.g. "gpujs:webgl2" or "cpu". */

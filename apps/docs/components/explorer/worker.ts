@@ -54,7 +54,10 @@ async function run(req: RunRequest): Promise<void> {
   const samplesPerNeuron = config.widths.map((w) => config.n / w);
   const input = { kind: 'mp', samplesPerDim: config.n / config.d0 } as const;
   const grid = { points: 400 };
-  const limit: LimitSpectrum = config.kernel === 'ck' ? ckLimit({ samplesPerNeuron, b, input, grid }) : ntkLimit({ samplesPerNeuron, a, b, input, grid });
+  const limit: LimitSpectrum =
+    config.kernel === 'ck'
+      ? ckLimit({ samplesPerNeuron, b, input, grid })
+      : ntkLimit({ samplesPerNeuron, a, b, input, grid });
 
   const eigenvalues = empiricalEigenvalues({
     backend,
@@ -73,7 +76,11 @@ async function run(req: RunRequest): Promise<void> {
     config,
     eigenvalues,
     histogram: { edges: Array.from(h.edges), counts: Array.from(h.counts), density: Array.from(h.density) },
-    limit: { x: Array.from(limit.x), density: Array.from(limit.density), atoms: limit.atoms.map((t) => ({ x: t.x, mass: t.mass })) },
+    limit: {
+      x: Array.from(limit.x),
+      density: Array.from(limit.density),
+      atoms: limit.atoms.map((t) => ({ x: t.x, mass: t.mass })),
+    },
     ks: ksDistance(eigenvalues, limit, { atomTolerance }),
     backend: backend.computedBy('gemm'),
     backendNote: note,

@@ -12,7 +12,16 @@ export interface CountingBackend extends Backend {
  * pattern wraps any backend (timing, logging, a GPU backend that hands `eigvalsh` to the CPU…).
  */
 export function createCountingBackend(inner: Backend = createCpuBackend()): CountingBackend {
-  const counts: Record<BackendOp, number> = { gemm: 0, gram: 0, map: 0, hadamard: 0, eigvalsh: 0, eigh: 0, matvec: 0, randn: 0 };
+  const counts: Record<BackendOp, number> = {
+    gemm: 0,
+    gram: 0,
+    map: 0,
+    hadamard: 0,
+    eigvalsh: 0,
+    eigh: 0,
+    matvec: 0,
+    randn: 0,
+  };
   const tick = (op: BackendOp): void => {
     counts[op] += 1;
   };

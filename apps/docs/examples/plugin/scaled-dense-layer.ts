@@ -15,7 +15,8 @@ export interface ScaledDenseOptions {
  */
 export function scaledDense(options: ScaledDenseOptions): Layer {
   const { width, weightStd = 1 } = options;
-  if (!Number.isInteger(width) || width < 1) throw new SpecError('E_INPUT', `scaledDense: width must be a positive integer, got ${width}`);
+  if (!Number.isInteger(width) || width < 1)
+    throw new SpecError('E_INPUT', `scaledDense: width must be a positive integer, got ${width}`);
   if (!(weightStd > 0)) throw new SpecError('E_INPUT', `scaledDense: weightStd must be positive, got ${weightStd}`);
   const scale = (inputDim: number): number => weightStd / Math.sqrt(inputDim);
 

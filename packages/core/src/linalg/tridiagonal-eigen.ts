@@ -176,10 +176,12 @@ export function tridiagonalEigen(
     );
   }
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(diag[i])) throw new SpecError('E_INPUT', `tridiagonalEigen: diag[${i}] is not finite (${diag[i]})`);
+    if (!Number.isFinite(diag[i]))
+      throw new SpecError('E_INPUT', `tridiagonalEigen: diag[${i}] is not finite (${diag[i]})`);
   }
   for (let i = 0; i < n - 1; i++) {
-    if (!Number.isFinite(offDiag[i])) throw new SpecError('E_INPUT', `tridiagonalEigen: offDiag[${i}] is not finite (${offDiag[i]})`);
+    if (!Number.isFinite(offDiag[i]))
+      throw new SpecError('E_INPUT', `tridiagonalEigen: offDiag[${i}] is not finite (${offDiag[i]})`);
   }
   const d = Float64Array.from(diag);
   const e = new Float64Array(n);

@@ -16,7 +16,10 @@ export function getActivation(name: string): Activation {
  * activation normalised to mean 0, variance 1 under N(0, 1), or the raw one with `{ raw: true }`
  * (`--raw-activation`). An Activation object is passed through (normalised unless `raw`).
  */
-export function resolveActivation(activation: Activation | string, options: { readonly raw?: boolean } = {}): Activation {
+export function resolveActivation(
+  activation: Activation | string,
+  options: { readonly raw?: boolean } = {},
+): Activation {
   const act = typeof activation === 'string' ? getActivation(activation) : activation;
   if (act === null || typeof act !== 'object' || typeof act.fn !== 'function' || typeof act.deriv !== 'function') {
     throw new SpecError('E_INPUT', `an activation needs functions fn(x) and deriv(x), got ${String(activation)}`);

@@ -31,12 +31,20 @@ export interface FullNetworkNtkSamples {
 }
 
 /** The §6.1 network: L ReLU layers of width M and a scalar Gaussian readout, standard parametrisation, trainable biases. */
-export function dispersionNetwork(options: Pick<FullNetworkNtkOptions, 'width' | 'inputDim' | 'depth' | 'sigmaW2' | 'sigmaB2'>): Network {
+export function dispersionNetwork(
+  options: Pick<FullNetworkNtkOptions, 'width' | 'inputDim' | 'depth' | 'sigmaW2' | 'sigmaB2'>,
+): Network {
   const { width, inputDim, depth, sigmaW2 } = options;
-  for (const [v, name] of [[width, 'width'], [inputDim, 'inputDim'], [depth, 'depth']] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new SpecError('E_INPUT', `dispersion network: ${name} must be a positive integer, got ${String(v)}`);
+  for (const [v, name] of [
+    [width, 'width'],
+    [inputDim, 'inputDim'],
+    [depth, 'depth'],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new SpecError('E_INPUT', `dispersion network: ${name} must be a positive integer, got ${String(v)}`);
   }
-  if (!(sigmaW2 > 0) || !Number.isFinite(sigmaW2)) throw new SpecError('E_INPUT', `dispersion network: sigmaW2 must be finite and > 0, got ${String(sigmaW2)}`);
+  if (!(sigmaW2 > 0) || !Number.isFinite(sigmaW2))
+    throw new SpecError('E_INPUT', `dispersion network: sigmaW2 must be finite and > 0, got ${String(sigmaW2)}`);
   return mlp({
     inputDim,
     widths: new Array<number>(depth).fill(width),
@@ -68,9 +76,11 @@ function squaredNorm(m: Matrix | undefined): number {
  */
 export function fullNetworkNtkSamples(options: FullNetworkNtkOptions): FullNetworkNtkSamples {
   const { samples, rng, backend, inputDim } = options;
-  if (!Number.isInteger(samples) || samples < 1) throw new SpecError('E_INPUT', `fullNetworkNtkSamples: samples must be a positive integer, got ${String(samples)}`);
+  if (!Number.isInteger(samples) || samples < 1)
+    throw new SpecError('E_INPUT', `fullNetworkNtkSamples: samples must be a positive integer, got ${String(samples)}`);
   const sb2 = options.sigmaB2 ?? 0;
-  if (!(sb2 >= 0) || !Number.isFinite(sb2)) throw new SpecError('E_INPUT', `fullNetworkNtkSamples: sigmaB2 must be finite and ≥ 0, got ${String(sb2)}`);
+  if (!(sb2 >= 0) || !Number.isFinite(sb2))
+    throw new SpecError('E_INPUT', `fullNetworkNtkSamples: sigmaB2 must be finite and ≥ 0, got ${String(sb2)}`);
   const net = dispersionNetwork(options);
   const x = new Float64Array(inputDim);
   rng.split('input').fillNormal(x);

@@ -63,14 +63,26 @@ export function dispersionStudy(options: DispersionStudyOptions): DispersionStud
   const method = options.method ?? 'scalar';
   const inputDim = options.inputDim ?? width;
   const info = classifyPhase({ sigmaW2, sigmaB2 });
-  if (!Number.isInteger(width) || width < 1) throw new SpecError('E_INPUT', `dispersion: width must be a positive integer, got ${String(width)}`);
-  if (!Number.isInteger(inputDim) || inputDim < 1) throw new SpecError('E_INPUT', `dispersion: inputDim must be a positive integer, got ${String(inputDim)}`);
-  if (!Number.isInteger(samples) || samples < 2) throw new SpecError('E_INPUT', `dispersion: samples must be an integer ≥ 2, got ${String(samples)}`);
-  if (!Array.isArray(depths) || depths.length === 0) throw new SpecError('E_INPUT', 'dispersion: depths must be a non-empty list');
-  for (const L of depths) if (!Number.isInteger(L) || L < 1) throw new SpecError('E_INPUT', `dispersion: every depth must be a positive integer, got ${String(L)}`);
-  if (method !== 'scalar' && method !== 'full') throw new SpecError('E_INPUT', `dispersion: method must be 'scalar' or 'full', got ${JSON.stringify(method)}`);
-  if (method === 'scalar' && sigmaB2 > 0) throw new SpecError('E_INPUT', 'dispersion: the scalar Monte Carlo (MATH.md §6.2) needs σ_b² = 0; use the full-network method for σ_b² > 0');
-  if (method === 'full' && options.backend === undefined) throw new SpecError('E_INPUT', 'dispersion: the full-network method needs a backend');
+  if (!Number.isInteger(width) || width < 1)
+    throw new SpecError('E_INPUT', `dispersion: width must be a positive integer, got ${String(width)}`);
+  if (!Number.isInteger(inputDim) || inputDim < 1)
+    throw new SpecError('E_INPUT', `dispersion: inputDim must be a positive integer, got ${String(inputDim)}`);
+  if (!Number.isInteger(samples) || samples < 2)
+    throw new SpecError('E_INPUT', `dispersion: samples must be an integer ≥ 2, got ${String(samples)}`);
+  if (!Array.isArray(depths) || depths.length === 0)
+    throw new SpecError('E_INPUT', 'dispersion: depths must be a non-empty list');
+  for (const L of depths)
+    if (!Number.isInteger(L) || L < 1)
+      throw new SpecError('E_INPUT', `dispersion: every depth must be a positive integer, got ${String(L)}`);
+  if (method !== 'scalar' && method !== 'full')
+    throw new SpecError('E_INPUT', `dispersion: method must be 'scalar' or 'full', got ${JSON.stringify(method)}`);
+  if (method === 'scalar' && sigmaB2 > 0)
+    throw new SpecError(
+      'E_INPUT',
+      'dispersion: the scalar Monte Carlo (MATH.md §6.2) needs σ_b² = 0; use the full-network method for σ_b² > 0',
+    );
+  if (method === 'full' && options.backend === undefined)
+    throw new SpecError('E_INPUT', 'dispersion: the full-network method needs a backend');
   const total = depths.length * samples;
   const rows: DispersionRow[] = depths.map((depth, i) => {
     const r = rng.split(`depth-${depth}`);
@@ -78,10 +90,23 @@ export function dispersionStudy(options: DispersionStudyOptions): DispersionStud
     const s =
       method === 'scalar'
         ? scalarNtkSamples({ width, inputDim, depth, sigmaW2, samples, rng: r, onProgress: progress })
-        : fullNetworkNtkSamples({ width, inputDim, depth, sigmaW2, sigmaB2, samples, rng: r, backend: options.backend!, onProgress: progress });
+        : fullNetworkNtkSamples({
+            width,
+            inputDim,
+            depth,
+            sigmaW2,
+            sigmaB2,
+            samples,
+            rng: r,
+            backend: options.backend!,
+            onProgress: progress,
+          });
     const est = dispersionEstimate(s.total);
     const lambda = depth / width;
-    const theory = sigmaB2 > 0 ? null : dispersionLimit({ lambda, phase: info.phase, sigmaW2, width, r0: width / inputDim }).dispersion;
+    const theory =
+      sigmaB2 > 0
+        ? null
+        : dispersionLimit({ lambda, phase: info.phase, sigmaW2, width, r0: width / inputDim }).dispersion;
     return {
       depth,
       lambda,

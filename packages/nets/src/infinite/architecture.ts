@@ -55,18 +55,28 @@ function variance(v: number | undefined, fallback: number, what: string): number
  *   negative or non-finite variance, or an unknown architecture
  */
 export function resolveInfiniteOptions(options: InfiniteKernelOptions): ResolvedInfiniteOptions {
-  if (options === null || typeof options !== 'object') throw new SpecError('E_INPUT', 'infinite-width kernel: options must be an object');
+  if (options === null || typeof options !== 'object')
+    throw new SpecError('E_INPUT', 'infinite-width kernel: options must be an object');
   const normalized = options.normalized ?? false;
   const activation = resolveActivation(options.activation, { raw: !normalized });
   const depth = options.depth;
   if (!Number.isInteger(depth) || depth < 1 || depth > 10_000) {
-    throw new SpecError('E_INPUT', `infinite-width kernel: depth (hidden layers) must be an integer in [1, 10000], got ${String(depth)}`);
+    throw new SpecError(
+      'E_INPUT',
+      `infinite-width kernel: depth (hidden layers) must be an integer in [1, 10000], got ${String(depth)}`,
+    );
   }
   const architecture = options.architecture ?? 'mlp';
   if (architecture !== 'mlp' && architecture !== 'residual') {
-    throw new SpecError('E_INPUT', `infinite-width kernel: architecture must be 'mlp' or 'residual', got ${JSON.stringify(architecture)}`);
+    throw new SpecError(
+      'E_INPUT',
+      `infinite-width kernel: architecture must be 'mlp' or 'residual', got ${JSON.stringify(architecture)}`,
+    );
   }
-  const sigmaW2 = options.sigmaW2 !== undefined ? variance(options.sigmaW2, 1, 'sigmaW2') : 1 / gaussianConstants(activation).secondMoment;
+  const sigmaW2 =
+    options.sigmaW2 !== undefined
+      ? variance(options.sigmaW2, 1, 'sigmaW2')
+      : 1 / gaussianConstants(activation).secondMoment;
   return {
     activation,
     depth,
@@ -89,11 +99,22 @@ export function resolveInfiniteOptions(options: InfiniteKernelOptions): Resolved
  * The kernel record convention of `'ntk'` layers is ⟨x, y⟩/d_0: for unit-norm x, y the infinite-width
  * kernel at cosine c is that of this network applied to √d_0·x, √d_0·y.
  */
-export function infiniteNetwork(options: ResolvedInfiniteOptions, sizes: { readonly width: number; readonly inputDim: number }): Network {
+export function infiniteNetwork(
+  options: ResolvedInfiniteOptions,
+  sizes: { readonly width: number; readonly inputDim: number },
+): Network {
   const { activation, depth, sigmaW2, sigmaB2, sigmaW2In, architecture } = options;
   const bias = sigmaB2 > 0;
   const affine = (sw2: number, act: Activation, width: number): Layer =>
-    dense({ width, activation: act, parametrization: 'ntk', sigmaW2: sw2, bias, ...(bias ? { sigmaB2 } : {}), weights: 'gaussian' });
+    dense({
+      width,
+      activation: act,
+      parametrization: 'ntk',
+      sigmaW2: sw2,
+      bias,
+      ...(bias ? { sigmaB2 } : {}),
+      weights: 'gaussian',
+    });
   const layers: Layer[] = [];
   if (architecture === 'mlp') {
     layers.push(affine(sigmaW2In, activation, sizes.width));

@@ -69,8 +69,13 @@ function relativeError(est: Float64Array, ref: Float64Array): number {
  */
 export function compareWithEmpirical(options: CompareWithEmpiricalOptions): EmpiricalComparison {
   const { X, width, nets, rng, backend } = options;
-  if (!Number.isInteger(width) || width < 1) throw new SpecError('E_INPUT', `compareWithEmpirical: width must be a positive integer, got ${width}`);
-  if (!Number.isInteger(nets) || nets < 2) throw new SpecError('E_INPUT', `compareWithEmpirical: nets must be an integer ≥ 2 (for a standard error), got ${nets}`);
+  if (!Number.isInteger(width) || width < 1)
+    throw new SpecError('E_INPUT', `compareWithEmpirical: width must be a positive integer, got ${width}`);
+  if (!Number.isInteger(nets) || nets < 2)
+    throw new SpecError(
+      'E_INPUT',
+      `compareWithEmpirical: nets must be an integer ≥ 2 (for a standard error), got ${nets}`,
+    );
   const resolved = resolveInfiniteOptions(options);
   const infinite = infiniteKernelMatrices(X, options);
   const n = X.cols;
@@ -83,7 +88,8 @@ export function compareWithEmpirical(options: CompareWithEmpiricalOptions): Empi
   const ntkErrors = new Float64Array(nets);
   const nngpErrors = new Float64Array(nets);
   const mean = new Float64Array(n * n);
-  if (infinite.ntk.data.every((v) => v === 0)) throw new SpecError('E_INPUT', 'compareWithEmpirical: the infinite-width NTK is zero; nothing to compare');
+  if (infinite.ntk.data.every((v) => v === 0))
+    throw new SpecError('E_INPUT', 'compareWithEmpirical: the infinite-width NTK is zero; nothing to compare');
   for (let t = 0; t < nets; t++) {
     const params = initNetwork(net, rng.split(`net-${t}`));
     const { ck, ntk } = empiricalKernels(net, params, input, backend, { kernel: 'both' });

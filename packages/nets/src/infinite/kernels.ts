@@ -1,6 +1,11 @@
 import { SpecError } from '@spec/core';
 import { inputKernel, networkKernelMap } from '../kernel-map.js';
-import { infiniteNetwork, resolveInfiniteOptions, type InfiniteKernelOptions, type ResolvedInfiniteOptions } from './architecture.js';
+import {
+  infiniteNetwork,
+  resolveInfiniteOptions,
+  type InfiniteKernelOptions,
+  type ResolvedInfiniteOptions,
+} from './architecture.js';
 
 /** Infinite-width NNGP Σ and NTK Θ of a pair (x, y), with the diagonals (MATH.md §5.2). */
 export interface InfiniteKernelValue {
@@ -50,7 +55,10 @@ export function infiniteKernels(options: InfiniteKernelOptions): InfiniteKernels
     const r = networkKernelMap(net, inputKernel(xx, yy, xy));
     for (const v of [r.nngp, r.ntk, r.nngpXX, r.nngpYY, r.ntkXX, r.ntkYY]) {
       if (!Number.isFinite(v)) {
-        throw new SpecError('E_INPUT', `infinite-width kernel of "${resolved.activation.name}" is not finite at depth ${resolved.depth} (σ_w² = ${resolved.sigmaW2}); try a smaller σ_w² or depth`);
+        throw new SpecError(
+          'E_INPUT',
+          `infinite-width kernel of "${resolved.activation.name}" is not finite at depth ${resolved.depth} (σ_w² = ${resolved.sigmaW2}); try a smaller σ_w² or depth`,
+        );
       }
     }
     return { nngp: r.nngp, ntk: r.ntk, nngpXX: r.nngpXX, nngpYY: r.nngpYY, ntkXX: r.ntkXX, ntkYY: r.ntkYY };
@@ -60,10 +68,20 @@ export function infiniteKernels(options: InfiniteKernelOptions): InfiniteKernels
     fromGram,
     pair(cos: number, normX = 1, normY = 1): InfiniteKernelValue {
       if (typeof cos !== 'number' || !(Math.abs(cos) <= 1)) {
-        throw new SpecError('E_INPUT', `infinite-width kernel: the cosine must be a number in [−1, 1], got ${String(cos)}`);
+        throw new SpecError(
+          'E_INPUT',
+          `infinite-width kernel: the cosine must be a number in [−1, 1], got ${String(cos)}`,
+        );
       }
-      for (const [v, name] of [[normX, 'normX'], [normY, 'normY']] as const) {
-        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new SpecError('E_INPUT', `infinite-width kernel: ${name} must be a finite number ≥ 0, got ${String(v)}`);
+      for (const [v, name] of [
+        [normX, 'normX'],
+        [normY, 'normY'],
+      ] as const) {
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+          throw new SpecError(
+            'E_INPUT',
+            `infinite-width kernel: ${name} must be a finite number ≥ 0, got ${String(v)}`,
+          );
       }
       return fromGram(normX * normX, normY * normY, cos * normX * normY);
     },

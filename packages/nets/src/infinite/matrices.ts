@@ -26,11 +26,17 @@ export interface InfiniteKernelMatrices {
  * @throws SpecError `E_INPUT` for bad options or a tile that is not a positive integer, `E_SHAPE` for an
  *   empty X, `E_INPUT` for non-finite data
  */
-export function infiniteKernelMatrices(X: Matrix, options: InfiniteKernelOptions, matrixOptions: InfiniteMatrixOptions = {}): InfiniteKernelMatrices {
+export function infiniteKernelMatrices(
+  X: Matrix,
+  options: InfiniteKernelOptions,
+  matrixOptions: InfiniteMatrixOptions = {},
+): InfiniteKernelMatrices {
   const kernels = infiniteKernels(options);
   const tile = matrixOptions.tile ?? 64;
-  if (!Number.isInteger(tile) || tile < 1) throw new SpecError('E_INPUT', `infiniteKernelMatrices: tile must be a positive integer, got ${tile}`);
-  if (X.rows < 1 || X.cols < 1) throw new SpecError('E_SHAPE', `infiniteKernelMatrices: X must be d × n with d, n ≥ 1, got ${X.rows} × ${X.cols}`);
+  if (!Number.isInteger(tile) || tile < 1)
+    throw new SpecError('E_INPUT', `infiniteKernelMatrices: tile must be a positive integer, got ${tile}`);
+  if (X.rows < 1 || X.cols < 1)
+    throw new SpecError('E_SHAPE', `infiniteKernelMatrices: X must be d × n with d, n ≥ 1, got ${X.rows} × ${X.cols}`);
   assertFinite(X, 'infiniteKernelMatrices: X');
   const { rows: d, cols: n, data } = X;
   const dot = (a: number, b: number): number => {

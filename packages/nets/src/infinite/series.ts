@@ -88,14 +88,17 @@ export function kernelSeries(options: KernelSeriesOptions): KernelSeries {
     throw new SpecError('E_INPUT', `kernelSeries: degree must be an integer in [0, 100], got ${String(degree)}`);
   }
   const dim = options.sphereDim ?? 3;
-  if (!Number.isInteger(dim) || dim < 2) throw new SpecError('E_INPUT', `kernelSeries: sphereDim must be an integer ≥ 2, got ${String(dim)}`);
-  if (!(o.sigmaW2In > 0)) throw new SpecError('E_INPUT', 'kernelSeries: sigmaW2In must be > 0 (the series is in powers of σ²_w,in ⟨x, y⟩)');
+  if (!Number.isInteger(dim) || dim < 2)
+    throw new SpecError('E_INPUT', `kernelSeries: sphereDim must be an integer ≥ 2, got ${String(dim)}`);
+  if (!(o.sigmaW2In > 0))
+    throw new SpecError('E_INPUT', 'kernelSeries: sigmaW2In must be > 0 (the series is in powers of σ²_w,in ⟨x, y⟩)');
   const { mu, tail } = hermiteOf(o, options.hermiteDegree ?? 60);
   const scale = Math.sqrt(o.sigmaW2 / o.sigmaW2In);
   const hermite = Float64Array.from(mu, (v) => v * scale);
   const ps = powerSeriesCoefficients({ hermite, depth: o.depth, sigmaW2: o.sigmaW2In, sigmaB2: o.sigmaB2, degree });
   const second = gaussianConstants(o.activation).secondMoment;
-  const unitDiagonal = Math.abs(o.sigmaW2In + o.sigmaB2 - 1) < 1e-9 && Math.abs(o.sigmaW2 * second + o.sigmaB2 - 1) < 1e-6;
+  const unitDiagonal =
+    Math.abs(o.sigmaW2In + o.sigmaB2 - 1) < 1e-9 && Math.abs(o.sigmaW2 * second + o.sigmaB2 - 1) < 1e-6;
   const eigs = (c: Float64Array): Float64Array => sphereEigenvalues({ coefficients: c, dim, maxDegree: degree });
   const kernels = infiniteKernels({ ...options, architecture: 'mlp' });
   const nngpEigs = new Float64Array(degree + 1);

@@ -1,4 +1,14 @@
-import { SpecError, type Activation, type Backend, type KernelRecord, type Layer, type LayerFactory, type LayerParams, type Matrix, type Rng } from '@spec/core';
+import {
+  SpecError,
+  type Activation,
+  type Backend,
+  type KernelRecord,
+  type Layer,
+  type LayerFactory,
+  type LayerParams,
+  type Matrix,
+  type Rng,
+} from '@spec/core';
 import { activationKernel } from '../activation-kernel.js';
 import { activationOption } from '../activations/resolve.js';
 import { addColumnInPlace, expectShape, nonNegative, positiveInteger, rowSums, scaleInPlace } from './matrix-ops.js';
@@ -46,13 +56,17 @@ export interface DenseOptions {
  * @throws SpecError `E_INPUT` for a bad width, variance, parametrisation or activation
  */
 export function dense(options: DenseOptions): Layer {
-  if (options === null || typeof options !== 'object') throw new SpecError('E_INPUT', 'dense: options must be an object');
+  if (options === null || typeof options !== 'object')
+    throw new SpecError('E_INPUT', 'dense: options must be an object');
   const width = positiveInteger(options.width, 'dense: width');
   const act = activationOption(options.activation, 'dense');
   const bias = options.bias ?? false;
   const param = options.parametrization ?? 'fan-wang';
   if (param !== 'fan-wang' && param !== 'ntk' && param !== 'standard') {
-    throw new SpecError('E_INPUT', `dense: parametrization must be 'fan-wang', 'ntk' or 'standard', got ${JSON.stringify(param)}`);
+    throw new SpecError(
+      'E_INPUT',
+      `dense: parametrization must be 'fan-wang', 'ntk' or 'standard', got ${JSON.stringify(param)}`,
+    );
   }
   const sw2 = nonNegative(options.sigmaW2 ?? 1, 'dense: sigmaW2');
   const sb2 = bias ? nonNegative(options.sigmaB2 ?? (param === 'standard' ? 0 : 1), 'dense: sigmaB2') : 0;
@@ -141,7 +155,10 @@ export function dense(options: DenseOptions): Layer {
       let tangent: (s: number, t: number, q: number) => number;
       if (param === 'standard') {
         if (info === undefined) {
-          throw new SpecError('E_INPUT', 'dense kernelMap: the standard parametrisation needs info.inputDim (its NTK grows with width)');
+          throw new SpecError(
+            'E_INPUT',
+            'dense kernelMap: the standard parametrisation needs info.inputDim (its NTK grows with width)',
+          );
         }
         const dIn = info.inputDim;
         tangent = (s, t) => dIn * s + (bias ? 1 : 0) + sw2 * t;
@@ -210,7 +227,8 @@ export function denseTerms(layer: Layer): DenseTerms | undefined {
 
 function cacheEntry(cache: Record<string, Matrix>, key: string): Matrix {
   const m = cache[key];
-  if (m === undefined) throw new SpecError('E_INPUT', `dense: the forward cache lacks "${key}" (pass the cache returned by apply)`);
+  if (m === undefined)
+    throw new SpecError('E_INPUT', `dense: the forward cache lacks "${key}" (pass the cache returned by apply)`);
   return m;
 }
 

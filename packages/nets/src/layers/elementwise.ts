@@ -15,7 +15,8 @@ export interface ActivationLayerOptions {
  * `Σ′ = E φ(u)φ(v)`, `Θ′ = Θ · E φ′(u)φ′(v)`, (u, v) ~ N(0, Σ).
  */
 export function activationLayer(options: ActivationLayerOptions): Layer {
-  if (options === null || typeof options !== 'object') throw new SpecError('E_INPUT', 'activation layer: options must be an object');
+  if (options === null || typeof options !== 'object')
+    throw new SpecError('E_INPUT', 'activation layer: options must be an object');
   const act = activationOption(options.activation, 'activation layer');
   const inputOf = (cache: Record<string, Matrix>): Matrix => {
     const X = cache.input;

@@ -1,4 +1,14 @@
-import { SpecError, type Activation, type Backend, type KernelRecord, type Layer, type LayerFactory, type LayerParams, type Matrix, type Rng } from '@spec/core';
+import {
+  SpecError,
+  type Activation,
+  type Backend,
+  type KernelRecord,
+  type Layer,
+  type LayerFactory,
+  type LayerParams,
+  type Matrix,
+  type Rng,
+} from '@spec/core';
 import { activationKernel } from '../activation-kernel.js';
 import { activationOption } from '../activations/resolve.js';
 import { addScaledInPlace, expectShape, nonNegative, positiveInteger, scaleInPlace } from './matrix-ops.js';
@@ -28,7 +38,8 @@ function entry(m: Record<string, Matrix>, key: string, what: string): Matrix {
  * @throws SpecError `E_INPUT` for a bad σ_w or activation
  */
 export function residual(options: ResidualOptions): Layer {
-  if (options === null || typeof options !== 'object') throw new SpecError('E_INPUT', 'residual: options must be an object');
+  if (options === null || typeof options !== 'object')
+    throw new SpecError('E_INPUT', 'residual: options must be an object');
   const act = activationOption(options.activation, 'residual');
   const sw = nonNegative(options.sigmaW ?? 1, 'residual: sigmaW');
   const sw2 = sw * sw;

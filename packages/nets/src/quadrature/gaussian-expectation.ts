@@ -128,7 +128,10 @@ export function gaussianExpectation2(
  */
 export function correlation(q1: number, q2: number, c: number, where: string): number {
   if (!Number.isFinite(q1) || !Number.isFinite(q2) || !Number.isFinite(c) || q1 < 0 || q2 < 0) {
-    throw new SpecError('E_INPUT', `${where}: need finite variances q1, q2 ≥ 0 and covariance c, got q1 = ${q1}, q2 = ${q2}, c = ${c}`);
+    throw new SpecError(
+      'E_INPUT',
+      `${where}: need finite variances q1, q2 ≥ 0 and covariance c, got q1 = ${q1}, q2 = ${q2}, c = ${c}`,
+    );
   }
   const s = Math.sqrt(q1 * q2);
   if (s === 0) {

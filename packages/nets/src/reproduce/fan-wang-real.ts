@@ -1,7 +1,13 @@
 import { loadDataset, parseDataSpec } from '@spec/data';
 import { spectrumJob } from '../spectrum-job.js';
 import { normalizedBuiltin } from './activations.js';
-import { makeRow, type Reproduction, type ReproductionFigure, type ReproductionResult, type ReproductionRow } from './types.js';
+import {
+  makeRow,
+  type Reproduction,
+  type ReproductionFigure,
+  type ReproductionResult,
+  type ReproductionRow,
+} from './types.js';
 
 interface Sizes {
   n: number;
@@ -37,7 +43,8 @@ function countAbove(e: Float64Array, x: number): number {
 export const fanWangReal: Reproduction = {
   name: 'fan-wang-real',
   title: 'CK and NTK spectra on real images (data Gram as μ₀): bulk KS and data-driven outliers',
-  paper: 'Fan & Wang, Spectra of the conjugate kernel and neural tangent kernel for linear-width neural networks (NeurIPS 2020, arXiv 2005.11879)',
+  paper:
+    'Fan & Wang, Spectra of the conjugate kernel and neural tangent kernel for linear-width neural networks (NeurIPS 2020, arXiv 2005.11879)',
   sizes: {
     quick: 'digits (or --data), first 300 images, widths (4/3)n, tanh, L = 1, 2',
     full: 'digits (or --data), all 1797 images (CIFAR-10: first 1797), widths (4/3)n, tanh, L = 1, 2',
@@ -67,18 +74,73 @@ export const fanWangReal: Reproduction = {
     for (const kernel of ['ck', 'ntk'] as const) {
       for (const L of s.depths) {
         ctx.onProgress?.(`${kernel} L=${L}`, done++, total);
-        const r = spectrumJob({ X, widths: Array.from({ length: L }, () => width), activation, kernel, backend: ctx.backend, rng: ctx.rng.split(`${kernel}-L${L}`), input: 'data', points });
+        const r = spectrumJob({
+          X,
+          widths: Array.from({ length: L }, () => width),
+          activation,
+          kernel,
+          backend: ctx.backend,
+          rng: ctx.rng.split(`${kernel}-L${L}`),
+          input: 'data',
+          points,
+        });
         const k = r[kernel]!;
         const label = `${source} n=${n} d0=${d0} tanh L=${L} ${kernel.toUpperCase()}`;
         const tol = KS_CONSTANT[kernel] / Math.sqrt(n);
-        rows.push(makeRow({ case: label, metric: 'KS (whole spectrum)', measured: k.ks!, predicted: 0, tolerance: tol, toleranceRule: `${KS_CONSTANT[kernel]}/√n as for Gaussian data (needs (ε,B)-orthonormal data, §2.2)` }));
+        rows.push(
+          makeRow({
+            case: label,
+            metric: 'KS (whole spectrum)',
+            measured: k.ks!,
+            predicted: 0,
+            tolerance: tol,
+            toleranceRule: `${KS_CONSTANT[kernel]}/√n as for Gaussian data (needs (ε,B)-orthonormal data, §2.2)`,
+          }),
+        );
         // μ₀'s atoms at the data spikes give the limit isolated components, so its right edge lies beyond them:
         // no kernel eigenvalue should be left outside the limit's support.
-        rows.push(makeRow({ case: label, metric: `eigenvalues beyond the limit edge (data spikes: ${spikes})`, measured: k.outliers?.length ?? 0, predicted: 0, tolerance: 0, toleranceRule: 'exact count' }));
-        figures.push({ kind: 'spectrum', name: `${kernel}-L${L}`, title: `${label}: KS ${k.ks!.toFixed(4)}`, eigenvalues: k.eigenvalues, limit: k.limit, outliers: k.outliers, rightEdge: k.rightEdge });
+        rows.push(
+          makeRow({
+            case: label,
+            metric: `eigenvalues beyond the limit edge (data spikes: ${spikes})`,
+            measured: k.outliers?.length ?? 0,
+            predicted: 0,
+            tolerance: 0,
+            toleranceRule: 'exact count',
+          }),
+        );
+        figures.push({
+          kind: 'spectrum',
+          name: `${kernel}-L${L}`,
+          title: `${label}: KS ${k.ks!.toFixed(4)}`,
+          eigenvalues: k.eigenvalues,
+          limit: k.limit,
+          outliers: k.outliers,
+          rightEdge: k.rightEdge,
+        });
       }
     }
-    figures.push({ kind: 'spectrum', name: 'data-gram', title: `${source}: eigenvalues of XᵀX (${spikes} above the white-data MP edge ${whiteEdge.toFixed(2)})`, eigenvalues: ge, rightEdge: whiteEdge, outliers: Float64Array.from(ge.filter((v) => v > whiteEdge)).reverse() });
-    return { config: { data: source, n, d0, width, dataSpikes: spikes, depths: s.depths, activation: 'tanh (normalised)', input: 'data Gram XᵀX as μ₀' }, rows, figures };
+    figures.push({
+      kind: 'spectrum',
+      name: 'data-gram',
+      title: `${source}: eigenvalues of XᵀX (${spikes} above the white-data MP edge ${whiteEdge.toFixed(2)})`,
+      eigenvalues: ge,
+      rightEdge: whiteEdge,
+      outliers: Float64Array.from(ge.filter((v) => v > whiteEdge)).reverse(),
+    });
+    return {
+      config: {
+        data: source,
+        n,
+        d0,
+        width,
+        dataSpikes: spikes,
+        depths: s.depths,
+        activation: 'tanh (normalised)',
+        input: 'data Gram XᵀX as μ₀',
+      },
+      rows,
+      figures,
+    };
   },
 };

@@ -2,7 +2,14 @@ import { gaussianData } from '@spec/data';
 import { limitMoments } from '@spec/rmt';
 import { spectrumJob } from '../spectrum-job.js';
 import { normalizedBuiltin } from './activations.js';
-import { makeRow, type Reproduction, type ReproductionContext, type ReproductionFigure, type ReproductionResult, type ReproductionRow } from './types.js';
+import {
+  makeRow,
+  type Reproduction,
+  type ReproductionContext,
+  type ReproductionFigure,
+  type ReproductionResult,
+  type ReproductionRow,
+} from './types.js';
 
 /**
  * Tolerance of the KS distance between the ESD of an n × n kernel and its limit law. The CK ESD is
@@ -64,13 +71,40 @@ async function runSynthetic(kernel: 'ck' | 'ntk', ctx: ReproductionContext): Pro
     for (const L of s.depths) {
       ctx.onProgress?.(`${actName} L=${L}`, done, total);
       const widths = Array.from({ length: L }, () => s.width);
-      const r = spectrumJob({ X, widths, activation, kernel, backend: ctx.backend, rng: ctx.rng.split(`${actName}-L${L}`), input: 'mp', points: 600 });
+      const r = spectrumJob({
+        X,
+        widths,
+        activation,
+        kernel,
+        backend: ctx.backend,
+        rng: ctx.rng.split(`${actName}-L${L}`),
+        input: 'mp',
+        points: 600,
+      });
       const k = r[kernel]!;
       const label = `${actName} L=${L} ${kernel.toUpperCase()}`;
       const tol = ksTolerance(kernel, s.n);
-      rows.push(makeRow({ case: label, metric: 'KS', measured: k.ks!, predicted: 0, tolerance: tol, toleranceRule: `${KS_CONSTANT[kernel]}/√n` }));
+      rows.push(
+        makeRow({
+          case: label,
+          metric: 'KS',
+          measured: k.ks!,
+          predicted: 0,
+          tolerance: tol,
+          toleranceRule: `${KS_CONSTANT[kernel]}/√n`,
+        }),
+      );
       const m2 = limitMoments(k.limit!, 2)[2];
-      rows.push(makeRow({ case: label, metric: 'm2 (bulk)', measured: bulkSecondMoment(k.eigenvalues, k.outliers?.length ?? 0), predicted: m2, tolerance: m2Tolerance(kernel, s.n) * m2, toleranceRule: `${M2_CONSTANT[kernel]}/√n relative` }));
+      rows.push(
+        makeRow({
+          case: label,
+          metric: 'm2 (bulk)',
+          measured: bulkSecondMoment(k.eigenvalues, k.outliers?.length ?? 0),
+          predicted: m2,
+          tolerance: m2Tolerance(kernel, s.n) * m2,
+          toleranceRule: `${M2_CONSTANT[kernel]}/√n relative`,
+        }),
+      );
       figures.push({
         kind: 'spectrum',
         name: `${kernel}-${actName}-L${L}`,
@@ -84,10 +118,23 @@ async function runSynthetic(kernel: 'ck' | 'ntk', ctx: ReproductionContext): Pro
     }
   }
   ctx.onProgress?.('done', total, total);
-  return { config: { n: s.n, d0: s.d0, width: s.width, depths: s.depths, activations: s.activations, data: 'gaussian N(0, 1/d0)', outputWeights: 'rademacher' }, rows, figures };
+  return {
+    config: {
+      n: s.n,
+      d0: s.d0,
+      width: s.width,
+      depths: s.depths,
+      activations: s.activations,
+      data: 'gaussian N(0, 1/d0)',
+      outputWeights: 'rademacher',
+    },
+    rows,
+    figures,
+  };
 }
 
-const PAPER = 'Fan & Wang, Spectra of the conjugate kernel and neural tangent kernel for linear-width neural networks (NeurIPS 2020, arXiv 2005.11879)';
+const PAPER =
+  'Fan & Wang, Spectra of the conjugate kernel and neural tangent kernel for linear-width neural networks (NeurIPS 2020, arXiv 2005.11879)';
 
 /** CK spectra of random MLPs on Gaussian data vs the iterated MP map (MATH.md §2.3), L = 1, 2, 3. */
 export const fanWangCkSynthetic: Reproduction = {

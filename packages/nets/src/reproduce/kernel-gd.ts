@@ -55,7 +55,8 @@ function slopeWithSe(x: number[], y: number[], se: number[]): { slope: number; s
 export const kernelGd: Reproduction = {
   name: 'kernel-gd',
   title: 'Network training vs kernel gradient descent: error vs width',
-  paper: 'Yang & Littwin, Tensor Programs IIb: architectural universality of neural tangent kernel training dynamics (ICML 2021, arXiv 2105.03703)',
+  paper:
+    'Yang & Littwin, Tensor Programs IIb: architectural universality of neural tangent kernel training dynamics (ICML 2021, arXiv 2105.03703)',
   sizes: {
     quick: 'n = 60 (+20 test), d = 30, erf, widths 32, 128, 512, 3 seeds, 200 GD steps',
     full: 'n = 100 (+50 test), d = 50, erf, widths 64, 256, 1024, 4096, 4 seeds, 300 GD steps',
@@ -64,7 +65,11 @@ export const kernelGd: Reproduction = {
     const s = ctx.quick ? SIZES.quick : SIZES.full;
     const activation = normalizedBuiltin('erf');
     const metrics = ['rmseInf', 'testRmseInf', 'rmseEmp'] as const;
-    const labels = { rmseInf: 'train, infinite-width NTK', testRmseInf: 'test, infinite-width NTK', rmseEmp: 'train, step-0 empirical NTK' };
+    const labels = {
+      rmseInf: 'train, infinite-width NTK',
+      testRmseInf: 'test, infinite-width NTK',
+      rmseEmp: 'train, step-0 empirical NTK',
+    };
     const per: Record<(typeof metrics)[number], number[][]> = { rmseInf: [], testRmseInf: [], rmseEmp: [] };
     const total = s.widths.length * s.seeds;
     let done = 0;
@@ -73,7 +78,13 @@ export const kernelGd: Reproduction = {
       for (let seed = 0; seed < s.seeds; seed++) {
         ctx.onProgress?.(`width ${h} seed ${seed}`, done++, total);
         const rng = ctx.rng.split(`seed${seed}`);
-        const data = singleIndexTeacher({ n: s.n + s.testN, d0: s.d, link: Math.tanh, noise: 0.1, rng: rng.split('data') });
+        const data = singleIndexTeacher({
+          n: s.n + s.testN,
+          d0: s.d,
+          link: Math.tanh,
+          noise: 0.1,
+          rng: rng.split('data'),
+        });
         const net = mlp({ inputDim: s.d, widths: [h], activation });
         let last: TrainCheckpoint | undefined;
         train({
@@ -106,18 +117,56 @@ export const kernelGd: Reproduction = {
       // Each width's mean log rmse and its standard error over seeds; the slope's standard error follows by
       // propagation through the least-squares weights; accept 3 standard errors.
       const stats = per[m].map((v) => meanSe(v.map(Math.log)));
-      const fit = slopeWithSe(logW, stats.map((x) => x.mean), stats.map((x) => x.se));
-      rows.push(makeRow({ case: `erf, widths ${s.widths.join(', ')}: ${labels[m]}`, metric: 'slope of log rmse vs log width', measured: fit.slope, predicted: m === 'rmseEmp' ? -1 : -0.5, tolerance: 3 * fit.se, toleranceRule: '3 se of the slope (seed spread)' }));
+      const fit = slopeWithSe(
+        logW,
+        stats.map((x) => x.mean),
+        stats.map((x) => x.se),
+      );
+      rows.push(
+        makeRow({
+          case: `erf, widths ${s.widths.join(', ')}: ${labels[m]}`,
+          metric: 'slope of log rmse vs log width',
+          measured: fit.slope,
+          predicted: m === 'rmseEmp' ? -1 : -0.5,
+          tolerance: 3 * fit.se,
+          toleranceRule: '3 se of the slope (seed spread)',
+        }),
+      );
       series.push({ label: labels[m], x: s.widths, y: stats.map((x) => Math.exp(x.mean)), style: 'dot' as const });
       const power = m === 'rmseEmp' ? 1 : 0.5;
       const c = Math.exp(stats[0].mean) * s.widths[0] ** power;
-      series.push({ label: `${labels[m]}: ∝ width^−${power === 1 ? '1' : '1/2'}`, x: s.widths, y: s.widths.map((w) => c / w ** power) });
+      series.push({
+        label: `${labels[m]}: ∝ width^−${power === 1 ? '1' : '1/2'}`,
+        x: s.widths,
+        y: s.widths.map((w) => c / w ** power),
+      });
     }
     ctx.onProgress?.('done', total, total);
     return {
-      config: { n: s.n, testN: s.testN, d: s.d, widths: s.widths, seeds: s.seeds, steps: s.steps, lr: 1, activation: 'erf (normalised)', teacher: 'tanh(√d βᵀx) + 0.1ε' },
+      config: {
+        n: s.n,
+        testN: s.testN,
+        d: s.d,
+        widths: s.widths,
+        seeds: s.seeds,
+        steps: s.steps,
+        lr: 1,
+        activation: 'erf (normalised)',
+        teacher: 'tanh(√d βᵀx) + 0.1ε',
+      },
       rows,
-      figures: [{ kind: 'series', name: 'kernel-gd-error-vs-width', title: 'RMS difference between the trained network and kernel GD vs width', xLabel: 'width', yLabel: 'rmse', logX: true, logY: true, series }],
+      figures: [
+        {
+          kind: 'series',
+          name: 'kernel-gd-error-vs-width',
+          title: 'RMS difference between the trained network and kernel GD vs width',
+          xLabel: 'width',
+          yLabel: 'rmse',
+          logX: true,
+          logY: true,
+          series,
+        },
+      ],
     };
   },
 };

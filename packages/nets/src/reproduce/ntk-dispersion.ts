@@ -1,6 +1,12 @@
 import { dispersionEstimate, dispersionLimit, ntkMeans, scalarNtkSamples, type Phase } from '@spec/rmt';
 import { ntkChangeDuringTraining } from './ntk-training-change.js';
-import { makeRow, type FigureSeries, type Reproduction, type ReproductionResult, type ReproductionRow } from './types.js';
+import {
+  makeRow,
+  type FigureSeries,
+  type Reproduction,
+  type ReproductionResult,
+  type ReproductionRow,
+} from './types.js';
 
 interface Sizes {
   width: number;
@@ -12,8 +18,18 @@ interface Sizes {
 }
 
 const SIZES: { quick: Sizes; full: Sizes } = {
-  quick: { width: 100, depths: { ordered: [5, 10, 25, 50], 'edge-of-chaos': [5, 10, 25], chaotic: [25, 50] }, samples: 20000, training: { width: 50, depth: 10, n: 40, steps: 50, seeds: 3 } },
-  full: { width: 400, depths: { ordered: [20, 40, 100, 200], 'edge-of-chaos': [20, 40, 100, 200], chaotic: [100, 200] }, samples: 100000, training: { width: 100, depth: 20, n: 100, steps: 100, seeds: 4 } },
+  quick: {
+    width: 100,
+    depths: { ordered: [5, 10, 25, 50], 'edge-of-chaos': [5, 10, 25], chaotic: [25, 50] },
+    samples: 20000,
+    training: { width: 50, depth: 10, n: 40, steps: 50, seeds: 3 },
+  },
+  full: {
+    width: 400,
+    depths: { ordered: [20, 40, 100, 200], 'edge-of-chaos': [20, 40, 100, 200], chaotic: [100, 200] },
+    samples: 100000,
+    training: { width: 100, depth: 20, n: 100, steps: 100, seeds: 4 },
+  },
 };
 
 /** One σ_w² per phase (χ = σ_w²/2 below, at and above 1; MATH.md §6.1). */
@@ -42,9 +58,11 @@ function tolerance(stderr: number, predicted: number, lambda: number, width: num
 export const ntkDispersion: Reproduction = {
   name: 'ntk-dispersion',
   title: 'NTK dispersion vs depth/width in the ordered, edge-of-chaos and chaotic phases',
-  paper: 'Seleznova & Kutyniok, Neural tangent kernel beyond the infinite-width limit: effects of depth and initialization (ICML 2022, arXiv 2202.00553)',
+  paper:
+    'Seleznova & Kutyniok, Neural tangent kernel beyond the infinite-width limit: effects of depth and initialization (ICML 2022, arXiv 2202.00553)',
   sizes: {
-    quick: 'width M = n0 = 100, depths 5, 10, 25, 50, 4000 networks per point; training: M = n0 = 50, L = 10, n = 40, 50 Adam steps, 3 seeds',
+    quick:
+      'width M = n0 = 100, depths 5, 10, 25, 50, 4000 networks per point; training: M = n0 = 50, L = 10, n = 40, 50 Adam steps, 3 seeds',
     full: 'width M = n0 = 400, depths 20–400 (λ = L/M up to 1), 40000 networks per point; training: M = n0 = 100, L = 20, n = 100, 100 Adam steps, 4 seeds',
   },
   async run(ctx): Promise<ReproductionResult> {
@@ -60,11 +78,24 @@ export const ntkDispersion: Reproduction = {
         ctx.onProgress?.(`${phase} L=${L}`, done, total);
         const lambda = L / s.width;
         // One stream per depth, shared by the phases: the draws do not depend on σ_w² (homogeneity, §6.2).
-        const draws = scalarNtkSamples({ width: s.width, inputDim: s.width, depth: L, sigmaW2, samples: s.samples, rng: ctx.rng.split(`L${L}`) });
+        const draws = scalarNtkSamples({
+          width: s.width,
+          inputDim: s.width,
+          depth: L,
+          sigmaW2,
+          samples: s.samples,
+          rng: ctx.rng.split(`L${L}`),
+        });
         const est = dispersionEstimate(draws.total);
         const means = ntkMeans({ width: s.width, inputDim: s.width, depth: L, sigmaW2 });
         const biasShare = phase === 'chaotic' ? means.biases / means.weights : 0;
-        const lim = dispersionLimit({ lambda, phase, sigmaW2, r0: 1, ...(phase === 'ordered' ? { width: s.width } : {}) });
+        const lim = dispersionLimit({
+          lambda,
+          phase,
+          sigmaW2,
+          r0: 1,
+          ...(phase === 'ordered' ? { width: s.width } : {}),
+        });
         rows.push(
           makeRow({
             case: `${phase} σw²=${sigmaW2} L=${L} (λ=${lambda.toFixed(3)})`,
@@ -82,7 +113,15 @@ export const ntkDispersion: Reproduction = {
       series.push({ label: `${phase} (σw² = ${sigmaW2}), Monte Carlo`, x: lambdas, y: measured, style: 'dot' });
       const top = Math.max(...Object.values(s.depths).flat()) / s.width;
       const grid = Array.from({ length: 60 }, (_, i) => ((i + 1) / 60) * top);
-      series.push({ label: `${phase}, limit`, x: grid, y: grid.map((l) => dispersionLimit({ lambda: l, phase, sigmaW2, r0: 1, ...(phase === 'ordered' ? { width: s.width } : {}) }).dispersion) });
+      series.push({
+        label: `${phase}, limit`,
+        x: grid,
+        y: grid.map(
+          (l) =>
+            dispersionLimit({ lambda: l, phase, sigmaW2, r0: 1, ...(phase === 'ordered' ? { width: s.width } : {}) })
+              .dispersion,
+        ),
+      });
     }
     // NTK change during a short training run, per phase (MATH.md §6.4: lazy only in the ordered phase).
     const t = s.training;
@@ -91,7 +130,18 @@ export const ntkDispersion: Reproduction = {
       ctx.onProgress?.(`training ${phase}`, done, total);
       const v: number[] = [];
       for (let seed = 0; seed < t.seeds; seed++) {
-        v.push(ntkChangeDuringTraining({ width: t.width, depth: t.depth, sigmaW2, n: t.n, steps: t.steps, lr: 1e-4, backend: ctx.backend, rng: ctx.rng.split(`train-${seed}`) }).relChange);
+        v.push(
+          ntkChangeDuringTraining({
+            width: t.width,
+            depth: t.depth,
+            sigmaW2,
+            n: t.n,
+            steps: t.steps,
+            lr: 1e-4,
+            backend: ctx.backend,
+            rng: ctx.rng.split(`train-${seed}`),
+          }).relChange,
+        );
       }
       const mean = v.reduce((a, b) => a + b, 0) / v.length;
       const se = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, v.length - 1) / v.length);
@@ -105,21 +155,54 @@ export const ntkDispersion: Reproduction = {
       // (written as predicted = the measured rank when it is 2 or 3, else 2).
       const rank = sorted.indexOf(c) + 1;
       const predicted = c.phase === 'ordered' ? 1 : Math.max(2, rank);
-      rows.push(makeRow({ case: `${c.phase}: ${tcase}; ‖ΔΘ‖F/‖Θ0‖F = ${c.mean.toFixed(3)} ± ${c.se.toFixed(3)}`, metric: 'rank of the NTK change (1 = smallest)', measured: rank, predicted, tolerance: 0, toleranceRule: 'ordering: ordered phase smallest (§6.4)' }));
+      rows.push(
+        makeRow({
+          case: `${c.phase}: ${tcase}; ‖ΔΘ‖F/‖Θ0‖F = ${c.mean.toFixed(3)} ± ${c.se.toFixed(3)}`,
+          metric: 'rank of the NTK change (1 = smallest)',
+          measured: rank,
+          predicted,
+          tolerance: 0,
+          toleranceRule: 'ordering: ordered phase smallest (§6.4)',
+        }),
+      );
     }
     ctx.onProgress?.('done', total, total);
     return {
-      config: { width: s.width, inputDim: s.width, depthsOrdered: s.depths.ordered, depthsEdgeOfChaos: s.depths['edge-of-chaos'], depthsChaotic: s.depths.chaotic, samples: s.samples, sigmaW2: PHASES.map((p) => p.sigmaW2), r0: 1, trainingWidth: t.width, trainingDepth: t.depth, trainingSamples: t.n, trainingSteps: t.steps, trainingSeeds: t.seeds },
+      config: {
+        width: s.width,
+        inputDim: s.width,
+        depthsOrdered: s.depths.ordered,
+        depthsEdgeOfChaos: s.depths['edge-of-chaos'],
+        depthsChaotic: s.depths.chaotic,
+        samples: s.samples,
+        sigmaW2: PHASES.map((p) => p.sigmaW2),
+        r0: 1,
+        trainingWidth: t.width,
+        trainingDepth: t.depth,
+        trainingSamples: t.n,
+        trainingSteps: t.steps,
+        trainingSeeds: t.seeds,
+      },
       rows,
       figures: [
-        { kind: 'series', name: 'dispersion-vs-depth', title: `NTK dispersion D = E[Θ²]/E[Θ]² vs λ = L/M (M = n0 = ${s.width})`, xLabel: 'λ = depth / width', yLabel: 'D', logY: true, series },
+        {
+          kind: 'series',
+          name: 'dispersion-vs-depth',
+          title: `NTK dispersion D = E[Θ²]/E[Θ]² vs λ = L/M (M = n0 = ${s.width})`,
+          xLabel: 'λ = depth / width',
+          yLabel: 'D',
+          logY: true,
+          series,
+        },
         {
           kind: 'series',
           name: 'ntk-change-by-phase',
           title: `Relative NTK change after training (${tcase})`,
           xLabel: 'σw²',
           yLabel: '‖Θt − Θ0‖F / ‖Θ0‖F',
-          series: [{ label: 'mean over seeds', x: PHASES.map((p) => p.sigmaW2), y: changes.map((c) => c.mean), style: 'dot' }],
+          series: [
+            { label: 'mean over seeds', x: PHASES.map((p) => p.sigmaW2), y: changes.map((c) => c.mean), style: 'dot' },
+          ],
         },
       ],
     };

@@ -4,7 +4,13 @@ import { tanh } from '../activations/sigmoidal.js';
 import { gaussianConstants } from '../gaussian-constants.js';
 import { compareWithEmpirical } from '../infinite/compare.js';
 import { kernelSeries } from '../infinite/series.js';
-import { makeRow, type FigureSeries, type Reproduction, type ReproductionResult, type ReproductionRow } from './types.js';
+import {
+  makeRow,
+  type FigureSeries,
+  type Reproduction,
+  type ReproductionResult,
+  type ReproductionRow,
+} from './types.js';
 
 interface Sizes {
   /** Highest power p of the coefficient fits (kernelSeries allows 100). */
@@ -29,7 +35,9 @@ function fitWithCorrection(u: ReadonlyArray<number>, v: ReadonlyArray<number>, y
   const A = cols.map((a) => cols.map((b) => a.reduce((t, ai, i) => t + ai * b[i], 0)));
   const r = cols.map((a) => a.reduce((t, ai, i) => t + ai * y[i], 0));
   const det = (m: number[][]): number =>
-    m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+    m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+    m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+    m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
   const A1 = A.map((row, i) => row.map((x, j) => (j === 1 ? r[i] : x)));
   return det(A1) / det(A);
 }
@@ -46,12 +54,22 @@ function powers(from: number, to: number, parity: 0 | 1): number[] {
  * takes the first correction of the asymptotic expansion, so what is left is O(p^{−2}).
  */
 function polyExponent(k: Float64Array, ps: number[]): number {
-  return -fitWithCorrection(ps.map(Math.log), ps.map((p) => 1 / p), ps.map((p) => Math.log(k[p])));
+  return -fitWithCorrection(
+    ps.map(Math.log),
+    ps.map((p) => 1 / p),
+    ps.map((p) => Math.log(k[p])),
+  );
 }
 
 /** Geometric rate r of κ_p = C p^{−1/2} r^p (1 + b/p + O(p^{−2})): fit of log κ_p + ½ log p on (p, 1/p). */
 function geometricRate(k: Float64Array, ps: number[]): number {
-  return Math.exp(fitWithCorrection(ps, ps.map((p) => 1 / p), ps.map((p) => Math.log(k[p]) + 0.5 * Math.log(p))));
+  return Math.exp(
+    fitWithCorrection(
+      ps,
+      ps.map((p) => 1 / p),
+      ps.map((p) => Math.log(k[p]) + 0.5 * Math.log(p)),
+    ),
+  );
 }
 
 /**
@@ -76,9 +94,11 @@ export function erfNtkRate(depth: number): number {
 export const ntkPowerSeries: Reproduction = {
   name: 'ntk-power-series',
   title: 'NTK power-series coefficient decay by activation and depth; sphere eigenvalues vs the empirical NTK',
-  paper: 'Murray, Jin, Bowman, Montúfar, Characterizing the spectrum of the NTK via a power series expansion (ICLR 2023, arXiv 2211.07844)',
+  paper:
+    'Murray, Jin, Bowman, Montúfar, Characterizing the spectrum of the NTK via a power series expansion (ICLR 2023, arXiv 2211.07844)',
   sizes: {
-    quick: 'coefficients to p = 100 (relu), 60 (erf; depths 1–3; tanh drawn to p = 60); sphere d = 10, n = 300, width 500, 2 networks',
+    quick:
+      'coefficients to p = 100 (relu), 60 (erf; depths 1–3; tanh drawn to p = 60); sphere d = 10, n = 300, width 500, 2 networks',
     full: 'coefficients to p = 100 (relu), 60 (erf; depths 1–3; tanh drawn to p = 60); sphere d = 10, n = 600, width 2000, 4 networks',
   },
   async run(ctx): Promise<ReproductionResult> {
@@ -104,10 +124,28 @@ export const ntkPowerSeries: Reproduction = {
         // [P/2, P], so the drift between the two fits (≈ 3/4 of the lower one's bias) bounds the upper one's.
         if (act === 'relu') {
           const a = polyExponent(k, upper);
-          rows.push(makeRow({ case: `relu L=${L} NTK κ_p, p ∈ [${top / 2}, ${top}]`, metric: 'exponent a (κ_p ~ p^−a)', measured: a, predicted: 1.5, tolerance: Math.abs(polyExponent(k, lower) - a), toleranceRule: 'drift of the fit between [P/4, P/2] and [P/2, P]' }));
+          rows.push(
+            makeRow({
+              case: `relu L=${L} NTK κ_p, p ∈ [${top / 2}, ${top}]`,
+              metric: 'exponent a (κ_p ~ p^−a)',
+              measured: a,
+              predicted: 1.5,
+              tolerance: Math.abs(polyExponent(k, lower) - a),
+              toleranceRule: 'drift of the fit between [P/4, P/2] and [P/2, P]',
+            }),
+          );
         } else {
           const r = geometricRate(k, upper);
-          rows.push(makeRow({ case: `erf L=${L} NTK κ_p, p ∈ [${top / 2}, ${top}]`, metric: 'rate r (κ_p ~ p^−½ r^p)', measured: r, predicted: erfNtkRate(L), tolerance: Math.abs(geometricRate(k, lower) - r), toleranceRule: 'drift of the fit between [P/4, P/2] and [P/2, P]' }));
+          rows.push(
+            makeRow({
+              case: `erf L=${L} NTK κ_p, p ∈ [${top / 2}, ${top}]`,
+              metric: 'rate r (κ_p ~ p^−½ r^p)',
+              measured: r,
+              predicted: erfNtkRate(L),
+              tolerance: Math.abs(geometricRate(k, lower) - r),
+              toleranceRule: 'drift of the fit between [P/4, P/2] and [P/2, P]',
+            }),
+          );
         }
         const ps = powers(1, top, parity).filter((p) => k[p] > 0);
         decay.push({ label: `${act} L=${L}`, x: ps, y: ps.map((p) => k[p]), style: 'dot' });
@@ -117,7 +155,11 @@ export const ntkPowerSeries: Reproduction = {
     const tanhMu = gaussianConstants(tanh, { hermiteDegree: 60 });
     const scale = 1 / Math.sqrt(tanhMu.secondMoment);
     for (const L of DEPTHS) {
-      const k = powerSeriesCoefficients({ hermite: Float64Array.from(tanhMu.rawHermite, (v) => v * scale), depth: L, degree: 60 }).ntk;
+      const k = powerSeriesCoefficients({
+        hermite: Float64Array.from(tanhMu.rawHermite, (v) => v * scale),
+        depth: L,
+        degree: 60,
+      }).ntk;
       const ps = powers(1, 60, 1).filter((p) => k[p] > 1e-300);
       decay.push({ label: `tanh L=${L}`, x: ps, y: ps.map((p) => k[p]), style: 'dot' });
     }
@@ -129,9 +171,19 @@ export const ntkPowerSeries: Reproduction = {
     const X = sphereData({ n: s.n, d0: d, rng: ctx.rng.split('sphere') });
     const series = kernelSeries({ activation: 'relu', depth: 1, degree: 40, sphereDim: d });
     const lam = series.sphereEigenvalues.ntk;
-    const cmp = compareWithEmpirical({ activation: 'relu', depth: 1, X, width: s.width, nets: s.nets, rng: ctx.rng.split('nets'), backend: ctx.backend });
+    const cmp = compareWithEmpirical({
+      activation: 'relu',
+      depth: 1,
+      X,
+      width: s.width,
+      nets: s.nets,
+      rng: ctx.rng.split('nets'),
+      backend: ctx.backend,
+    });
     const n = s.n;
-    const emp = ctx.backend.eigvalsh({ rows: n, cols: n, data: Float64Array.from(cmp.empiricalMeanNtk.data, (v) => v / n) }).reverse();
+    const emp = ctx.backend
+      .eigvalsh({ rows: n, cols: n, data: Float64Array.from(cmp.empiricalMeanNtk.data, (v) => v / n) })
+      .reverse();
     // ‖E‖_F of E = (Θ_emp − Θ_∞)/n: Lidskii bounds a group's eigenvalue sum change by √N‖E‖_F.
     let e2 = 0;
     for (let i = 0; i < n * n; i++) e2 += ((cmp.empiricalMeanNtk.data[i] - cmp.infinite.ntk.data[i]) / n) ** 2;
@@ -150,9 +202,19 @@ export const ntkPowerSeries: Reproduction = {
       // (addition theorem: tr Φ_kᵀΦ_k/n = N_k exactly); coupling to degree j shifts the block's mean by
       // λ_k λ_j N_j / (n (λ_k − λ_j)) (degrees to 40, past which λ_j N_j is negligible).
       let shift = 0;
-      for (let j = 0; j < lam.length; j++) if (j !== k && lam[j] > 0) shift += (lam[k] * lam[j] * sphereMultiplicity(d, j)) / (n * (lam[k] - lam[j]));
+      for (let j = 0; j < lam.length; j++)
+        if (j !== k && lam[j] > 0) shift += (lam[k] * lam[j] * sphereMultiplicity(d, j)) / (n * (lam[k] - lam[j]));
       const predicted = lam[k] + shift;
-      rows.push(makeRow({ case: `relu L=1 sphere d=${d}, n=${n}, width ${s.width}: degree k=${k} (N=${N})`, metric: 'mean eig of Θ/n', measured: m, predicted, tolerance: errF / Math.sqrt(N) + 0.5 * Math.abs(shift), toleranceRule: 'Lidskii ‖Θw−Θ∞‖F/(n√N) + ½|2nd-order shift|' }));
+      rows.push(
+        makeRow({
+          case: `relu L=1 sphere d=${d}, n=${n}, width ${s.width}: degree k=${k} (N=${N})`,
+          metric: 'mean eig of Θ/n',
+          measured: m,
+          predicted,
+          tolerance: errF / Math.sqrt(N) + 0.5 * Math.abs(shift),
+          toleranceRule: 'Lidskii ‖Θw−Θ∞‖F/(n√N) + ½|2nd-order shift|',
+        }),
+      );
       groupX.push(k);
       groupY.push(m);
       predY.push(predicted);
@@ -160,10 +222,28 @@ export const ntkPowerSeries: Reproduction = {
     ctx.onProgress?.('done', total, total);
     const firstEigs = Array.from(emp.slice(0, 80));
     return {
-      config: { maxPower: P, depths: DEPTHS, activations: ['relu', 'erf', 'tanh (figure only)'], sphereDim: d, n, width: s.width, nets: s.nets, parametrisation: 'NTK, σ_w² = 1/E φ², unit inputs' },
+      config: {
+        maxPower: P,
+        depths: DEPTHS,
+        activations: ['relu', 'erf', 'tanh (figure only)'],
+        sphereDim: d,
+        n,
+        width: s.width,
+        nets: s.nets,
+        parametrisation: 'NTK, σ_w² = 1/E φ², unit inputs',
+      },
       rows,
       figures: [
-        { kind: 'series', name: 'coefficient-decay', title: 'NTK power-series coefficients κ_p by activation and depth', xLabel: 'p', yLabel: 'κ_p', logX: true, logY: true, series: decay },
+        {
+          kind: 'series',
+          name: 'coefficient-decay',
+          title: 'NTK power-series coefficients κ_p by activation and depth',
+          xLabel: 'p',
+          yLabel: 'κ_p',
+          logX: true,
+          logY: true,
+          series: decay,
+        },
         {
           kind: 'series',
           name: 'sphere-eigenvalues',
@@ -173,7 +253,11 @@ export const ntkPowerSeries: Reproduction = {
           logY: true,
           series: [
             { label: 'empirical Θ/n (80 largest)', x: firstEigs.map((_, i) => i + 1), y: firstEigs, style: 'dot' },
-            { label: 'λ_k + 2nd-order shift', x: [1, 2, 11, 12, 65], y: [predY[0], predY[1], predY[1], predY[2], predY[2]] },
+            {
+              label: 'λ_k + 2nd-order shift',
+              x: [1, 2, 11, 12, 65],
+              y: [predY[0], predY[1], predY[1], predY[2], predY[2]],
+            },
           ],
         },
       ],

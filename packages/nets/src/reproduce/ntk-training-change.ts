@@ -9,7 +9,16 @@ import { train } from '../train/train.js';
  * and readout) after `steps` full-batch Adam steps on a tanh single-index teacher (the authors' protocol uses
  * Adam, lr 1e-4, MATH.md §6.1), inputs N(0, I/n0).
  */
-export function ntkChangeDuringTraining(options: { width: number; depth: number; sigmaW2: number; n: number; steps: number; lr: number; backend: Backend; rng: Rng }): { relChange: number; loss0: number; loss: number } {
+export function ntkChangeDuringTraining(options: {
+  width: number;
+  depth: number;
+  sigmaW2: number;
+  n: number;
+  steps: number;
+  lr: number;
+  backend: Backend;
+  rng: Rng;
+}): { relChange: number; loss0: number; loss: number } {
   const { width, depth, sigmaW2, n, steps, lr, backend, rng } = options;
   const data = singleIndexTeacher({ n, d0: width, link: Math.tanh, noise: 0, rng: rng.split('data') });
   const net = dispersionNetwork({ width, inputDim: width, depth, sigmaW2 });

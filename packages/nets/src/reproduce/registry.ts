@@ -11,13 +11,24 @@ import type { Reproduction } from './types.js';
  * Every reproduction `spec reproduce --list` shows, in that order. Only reproductions whose whole
  * pipeline exists are listed (no placeholders).
  */
-export const reproductions: ReadonlyArray<Reproduction> = [fanWangCkSynthetic, fanWangNtkSynthetic, fanWangReal, ntkDispersion, ntkPowerSeries, kernelGd, spectralEvolution];
+export const reproductions: ReadonlyArray<Reproduction> = [
+  fanWangCkSynthetic,
+  fanWangNtkSynthetic,
+  fanWangReal,
+  ntkDispersion,
+  ntkPowerSeries,
+  kernelGd,
+  spectralEvolution,
+];
 
 /** The reproduction called `name`; `E_INPUT` naming the known ones otherwise. */
 export function getReproduction(name: string): Reproduction {
   const r = reproductions.find((x) => x.name === name);
   if (r === undefined) {
-    throw new SpecError('E_INPUT', `unknown reproduction "${name}" (known: ${reproductions.map((x) => x.name).join(', ')}; see spec reproduce --list)`);
+    throw new SpecError(
+      'E_INPUT',
+      `unknown reproduction "${name}" (known: ${reproductions.map((x) => x.name).join(', ')}; see spec reproduce --list)`,
+    );
   }
   return r;
 }

@@ -6,7 +6,13 @@ import { mlp } from '../mlp.js';
 import { lossGradient } from '../train/loss-gradient.js';
 import { train, type TrainCheckpoint, type TrainOptions } from '../train/train.js';
 import { normalizedBuiltin } from './activations.js';
-import { makeRow, type ReproductionFigure, type Reproduction, type ReproductionResult, type ReproductionRow } from './types.js';
+import {
+  makeRow,
+  type ReproductionFigure,
+  type Reproduction,
+  type ReproductionResult,
+  type ReproductionRow,
+} from './types.js';
 
 interface Sizes {
   n: number;
@@ -29,8 +35,10 @@ const SIZES: { quick: Sizes; full: Sizes } = {
  */
 export const spectralEvolution: Reproduction = {
   name: 'spectral-evolution',
-  title: 'Weight spectra during training: invariant bulk (small-lr GD), aligned spike (one large step), heavy tail (Adam)',
-  paper: 'Wang, Engel, Sarwate, Dumitriu, Chiang, Spectral evolution and invariance in linear-width neural networks (NeurIPS 2023, arXiv 2211.06506)',
+  title:
+    'Weight spectra during training: invariant bulk (small-lr GD), aligned spike (one large step), heavy tail (Adam)',
+  paper:
+    'Wang, Engel, Sarwate, Dumitriu, Chiang, Spectral evolution and invariance in linear-width neural networks (NeurIPS 2023, arXiv 2211.06506)',
   sizes: {
     quick: 'n = 300, d = 200, h = 240, tanh, 100 steps (GD η = 1, Adam η = 0.3), one step η = 0.5·d·√h',
     full: 'n = 750, d = 500, h = 600, tanh, 100 steps (GD η = 1, Adam η = 0.3), one step η = 0.5·d·√h',
@@ -42,9 +50,17 @@ export const spectralEvolution: Reproduction = {
     const net = mlp({ inputDim: d, widths: [h], activation: normalizedBuiltin('tanh') });
     const params = initNetwork(net, ctx.rng.split('net'));
     const base = { net, params, X: data.X, y: data.y, backend: ctx.backend, rng: ctx.rng.split('train') };
-    const runTrain = (o: Pick<TrainOptions, 'optimizer' | 'lr' | 'steps' | 'checkpoints'>, beta: boolean): TrainCheckpoint[] => {
+    const runTrain = (
+      o: Pick<TrainOptions, 'optimizer' | 'lr' | 'steps' | 'checkpoints'>,
+      beta: boolean,
+    ): TrainCheckpoint[] => {
       const out: TrainCheckpoint[] = [];
-      train({ ...base, ...o, monitors: { ...(beta ? { beta: data.beta } : {}), kernels: 'none', kernelGd: false, eigenvalues: true }, onCheckpoint: (r) => out.push(r) });
+      train({
+        ...base,
+        ...o,
+        monitors: { ...(beta ? { beta: data.beta } : {}), kernels: 'none', kernelGd: false, eigenvalues: true },
+        onCheckpoint: (r) => out.push(r),
+      });
       return out;
     };
     const rows: ReproductionRow[] = [];
@@ -57,7 +73,16 @@ export const spectralEvolution: Reproduction = {
     const [g0, g1] = [gd[0], gd[gd.length - 1]];
     // Descent lemma (§3.3 item 1): ‖ΔW‖_F ≤ √(2ηtℒ_0), relative to ‖W_0‖_F ≈ √(hd).
     const bound = Math.sqrt(2 * 1 * s.steps * g0.loss) / Math.sqrt(h * d);
-    rows.push(makeRow({ case: `${label} GD η=1, ${s.steps} steps`, metric: '‖ΔW‖F/‖W0‖F', measured: g1.weights[0].relChange, predicted: 0, tolerance: bound, toleranceRule: 'descent lemma √(2ηtℒ0)/√(hd) (§3.3)' }));
+    rows.push(
+      makeRow({
+        case: `${label} GD η=1, ${s.steps} steps`,
+        metric: '‖ΔW‖F/‖W0‖F',
+        measured: g1.weights[0].relChange,
+        predicted: 0,
+        tolerance: bound,
+        toleranceRule: 'descent lemma √(2ηtℒ0)/√(hd) (§3.3)',
+      }),
+    );
     // KS counts eigenvalues that cross a point x. With sorted shifts δ_i (Σδ² measured; Hoffman–Wielandt bounds
     // it by ‖ΔW‖²-terms, §3.3) and bulk density ≤ ρ_max, the k-th nearest eigenvalue to x sits k/(2mρ_max) away,
     // so K crossings need Σ_{k≤K} (k/(2mρ_max))² ≤ Σδ²: K ≤ (12 m² ρ_max² Σδ²)^{1/3}; plus one for the
@@ -70,8 +95,26 @@ export const spectralEvolution: Reproduction = {
     let rhoMax = 0;
     for (let j = 1; j < 400; j++) rhoMax = Math.max(rhoMax, mpDensity(lo + ((hi - lo) * j) / 400, m / Math.max(d, h)));
     const crossings = Math.cbrt(12 * m * m * rhoMax * rhoMax * sumD2);
-    rows.push(makeRow({ case: `${label} GD η=1, ${s.steps} steps`, metric: 'KS(ESD_t, ESD_0) of WᵀW/h', measured: g1.weights[0].ksToInit, predicted: 0, tolerance: (1 + crossings) / m, toleranceRule: '(1 + (12m²ρmax²Σδ²)^⅓)/m, m = min(h,d)' }));
-    rows.push(makeRow({ case: `${label} GD η=1, ${s.steps} steps`, metric: 'outliers beyond the MP edge', measured: g1.weights[0].outliers.length, predicted: 0, tolerance: 0, toleranceRule: 'exact count' }));
+    rows.push(
+      makeRow({
+        case: `${label} GD η=1, ${s.steps} steps`,
+        metric: 'KS(ESD_t, ESD_0) of WᵀW/h',
+        measured: g1.weights[0].ksToInit,
+        predicted: 0,
+        tolerance: (1 + crossings) / m,
+        toleranceRule: '(1 + (12m²ρmax²Σδ²)^⅓)/m, m = min(h,d)',
+      }),
+    );
+    rows.push(
+      makeRow({
+        case: `${label} GD η=1, ${s.steps} steps`,
+        metric: 'outliers beyond the MP edge',
+        measured: g1.weights[0].outliers.length,
+        predicted: 0,
+        tolerance: 0,
+        toleranceRule: 'exact count',
+      }),
+    );
 
     // 2. One large step, against the rank-one spike model of §3.2 with θ from the step's own gradient.
     ctx.onProgress?.('one large step', 1, 3);
@@ -93,12 +136,48 @@ export const spectralEvolution: Reproduction = {
     const caseBig = `${label} one GD step η=0.5·d·√h (θ=${theta.toFixed(2)})`;
     // Weyl: the part of the step beyond rank one moves s_1 by at most η σ_2(∇)/√h; the edge of W_0 fluctuates by
     // O(m^{−2/3}) (Tracy–Widom), negligible next to it.
-    rows.push(makeRow({ case: caseBig, metric: 's1(W/√h)', measured: Math.sqrt(b1.topEigenvalue), predicted: s1, tolerance: (eta * sigma2) / Math.sqrt(h) + 2 * m ** (-2 / 3), toleranceRule: 'Weyl ησ2(∇ℒ)/√h + 2m^−2/3' }));
-    rows.push(makeRow({ case: caseBig, metric: 'outliers beyond the MP edge', measured: b1.outliers.length, predicted: 1, tolerance: 0, toleranceRule: 'exact count (rank-one spike)' }));
+    rows.push(
+      makeRow({
+        case: caseBig,
+        metric: 's1(W/√h)',
+        measured: Math.sqrt(b1.topEigenvalue),
+        predicted: s1,
+        tolerance: (eta * sigma2) / Math.sqrt(h) + 2 * m ** (-2 / 3),
+        toleranceRule: 'Weyl ησ2(∇ℒ)/√h + 2m^−2/3',
+      }),
+    );
+    rows.push(
+      makeRow({
+        case: caseBig,
+        metric: 'outliers beyond the MP edge',
+        measured: b1.outliers.length,
+        predicted: 1,
+        tolerance: 0,
+        toleranceRule: 'exact count (rank-one spike)',
+      }),
+    );
     // |⟨v₁, β⟩| ≈ |⟨u₁, ĝ⟩|·|⟨ĝ, β⟩| with ĝ the gradient's top right singular vector (BBP u-overlap, §3.2);
     // finite-size overlaps fluctuate by O(d^{−1/2}), and the rest of the gradient by σ2/σ1 in angle.
-    rows.push(makeRow({ case: caseBig, metric: '|⟨v1, β⟩|', measured: b1.teacherAlignment!, predicted: Math.sqrt(uOverlap2) * Math.abs(gBeta), tolerance: 2 / Math.sqrt(d) + sigma2 / sigma1, toleranceRule: '2/√d + σ2/σ1 of ∇ℒ' }));
-    rows.push(makeRow({ case: caseBig, metric: 'KS(ESD_1, ESD_0) of WᵀW/h', measured: b1.ksToInit, predicted: 0, tolerance: 0.1, toleranceRule: 'bulk kept: 0.1 (a destroyed bulk, η×4, gives ≈ 0.2)' }));
+    rows.push(
+      makeRow({
+        case: caseBig,
+        metric: '|⟨v1, β⟩|',
+        measured: b1.teacherAlignment!,
+        predicted: Math.sqrt(uOverlap2) * Math.abs(gBeta),
+        tolerance: 2 / Math.sqrt(d) + sigma2 / sigma1,
+        toleranceRule: '2/√d + σ2/σ1 of ∇ℒ',
+      }),
+    );
+    rows.push(
+      makeRow({
+        case: caseBig,
+        metric: 'KS(ESD_1, ESD_0) of WᵀW/h',
+        measured: b1.ksToInit,
+        predicted: 0,
+        tolerance: 0.1,
+        toleranceRule: 'bulk kept: 0.1 (a destroyed bulk, η×4, gives ≈ 0.2)',
+      }),
+    );
 
     // 3. Adam vs GD: power-law α of the weight tail.
     ctx.onProgress?.('Adam', 2, 3);
@@ -110,14 +189,58 @@ export const spectralEvolution: Reproduction = {
     // [2 se, ∞) → predicted = measured when it exceeds 2 se, else 2 se with tolerance 0.
     const se = Math.hypot(gw.alphaStdErr ?? 0, a1.alphaStdErr ?? 0);
     const gap = (gw.alpha ?? 0) - (a1.alpha ?? 0);
-    rows.push(makeRow({ case: `${label} Adam η=0.3 vs GD η=1, ${s.steps} steps`, metric: 'α(GD) − α(Adam) (predicted > 2 se)', measured: gap, predicted: Math.max(gap, 2 * se), tolerance: 0, toleranceRule: 'ordering: ok iff gap ≥ 2 se of the α fits' }));
+    rows.push(
+      makeRow({
+        case: `${label} Adam η=0.3 vs GD η=1, ${s.steps} steps`,
+        metric: 'α(GD) − α(Adam) (predicted > 2 se)',
+        measured: gap,
+        predicted: Math.max(gap, 2 * se),
+        tolerance: 0,
+        toleranceRule: 'ordering: ok iff gap ≥ 2 se of the α fits',
+      }),
+    );
 
     ctx.onProgress?.('done', 3, 3);
     const figures: ReproductionFigure[] = [
-      { kind: 'spectrum', name: 'weights-gd', title: `WᵀW/h after ${s.steps} small-lr GD steps (KS to init ${gw.ksToInit.toFixed(4)})`, eigenvalues: gw.eigenvalues!, outliers: Float64Array.from(gw.outliers), rightEdge: gw.mpEdge },
-      { kind: 'spectrum', name: 'weights-large-step', title: `WᵀW/h after one large step: spike ${b1.topEigenvalue.toFixed(1)}, |⟨v1, β⟩| = ${b1.teacherAlignment!.toFixed(2)}`, eigenvalues: b1.eigenvalues!, outliers: Float64Array.from(b1.outliers), rightEdge: b1.mpEdge },
-      { kind: 'spectrum', name: 'weights-adam', title: `WᵀW/h after ${s.steps} Adam steps (α = ${(a1.alpha ?? 0).toFixed(2)} vs GD ${(gw.alpha ?? 0).toFixed(2)})`, eigenvalues: a1.eigenvalues!, outliers: Float64Array.from(a1.outliers), rightEdge: a1.mpEdge },
+      {
+        kind: 'spectrum',
+        name: 'weights-gd',
+        title: `WᵀW/h after ${s.steps} small-lr GD steps (KS to init ${gw.ksToInit.toFixed(4)})`,
+        eigenvalues: gw.eigenvalues!,
+        outliers: Float64Array.from(gw.outliers),
+        rightEdge: gw.mpEdge,
+      },
+      {
+        kind: 'spectrum',
+        name: 'weights-large-step',
+        title: `WᵀW/h after one large step: spike ${b1.topEigenvalue.toFixed(1)}, |⟨v1, β⟩| = ${b1.teacherAlignment!.toFixed(2)}`,
+        eigenvalues: b1.eigenvalues!,
+        outliers: Float64Array.from(b1.outliers),
+        rightEdge: b1.mpEdge,
+      },
+      {
+        kind: 'spectrum',
+        name: 'weights-adam',
+        title: `WᵀW/h after ${s.steps} Adam steps (α = ${(a1.alpha ?? 0).toFixed(2)} vs GD ${(gw.alpha ?? 0).toFixed(2)})`,
+        eigenvalues: a1.eigenvalues!,
+        outliers: Float64Array.from(a1.outliers),
+        rightEdge: a1.mpEdge,
+      },
     ];
-    return { config: { n, d, h, steps: s.steps, activation: 'tanh (normalised)', teacher: 'tanh(√d βᵀx) + 0.1ε', gdLr: 1, adamLr: 0.3, largeStepLr: eta }, rows, figures };
+    return {
+      config: {
+        n,
+        d,
+        h,
+        steps: s.steps,
+        activation: 'tanh (normalised)',
+        teacher: 'tanh(√d βᵀx) + 0.1ε',
+        gdLr: 1,
+        adamLr: 0.3,
+        largeStepLr: eta,
+      },
+      rows,
+      figures,
+    };
   },
 };

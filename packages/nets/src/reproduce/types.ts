@@ -98,8 +98,13 @@ export interface Reproduction {
 
 /** Builds a row with `ok` computed by the table's one rule (and refuses non-finite numbers). */
 export function makeRow(r: Omit<ReproductionRow, 'ok'>): ReproductionRow {
-  for (const [k, v] of [['measured', r.measured], ['predicted', r.predicted], ['tolerance', r.tolerance]] as const) {
-    if (!Number.isFinite(v)) throw new Error(`internal: reproduction row "${r.case} ${r.metric}" has a non-finite ${k} (${v})`);
+  for (const [k, v] of [
+    ['measured', r.measured],
+    ['predicted', r.predicted],
+    ['tolerance', r.tolerance],
+  ] as const) {
+    if (!Number.isFinite(v))
+      throw new Error(`internal: reproduction row "${r.case} ${r.metric}" has a non-finite ${k} (${v})`);
   }
   return { ...r, ok: Math.abs(r.measured - r.predicted) <= r.tolerance };
 }

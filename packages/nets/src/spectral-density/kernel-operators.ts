@@ -50,7 +50,13 @@ function storedOperator(K: Matrix, backend: Backend): BlockMatvec {
  * matrices once the layers are released); otherwise by the layers' `ntkContribution` (the network plus four
  * n × n matrices). None for the CK.
  */
-export function kernelOperators(net: Network, params: NetworkParams, X: Matrix, backend: Backend, kernel: 'ck' | 'ntk' | 'both'): KernelOperators {
+export function kernelOperators(
+  net: Network,
+  params: NetworkParams,
+  X: Matrix,
+  backend: Backend,
+  kernel: 'ck' | 'ntk' | 'both',
+): KernelOperators {
   return kernelOperatorsConsuming(net, [...params], X, backend, kernel);
 }
 
@@ -80,7 +86,8 @@ export function kernelOperatorsConsuming(
   options: KernelOperatorOptions = {},
 ): KernelOperators {
   if (kernel !== 'ck' && options.tiledNtk === true) {
-    if (leanTerms(net) === undefined) throw new SpecError('E_INPUT', 'the tiled (matrix-free) NTK needs an all-dense network');
+    if (leanTerms(net) === undefined)
+      throw new SpecError('E_INPUT', 'the tiled (matrix-free) NTK needs an all-dense network');
     const factors = leanNtkFactors(net, params, X, backend);
     // The readout comes first: its input is X_L, the CK's features (kept by the CK operator).
     const ckPart = kernel === 'both' ? ckOperator(factors[0].X, backend) : {};
@@ -106,7 +113,13 @@ function ckOperator(XL: Matrix, backend: Backend): { ck: BlockMatvec; ckMean: nu
   return { ck: gramOperator(XL, backend), ckMean: s / XL.cols };
 }
 
-function genericOperators(net: Network, params: NetworkParams, X: Matrix, backend: Backend, kernel: 'ck' | 'ntk' | 'both'): KernelOperators {
+function genericOperators(
+  net: Network,
+  params: NetworkParams,
+  X: Matrix,
+  backend: Backend,
+  kernel: 'ck' | 'ntk' | 'both',
+): KernelOperators {
   let fwd: ReturnType<typeof forward> | null = forward(net, params, X, backend);
   const acts: Array<Matrix | null> = [...fwd.activations];
   const caches: Array<(typeof fwd.caches)[number] | null> = [...fwd.caches];
@@ -133,7 +146,11 @@ function genericOperators(net: Network, params: NetworkParams, X: Matrix, backen
     const input = acts[i]!;
     const c = layer.ntkContribution(params[i], cache, G, ctx, { inputGram: () => backend.gram(input) });
     if (c !== null) {
-      if (c.rows !== n || c.cols !== n) throw new SpecError('E_SHAPE', `layer ${i + 1} (${layer.kind}) returned an NTK contribution of ${c.rows} × ${c.cols}, expected ${n} × ${n}`);
+      if (c.rows !== n || c.cols !== n)
+        throw new SpecError(
+          'E_SHAPE',
+          `layer ${i + 1} (${layer.kind}) returned an NTK contribution of ${c.rows} × ${c.cols}, expected ${n} × ${n}`,
+        );
       if (K === null) K = c;
       else {
         const k = K.data as Float64Array;

@@ -52,7 +52,13 @@ export function leanTerms(net: Network): DenseTerms[] | undefined {
  *   freed (pass an array no one else holds)
  * @throws SpecError `E_INPUT` when a layer is not a dense layer or a kernel is not finite, `E_SHAPE` for a wrong X
  */
-export function leanNtk(net: Network, params: Array<LayerParams | null>, X: Matrix, backend: Backend, options: LeanNtkOptions = {}): LeanNtk {
+export function leanNtk(
+  net: Network,
+  params: Array<LayerParams | null>,
+  X: Matrix,
+  backend: Backend,
+  options: LeanNtkOptions = {},
+): LeanNtk {
   const { st, terms, L } = leanForward(net, params, X, backend, 'leanNtk');
   const n = X.cols;
   const keep = options.keepFeatures === true;
@@ -67,7 +73,7 @@ export function leanNtk(net: Network, params: Array<LayerParams | null>, X: Matr
   const ck = st.ck;
   const ntk: Matrix = { rows: n, cols: n, data: K ?? new Float64Array(n * n) };
   assertFinite(ntk, 'empirical NTK');
-  const features = keep ? st.acts[L] ?? undefined : undefined;
+  const features = keep ? (st.acts[L] ?? undefined) : undefined;
   if (ck !== undefined) assertFinite(ck, 'empirical CK');
   return { ntk, ...(features === undefined ? {} : { features }), ...(ck === undefined ? {} : { ck }) };
 }
@@ -76,12 +82,26 @@ export function leanNtk(net: Network, params: Array<LayerParams | null>, X: Matr
  * Checks the network, parameters and data, then runs the lean forward pass (σ′(H_ℓ) kept over H_ℓ, every X_ℓ kept);
  * L is the readout's index.
  */
-function leanForward(net: Network, params: Array<LayerParams | null>, X: Matrix, backend: Backend, what: string): { st: LeanState; terms: DenseTerms[]; L: number } {
+function leanForward(
+  net: Network,
+  params: Array<LayerParams | null>,
+  X: Matrix,
+  backend: Backend,
+  what: string,
+): { st: LeanState; terms: DenseTerms[]; L: number } {
   const terms = leanTerms(net);
-  if (terms === undefined) throw new SpecError('E_INPUT', `${what}: every layer must be a built-in dense layer (use empiricalKernels otherwise)`);
-  if (params.length !== net.layers.length) throw new SpecError('E_INPUT', `expected parameters for ${net.layers.length} layers, got ${params.length}`);
+  if (terms === undefined)
+    throw new SpecError(
+      'E_INPUT',
+      `${what}: every layer must be a built-in dense layer (use empiricalKernels otherwise)`,
+    );
+  if (params.length !== net.layers.length)
+    throw new SpecError('E_INPUT', `expected parameters for ${net.layers.length} layers, got ${params.length}`);
   if (X.rows !== net.inputDim) {
-    throw new SpecError('E_SHAPE', `input X must have ${net.inputDim} rows (one column per sample), got ${X.rows} × ${X.cols}`);
+    throw new SpecError(
+      'E_SHAPE',
+      `input X must have ${net.inputDim} rows (one column per sample), got ${X.rows} × ${X.cols}`,
+    );
   }
   assertFinite(X, 'input X');
   const L = net.layers.length - 1;
@@ -109,7 +129,12 @@ export interface NtkFactor {
  *
  * @param params consumed, as in {@link leanNtk}
  */
-export function leanNtkFactors(net: Network, params: Array<LayerParams | null>, X: Matrix, backend: Backend): NtkFactor[] {
+export function leanNtkFactors(
+  net: Network,
+  params: Array<LayerParams | null>,
+  X: Matrix,
+  backend: Backend,
+): NtkFactor[] {
   const { st, terms, L } = leanForward(net, params, X, backend, 'leanNtkFactors');
   const factors: NtkFactor[] = [];
   for (let i = L; i >= 0; i--) {
@@ -159,7 +184,13 @@ function readoutTerm(T: Float64Array, s: Float64Array | Float32Array, a2: number
 /**
  * K + (xx ⊙ T·a2 + b2·T) (xx absent: K + T), in place in K, or in T when K does not exist yet; returns the sum.
  */
-function accumulate(K: Float64Array | null, T: Float64Array, xx: Float64Array | Float32Array | null, a2: number, b2: number): Float64Array {
+function accumulate(
+  K: Float64Array | null,
+  T: Float64Array,
+  xx: Float64Array | Float32Array | null,
+  a2: number,
+  b2: number,
+): Float64Array {
   if (xx === null) {
     if (K === null) return T;
     for (let j = 0; j < K.length; j++) K[j] += T[j];
@@ -206,7 +237,14 @@ function forwardLayer(st: LeanState, net: Network, terms: DenseTerms[], i: numbe
   if (i < L) st.acts.push(output);
 }
 
-function backwardLayer(st: LeanState, t: DenseTerms, i: number, readout: boolean, dropInput: boolean, ckGram: boolean): void {
+function backwardLayer(
+  st: LeanState,
+  t: DenseTerms,
+  i: number,
+  readout: boolean,
+  dropInput: boolean,
+  ckGram: boolean,
+): void {
   formSignalAt(st, i, t.outScale);
   const aW = t.alphaW(st.acts[i]!.rows);
   if (i > 0) backpropagateAt(st, i, aW);
@@ -262,7 +300,8 @@ function fusedForwardLayer(st: LeanState, t: DenseTerms, p: LayerParams, i: numb
   const W = p.W;
   if (W === undefined) throw new SpecError('E_INPUT', 'dense: parameters lack "W"');
   const X = st.acts[i]!;
-  if (W.cols !== X.rows) throw new SpecError('E_SHAPE', `dense: W must be ${W.rows} × ${X.rows}, got ${W.rows} × ${W.cols}`);
+  if (W.cols !== X.rows)
+    throw new SpecError('E_SHAPE', `dense: W must be ${W.rows} × ${X.rows}, got ${W.rows} × ${W.cols}`);
   const H = st.backend.gemm(W, X, { alpha: t.alphaW(X.rows) });
   const b = t.bias ? p.b : undefined;
   if (t.bias && b === undefined) throw new SpecError('E_INPUT', 'dense: parameters lack the bias "b"');

@@ -47,7 +47,11 @@ function packingBytes({ n, d0, widths }: SpectrumSizes, storedNtk: boolean): num
  * with the accumulated NTK and at most two n × n Grams alive. Returns the peak and what is still alive at the end
  * (X, the NTK, and X_L when `keepFeatures`, or the CK with `ckGram`). Packing buffers not included.
  */
-function leanNtkBytes({ n, d0, widths }: SpectrumSizes, keepFeatures: boolean, ckGram = false): { peak: number; after: number } {
+function leanNtkBytes(
+  { n, d0, widths }: SpectrumSizes,
+  keepFeatures: boolean,
+  ckGram = false,
+): { peak: number; after: number } {
   const dims = [d0, ...widths, 1];
   const L = dims.length - 2; // index of the readout layer
   let alive = d0 * n;
@@ -122,7 +126,11 @@ export function tiledSlqSpectrumBytes(sizes: SpectrumSizes, probes: number, step
   const t = Math.min(tile, n);
   // A call in the factored form holds one n × d scratch of scaled rows and one n × d product (d the widest layer).
   const factored = 2 * n * Math.max(d0, ...widths);
-  return networkBytes(sizes) + F64 * (2 * factors + ck + probes * (steps + 3) * n + 4 * t * t + factored) + packingBytes(sizes, false);
+  return (
+    networkBytes(sizes) +
+    F64 * (2 * factors + ck + probes * (steps + 3) * n + 4 * t * t + factored) +
+    packingBytes(sizes, false)
+  );
 }
 
 /** Memory the job may use: 80% of the machine's total memory (Node), or Infinity where it cannot be known. */
@@ -142,6 +150,9 @@ function gb(bytes: number): string {
  */
 export function assertFitsInMemory(need: number, limit: number, what: string, advice: string): void {
   if (need > limit) {
-    throw new SpecError('E_MEMORY', `${what} would need about ${gb(need)} but only ${gb(limit)} may be used (80% of this machine's memory); ${advice}`);
+    throw new SpecError(
+      'E_MEMORY',
+      `${what} would need about ${gb(need)} but only ${gb(limit)} may be used (80% of this machine's memory); ${advice}`,
+    );
   }
 }

@@ -36,8 +36,14 @@ export interface TiledNtk {
  * factored identity (`form: 'auto'` picks whichever costs fewer multiply-adds for the call's block of vectors;
  * 'tiled' / 'factored' force one). The factors are consumed.
  */
-export function tiledNtkOperator(factors: NtkFactor[], backend: Backend, tile: number = NTK_TILE, form: 'tiled' | 'factored' | 'auto' = 'auto'): TiledNtk {
-  if (!Number.isInteger(tile) || tile < 1) throw new SpecError('E_INPUT', `tiledNtkOperator: tile must be a positive integer, got ${tile}`);
+export function tiledNtkOperator(
+  factors: NtkFactor[],
+  backend: Backend,
+  tile: number = NTK_TILE,
+  form: 'tiled' | 'factored' | 'auto' = 'auto',
+): TiledNtk {
+  if (!Number.isInteger(tile) || tile < 1)
+    throw new SpecError('E_INPUT', `tiledNtkOperator: tile must be a positive integer, got ${tile}`);
   if (factors.length === 0) throw new SpecError('E_INPUT', 'tiledNtkOperator: no factors');
   const n = factors[0].X.cols;
   // Transposed once (n × d), so a tile's columns are contiguous rows; each original is dropped as soon as it is copied.
@@ -45,7 +51,8 @@ export function tiledNtkOperator(factors: NtkFactor[], backend: Backend, tile: n
   let trace = 0;
   while (factors.length > 0) {
     const f = factors.shift()!;
-    if (f.X.cols !== n || f.S.cols !== n) throw new SpecError('E_SHAPE', `tiledNtkOperator: every factor must have ${n} columns`);
+    if (f.X.cols !== n || f.S.cols !== n)
+      throw new SpecError('E_SHAPE', `tiledNtkOperator: every factor must have ${n} columns`);
     const Xt = transpose(f.X).data as Float64Array;
     const St = transpose(f.S).data as Float64Array;
     const dx = f.X.rows;

@@ -7,8 +7,13 @@ import { SpecError } from '@spec/core';
  * @throws SpecError `E_INPUT` unless steps ≥ 0 and K ≥ 2 are integers
  */
 export function logCheckpoints(steps: number, count: number): number[] {
-  if (!Number.isSafeInteger(steps) || steps < 0) throw new SpecError('E_INPUT', `checkpoints: steps must be a non-negative integer, got ${steps}`);
-  if (!Number.isSafeInteger(count) || count < 2) throw new SpecError('E_INPUT', `checkpoints: the number of checkpoints must be an integer ≥ 2 (step 0 and the last step), got ${count}`);
+  if (!Number.isSafeInteger(steps) || steps < 0)
+    throw new SpecError('E_INPUT', `checkpoints: steps must be a non-negative integer, got ${steps}`);
+  if (!Number.isSafeInteger(count) || count < 2)
+    throw new SpecError(
+      'E_INPUT',
+      `checkpoints: the number of checkpoints must be an integer ≥ 2 (step 0 and the last step), got ${count}`,
+    );
   const out = new Set<number>([0]);
   // Steps 1..T on a log scale: t_k = T^{k/(K−2)} for k = 0..K−2 (t_0 = 1, t_{K−2} = T).
   if (steps >= 1) {

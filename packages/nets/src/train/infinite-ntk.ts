@@ -24,11 +24,16 @@ export interface InfiniteNtkOptions {
  * Cost: one kernel-map evaluation per pair (n(n+1)/2 + m·n); an activation without a closed-form dual pays a
  * 2-D quadrature each time (see {@link withQuadratureDual}).
  */
-export function infiniteNtkMatrices(net: Network, X: Matrix, options: InfiniteNtkOptions = {}): { theta: Matrix; cross?: Matrix } {
+export function infiniteNtkMatrices(
+  net: Network,
+  X: Matrix,
+  options: InfiniteNtkOptions = {},
+): { theta: Matrix; cross?: Matrix } {
   const n = X.cols;
   const d0 = X.rows;
   const Xc = options.Xcross;
-  if (Xc !== undefined && Xc.rows !== d0) throw new SpecError('E_SHAPE', `infinite NTK: extra points have ${Xc.rows} rows, the data ${d0}`);
+  if (Xc !== undefined && Xc.rows !== d0)
+    throw new SpecError('E_SHAPE', `infinite NTK: extra points have ${Xc.rows} rows, the data ${d0}`);
   const scale = (options.parametrization ?? 'fan-wang') === 'fan-wang' ? 1 : 1 / d0;
   const dot = (A: Matrix, i: number, B: Matrix, j: number): number => {
     let s = 0;
@@ -71,7 +76,8 @@ export function infiniteNtkMatrices(net: Network, X: Matrix, options: InfiniteNt
  */
 export function withQuadratureDual(act: Activation, degree = 20): Activation {
   if (act.dual !== undefined || (act.kinks !== undefined && act.kinks.length > 0)) return act;
-  if (!Number.isInteger(degree) || degree < 2) throw new SpecError('E_INPUT', `withQuadratureDual: degree must be an integer ≥ 2, got ${degree}`);
+  if (!Number.isInteger(degree) || degree < 2)
+    throw new SpecError('E_INPUT', `withQuadratureDual: degree must be an integer ≥ 2, got ${degree}`);
   return {
     ...act,
     dual: {

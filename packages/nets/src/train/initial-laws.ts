@@ -25,8 +25,10 @@ export interface WeightMpLaw {
  * @throws SpecError `E_INPUT` for sides < 2 or fewer than 10 points
  */
 export function weightMpLaw(h: number, d: number, points = 200): WeightMpLaw {
-  if (!Number.isInteger(h) || !Number.isInteger(d) || h < 2 || d < 2) throw new SpecError('E_INPUT', `weightMpLaw: W must be at least 2 × 2, got ${h} × ${d}`);
-  if (!Number.isInteger(points) || points < 10) throw new SpecError('E_INPUT', `weightMpLaw: points must be an integer ≥ 10, got ${points}`);
+  if (!Number.isInteger(h) || !Number.isInteger(d) || h < 2 || d < 2)
+    throw new SpecError('E_INPUT', `weightMpLaw: W must be at least 2 × 2, got ${h} × ${d}`);
+  if (!Number.isInteger(points) || points < 10)
+    throw new SpecError('E_INPUT', `weightMpLaw: points must be an integer ≥ 10, got ${points}`);
   const ratio = d / h;
   const [lo, hi] = mpEdges(ratio);
   const scale = d > h ? ratio : 1;

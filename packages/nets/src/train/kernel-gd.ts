@@ -42,13 +42,20 @@ export interface KernelGdModelOptions {
 export function kernelGdModel(options: KernelGdModelOptions): KernelGdModel {
   const { theta, cross, y, f0, rate, backend } = options;
   const n = theta.rows;
-  if (theta.cols !== n) throw new SpecError('E_SHAPE', `kernel GD: Θ must be square, got ${theta.rows} × ${theta.cols}`);
-  if (y.length !== n || f0.length !== n) throw new SpecError('E_SHAPE', `kernel GD: Θ is ${n} × ${n} but Y has ${y.length} and f_0 ${f0.length} entries`);
-  if (!(Number.isFinite(rate) && rate > 0)) throw new SpecError('E_INPUT', `kernel GD: rate must be finite and > 0, got ${rate}`);
+  if (theta.cols !== n)
+    throw new SpecError('E_SHAPE', `kernel GD: Θ must be square, got ${theta.rows} × ${theta.cols}`);
+  if (y.length !== n || f0.length !== n)
+    throw new SpecError('E_SHAPE', `kernel GD: Θ is ${n} × ${n} but Y has ${y.length} and f_0 ${f0.length} entries`);
+  if (!(Number.isFinite(rate) && rate > 0))
+    throw new SpecError('E_INPUT', `kernel GD: rate must be finite and > 0, got ${rate}`);
   if (cross !== undefined) {
-    if (cross.cols !== n) throw new SpecError('E_SHAPE', `kernel GD: Θ(x, X) must have ${n} columns, got ${cross.cols}`);
+    if (cross.cols !== n)
+      throw new SpecError('E_SHAPE', `kernel GD: Θ(x, X) must have ${n} columns, got ${cross.cols}`);
     if (options.f0Cross === undefined || options.f0Cross.length !== cross.rows) {
-      throw new SpecError('E_SHAPE', `kernel GD: f_0 at the ${cross.rows} extra points is missing or has the wrong length`);
+      throw new SpecError(
+        'E_SHAPE',
+        `kernel GD: f_0 at the ${cross.rows} extra points is missing or has the wrong length`,
+      );
     }
   }
   const { values, vectors } = backend.eigh(theta);
@@ -84,13 +91,21 @@ function phi(lambda: number, rate: number, t: number): number {
  * `Θ_x Θ^{−1}(I − (I − η′Θ)^t)(Y − f_0)` without forming Θ^{−1} (null directions contribute η′t Θ_x u u ᵀ
  * (Y − f_0), the exact limit). Throws E_CONVERGENCE when |1 − η′λ_max| > 1 makes the iteration diverge.
  */
-export function kernelGdPredict(model: KernelGdModel, t: number, backend: Backend): { train: Float64Array; cross?: Float64Array } {
-  if (!Number.isSafeInteger(t) || t < 0) throw new SpecError('E_INPUT', `kernel GD: step must be a non-negative integer, got ${t}`);
+export function kernelGdPredict(
+  model: KernelGdModel,
+  t: number,
+  backend: Backend,
+): { train: Float64Array; cross?: Float64Array } {
+  if (!Number.isSafeInteger(t) || t < 0)
+    throw new SpecError('E_INPUT', `kernel GD: step must be a non-negative integer, got ${t}`);
   const { values, vectors, coefficients, rate } = model;
   const n = values.length;
   const lmax = values[n - 1];
   if (rate * lmax >= 2 && t > 0) {
-    throw new SpecError('E_CONVERGENCE', `kernel GD diverges: η′λ_max = ${(rate * lmax).toPrecision(4)} ≥ 2 (MATH.md §5.4); use a smaller learning rate`);
+    throw new SpecError(
+      'E_CONVERGENCE',
+      `kernel GD diverges: η′λ_max = ${(rate * lmax).toPrecision(4)} ≥ 2 (MATH.md §5.4); use a smaller learning rate`,
+    );
   }
   const cTrain = new Float64Array(n);
   const cCross = new Float64Array(n);

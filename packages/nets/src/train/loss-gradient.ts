@@ -18,9 +18,16 @@ export interface LossGradient {
  *
  * @throws SpecError `E_SHAPE` when y does not have one entry per column of X, and the errors of {@link forward}
  */
-export function lossGradient(net: Network, params: NetworkParams, X: Matrix, y: ArrayLike<number>, backend: Backend): LossGradient {
+export function lossGradient(
+  net: Network,
+  params: NetworkParams,
+  X: Matrix,
+  y: ArrayLike<number>,
+  backend: Backend,
+): LossGradient {
   const n = X.cols;
-  if (y.length !== n) throw new SpecError('E_SHAPE', `lossGradient: ${y.length} targets for ${n} samples (columns of X)`);
+  if (y.length !== n)
+    throw new SpecError('E_SHAPE', `lossGradient: ${y.length} targets for ${n} samples (columns of X)`);
   const fwd = forward(net, params, X, backend);
   const outputs = Float64Array.from(fwd.activations[fwd.activations.length - 1].data);
   const G: Matrix = { rows: 1, cols: n, data: new Float64Array(n) };

@@ -19,7 +19,9 @@ export interface SpectralMonitorOptions {
    * - default: the largest eigenvalue at step 0 (`edgeSource: 'step0-max'`), so kernel outliers are
    *   eigenvalues that training pushed beyond the initial spectrum.
    */
-  readonly kernelEdges?: { readonly ck?: number; readonly ntk?: number } | { readonly limit: { readonly activation: Activation; readonly input?: LimitInput | 'data' } };
+  readonly kernelEdges?:
+    | { readonly ck?: number; readonly ntk?: number }
+    | { readonly limit: { readonly activation: Activation; readonly input?: LimitInput | 'data' } };
   /** Minimum tail size of the power-law fit (default 50, as `powerLawFit`); fewer eigenvalues → `alpha: null`. */
   readonly powerLawMinTail?: number;
   /**
@@ -104,9 +106,17 @@ function relDiff(a: ArrayLike<number>, b: Float64Array, normB: number): number {
   return normB > 0 ? Math.sqrt(s) / normB : 0;
 }
 
-function tailExponent(values: Float64Array, minTail: number): { alpha: number | null; alphaStdErr: number | null; alphaNote?: string } {
+function tailExponent(
+  values: Float64Array,
+  minTail: number,
+): { alpha: number | null; alphaStdErr: number | null; alphaNote?: string } {
   const positive = values.filter((v) => v > 0);
-  if (positive.length < minTail) return { alpha: null, alphaStdErr: null, alphaNote: `${positive.length} positive eigenvalues < ${minTail} needed for a tail fit` };
+  if (positive.length < minTail)
+    return {
+      alpha: null,
+      alphaStdErr: null,
+      alphaNote: `${positive.length} positive eigenvalues < ${minTail} needed for a tail fit`,
+    };
   try {
     const fit = powerLawFit(positive, { minTail });
     return { alpha: fit.alpha, alphaStdErr: fit.alphaStdErr };
@@ -117,13 +127,28 @@ function tailExponent(values: Float64Array, minTail: number): { alpha: number | 
 }
 
 /** Weight-matrix monitor with its step-0 reference (MATH.md §3.2). */
-export function weightMonitor(layer: number, name: string, W0: Matrix, backend: Backend, options: SpectralMonitorOptions, withBeta: boolean): (W: Matrix, keepEigenvalues?: boolean) => WeightMonitor {
+export function weightMonitor(
+  layer: number,
+  name: string,
+  W0: Matrix,
+  backend: Backend,
+  options: SpectralMonitorOptions,
+  withBeta: boolean,
+): (W: Matrix, keepEigenvalues?: boolean) => WeightMonitor {
   const s0 = weightSpectrum(W0, backend);
-  const ref: Reference = { eigenvalues: s0.eigenvalues, matrix: Float64Array.from(W0.data), norm: frobenius(W0.data), edge: s0.mpEdge };
+  const ref: Reference = {
+    eigenvalues: s0.eigenvalues,
+    matrix: Float64Array.from(W0.data),
+    norm: frobenius(W0.data),
+    edge: s0.mpEdge,
+  };
   const minTail = options.powerLawMinTail ?? 50;
   const beta = withBeta && options.beta !== undefined ? options.beta : undefined;
   if (beta !== undefined && beta.length !== W0.cols) {
-    throw new SpecError('E_SHAPE', `teacher direction β has ${beta.length} entries but layer ${layer + 1} has input dimension ${W0.cols}`);
+    throw new SpecError(
+      'E_SHAPE',
+      `teacher direction β has ${beta.length} entries but layer ${layer + 1} has input dimension ${W0.cols}`,
+    );
   }
   return (W: Matrix, keepEigenvalues = options.eigenvalues === true): WeightMonitor => {
     const s = weightSpectrum(W, backend);
@@ -155,11 +180,24 @@ export function weightMonitor(layer: number, name: string, W0: Matrix, backend: 
  * Kernel monitor with its step-0 reference K_0 (n × n). `edge`: the right bulk edge for outliers (default the
  * step-0 λ_max); `edgeSource` says where it came from (default `'given'` with an edge, else `'step0-max'`).
  */
-export function kernelMonitor(K0: Matrix, y: ArrayLike<number>, backend: Backend, options: SpectralMonitorOptions, edge: number | undefined, edgeSource?: KernelEdgeSource): (K: Matrix, keepEigenvalues?: boolean) => KernelMonitor {
+export function kernelMonitor(
+  K0: Matrix,
+  y: ArrayLike<number>,
+  backend: Backend,
+  options: SpectralMonitorOptions,
+  edge: number | undefined,
+  edgeSource?: KernelEdgeSource,
+): (K: Matrix, keepEigenvalues?: boolean) => KernelMonitor {
   const e0 = backend.eigvalsh(K0);
-  if (edge !== undefined && !Number.isFinite(edge)) throw new SpecError('E_INPUT', `kernel monitor: the right edge must be finite, got ${edge}`);
-  const ref: Reference = { eigenvalues: Float64Array.from(e0), matrix: Float64Array.from(K0.data), norm: frobenius(K0.data), edge: edge ?? e0[e0.length - 1] };
-  const source: KernelEdgeSource = edge === undefined ? 'step0-max' : edgeSource ?? 'given';
+  if (edge !== undefined && !Number.isFinite(edge))
+    throw new SpecError('E_INPUT', `kernel monitor: the right edge must be finite, got ${edge}`);
+  const ref: Reference = {
+    eigenvalues: Float64Array.from(e0),
+    matrix: Float64Array.from(K0.data),
+    norm: frobenius(K0.data),
+    edge: edge ?? e0[e0.length - 1],
+  };
+  const source: KernelEdgeSource = edge === undefined ? 'step0-max' : (edgeSource ?? 'given');
   const minTail = options.powerLawMinTail ?? 50;
   const yNorm2 = frobenius(y) ** 2;
   return (K: Matrix, keepEigenvalues = options.eigenvalues === true): KernelMonitor => {

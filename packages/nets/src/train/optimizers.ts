@@ -23,7 +23,8 @@ export interface AdamOptions {
 }
 
 function checkLr(lr: number): void {
-  if (!(Number.isFinite(lr) && lr > 0)) throw new SpecError('E_INPUT', `learning rate must be a finite number > 0, got ${lr}`);
+  if (!(Number.isFinite(lr) && lr > 0))
+    throw new SpecError('E_INPUT', `learning rate must be a finite number > 0, got ${lr}`);
 }
 
 /** Plain gradient step θ ← θ − η ∇θ (full-batch GD or minibatch SGD: the batch is chosen by the caller). */
@@ -49,7 +50,8 @@ export function adam(lr: number, options: AdamOptions = {}): Optimizer {
   const b1 = options.beta1 ?? 0.9;
   const b2 = options.beta2 ?? 0.999;
   const eps = options.epsilon ?? 1e-8;
-  if (!(b1 >= 0 && b1 < 1) || !(b2 >= 0 && b2 < 1)) throw new SpecError('E_INPUT', `adam: β1, β2 must lie in [0, 1), got ${b1}, ${b2}`);
+  if (!(b1 >= 0 && b1 < 1) || !(b2 >= 0 && b2 < 1))
+    throw new SpecError('E_INPUT', `adam: β1, β2 must lie in [0, 1), got ${b1}, ${b2}`);
   if (!(eps > 0)) throw new SpecError('E_INPUT', `adam: ε must be > 0, got ${eps}`);
   let m: Float64Array[] | undefined;
   let v: Float64Array[] | undefined;

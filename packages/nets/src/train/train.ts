@@ -8,7 +8,14 @@ import { infiniteNtkMatrices } from './infinite-ntk.js';
 import { initialKernelLaws, weightMpLaw, type WeightMpLaw } from './initial-laws.js';
 import { kernelGdModel, kernelGdPredict, type KernelGdModel } from './kernel-gd.js';
 import { lossGradient } from './loss-gradient.js';
-import { kernelMonitor, weightMonitor, type KernelEdgeSource, type KernelMonitor, type SpectralMonitorOptions, type WeightMonitor } from './monitors.js';
+import {
+  kernelMonitor,
+  weightMonitor,
+  type KernelEdgeSource,
+  type KernelMonitor,
+  type SpectralMonitorOptions,
+  type WeightMonitor,
+} from './monitors.js';
 import { createOptimizer, type AdamOptions, type OptimizerName } from './optimizers.js';
 
 /** Options of {@link train}. */
@@ -134,7 +141,10 @@ function rmse(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 function diverged(step: number, loss: number, lr: number): SpecError {
-  return new SpecError('E_CONVERGENCE', `training diverged at step ${step} (loss = ${loss}); try a smaller learning rate than ${lr} (--lr)`);
+  return new SpecError(
+    'E_CONVERGENCE',
+    `training diverged at step ${step} (loss = ${loss}); try a smaller learning rate than ${lr} (--lr)`,
+  );
 }
 
 /** Input law from the data's own Gram (MATH.md §2.7): nonzero eigenvalues of XᵀX via the smaller of XᵀX and XXᵀ. */
@@ -144,8 +154,11 @@ function dataGramInput(X: Matrix, backend: Backend): LimitInput {
 }
 
 function checkTargets(y: ArrayLike<number>, n: number, what: string): void {
-  if (y === undefined || y.length !== n) throw new SpecError('E_SHAPE', `${what}: ${y?.length ?? 0} targets for ${n} samples`);
-  for (let i = 0; i < n; i++) if (!Number.isFinite(y[i])) throw new SpecError('E_INPUT', `${what}: target ${i} is ${y[i]}; targets must be finite`);
+  if (y === undefined || y.length !== n)
+    throw new SpecError('E_SHAPE', `${what}: ${y?.length ?? 0} targets for ${n} samples`);
+  for (let i = 0; i < n; i++)
+    if (!Number.isFinite(y[i]))
+      throw new SpecError('E_INPUT', `${what}: target ${i} is ${y[i]}; targets must be finite`);
 }
 
 /**
@@ -162,25 +175,40 @@ export function train(options: TrainOptions): TrainResult {
   const { net, X, y, backend, rng, lr, steps } = options;
   const n = X.cols;
   checkTargets(y, n, 'train');
-  if (!Number.isSafeInteger(steps) || steps < 0) throw new SpecError('E_INPUT', `train: steps must be a non-negative integer, got ${steps}`);
+  if (!Number.isSafeInteger(steps) || steps < 0)
+    throw new SpecError('E_INPUT', `train: steps must be a non-negative integer, got ${steps}`);
   const optimizer = createOptimizer(options.optimizer, lr, options.adam);
   if (options.optimizer === 'gd' && options.batch !== undefined && options.batch !== n) {
-    throw new SpecError('E_INPUT', `train: gd is full-batch (batch = n = ${n}), got batch ${options.batch}; use the sgd optimizer for minibatches`);
+    throw new SpecError(
+      'E_INPUT',
+      `train: gd is full-batch (batch = n = ${n}), got batch ${options.batch}; use the sgd optimizer for minibatches`,
+    );
   }
   const batch = options.batch ?? (options.optimizer === 'sgd' ? Math.min(32, n) : n);
-  if (!Number.isSafeInteger(batch) || batch < 1 || batch > n) throw new SpecError('E_INPUT', `train: batch must be an integer in [1, n = ${n}], got ${batch}`);
+  if (!Number.isSafeInteger(batch) || batch < 1 || batch > n)
+    throw new SpecError('E_INPUT', `train: batch must be an integer in [1, n = ${n}], got ${batch}`);
   const Xtest = options.Xtest;
   if (Xtest !== undefined) {
-    if (Xtest.rows !== X.rows) throw new SpecError('E_SHAPE', `train: test inputs have ${Xtest.rows} rows, training inputs ${X.rows}`);
+    if (Xtest.rows !== X.rows)
+      throw new SpecError('E_SHAPE', `train: test inputs have ${Xtest.rows} rows, training inputs ${X.rows}`);
     checkTargets(options.ytest as ArrayLike<number>, Xtest.cols, 'train (test set)');
   }
-  const steps0 = typeof options.checkpoints === 'object' ? [...options.checkpoints] : logCheckpoints(steps, options.checkpoints ?? 6);
-  for (const s of steps0) if (!Number.isSafeInteger(s) || s < 0 || s > steps) throw new SpecError('E_INPUT', `train: checkpoint ${s} is not a step in [0, ${steps}]`);
+  const steps0 =
+    typeof options.checkpoints === 'object'
+      ? [...options.checkpoints]
+      : logCheckpoints(steps, options.checkpoints ?? 6);
+  for (const s of steps0)
+    if (!Number.isSafeInteger(s) || s < 0 || s > steps)
+      throw new SpecError('E_INPUT', `train: checkpoint ${s} is not a step in [0, ${steps}]`);
   const checkpoints = [...new Set(steps0)].sort((a, b) => a - b);
   const isCheckpoint = new Set(checkpoints);
 
   // Own copies of the parameters; the trained arrays are views into them.
-  const params: LayerParams[] = options.params.map((p) => Object.fromEntries(Object.entries(p).map(([k, m]) => [k, { rows: m.rows, cols: m.cols, data: Float64Array.from(m.data) }])));
+  const params: LayerParams[] = options.params.map((p) =>
+    Object.fromEntries(
+      Object.entries(p).map(([k, m]) => [k, { rows: m.rows, cols: m.cols, data: Float64Array.from(m.data) }]),
+    ),
+  );
   const last = net.layers.length - 1;
   const trainReadout = options.trainReadout ?? false;
   const trained: Array<{ layer: number; key: string }> = [];
@@ -192,13 +220,18 @@ export function train(options: TrainOptions): TrainResult {
   const flat = trained.map(({ layer, key }) => params[layer][key].data as Float64Array);
   const trainedLayers = new Set(trained.map((t) => t.layer));
 
-  const mon = options.monitors === false ? undefined : options.monitors ?? {};
+  const mon = options.monitors === false ? undefined : (options.monitors ?? {});
   const kernels = mon?.kernels ?? 'both';
   const wantCk = mon !== undefined && (kernels === 'ck' || kernels === 'both');
   const wantNtk = mon !== undefined && (kernels === 'ntk' || kernels === 'both');
   const kgdOption = mon?.kernelGd ?? true;
   const wantKgd = mon !== undefined && kgdOption !== false && options.optimizer === 'gd';
-  const kgdNote = mon === undefined || kgdOption === false ? 'kernel GD disabled' : options.optimizer !== 'gd' ? `kernel GD has a closed form only for full-batch gd, not ${options.optimizer}` : undefined;
+  const kgdNote =
+    mon === undefined || kgdOption === false
+      ? 'kernel GD disabled'
+      : options.optimizer !== 'gd'
+        ? `kernel GD has a closed form only for full-batch gd, not ${options.optimizer}`
+        : undefined;
   const wantInf = wantKgd && (typeof kgdOption !== 'object' || kgdOption.infinite !== false);
 
   /** NTK of the trained parameters on the columns of Z (sum of the trained layers' contributions). */
@@ -217,7 +250,8 @@ export function train(options: TrainOptions): TrainResult {
   let ntkMon: ((K: Matrix, keep: boolean) => KernelMonitor) | undefined;
   let initialLaws: InitialLaws | null = null;
   const keepSteps = mon?.eigenvalues;
-  const keeps = (step: number): boolean => (typeof keepSteps === 'object' ? keepSteps.includes(step) : keepSteps === true);
+  const keeps = (step: number): boolean =>
+    typeof keepSteps === 'object' ? keepSteps.includes(step) : keepSteps === true;
   const edgesOption = mon?.kernelEdges;
   // Limit-law edges are computed before any training, so a bad activation fails fast.
   const limitLaws =
@@ -250,7 +284,11 @@ export function train(options: TrainOptions): TrainResult {
       // Step-0 references (the first checkpoint is the reference when 0 is not requested).
       weightMons = trained
         .filter(({ key, layer }) => key === 'W' && params[layer][key].rows >= 2 && params[layer][key].cols >= 2)
-        .map(({ layer, key }) => ({ layer, key, observe: weightMonitor(layer, key, params[layer][key], backend, mon, layer === 0) }));
+        .map(({ layer, key }) => ({
+          layer,
+          key,
+          observe: weightMonitor(layer, key, params[layer][key], backend, mon, layer === 0),
+        }));
       let cross: Matrix | undefined;
       let K0: { ck?: Matrix; ntk: Matrix } | undefined;
       if (wantCk || wantNtk || wantKgd) {
@@ -270,7 +308,15 @@ export function train(options: TrainOptions): TrainResult {
         kgdEmp = kernelGdModel({ theta: K0!.ntk, cross, y, f0: outputs, f0Cross: testOut, rate, backend });
         if (wantInf) {
           const inf = infiniteNtkMatrices(net, X, { Xcross: Xtest, withoutReadout: !trainReadout && last > 0 });
-          kgdInf = kernelGdModel({ theta: inf.theta, cross: inf.cross, y, f0: outputs, f0Cross: testOut, rate, backend });
+          kgdInf = kernelGdModel({
+            theta: inf.theta,
+            cross: inf.cross,
+            y,
+            f0: outputs,
+            f0Cross: testOut,
+            rate,
+            backend,
+          });
         }
       }
     }
@@ -339,7 +385,8 @@ export function train(options: TrainOptions): TrainResult {
     const g = lossGradient(net, params, Xb, yb, backend);
     if (!Number.isFinite(g.loss)) throw diverged(t, g.loss, lr);
     const grads = trained.map(({ layer, key }) => g.grads[layer][key].data as Float64Array);
-    for (const gr of grads) for (let i = 0; i < gr.length; i++) if (!Number.isFinite(gr[i])) throw diverged(t, g.loss, lr);
+    for (const gr of grads)
+      for (let i = 0; i < gr.length; i++) if (!Number.isFinite(gr[i])) throw diverged(t, g.loss, lr);
     optimizer.update(flat, grads, t + 1);
     options.onProgress?.(t + 1, steps);
   }

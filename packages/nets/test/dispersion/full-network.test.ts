@@ -13,7 +13,15 @@ const se = (a: Float64Array): number => {
 describe('fullNetworkNtkSamples (MATH.md §6.1–6.2)', () => {
   const backend = createCpuBackend();
   const [M, n0, L, N] = [20, 20, 4, 3000];
-  const full = fullNetworkNtkSamples({ width: M, inputDim: n0, depth: L, sigmaW2: 2, samples: N, rng: createRng(11), backend });
+  const full = fullNetworkNtkSamples({
+    width: M,
+    inputDim: n0,
+    depth: L,
+    sigmaW2: 2,
+    samples: N,
+    rng: createRng(11),
+    backend,
+  });
 
   it('§7 item 11: means of Θ_w and Θ_b match χ^L(1 + LM/n0) and Σ_k χ^k within 3 SE', () => {
     const exact = ntkMeans({ width: M, inputDim: n0, depth: L, sigmaW2: 2 });
@@ -23,7 +31,14 @@ describe('fullNetworkNtkSamples (MATH.md §6.1–6.2)', () => {
   });
 
   it('full networks and the exact scalar recursion (§6.2) give the same dispersion within 3 combined SE', () => {
-    const scalar = scalarNtkSamples({ width: M, inputDim: n0, depth: L, sigmaW2: 2, samples: 20_000, rng: createRng(12) });
+    const scalar = scalarNtkSamples({
+      width: M,
+      inputDim: n0,
+      depth: L,
+      sigmaW2: 2,
+      samples: 20_000,
+      rng: createRng(12),
+    });
     for (const part of ['weights', 'biases', 'total'] as const) {
       const a = dispersionEstimate(full[part]);
       const b = dispersionEstimate(scalar[part]);
@@ -32,7 +47,15 @@ describe('fullNetworkNtkSamples (MATH.md §6.1–6.2)', () => {
   });
 
   it('ordered phase (σ_w² = 1): means match §6.2 within 3 SE', () => {
-    const s = fullNetworkNtkSamples({ width: 10, inputDim: 5, depth: 3, sigmaW2: 1, samples: 1500, rng: createRng(13), backend });
+    const s = fullNetworkNtkSamples({
+      width: 10,
+      inputDim: 5,
+      depth: 3,
+      sigmaW2: 1,
+      samples: 1500,
+      rng: createRng(13),
+      backend,
+    });
     const exact = ntkMeans({ width: 10, inputDim: 5, depth: 3, sigmaW2: 1 });
     expect(Math.abs(mean(s.total) - exact.total)).toBeLessThan(3 * se(s.total));
   });
@@ -41,7 +64,14 @@ describe('fullNetworkNtkSamples (MATH.md §6.1–6.2)', () => {
 describe('dispersionStudy (MATH.md §6.3)', () => {
   it('EOC, width 400, λ = 0.1 and 0.25: the scalar Monte Carlo is within 2% of the §6.3 limit (D_ww, n0 fixed)', () => {
     // MATH.md §8: λ = 0.25, M = 400: 2.675 vs 2.659. n0 = 1 ⇒ r0 = 400 ≈ ∞: theory ≈ D_ww.
-    const st = dispersionStudy({ sigmaW2: 2, width: 400, inputDim: 1, depths: [40, 100], samples: 20_000, rng: createRng(14) });
+    const st = dispersionStudy({
+      sigmaW2: 2,
+      width: 400,
+      inputDim: 1,
+      depths: [40, 100],
+      samples: 20_000,
+      rng: createRng(14),
+    });
     expect(st.phase).toBe('edge-of-chaos');
     for (const r of st.rows) {
       expect(r.theory).not.toBeNull();
@@ -63,7 +93,11 @@ describe('dispersionStudy (MATH.md §6.3)', () => {
   });
 
   it('bad input is a SpecError', () => {
-    expect(() => dispersionStudy({ sigmaW2: 2, sigmaB2: 0.1, width: 10, depths: [1], samples: 10, rng: createRng(0) })).toThrow(/σ_b² = 0/);
-    expect(() => dispersionStudy({ sigmaW2: 2, width: -1, depths: [1], samples: 10, rng: createRng(0) })).toThrow(/width/);
+    expect(() =>
+      dispersionStudy({ sigmaW2: 2, sigmaB2: 0.1, width: 10, depths: [1], samples: 10, rng: createRng(0) }),
+    ).toThrow(/σ_b² = 0/);
+    expect(() => dispersionStudy({ sigmaW2: 2, width: -1, depths: [1], samples: 10, rng: createRng(0) })).toThrow(
+      /width/,
+    );
   });
 });

@@ -27,7 +27,8 @@ describe('infiniteKernelMatrices', () => {
     const k = infiniteKernels(opts);
     for (let i = 0; i < 7; i++) {
       for (let j = 0; j < 7; j++) {
-        const dot = (p: number, q: number): number => [0, 1, 2].reduce((s, r) => s + X.data[r * 7 + p] * X.data[r * 7 + q], 0);
+        const dot = (p: number, q: number): number =>
+          [0, 1, 2].reduce((s, r) => s + X.data[r * 7 + p] * X.data[r * 7 + q], 0);
         const [xx, yy] = [dot(i, i), dot(j, j)];
         const c = Math.max(-Math.sqrt(xx * yy), Math.min(Math.sqrt(xx * yy), dot(i, j)));
         // Same Gram entries, same fold: equal up to rounding (arccos near ±1 amplifies it, hence 1e-10 not 1e-15).
@@ -53,7 +54,8 @@ describe('compareWithEmpirical (MATH.md §5.2: empirical NTK → infinite-width 
     expect(Math.abs(slope + 0.5)).toBeLessThan(3 * se);
     // Seed 3/4: errors 0.311 ± 0.018 → 0.077 ± 0.004 (slope −0.504). The NNGP (readout CK) error follows the same law.
     const slopeK = Math.log(hi.nngpError.mean / lo.nngpError.mean) / Math.log(16);
-    const seK = Math.hypot(lo.nngpError.stderr / lo.nngpError.mean, hi.nngpError.stderr / hi.nngpError.mean) / Math.log(16);
+    const seK =
+      Math.hypot(lo.nngpError.stderr / lo.nngpError.mean, hi.nngpError.stderr / hi.nngpError.mean) / Math.log(16);
     expect(Math.abs(slopeK + 0.5)).toBeLessThan(3 * seK);
     // At width 1024 one network is already within a few percent of the limit.
     expect(hi.ntkError.mean).toBeLessThan(0.1);
@@ -63,7 +65,17 @@ describe('compareWithEmpirical (MATH.md §5.2: empirical NTK → infinite-width 
   it('residual MLP: the mean empirical NTK at width 512 matches the §5.3 kernel within 3 SE per entry', () => {
     const backend = createCpuBackend();
     const X = sphere(3, 3, 5);
-    const r = compareWithEmpirical({ activation: 'erf', depth: 3, sigmaW2: 1, architecture: 'residual', X, width: 512, nets: 16, rng: createRng(6), backend });
+    const r = compareWithEmpirical({
+      activation: 'erf',
+      depth: 3,
+      sigmaW2: 1,
+      architecture: 'residual',
+      X,
+      width: 512,
+      nets: 16,
+      rng: createRng(6),
+      backend,
+    });
     // Per-entry SE from the per-net relative error is not available; use the spread of the error:
     // |mean Θ̂ − Θ| ≤ ‖mean Θ̂ − Θ‖_F ≤ mean error/√nets·3 + O(1/width) bias (≈ 1/512).
     let num = 0;

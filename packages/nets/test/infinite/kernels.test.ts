@@ -33,13 +33,22 @@ describe('infiniteKernels (MATH.md §5.2, §7 items 5–6)', () => {
 
   it('the unrolled recursion Θ = Σ_h Σ^h Π Σ̇ (§5.2) agrees with the layer fold, with biases and σ²_w,in', () => {
     // Independent evaluation: the scalar recursion written out with the §1.3 closed forms of erf.
-    const sw2 = 1.7, sb2 = 0.3, swIn = 0.8, c = 0.3, nx = 1.2, ny = 0.9;
-    const k = infiniteKernels({ activation: 'erf', depth: 3, sigmaW2: sw2, sigmaB2: sb2, sigmaW2In: swIn }).pair(c, nx, ny);
+    const sw2 = 1.7,
+      sb2 = 0.3,
+      swIn = 0.8,
+      c = 0.3,
+      nx = 1.2,
+      ny = 0.9;
+    const k = infiniteKernels({ activation: 'erf', depth: 3, sigmaW2: sw2, sigmaB2: sb2, sigmaW2In: swIn }).pair(
+      c,
+      nx,
+      ny,
+    );
     let [qx, qy, s] = [swIn * nx * nx + sb2, swIn * ny * ny + sb2, swIn * c * nx * ny + sb2];
     let t = s;
     for (let l = 1; l <= 3; l++) {
       const e = (2 / Math.PI) * Math.asin((2 * s) / Math.sqrt((1 + 2 * qx) * (1 + 2 * qy)));
-      const ed = (4 / Math.PI) / Math.sqrt((1 + 2 * qx) * (1 + 2 * qy) - 4 * s * s);
+      const ed = 4 / Math.PI / Math.sqrt((1 + 2 * qx) * (1 + 2 * qy) - 4 * s * s);
       const ex = (2 / Math.PI) * Math.asin((2 * qx) / (1 + 2 * qx));
       const ey = (2 / Math.PI) * Math.asin((2 * qy) / (1 + 2 * qy));
       const sNext = sw2 * e + sb2;
@@ -60,7 +69,7 @@ describe('infiniteKernels (MATH.md §5.2, §7 items 5–6)', () => {
     for (let i = 0; i < n; i++) {
       // midpoint rule on Φ^{-1} is awkward; integrate on [−10, 10] with the density instead (error ≪ 1e-8).
       const x = -10 + (20 * (i + 0.5)) / n;
-      m += Math.tanh(x) ** 2 * Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI) * (20 / n);
+      m += ((Math.tanh(x) ** 2 * Math.exp((-x * x) / 2)) / Math.sqrt(2 * Math.PI)) * (20 / n);
     }
     expect(Math.abs(k.nngp - m)).toBeLessThan(1e-6);
   });

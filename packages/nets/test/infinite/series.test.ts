@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@spec/backend-cpu';
 import { createRng } from '@spec/core';
 import { evaluateSeries } from '@spec/rmt';
-import { empiricalKernels, infiniteKernels, infiniteNetwork, initNetwork, kernelSeries, resolveInfiniteOptions } from '../../src/index.js';
+import {
+  empiricalKernels,
+  infiniteKernels,
+  infiniteNetwork,
+  initNetwork,
+  kernelSeries,
+  resolveInfiniteOptions,
+} from '../../src/index.js';
 
 describe('kernelSeries (MATH.md §4)', () => {
   it('§7 item 7: relu, one hidden layer: κ = (1/π, 1, 3/(2π), 0, 5/(24π)) and the series at 0.5 → 0.9423311144', () => {
@@ -19,14 +26,18 @@ describe('kernelSeries (MATH.md §4)', () => {
   it('§4.1: relu, two hidden layers κ = (0.685709, 0.958113, 0.615557, 0.183993, 0.114646, 0.048682)', () => {
     const s = kernelSeries({ activation: 'relu', depth: 2, degree: 8 });
     // MATH.md quotes 6 decimals; the Hermite tail beyond K = 20000 adds ≲ 1e-6.
-    [0.685709, 0.958113, 0.615557, 0.183993, 0.114646, 0.048682].forEach((v, p) => expect(Math.abs(s.ntk[p] - v)).toBeLessThan(2e-6));
+    [0.685709, 0.958113, 0.615557, 0.183993, 0.114646, 0.048682].forEach((v, p) =>
+      expect(Math.abs(s.ntk[p] - v)).toBeLessThan(2e-6),
+    );
   });
 
   it('§7 item 8: relu NTK sphere eigenvalues, d = 3 and d = 5, k = 0..6, to 1e-9', () => {
     const d3 = kernelSeries({ activation: 'relu', depth: 1, degree: 6, sphereDim: 3 }).sphereEigenvalues.ntk;
     [1 / 2, 1 / 3, 5 / 64, 0, 1 / 192, 0, 23 / 16384].forEach((v, k) => expect(Math.abs(d3[k] - v)).toBeLessThan(1e-9));
     const d5 = kernelSeries({ activation: 'relu', depth: 1, degree: 6, sphereDim: 5 }).sphereEigenvalues.ntk;
-    [27 / 64, 1 / 5, 1 / 32, 0, 17 / 16384, 0, 27 / 163840].forEach((v, k) => expect(Math.abs(d5[k] - v)).toBeLessThan(1e-9));
+    [27 / 64, 1 / 5, 1 / 32, 0, 17 / 16384, 0, 27 / 163840].forEach((v, k) =>
+      expect(Math.abs(d5[k] - v)).toBeLessThan(1e-9),
+    );
   });
 
   it('§4.3: the sphere-eigenvalue decay of the relu NTK is ≈ −d (fitted over k = 1..40: d = 3 → ≈ −3)', () => {
@@ -35,7 +46,8 @@ describe('kernelSeries (MATH.md §4)', () => {
     expect(s.decayExponent).not.toBeNull();
     expect(Math.abs(s.decayExponent! + 3)).toBeLessThan(0.25);
     // The truncated-series eigenvalues are lower bounds of the exact ones.
-    for (let k = 0; k <= 40; k++) expect(s.seriesSphereEigenvalues.ntk[k]).toBeLessThanOrEqual(s.sphereEigenvalues.ntk[k] + 1e-12);
+    for (let k = 0; k <= 40; k++)
+      expect(s.seriesSphereEigenvalues.ntk[k]).toBeLessThanOrEqual(s.sphereEigenvalues.ntk[k] + 1e-12);
   });
 
   it('series = infinite-width kernel for erf with biases and unit diagonal (quadrature Hermite coefficients), 1e-6', () => {
@@ -69,7 +81,9 @@ describe('kernelSeries (MATH.md §4)', () => {
     const o = resolveInfiniteOptions({ activation: 'relu', depth: 1 });
     const net = infiniteNetwork(o, { width, inputDim: d });
     const { ntk } = empiricalKernels(net, initNetwork(net, rng.split('net')), X, backend, { kernel: 'ntk' });
-    const eig = Array.from(backend.eigvalsh(ntk!)).map((v) => v / n).sort((a, b) => b - a);
+    const eig = Array.from(backend.eigvalsh(ntk!))
+      .map((v) => v / n)
+      .sort((a, b) => b - a);
     const lam = kernelSeries({ activation: 'relu', depth: 1, degree: 2, sphereDim: 3 }).sphereEigenvalues.ntk;
     expect(Math.abs(eig[0] - lam[0])).toBeLessThan(0.05 * lam[0]);
     const deg1 = (eig[1] + eig[2] + eig[3]) / 3;

@@ -36,7 +36,11 @@ function mismatches(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return bad;
 }
 
-const closureOnly: Activation = { name: 'softsign', fn: (x) => x / (1 + Math.abs(x)), deriv: (x) => 1 / (1 + Math.abs(x)) ** 2 };
+const closureOnly: Activation = {
+  name: 'softsign',
+  fn: (x) => x / (1 + Math.abs(x)),
+  deriv: (x) => 1 / (1 + Math.abs(x)) ** 2,
+};
 
 const cases: Array<[string, Activation]> = [
   ['tanh', tanh],

@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@spec/backend-cpu';
 import { createRng, type Backend, type LayerParams, type Matrix } from '@spec/core';
-import { dense, empiricalKernels, forward, initNetwork, mlp, relu, serial, tanh, type Parametrization } from '../../src/index.js';
+import {
+  dense,
+  empiricalKernels,
+  forward,
+  initNetwork,
+  mlp,
+  relu,
+  serial,
+  tanh,
+  type Parametrization,
+} from '../../src/index.js';
 import { leanNtk, leanTerms } from '../../src/spectral-density/lean-kernels.js';
 import { finiteDifferenceJacobian, gramOfRows, unitColumns } from '../fixtures/finite-difference.js';
 
@@ -23,7 +33,15 @@ describe('leanNtk (in-place backward pass, one accumulated n × n buffer)', () =
   for (const [parametrization, bias] of cases) {
     it(`equals J Jᵀ from finite-difference Jacobians (${parametrization}, bias ${bias}, n = 4)`, () => {
       const X = unitColumns(3, 4, createRng(11).normal);
-      const net = mlp({ inputDim: 3, widths: [5, 4], activation: tanh, bias, parametrization, sigmaW2: 1.5, sigmaB2: 0.3 });
+      const net = mlp({
+        inputDim: 3,
+        widths: [5, 4],
+        activation: tanh,
+        bias,
+        parametrization,
+        sigmaW2: 1.5,
+        sigmaB2: 0.3,
+      });
       const params = initNetwork(net, createRng(7));
       const ref = gramOfRows(finiteDifferenceJacobian(net, params, X, backend));
       const owned: Array<LayerParams | null> = [...params];
@@ -60,6 +78,8 @@ describe('leanNtk (in-place backward pass, one accumulated n × n buffer)', () =
   it('declines networks with a non-dense layer', () => {
     const net = serial(3, [dense({ width: 4, activation: tanh }), { ...dense({ width: 1, activation: tanh }) }]);
     expect(leanTerms(net)).toBeUndefined();
-    expect(() => leanNtk(net, [...initNetwork(net, createRng(1))], unitColumns(3, 4, createRng(2).normal), backend)).toThrow(/dense/);
+    expect(() =>
+      leanNtk(net, [...initNetwork(net, createRng(1))], unitColumns(3, 4, createRng(2).normal), backend),
+    ).toThrow(/dense/);
   });
 });

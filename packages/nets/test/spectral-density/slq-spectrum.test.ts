@@ -94,4 +94,3 @@ describe('spectrumJob with method slq', () => {
     for (let i = 0; i < 300; i++) expect(Math.abs(viaSmall[i] - viaGram[i])).toBeLessThan(1e-11 * top);
   });
 });
-

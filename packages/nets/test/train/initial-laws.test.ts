@@ -3,7 +3,15 @@ import { createCpuBackend } from '@spec/backend-cpu';
 import { createRng } from '@spec/core';
 import { singleIndexTeacher } from '@spec/data';
 import { mpDensity } from '@spec/rmt';
-import { initNetwork, mlp, normalizeActivation, tanh, train, type TrainCheckpoint, type TrainResult } from '../../src/index.js';
+import {
+  initNetwork,
+  mlp,
+  normalizeActivation,
+  tanh,
+  train,
+  type TrainCheckpoint,
+  type TrainResult,
+} from '../../src/index.js';
 import { initialKernelLaws, weightMpLaw } from '../../src/train/initial-laws.js';
 
 const backend = createCpuBackend();
@@ -16,12 +24,20 @@ function trapezoid(x: Float64Array, y: ArrayLike<number>): number {
 
 describe('weightMpLaw', () => {
   it('integrates to 1 with mean max(1, d/h) on both sides of d = h', () => {
-    for (const [h, d] of [[240, 200], [100, 300]]) {
+    for (const [h, d] of [
+      [240, 200],
+      [100, 300],
+    ]) {
       const law = weightMpLaw(h, d, 2000);
       // Chebyshev-clustered grid: the trapezoid error at the √-edges is O(N^-2) ≈ 1e-6; 1e-4 is slack.
       expect(trapezoid(law.x, law.density)).toBeCloseTo(1, 4);
       // tr(WᵀW/h)/min(h, d) = d/min(h, d) exactly in expectation.
-      expect(trapezoid(law.x, Array.from(law.x, (x, i) => x * law.density[i]))).toBeCloseTo(Math.max(1, d / h), 4);
+      expect(
+        trapezoid(
+          law.x,
+          Array.from(law.x, (x, i) => x * law.density[i]),
+        ),
+      ).toBeCloseTo(Math.max(1, d / h), 4);
     }
   });
 
@@ -41,15 +57,31 @@ describe('weightMpLaw', () => {
 });
 
 /** λ_max of the step-0 kernels of a tanh MLP on i.i.d. N(0, I/d0) data, and the limit edges train used. */
-function step0(n: number, d0: number, widths: number[], trainReadout: boolean): { rec: TrainCheckpoint; result: TrainResult } {
+function step0(
+  n: number,
+  d0: number,
+  widths: number[],
+  trainReadout: boolean,
+): { rec: TrainCheckpoint; result: TrainResult } {
   const act = normalizeActivation(tanh);
   const rng = createRng(3);
   const data = singleIndexTeacher({ n, d0, link: Math.tanh, noise: 0.1, rng: rng.split('data') });
   const net = mlp({ inputDim: d0, widths, activation: act });
   const recs: TrainCheckpoint[] = [];
   const result = train({
-    net, params: initNetwork(net, rng.split('net')), X: data.X, y: data.y, optimizer: 'gd', lr: 1, steps: 0, checkpoints: [0],
-    trainReadout, backend, rng, monitors: { kernelEdges: { limit: { activation: act } }, kernelGd: false }, onCheckpoint: (r) => recs.push(r),
+    net,
+    params: initNetwork(net, rng.split('net')),
+    X: data.X,
+    y: data.y,
+    optimizer: 'gd',
+    lr: 1,
+    steps: 0,
+    checkpoints: [0],
+    trainReadout,
+    backend,
+    rng,
+    monitors: { kernelEdges: { limit: { activation: act } }, kernelGd: false },
+    onCheckpoint: (r) => recs.push(r),
   });
   return { rec: recs[0], result };
 }
@@ -88,8 +120,20 @@ describe('initialKernelLaws (edges for the kernel monitors)', () => {
     const data = singleIndexTeacher({ n: 40, d0: 30, link: Math.tanh, noise: 0.1, rng });
     const net = mlp({ inputDim: 30, widths: [40], activation: act });
     const recs: TrainCheckpoint[] = [];
-    train({ net, params: initNetwork(net, rng), X: data.X, y: data.y, optimizer: 'gd', lr: 1, steps: 2, checkpoints: [0, 2], backend, rng,
-      monitors: { kernelGd: false, eigenvalues: [2] }, onCheckpoint: (r) => recs.push(r) });
+    train({
+      net,
+      params: initNetwork(net, rng),
+      X: data.X,
+      y: data.y,
+      optimizer: 'gd',
+      lr: 1,
+      steps: 2,
+      checkpoints: [0, 2],
+      backend,
+      rng,
+      monitors: { kernelGd: false, eigenvalues: [2] },
+      onCheckpoint: (r) => recs.push(r),
+    });
     expect(recs[0].ck!.edgeSource).toBe('step0-max');
     expect(recs[0].ck!.rightEdge).toBe(recs[0].ck!.topEigenvalue);
     // eigenvalues kept only at the requested step

@@ -28,7 +28,16 @@ function setup(n: number, d: number, widths: number[], seed = 0, act = normalize
     return { rows: d, cols: m, data: out };
   };
   const net = mlp({ inputDim: d, widths, activation: act });
-  return { net, params: initNetwork(net, rng.split('net')), X: cols(0, n), Xt: cols(n, testN), y: data.y.slice(0, n), yt: data.y.slice(n), beta: data.beta, rng };
+  return {
+    net,
+    params: initNetwork(net, rng.split('net')),
+    X: cols(0, n),
+    Xt: cols(n, testN),
+    y: data.y.slice(0, n),
+    yt: data.y.slice(n),
+    beta: data.beta,
+    rng,
+  };
 }
 
 function run(opts: Omit<Parameters<typeof train>[0], 'backend'>): TrainCheckpoint[] {
@@ -51,7 +60,11 @@ describe('lossGradient', () => {
     const s = setup(7, 5, [6, 4], 1);
     const { grads } = lossGradient(s.net, s.params, s.X, s.y, backend);
     const h = 1e-6;
-    for (const [layer, key] of [[0, 'W'], [1, 'W'], [2, 'W']] as const) {
+    for (const [layer, key] of [
+      [0, 'W'],
+      [1, 'W'],
+      [2, 'W'],
+    ] as const) {
       const M = s.params[layer][key];
       for (const idx of [0, 3, M.data.length - 1]) {
         const orig = M.data[idx];
@@ -99,7 +112,9 @@ describe('kernel gradient descent (MATH.md §5.4)', () => {
         for (let a = 0; a < m; a++) expect(Math.abs(p.cross![a] - fx[a])).toBeLessThan(1e-9);
       }
     }
-    expect(() => kernelGdPredict(kernelGdModel({ theta, y, f0, rate: 2.5 / lmax, backend }), 3, backend)).toThrow(/diverges/);
+    expect(() => kernelGdPredict(kernelGdModel({ theta, y, f0, rate: 2.5 / lmax, backend }), 3, backend)).toThrow(
+      /diverges/,
+    );
   });
 });
 
@@ -107,7 +122,19 @@ describe('train', () => {
   it('is deterministic under the seed (sgd, adam) and changes with it', () => {
     const s = setup(40, 10, [12], 2);
     const go = (opt: 'sgd' | 'adam', seed: number) =>
-      train({ net: s.net, params: s.params, X: s.X, y: s.y, optimizer: opt, lr: 0.05, steps: 20, batch: 8, backend, rng: createRng(seed), monitors: false }).params[0].W.data;
+      train({
+        net: s.net,
+        params: s.params,
+        X: s.X,
+        y: s.y,
+        optimizer: opt,
+        lr: 0.05,
+        steps: 20,
+        batch: 8,
+        backend,
+        rng: createRng(seed),
+        monitors: false,
+      }).params[0].W.data;
     for (const opt of ['sgd', 'adam'] as const) {
       expect(Array.from(go(opt, 3))).toEqual(Array.from(go(opt, 3)));
       expect(Array.from(go(opt, 3))).not.toEqual(Array.from(go(opt, 4)));
@@ -123,14 +150,27 @@ describe('train', () => {
     expect(() => train({ ...base, optimizer: 'gd', lr: 1, steps: 3, batch: 5 })).toThrow(/full-batch/);
     expect(() => train({ ...base, y: s.y.slice(1), optimizer: 'gd', lr: 1, steps: 3 })).toThrow(/targets/);
     // A trained readout makes ℒ quadratic in v, so GD with η ≫ 2/λ_max grows geometrically until it overflows.
-    expect(() => train({ ...base, optimizer: 'gd', lr: 1e6, steps: 300, trainReadout: true })).toThrow(expect.objectContaining({ code: 'E_CONVERGENCE', message: expect.stringMatching(/smaller learning rate/) }));
+    expect(() => train({ ...base, optimizer: 'gd', lr: 1e6, steps: 300, trainReadout: true })).toThrow(
+      expect.objectContaining({ code: 'E_CONVERGENCE', message: expect.stringMatching(/smaller learning rate/) }),
+    );
   });
 
   // n = 300, d = 200, h = 240: MATH.md §3.4's ratios (n/d = 1.5, h/d = 1.2) at a fifth of the size.
   const big = setup(300, 200, [240], 0);
 
   it('small-lr GD keeps the weight bulk: KS(ESD_t, ESD_0) < 0.01 after 100 steps, no outlier', () => {
-    const recs = run({ net: big.net, params: big.params, X: big.X, y: big.y, optimizer: 'gd', lr: 1, steps: 100, checkpoints: 3, rng: big.rng, monitors: { beta: big.beta, kernels: 'none', kernelGd: false } });
+    const recs = run({
+      net: big.net,
+      params: big.params,
+      X: big.X,
+      y: big.y,
+      optimizer: 'gd',
+      lr: 1,
+      steps: 100,
+      checkpoints: 3,
+      rng: big.rng,
+      monitors: { beta: big.beta, kernels: 'none', kernelGd: false },
+    });
     const last = recs[recs.length - 1];
     expect(last.loss).toBeLessThan(recs[0].loss);
     // §3.3: ‖ΔW‖_F ≤ √(2ηtℒ_0) ≈ 12 vs ‖W_0‖_F ≈ √(hd) ≈ 219, so singular values move by ≪ the bulk's gaps;
@@ -141,7 +181,18 @@ describe('train', () => {
   });
 
   it('one large GD step (η = 0.5·d·√h) creates an outlier aligned with β while the bulk stays', () => {
-    const recs = run({ net: big.net, params: big.params, X: big.X, y: big.y, optimizer: 'gd', lr: 0.5 * 200 * Math.sqrt(240), steps: 1, checkpoints: [0, 1], rng: big.rng, monitors: { beta: big.beta, kernels: 'none', kernelGd: false } });
+    const recs = run({
+      net: big.net,
+      params: big.params,
+      X: big.X,
+      y: big.y,
+      optimizer: 'gd',
+      lr: 0.5 * 200 * Math.sqrt(240),
+      steps: 1,
+      checkpoints: [0, 1],
+      rng: big.rng,
+      monitors: { beta: big.beta, kernels: 'none', kernelGd: false },
+    });
     const [w0, w1] = [recs[0].weights[0], recs[1].weights[0]];
     // At init: no outlier and v₁ is a random direction, |⟨v₁, β⟩| ~ 1/√d ≈ 0.07.
     expect(w0.outliers).toHaveLength(0);
@@ -158,7 +209,16 @@ describe('train', () => {
   });
 
   it('Adam grows a heavier weight tail (smaller α) than GD with the same steps', () => {
-    const common = { net: big.net, params: big.params, X: big.X, y: big.y, steps: 100, checkpoints: [0, 100], rng: big.rng, monitors: { kernels: 'none' as const, kernelGd: false } };
+    const common = {
+      net: big.net,
+      params: big.params,
+      X: big.X,
+      y: big.y,
+      steps: 100,
+      checkpoints: [0, 100],
+      rng: big.rng,
+      monitors: { kernels: 'none' as const, kernelGd: false },
+    };
     const gd = run({ ...common, optimizer: 'gd', lr: 1 });
     const ad = run({ ...common, optimizer: 'adam', lr: 0.3 });
     const [g, a] = [gd[1].weights[0], ad[1].weights[0]];
@@ -171,7 +231,20 @@ describe('train', () => {
   it('kernel-GD predictions approach the trained network as the width grows (erf, closed-form dual)', () => {
     const rmse = (h: number) => {
       const s = setup(60, 30, [h], 4, normalizeActivation(erf), 20);
-      const recs = run({ net: s.net, params: s.params, X: s.X, y: s.y, Xtest: s.Xt, ytest: s.yt, optimizer: 'gd', lr: 1, steps: 200, checkpoints: [0, 200], rng: s.rng, monitors: {} });
+      const recs = run({
+        net: s.net,
+        params: s.params,
+        X: s.X,
+        y: s.y,
+        Xtest: s.Xt,
+        ytest: s.yt,
+        optimizer: 'gd',
+        lr: 1,
+        steps: 200,
+        checkpoints: [0, 200],
+        rng: s.rng,
+        monitors: {},
+      });
       expect(recs[0].kernelGd!.rmseEmp).toBeLessThan(1e-12); // t = 0: both predictions are f_0 exactly
       return recs[1].kernelGd!;
     };

@@ -34,7 +34,8 @@ export function dispersionEstimate(samples: ArrayLike<number>): DispersionEstima
   }
   m1 /= n;
   m2 /= n;
-  if (m1 === 0) throw new SpecError('E_INPUT', 'dispersionEstimate: the sample mean is 0, so the dispersion is undefined');
+  if (m1 === 0)
+    throw new SpecError('E_INPUT', 'dispersionEstimate: the sample mean is 0, so the dispersion is undefined');
   const g1 = (-2 * m2) / (m1 * m1 * m1);
   const g2 = 1 / (m1 * m1);
   let varPsi = 0;
@@ -47,5 +48,11 @@ export function dispersionEstimate(samples: ArrayLike<number>): DispersionEstima
   }
   varPsi /= n - 1;
   varY /= n - 1;
-  return { dispersion: m2 / (m1 * m1), stderr: Math.sqrt(varPsi / n), mean: m1, meanStderr: Math.sqrt(varY / n), count: n };
+  return {
+    dispersion: m2 / (m1 * m1),
+    stderr: Math.sqrt(varPsi / n),
+    mean: m1,
+    meanStderr: Math.sqrt(varY / n),
+    count: n,
+  };
 }

@@ -59,7 +59,9 @@ export function dispersionCross(lambda: number): number {
   if (lambda < SERIES_BELOW) {
     return series(lambda, (j) => 15 * term(5, j - 1) + 11 * term(5, j) + 25 * term(-1, j), 225);
   }
-  return ((15 * lambda + 11) * Math.exp(5 * lambda) - 45 * lambda - 36 + 25 * Math.exp(-lambda)) / (225 * lambda * lambda);
+  return (
+    ((15 * lambda + 11) * Math.exp(5 * lambda) - 45 * lambda - 36 + 25 * Math.exp(-lambda)) / (225 * lambda * lambda)
+  );
 }
 
 /** Options of {@link dispersionLimit}. */
@@ -114,7 +116,10 @@ export function dispersionLimit(options: DispersionLimitOptions): DispersionLimi
         throw new SpecError('E_INPUT', `dispersionLimit: width must be an integer ≥ 1, got ${width}`);
       }
       if (sigmaW2 === undefined || !(sigmaW2 > 0 && sigmaW2 < 2)) {
-        throw new SpecError('E_INPUT', `dispersionLimit: the ordered-phase width correction needs 0 < sigmaW2 < 2, got ${sigmaW2}`);
+        throw new SpecError(
+          'E_INPUT',
+          `dispersionLimit: the ordered-phase width correction needs 0 < sigmaW2 < 2, got ${sigmaW2}`,
+        );
       }
       const chi = sigmaW2 / 2;
       dispersion = 1 + (5 * chi * chi) / ((1 - chi * chi) * width);

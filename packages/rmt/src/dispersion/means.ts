@@ -18,8 +18,13 @@ export interface NtkMeansOptions {
  */
 export function ntkMeans(options: NtkMeansOptions): { weights: number; biases: number; total: number } {
   const { width: M, inputDim: n0, depth: L, sigmaW2 } = options;
-  for (const [name, v] of [['width', M], ['inputDim', n0], ['depth', L]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new SpecError('E_INPUT', `ntkMeans: ${name} must be an integer ≥ 1, got ${v}`);
+  for (const [name, v] of [
+    ['width', M],
+    ['inputDim', n0],
+    ['depth', L],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new SpecError('E_INPUT', `ntkMeans: ${name} must be an integer ≥ 1, got ${v}`);
   }
   if (!(sigmaW2 > 0) || !Number.isFinite(sigmaW2)) {
     throw new SpecError('E_INPUT', `ntkMeans: sigmaW2 must be finite and > 0, got ${sigmaW2}`);

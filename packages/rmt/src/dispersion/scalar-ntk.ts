@@ -99,7 +99,12 @@ function drawFromCdf(cdf: Float64Array, u: number): number {
  */
 export function scalarNtkSamples(options: ScalarNtkOptions): ScalarNtkSamples {
   const { width: M, inputDim: n0, depth: L, sigmaW2, samples, rng, onProgress } = options;
-  for (const [name, v] of [['width', M], ['inputDim', n0], ['depth', L], ['samples', samples]] as const) {
+  for (const [name, v] of [
+    ['width', M],
+    ['inputDim', n0],
+    ['depth', L],
+    ['samples', samples],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) {
       throw new SpecError('E_INPUT', `scalarNtkSamples: ${name} must be an integer ≥ 1, got ${v}`);
     }

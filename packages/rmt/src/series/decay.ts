@@ -40,7 +40,10 @@ export function decayExponent(eigenvalues: ArrayLike<number>, degrees: ArrayLike
     sxy += (xs[i] - mx) * (ys[i] - my);
   }
   if (n < 2 || !(sxx > 0)) {
-    throw new SpecError('E_INPUT', `decayExponent: need at least two distinct degrees with non-vanishing eigenvalues, got ${n}`);
+    throw new SpecError(
+      'E_INPUT',
+      `decayExponent: need at least two distinct degrees with non-vanishing eigenvalues, got ${n}`,
+    );
   }
   return sxy / sxx;
 }

@@ -46,13 +46,19 @@ export function effectiveRankBounds(options: EffectiveRankBoundsOptions): { viaL
   for (let p = 0; p < coefficients.length; p++) {
     const v = coefficients[p];
     if (!Number.isFinite(v) || v < 0) {
-      throw new SpecError('E_INPUT', `effectiveRankBounds: coefficient κ_${p} must be finite and ≥ 0 (MATH.md §4.2), got ${v}`);
+      throw new SpecError(
+        'E_INPUT',
+        `effectiveRankBounds: coefficient κ_${p} must be finite and ≥ 0 (MATH.md §4.2), got ${v}`,
+      );
     }
     s += v;
   }
   const total = options.total ?? s;
   if (!Number.isFinite(total) || total < s * (1 - 1e-12)) {
-    throw new SpecError('E_INPUT', `effectiveRankBounds: total (${total}) must be finite and at least the coefficient sum (${s})`);
+    throw new SpecError(
+      'E_INPUT',
+      `effectiveRankBounds: total (${total}) must be finite and at least the coefficient sum (${s})`,
+    );
   }
   if (!Number.isFinite(gramEffectiveRank) || gramEffectiveRank < 1) {
     throw new SpecError('E_INPUT', `effectiveRankBounds: gramEffectiveRank must be ≥ 1, got ${gramEffectiveRank}`);

@@ -43,7 +43,10 @@ export interface PowerSeries {
  */
 export function hiddenLayersFromPaperDepth(paperDepth: number): number {
   if (!Number.isInteger(paperDepth) || paperDepth < 2) {
-    throw new SpecError('E_INPUT', `hiddenLayersFromPaperDepth: the paper's depth must be an integer ≥ 2 (2 = one hidden layer), got ${paperDepth}`);
+    throw new SpecError(
+      'E_INPUT',
+      `hiddenLayersFromPaperDepth: the paper's depth must be an integer ≥ 2 (2 = one hidden layer), got ${paperDepth}`,
+    );
   }
   return paperDepth - 1;
 }
@@ -115,7 +118,10 @@ export function powerSeriesCoefficients(options: PowerSeriesOptions): PowerSerie
     }
   }
   if (!Number.isInteger(depth) || depth < 1) {
-    throw new SpecError('E_INPUT', `powerSeriesCoefficients: depth (hidden layers) must be an integer ≥ 1, got ${depth}`);
+    throw new SpecError(
+      'E_INPUT',
+      `powerSeriesCoefficients: depth (hidden layers) must be an integer ≥ 1, got ${depth}`,
+    );
   }
   if (!Number.isInteger(degree) || degree < 0) {
     throw new SpecError('E_INPUT', `powerSeriesCoefficients: degree must be a non-negative integer, got ${degree}`);
@@ -156,7 +162,10 @@ export function powerSeriesCoefficients(options: PowerSeriesOptions): PowerSerie
     t = qNext + t * dot;
     q = qNext;
     if (!Number.isFinite(q) || !Number.isFinite(t)) {
-      throw new SpecError('E_INPUT', `powerSeriesCoefficients: the diagonal overflows at layer ${l}; keep σ_w² Σ μ_k² + σ_b² = 1 (MATH.md §4.1)`);
+      throw new SpecError(
+        'E_INPUT',
+        `powerSeriesCoefficients: the diagonal overflows at layer ${l}; keep σ_w² Σ μ_k² + σ_b² = 1 (MATH.md §4.1)`,
+      );
     }
   }
   return {

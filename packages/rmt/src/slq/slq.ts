@@ -58,9 +58,11 @@ export function stochasticLanczosQuadrature(options: SlqOptions): SlqResult {
   const { n, apply, rng } = options;
   if (!Number.isInteger(n) || n < 1) throw new SpecError('E_INPUT', `slq: n must be a positive integer, got ${n}`);
   const probes = options.probes ?? 16;
-  if (!Number.isInteger(probes) || probes < 2) throw new SpecError('E_INPUT', `slq: probes must be an integer ≥ 2 (error bars need two), got ${probes}`);
+  if (!Number.isInteger(probes) || probes < 2)
+    throw new SpecError('E_INPUT', `slq: probes must be an integer ≥ 2 (error bars need two), got ${probes}`);
   const steps = Math.min(n, options.steps ?? 80);
-  if (!Number.isInteger(steps) || steps < 1) throw new SpecError('E_INPUT', `slq: steps must be a positive integer, got ${options.steps}`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new SpecError('E_INPUT', `slq: steps must be a positive integer, got ${options.steps}`);
   const blockSize = Math.min(probes, options.blockSize ?? probes);
   const nodes: Float64Array[] = [];
   const weights: Float64Array[] = [];
@@ -88,7 +90,8 @@ export function stochasticLanczosQuadrature(options: SlqOptions): SlqResult {
         const Bq = basis[q];
         let a = 0;
         for (let i = 0; i < n; i++) {
-          if (!Number.isFinite(w[i])) throw new SpecError('E_DATA', `slq: the operator returned a non-finite value at step ${j + 1}, entry ${i}`);
+          if (!Number.isFinite(w[i]))
+            throw new SpecError('E_DATA', `slq: the operator returned a non-finite value at step ${j + 1}, entry ${i}`);
           a += w[i] * Bq[j * n + i];
         }
         alpha[q][j] = a;
@@ -156,14 +159,19 @@ export interface SlqDensity {
  * The SLQ spectral measure smoothed by a Gaussian kernel on a grid, with the probe-to-probe standard error.
  * Default bandwidth: (λ_max − λ_min) / (number of nodes per probe), the resolution of one quadrature rule.
  */
-export function slqDensity(result: SlqResult, options: { readonly points?: number; readonly bandwidth?: number; readonly range?: readonly [number, number] } = {}): SlqDensity {
+export function slqDensity(
+  result: SlqResult,
+  options: { readonly points?: number; readonly bandwidth?: number; readonly range?: readonly [number, number] } = {},
+): SlqDensity {
   const points = options.points ?? 400;
-  if (!Number.isInteger(points) || points < 2) throw new SpecError('E_INPUT', `slqDensity: points must be an integer ≥ 2, got ${points}`);
+  if (!Number.isInteger(points) || points < 2)
+    throw new SpecError('E_INPUT', `slqDensity: points must be an integer ≥ 2, got ${points}`);
   const probes = result.nodes.length;
   const span = Math.max(result.lambdaMax - result.lambdaMin, 1e-12 * Math.max(1, Math.abs(result.lambdaMax)));
   const m = result.nodes.reduce((s, x) => s + x.length, 0) / probes;
   const h = options.bandwidth ?? span / m;
-  if (!(h > 0) || !Number.isFinite(h)) throw new SpecError('E_INPUT', `slqDensity: bandwidth must be positive, got ${h}`);
+  if (!(h > 0) || !Number.isFinite(h))
+    throw new SpecError('E_INPUT', `slqDensity: bandwidth must be positive, got ${h}`);
   const [lo, hi] = options.range ?? [result.lambdaMin - 3 * h, result.lambdaMax + 3 * h];
   const x = new Float64Array(points);
   for (let i = 0; i < points; i++) x[i] = lo + ((hi - lo) * i) / (points - 1);
@@ -202,10 +210,12 @@ export function slqDensity(result: SlqResult, options: { readonly points?: numbe
  * the SLQ error ({@link SlqResult.quadratureError} and ~√(2/(probes·n))).
  */
 export function slqQuantiles(result: SlqResult, count: number): Float64Array {
-  if (!Number.isInteger(count) || count < 1) throw new SpecError('E_INPUT', `slqQuantiles: count must be a positive integer, got ${count}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new SpecError('E_INPUT', `slqQuantiles: count must be a positive integer, got ${count}`);
   const probes = result.nodes.length;
   const pairs: Array<[number, number]> = [];
-  for (let q = 0; q < probes; q++) for (let k = 0; k < result.nodes[q].length; k++) pairs.push([result.nodes[q][k], result.weights[q][k] / probes]);
+  for (let q = 0; q < probes; q++)
+    for (let k = 0; k < result.nodes[q].length; k++) pairs.push([result.nodes[q][k], result.weights[q][k] / probes]);
   pairs.sort((a, b) => a[0] - b[0]);
   const out = new Float64Array(count);
   let acc = 0;

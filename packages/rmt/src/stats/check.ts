@@ -5,7 +5,8 @@ export function sortedSample(sample: ArrayLike<number>, where: string): Float64A
   if (sample.length === 0) throw new SpecError('E_INPUT', `${where}: the sample is empty`);
   const s = Float64Array.from(sample);
   for (let i = 0; i < s.length; i++) {
-    if (!Number.isFinite(s[i])) throw new SpecError('E_INPUT', `${where}: sample value ${i} is ${s[i]}; remove NaN/∞ first`);
+    if (!Number.isFinite(s[i]))
+      throw new SpecError('E_INPUT', `${where}: sample value ${i} is ${s[i]}; remove NaN/∞ first`);
   }
   return s.sort();
 }

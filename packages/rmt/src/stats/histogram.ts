@@ -14,13 +14,18 @@ export interface Histogram {
 }
 
 /** Histogram of an empirical spectrum on `range` (default [min, max]) with `bins` equal bins. */
-export function histogram(values: ArrayLike<number>, options: { readonly bins: number; readonly range?: readonly [number, number] }): Histogram {
+export function histogram(
+  values: ArrayLike<number>,
+  options: { readonly bins: number; readonly range?: readonly [number, number] },
+): Histogram {
   const { bins } = options;
-  if (!Number.isInteger(bins) || bins < 1) throw new SpecError('E_INPUT', `histogram: bins must be an integer ≥ 1, got ${bins}`);
+  if (!Number.isInteger(bins) || bins < 1)
+    throw new SpecError('E_INPUT', `histogram: bins must be an integer ≥ 1, got ${bins}`);
   const s = sortedSample(values, 'histogram');
   const lo = options.range ? options.range[0] : s[0];
   let hi = options.range ? options.range[1] : s[s.length - 1];
-  if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi >= lo)) throw new SpecError('E_INPUT', `histogram: invalid range [${lo}, ${hi}]`);
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi >= lo))
+    throw new SpecError('E_INPUT', `histogram: invalid range [${lo}, ${hi}]`);
   if (hi === lo) hi = lo + 1;
   const width = (hi - lo) / bins;
   const edges = new Float64Array(bins + 1);

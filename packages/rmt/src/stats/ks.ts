@@ -46,7 +46,11 @@ function cdfPair(law: CdfLaw): CdfPair {
  * `atomTolerance` snaps sample values within that distance of an atom onto it (numerically zero
  * eigenvalues of a rank-deficient Gram matrix, e.g. |λ| < 1e−9·λ_max, against the atom at 0).
  */
-export function ksDistance(sample: ArrayLike<number>, law: CdfLaw, options: { readonly atomTolerance?: number } = {}): number {
+export function ksDistance(
+  sample: ArrayLike<number>,
+  law: CdfLaw,
+  options: { readonly atomTolerance?: number } = {},
+): number {
   const s = sortedSample(sample, 'ksDistance');
   const F = cdfPair(law);
   const tol = options.atomTolerance ?? 0;

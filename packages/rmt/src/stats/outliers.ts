@@ -25,7 +25,8 @@ export function outliers(
   options: { readonly n?: number; readonly margin?: number; readonly marginConstant?: number } = {},
 ): OutlierResult {
   const s = sortedSample(sample, 'outliers');
-  if (!Number.isFinite(rightEdge)) throw new SpecError('E_INPUT', `outliers: rightEdge must be finite, got ${rightEdge}`);
+  if (!Number.isFinite(rightEdge))
+    throw new SpecError('E_INPUT', `outliers: rightEdge must be finite, got ${rightEdge}`);
   const n = options.n ?? s.length;
   if (!(n >= 1)) throw new SpecError('E_INPUT', `outliers: n must be ≥ 1, got ${n}`);
   const c = options.marginConstant ?? 4;

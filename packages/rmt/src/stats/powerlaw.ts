@@ -23,17 +23,24 @@ export interface PowerLawFit {
  */
 export function powerLawFit(
   values: ArrayLike<number>,
-  options: { readonly xminCandidates?: ArrayLike<number>; readonly minTail?: number; readonly maxCandidates?: number } = {},
+  options: {
+    readonly xminCandidates?: ArrayLike<number>;
+    readonly minTail?: number;
+    readonly maxCandidates?: number;
+  } = {},
 ): PowerLawFit {
   const s = sortedSample(values, 'powerLawFit');
   const n = s.length;
   const minTail = options.minTail ?? 50;
   const maxC = options.maxCandidates ?? 500;
-  if (!Number.isInteger(minTail) || minTail < 2) throw new SpecError('E_INPUT', `powerLawFit: minTail must be an integer ≥ 2, got ${minTail}`);
+  if (!Number.isInteger(minTail) || minTail < 2)
+    throw new SpecError('E_INPUT', `powerLawFit: minTail must be an integer ≥ 2, got ${minTail}`);
   let cands: number[];
   if (options.xminCandidates !== undefined) {
     cands = Array.from(options.xminCandidates);
-    for (const c of cands) if (!(Number.isFinite(c) && c > 0)) throw new SpecError('E_INPUT', `powerLawFit: xmin candidates must be finite and > 0, got ${c}`);
+    for (const c of cands)
+      if (!(Number.isFinite(c) && c > 0))
+        throw new SpecError('E_INPUT', `powerLawFit: xmin candidates must be finite and > 0, got ${c}`);
   } else {
     const idx: number[] = [];
     for (let i = 0; i <= n - minTail; i++) if (s[i] > 0 && (i === 0 || s[i] !== s[i - 1])) idx.push(i);
@@ -58,7 +65,10 @@ export function powerLawFit(
     if (best === null || D < best.ks) best = { alpha, alphaStdErr: (alpha - 1) / Math.sqrt(k), xmin, ks: D, nTail: k };
   }
   if (best === null) {
-    throw new SpecError('E_INPUT', `powerLawFit: no xmin candidate leaves ≥ ${minTail} distinct positive values in the tail (n = ${n}); lower minTail`);
+    throw new SpecError(
+      'E_INPUT',
+      `powerLawFit: no xmin candidate leaves ≥ ${minTail} distinct positive values in the tail (n = ${n}); lower minTail`,
+    );
   }
   return best;
 }

@@ -27,7 +27,8 @@ export function wasserstein1(sample: ArrayLike<number>, law: LimitSpectrum): num
     const g = (t: number): number => Fc(t) - c;
     const ga = g(a + 1e-15 * Math.max(1, Math.abs(a)));
     const gb = g(b - 1e-15 * Math.max(1, Math.abs(b)));
-    const simpson = (l: number, r: number): number => ((r - l) / 6) * (Math.abs(g(l)) + 4 * Math.abs(g(0.5 * (l + r))) + Math.abs(g(r)));
+    const simpson = (l: number, r: number): number =>
+      ((r - l) / 6) * (Math.abs(g(l)) + 4 * Math.abs(g(0.5 * (l + r))) + Math.abs(g(r)));
     if (ga * gb < 0) {
       let l = a;
       let r = b;

@@ -15,7 +15,11 @@ describe('classifyPhase (MATH.md §6.1)', () => {
   });
 
   it('q* is the limit of iterating q ← σ_w² q/2 + σ_b² (and infinite for σ_b > 0 at χ ≥ 1)', () => {
-    for (const [w2, b2] of [[1, 0.5], [1.6, 0.2], [0.4, 1]]) {
+    for (const [w2, b2] of [
+      [1, 0.5],
+      [1.6, 0.2],
+      [0.4, 1],
+    ]) {
       let q = 1;
       for (let i = 0; i < 2000; i++) q = (w2 * q) / 2 + b2;
       // Contraction factor χ ≤ 0.8: after 2000 steps the iterate equals the fixed point to rounding.

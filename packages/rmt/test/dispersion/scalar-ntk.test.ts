@@ -59,8 +59,12 @@ describe('scalarNtkSamples (MATH.md §6.2)', () => {
     // mean, so the L-fold products are off by a factor e^{±16.5 L/M²} = 1 ± 16.5λ/M; doubling for the Riemann
     // sums over layer positions gives |D_M − D| ≲ 2·16.5·λ/M·D ≈ 4% of D. (MATH.md §8 saw +0.6% at M = 400.)
     const finiteM = (2 * 16.5 * lambda) / M;
-    expect(Math.abs(w.dispersion - dispersionWeights(lambda))).toBeLessThan(finiteM * dispersionWeights(lambda) + 3 * w.stderr);
-    expect(Math.abs(b.dispersion - dispersionBiases(lambda))).toBeLessThan(finiteM * dispersionBiases(lambda) + 3 * b.stderr);
+    expect(Math.abs(w.dispersion - dispersionWeights(lambda))).toBeLessThan(
+      finiteM * dispersionWeights(lambda) + 3 * w.stderr,
+    );
+    expect(Math.abs(b.dispersion - dispersionBiases(lambda))).toBeLessThan(
+      finiteM * dispersionBiases(lambda) + 3 * b.stderr,
+    );
     // And the test can tell the two apart: D_ww − D_bb ≈ 1.07 is many tolerances wide.
     expect(w.dispersion - b.dispersion).toBeGreaterThan(0.5);
   });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { expectInputError } from '../expect-input-error.js';
 import { createRng } from '@spec/core';
-import { effectiveRank, effectiveRankBounds, powerSeriesCoefficients, reluHermite, scaleHermite } from '../../src/series/index.js';
+import {
+  effectiveRank,
+  effectiveRankBounds,
+  powerSeriesCoefficients,
+  reluHermite,
+  scaleHermite,
+} from '../../src/series/index.js';
 import { jacobiEigenvalues } from './jacobi.js';
 import { reluNtk } from './relu-kernels.js';
 
@@ -45,7 +51,9 @@ describe('effectiveRankBounds', () => {
     const b = effectiveRankBounds({ coefficients: ps.ntk, gramEffectiveRank: 10, total: 2 });
     expect(Math.abs(b.viaConstant - 2 * Math.PI)).toBeLessThan(1e-12);
     expect(Math.abs(b.viaLinear - 20)).toBeLessThan(1e-12);
-    expect(effectiveRankBounds({ coefficients: new Float64Array([0, 0, 1]), gramEffectiveRank: 3 }).viaLinear).toBe(Infinity);
+    expect(effectiveRankBounds({ coefficients: new Float64Array([0, 0, 1]), gramEffectiveRank: 3 }).viaLinear).toBe(
+      Infinity,
+    );
   });
 
   it('eff(K) obeys both bounds on 150 points of S^19, for one and two hidden ReLU layers', () => {

@@ -3,7 +3,14 @@ import * as rmt from '@spec/rmt';
 
 describe('@spec/rmt entry', () => {
   it('re-exports the series and dispersion APIs', () => {
-    for (const name of ['powerSeriesCoefficients', 'sphereEigenvalues', 'funkHeckeEigenvalue', 'effectiveRankBounds', 'decayExponent', 'reluHermite']) {
+    for (const name of [
+      'powerSeriesCoefficients',
+      'sphereEigenvalues',
+      'funkHeckeEigenvalue',
+      'effectiveRankBounds',
+      'decayExponent',
+      'reluHermite',
+    ]) {
       expect(typeof (rmt as Record<string, unknown>)[name]).toBe('function');
     }
     // MATH.md §7 item 11 through the package entry.

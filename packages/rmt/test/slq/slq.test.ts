@@ -79,7 +79,8 @@ describe('stochastic Lanczos quadrature', () => {
     expect(qWorst).toBeLessThan(dense[n - 1]); // sanity: a sample on the same support
     const dens = slqDensity(r, { points: 300 });
     let integral = 0;
-    for (let i = 1; i < 300; i++) integral += ((dens.density[i] + dens.density[i - 1]) / 2) * (dens.x[i] - dens.x[i - 1]);
+    for (let i = 1; i < 300; i++)
+      integral += ((dens.density[i] + dens.density[i - 1]) / 2) * (dens.x[i] - dens.x[i - 1]);
     // The Gaussian-smoothed measure has mass 1 (grid spans ±3 bandwidths beyond the nodes: tails < 2e-3; trapezoid).
     expect(Math.abs(integral - 1)).toBeLessThan(5e-3);
     expect(dens.stderr.every((s) => Number.isFinite(s) && s >= 0)).toBe(true);

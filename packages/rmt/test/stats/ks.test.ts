@@ -31,7 +31,12 @@ describe('KS distance (MATH.md §3.2)', () => {
   it('two-sample KS: identical samples 0, disjoint samples 1, and a known interleaving', () => {
     const a = new Float64Array([1, 2, 3, 4]);
     expect(ksTwoSample(a, a)).toBe(0);
-    expect(ksTwoSample(a, a.map((v) => v + 10))).toBe(1);
+    expect(
+      ksTwoSample(
+        a,
+        a.map((v) => v + 10),
+      ),
+    ).toBe(1);
     expect(ksTwoSample(a, new Float64Array([1.5, 2.5, 3.5, 4.5]))).toBe(0.25);
     const rng = createRng(1);
     const u = Float64Array.from({ length: 2000 }, () => rng.normal());
@@ -41,6 +46,8 @@ describe('KS distance (MATH.md §3.2)', () => {
   });
 
   it('NaN in the sample throws E_INPUT', () => {
-    expect(() => ksDistance(new Float64Array([1, Number.NaN]), (t) => t)).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
+    expect(() => ksDistance(new Float64Array([1, Number.NaN]), (t) => t)).toThrow(
+      expect.objectContaining({ code: 'E_INPUT' }),
+    );
   });
 });

@@ -28,6 +28,8 @@ describe('power-law tail fit (Clauset–Shalizi–Newman, MATH.md §3.2)', () =>
   });
 
   it('too few tail points throws E_INPUT', () => {
-    expect(() => powerLawFit(new Float64Array([1, 2, 3]), { minTail: 50 })).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
+    expect(() => powerLawFit(new Float64Array([1, 2, 3]), { minTail: 50 })).toThrow(
+      expect.objectContaining({ code: 'E_INPUT' }),
+    );
   });
 });

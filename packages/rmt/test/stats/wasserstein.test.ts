@@ -6,7 +6,14 @@ import { wasserstein1, wasserstein1TwoSample } from '../../src/stats/wasserstein
 describe('1-Wasserstein distance (MATH.md §3.2)', () => {
   it('two samples: a shift by c gives exactly c; W1 is symmetric', () => {
     const a = Float64Array.from({ length: 100 }, (_, i) => Math.sin(i) * 3);
-    expect(Math.abs(wasserstein1TwoSample(a, a.map((v) => v + 0.7)) - 0.7)).toBeLessThan(1e-12);
+    expect(
+      Math.abs(
+        wasserstein1TwoSample(
+          a,
+          a.map((v) => v + 0.7),
+        ) - 0.7,
+      ),
+    ).toBeLessThan(1e-12);
     const b = Float64Array.from({ length: 37 }, (_, i) => i / 10);
     expect(Math.abs(wasserstein1TwoSample(a, b) - wasserstein1TwoSample(b, a))).toBeLessThan(1e-12);
   });
@@ -22,6 +29,14 @@ describe('1-Wasserstein distance (MATH.md §3.2)', () => {
     // the law's mean is 1 (MP), the recovered one within 5e-4 (ck-limit moment test)
     const c = 0.5;
     const mean = x.reduce((s, v) => s + v, 0) / n;
-    expect(Math.abs(wasserstein1(x.map((v) => v + c), law) - (mean + c - 1))).toBeLessThan(5e-4);
+    expect(
+      Math.abs(
+        wasserstein1(
+          x.map((v) => v + c),
+          law,
+        ) -
+          (mean + c - 1),
+      ),
+    ).toBeLessThan(5e-4);
   });
 });
