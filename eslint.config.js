@@ -9,9 +9,12 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import vue from 'eslint-plugin-vue';
 
-const packages = ['core', 'backend-cpu', 'backend-gpujs', 'rmt', 'data', 'nets', 'experiments'];
+const packages = ['core', 'backend-cpu', 'backend-gpujs', 'rmt', 'data', 'nets', 'experiments', 'testing'];
 
-/** Workspace packages each package's sources may import (tests may also use a backend to run on). */
+/**
+ * Workspace packages each package's sources may import. Tests may also use a backend to run on and the private
+ * @spec/testing helpers.
+ */
 const allowed = {
   core: [],
   'backend-cpu': ['core'],
@@ -20,6 +23,7 @@ const allowed = {
   data: ['core'],
   nets: ['core', 'rmt'],
   experiments: ['core', 'rmt', 'data', 'nets'],
+  testing: ['core'],
 };
 
 const deepImports = {
@@ -33,7 +37,7 @@ const crossRelative = {
 
 function restrict(pkg, { tests }) {
   const ok = new Set(allowed[pkg]);
-  if (tests) for (const b of ['backend-cpu', 'backend-gpujs']) ok.add(b);
+  if (tests) for (const b of ['backend-cpu', 'backend-gpujs', 'testing']) ok.add(b);
   const forbidden = packages.filter((p) => p !== pkg && !ok.has(p)).map((p) => `@spec/${p}`);
   forbidden.push('@spec/cli', '@spec/docs', '@spec/bench');
   return {

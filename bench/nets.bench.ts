@@ -6,7 +6,8 @@
  */
 import { createCpuBackend } from '@spec/backend-cpu';
 import { createRng, type Backend, type Matrix } from '@spec/core';
-import { normalizeActivation, spectrumJob, tanh } from '@spec/nets';
+import { normalizeActivation, tanh } from '@spec/nets';
+import { spectrumJob } from '@spec/experiments';
 import type { BenchCase } from './types.js';
 
 /** Sizes of the pipeline (exported so a smoke run can use small ones). */

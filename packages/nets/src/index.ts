@@ -45,15 +45,6 @@ export { inputKernel, networkKernelMap } from './kernel-map.js';
 export { builtinActivationsPlugin, registerBuiltins } from './plugin.js';
 
 registerBuiltins();
-export { type LimitInput, type LimitJobOptions, type LimitJobResult, limitJob, dataGramInput } from './limit-job.js';
-export {
-  type KernelSpectrum,
-  type SpectrumJobOptions,
-  type SpectrumJobResult,
-  type SpectrumStage,
-  spectrumJob,
-} from './spectrum-job.js';
-export * from './reproduce/index.js';
 export {
   type InfiniteArchitecture,
   type InfiniteKernelOptions,
@@ -75,7 +66,6 @@ export {
 } from './infinite/compare.js';
 export { type KernelSeriesOptions, type KernelSeries, kernelSeries } from './infinite/series.js';
 export { type LossGradient, lossGradient } from './train/loss-gradient.js';
-export { logCheckpoints } from './train/checkpoints.js';
 export {
   type Optimizer,
   type OptimizerName,
@@ -87,21 +77,6 @@ export {
 export { type KernelGdModel, type KernelGdModelOptions, kernelGdModel, kernelGdPredict } from './train/kernel-gd.js';
 export { type InfiniteNtkOptions, infiniteNtkMatrices, withQuadratureDual } from './train/infinite-ntk.js';
 export { type WeightSpectrum, weightSpectrum } from './train/weight-spectrum.js';
-export {
-  type SpectralMonitorOptions,
-  type WeightMonitor,
-  type KernelMonitor,
-  weightMonitor,
-  kernelMonitor,
-} from './train/monitors.js';
-export {
-  type TrainOptions,
-  type TrainCheckpoint,
-  type TrainResult,
-  type KernelGdRecord,
-  type InitialLaws,
-  train,
-} from './train/train.js';
 export {
   type FullNetworkNtkOptions,
   type FullNetworkNtkSamples,
@@ -116,25 +91,16 @@ export {
 } from './dispersion/study.js';
 export {
   kernelOperators,
+  kernelOperatorsConsuming,
   type KernelOperators,
   type KernelOperatorOptions,
 } from './spectral-density/kernel-operators.js';
 export { tiledNtkOperator, NTK_TILE, type TiledNtk } from './spectral-density/tiled-ntk.js';
-export { leanNtkFactors, type NtkFactor } from './spectral-density/lean-kernels.js';
 export {
-  denseSpectrumBytes,
-  slqSpectrumBytes,
-  tiledSlqSpectrumBytes,
-  assertFitsInMemory,
-  availableMemoryBytes,
-  type SpectrumSizes,
-} from './spectral-density/memory.js';
-export { SLQ_AUTO_MIN_N } from './spectrum-job.js';
-export {
-  type WeightMpLaw,
-  type InitialKernelLawsOptions,
-  type InitialKernelLaws,
-  weightMpLaw,
-  initialKernelLaws,
-} from './train/initial-laws.js';
-export type { KernelEdgeSource } from './train/monitors.js';
+  leanNtkFactors,
+  leanNtk,
+  hasLeanNtk,
+  type LeanNtk,
+  type LeanNtkOptions,
+  type NtkFactor,
+} from './spectral-density/lean-kernels.js';

@@ -1,5 +1,5 @@
 import { createRng } from '@spec/core';
-import { dataGramInput, limitJob, type LimitInput } from '@spec/nets';
+import { dataGramInput, limitJob, type LimitInput } from '@spec/experiments';
 import { Option } from 'commander';
 import { activationFromFlags } from '../activation-flag.js';
 import { loadData } from '../data-source.js';

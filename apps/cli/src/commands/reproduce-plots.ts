@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import type { ReproductionFigure, SeriesFigureData } from '@spec/nets';
+import type { ReproductionFigure, SeriesFigureData } from '@spec/experiments';
 import { renderSvg } from '../plots/render.js';
 import { bulkHistogram, spectrumSvg } from '../plots/spectrum-plot.js';
 

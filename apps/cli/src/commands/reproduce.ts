@@ -5,7 +5,7 @@ import {
   type Reproduction,
   type ReproductionResult,
   type ReproductionRow,
-} from '@spec/nets';
+} from '@spec/experiments';
 import type { CommandModule } from '../program.js';
 import { reproductionFigureSvg } from './reproduce-plots.js';
 

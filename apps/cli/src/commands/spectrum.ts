@@ -1,5 +1,5 @@
 import { createRng } from '@spec/core';
-import { spectrumJob, type KernelSpectrum, type SpectrumStage } from '@spec/nets';
+import { spectrumJob, type KernelSpectrum, type SpectrumStage } from '@spec/experiments';
 import { Option } from 'commander';
 import { activationFromFlags } from '../activation-flag.js';
 import { loadData } from '../data-source.js';

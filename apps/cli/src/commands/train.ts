@@ -1,16 +1,7 @@
 import { SpecError, createRng, type Matrix } from '@spec/core';
 import { loadDataset, parseDataSpec, singleIndexTeacher } from '@spec/data';
-import {
-  initNetwork,
-  logCheckpoints,
-  mlp,
-  resolveActivation,
-  train,
-  withQuadratureDual,
-  type KernelMonitor,
-  type TrainCheckpoint,
-  type WeightMonitor,
-} from '@spec/nets';
+import { initNetwork, mlp, resolveActivation, withQuadratureDual } from '@spec/nets';
+import { logCheckpoints, train, type KernelMonitor, type TrainCheckpoint, type WeightMonitor } from '@spec/experiments';
 import { Option } from 'commander';
 import { activationFromFlags } from '../activation-flag.js';
 import { addNetworkFlags, type NetworkFlags } from '../network-flags.js';

@@ -2,7 +2,7 @@ import { SpecError, assertFinite, transpose, type Backend, type Matrix } from '@
 import type { BlockMatvec } from '@spec/rmt';
 import type { LayerParams } from '@spec/core';
 import { forward, type Network, type NetworkParams } from '../network.js';
-import { leanNtk, leanNtkFactors, leanTerms } from './lean-kernels.js';
+import { hasLeanNtk, leanNtk, leanNtkFactors } from './lean-kernels.js';
 import { tiledNtkOperator } from './tiled-ntk.js';
 
 /** The kernels of a network for matrix-free spectral density: operators instead of kept Gram matrices. */
@@ -86,15 +86,14 @@ export function kernelOperatorsConsuming(
   options: KernelOperatorOptions = {},
 ): KernelOperators {
   if (kernel !== 'ck' && options.tiledNtk === true) {
-    if (leanTerms(net) === undefined)
-      throw new SpecError('E_INPUT', 'the tiled (matrix-free) NTK needs an all-dense network');
+    if (!hasLeanNtk(net)) throw new SpecError('E_INPUT', 'the tiled (matrix-free) NTK needs an all-dense network');
     const factors = leanNtkFactors(net, params, X, backend);
     // The readout comes first: its input is X_L, the CK's features (kept by the CK operator).
     const ckPart = kernel === 'both' ? ckOperator(factors[0].X, backend) : {};
     const tiled = tiledNtkOperator(factors, backend, options.tile);
     return { ...ckPart, ntk: tiled.apply, ntkMean: tiled.mean };
   }
-  if (kernel !== 'ck' && leanTerms(net) !== undefined) {
+  if (kernel !== 'ck' && hasLeanNtk(net)) {
     const lean = leanNtk(net, params, X, backend, { keepFeatures: kernel === 'both' });
     const K = lean.ntk;
     let tr = 0;

@@ -26,8 +26,13 @@ export interface LeanNtkOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
+/** Whether the lean NTK routes ({@link leanNtk}, {@link leanNtkFactors}) apply: every layer is a built-in dense layer. */
+export function hasLeanNtk(net: Network): boolean {
+  return leanTerms(net) !== undefined;
+}
+
 /** The dense terms of every layer of `net`, or undefined when a layer is not a built-in dense layer. */
-export function leanTerms(net: Network): DenseTerms[] | undefined {
+function leanTerms(net: Network): DenseTerms[] | undefined {
   const terms: DenseTerms[] = [];
   for (const layer of net.layers) {
     const t = denseTerms(layer);

@@ -7,14 +7,12 @@ import {
   initNetwork,
   kernelGdModel,
   kernelGdPredict,
-  logCheckpoints,
   lossGradient,
   mlp,
   normalizeActivation,
   tanh,
-  train,
-  type TrainCheckpoint,
-} from '../../src/index.js';
+} from '@spec/nets';
+import { logCheckpoints, train, type TrainCheckpoint } from '@spec/experiments';
 
 const backend = createCpuBackend();
 

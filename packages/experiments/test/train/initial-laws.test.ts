@@ -3,16 +3,9 @@ import { createCpuBackend } from '@spec/backend-cpu';
 import { createRng } from '@spec/core';
 import { singleIndexTeacher } from '@spec/data';
 import { mpDensity } from '@spec/rmt';
-import {
-  initNetwork,
-  mlp,
-  normalizeActivation,
-  tanh,
-  train,
-  type TrainCheckpoint,
-  type TrainResult,
-} from '../../src/index.js';
 import { initialKernelLaws, weightMpLaw } from '../../src/train/initial-laws.js';
+import { initNetwork, mlp, normalizeActivation, tanh } from '@spec/nets';
+import { train, type TrainCheckpoint, type TrainResult } from '@spec/experiments';
 
 const backend = createCpuBackend();
 

@@ -1,8 +1,7 @@
 import type { Backend, Rng } from '@spec/core';
 import { singleIndexTeacher } from '@spec/data';
-import { dispersionNetwork } from '../dispersion/full-network.js';
-import { initNetwork } from '../network.js';
 import { train } from '../train/train.js';
+import { dispersionNetwork, initNetwork } from '@spec/nets';
 
 /**
  * Relative NTK change ‖Θ_t − Θ_0‖_F/‖Θ_0‖_F of the §6.1 network (ReLU, standard parametrisation, trainable biases

@@ -1,8 +1,5 @@
 import type { Activation } from '@spec/core';
-import { relu } from '../activations/relu.js';
-import { erf, tanh } from '../activations/sigmoidal.js';
-import { gelu } from '../activations/smooth-relu.js';
-import { normalizeActivation } from '../normalize.js';
+import { relu, erf, tanh, gelu, normalizeActivation } from '@spec/nets';
 
 const BUILTIN: Readonly<Record<string, Activation>> = { tanh, relu, erf, gelu };
 

@@ -1,9 +1,5 @@
 import { sphereData } from '@spec/data';
 import { powerSeriesCoefficients, sphereMultiplicity } from '@spec/rmt';
-import { tanh } from '../activations/sigmoidal.js';
-import { gaussianConstants } from '../gaussian-constants.js';
-import { compareWithEmpirical } from '../infinite/compare.js';
-import { kernelSeries } from '../infinite/series.js';
 import {
   makeRow,
   type FigureSeries,
@@ -11,6 +7,7 @@ import {
   type ReproductionResult,
   type ReproductionRow,
 } from './types.js';
+import { tanh, gaussianConstants, compareWithEmpirical, kernelSeries } from '@spec/nets';
 
 interface Sizes {
   /** Highest power p of the coefficient fits (kernelSeries allows 100). */

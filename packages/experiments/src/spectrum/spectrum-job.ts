@@ -16,12 +16,7 @@ import {
   type BlockMatvec,
   type LimitSpectrum,
 } from '@spec/rmt';
-import { empiricalKernels } from './empirical-kernels.js';
-import { dataGramInput, limitJob } from './limit-job.js';
-import { mlp } from './mlp.js';
-import { forward, initNetwork, type NetworkParams } from './network.js';
-import { kernelOperatorsConsuming } from './spectral-density/kernel-operators.js';
-import { type LeanNtk, leanNtk, leanTerms } from './spectral-density/lean-kernels.js';
+import { dataGramInput, limitJob } from '../limit-job.js';
 import {
   SLQ_AUTO_MIN_N,
   assertFitsInMemory,
@@ -29,7 +24,18 @@ import {
   denseSpectrumBytes,
   slqSpectrumBytes,
   tiledSlqSpectrumBytes,
-} from './spectral-density/memory.js';
+} from './memory.js';
+import {
+  empiricalKernels,
+  mlp,
+  forward,
+  initNetwork,
+  type NetworkParams,
+  kernelOperatorsConsuming,
+  type LeanNtk,
+  leanNtk,
+  hasLeanNtk,
+} from '@spec/nets';
 
 /** n above which `method: 'auto'` chooses SLQ (a dense eigvalsh costs ~n³: minutes on 2 cores beyond this). */
 export { SLQ_AUTO_MIN_N };
@@ -250,7 +256,7 @@ export function spectrumJob(options: SpectrumJobOptions): SpectrumJobResult {
     values.sort();
     progress('eigenvalues', 1, 1);
     ckSpectrum = { method: 'dense', eigenvalues: values };
-  } else if (kernel !== 'ck' && leanTerms(net) !== undefined) {
+  } else if (kernel !== 'ck' && hasLeanNtk(net)) {
     // NTK (and CK) of an all-dense network with the least memory: the NTK in one n × n buffer, then the CK from the
     // kept X_L, whose eigenvalues are taken (and the matrix dropped) before the NTK's.
     const params = owned;

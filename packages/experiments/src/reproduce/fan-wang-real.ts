@@ -1,5 +1,5 @@
 import { loadDataset, parseDataSpec } from '@spec/data';
-import { spectrumJob } from '../spectrum-job.js';
+import { spectrumJob } from '../spectrum/spectrum-job.js';
 import { normalizedBuiltin } from './activations.js';
 import {
   makeRow,

@@ -1,9 +1,6 @@
 import type { Matrix } from '@spec/core';
 import { singleIndexTeacher } from '@spec/data';
 import { mpDensity, mpEdges } from '@spec/rmt';
-import { initNetwork } from '../network.js';
-import { mlp } from '../mlp.js';
-import { lossGradient } from '../train/loss-gradient.js';
 import { train, type TrainCheckpoint, type TrainOptions } from '../train/train.js';
 import { normalizedBuiltin } from './activations.js';
 import {
@@ -13,6 +10,7 @@ import {
   type ReproductionResult,
   type ReproductionRow,
 } from './types.js';
+import { initNetwork, mlp, lossGradient } from '@spec/nets';
 
 interface Sizes {
   n: number;

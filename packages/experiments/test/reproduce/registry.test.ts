@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { erfNtkRate, getReproduction, reproductions } from '../../src/index.js';
+import { erfNtkRate, getReproduction, reproductions } from '@spec/experiments';
 
 describe('reproduction registry', () => {
   it('lists every reproduction once, each with both sizes, and finds them by name', () => {

@@ -1,13 +1,8 @@
 import { SpecError, type Backend, type LayerParams, type Matrix, type Rng } from '@spec/core';
-import { empiricalKernels } from '../empirical-kernels.js';
 import type { LimitInput } from '../limit-job.js';
-import { networkOutput, type Network, type NetworkParams } from '../network.js';
 import { logCheckpoints } from './checkpoints.js';
 import type { LimitSpectrum } from '@spec/rmt';
-import { infiniteNtkMatrices } from './infinite-ntk.js';
 import { initialKernelLaws, weightMpLaw, type WeightMpLaw } from './initial-laws.js';
-import { kernelGdModel, kernelGdPredict, type KernelGdModel } from './kernel-gd.js';
-import { lossGradient } from './loss-gradient.js';
 import {
   kernelMonitor,
   weightMonitor,
@@ -16,7 +11,20 @@ import {
   type SpectralMonitorOptions,
   type WeightMonitor,
 } from './monitors.js';
-import { createOptimizer, type AdamOptions, type OptimizerName } from './optimizers.js';
+import {
+  empiricalKernels,
+  networkOutput,
+  type Network,
+  type NetworkParams,
+  infiniteNtkMatrices,
+  kernelGdModel,
+  kernelGdPredict,
+  type KernelGdModel,
+  lossGradient,
+  createOptimizer,
+  type AdamOptions,
+  type OptimizerName,
+} from '@spec/nets';
 
 /** Options of {@link train}. */
 export interface TrainOptions {

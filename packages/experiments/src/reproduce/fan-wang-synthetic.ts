@@ -1,6 +1,6 @@
 import { gaussianData } from '@spec/data';
 import { limitMoments } from '@spec/rmt';
-import { spectrumJob } from '../spectrum-job.js';
+import { spectrumJob } from '../spectrum/spectrum-job.js';
 import { normalizedBuiltin } from './activations.js';
 import {
   makeRow,

@@ -1,7 +1,7 @@
 import { SpecError, type Activation, type Backend, type Matrix } from '@spec/core';
 import type { LimitInput } from '../limit-job.js';
 import { ksTwoSample, outliers, powerLawFit, wasserstein1TwoSample } from '@spec/rmt';
-import { weightSpectrum } from './weight-spectrum.js';
+import { weightSpectrum } from '@spec/nets';
 
 /** Options of the spectral monitors (MATH.md §3.2). */
 export interface SpectralMonitorOptions {

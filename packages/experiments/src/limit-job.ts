@@ -1,6 +1,6 @@
 import { SpecError, type Activation, type Backend, type Matrix } from '@spec/core';
 import { ckLimit, ntkLimit, type InputMeasure, type LimitSpectrum } from '@spec/rmt';
-import { gaussianConstants } from './gaussian-constants.js';
+import { gaussianConstants } from '@spec/nets';
 
 /** How the input Gram XᵀX is modelled in the limit (MATH.md §2.2–2.3). */
 export type LimitInput =

@@ -1,10 +1,9 @@
 import type { Matrix } from '@spec/core';
 import { singleIndexTeacher } from '@spec/data';
-import { initNetwork } from '../network.js';
-import { mlp } from '../mlp.js';
 import { train, type TrainCheckpoint } from '../train/train.js';
 import { normalizedBuiltin } from './activations.js';
 import { makeRow, type Reproduction, type ReproductionResult, type ReproductionRow } from './types.js';
+import { initNetwork, mlp } from '@spec/nets';
 
 interface Sizes {
   n: number;

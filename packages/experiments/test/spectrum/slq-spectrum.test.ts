@@ -1,8 +1,9 @@
 import { createCpuBackend } from '@spec/backend-cpu';
 import { SpecError, createRng, type Matrix } from '@spec/core';
 import { describe, expect, it } from 'vitest';
-import { normalizeActivation, spectrumJob, tanh } from '../../src/index.js';
-import { denseSpectrumBytes, slqSpectrumBytes } from '../../src/spectral-density/memory.js';
+import { denseSpectrumBytes, slqSpectrumBytes } from '../../src/spectrum/memory.js';
+import { normalizeActivation, tanh } from '@spec/nets';
+import { spectrumJob } from '@spec/experiments';
 
 function data(d0: number, n: number, seed: number): Matrix {
   const X = new Float64Array(d0 * n);

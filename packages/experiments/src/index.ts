@@ -1,0 +1,49 @@
+/**
+ * @spec/experiments — what spec runs: the spectrum job (sample a network, its CK/NTK eigenvalues, the limit laws,
+ * the comparison), the limit job, training runs with spectral monitors, and the paper reproductions. It composes
+ * `@spec/data`, `@spec/nets` and `@spec/rmt` and receives a backend; it never imports a concrete one.
+ *
+ * @packageDocumentation
+ */
+export { type LimitInput, type LimitJobOptions, type LimitJobResult, limitJob, dataGramInput } from './limit-job.js';
+export {
+  type KernelSpectrum,
+  type SpectrumJobOptions,
+  type SpectrumJobResult,
+  type SpectrumStage,
+  spectrumJob,
+} from './spectrum/spectrum-job.js';
+export {
+  denseSpectrumBytes,
+  slqSpectrumBytes,
+  tiledSlqSpectrumBytes,
+  assertFitsInMemory,
+  availableMemoryBytes,
+  SLQ_AUTO_MIN_N,
+  type SpectrumSizes,
+} from './spectrum/memory.js';
+export { logCheckpoints } from './train/checkpoints.js';
+export {
+  type SpectralMonitorOptions,
+  type WeightMonitor,
+  type KernelMonitor,
+  type KernelEdgeSource,
+  weightMonitor,
+  kernelMonitor,
+} from './train/monitors.js';
+export {
+  type TrainOptions,
+  type TrainCheckpoint,
+  type TrainResult,
+  type KernelGdRecord,
+  type InitialLaws,
+  train,
+} from './train/train.js';
+export {
+  type WeightMpLaw,
+  type InitialKernelLawsOptions,
+  type InitialKernelLaws,
+  weightMpLaw,
+  initialKernelLaws,
+} from './train/initial-laws.js';
+export * from './reproduce/index.js';
