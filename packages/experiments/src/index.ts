@@ -13,6 +13,17 @@ export {
   type SpectrumStage,
   spectrumJob,
 } from './spectrum/spectrum-job.js';
+export { type SpectrumPlan, type SpectrumPlanOptions, type SpectrumRoute, planSpectrum } from './spectrum/plan.js';
+export { type RawSpectrum, type Comparison, compareWithLimit } from './spectrum/compare.js';
+export {
+  type ExecutorInput,
+  type RawSpectra,
+  executors,
+  slqSpectra,
+  smallGramCkSpectrum,
+  leanDenseSpectra,
+  generalDenseSpectra,
+} from './spectrum/execute.js';
 export {
   denseSpectrumBytes,
   slqSpectrumBytes,
