@@ -24,8 +24,8 @@ import {
   finiteDifferenceJacobian,
   flatten,
   gramOfRows,
-  unitColumns,
 } from './fixtures/finite-difference.js';
+import { unitColumns } from '@spec/testing';
 
 let backend: Backend;
 beforeAll(() => {

@@ -11,7 +11,7 @@ import {
   networkKernelMap,
   tanh,
 } from '../src/index.js';
-import { unitColumns } from './fixtures/finite-difference.js';
+import { unitColumns } from '@spec/testing';
 
 const backend = createCpuBackend();
 afterAll(() => backend.dispose());

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isSpecError, type Activation } from '@spec/core';
+import { type Activation } from '@spec/core';
+import { expectSpecError } from '@spec/testing';
 import { builtinActivations } from '../src/activations/builtins.js';
 import { gaussianConstants } from '../src/gaussian-constants.js';
 import { normalizeActivation } from '../src/normalize.js';
@@ -95,14 +96,7 @@ describe('gaussianConstants (MATH.md §1.2)', () => {
     const constant: Activation = { name: 'one', fn: () => 1, deriv: () => 0 };
     expect(() => gaussianConstants(constant)).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
     const nan: Activation = { name: 'nan', fn: (x) => (x > 3 ? Number.NaN : x), deriv: () => 1 };
-    expect(() => gaussianConstants(nan)).toThrow(/not finite/);
-    let err: unknown;
-    try {
-      gaussianConstants(nan);
-    } catch (e) {
-      err = e;
-    }
-    expect(isSpecError(err) && err.code === 'E_INPUT').toBe(true);
+    expectSpecError(() => gaussianConstants(nan), 'E_INPUT', /not finite/);
   });
 });
 

@@ -10,7 +10,7 @@ import {
   normalizeActivation,
   tanh,
 } from '../src/index.js';
-import { unitColumns } from './fixtures/finite-difference.js';
+import { unitColumns } from '@spec/testing';
 
 const meanDiagonal = (K: Matrix): number => {
   let s = 0;

@@ -1,4 +1,4 @@
-import { SpecError, createRng, type Matrix } from '@spec/core';
+import { SpecError, columnRange, createRng, type Matrix } from '@spec/core';
 import { loadDataset, parseDataSpec, singleIndexTeacher } from '@spec/data';
 import { initNetwork, mlp, resolveActivation, withQuadratureDual } from '@spec/nets';
 import { logCheckpoints, train, type KernelMonitor, type TrainCheckpoint, type WeightMonitor } from '@spec/experiments';
@@ -23,12 +23,6 @@ interface TrainFlags extends NetworkFlags {
   teacherActivation: string;
   jsonl: boolean;
   kernelGd: boolean;
-}
-
-function columns(X: Matrix, from: number, m: number): Matrix {
-  const out = new Float64Array(X.rows * m);
-  for (let p = 0; p < X.rows; p++) for (let j = 0; j < m; j++) out[p * m + j] = X.data[p * X.cols + from + j];
-  return { rows: X.rows, cols: m, data: out };
 }
 
 function weightJson(w: WeightMonitor): Record<string, unknown> {
@@ -180,8 +174,8 @@ train-weight-spectra.svg (ESD of W₁ᵀW₁/h at up to 4 checkpoints over the M
       source = ds.source;
     }
     const d0 = X.rows;
-    const Xtrain = columns(X, 0, n);
-    const Xtest = testN > 0 ? columns(X, n, testN) : undefined;
+    const Xtrain = columnRange(X, 0, n);
+    const Xtest = testN > 0 ? columnRange(X, n, testN) : undefined;
     const net = mlp({ inputDim: d0, widths: flags.widths, activation });
     const params = initNetwork(net, rng.split('network'));
     const backend = await env.backend();

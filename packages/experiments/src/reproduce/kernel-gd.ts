@@ -1,4 +1,4 @@
-import type { Matrix } from '@spec/core';
+import { columnRange } from '@spec/core';
 import { singleIndexTeacher } from '@spec/data';
 import { train, type TrainCheckpoint } from '../train/train.js';
 import { normalizedBuiltin } from './activations.js';
@@ -18,13 +18,6 @@ const SIZES: { quick: Sizes; full: Sizes } = {
   quick: { n: 60, testN: 20, d: 30, widths: [32, 128, 512], seeds: 3, steps: 200 },
   full: { n: 100, testN: 50, d: 50, widths: [64, 256, 1024, 4096], seeds: 4, steps: 300 },
 };
-
-/** Columns [from, from + m) of a d × N matrix. */
-function columns(X: Matrix, from: number, m: number): Matrix {
-  const out = new Float64Array(X.rows * m);
-  for (let p = 0; p < X.rows; p++) for (let j = 0; j < m; j++) out[p * m + j] = X.data[p * X.cols + from + j];
-  return { rows: X.rows, cols: m, data: out };
-}
 
 /** Mean and standard error of the mean. */
 function meanSe(v: number[]): { mean: number; se: number } {
@@ -89,9 +82,9 @@ export const kernelGd: Reproduction = {
         train({
           net,
           params: initNetwork(net, rng.split(`net${h}`)),
-          X: columns(data.X, 0, s.n),
+          X: columnRange(data.X, 0, s.n),
           y: data.y.slice(0, s.n),
-          Xtest: columns(data.X, s.n, s.testN),
+          Xtest: columnRange(data.X, s.n, s.testN),
           ytest: data.y.slice(s.n),
           optimizer: 'gd',
           lr: 1,

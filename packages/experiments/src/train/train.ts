@@ -1,5 +1,14 @@
-import { SpecError, type Backend, type LayerParams, type Matrix, type Rng } from '@spec/core';
-import type { LimitInput } from '../limit-job.js';
+import {
+  block,
+  concatColumns,
+  selectColumns,
+  SpecError,
+  type Backend,
+  type LayerParams,
+  type Matrix,
+  type Rng,
+} from '@spec/core';
+import { dataGramInput } from '../limit-job.js';
 import { logCheckpoints } from './checkpoints.js';
 import type { LimitSpectrum } from '@spec/rmt';
 import { initialKernelLaws, weightMpLaw, type WeightMpLaw } from './initial-laws.js';
@@ -112,30 +121,6 @@ export interface TrainResult {
   readonly initialLaws: InitialLaws | null;
 }
 
-function selectColumns(X: Matrix, idx: ArrayLike<number>): Matrix {
-  const m = idx.length;
-  const out = new Float64Array(X.rows * m);
-  for (let p = 0; p < X.rows; p++) for (let j = 0; j < m; j++) out[p * m + j] = X.data[p * X.cols + idx[j]];
-  return { rows: X.rows, cols: m, data: out };
-}
-
-function concatColumns(A: Matrix, B: Matrix): Matrix {
-  const n = A.cols + B.cols;
-  const out = new Float64Array(A.rows * n);
-  for (let p = 0; p < A.rows; p++) {
-    for (let j = 0; j < A.cols; j++) out[p * n + j] = A.data[p * A.cols + j];
-    for (let j = 0; j < B.cols; j++) out[p * n + A.cols + j] = B.data[p * B.cols + j];
-  }
-  return { rows: A.rows, cols: n, data: out };
-}
-
-/** Block [r0, r0 + rows) × [c0, c0 + cols) of a square matrix of side N. */
-function block(K: Matrix, r0: number, rows: number, c0: number, cols: number): Matrix {
-  const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = K.data[(r0 + i) * K.cols + c0 + j];
-  return { rows, cols, data: out };
-}
-
 function mseHalf(pred: ArrayLike<number>, y: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < y.length; i++) s += (pred[i] - y[i]) ** 2;
@@ -153,12 +138,6 @@ function diverged(step: number, loss: number, lr: number): SpecError {
     'E_CONVERGENCE',
     `training diverged at step ${step} (loss = ${loss}); try a smaller learning rate than ${lr} (--lr)`,
   );
-}
-
-/** Input law from the data's own Gram (MATH.md §2.7): nonzero eigenvalues of XᵀX via the smaller of XᵀX and XXᵀ. */
-function dataGramInput(X: Matrix, backend: Backend): LimitInput {
-  const G = X.rows < X.cols ? backend.gemm(X, X, { transB: true }) : backend.gram(X);
-  return { kind: 'eigenvalues', values: backend.eigvalsh(G) };
 }
 
 function checkTargets(y: ArrayLike<number>, n: number, what: string): void {

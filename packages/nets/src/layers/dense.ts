@@ -1,5 +1,8 @@
 import {
   SpecError,
+  assertNonNegativeNumber,
+  assertPositiveInteger,
+  assertShape,
   type Activation,
   type Backend,
   type KernelRecord,
@@ -11,7 +14,7 @@ import {
 } from '@spec/core';
 import { activationKernel } from '../activation-kernel.js';
 import { activationOption } from '../activations/resolve.js';
-import { addColumnInPlace, expectShape, nonNegative, positiveInteger, rowSums, scaleInPlace } from './matrix-ops.js';
+import { addColumnInPlace, rowSums, scaleInPlace } from './matrix-ops.js';
 
 /**
  * How a dense layer scales its weights (W drawn with unit-variance entries unless `standard`):
@@ -58,7 +61,8 @@ export interface DenseOptions {
 export function dense(options: DenseOptions): Layer {
   if (options === null || typeof options !== 'object')
     throw new SpecError('E_INPUT', 'dense: options must be an object');
-  const width = positiveInteger(options.width, 'dense: width');
+  assertPositiveInteger(options.width, 'dense: width');
+  const width = options.width;
   const act = activationOption(options.activation, 'dense');
   const bias = options.bias ?? false;
   const param = options.parametrization ?? 'fan-wang';
@@ -68,8 +72,10 @@ export function dense(options: DenseOptions): Layer {
       `dense: parametrization must be 'fan-wang', 'ntk' or 'standard', got ${JSON.stringify(param)}`,
     );
   }
-  const sw2 = nonNegative(options.sigmaW2 ?? 1, 'dense: sigmaW2');
-  const sb2 = bias ? nonNegative(options.sigmaB2 ?? (param === 'standard' ? 0 : 1), 'dense: sigmaB2') : 0;
+  assertNonNegativeNumber(options.sigmaW2 ?? 1, 'dense: sigmaW2');
+  const sw2 = options.sigmaW2 ?? 1;
+  const sb2 = bias ? (options.sigmaB2 ?? (param === 'standard' ? 0 : 1)) : 0;
+  assertNonNegativeNumber(sb2, 'dense: sigmaB2');
   const dist = options.weights ?? 'gaussian';
   if (dist !== 'gaussian' && dist !== 'rademacher') {
     throw new SpecError('E_INPUT', `dense: weights must be 'gaussian' or 'rademacher', got ${JSON.stringify(dist)}`);
@@ -92,7 +98,7 @@ export function dense(options: DenseOptions): Layer {
     kind: 'dense',
     outputDim: () => width,
     init(inputDim: number, rng: Rng): LayerParams {
-      positiveInteger(inputDim, 'dense: input dimension');
+      assertPositiveInteger(inputDim, 'dense: input dimension');
       const std = param === 'standard' ? sw / Math.sqrt(inputDim) : 1;
       const W = new Float64Array(width * inputDim);
       if (dist === 'rademacher') for (let i = 0; i < W.length; i++) W[i] = std * rng.rademacher();
@@ -115,7 +121,7 @@ export function dense(options: DenseOptions): Layer {
     },
     apply(params, input, { backend }) {
       const { W, b } = weightsOf(params);
-      expectShape(W, width, input.rows, 'dense: W');
+      assertShape(W, width, input.rows, 'dense: W');
       const H = backend.gemm(W, input, { alpha: alphaW(input.rows) });
       if (b !== undefined) addColumnInPlace(H, b, alphaB);
       const output = scaleInPlace(backend.map(H, act, 'value'), outScale);
@@ -138,7 +144,7 @@ export function dense(options: DenseOptions): Layer {
       const S = preactivationGradient(cache, gradOutput, backend);
       const SS = backend.gram(S);
       const XX = extras?.inputGram?.() ?? backend.gram(X);
-      expectShape(XX, X.cols, X.cols, 'dense: input Gram');
+      assertShape(XX, X.cols, X.cols, 'dense: input Gram');
       const aW = alphaW(X.rows);
       const K = scaleInPlace(backend.hadamard(XX, SS), aW * aW);
       if (bias && alphaB !== 0) {
@@ -191,7 +197,7 @@ export function dense(options: DenseOptions): Layer {
       return S;
     }
     const H = cacheEntry(cache, 'preactivation');
-    expectShape(G, H.rows, H.cols, 'dense: gradient of the output');
+    assertShape(G, H.rows, H.cols, 'dense: gradient of the output');
     const S = scaleInPlace(backend.hadamard(backend.map(H, act, 'derivative'), G), outScale);
     last = { cache, G, S };
     return S;

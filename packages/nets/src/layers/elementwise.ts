@@ -1,7 +1,14 @@
-import { SpecError, type Activation, type KernelRecord, type Layer, type LayerFactory, type Matrix } from '@spec/core';
+import {
+  SpecError,
+  assertShape,
+  type Activation,
+  type KernelRecord,
+  type Layer,
+  type LayerFactory,
+  type Matrix,
+} from '@spec/core';
 import { activationKernel } from '../activation-kernel.js';
 import { activationOption } from '../activations/resolve.js';
-import { expectShape } from './matrix-ops.js';
 
 /** Options of {@link activationLayer}. */
 export interface ActivationLayerOptions {
@@ -32,7 +39,7 @@ export function activationLayer(options: ActivationLayerOptions): Layer {
     },
     vjp(_params, cache, gradOutput, { backend }) {
       const X = inputOf(cache);
-      expectShape(gradOutput, X.rows, X.cols, 'activation layer: gradient of the output');
+      assertShape(gradOutput, X.rows, X.cols, 'activation layer: gradient of the output');
       return { gradInput: backend.hadamard(backend.map(X, act, 'derivative'), gradOutput), gradParams: {} };
     },
     ntkContribution: () => null,

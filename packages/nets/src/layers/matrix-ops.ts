@@ -55,26 +55,3 @@ export function rowSums(A: Matrix, s = 1): Matrix {
 export function copy(A: Matrix): Matrix {
   return { rows: A.rows, cols: A.cols, data: Float64Array.from(A.data) };
 }
-
-/** Throws `E_SHAPE` naming the layer when A is not rows × cols. */
-export function expectShape(A: Matrix, rows: number, cols: number, what: string): void {
-  if (A.rows !== rows || A.cols !== cols) {
-    throw new SpecError('E_SHAPE', `${what} must be ${rows} × ${cols}, got ${A.rows} × ${A.cols}`);
-  }
-}
-
-/** Throws `E_INPUT` unless `x` is a positive integer. */
-export function positiveInteger(x: unknown, what: string): number {
-  if (typeof x !== 'number' || !Number.isInteger(x) || x < 1) {
-    throw new SpecError('E_INPUT', `${what} must be a positive integer, got ${String(x)}`);
-  }
-  return x;
-}
-
-/** Throws `E_INPUT` unless `x` is a finite number ≥ 0. */
-export function nonNegative(x: unknown, what: string): number {
-  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
-    throw new SpecError('E_INPUT', `${what} must be a finite number ≥ 0, got ${String(x)}`);
-  }
-  return x;
-}

@@ -1,5 +1,8 @@
 import {
   SpecError,
+  assertNonNegativeNumber,
+  assertPositiveInteger,
+  assertShape,
   type Activation,
   type Backend,
   type KernelRecord,
@@ -11,7 +14,7 @@ import {
 } from '@spec/core';
 import { activationKernel } from '../activation-kernel.js';
 import { activationOption } from '../activations/resolve.js';
-import { addScaledInPlace, expectShape, nonNegative, positiveInteger, scaleInPlace } from './matrix-ops.js';
+import { addScaledInPlace, scaleInPlace } from './matrix-ops.js';
 
 /** Options of {@link residual}. */
 export interface ResidualOptions {
@@ -41,13 +44,14 @@ export function residual(options: ResidualOptions): Layer {
   if (options === null || typeof options !== 'object')
     throw new SpecError('E_INPUT', 'residual: options must be an object');
   const act = activationOption(options.activation, 'residual');
-  const sw = nonNegative(options.sigmaW ?? 1, 'residual: sigmaW');
+  assertNonNegativeNumber(options.sigmaW ?? 1, 'residual: sigmaW');
+  const sw = options.sigmaW ?? 1;
   const sw2 = sw * sw;
   const alpha = (n: number): number => sw / Math.sqrt(n);
 
   function branchGradient(cache: Record<string, Matrix>, G: Matrix): { X: Matrix; P: Matrix } {
     const X = entry(cache, 'input', 'the forward cache');
-    expectShape(G, X.rows, X.cols, 'residual: gradient of the output');
+    assertShape(G, X.rows, X.cols, 'residual: gradient of the output');
     return { X, P: entry(cache, 'phi', 'the forward cache') };
   }
 
@@ -55,14 +59,14 @@ export function residual(options: ResidualOptions): Layer {
     kind: 'residual',
     outputDim: (d) => d,
     init(inputDim: number, rng: Rng): LayerParams {
-      positiveInteger(inputDim, 'residual: input dimension');
+      assertPositiveInteger(inputDim, 'residual: input dimension');
       const data = new Float64Array(inputDim * inputDim);
       rng.fillNormal(data);
       return { omega: { rows: inputDim, cols: inputDim, data } };
     },
     apply(params, input, { backend }) {
       const omega = entry(params, 'omega', 'the parameters');
-      expectShape(omega, input.rows, input.rows, 'residual: omega');
+      assertShape(omega, input.rows, input.rows, 'residual: omega');
       const phi = backend.map(input, act, 'value');
       const output = addScaledInPlace(backend.gemm(omega, phi, { alpha: alpha(input.rows) }), input);
       return { output, cache: { input, phi } };

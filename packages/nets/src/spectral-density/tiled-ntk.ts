@@ -1,17 +1,9 @@
-import { SpecError, transpose, type Backend, type Matrix } from '@spec/core';
+import { SpecError, columnRange, transpose, type Backend, type Matrix } from '@spec/core';
 import type { BlockMatvec } from '@spec/rmt';
 import type { NtkFactor } from './lean-kernels.js';
 
 /** Default tile edge of {@link tiledNtkOperator}: three 512 × 512 tiles are 6 MB. */
 export const NTK_TILE = 512;
-
-/** The columns [c0, c1) of the count × n row-major V, as a count × (c1 − c0) matrix. */
-function columns(V: Float64Array, n: number, count: number, c0: number, c1: number): Matrix {
-  const w = c1 - c0;
-  const out = new Float64Array(count * w);
-  for (let q = 0; q < count; q++) out.set(V.subarray(q * n + c0, q * n + c1), q * w);
-  return { rows: count, cols: w, data: out };
-}
 
 /** Rows [r0, r1) of an n × d row-major matrix, as a view. */
 function rowsOf(data: Float64Array, d: number, r0: number, r1: number): Matrix {
@@ -78,7 +70,7 @@ export function tiledNtkOperator(
     out.fill(0, 0, count * n);
     for (let i0 = 0; i0 < n; i0 += tile) {
       const i1 = Math.min(n, i0 + tile);
-      const VI = columns(V, n, count, i0, i1);
+      const VI = columnRange({ rows: count, cols: n, data: V }, i0, i1 - i0);
       for (let j0 = i0; j0 < n; j0 += tile) {
         const j1 = Math.min(n, j0 + tile);
         const T = new Float64Array((i1 - i0) * (j1 - j0));
@@ -88,7 +80,13 @@ export function tiledNtkOperator(
           for (let k = 0; k < T.length; k++) T[k] += (t.a2 * xx[k] + t.b2) * ss[k];
         }
         const Tm: Matrix = { rows: i1 - i0, cols: j1 - j0, data: T };
-        addColumns(out, n, count, i0, backend.gemm(columns(V, n, count, j0, j1), Tm, { transB: true }).data);
+        addColumns(
+          out,
+          n,
+          count,
+          i0,
+          backend.gemm(columnRange({ rows: count, cols: n, data: V }, j0, j1 - j0), Tm, { transB: true }).data,
+        );
         if (j0 !== i0) addColumns(out, n, count, j0, backend.gemm(VI, Tm).data);
       }
     }

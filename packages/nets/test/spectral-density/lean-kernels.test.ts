@@ -13,7 +13,8 @@ import {
   type Parametrization,
 } from '../../src/index.js';
 import { hasLeanNtk, leanNtk } from '../../src/spectral-density/lean-kernels.js';
-import { finiteDifferenceJacobian, gramOfRows, unitColumns } from '../fixtures/finite-difference.js';
+import { unitColumns } from '@spec/testing';
+import { finiteDifferenceJacobian, gramOfRows } from '../fixtures/finite-difference.js';
 
 let backend: Backend;
 beforeAll(() => {

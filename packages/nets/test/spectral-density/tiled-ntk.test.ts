@@ -11,7 +11,8 @@ import {
   type Parametrization,
 } from '../../src/index.js';
 import { leanNtk } from '../../src/spectral-density/lean-kernels.js';
-import { finiteDifferenceJacobian, gramOfRows, unitColumns } from '../fixtures/finite-difference.js';
+import { unitColumns } from '@spec/testing';
+import { finiteDifferenceJacobian, gramOfRows } from '../fixtures/finite-difference.js';
 
 const backend = createCpuBackend({ threads: 1 });
 afterAll(() => backend.dispose());
