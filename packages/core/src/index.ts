@@ -23,6 +23,7 @@ export { assertPositiveInteger, assertNonNegativeInteger, assertNonNegativeNumbe
 export { type Rng, createRng } from './rng.js';
 export type { Activation, DualActivation } from './activation.js';
 export type { Backend, BackendOp, Eigen, GemmOptions } from './backend.js';
+export type { SpatialKernel, SpatialKernelMap } from './spatial-kernel.js';
 export type { KernelRecord, Layer, LayerCache, LayerContext, LayerFactory, LayerParams } from './layer.js';
 export {
   type BackendFactory,

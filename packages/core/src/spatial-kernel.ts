@@ -1,0 +1,40 @@
+/**
+ * The infinite-width kernel record batched over samples and positions (apps/docs/theory/architectures.md#kernel-record):
+ * what every layer's kernel map reads and writes, like neural-tangents' `Kernel`. A hidden layer's channels are
+ * i.i.d. in the limit, so one record describes all of them.
+ *
+ * Layouts (row-major, L = product of `spatial`, 1 when `spatial` is empty):
+ * - `form: 'full'`: `nngp`, `ntk` have shape (n, L, n, L), entry ((a·L + p)·n + b)·L + q = K[a, p, b, q];
+ * - `form: 'diagonal'`: shape (n, n, L), entry (a·n + b)·L + p = K[a, p, b, p] (equal positions only — exact when
+ *   every layer reads only equal-position pairs: dense, conv, activations, layernorm, residual sums, flatten last);
+ * - `mean`: shape (n, L), entry a·L + p = the channel mean m[a, p]; `null` when it is zero (after any fresh linear
+ *   layer).
+ */
+export interface SpatialKernel {
+  /** Number of samples n the record covers. */
+  readonly samples: number;
+  /** Spatial shape (e.g. [8, 8] for 8 × 8 images, [T] for a sequence, [] for no positions). */
+  readonly spatial: ReadonlyArray<number>;
+  readonly form: 'full' | 'diagonal';
+  /** K: uncentred second moment lim (1/C) Σ_c h_c(a,p) h_c(b,q) (the covariance when `gaussian`). */
+  readonly nngp: Float64Array;
+  /** Θ: lim ⟨∂h_c(a,p)/∂θ, ∂h_c(b,q)/∂θ⟩ over every parameter below. */
+  readonly ntk: Float64Array;
+  /** Channel means m[a, p], or null when zero. */
+  readonly mean: Float64Array | null;
+  /** The channels are i.i.d. zero-mean jointly Gaussian over (a, p) with covariance `nngp` (nt's `is_gaussian`). */
+  readonly gaussian: boolean;
+}
+
+/**
+ * A layer's infinite-width kernel map on {@link SpatialKernel} records.
+ *
+ * @throws SpecError `E_INPUT` naming the layer and the reason when the map has no closed form for this record
+ *   (e.g. an activation after a non-Gaussian record, softmax attention with 1/√d scaling, max-pooling)
+ */
+export interface SpatialKernelMap {
+  /** Maps the record of the layer's input to the record of its output. */
+  map(input: SpatialKernel): SpatialKernel;
+  /** True when the map reads pairs of different positions (pooling, global pooling, attention): needs `form: 'full'`. */
+  readonly needsFullSpatial: boolean;
+}
