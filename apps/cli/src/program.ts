@@ -4,6 +4,7 @@ import type { Streams } from './output/context.js';
 import { collect, nonNegativeInt } from './options.js';
 import { createEnv, type CommandEnv } from './runtime.js';
 import { commands } from './commands/index.js';
+import { VERSION } from './version.js';
 
 /** A subcommand: declares its flags on `cmd` and runs with the environment. */
 export interface CommandModule {
@@ -25,7 +26,7 @@ export function buildProgram(streams: Streams): Command {
   const program = new Command('spec');
   program
     .description('spec — spectra of neural-network kernels (CK, NTK), their random-matrix and infinite-width limits')
-    .version('0.1.0', '-V, --version')
+    .version(VERSION, '-V, --version')
     .option('--json', 'print one JSON document to stdout (nothing else on stdout)', false)
     .option('--out <dir>', 'write result files (*.json, *.npy, *.svg) into DIR')
     .option('--force', 'allow replacing existing files under --out', false)

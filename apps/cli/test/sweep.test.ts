@@ -17,7 +17,7 @@ writeFileSync(
 
 interface SweepDoc {
   total: number;
-  runs: Array<{ index: number; id: string; seed: number; status: string }>;
+  runs: Array<{ index: number; id: string; seed: number; status: string; file: string }>;
 }
 
 describe('spec sweep', () => {
@@ -59,7 +59,7 @@ describe('spec sweep', () => {
     expect((JSON.parse(again.stdout) as SweepDoc).runs.every((r) => r.status === 'skipped')).toBe(true);
 
     // Each run file holds the command's own JSON, run with the recorded seed.
-    const file = join(out, 'runs', `${da.runs[0].id}.json`);
+    const file = da.runs[0].file;
     const doc = JSON.parse(readFileSync(file, 'utf8')) as {
       seed: number;
       result: { config: { seed: number; n: number } };
@@ -130,11 +130,50 @@ describe('spec sweep', () => {
     expect(doc.runs.map((r) => r.index)).toEqual([1, 2, 3, 4]);
     expect(doc.runs.every((r) => r.status === 'done')).toBe(true);
     for (const r of doc.runs) {
-      const x = JSON.parse(readFileSync(join(one, 'runs', `${r.id}.json`), 'utf8')) as { result: unknown };
-      const y = JSON.parse(readFileSync(join(two, 'runs', `${r.id}.json`), 'utf8')) as { result: unknown };
+      const name = r.file.slice(r.file.lastIndexOf('/') + 1);
+      const x = JSON.parse(readFileSync(join(one, 'runs', name), 'utf8')) as { result: unknown };
+      const y = JSON.parse(readFileSync(join(two, 'runs', name), 'utf8')) as { result: unknown };
       // Each run's seed comes from the grid, so the thread that ran it cannot change a single number.
       expect(y.result).toEqual(x.result);
     }
     expectOneErrorLine(await run('sweep', '--grid', grid, '--out', join(tmp, 'jobs0'), '--jobs', '0'));
+  });
+
+  it('a run is its whole configuration: a changed fixed key re-runs every point, and merge refuses the mix', async () => {
+    const out = join(tmp, 'changed');
+    const first = join(tmp, 'grid-w45.json');
+    const second = join(tmp, 'grid-w30.json');
+    const base = { command: 'spectrum', n: [40, 50], d0: 30, points: 200 };
+    writeFileSync(first, JSON.stringify({ ...base, widths: '45' }));
+    writeFileSync(second, JSON.stringify({ ...base, widths: '30' }));
+    const a = await run('sweep', '--grid', first, '--out', out, '--json');
+    expect(a.code, a.stderr).toBe(0);
+    // Only the fixed key "widths" changed: same index, same varied values, same seed — yet nothing may be skipped.
+    const b = await run('sweep', '--grid', second, '--out', out, '--json');
+    expect(b.code, b.stderr).toBe(0);
+    const docB = JSON.parse(b.stdout) as SweepDoc;
+    expect(docB.runs.map((r) => r.status)).toEqual(['done', 'done']);
+    const files = readdirSync(join(out, 'runs')).filter((f) => f.endsWith('.json'));
+    expect(files).toHaveLength(4);
+    for (const f of docB.runs.map((r) => r.file)) {
+      const doc = JSON.parse(readFileSync(f, 'utf8')) as {
+        flags: { widths: string };
+        result: { config: { widths: number[] } };
+      };
+      expect(doc.flags.widths).toBe('30');
+      expect(doc.result.config.widths).toEqual([30]);
+    }
+    // Re-running the second grid skips exactly its own two runs.
+    const again = JSON.parse((await run('sweep', '--grid', second, '--out', out, '--json')).stdout) as SweepDoc;
+    expect(again.runs.map((r) => r.status)).toEqual(['skipped', 'skipped']);
+
+    const refused = await run('sweep', 'merge', out);
+    expect(refused.code).toBe(2);
+    expect(expectOneErrorLine(refused)).toMatch(/2 different grids.*--mixed-grids/);
+    const mixed = await run('sweep', 'merge', out, '--mixed-grids', '--json');
+    expect(mixed.code, mixed.stderr).toBe(0);
+    const rows = (JSON.parse(mixed.stdout) as { rows: Array<Record<string, unknown>> }).rows;
+    expect(rows).toHaveLength(4);
+    expect(new Set(rows.map((r) => r.grid)).size).toBe(2);
   });
 });

@@ -4,13 +4,15 @@ import { SpecError } from '@spec/core';
 import { toJson } from '../output/context.js';
 import type { CommandModule } from '../program.js';
 import { collectRuns, toCsv } from '../sweep/merge.js';
-import { parseShard, readGrid, runArgv, shardRuns } from '../sweep/grid.js';
+import { gridKey, parseShard, readGrid, runArgv, runFileName, runKey, shardRuns } from '../sweep/grid.js';
+import { VERSION } from '../version.js';
 import { runPool } from '../sweep/pool.js';
 
 interface SweepFlags {
   grid?: string;
   shard?: string;
   jobs?: string;
+  mixedGrids?: boolean;
 }
 
 /** `--jobs N`: a positive integer (default 1). */
@@ -37,7 +39,9 @@ async function sweep(flags: SweepFlags, env: Parameters<CommandModule['run']>[1]
   const shard = flags.shard === undefined ? { k: 1, count: 1 } : parseShard(flags.shard);
   const { commands } = await import('./index.js');
   const names = commands.map((c) => c.name).filter((n) => n !== 'sweep');
-  const all = readGrid(flags.grid, names);
+  const { runs: all, doc } = readGrid(flags.grid, names);
+  const context = { version: VERSION, backend: env.globals.backend };
+  const grid = gridKey(doc, context);
   const mine = shardRuns(all, shard);
   const runsDir = join(resolve(outDir), 'runs');
   mkdirSync(runsDir, { recursive: true });
@@ -56,19 +60,24 @@ async function sweep(flags: SweepFlags, env: Parameters<CommandModule['run']>[1]
   progress(0, mine.length);
   const todo = [];
   for (const run of mine) {
-    const file = join(runsDir, `${run.id}.json`);
+    // A run is skipped only when a result of the very same configuration exists (its file name holds the hash).
+    const file = join(runsDir, runFileName(run, context));
     if (existsSync(file)) report.push({ index: run.index, id: run.id, seed: run.seed, file, status: 'skipped' });
     else todo.push(run);
   }
   progress(report.length, mine.length);
   await runPool(todo, env.globals.backend, jobs, (run, r) => {
-    const file = join(runsDir, `${run.id}.json`);
+    const file = join(runsDir, runFileName(run, context));
     if ('doc' in r) {
       writeAtomic(
         file,
         toJson({
           index: run.index,
           id: run.id,
+          key: runKey(run, context),
+          grid,
+          version: VERSION,
+          backend: env.globals.backend,
           command: run.command,
           flags: run.flags,
           seed: run.seed,
@@ -105,8 +114,8 @@ async function sweep(flags: SweepFlags, env: Parameters<CommandModule['run']>[1]
   }
 }
 
-function merge(dir: string, env: Parameters<CommandModule['run']>[1]): void {
-  const rows = collectRuns(dir);
+function merge(dir: string, env: Parameters<CommandModule['run']>[1], mixed: boolean): void {
+  const rows = collectRuns(dir, { mixed });
   const { columns, text } = toCsv(rows);
   const path = join(resolve(dir), 'summary.csv');
   if (existsSync(path) && !env.globals.force)
@@ -131,6 +140,7 @@ export const sweepCommand: CommandModule = {
         '--shard <k/N>',
         'run only every N-th run starting with the k-th (k = 1..N), e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT',
       )
+      .option('--mixed-grids', 'sweep merge: merge runs of different grids in one folder (refused by default)', false)
       .option(
         '--jobs <N>',
         'runs at once, each on its own worker thread with a one-thread CPU backend (default 1: one run at a time on all cores)',
@@ -141,9 +151,10 @@ export const sweepCommand: CommandModule = {
 Grid: {"command": "spectrum", "n": [300, 600], "activation": ["tanh", "relu"], "widths": "400,400"} runs
 2 × 2 = 4 commands (a plain value is fixed; true/false pass --flag/--no-flag). Runs are numbered 1..R
 in the cartesian product (the first key varies slowest). Each run's seed is FNV-1a (32 bit) of
-{command, flags sorted by name}, unless the grid has a "seed" key. Each run writes
-DIR/runs/<index>-<values>.json atomically (temporary file, then rename); runs whose file exists are
-skipped, so a killed sweep resumes where it stopped. --shard k/N takes runs k, k+N, k+2N, …: the N
+{command, flags sorted by name}, unless the grid has a "seed" key. A run's identity is the hash of its
+whole configuration (command, every flag fixed or varied, seed, spec version, backend): each run writes
+DIR/runs/<index>-<values>-<hash>.json atomically (temporary file, then rename); runs whose file exists
+are skipped, so a killed sweep resumes where it stopped, and a changed grid re-runs what changed. --shard k/N takes runs k, k+N, k+2N, …: the N
 shards partition the grid (Slurm array jobs, Kubernetes indexed Jobs: see the docs' cluster examples).
 Failed runs write no file and make the exit code 2 after the others ran. --jobs N runs N grid points at
 once on worker threads (independent runs with their own seeds: the results do not depend on N); use it
@@ -151,7 +162,8 @@ for many small runs, where one run cannot keep every core busy.
 
 spec sweep merge DIR writes DIR/summary.csv: one row per finished run with its flags, seed and the
 scalar fields of its JSON result (e.g. kernels.ck.ks, kernels.ntk.ksScaled, kernels.ck.mean); --json
-prints the same rows.`,
+prints the same rows. It refuses a folder holding runs of different grids (or of another spec version
+or backend) unless --mixed-grids is given.`,
     );
   },
   async run(options, env, args) {
@@ -160,7 +172,7 @@ prints the same rows.`,
       if (args.length !== 2) throw new SpecError('E_INPUT', 'usage: spec sweep merge DIR');
       if (flags.grid !== undefined || flags.shard !== undefined)
         throw new SpecError('E_INPUT', 'spec sweep merge takes no --grid or --shard');
-      merge(args[1], env);
+      merge(args[1], env, flags.mixedGrids === true);
       return;
     }
     if (args.length > 0)

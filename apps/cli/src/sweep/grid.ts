@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SpecError } from '@spec/core';
 
@@ -12,8 +13,49 @@ export interface SweepRun {
   /** Flag → value, in grid-key order (without `seed`, which is separate). */
   readonly flags: Readonly<Record<string, GridValue>>;
   readonly seed: number;
-  /** `<index>-<slug>` (zero-padded index; the slug is the flag values, file-name safe). */
+  /** `<index>-<slug>` (zero-padded index; the slug is the varied flag values, file-name safe). */
   readonly id: string;
+}
+
+/** What, besides the grid, decides a run's result: the tool's version and the backend it runs on. */
+export interface RunContext {
+  readonly version: string;
+  readonly backend: string;
+}
+
+/** SHA-256 (hex) of a canonical JSON value: object keys sorted at every level. */
+function canonicalHash(value: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : typeof v === 'object' && v !== null
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex');
+}
+
+/**
+ * A run's identity: the hash of its whole configuration — command, every flag (fixed or varied), seed, tool
+ * version and backend — so a run whose configuration changed in any way is a different run (12 hex digits).
+ */
+export function runKey(run: SweepRun, context: RunContext): string {
+  return canonicalHash({ ...context, command: run.command, flags: run.flags, seed: run.seed }).slice(0, 12);
+}
+
+/** The identity of a whole grid (its document, tool version and backend), to keep runs of different grids apart. */
+export function gridKey(doc: unknown, context: RunContext): string {
+  return canonicalHash({ ...context, grid: doc }).slice(0, 12);
+}
+
+/** File name of a run's result: `<id>-<runKey>.json`. */
+export function runFileName(run: SweepRun, context: RunContext): string {
+  return `${run.id}-${runKey(run, context)}.json`;
 }
 
 /** Flags the sweep itself owns: a grid may not set them. */
@@ -117,8 +159,8 @@ export function parseGrid(doc: unknown, where: string, commands: ReadonlyArray<s
   return runs;
 }
 
-/** Reads and parses a grid file (`E_INPUT` for a missing file or bad JSON). */
-export function readGrid(path: string, commands: ReadonlyArray<string>): SweepRun[] {
+/** Reads and parses a grid file (`E_INPUT` for a missing file or bad JSON); also returns the parsed document. */
+export function readGrid(path: string, commands: ReadonlyArray<string>): { runs: SweepRun[]; doc: unknown } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -134,7 +176,7 @@ export function readGrid(path: string, commands: ReadonlyArray<string>): SweepRu
   } catch (e) {
     throw new SpecError('E_INPUT', `${path} is not valid JSON: ${(e as Error).message}`);
   }
-  return parseGrid(doc, path, commands);
+  return { runs: parseGrid(doc, path, commands), doc };
 }
 
 /** Parses `--shard k/N` (1 ≤ k ≤ N). */

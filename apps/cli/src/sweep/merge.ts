@@ -21,8 +21,11 @@ function flatten(value: unknown, prefix: string, out: SummaryRow): void {
   }
 }
 
-/** Reads DIR/runs/*.json (finished runs) into one row each, ordered by run index. */
-export function collectRuns(dir: string): SummaryRow[] {
+/**
+ * Reads DIR/runs/*.json (finished runs) into one row each, ordered by run index. Runs of different grids (their
+ * `grid` identity differs) are refused with `E_INPUT` unless `mixed`, and then carry a `grid` column.
+ */
+export function collectRuns(dir: string, options: { readonly mixed?: boolean } = {}): SummaryRow[] {
   const runsDir = join(dir, 'runs');
   let files: string[];
   try {
@@ -30,9 +33,16 @@ export function collectRuns(dir: string): SummaryRow[] {
   } catch {
     throw new SpecError('E_INPUT', `${runsDir} does not exist: run spec sweep --grid FILE --out ${dir} first`);
   }
-  const rows: Array<{ index: number; row: SummaryRow }> = [];
+  const rows: Array<{ index: number; row: SummaryRow; grid: string; file: string }> = [];
   for (const f of files) {
-    let doc: { index?: unknown; seed?: unknown; command?: unknown; flags?: unknown; result?: unknown };
+    let doc: {
+      index?: unknown;
+      seed?: unknown;
+      command?: unknown;
+      flags?: unknown;
+      result?: unknown;
+      grid?: unknown;
+    };
     try {
       doc = JSON.parse(readFileSync(join(runsDir, f), 'utf8')) as typeof doc;
     } catch (e) {
@@ -55,9 +65,20 @@ export function collectRuns(dir: string): SummaryRow[] {
       if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') row[k] = v;
     }
     flatten(doc.result, '', row);
-    rows.push({ index: doc.index, row });
+    rows.push({ index: doc.index, row, grid: typeof doc.grid === 'string' ? doc.grid : 'unrecorded', file: f });
   }
   if (rows.length === 0) throw new SpecError('E_INPUT', `${runsDir} holds no finished runs`);
+  const grids = [...new Set(rows.map((r) => r.grid))];
+  if (grids.length > 1) {
+    if (options.mixed !== true) {
+      const example = grids.map((g) => `${rows.find((r) => r.grid === g)?.file} (grid ${g})`).slice(0, 2);
+      throw new SpecError(
+        'E_INPUT',
+        `${runsDir} holds runs of ${grids.length} different grids, e.g. ${example.join(' and ')}; merge them anyway with --mixed-grids, or sweep into a fresh --out`,
+      );
+    }
+    for (const r of rows) r.row.grid = r.grid;
+  }
   return rows.sort((a, b) => a.index - b.index).map((r) => r.row);
 }
 
