@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Option, type OutputConfiguration } from 'commander';
 import { isSpecError } from '@spec/core';
 import type { Streams } from './output/context.js';
 import { collect, nonNegativeInt } from './options.js';
@@ -21,6 +21,33 @@ Examples:
   spec limit --activation relu --widths 1000,1000 --n 800 --d0 600 --json
   spec <command> --help                          flags of one command`;
 
+/**
+ * Commander's output: help and version to stdout; its errors on one line (it appends "(Did you mean …?)" on a second
+ * line, which would break the one-line promise).
+ */
+function outputTo(streams: Streams): OutputConfiguration {
+  return {
+    writeOut: (s) => streams.stdout(s),
+    writeErr: (s) => streams.stderr(s),
+    outputError: (s, write) => write(s.replace(/\s*\n(?!$)\s*/g, ' ')),
+  };
+}
+
+/**
+ * With --json, stdout carries exactly one JSON document: while the command runs (plugins included), console.log /
+ * info / debug go to stderr, so a plugin's printing cannot corrupt the document.
+ */
+async function withStdoutReserved(json: boolean, f: () => Promise<void>): Promise<void> {
+  if (!json) return f();
+  const saved = { log: console.log, info: console.info, debug: console.debug };
+  console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
+  try {
+    await f();
+  } finally {
+    Object.assign(console, saved);
+  }
+}
+
 /** Builds the `spec` program; output goes through `streams` so tests can capture it. */
 export function buildProgram(streams: Streams): Command {
   const program = new Command('spec');
@@ -40,19 +67,26 @@ export function buildProgram(streams: Streams): Command {
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => streams.stdout(s), writeErr: (s) => streams.stderr(s) });
+    .configureOutput(outputTo(streams));
 
   for (const mod of commands) {
     const cmd = program.command(mod.name).description(mod.summary).exitOverride().showSuggestionAfterError(true);
-    cmd.configureOutput({ writeOut: (s) => streams.stdout(s), writeErr: (s) => streams.stderr(s) });
+    cmd.configureOutput(outputTo(streams));
     mod.configure(cmd);
     cmd.action(async (_opts: Record<string, unknown>, c: Command) => {
-      const env = await createEnv(c, streams);
-      try {
-        await mod.run(c.opts(), env, c.args);
-      } finally {
-        env.progress.stop();
-      }
+      const json = c.optsWithGlobals<{ json?: boolean }>().json === true;
+      await withStdoutReserved(json, async () => {
+        const env = await createEnv(c, streams);
+        try {
+          await mod.run(c.opts(), env, c.args);
+          env.commit();
+        } catch (e) {
+          env.discard();
+          throw e;
+        } finally {
+          env.progress.stop();
+        }
+      });
     });
   }
   return program;
@@ -65,7 +99,7 @@ function firstLine(message: string): string {
 
 /**
  * Runs the CLI and returns the exit code: 0 success, 2 bad input (one line `error: …` on stderr),
- * 1 internal failure.
+ * 1 internal failure or a solver that did not converge (E_CONVERGENCE) on valid input.
  */
 export async function runCli(argv: ReadonlyArray<string>, streams: Streams): Promise<number> {
   const program = buildProgram(streams);
@@ -85,7 +119,8 @@ export async function runCli(argv: ReadonlyArray<string>, streams: Streams): Pro
     }
     if (isSpecError(e)) {
       streams.stderr(`error: ${firstLine(e.message)}\n`);
-      return 2;
+      // A solver that did not converge on valid input is our failure, not the user's: exit 1, as documented.
+      return e.code === 'E_CONVERGENCE' ? 1 : 2;
     }
     const msg = e instanceof Error ? e.message : String(e);
     streams.stderr(`error: internal failure: ${firstLine(msg)}\n`);

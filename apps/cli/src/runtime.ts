@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { SpecError, registry, type Backend } from '@spec/core';
+import { SpecError, isSpecError, registry, type Backend } from '@spec/core';
 import { createOutputContext, type OutputContext, type Streams } from './output/context.js';
 import { defaultOutDir } from './output/files.js';
 import { createProgress, type Progress } from './output/progress.js';
@@ -27,6 +27,10 @@ export interface CommandEnv {
   figureOut(name: string): OutputContext;
   /** The backend chosen with --backend (created on first use). */
   backend(): Promise<Backend>;
+  /** Moves every staged result file into place (the command succeeded). */
+  commit(): void;
+  /** Drops every staged result file (the command failed). */
+  discard(): void;
 }
 
 /** Built-in backends are imported only when selected (gpu.js is heavy to load). */
@@ -35,33 +39,56 @@ async function importBuiltinBackend(name: string): Promise<void> {
   else if (name === 'gpujs') await import('@spec/backend-gpujs');
 }
 
+const BUILTIN_BACKENDS = ['cpu', 'gpujs'];
+
+/** Refuses an unknown --backend up front, also for commands that never use one (plugins are loaded by then). */
+function checkBackendName(name: string): void {
+  const plugins = registry.backends().map((b) => b.name);
+  if (BUILTIN_BACKENDS.includes(name) || plugins.includes(name)) return;
+  const known = [...BUILTIN_BACKENDS, ...plugins.filter((k) => !BUILTIN_BACKENDS.includes(k))];
+  throw new SpecError('E_INPUT', `unknown backend "${name}" (known: ${known.join(', ')})`);
+}
+
+/** Creates a backend, turning a factory's own failure into a one-line E_BACKEND instead of an internal error. */
+async function createBackend(name: string): Promise<Backend> {
+  await importBuiltinBackend(name);
+  try {
+    return await registry.backend(name).create();
+  } catch (e) {
+    if (isSpecError(e)) throw e;
+    throw new SpecError('E_BACKEND', `backend "${name}" could not be created: ${(e as Error).message ?? String(e)}`, {
+      cause: e,
+    });
+  }
+}
+
 /** Builds the environment from the parsed global flags; loads --plugin modules first. */
 export async function createEnv(cmd: Command, streams: Streams): Promise<CommandEnv> {
   const globals = cmd.optsWithGlobals<GlobalOptions>();
   await loadPlugins(globals.plugin ?? []);
+  checkBackendName(globals.backend);
   const out = createOutputContext({ json: globals.json, out: globals.out, force: globals.force }, streams);
+  const contexts: OutputContext[] = [out];
   let backend: Promise<Backend> | undefined;
   return {
     globals,
     out,
     progress: createProgress(),
-    figureOut: (name) =>
-      globals.out !== undefined || globals.json
-        ? out
-        : createOutputContext({ json: false, out: defaultOutDir(name), force: globals.force }, streams),
+    figureOut(name) {
+      if (globals.out !== undefined || globals.json) return out;
+      const ctx = createOutputContext({ json: false, out: defaultOutDir(name), force: globals.force }, streams);
+      contexts.push(ctx);
+      return ctx;
+    },
     backend() {
-      backend ??= (async () => {
-        await importBuiltinBackend(globals.backend);
-        const known = registry.backends().map((b) => b.name);
-        if (!known.includes(globals.backend)) {
-          throw new SpecError(
-            'E_INPUT',
-            `unknown backend "${globals.backend}" (known: ${['cpu', 'gpujs', ...known.filter((k) => k !== 'cpu' && k !== 'gpujs')].join(', ')})`,
-          );
-        }
-        return registry.backend(globals.backend).create();
-      })();
+      backend ??= createBackend(globals.backend);
       return backend;
+    },
+    commit() {
+      for (const ctx of contexts) ctx.commit();
+    },
+    discard() {
+      for (const ctx of contexts) ctx.discard();
     },
   };
 }

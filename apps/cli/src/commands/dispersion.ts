@@ -5,6 +5,7 @@ import { Option } from 'commander';
 import { finiteNumber, oneOf, positiveInt, positiveIntList } from '../options.js';
 import { dispersionSvg } from '../plots/dispersion-plot.js';
 import type { CommandModule } from '../program.js';
+import { toJson } from '../output/context.js';
 
 interface DispersionFlags {
   sigmaW2: number;
@@ -102,7 +103,7 @@ Figure with --out: dispersion.svg (points ± stderr and the theory curve vs dept
       );
     }
     if (env.out.outDir !== undefined) {
-      env.out.write('dispersion.json', JSON.stringify(doc));
+      env.out.write('dispersion.json', toJson(doc));
       const maxDepth = Math.max(...f.depths);
       const theoryCurve =
         f.sigmaB2 > 0

@@ -5,6 +5,7 @@ import { Option } from 'commander';
 import { finiteNumber, oneOf, positiveInt } from '../options.js';
 import { kernelAngleSvg } from '../plots/kernel-angle-plot.js';
 import type { CommandModule } from '../program.js';
+import { toJson } from '../output/context.js';
 
 interface InfiniteFlags {
   activation: string;
@@ -194,7 +195,7 @@ Figures with --out: kernel-angle.svg (NTK vs angle for depths 1..L, at most 12).
     }
     env.out.emitJson(doc);
     if (env.out.outDir !== undefined) {
-      env.out.write('infinite.json', JSON.stringify(doc));
+      env.out.write('infinite.json', toJson(doc));
       const points: Array<{ angle: number; value: number; depth: number }> = [];
       for (let L = 1; L <= Math.min(f.depth, 12); L++) {
         const k = infiniteKernels({ ...kopts, depth: L });

@@ -8,6 +8,7 @@ import { addNetworkFlags, DEFAULTS, type NetworkFlags } from '../network-flags.j
 import { positiveInt } from '../options.js';
 import { spectrumSvg } from '../plots/spectrum-plot.js';
 import type { CommandModule } from '../program.js';
+import { toJson } from '../output/context.js';
 
 interface LimitFlags extends NetworkFlags {
   points: number;
@@ -82,7 +83,7 @@ to 1.`,
     };
     env.out.emitJson(doc);
     if (out.outDir !== undefined) {
-      out.write('limit.json', JSON.stringify(doc));
+      out.write('limit.json', toJson(doc));
       for (const k of names) {
         const lim = result[k]!;
         out.write(`${k}-limit.svg`, spectrumSvg({ title: `${k.toUpperCase()} limit density`, bins: [], limit: lim }));

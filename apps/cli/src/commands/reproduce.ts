@@ -7,6 +7,7 @@ import {
   type ReproductionRow,
 } from '@spec/experiments';
 import type { CommandModule } from '../program.js';
+import { toJson } from '../output/context.js';
 import { reproductionFigureSvg } from './reproduce-plots.js';
 
 interface ReproduceFlags {
@@ -151,7 +152,7 @@ The full sizes are the ones the docs show; --quick runs in seconds.`,
       const svgs = result.figures.map((f) => `${f.name}.svg`);
       out.reserve(svgs);
       for (const f of result.figures) out.write(`${f.name}.svg`, reproductionFigureSvg(f));
-      out.write(`${repro.name}.json`, JSON.stringify(doc));
+      out.write(`${repro.name}.json`, toJson(doc));
       out.write(`${repro.name}.md`, markdownPage(repro, result, flags.quick, env.globals.seed, svgs));
     }
 

@@ -5,6 +5,7 @@ import { Option } from 'commander';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.js';
 import { coefficientDecaySvg, sphereEigenvaluesSvg } from '../plots/series-plot.js';
 import type { CommandModule } from '../program.js';
+import { toJson } from '../output/context.js';
 
 interface SeriesFlags {
   activation: string;
@@ -123,7 +124,7 @@ Figures with --out: coefficients.svg (|coefficient| decay), sphere-eigenvalues.s
       `sphere S^${f.sphereDim - 1} NTK eigenvalues: ${Array.from(s.sphereEigenvalues.ntk.slice(0, 7), (v) => v.toPrecision(6)).join(', ')}${s.decayExponent !== null ? `; decay exponent ${s.decayExponent.toFixed(3)}` : ''}`,
     );
     if (env.out.outDir !== undefined) {
-      env.out.write('series.json', JSON.stringify(doc));
+      env.out.write('series.json', toJson(doc));
       env.out.write(
         'coefficients.svg',
         coefficientDecaySvg(`power-series coefficients, ${o.activation.name}, depth ${f.depth}`, s.nngp, s.ntk),

@@ -9,6 +9,7 @@ import { oneOf, positiveInt } from '../options.js';
 import { writeVectorNpy } from '../output/files.js';
 import { bulkHistogram, spectrumSvg } from '../plots/spectrum-plot.js';
 import type { CommandModule } from '../program.js';
+import { toJson } from '../output/context.js';
 
 interface SpectrumFlags extends NetworkFlags {
   limit: boolean;
@@ -179,7 +180,7 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
     env.out.emitJson(doc);
 
     if (out.outDir !== undefined) {
-      out.write('spectrum.json', JSON.stringify(doc));
+      out.write('spectrum.json', toJson(doc));
       for (const k of names) {
         const ks = result[k]!;
         writeVectorNpy(out, `${k}-eigenvalues.npy`, ks.eigenvalues);

@@ -1,6 +1,8 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SpecError } from '@spec/core';
+import { validateOutDir } from './out-dir.js';
+import { createStaging } from './staging.js';
 
 /** Where a command's results go: stdout (human text or one JSON document), files under --out, stderr. */
 export interface OutputContext {
@@ -18,8 +20,15 @@ export interface OutputContext {
   emitJson(doc: unknown): void;
   /** Checks that none of `names` exist under --out unless --force; call before long work. */
   reserve(names: ReadonlyArray<string>): void;
-  /** Writes a file under --out (after `reserve`), returning its path. */
+  /**
+   * Stages a file for --out (after `reserve`) and returns the path it will have; files appear under --out only when
+   * the command succeeds ({@link OutputContext.commit}), all together.
+   */
   write(name: string, content: string | Uint8Array): string;
+  /** Moves the staged files into --out (the command succeeded). */
+  commit(): void;
+  /** Drops the staged files (the command failed or was interrupted). */
+  discard(): void;
 }
 
 export interface Streams {
@@ -47,7 +56,9 @@ export function createOutputContext(
   opts: { json: boolean; out?: string; force: boolean },
   streams: Streams,
 ): OutputContext {
-  const outDir = opts.out === undefined ? undefined : resolve(opts.out);
+  // Checked now, before any computation: a bad --out must not fail a run after its work is done.
+  const outDir = opts.out === undefined ? undefined : validateOutDir(opts.out);
+  const staging = outDir === undefined ? undefined : createStaging(outDir);
   const reserved = new Set<string>();
   return {
     json: opts.json,
@@ -76,14 +87,19 @@ export function createOutputContext(
       for (const n of names) reserved.add(n);
     },
     write(name, content) {
-      if (outDir === undefined) throw new Error('internal: write() without --out');
+      if (outDir === undefined || staging === undefined) throw new Error('internal: write() without --out');
       const path = join(outDir, name);
       if (!reserved.has(name) && existsSync(path) && !opts.force) {
         throw new SpecError('E_INPUT', `refusing to overwrite ${path} (pass --force to replace)`);
       }
-      mkdirSync(outDir, { recursive: true });
-      writeFileSync(path, content);
+      writeFileSync(join(staging.folder(), name), content);
       return path;
+    },
+    commit() {
+      staging?.commit();
+    },
+    discard() {
+      staging?.discard();
     },
   };
 }

@@ -133,11 +133,30 @@ function rmse(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return Math.sqrt(s / a.length);
 }
 
-function diverged(step: number, loss: number, lr: number): SpecError {
+/** Trained weights beyond this multiple of their initial norm mean the run has left any regime the monitors describe. */
+const DIVERGED_WEIGHT_GROWTH = 100;
+
+/**
+ * The error for a run that diverged. Divergence comes from the learning rate the user chose, so it is `E_INPUT`
+ * (exit 2), with the stability bound of gradient descent on the linearised model when the step-0 NTK is known:
+ * f_{t+1} − y = (I − (η/n)Θ)(f_t − y) contracts only for η < 2n/λ_max(Θ) (apps/docs/theory/infinite-width.md#kernel-gradient-descent).
+ */
+function diverged(step: number, why: string, lr: number, bound: number | undefined): SpecError {
+  const stable =
+    bound !== undefined && Number.isFinite(bound)
+      ? ` (gradient descent on this loss is stable only for lr < 2n/λ_max(NTK) = ${bound.toPrecision(3)} at initialisation)`
+      : '';
   return new SpecError(
-    'E_CONVERGENCE',
-    `training diverged at step ${step} (loss = ${loss}); try a smaller learning rate than ${lr} (--lr)`,
+    'E_INPUT',
+    `training diverged at step ${step}: ${why}; the learning rate ${lr} is too large${stable}; try a smaller --lr`,
   );
+}
+
+/** Euclidean norm of every trained parameter together. */
+function norm(parts: ReadonlyArray<Float64Array>): number {
+  let s = 0;
+  for (const p of parts) for (let i = 0; i < p.length; i++) s += p[i] * p[i];
+  return Math.sqrt(s);
 }
 
 function checkTargets(y: ArrayLike<number>, n: number, what: string): void {
@@ -156,7 +175,8 @@ function checkTargets(y: ArrayLike<number>, n: number, what: string): void {
  * step 0 (same f_0, rate η′ = η/n). Deterministic given `rng`. Each record goes to `onCheckpoint` and is not
  * kept, so memory is O(parameters + n² + step-0 references) whatever the number of checkpoints.
  *
- * @throws SpecError `E_INPUT`/`E_SHAPE` for bad options, `E_CONVERGENCE` when the loss becomes non-finite
+ * @throws SpecError `E_INPUT`/`E_SHAPE` for bad options, and `E_INPUT` when the run diverges (a non-finite loss,
+ *   gradient or weight, or weights beyond 100× their initial norm), quoting the stability bound when it is known
  */
 export function train(options: TrainOptions): TrainResult {
   const { net, X, y, backend, rng, lr, steps } = options;
@@ -256,13 +276,16 @@ export function train(options: TrainOptions): TrainResult {
   let kgdEmp: KernelGdModel | undefined;
   let kgdInf: KernelGdModel | undefined;
 
+  // Known once the step-0 NTK has been formed (kernel monitors or kernel GD): the bound quoted when a run diverges.
+  let stableLr: number | undefined;
   const record = (step: number): number => {
     const outputs = networkOutput(net, params, X, backend);
     const loss = mseHalf(outputs, y);
-    if (!Number.isFinite(loss)) throw diverged(step, loss, lr);
+    if (!Number.isFinite(loss)) throw diverged(step, `the loss is ${loss}`, lr, stableLr);
     const testOut = Xtest !== undefined ? networkOutput(net, params, Xtest, backend) : undefined;
     const testLoss = testOut !== undefined ? mseHalf(testOut, options.ytest!) : null;
-    if (testLoss !== null && !Number.isFinite(testLoss)) throw diverged(step, testLoss, lr);
+    if (testLoss !== null && !Number.isFinite(testLoss))
+      throw diverged(step, `the test loss is ${testLoss}`, lr, stableLr);
     if (mon === undefined) {
       options.onCheckpoint?.({ step, loss, testLoss, weights: [], kernelGd: null, kernelGdNote: kgdNote });
       return loss;
@@ -293,6 +316,7 @@ export function train(options: TrainOptions): TrainResult {
       if (wantKgd) {
         const rate = lr / n;
         kgdEmp = kernelGdModel({ theta: K0!.ntk, cross, y, f0: outputs, f0Cross: testOut, rate, backend });
+        stableLr = (2 * n) / kgdEmp.values[kgdEmp.values.length - 1];
         if (wantInf) {
           const inf = infiniteNtkMatrices(net, X, { Xcross: Xtest, withoutReadout: !trainReadout && last > 0 });
           kgdInf = kernelGdModel({
@@ -351,6 +375,7 @@ export function train(options: TrainOptions): TrainResult {
 
   const batchRng = rng.split('batches');
   const perm = Int32Array.from({ length: n }, (_, i) => i);
+  const initialNorm = norm(flat);
   let loss = NaN;
   for (let t = 0; t <= steps; t++) {
     if (isCheckpoint.has(t)) loss = record(t);
@@ -370,14 +395,26 @@ export function train(options: TrainOptions): TrainResult {
       yb = Array.from(idx, (i) => y[i]);
     }
     const g = lossGradient(net, params, Xb, yb, backend);
-    if (!Number.isFinite(g.loss)) throw diverged(t, g.loss, lr);
+    if (!Number.isFinite(g.loss)) throw diverged(t, `the loss is ${g.loss}`, lr, stableLr);
     const grads = trained.map(({ layer, key }) => g.grads[layer][key].data as Float64Array);
     for (const gr of grads)
-      for (let i = 0; i < gr.length; i++) if (!Number.isFinite(gr[i])) throw diverged(t, g.loss, lr);
+      for (let i = 0; i < gr.length; i++)
+        if (!Number.isFinite(gr[i])) throw diverged(t, 'a gradient is not finite', lr, stableLr);
     optimizer.update(flat, grads, t + 1);
+    const grown = norm(flat);
+    if (!Number.isFinite(grown)) throw diverged(t + 1, 'the weights are not finite', lr, stableLr);
+    if (initialNorm > 0 && grown > DIVERGED_WEIGHT_GROWTH * initialNorm) {
+      const times = (grown / initialNorm).toPrecision(3);
+      throw diverged(
+        t + 1,
+        `the weights grew to ${times}× their initial norm (loss ${g.loss.toPrecision(3)})`,
+        lr,
+        stableLr,
+      );
+    }
     options.onProgress?.(t + 1, steps);
   }
   if (!isCheckpoint.has(steps)) loss = mseHalf(networkOutput(net, params, X, backend), y);
-  if (!Number.isFinite(loss)) throw diverged(steps, loss, lr);
+  if (!Number.isFinite(loss)) throw diverged(steps, `the loss is ${loss}`, lr, stableLr);
   return { params, checkpoints, loss, initialLaws };
 }

@@ -1,3 +1,4 @@
+import { expectSpecError } from '@spec/testing';
 import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@spec/backend-cpu';
 import { createRng, type Matrix } from '@spec/core';
@@ -141,15 +142,32 @@ describe('train', () => {
     expect(s.params[0].W.data).toEqual(initNetwork(s.net, createRng(2).split('net'))[0].W.data);
   });
 
-  it('rejects bad input and reports divergence as E_CONVERGENCE suggesting a smaller lr', () => {
+  it('rejects bad input and reports divergence as E_INPUT suggesting a smaller --lr', () => {
     const s = setup(20, 6, [8], 3);
     const base = { net: s.net, params: s.params, X: s.X, y: s.y, backend, rng: s.rng, monitors: false as const };
     expect(() => train({ ...base, optimizer: 'gd', lr: -1, steps: 3 })).toThrow(/learning rate/);
     expect(() => train({ ...base, optimizer: 'gd', lr: 1, steps: 3, batch: 5 })).toThrow(/full-batch/);
     expect(() => train({ ...base, y: s.y.slice(1), optimizer: 'gd', lr: 1, steps: 3 })).toThrow(/targets/);
     // A trained readout makes ℒ quadratic in v, so GD with η ≫ 2/λ_max grows geometrically until it overflows.
-    expect(() => train({ ...base, optimizer: 'gd', lr: 1e6, steps: 300, trainReadout: true })).toThrow(
-      expect.objectContaining({ code: 'E_CONVERGENCE', message: expect.stringMatching(/smaller learning rate/) }),
+    expectSpecError(
+      () => train({ ...base, optimizer: 'gd', lr: 1e6, steps: 300, trainReadout: true }),
+      'E_INPUT',
+      /training diverged at step \d+/,
+      /smaller --lr/,
+    );
+    // A frozen readout keeps the loss bounded (|f| ≤ ‖v‖·√width for tanh), so the weights' growth is what gives it
+    // away: at lr 1e6 one SGD step moves W by ≈ 1e6·‖∇ℒ‖, far beyond 100× ‖W_0‖.
+    expectSpecError(
+      () => train({ ...base, optimizer: 'sgd', lr: 1e6, steps: 20, batch: 5 }),
+      'E_INPUT',
+      /weights grew to [\d.e+]+× their initial norm/,
+    );
+    // With kernel GD the step-0 NTK is known, so the message quotes the stability bound 2n/λ_max(NTK).
+    const withNtk = { ...base, monitors: { kernels: 'ntk' as const, kernelGd: { infinite: false } } };
+    expectSpecError(
+      () => train({ ...withNtk, optimizer: 'gd', lr: 1e6, steps: 20 }),
+      'E_INPUT',
+      /stable only for lr < /,
     );
   });
 

@@ -24,7 +24,34 @@ export function resolveActivation(
   if (act === null || typeof act !== 'object' || typeof act.fn !== 'function' || typeof act.deriv !== 'function') {
     throw new SpecError('E_INPUT', `an activation needs functions fn(x) and deriv(x), got ${String(activation)}`);
   }
+  probe(act);
   return options.raw ? act : normalizeActivation(act);
+}
+
+/** Points where a plugin's φ and φ′ are tried once, so one that throws fails here with its name, not deep inside. */
+const PROBE_POINTS = [0, 0.5, -1, 2.5];
+
+function probe(act: Activation): void {
+  for (const x of PROBE_POINTS) {
+    for (const [what, f] of [
+      ['fn', act.fn],
+      ['deriv', act.deriv],
+    ] as const) {
+      let v: unknown;
+      try {
+        v = f(x);
+      } catch (e) {
+        throw new SpecError(
+          'E_INPUT',
+          `activation "${act.name}": ${what}(${x}) threw "${(e as Error)?.message ?? String(e)}" — fix the plugin that defines it`,
+          { cause: e },
+        );
+      }
+      if (typeof v !== 'number') {
+        throw new SpecError('E_INPUT', `activation "${act.name}": ${what}(${x}) returned ${typeof v}, not a number`);
+      }
+    }
+  }
 }
 
 /** An Activation given as an object, or by registry name (raw, as registered). */

@@ -103,8 +103,8 @@ export function kernelGdPredict(
   const lmax = values[n - 1];
   if (rate * lmax >= 2 && t > 0) {
     throw new SpecError(
-      'E_CONVERGENCE',
-      `kernel GD diverges: η′λ_max = ${(rate * lmax).toPrecision(4)} ≥ 2 (MATH.md §5.4); use a smaller learning rate`,
+      'E_INPUT',
+      `kernel GD diverges: η′λ_max = ${(rate * lmax).toPrecision(4)} ≥ 2 (apps/docs/theory/infinite-width.md#kernel-gradient-descent); use a smaller learning rate (--lr)`,
     );
   }
   const cTrain = new Float64Array(n);
