@@ -96,6 +96,14 @@ Figure with --out: dispersion.svg (points ± stderr and the theory curve vs dept
       rows: st.rows,
     };
     env.out.emitJson(doc);
+    for (const r of st.rows) {
+      // mean Θ²/(mean Θ)² of N samples never exceeds N: beyond that the estimate says more about N than about Θ.
+      if (r.theory !== null && r.theory > f.samples / 10) {
+        env.out.note(
+          `note: at depth ${r.depth} the predicted dispersion ${r.theory.toPrecision(3)} is beyond what ${f.samples} samples resolve (the estimate cannot exceed the number of samples); use more --samples or smaller depths`,
+        );
+      }
+    }
     env.out.say(`phase: ${st.phase} (χ = ${st.chi})`);
     for (const r of st.rows) {
       env.out.say(

@@ -48,6 +48,64 @@ export interface DispersionStudy {
   readonly rows: ReadonlyArray<DispersionRow>;
 }
 
+/** Largest base-10 exponent a reported quantity may reach (float64 ends near 1e308; Θ² must stay finite too). */
+const MAX_LOG10 = 250;
+
+/**
+ * Refuses, before sampling, a depth whose NTK mean or dispersion lies beyond float64: the dispersion grows like
+ * e^{5λ}/3 at and above the edge of chaos (apps/docs/theory/dispersion.md#depth-width-limits) and the mean like
+ * χ^L (apps/docs/theory/dispersion.md#exact-finite-width), so the limit on the depth is known in closed form.
+ */
+function checkRepresentable(o: {
+  sigmaW2: number;
+  width: number;
+  inputDim: number;
+  depth: number;
+  phase: Phase;
+}): void {
+  const { sigmaW2, width, inputDim, depth, phase } = o;
+  const chi = sigmaW2 / 2;
+  const lambda = depth / width;
+  // log10 E Θ_w = L log10 χ + log10(1 + LM/n0); E Θ_b = Σ χ^k ≤ (L + 1) max(1, χ^L).
+  const log10Mean =
+    Math.max(0, depth * Math.log10(chi)) + Math.log10(1 + (depth * width) / inputDim) + Math.log10(depth + 1);
+  // log D_ww(λ) ≈ 5λ + log((9λ² + 6λ − 1)/(27λ²)) (≤ 5λ), the largest of the three limits.
+  const log10Dispersion = phase === 'ordered' ? 0 : (5 * lambda) / Math.LN10;
+  if (log10Mean <= MAX_LOG10 && log10Dispersion <= MAX_LOG10) return;
+  const what =
+    log10Dispersion > MAX_LOG10
+      ? `its dispersion grows like e^{5λ} ≈ 10^${Math.round(log10Dispersion)} at λ = depth/width = ${lambda.toPrecision(3)}`
+      : `its mean NTK grows like χ^L ≈ 10^${Math.round(log10Mean)} (χ = σ_w²/2 = ${chi})`;
+  const maxDepth =
+    log10Dispersion > MAX_LOG10
+      ? Math.floor((MAX_LOG10 * Math.LN10 * width) / 5)
+      : Math.floor(MAX_LOG10 / Math.log10(chi));
+  throw new SpecError(
+    'E_INPUT',
+    `dispersion: at depth ${depth}, width ${width} and σ_w² = ${sigmaW2} ${what}, beyond float64 numbers (and beyond what any number of samples can estimate, since D̂ ≤ samples); use depths up to about ${maxDepth}`,
+  );
+}
+
+/** Layer-steps (scalar) or multiply-adds (full) beyond which a study would run for minutes: refused up front. */
+const MAX_SCALAR_STEPS = 5e7;
+const MAX_FULL_FLOPS = 5e10;
+
+function checkCost(o: {
+  method: 'scalar' | 'full';
+  width: number;
+  depths: ReadonlyArray<number>;
+  samples: number;
+}): void {
+  const layers = o.depths.reduce((a, b) => a + b, 0);
+  const cost = o.method === 'scalar' ? o.samples * layers : 2 * o.samples * layers * o.width * o.width;
+  const limit = o.method === 'scalar' ? MAX_SCALAR_STEPS : MAX_FULL_FLOPS;
+  if (cost <= limit) return;
+  throw new SpecError(
+    'E_INPUT',
+    `dispersion: ${o.samples} samples over depths summing to ${layers}${o.method === 'full' ? ` at width ${o.width}` : ''} would take minutes (${cost.toExponential(1)} ${o.method === 'scalar' ? 'layer steps' : 'multiply-adds'}, the limit is ${limit.toExponential(0)}); use fewer --samples or smaller --depths${o.method === 'full' ? ', or --method scalar' : ''}`,
+  );
+}
+
 /**
  * NTK dispersion of a ReLU MLP against depth at fixed width (MATH.md §6): phase from σ_w² (§6.1), for each
  * depth the Monte Carlo dispersion D̂ ± SE of Θ(x, x) (scalar recursion `scalarNtkSamples` of §6.2, or
@@ -83,6 +141,8 @@ export function dispersionStudy(options: DispersionStudyOptions): DispersionStud
     );
   if (method === 'full' && options.backend === undefined)
     throw new SpecError('E_INPUT', 'dispersion: the full-network method needs a backend');
+  for (const depth of depths) checkRepresentable({ sigmaW2, width, inputDim, depth, phase: info.phase });
+  checkCost({ method, width, depths, samples });
   const total = depths.length * samples;
   const rows: DispersionRow[] = depths.map((depth, i) => {
     const r = rng.split(`depth-${depth}`);
@@ -102,6 +162,8 @@ export function dispersionStudy(options: DispersionStudyOptions): DispersionStud
             onProgress: progress,
           });
     const est = dispersionEstimate(s.total);
+    // Scalar samples of deep or chaotic networks come divided by e^{logScale} (the dispersion is scale-free).
+    const scale = Math.exp((s as { readonly logScale?: number }).logScale ?? 0);
     const lambda = depth / width;
     const theory =
       sigmaB2 > 0
@@ -113,8 +175,8 @@ export function dispersionStudy(options: DispersionStudyOptions): DispersionStud
       dispersion: est.dispersion,
       stderr: est.stderr,
       theory,
-      mean: est.mean,
-      meanStderr: est.meanStderr,
+      mean: est.mean * scale,
+      meanStderr: est.meanStderr * scale,
       meanTheory: sigmaB2 > 0 ? null : ntkMeans({ width, inputDim, depth, sigmaW2 }).total,
     };
   });

@@ -1,3 +1,4 @@
+import { expectSpecError } from '@spec/testing';
 import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@spec/backend-cpu';
 import { createRng } from '@spec/core';
@@ -99,5 +100,33 @@ describe('dispersionStudy (MATH.md §6.3)', () => {
     expect(() => dispersionStudy({ sigmaW2: 2, width: -1, depths: [1], samples: 10, rng: createRng(0) })).toThrow(
       /width/,
     );
+  });
+
+  it('refuses up front what float64 cannot hold or what would run for minutes, naming the limit', () => {
+    const rng = createRng(0);
+    // EOC, λ = 10000/30: D ≈ e^{5λ}/3 ≈ 1e723.
+    expectSpecError(
+      () => dispersionStudy({ sigmaW2: 2, width: 30, depths: [10000], samples: 10, rng }),
+      'E_INPUT',
+      /e\^\{5λ\} ≈ 10\^7\d\d/,
+      /use depths up to about \d+/,
+    );
+    // Chaotic χ = 500, L = 100: E Θ ≈ 500^100 = 1e270.
+    expectSpecError(
+      () => dispersionStudy({ sigmaW2: 1000, width: 10000, depths: [100], samples: 10, rng }),
+      'E_INPUT',
+      /mean NTK grows like χ\^L/,
+    );
+    // 500 samples × 200000 layer steps: 1e8 steps.
+    expectSpecError(
+      () => dispersionStudy({ sigmaW2: 1, width: 100000, depths: [100000, 100000], samples: 500, rng }),
+      'E_INPUT',
+      /would take minutes/,
+      /fewer --samples/,
+    );
+    // The largest accepted depth at width 30 really runs and gives finite numbers.
+    const st = dispersionStudy({ sigmaW2: 2, width: 30, depths: [3400], samples: 20, rng });
+    for (const r of st.rows)
+      for (const v of [r.dispersion, r.stderr, r.mean, r.meanStderr]) expect(Number.isFinite(v)).toBe(true);
   });
 });

@@ -24,11 +24,22 @@ export interface DispersionEstimate {
 export function dispersionEstimate(samples: ArrayLike<number>): DispersionEstimate {
   const n = samples.length;
   if (n < 2) throw new SpecError('E_INPUT', `dispersionEstimate: need at least 2 samples, got ${n}`);
+  let top = 0;
+  for (let i = 0; i < n; i++) {
+    const v = samples[i];
+    if (!Number.isFinite(v)) throw new SpecError('E_INPUT', `dispersionEstimate: sample ${i} is not finite (${v})`);
+    top = Math.max(top, Math.abs(v));
+  }
+  // D and its error are scale-free; the moments are taken of Θ/top when Θ² could overflow or underflow.
+  const scale = top > 1e150 || (top > 0 && top < 1e-150) ? top : 1;
+  if (scale !== 1) {
+    const est = dispersionEstimate(Array.from(samples, (v) => v / scale));
+    return { ...est, mean: est.mean * scale, meanStderr: est.meanStderr * scale };
+  }
   let m1 = 0;
   let m2 = 0;
   for (let i = 0; i < n; i++) {
     const v = samples[i];
-    if (!Number.isFinite(v)) throw new SpecError('E_INPUT', `dispersionEstimate: sample ${i} is not finite (${v})`);
     m1 += v;
     m2 += v * v;
   }

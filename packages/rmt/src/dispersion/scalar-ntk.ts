@@ -18,7 +18,11 @@ export interface ScalarNtkOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Diagonal NTK samples Θ(x,x) = Θ_w + Θ_b, one entry per sampled network. */
+/**
+ * Diagonal NTK samples Θ(x,x) = Θ_w + Θ_b, one entry per sampled network, all divided by e^{logScale}: deep or
+ * chaotic networks give Θ far outside float64's range, and the ratios that matter (the dispersion) do not depend on
+ * a common scale.
+ */
 export interface ScalarNtkSamples {
   /** Θ_w: the weight-gradient part. */
   weights: Float64Array;
@@ -26,7 +30,19 @@ export interface ScalarNtkSamples {
   biases: Float64Array;
   /** Θ_w + Θ_b. */
   total: Float64Array;
+  /** Natural log of the common factor the samples were divided by: 0 unless they would overflow float64. */
+  logScale: number;
 }
+
+/** log(e^a + e^b) without overflow; −∞ is the log of 0. */
+function logAddExp(a: number, b: number): number {
+  if (a === -Infinity) return b;
+  if (b === -Infinity) return a;
+  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
+}
+
+/** Beyond e^LOG_SAFE samples are rescaled, so that Θ² stays finite in the moments (e^{2·300} < 1.8e308). */
+const LOG_SAFE = 300;
 
 /** Gamma(shape, 1) by Marsaglia–Tsang (shape ≥ 1) with the U^{1/a} boost below 1. */
 function gamma(shape: number, rng: Rng): number {
@@ -115,10 +131,14 @@ export function scalarNtkSamples(options: ScalarNtkOptions): ScalarNtkSamples {
   const cdf = binomialHalfCdf(M);
   const xs = new Float64Array(L + 1);
   const ks = new Int32Array(L + 1);
+  const forwardDraws = new Float64Array(L + 1);
+  const backwardDraws = new Float64Array(L + 1);
+  const logWeights = new Float64Array(samples);
+  const logBiases = new Float64Array(samples);
   const weights = new Float64Array(samples);
   const biases = new Float64Array(samples);
-  const total = new Float64Array(samples);
   const backGain = sigmaW2 / M;
+  const logBackGain = Math.log(backGain);
   for (let s = 0; s < samples; s++) {
     xs[0] = 1;
     let dead = false;
@@ -126,7 +146,8 @@ export function scalarNtkSamples(options: ScalarNtkOptions): ScalarNtkSamples {
       const k = drawFromCdf(cdf, rng.uniform());
       ks[j] = k;
       if (k === 0) dead = true;
-      xs[j] = xs[j - 1] * (sigmaW2 / (j === 1 ? n0 : M)) * chiSquare(k, rng);
+      forwardDraws[j] = chiSquare(k, rng);
+      xs[j] = xs[j - 1] * (sigmaW2 / (j === 1 ? n0 : M)) * forwardDraws[j];
     }
     const zeta = rng.normal();
     const f2 = (sigmaW2 * xs[L] * zeta * zeta) / M;
@@ -135,6 +156,7 @@ export function scalarNtkSamples(options: ScalarNtkOptions): ScalarNtkSamples {
     let tb = 1;
     for (let j = L; j >= 1; j--) {
       const c = chiSquare(ks[j] - 1, rng);
+      backwardDraws[j] = c;
       if (dead) continue;
       delta2 = f2 / xs[j] + backGain * c * delta2;
       tw += delta2 * xs[j - 1];
@@ -144,10 +166,44 @@ export function scalarNtkSamples(options: ScalarNtkOptions): ScalarNtkSamples {
       tw = 0;
       tb = 1;
     }
-    weights[s] = tw;
-    biases[s] = tb;
-    total[s] = tw + tb;
+    // A live network whose norms under- or overflowed (deep, ordered or chaotic): the same draws again in logs.
+    const lost = !dead && (!Number.isFinite(tw) || !Number.isFinite(tb) || xs[L] === 0 || !(tw > 0));
+    if (lost || (!dead && (tw > Math.exp(LOG_SAFE) || tb > Math.exp(LOG_SAFE)))) {
+      const lx = new Float64Array(L + 1);
+      for (let j = 1; j <= L; j++) {
+        lx[j] = lx[j - 1] + Math.log(sigmaW2 / (j === 1 ? n0 : M)) + Math.log(forwardDraws[j]);
+      }
+      const lf2 = Math.log(sigmaW2 / M) + lx[L] + 2 * Math.log(Math.abs(zeta));
+      let ld = 0;
+      let ltw = lx[L];
+      let ltb = 0;
+      for (let j = L; j >= 1; j--) {
+        ld = logAddExp(lf2 - lx[j], logBackGain + Math.log(backwardDraws[j]) + ld);
+        ltw = logAddExp(ltw, ld + lx[j - 1]);
+        ltb = logAddExp(ltb, ld);
+      }
+      logWeights[s] = ltw;
+      logBiases[s] = ltb;
+      weights[s] = NaN; // marks a sample known only in logs
+    } else {
+      weights[s] = tw;
+      biases[s] = tb;
+      logWeights[s] = Math.log(tw);
+      logBiases[s] = Math.log(tb);
+    }
     if (onProgress && ((s + 1) % 1024 === 0 || s + 1 === samples)) onProgress(s + 1, samples);
   }
-  return { weights, biases, total };
+  let top = -Infinity;
+  for (let s = 0; s < samples; s++) top = Math.max(top, logAddExp(logWeights[s], logBiases[s]));
+  const logScale = top > LOG_SAFE ? top : 0;
+  const total = new Float64Array(samples);
+  for (let s = 0; s < samples; s++) {
+    // Samples computed in linear arithmetic keep their exact values unless everything is rescaled.
+    if (logScale !== 0 || Number.isNaN(weights[s])) {
+      weights[s] = Math.exp(logWeights[s] - logScale);
+      biases[s] = Math.exp(logBiases[s] - logScale);
+    }
+    total[s] = weights[s] + biases[s];
+  }
+  return { weights, biases, total, logScale };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expectInputError } from '../expect-input-error.js';
 import { createRng } from '@spec/core';
+import { expectInputError } from '../expect-input-error.js';
 import { dispersionEstimate } from '../../src/dispersion/index.js';
 
 describe('dispersionEstimate', () => {
@@ -38,6 +38,18 @@ describe('dispersionEstimate', () => {
   it('throws E_INPUT for fewer than two samples, a zero mean or a NaN sample', () => {
     for (const s of [[1], [1, -1], [1, Number.NaN]]) {
       expectInputError(() => dispersionEstimate(s));
+    }
+  });
+
+  it('is scale-free: samples × 1e200 and × 1e-200 give the same D and SE, and the mean scales (no Θ² overflow)', () => {
+    const rng = createRng(2);
+    const base = Array.from({ length: 500 }, () => Math.exp(rng.normal()));
+    const ref = dispersionEstimate(base);
+    for (const f of [1e200, 1e-200]) {
+      const est = dispersionEstimate(base.map((v) => v * f));
+      expect(Math.abs(est.dispersion - ref.dispersion)).toBeLessThan(1e-12 * ref.dispersion);
+      expect(Math.abs(est.stderr - ref.stderr)).toBeLessThan(1e-10 * ref.stderr);
+      expect(Math.abs(est.mean - ref.mean * f)).toBeLessThan(1e-12 * ref.mean * f);
     }
   });
 });

@@ -46,6 +46,48 @@ describe('scalarNtkSamples (MATH.md §6.2)', () => {
     expect(Math.abs(b.biases[0] - a.biases[0])).toBeGreaterThan(1e-3);
   });
 
+  it('beyond float64 (χ = 50, L = 100: Θ ≈ 1e171, Θ² overflows) the samples come rescaled, still homogeneous', () => {
+    const base = { width: 30, inputDim: 30, depth: 100, samples: 300 };
+    const eoc = scalarNtkSamples({ ...base, sigmaW2: 2, rng: createRng(9) });
+    const chaotic = scalarNtkSamples({ ...base, sigmaW2: 100, rng: createRng(9) });
+    expect(eoc.logScale).toBe(0);
+    expect(chaotic.logScale).toBeGreaterThan(300);
+    // log Θ_w(100) = L log 50 + log Θ_w(2) sample by sample: the log-space route against the linear one on the same
+    // draws (the EOC values are ordinary numbers). Rounding: ~L·1e-16 of a log of size ~400.
+    let live = 0;
+    for (let i = 0; i < base.samples; i++) {
+      if (eoc.weights[i] === 0) continue; // a dead network (no active unit in a layer)
+      live++;
+      const logChaotic = Math.log(chaotic.weights[i]) + chaotic.logScale;
+      const logPredicted = base.depth * Math.log(50) + Math.log(eoc.weights[i]);
+      expect(Math.abs(logChaotic - logPredicted)).toBeLessThan(1e-9 * Math.abs(logPredicted));
+    }
+    expect(live).toBeGreaterThan(base.samples / 2);
+    for (const v of chaotic.total) expect(Number.isFinite(v)).toBe(true);
+    // The mean, scaled back, against E Θ = χ^L(1 + LM/n0) + Σ χ^k ≈ 8e171. At λ = 3.3 (M = 30) Θ is log-normal-like
+    // with a log-variance near 5λ, so its sample mean is no Gaussian: compare at M = 1000 (λ = 0.1, D ≈ 1.5), where
+    // the same magnitudes arise and the central limit theorem applies; 4 SE.
+    const wide = { width: 1000, inputDim: 1000, depth: 100, sigmaW2: 100 };
+    const w = scalarNtkSamples({ ...wide, samples: 2000, rng: createRng(10) });
+    expect(w.logScale).toBeGreaterThan(300);
+    const est = dispersionEstimate(w.total);
+    const exact = ntkMeans(wide).total;
+    const scale = Math.exp(w.logScale);
+    expect(exact).toBeGreaterThan(1e171);
+    expect(Math.abs(est.mean * scale - exact)).toBeLessThan(4 * est.meanStderr * scale);
+  });
+
+  it('ordered and deep (σ_w² = 0.5, M = 30, L = 1000: Θ_w ≈ 0.25^1000 underflows): finite, mean and D as in theory', () => {
+    const opts = { width: 30, inputDim: 30, depth: 1000, sigmaW2: 0.5 };
+    const s = scalarNtkSamples({ ...opts, samples: 2000, rng: createRng(4) });
+    for (const v of s.total) expect(Number.isFinite(v)).toBe(true);
+    const est = dispersionEstimate(s.total);
+    // E Θ = Σ_{k≤L} χ^k → 1/(1 − χ) = 4/3 (Θ_w ≈ 0); D → 1 + 5χ²/((1 − χ²)M) = 1.0111. Within 4 SE.
+    expect(Math.abs(est.mean - ntkMeans(opts).total)).toBeLessThan(4 * est.meanStderr);
+    const theory = dispersionLimit({ lambda: 1000 / 30, phase: 'ordered', sigmaW2: 0.5, width: 30 }).dispersion;
+    expect(Math.abs(est.dispersion - theory)).toBeLessThan(4 * est.stderr + 2 / 30 ** 2);
+  });
+
   it('EOC, M = 200, λ = 0.25: weight and bias dispersions match D_ww, D_bb within finite-M + MC error', () => {
     const M = 200;
     const L = 50;
