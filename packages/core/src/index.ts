@@ -20,6 +20,7 @@ export {
 } from './matrix.js';
 export { columnRange, selectColumns, concatColumns, block } from './matrix-blocks.js';
 export { assertPositiveInteger, assertNonNegativeInteger, assertNonNegativeNumber } from './validate.js';
+export { availableMemoryBytes, assertFitsInMemory, formatGiB } from './memory.js';
 export { type Rng, createRng } from './rng.js';
 export type { Activation, DualActivation } from './activation.js';
 export type { Backend, BackendOp, Eigen, GemmOptions } from './backend.js';

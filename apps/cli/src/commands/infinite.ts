@@ -1,4 +1,4 @@
-import { createRng, type Matrix } from '@spec/core';
+import { assertFitsInMemory, availableMemoryBytes, createRng, type Matrix } from '@spec/core';
 import { encodeNpy, loadDataset, parseDataSpec } from '@spec/data';
 import { compareWithEmpirical, infiniteKernelMatrices, infiniteKernels, type InfiniteKernelOptions } from '@spec/nets';
 import { Option } from 'commander';
@@ -6,6 +6,7 @@ import { finiteNumber, oneOf, positiveInt } from '../options.js';
 import { kernelAngleSvg } from '../plots/kernel-angle-plot.js';
 import type { CommandModule } from '../program.js';
 import { toJson } from '../output/context.js';
+import { assertSyntheticDataFits, syntheticSizes } from '../data-source.js';
 
 interface InfiniteFlags {
   activation: string;
@@ -155,7 +156,19 @@ Figures with --out: kernel-angle.svg (NTK vs angle for depths 1..L, at most 12).
         `${o.activation.name}, depth ${f.depth}, σ_w² = ${o.sigmaW2}, σ_b² = ${o.sigmaB2}, σ²_w,in = ${o.sigmaW2In}, cos ${f.cos}: NNGP ${k.nngp.toFixed(10)}, NTK ${k.ntk.toFixed(10)}`,
       );
     } else {
-      const dataset = await loadDataset(parseDataSpec(f.data), {
+      const spec = parseDataSpec(f.data);
+      const sizes = syntheticSizes(spec, { n: f.n, d0: f.d0 });
+      assertSyntheticDataFits(sizes);
+      if (sizes !== undefined) {
+        // The data, its Gram and the two n × n kernels, before anything is drawn.
+        assertFitsInMemory(
+          8 * (sizes.n * sizes.d0 + 3 * sizes.n * sizes.n),
+          availableMemoryBytes(),
+          `the infinite-width kernels of n = ${sizes.n} samples (three n × n matrices and the data)`,
+          'try a smaller --n',
+        );
+      }
+      const dataset = await loadDataset(spec, {
         n: f.n,
         d0: f.d0,
         rng: createRng(env.globals.seed).split('data'),

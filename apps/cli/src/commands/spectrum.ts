@@ -1,8 +1,9 @@
 import { createRng } from '@spec/core';
-import { spectrumJob, type KernelSpectrum, type SpectrumStage } from '@spec/experiments';
+import { planSpectrum, spectrumJob, type KernelSpectrum, type SpectrumStage } from '@spec/experiments';
+import { parseDataSpec } from '@spec/data';
 import { Option } from 'commander';
 import { activationFromFlags } from '../activation-flag.js';
-import { loadData } from '../data-source.js';
+import { loadData, syntheticSizes } from '../data-source.js';
 import { limitJson } from '../limit-json.js';
 import { addNetworkFlags, type NetworkFlags } from '../network-flags.js';
 import { oneOf, positiveInt } from '../options.js';
@@ -130,6 +131,19 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
     const out = env.figureOut('spectrum');
     out.reserve(['spectrum.json', ...names.flatMap((k) => [`${k}-eigenvalues.npy`, `${k}.svg`])]);
 
+    // Synthetic sizes are known before any data is drawn: plan (and refuse what would not fit) first.
+    const sizes = syntheticSizes(parseDataSpec(flags.data), flags);
+    if (sizes !== undefined) {
+      planSpectrum(
+        { ...sizes, widths: flags.widths },
+        {
+          kernel: flags.kernel,
+          method: flags.method,
+          slq: { probes: flags.slqProbes, steps: flags.slqSteps, ntk: flags.slqNtk },
+          leanNtk: true,
+        },
+      );
+    }
     const rng = createRng(env.globals.seed);
     const { dataset, inputModel } = await loadData(flags, rng.split('data'));
     const backend = await env.backend();

@@ -1,4 +1,6 @@
-import { SpecError } from '@spec/core';
+import { assertFitsInMemory, availableMemoryBytes } from '@spec/core';
+
+export { assertFitsInMemory, availableMemoryBytes };
 
 /** n above which `method: 'auto'` chooses SLQ; up to it the dense path copies the CK from the readout's Gram. */
 export const SLQ_AUTO_MIN_N = 6000;
@@ -131,28 +133,4 @@ export function tiledSlqSpectrumBytes(sizes: SpectrumSizes, probes: number, step
     F64 * (2 * factors + ck + probes * (steps + 3) * n + 4 * t * t + factored) +
     packingBytes(sizes, false)
   );
-}
-
-/** Memory the job may use: 80% of the machine's total memory (Node), or Infinity where it cannot be known. */
-export function availableMemoryBytes(): number {
-  if (typeof process === 'undefined' || typeof process.getBuiltinModule !== 'function') return Infinity;
-  const os = process.getBuiltinModule('node:os');
-  return 0.8 * os.totalmem();
-}
-
-function gb(bytes: number): string {
-  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-}
-
-/**
- * Throws `E_MEMORY` (before anything is allocated) when `need` bytes exceed `limit`, saying how much the job
- * would need and what to try.
- */
-export function assertFitsInMemory(need: number, limit: number, what: string, advice: string): void {
-  if (need > limit) {
-    throw new SpecError(
-      'E_MEMORY',
-      `${what} would need about ${gb(need)} but only ${gb(limit)} may be used (80% of this machine's memory); ${advice}`,
-    );
-  }
 }
