@@ -52,7 +52,8 @@ const NAN = /^[+-]?nan$/i;
 const INF = /^[+-]?inf(inity)?$/i;
 
 /** A cell's number (NaN and ±Infinity for their spellings), or `undefined` when it is not a number. */
-function parseCell(text: string): number | undefined {
+function parseCell(cell: string): number | undefined {
+  const text = cell.trim(); // csv-parse trims outside quotes; " 3 " keeps its spaces
   // Number('') is 0 and Number('0x1f') is 31: accept only decimal notation.
   if (DECIMAL.test(text)) return Number(text);
   if (NAN.test(text)) return Number.NaN;

@@ -45,7 +45,7 @@ function parseFashionMnist(text: string, rest: string | undefined): FashionMnist
   const m = /^(train|test)(?::(.*))?$/is.exec(rest);
   const split = (m ? m[1].toLowerCase() : 'train') as FashionMnistSplit;
   const dir = m ? m[2] : rest;
-  if (dir === '' || (dir === undefined && !m)) {
+  if (dir === '') {
     throw new SpecError('E_INPUT', `--data ${text}: give a directory after the colon, as in fashion-mnist:${split}:DIR`);
   }
   return dir === undefined ? { kind: 'fashion-mnist', split } : { kind: 'fashion-mnist', split, dir };
