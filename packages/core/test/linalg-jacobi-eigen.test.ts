@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Matrix, SpecError, createRng, isSpecError, jacobiEigen, jacobiEigenvalues } from '../src/index.js';
+import { type Matrix, type SpecError, createRng, isSpecError, jacobiEigen, jacobiEigenvalues } from '../src/index.js';
 
 /** The m × m matrix with `diag` on the diagonal and `off` on the first off-diagonals. */
 function toeplitzTridiagonal(m: number, diag: number, off: number): Matrix {
@@ -51,7 +51,8 @@ describe('jacobiEigen', () => {
         // Eigenvector k: sin(i k π/(m+1)) normalised; compare up to sign. Gaps ≥ π²/m² keep it well determined.
         const norm = Math.sqrt((m + 1) / 2);
         let dot = 0;
-        for (let i = 0; i < m; i++) dot += V.data[i * m + (k - 1)] * (Math.sin(((i + 1) * k * Math.PI) / (m + 1)) / norm);
+        for (let i = 0; i < m; i++)
+          dot += V.data[i * m + (k - 1)] * (Math.sin(((i + 1) * k * Math.PI) / (m + 1)) / norm);
         expect(Math.abs(Math.abs(dot) - 1)).toBeLessThan(1e-10);
       }
     }
@@ -106,10 +107,18 @@ describe('jacobiEigen', () => {
 
   it('rejects non-square, non-finite and asymmetric input, and reports non-convergence', () => {
     expectCode(() => jacobiEigen({ rows: 2, cols: 3, data: new Float64Array(6) }), 'E_SHAPE', /square/);
-    expectCode(() => jacobiEigenvalues({ rows: 1, cols: 1, data: Float64Array.of(Number.NaN) }), 'E_INPUT', /non-finite/);
+    expectCode(
+      () => jacobiEigenvalues({ rows: 1, cols: 1, data: Float64Array.of(Number.NaN) }),
+      'E_INPUT',
+      /non-finite/,
+    );
     expectCode(() => jacobiEigen({ rows: 2, cols: 2, data: Float64Array.of(1, 2, 3, 1) }), 'E_INPUT', /not symmetric/);
     // One sweep cannot diagonalise a dense 12 × 12 matrix to 1e-15.
-    expectCode(() => jacobiEigen(withSpectrum([...Array(12).keys()], 5), { maxSweeps: 1 }), 'E_CONVERGENCE', /1 sweeps/);
+    expectCode(
+      () => jacobiEigen(withSpectrum([...Array(12).keys()], 5), { maxSweeps: 1 }),
+      'E_CONVERGENCE',
+      /1 sweeps/,
+    );
     expectCode(() => jacobiEigen(toeplitzTridiagonal(2, 1, 0), { maxSweeps: 0 }), 'E_INPUT', /maxSweeps/);
   });
 });

@@ -149,7 +149,11 @@ function firstRow(path: string, cells: string[], line: number, options: ReadCsvO
     }
   }
   const names = isHeader ? cells : undefined;
-  return { width: cells.length, ...(names ? { names } : {}), labelIndex: resolveLabel(path, options, cells.length, names) };
+  return {
+    width: cells.length,
+    ...(names ? { names } : {}),
+    labelIndex: resolveLabel(path, options, cells.length, names),
+  };
 }
 
 function resolveLabel(path: string, options: ReadCsvOptions, width: number, names: string[] | undefined): number {
@@ -261,7 +265,13 @@ export async function openCsv(path: string, options: Omit<ReadCsvOptions, 'n'> =
   });
   const labelled = y === null ? {} : labelsOrTargets((y as Float64Array).slice(0, rows));
   if (store !== null) {
-    return memoryTable({ source: path, rows: (store as Float64Array).subarray(0, rows * d), count: rows, d, ...labelled });
+    return memoryTable({
+      source: path,
+      rows: (store as Float64Array).subarray(0, rows * d),
+      count: rows,
+      d,
+      ...labelled,
+    });
   }
   return {
     source: path,

@@ -46,7 +46,10 @@ function parseFashionMnist(text: string, rest: string | undefined): FashionMnist
   const split = (m ? m[1].toLowerCase() : 'train') as FashionMnistSplit;
   const dir = m ? m[2] : rest;
   if (dir === '') {
-    throw new SpecError('E_INPUT', `--data ${text}: give a directory after the colon, as in fashion-mnist:${split}:DIR`);
+    throw new SpecError(
+      'E_INPUT',
+      `--data ${text}: give a directory after the colon, as in fashion-mnist:${split}:DIR`,
+    );
   }
   return dir === undefined ? { kind: 'fashion-mnist', split } : { kind: 'fashion-mnist', split, dir };
 }
@@ -79,6 +82,7 @@ export function parseDataSpec(text: string): DataSpec {
 
 /** The string form of a spec, inverse of {@link parseDataSpec}. */
 export function formatDataSpec(spec: DataSpec): string {
-  if (spec.kind === 'fashion-mnist') return `fashion-mnist:${spec.split}${spec.dir === undefined ? '' : `:${spec.dir}`}`;
+  if (spec.kind === 'fashion-mnist')
+    return `fashion-mnist:${spec.split}${spec.dir === undefined ? '' : `:${spec.dir}`}`;
   return 'path' in spec ? `${spec.kind}:${spec.path}` : spec.kind;
 }

@@ -136,7 +136,8 @@ function idxDecoder(file: IdxFile): RecordDecoder {
               : type === 'float32'
                 ? rec.readFloatBE(at)
                 : rec.readDoubleBE(at);
-      if (!Number.isFinite(v)) throw new SpecError('E_DATA', `${path}: non-finite value (${v}) in item ${i} at position ${p}`);
+      if (!Number.isFinite(v))
+        throw new SpecError('E_DATA', `${path}: non-finite value (${v}) in item ${i} at position ${p}`);
       out[offset + p * stride] = v;
     }
   };

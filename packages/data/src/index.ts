@@ -64,7 +64,14 @@ export {
   parsePreprocess,
   formatPreprocess,
 } from './preprocess.js';
-export { type SubsetRule, type SubsetOptions, type Subset, SUBSET_RULES, parseSubsetRule, selectSubset } from './subset.js';
+export {
+  type SubsetRule,
+  type SubsetOptions,
+  type Subset,
+  SUBSET_RULES,
+  parseSubsetRule,
+  selectSubset,
+} from './subset.js';
 export { type DataLinalg } from './linalg.js';
 export { gramMatrix } from './gram.js';
 export { type SampleStatistics, matrixStatistics, tableStatistics } from './statistics.js';

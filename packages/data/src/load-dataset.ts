@@ -149,7 +149,10 @@ export async function loadDataset(spec: DataSpec, options: LoadDatasetOptions): 
 
   if (synthetic) {
     if ((options.subset ?? 'first') !== 'first' || options.classLabel !== undefined)
-      throw new SpecError('E_INPUT', `--subset and --class choose among real samples; ${spec.kind} data is drawn afresh (set --n)`);
+      throw new SpecError(
+        'E_INPUT',
+        `--subset and --class choose among real samples; ${spec.kind} data is drawn afresh (set --n)`,
+      );
     const n = options.n ?? DEFAULT_SYNTHETIC_N;
     const d0 = options.d0 ?? DEFAULT_SYNTHETIC_D0;
     checkPreprocess({ method, components: pre.components }, d0);
@@ -164,11 +167,7 @@ export async function loadDataset(spec: DataSpec, options: LoadDatasetOptions): 
       const m = gaussianMixture({ n, d0, classes, separation: options.separation, rng });
       raw = { X: m.X, labels: m.labels, classes, source: `synthetic: ${classes}-class Gaussian mixture in R^${d0}` };
     }
-    const X = await preprocessSamples(
-      raw.X,
-      { ...pre, method, normalize },
-      { linalg: options.linalg, what: label },
-    );
+    const X = await preprocessSamples(raw.X, { ...pre, method, normalize }, { linalg: options.linalg, what: label });
     return {
       X,
       ...(raw.labels ? { labels: raw.labels, classes: raw.classes } : {}),

@@ -197,7 +197,10 @@ export async function openNpy(path: string): Promise<SampleTable> {
   }
   const { shape, descr, fortranOrder, dataOffset } = header;
   if (shape.length !== 2) {
-    throw new SpecError('E_DATA', `${path}: expected a 2-D array of n samples × d features, got shape [${shape.join(', ')}]`);
+    throw new SpecError(
+      'E_DATA',
+      `${path}: expected a 2-D array of n samples × d features, got shape [${shape.join(', ')}]`,
+    );
   }
   const [n, d] = shape;
   if (dataOffset + n * d * descr.bytes > size) {

@@ -50,7 +50,10 @@ export function componentsFromStatistics(
   const d = C.rows;
   for (let q = 0; q < C.data.length; q++) {
     if (!Number.isFinite(C.data[q])) {
-      throw new SpecError('E_DATA', `PCA: the covariance of ${what} overflows; divide the data by a common scale first`);
+      throw new SpecError(
+        'E_DATA',
+        `PCA: the covariance of ${what} overflows; divide the data by a common scale first`,
+      );
     }
   }
   const { values, vectors } = eighWith(options.linalg, C);
@@ -131,7 +134,10 @@ function coordinates(X: Matrix, pc: PrincipalComponents, k: number): Float64Arra
 
 function checkComponents(pc: PrincipalComponents, X: Matrix, k: number): void {
   if (pc.vectors.rows !== X.rows)
-    throw new SpecError('E_SHAPE', `PCA: components of dimension ${pc.vectors.rows} for samples of dimension ${X.rows}`);
+    throw new SpecError(
+      'E_SHAPE',
+      `PCA: components of dimension ${pc.vectors.rows} for samples of dimension ${X.rows}`,
+    );
   if (!Number.isSafeInteger(k) || k < 0 || k > pc.vectors.cols)
     throw new SpecError('E_INPUT', `PCA: ${k} components asked for, ${pc.vectors.cols} available`);
 }
@@ -193,7 +199,8 @@ export function pcaWhiten(X: Matrix, options: PcaWhitenOptions = {}): Matrix {
   if (n < 2) throw new SpecError('E_INPUT', `PCA whitening needs at least 2 samples, got ${n}`);
   const k = options.components;
   if (k !== undefined) {
-    if (!Number.isSafeInteger(k) || k < 1) throw new SpecError('E_INPUT', `components must be a positive integer, got ${k}`);
+    if (!Number.isSafeInteger(k) || k < 1)
+      throw new SpecError('E_INPUT', `components must be a positive integer, got ${k}`);
     if (k > d) throw new SpecError('E_INPUT', `PCA whitening: ${k} components asked for samples of dimension ${d}`);
   }
   return whitenWith(X, principalComponents(X, k, options));

@@ -72,12 +72,17 @@ export function formatPreprocess(options: Pick<PreprocessOptions, 'method' | 'co
 export function checkPreprocess(options: PreprocessOptions, d0: number): void {
   const { method, components: c } = options;
   if (method === 'whiten' && c !== undefined) {
-    if (!Number.isSafeInteger(c) || c < 1) throw new SpecError('E_INPUT', `--preprocess whiten:${c}: K must be a positive integer`);
+    if (!Number.isSafeInteger(c) || c < 1)
+      throw new SpecError('E_INPUT', `--preprocess whiten:${c}: K must be a positive integer`);
     if (c > d0)
-      throw new SpecError('E_INPUT', `--preprocess whiten:${c}: K = ${c} exceeds the data's dimension d0 = ${d0}; use K ≤ ${d0}`);
+      throw new SpecError(
+        'E_INPUT',
+        `--preprocess whiten:${c}: K = ${c} exceeds the data's dimension d0 = ${d0}; use K ≤ ${d0}`,
+      );
   }
   if (method === 'deflate') {
-    if (c === undefined) throw new SpecError('E_INPUT', '--preprocess deflate:R needs R, the number of directions to remove');
+    if (c === undefined)
+      throw new SpecError('E_INPUT', '--preprocess deflate:R needs R, the number of directions to remove');
     if (!Number.isSafeInteger(c) || c < 1 || c >= d0)
       throw new SpecError(
         'E_INPUT',

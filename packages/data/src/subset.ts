@@ -95,7 +95,10 @@ export function selectSubset(count: number, labels: Int32Array | undefined, opti
   let pool = Int32Array.from({ length: count }, (_, i) => i);
   if (classLabel !== undefined) {
     if (rule === 'balanced')
-      throw new SpecError('E_INPUT', `--subset balanced with --class ${classLabel}: one class is balanced already; use --subset random`);
+      throw new SpecError(
+        'E_INPUT',
+        `--subset balanced with --class ${classLabel}: one class is balanced already; use --subset random`,
+      );
     pool = pool.filter((i) => labels![i] === classLabel);
     if (pool.length === 0) {
       throw new SpecError(

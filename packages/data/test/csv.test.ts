@@ -43,7 +43,11 @@ describe('readCsv', () => {
     expect(Array.from(c.X.data)).toEqual([1.5, 3, 2, 40]);
     expect(Array.from(c.labels!)).toEqual([0, 1]);
     // A decimal comma inside quotes is one cell, and not a number.
-    await expectSpecError(readCsv(write('comma.csv', '"1,5",2\n3,4\n')), 'E_DATA', /line 1 is neither a header .*"1,5"/);
+    await expectSpecError(
+      readCsv(write('comma.csv', '"1,5",2\n3,4\n')),
+      'E_DATA',
+      /line 1 is neither a header .*"1,5"/,
+    );
     await expectSpecError(
       readCsv(write('comma2.csv', '1,2\n"1,5",2\n')),
       'E_DATA',
@@ -52,7 +56,11 @@ describe('readCsv', () => {
   });
 
   it('takes a header only when every cell of the first row is text (or when told)', async () => {
-    await expectSpecError(readCsv(write('mixed.csv', '1,x,3\n4,5,6\n')), 'E_DATA', /line 1 is neither a header \(every cell text\) nor a row of numbers: column 2, "x"/);
+    await expectSpecError(
+      readCsv(write('mixed.csv', '1,x,3\n4,5,6\n')),
+      'E_DATA',
+      /line 1 is neither a header \(every cell text\) nor a row of numbers: column 2, "x"/,
+    );
     const told = await readCsv(write('numeric-names.csv', '0,1\n5,6\n'), { header: true });
     expect(told.columns).toEqual(['0', '1']);
     expect(told.available).toBe(1);
@@ -64,7 +72,11 @@ describe('readCsv', () => {
     const body = Array.from({ length: 50 }, (_, i) => `${i},${i + 1}`).join('\n');
     const p = write('cut.csv', `${body}\n51,`); // the last row was cut mid-way
     await expectSpecError(readCsv(p, { n: 3 }), 'E_DATA', /line 51, column 2: "" is not a number/);
-    await expectSpecError(readCsv(write('quote.csv', '1,2\n3,"4\n')), 'E_DATA', /quote\.csv: not a valid CSV: .*[Qq]uote/);
+    await expectSpecError(
+      readCsv(write('quote.csv', '1,2\n3,"4\n')),
+      'E_DATA',
+      /quote\.csv: not a valid CSV: .*[Qq]uote/,
+    );
     await expectSpecError(readCsv(dir), 'E_DATA', /is a directory, expected a file/);
   });
 

@@ -18,7 +18,11 @@ describe('parseDataSpec', () => {
   it('parses fashion-mnist with an optional split and directory', () => {
     expect(parseDataSpec('fashion-mnist')).toEqual({ kind: 'fashion-mnist', split: 'train' });
     expect(parseDataSpec('Fashion-MNIST:test')).toEqual({ kind: 'fashion-mnist', split: 'test' });
-    expect(parseDataSpec('fashion-mnist:train:/data/f:x')).toEqual({ kind: 'fashion-mnist', split: 'train', dir: '/data/f:x' });
+    expect(parseDataSpec('fashion-mnist:train:/data/f:x')).toEqual({
+      kind: 'fashion-mnist',
+      split: 'train',
+      dir: '/data/f:x',
+    });
     expect(parseDataSpec('fashion-mnist:./fm')).toEqual({ kind: 'fashion-mnist', split: 'train', dir: './fm' });
     for (const s of ['fashion-mnist:train', 'fashion-mnist:test:/d']) expect(formatDataSpec(parseDataSpec(s))).toBe(s);
   });

@@ -144,16 +144,28 @@ describe('loadDataset', () => {
   });
 
   it('reports a directory given as a CSV file, and a corrupt or truncated .csv.gz, as E_DATA', async () => {
-    await expectSpecError(loadDataset({ kind: 'csv', path: dir }, { rng }), 'E_DATA', /is a directory, expected a file/);
+    await expectSpecError(
+      loadDataset({ kind: 'csv', path: dir }, { rng }),
+      'E_DATA',
+      /is a directory, expected a file/,
+    );
     const bad = join(dir, 'bad.csv.gz');
     writeFileSync(bad, 'this is not gzip\n');
-    await expectSpecError(loadDataset({ kind: 'csv', path: bad }, { rng }), 'E_DATA', /bad\.csv\.gz is not a valid gzip file/);
+    await expectSpecError(
+      loadDataset({ kind: 'csv', path: bad }, { rng }),
+      'E_DATA',
+      /bad\.csv\.gz is not a valid gzip file/,
+    );
     const rows = Array.from({ length: 400 }, (_, i) => `${i},${(i * 7) % 13},${i % 5}`).join('\n');
     const gz = gzipSync(rows);
     const cut = join(dir, 'cut.csv.gz');
     writeFileSync(cut, gz.subarray(0, gz.length - 20));
     // Only 10 rows are wanted, but the whole stream is read, so the damage after them is found.
-    await expectSpecError(loadDataset({ kind: 'csv', path: cut }, { rng, n: 10 }), 'E_DATA', /cut\.csv\.gz is not a valid gzip file, or is truncated/);
+    await expectSpecError(
+      loadDataset({ kind: 'csv', path: cut }, { rng, n: 10 }),
+      'E_DATA',
+      /cut\.csv\.gz is not a valid gzip file, or is truncated/,
+    );
   });
 
   it('loads data scaled by 1e−300 or 1e300 to unit-norm samples', async () => {
@@ -168,7 +180,10 @@ describe('loadDataset', () => {
   it('keeps subsets and classes to real data, and returns the indices and preprocessing of what it loaded', async () => {
     await expectSpecError(loadDataset({ kind: 'gaussian' }, { rng, subset: 'random' }), 'E_INPUT', /drawn afresh/);
     await expectSpecError(loadDataset({ kind: 'mixture' }, { rng, classLabel: 1 }), 'E_INPUT', /drawn afresh/);
-    const g = await loadDataset({ kind: 'gaussian' }, { rng, n: 30, d0: 10, preprocess: { method: 'whiten', components: 4 } });
+    const g = await loadDataset(
+      { kind: 'gaussian' },
+      { rng, n: 30, d0: 10, preprocess: { method: 'whiten', components: 4 } },
+    );
     expect([g.d0, g.n, g.preprocessing]).toEqual([4, 30, 'whiten:4']);
     const d = await loadDataset({ kind: 'digits' }, { rng: createRng(5), n: 20, subset: 'random' });
     const again = await loadDataset({ kind: 'digits' }, { rng: createRng(5), n: 20, subset: 'random' });

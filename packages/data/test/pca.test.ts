@@ -30,7 +30,10 @@ function correlated(n: number, d: number, seed: number, offset = 0): Matrix {
 /** Reference mean and covariance by the textbook two-pass formula. */
 function directCovariance(X: Matrix): { mean: number[]; C: Matrix } {
   const { rows: d, cols: n, data } = X;
-  const mean = Array.from({ length: d }, (_, p) => data.subarray(p * n, (p + 1) * n).reduce((s, v) => s + v, 0) / n);
+  const mean = Array.from(
+    { length: d },
+    (_, p) => Array.from(data.subarray(p * n, (p + 1) * n)).reduce((s, v) => s + v, 0) / n,
+  );
   const C = new Float64Array(d * d);
   for (let p = 0; p < d; p++)
     for (let q = 0; q < d; q++) {
@@ -91,7 +94,8 @@ describe('PCA whitening', () => {
       }
     }
     const S = rowCovariance(Z);
-    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) expect(Math.abs(S[a][b] - (a === b ? 1 : 0))).toBeLessThan(1e-10);
+    for (let a = 0; a < k; a++)
+      for (let b = 0; b < k; b++) expect(Math.abs(S[a][b] - (a === b ? 1 : 0))).toBeLessThan(1e-10);
   });
 
   it('keeps every non-null direction by default: n − 1 for n < d (the centred samples span one fewer)', () => {
@@ -103,7 +107,11 @@ describe('PCA whitening', () => {
   it('refuses more components than non-null directions (E_DATA) or than the dimension (E_INPUT)', async () => {
     const X = gaussianData({ n: 4, d0: 10, rng: createRng(11) });
     await expectSpecError(() => pcaWhiten(X, { components: 4 }), 'E_DATA', /only 3 directions/);
-    await expectSpecError(() => pcaWhiten(X, { components: 11 }), 'E_INPUT', /11 components asked for samples of dimension 10/);
+    await expectSpecError(
+      () => pcaWhiten(X, { components: 11 }),
+      'E_INPUT',
+      /11 components asked for samples of dimension 10/,
+    );
   });
 });
 
@@ -171,13 +179,17 @@ describe('statistics of a whole split, in chunks', () => {
     const rng = createRng(0);
     const pre = { method: 'whiten', components: 3, normalize: false } as const;
     const whole = await loadDataset({ kind: 'npy', path }, { rng, n, preprocess: pre });
-    const sub = await loadDataset({ kind: 'npy', path }, { rng, n: 30, subset: 'random', preprocess: pre, linalg: backend });
+    const sub = await loadDataset(
+      { kind: 'npy', path },
+      { rng, n: 30, subset: 'random', preprocess: pre, linalg: backend },
+    );
     const own = await loadDataset(
       { kind: 'npy', path },
       { rng, n: 30, subset: 'random', preprocess: { ...pre, statistics: 'subset' } },
     );
     const S = rowCovariance(whole.X);
-    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) expect(Math.abs(S[a][b] - (a === b ? 1 : 0))).toBeLessThan(1e-10);
+    for (let a = 0; a < 3; a++)
+      for (let b = 0; b < 3; b++) expect(Math.abs(S[a][b] - (a === b ? 1 : 0))).toBeLessThan(1e-10);
     for (let r = 0; r < 3; r++) {
       const j0 = sub.indices![0];
       const sign = Math.sign(whole.X.data[r * n + j0]) * Math.sign(sub.X.data[r * 30]);
@@ -201,7 +213,11 @@ describe('statistics of a whole split, in chunks', () => {
       'E_INPUT',
       /--preprocess whiten:5: K = 5 exceeds the data's dimension d0 = 4/,
     );
-    await expectSpecError(loadDataset(spec, { rng, preprocess: { method: 'deflate', components: 4 } }), 'E_INPUT', /deflate:4: R must be an integer in 1\.\.3/);
+    await expectSpecError(
+      loadDataset(spec, { rng, preprocess: { method: 'deflate', components: 4 } }),
+      'E_INPUT',
+      /deflate:4: R must be an integer in 1\.\.3/,
+    );
     await expectSpecError(loadDataset(spec, { rng, preprocess: { method: 'deflate' } }), 'E_INPUT', /needs R/);
     await expectSpecError(
       loadDataset(spec, { rng, n: 3, preprocess: { method: 'whiten', components: 3, statistics: 'subset' } }),

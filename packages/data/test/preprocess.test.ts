@@ -63,21 +63,24 @@ describe('grayscale', () => {
 });
 
 describe('normalizeSamples at the edges of the float64 range', () => {
-  it.each([1e-300, 1e300, 1e-320])('scales samples multiplied by %s to unit norm (norms without overflow/underflow)', (scale) => {
-    // Columns (3, 4) and (1, 1, …) of known norms 5 and √d, times scale: Σx² would under/overflow.
-    const X = fromRows([
-      [3 * scale, scale],
-      [4 * scale, scale],
-      [0, scale],
-      [0, scale],
-    ]);
-    expect(Array.from(columnNorms(X)).map((v) => v / scale)).toEqual([5, 2].map((v) => expect.closeTo(v, 12)));
-    const N = normalizeSamples(X);
-    const want = [0.6, 0.5, 0.8, 0.5, 0, 0.5, 0, 0.5];
-    // Subnormal inputs (1e−320) carry only ≈ 14 significant bits: 1e-4 there, round-off elsewhere.
-    const tol = scale < 1e-310 ? 1e-4 : 1e-15;
-    want.forEach((w, k) => expect(Math.abs(N.data[k] - w)).toBeLessThan(tol));
-  });
+  it.each([1e-300, 1e300, 1e-320])(
+    'scales samples multiplied by %s to unit norm (norms without overflow/underflow)',
+    (scale) => {
+      // Columns (3, 4) and (1, 1, …) of known norms 5 and √d, times scale: Σx² would under/overflow.
+      const X = fromRows([
+        [3 * scale, scale],
+        [4 * scale, scale],
+        [0, scale],
+        [0, scale],
+      ]);
+      expect(Array.from(columnNorms(X)).map((v) => v / scale)).toEqual([5, 2].map((v) => expect.closeTo(v, 12)));
+      const N = normalizeSamples(X);
+      const want = [0.6, 0.5, 0.8, 0.5, 0, 0.5, 0, 0.5];
+      // Subnormal inputs (1e−320) carry only ≈ 14 significant bits: 1e-4 there, round-off elsewhere.
+      const tol = scale < 1e-310 ? 1e-4 : 1e-15;
+      want.forEach((w, k) => expect(Math.abs(N.data[k] - w)).toBeLessThan(tol));
+    },
+  );
 });
 
 describe('parsePreprocess', () => {

@@ -34,7 +34,8 @@ describe('selectSubset', () => {
   it('random: every index equally likely (3 of 10, 3000 draws; each count within 5 s.d. of 900)', () => {
     const rng = createRng(9);
     const hits = new Array<number>(10).fill(0);
-    for (let t = 0; t < 3000; t++) for (const i of selectSubset(10, undefined, { rule: 'random', n: 3, rng }).indices) hits[i]++;
+    for (let t = 0; t < 3000; t++)
+      for (const i of selectSubset(10, undefined, { rule: 'random', n: 3, rng }).indices) hits[i]++;
     // Each index is in a draw with probability 3/10: count ~ Binomial(3000, 0.3), s.d. √(3000·0.3·0.7) ≈ 25.
     for (const h of hits) expect(Math.abs(h - 900)).toBeLessThan(5 * 25.1);
   });
@@ -61,16 +62,36 @@ describe('selectSubset', () => {
   });
 
   it('refuses impossible requests with E_INPUT naming the flags', async () => {
-    await expectSpecError(() => selectSubset(50, labels, { classLabel: 4 }), 'E_INPUT', /--class 4: .*\(classes present: 0, 1, 2, 7\)/);
-    await expectSpecError(() => selectSubset(50, labels, { classLabel: 7, n: 6 }), 'E_INPUT', /--n 6 with --class 7: .*only 5/);
+    await expectSpecError(
+      () => selectSubset(50, labels, { classLabel: 4 }),
+      'E_INPUT',
+      /--class 4: .*\(classes present: 0, 1, 2, 7\)/,
+    );
+    await expectSpecError(
+      () => selectSubset(50, labels, { classLabel: 7, n: 6 }),
+      'E_INPUT',
+      /--n 6 with --class 7: .*only 5/,
+    );
     await expectSpecError(
       () => selectSubset(50, labels, { rule: 'balanced', n: 40, rng: createRng(1) }),
       'E_INPUT',
       /--subset balanced with --n 40: class 7 .* only 5 samples, fewer than its share of 10/,
     );
-    await expectSpecError(() => selectSubset(50, undefined, { classLabel: 1 }), 'E_INPUT', /--class 1 needs class labels/);
-    await expectSpecError(() => selectSubset(50, undefined, { rule: 'balanced', rng: createRng(1) }), 'E_INPUT', /needs class labels/);
-    await expectSpecError(() => selectSubset(50, labels, { rule: 'balanced', classLabel: 1, rng: createRng(1) }), 'E_INPUT', /balanced already/);
+    await expectSpecError(
+      () => selectSubset(50, undefined, { classLabel: 1 }),
+      'E_INPUT',
+      /--class 1 needs class labels/,
+    );
+    await expectSpecError(
+      () => selectSubset(50, undefined, { rule: 'balanced', rng: createRng(1) }),
+      'E_INPUT',
+      /needs class labels/,
+    );
+    await expectSpecError(
+      () => selectSubset(50, labels, { rule: 'balanced', classLabel: 1, rng: createRng(1) }),
+      'E_INPUT',
+      /balanced already/,
+    );
     await expectSpecError(() => selectSubset(50, undefined, { n: 0 }), 'E_INPUT', /--n must be a positive integer/);
     await expectSpecError(() => parseSubsetRule('stratified'), 'E_INPUT', /valid: first, random, balanced/);
     expect(parseSubsetRule(' Balanced ')).toBe('balanced');
