@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { type Matrix, SpecError } from '@spec/core';
 import { fileError, statPath } from './file-access.js';
 import { LUMA_WEIGHTS } from './grayscale.js';
-import { type RecordLayout, type RecordSegment, forEachRecordRun, recordCount } from './record-file.js';
+import {
+  type RecordLayout,
+  type RecordSegment,
+  forEachRecordAt,
+  forEachRecordRun,
+  recordCount,
+} from './record-file.js';
 import { checkAvailable, checkSampleCount } from './sample-count.js';
 import { type RecordDecoder, type SampleTable, recordTable } from './sample-table.js';
 
@@ -132,6 +138,11 @@ export async function openCifar10(path: string, options: { readonly grayscale?: 
     d: gray ? CIFAR10_PIXELS / 3 : CIFAR10_PIXELS,
     decode: cifar10Decoder(gray, path),
     labels: () => cifar10Labels(layout, 0, recordCount(layout), path),
+    async labelsAt(indices) {
+      const labels = new Int32Array(indices.length);
+      await forEachRecordAt(layout, indices, (rec, j) => (labels[j] = checkedLabel(rec, indices[j], path)));
+      return labels;
+    },
   });
   return table;
 }

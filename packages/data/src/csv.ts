@@ -4,7 +4,7 @@ import { type Matrix, SpecError } from '@spec/core';
 import { type CsvError, parse } from 'csv-parse';
 import { fileError, isGzip, statPath } from './file-access.js';
 import { checkAvailable, checkSampleCount } from './sample-count.js';
-import { type SampleTable, memoryTable } from './sample-table.js';
+import { type SampleTable, memoryTable, pick } from './sample-table.js';
 
 /** Options of {@link readCsv} and {@link openCsv}. */
 export interface ReadCsvOptions {
@@ -278,6 +278,7 @@ export async function openCsv(path: string, options: Omit<ReadCsvOptions, 'n'> =
     d,
     count: rows,
     labels: async () => labelled.labels,
+    labelsAt: async (indices) => (labelled.labels ? pick(labelled.labels, indices) : undefined),
     targets: async () => labelled.targets,
     async scan(visit) {
       const chunkRows = 1024;

@@ -190,8 +190,7 @@ export async function loadDataset(spec: DataSpec, options: LoadDatasetOptions): 
   checkPreprocess({ method, components: pre.components }, table.d);
   const rule = options.subset ?? 'first';
   const needLabels = rule === 'balanced' || options.classLabel !== undefined;
-  const allLabels = await table.labels();
-  const { indices, notes } = selectSubset(table.count, needLabels ? allLabels : undefined, {
+  const { indices, notes } = selectSubset(table.count, needLabels ? await table.labels() : undefined, {
     rule,
     n: options.n,
     cap: DEFAULT_REAL_N_CAP,
@@ -211,7 +210,7 @@ export async function loadDataset(spec: DataSpec, options: LoadDatasetOptions): 
     },
   );
   const targets = await table.targets();
-  const labels = allLabels ? Int32Array.from(indices, (i) => allLabels[i]) : undefined;
+  const labels = await table.labelsAt(indices);
   return {
     X,
     ...(labels ? { labels, classes: distinct(labels) } : {}),

@@ -4,7 +4,7 @@ import { SpecError } from '@spec/core';
 import type { FashionMnistSplit } from './data-spec.js';
 import { statPath } from './file-access.js';
 import { openIdxImages, readIdxLabels } from './idx.js';
-import type { SampleTable } from './sample-table.js';
+import { type SampleTable, pick } from './sample-table.js';
 
 /** Where Debian's `dataset-fashion-mnist` package installs the Fashion-MNIST IDX files. */
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
@@ -55,7 +55,7 @@ async function withLabels(table: SampleTable, labelsPath: string): Promise<Sampl
       `${labelsPath} holds ${labels.length} labels but ${table.source} holds ${table.count} images; they are not the same split`,
     );
   }
-  return { ...table, labels: async () => labels };
+  return { ...table, labels: async () => labels, labelsAt: async (indices) => pick(labels, indices) };
 }
 
 /**

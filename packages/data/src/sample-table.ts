@@ -16,6 +16,8 @@ export interface SampleTable {
   readonly count: number;
   /** Class labels of every sample, when the source has them. */
   labels(): Promise<Int32Array | undefined>;
+  /** Labels of the samples `indices` only (CIFAR-10 reads just their records), when the source has them. */
+  labelsAt(indices: Int32Array): Promise<Int32Array | undefined>;
   /** Real-valued targets of every sample (a CSV label column with non-integer values). */
   targets(): Promise<Float64Array | undefined>;
   /** Visits every sample in source order, in chunks of `rows` samples stored as rows (`chunk[r * d + p]`). */
@@ -37,6 +39,7 @@ export function recordTable(options: {
   readonly d: number;
   readonly decode: RecordDecoder;
   readonly labels?: () => Promise<Int32Array | undefined>;
+  readonly labelsAt?: (indices: Int32Array) => Promise<Int32Array | undefined>;
 }): SampleTable {
   const { layout, d, decode } = options;
   const count = recordCount(layout);
@@ -46,6 +49,7 @@ export function recordTable(options: {
     d,
     count,
     labels: options.labels ?? (async () => undefined),
+    labelsAt: options.labelsAt ?? (async () => undefined),
     targets: async () => undefined,
     async scan(visit) {
       await forEachRecordRun(layout, 0, count, (bytes, first, rows) => {
@@ -81,6 +85,7 @@ export function memoryTable(options: {
     d,
     count,
     labels: async () => options.labels,
+    labelsAt: async (indices) => (options.labels ? pick(options.labels, indices) : undefined),
     targets: async () => options.targets,
     async scan(visit) {
       for (let i = 0; i < count; i += MEMORY_CHUNK_ROWS) {
@@ -98,4 +103,9 @@ export function memoryTable(options: {
       return { rows: d, cols: m, data: X };
     },
   };
+}
+
+/** `all[indices[j]]` for every j. */
+export function pick(all: Int32Array, indices: Int32Array): Int32Array {
+  return Int32Array.from(indices, (i) => all[i]);
 }
