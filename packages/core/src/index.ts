@@ -41,3 +41,4 @@ export {
   tridiagonalEigen,
   tridiagonalQL,
 } from './linalg/tridiagonal-eigen.js';
+export { type JacobiEigenOptions, jacobiEigen, jacobiEigenvalues } from './linalg/jacobi-eigen.js';

@@ -2,7 +2,8 @@ import type { Matrix } from '@spec/core';
 
 /**
  * Subtracts the mean sample (mean column) from every column of X (d × n), as the linear-width theory
- * assumes for real data (MATH.md §2.7). Returns a new float64 matrix; X is unchanged.
+ * assumes for real data ([real data](apps/docs/theory/fan-wang.md#real-data)). The mean is a running
+ * mean, which cannot overflow for data near the float64 range. Returns a new float64 matrix; X is unchanged.
  */
 export function centerSamples(X: Matrix): Matrix {
   const { rows: d, cols: n, data } = X;
@@ -10,8 +11,7 @@ export function centerSamples(X: Matrix): Matrix {
   for (let p = 0; p < d; p++) {
     const base = p * n;
     let mean = 0;
-    for (let i = 0; i < n; i++) mean += data[base + i];
-    mean /= n;
+    for (let i = 0; i < n; i++) mean += (data[base + i] - mean) / (i + 1);
     for (let i = 0; i < n; i++) out[base + i] = data[base + i] - mean;
   }
   return { rows: d, cols: n, data: out };

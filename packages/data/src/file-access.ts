@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { createGunzip, gunzip } from 'node:zlib';
 import { SpecError } from '@spec/core';
 
 /**
@@ -16,7 +17,11 @@ export function fileError(path: string, what: string, e: unknown): SpecError {
     return new SpecError('E_DATA', `${what}: ${path} is a directory, expected a file`, { cause: e });
   if (code === 'EACCES') return new SpecError('E_DATA', `${what}: permission denied reading ${path}`, { cause: e });
   if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
-    return new SpecError('E_DATA', `${what}: ${path} is not a valid gzip file (${(e as Error).message})`, { cause: e });
+    return new SpecError(
+      'E_DATA',
+      `${what}: ${path} is not a valid gzip file, or is truncated (${(e as Error).message}); download it again`,
+      { cause: e },
+    );
   }
   return new SpecError('E_DATA', `${what}: cannot read ${path}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
 }
@@ -112,4 +117,26 @@ export async function readGzipPrefix(path: string, maxBytes: number, what: strin
     gunzip.on('end', finish);
     source.pipe(gunzip);
   });
+}
+
+const gunzipAsync = promisify(gunzip);
+
+/**
+ * Decompresses a whole `.gz` file into memory. A truncated or corrupt stream (zlib's "unexpected end of
+ * file", a bad header or checksum) is `E_DATA` naming the file.
+ */
+export async function readGzip(path: string, what: string): Promise<Buffer> {
+  let compressed: Buffer;
+  try {
+    const s = await stat(path);
+    if (s.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    compressed = await readFile(path);
+  } catch (e) {
+    throw fileError(path, what, e);
+  }
+  try {
+    return await gunzipAsync(compressed);
+  } catch (e) {
+    throw fileError(path, what, e);
+  }
 }

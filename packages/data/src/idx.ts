@@ -1,6 +1,8 @@
 import { type Matrix, SpecError } from '@spec/core';
-import { isGzip, openFile, readExact, readGzipPrefix, statPath } from './file-access.js';
-import { checkAvailable, checkSampleCount } from './sample-count.js';
+import { isGzip, openFile, readExact, readGzip, readGzipPrefix, statPath } from './file-access.js';
+import { type RecordLayout, forEachRecordRun } from './record-file.js';
+import { checkAvailable, checkSampleCount, firstIndices } from './sample-count.js';
+import { type RecordDecoder, type SampleTable, recordTable } from './sample-table.js';
 
 /** IDX element types (third magic byte) and their sizes; all multi-byte types are big-endian. */
 const IDX_TYPES: Record<number, { name: string; bytes: number }> = {
@@ -34,10 +36,7 @@ interface IdxHeader {
   readonly headerBytes: number;
 }
 
-/**
- * Reads the first `bytes` bytes of an IDX file: positioned reads for a plain file, a streamed gunzip
- * that stops early for `.gz` (so only the needed prefix is decompressed).
- */
+/** Reads the first `bytes` bytes (or fewer, if the file is shorter) of an IDX file, plain or `.gz`. */
 async function readPrefix(path: string, bytes: number): Promise<Buffer> {
   if (isGzip(path)) return readGzipPrefix(path, bytes, 'IDX');
   const handle = await openFile(path, 'IDX');
@@ -69,81 +68,137 @@ function parseHeader(path: string, buf: Buffer): IdxHeader {
   return { type, shape, headerBytes };
 }
 
-function readValue(buf: Buffer, pos: number, type: string): number {
-  switch (type) {
-    case 'uint8':
-      return buf[pos];
-    case 'int8':
-      return buf.readInt8(pos);
-    case 'int16':
-      return buf.readInt16BE(pos);
-    case 'int32':
-      return buf.readInt32BE(pos);
-    case 'float32':
-      return buf.readFloatBE(pos);
-    default:
-      return buf.readDoubleBE(pos);
-  }
+/** An IDX file checked against its header, with its items as fixed-size records. */
+interface IdxFile {
+  readonly path: string;
+  readonly type: { name: string; bytes: number };
+  readonly shape: number[];
+  /** Values per item: the product of the trailing dimensions (1 for a 1-D file). */
+  readonly itemSize: number;
+  readonly layout: RecordLayout;
 }
 
-async function readIdxRaw(
-  path: string,
-  n: number | undefined,
-): Promise<{ header: IdxHeader; body: Buffer; count: number; itemSize: number }> {
-  checkSampleCount(n, 'n');
-  const header = parseHeader(path, await readPrefix(path, 4 + 4 * 255));
+/**
+ * Opens an IDX file and checks that its length is exactly what the header promises, so a file truncated
+ * anywhere (or with bytes appended) is `E_DATA` even when only its first items are wanted. A plain file is
+ * checked by its size and read later by positioned reads; a `.gz` file is decompressed whole (60 000
+ * Fashion-MNIST images are 47 MB), which also detects a truncated or corrupt gzip stream.
+ */
+async function openIdxFile(path: string): Promise<IdxFile> {
+  const gz = isGzip(path);
+  const body = gz ? await readGzip(path, 'IDX') : undefined;
+  const header = parseHeader(path, body ?? (await readPrefix(path, 4 + 4 * 255)));
+  const size = body ? body.length : (await statPath(path, 'IDX')).size;
   const itemSize = header.shape.slice(1).reduce((a, b) => a * b, 1);
-  const available = header.shape[0];
-  const count = n ?? available;
-  checkAvailable(count, 0, available, `IDX file ${path}`);
-  const need = header.headerBytes + count * itemSize * header.type.bytes;
-  const buf = await readPrefix(path, need);
-  if (buf.length < need) {
+  const expected = header.headerBytes + header.shape[0] * itemSize * header.type.bytes;
+  const bytes = gz ? 'bytes once decompressed' : 'bytes';
+  if (size < expected) {
     throw new SpecError(
       'E_DATA',
-      `${path}: truncated IDX data: the header promises ${available} items of ${itemSize} values but the file ends after ${buf.length} bytes (needed ${need})`,
+      `${path}: truncated IDX data: the header promises ${header.shape[0]} items of shape [${header.shape.slice(1).join(', ')}] (${expected} bytes) but the file has ${size} ${bytes}; download it again`,
     );
   }
-  return { header, body: buf.subarray(header.headerBytes, need), count, itemSize };
+  if (size > expected) {
+    throw new SpecError(
+      'E_DATA',
+      `${path}: ${size - expected} ${bytes} follow the last of the ${header.shape[0]} items its IDX header promises; not an IDX file, or a damaged one`,
+    );
+  }
+  const segment = { path, offset: header.headerBytes, count: header.shape[0], ...(body ? { buffer: body } : {}) };
+  return {
+    path,
+    type: header.type,
+    shape: header.shape,
+    itemSize,
+    layout: { segments: [segment], recordBytes: itemSize * header.type.bytes, what: 'IDX' },
+  };
+}
+
+function idxDecoder(file: IdxFile): RecordDecoder {
+  const { itemSize: d, path } = file;
+  const type = file.type.name;
+  if (type === 'uint8') {
+    return (rec, _i, out, offset, stride) => {
+      for (let p = 0; p < d; p++) out[offset + p * stride] = rec[p] / 255;
+    };
+  }
+  const bytes = file.type.bytes;
+  return (rec, i, out, offset, stride) => {
+    for (let p = 0; p < d; p++) {
+      const at = p * bytes;
+      const v =
+        type === 'int8'
+          ? rec.readInt8(at)
+          : type === 'int16'
+            ? rec.readInt16BE(at)
+            : type === 'int32'
+              ? rec.readInt32BE(at)
+              : type === 'float32'
+                ? rec.readFloatBE(at)
+                : rec.readDoubleBE(at);
+      if (!Number.isFinite(v))
+        throw new SpecError('E_DATA', `${path}: non-finite value (${v}) in item ${i} at position ${p}`);
+      out[offset + p * stride] = v;
+    }
+  };
+}
+
+function idxTable(file: IdxFile): SampleTable {
+  return recordTable({ source: file.path, layout: file.layout, d: file.itemSize, decode: idxDecoder(file) });
+}
+
+/**
+ * Opens an IDX images file (MNIST / Fashion-MNIST `*-images-idx3-ubyte[.gz]`, any element type) as a
+ * {@link SampleTable}: item i is sample i, its trailing dimensions flattened (28 · 28 = 784), uint8 values
+ * divided by 255. `E_DATA` when the file is not IDX, is truncated or padded, or is 1-D (a labels file).
+ */
+export async function openIdxImages(path: string): Promise<SampleTable> {
+  const file = await openIdxFile(path);
+  if (file.shape.length < 2) {
+    throw new SpecError(
+      'E_DATA',
+      `${path}: a 1-D IDX array of ${file.shape[0]} values (a labels file?) where images were expected; give the images file (e.g. train-images-idx3-ubyte)`,
+    );
+  }
+  return idxTable(file);
 }
 
 /**
  * Reads an IDX array (MNIST / Fashion-MNIST images, plain or `.gz`) as a d × n matrix, item i in
- * column i. Only the first `n` items are read (for `.gz`, decompression stops once they are
- * available). uint8 values are scaled to [0, 1] (÷ 255); other types are returned as stored.
- * Errors (`E_DATA`): missing file, wrong magic number, truncated data, NaN/Inf (float types), more
- * items asked for than the file holds.
+ * column i: the first `n` items (default all). uint8 values are scaled to [0, 1] (÷ 255); other types are
+ * returned as stored. The whole file is checked against its header first (see {@link openIdxImages}).
+ * Errors (`E_DATA`): missing file, wrong magic number, truncated or padded data, a corrupt `.gz`, NaN/Inf
+ * (float types), more items asked for than the file holds.
  */
 export async function readIdx(path: string, options: ReadIdxOptions = {}): Promise<IdxData> {
-  const { header, body, count, itemSize } = await readIdxRaw(path, options.n);
-  const type = header.type.name;
-  const bytes = header.type.bytes;
-  const divisor = type === 'uint8' ? 255 : 1;
-  const X = new Float64Array(itemSize * count);
-  for (let i = 0; i < count; i++) {
-    for (let p = 0; p < itemSize; p++) {
-      const v = readValue(body, (i * itemSize + p) * bytes, type) / divisor;
-      if (!Number.isFinite(v))
-        throw new SpecError('E_DATA', `${path}: non-finite value (${v}) in item ${i} at position ${p}`);
-      X[p * count + i] = v;
-    }
-  }
-  return { X: { rows: itemSize, cols: count, data: X }, shape: header.shape, dtype: type };
+  checkSampleCount(options.n, 'n');
+  const file = await openIdxFile(path);
+  const count = options.n ?? file.shape[0];
+  checkAvailable(count, 0, file.shape[0], `IDX file ${path}`);
+  const X = await idxTable(file).take(firstIndices(count));
+  return { X, shape: file.shape, dtype: file.type.name };
 }
 
 /**
  * Reads an IDX label file (one dimension, uint8: MNIST `*-labels-idx1-ubyte`, plain or `.gz`), the first
- * `n` labels. Errors as in {@link readIdx}, plus `E_DATA` when the file is not a 1-D uint8 array.
+ * `n` labels (default all). Errors as in {@link readIdx}, plus `E_DATA` when the file is not a 1-D uint8 array.
  */
 export async function readIdxLabels(path: string, options: ReadIdxOptions = {}): Promise<Int32Array> {
-  const { header, body, count } = await readIdxRaw(path, options.n);
-  if (header.shape.length !== 1 || header.type.name !== 'uint8') {
+  checkSampleCount(options.n, 'n');
+  const file = await openIdxFile(path);
+  if (file.shape.length !== 1 || file.type.name !== 'uint8') {
     throw new SpecError(
       'E_DATA',
-      `${path}: an IDX label file must be 1-D uint8, got ${header.type.name} with shape [${header.shape.join(', ')}]`,
+      `${path}: an IDX label file must be 1-D uint8, got ${file.type.name} with shape [${file.shape.join(', ')}]`,
     );
   }
-  return Int32Array.from(body.subarray(0, count));
+  const count = options.n ?? file.shape[0];
+  checkAvailable(count, 0, file.shape[0], `IDX file ${path}`);
+  const labels = new Int32Array(count);
+  await forEachRecordRun(file.layout, 0, count, (bytes, first, m) => {
+    for (let r = 0; r < m; r++) labels[first + r] = bytes[r];
+  });
+  return labels;
 }
 
 /** The number of items and full shape of an IDX file, reading only its header. */

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { SpecError } from '@spec/core';
 import { fileError, openFile, readExact, statPath } from './file-access.js';
 import { checkAvailable, checkSampleCount } from './sample-count.js';
+import { type SampleTable, memoryTable, recordTable } from './sample-table.js';
 
 /** Element types spec reads from and writes to .npy files. */
 export type NpyDtype = 'float64' | 'float32' | 'uint8';
@@ -178,6 +179,58 @@ export async function readNpy(path: string, options: ReadNpyOptions = {}): Promi
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Opens a 2-D .npy array of n samples × d features as a {@link SampleTable}. C order is read by
+ * positioned reads of the rows needed; a Fortran-order file is read whole. `E_DATA` for a bad header, an
+ * unsupported dtype, truncated data, a shape that is not 2-D, and (when read) NaN/Inf values.
+ */
+export async function openNpy(path: string): Promise<SampleTable> {
+  const { size } = await statPath(path, '.npy');
+  const handle = await openFile(path, '.npy');
+  let header: NpyHeader;
+  try {
+    header = parseHeader(path, await readExact(handle, 0, Math.min(size, 65536 + 12), path, '.npy header'));
+  } finally {
+    await handle.close();
+  }
+  const { shape, descr, fortranOrder, dataOffset } = header;
+  if (shape.length !== 2) {
+    throw new SpecError(
+      'E_DATA',
+      `${path}: expected a 2-D array of n samples × d features, got shape [${shape.join(', ')}]`,
+    );
+  }
+  const [n, d] = shape;
+  if (dataOffset + n * d * descr.bytes > size) {
+    throw new SpecError(
+      'E_DATA',
+      `${path}: truncated .npy data: shape [${shape.join(', ')}] needs ${n * d * descr.bytes} bytes after the header, the file has ${size - dataOffset}`,
+    );
+  }
+  if (fortranOrder) {
+    const a = await readNpy(path);
+    return memoryTable({ source: path, rows: a.data, count: n, d });
+  }
+  return recordTable({
+    source: path,
+    layout: { segments: [{ path, offset: dataOffset, count: n }], recordBytes: d * descr.bytes, what: '.npy' },
+    d,
+    decode(rec, i, out, offset, stride) {
+      const row = new Float64Array(d);
+      decode(rec, descr, d, row, 0);
+      for (let p = 0; p < d; p++) {
+        if (!Number.isFinite(row[p])) {
+          throw new SpecError(
+            'E_DATA',
+            `${path}: non-finite value (${row[p]}) in row ${i}, column ${p}; clean the data (np.nan_to_num) or drop the sample`,
+          );
+        }
+        out[offset + p * stride] = row[p];
+      }
+    },
+  });
 }
 
 /** Copies the entries with first index < rows of a Fortran-ordered array into C order. */

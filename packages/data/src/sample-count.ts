@@ -20,3 +20,8 @@ export function checkAvailable(wanted: number, offset: number, available: number
     );
   }
 }
+
+/** The indices 0, 1, …, n − 1 (the first n samples). */
+export function firstIndices(n: number): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => i);
+}

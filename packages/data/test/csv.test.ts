@@ -36,6 +36,50 @@ describe('readCsv', () => {
     expect(Array.from(last.labels!)).toEqual([7, 8]);
   });
 
+  it('reads quoted fields, CRLF line ends, a UTF-8 BOM and a quoted header (csv-parse)', async () => {
+    const p = write('quoted.csv', '\uFEFF"a","b, with comma",label\r\n"1.5",2,0\r\n" 3 ","4e1",1\r\n');
+    const c = await readCsv(p, { labelColumn: 'label' });
+    expect(c.columns).toEqual(['a', 'b, with comma']);
+    expect(Array.from(c.X.data)).toEqual([1.5, 3, 2, 40]);
+    expect(Array.from(c.labels!)).toEqual([0, 1]);
+    // A decimal comma inside quotes is one cell, and not a number.
+    await expectSpecError(
+      readCsv(write('comma.csv', '"1,5",2\n3,4\n')),
+      'E_DATA',
+      /line 1 is neither a header .*"1,5"/,
+    );
+    await expectSpecError(
+      readCsv(write('comma2.csv', '1,2\n"1,5",2\n')),
+      'E_DATA',
+      /line 2, column 1: "1,5" is not a number/,
+    );
+  });
+
+  it('takes a header only when every cell of the first row is text (or when told)', async () => {
+    await expectSpecError(
+      readCsv(write('mixed.csv', '1,x,3\n4,5,6\n')),
+      'E_DATA',
+      /line 1 is neither a header \(every cell text\) nor a row of numbers: column 2, "x"/,
+    );
+    const told = await readCsv(write('numeric-names.csv', '0,1\n5,6\n'), { header: true });
+    expect(told.columns).toEqual(['0', '1']);
+    expect(told.available).toBe(1);
+    const forced = write('data-first.csv', 'a,b\n1,2\n');
+    await expectSpecError(readCsv(forced, { header: false }), 'E_DATA', /line 1, column 1: "a" is not a number/);
+  });
+
+  it('checks the whole file even when n rows are asked for: damage after them is E_DATA', async () => {
+    const body = Array.from({ length: 50 }, (_, i) => `${i},${i + 1}`).join('\n');
+    const p = write('cut.csv', `${body}\n51,`); // the last row was cut mid-way
+    await expectSpecError(readCsv(p, { n: 3 }), 'E_DATA', /line 51, column 2: "" is not a number/);
+    await expectSpecError(
+      readCsv(write('quote.csv', '1,2\n3,"4\n')),
+      'E_DATA',
+      /quote\.csv: not a valid CSV: .*[Qq]uote/,
+    );
+    await expectSpecError(readCsv(dir), 'E_DATA', /is a directory, expected a file/);
+  });
+
   it('reads gzip-compressed CSV', async () => {
     const p = join(dir, 'z.csv.gz');
     writeFileSync(p, gzipSync('1,2\n3,4\n'));

@@ -15,13 +15,27 @@ describe('parseDataSpec', () => {
     for (const s of ['sphere', 'mnist:a/b', 'csv:x.csv']) expect(formatDataSpec(parseDataSpec(s))).toBe(s);
   });
 
+  it('parses fashion-mnist with an optional split and directory', () => {
+    expect(parseDataSpec('fashion-mnist')).toEqual({ kind: 'fashion-mnist', split: 'train' });
+    expect(parseDataSpec('Fashion-MNIST:test')).toEqual({ kind: 'fashion-mnist', split: 'test' });
+    expect(parseDataSpec('fashion-mnist:train:/data/f:x')).toEqual({
+      kind: 'fashion-mnist',
+      split: 'train',
+      dir: '/data/f:x',
+    });
+    expect(parseDataSpec('fashion-mnist:./fm')).toEqual({ kind: 'fashion-mnist', split: 'train', dir: './fm' });
+    for (const s of ['fashion-mnist:train', 'fashion-mnist:test:/d']) expect(formatDataSpec(parseDataSpec(s))).toBe(s);
+  });
+
   it('rejects unknown kinds listing the valid ones, and missing or extra paths', async () => {
     await expectSpecError(
       () => parseDataSpec('imagenet:/x'),
       'E_INPUT',
       /unknown data source "imagenet"/,
-      /gaussian, sphere, mixture, digits, cifar10:PATH/,
+      /gaussian, sphere, mixture, digits, fashion-mnist\[:train\|test\]\[:DIR\], cifar10:PATH/,
     );
+    await expectSpecError(() => parseDataSpec('fashion-mnist:test:'), 'E_INPUT', /give a directory/);
+    await expectSpecError(() => parseDataSpec('fashion-mnist:'), 'E_INPUT', /give a directory/);
     await expectSpecError(() => parseDataSpec('csv'), 'E_INPUT', /needs a path/);
     await expectSpecError(() => parseDataSpec('csv:'), 'E_INPUT', /needs a path/);
     await expectSpecError(() => parseDataSpec('gaussian:x'), 'E_INPUT', /takes no path/);

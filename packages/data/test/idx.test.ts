@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readIdx, readIdxLabels, readIdxShape } from '../src/idx.js';
+import { openIdxImages, readIdx, readIdxLabels, readIdxShape } from '../src/idx.js';
 import { expectSpecError, tempDir } from './helpers.js';
 
 const dir = tempDir();
@@ -69,6 +69,14 @@ describe('readIdx', () => {
     const badGz = join(dir, 'bad-magic.idx.gz');
     writeFileSync(badGz, gzipSync(Buffer.from('PK\u0003\u0004 not idx')));
     await expectSpecError(readIdx(badGz), 'E_DATA', /wrong IDX magic/);
+    const padded = join(dir, 'padded.idx');
+    writeFileSync(padded, Buffer.concat([images(3), Buffer.alloc(5)]));
+    await expectSpecError(readIdx(padded, { n: 1 }), 'E_DATA', /5 bytes follow the last of the 3 items/);
+    const cutGz = join(dir, 'cut.idx.gz');
+    const gz = gzipSync(images(50));
+    writeFileSync(cutGz, gz.subarray(0, gz.length - 8)); // the gzip trailer is lost
+    await expectSpecError(readIdx(cutGz, { n: 2 }), 'E_DATA', /not a valid gzip file, or is truncated/);
+    await expectSpecError(openIdxImages(join(dir, 'lab.idx')), 'E_DATA', /1-D IDX array of 50 values/);
     const trunc = join(dir, 'trunc.idx');
     writeFileSync(trunc, images(5).subarray(0, 16 + 40));
     await expectSpecError(readIdx(trunc), 'E_DATA', /truncated IDX data/, /trunc\.idx/);

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { createRng } from '@spec/core';
 import { describe, expect, it } from 'vitest';
 import { loadDigits } from '../src/digits.js';
@@ -47,17 +48,16 @@ describe('embedded digits', () => {
     expect(columnStats(centred.X).maxMean).toBeLessThan(1e-13);
   });
 
-  it('rejects a d0 that disagrees with the data and too many samples', async () => {
+  it('rejects a d0 that disagrees with the data; more samples than exist takes all of them with a note', async () => {
     await expectSpecError(
       loadDataset({ kind: 'digits' }, { rng, d0: 800 }),
       'E_INPUT',
       /--d0 800 disagrees with digits.*d0 = 64/,
     );
-    await expectSpecError(
-      loadDataset({ kind: 'digits' }, { rng, n: 1798 }),
-      'E_DATA',
-      /asked for 1798 samples but it holds only 1797/,
-    );
+    const all = await loadDataset({ kind: 'digits' }, { rng, n: 5000 });
+    expect([all.n, all.available]).toEqual([1797, 1797]);
+    expect(all.notes).toEqual(['digits holds 1797 samples, fewer than the 5000 asked for: using all 1797']);
+    expect((await loadDataset({ kind: 'digits' }, { rng })).n).toBe(1797); // default cap 2000 > 1797: no note
   });
 });
 
@@ -78,7 +78,7 @@ describe('loadDataset', () => {
   it('reads npy (n × d file → d × n) and CSV with integer labels', async () => {
     const npy = join(dir, 'x.npy');
     await writeNpy(npy, Float64Array.from([1, 2, 3, 4, 5, 7]), [3, 2]);
-    const a = await loadDataset({ kind: 'npy', path: npy }, { rng, preprocess: { center: false, normalize: false } });
+    const a = await loadDataset({ kind: 'npy', path: npy }, { rng, preprocess: { method: 'none', normalize: false } });
     expect([a.d0, a.n]).toEqual([2, 3]);
     expect(Array.from(a.X.data)).toEqual([1, 3, 5, 2, 4, 7]);
     const csv = join(dir, 'x.csv');
@@ -115,6 +115,12 @@ describe('loadDataset', () => {
     writeFileSync(cif, rec);
     const c = await loadDataset({ kind: 'cifar10', path: cif }, { rng, preprocess: { grayscale: true } });
     expect(c).toMatchObject({ n: 2, d0: 1024 });
+    expect(Array.from(c.labels!)).toEqual([1, 2]);
+    const one = await loadDataset(
+      { kind: 'cifar10', path: cif },
+      { rng, classLabel: 2, preprocess: { method: 'none' } },
+    );
+    expect([one.n, ...one.indices!]).toEqual([1, 1]);
     await expectSpecError(
       loadDataset({ kind: 'cifar10', path: cif }, { rng, d0: 3072, preprocess: { grayscale: true } }),
       'E_INPUT',
@@ -141,5 +147,55 @@ describe('loadDataset', () => {
       /file not found: .*none\.npy/,
     );
     await expectSpecError(loadDataset({ kind: 'mnist', path: dir }, { rng }), 'E_DATA', /no train-images-idx3-ubyte/);
+  });
+
+  it('reports a directory given as a CSV file, and a corrupt or truncated .csv.gz, as E_DATA', async () => {
+    await expectSpecError(
+      loadDataset({ kind: 'csv', path: dir }, { rng }),
+      'E_DATA',
+      /is a directory, expected a file/,
+    );
+    const bad = join(dir, 'bad.csv.gz');
+    writeFileSync(bad, 'this is not gzip\n');
+    await expectSpecError(
+      loadDataset({ kind: 'csv', path: bad }, { rng }),
+      'E_DATA',
+      /bad\.csv\.gz is not a valid gzip file/,
+    );
+    const rows = Array.from({ length: 400 }, (_, i) => `${i},${(i * 7) % 13},${i % 5}`).join('\n');
+    const gz = gzipSync(rows);
+    const cut = join(dir, 'cut.csv.gz');
+    writeFileSync(cut, gz.subarray(0, gz.length - 20));
+    // Only 10 rows are wanted, but the whole stream is read, so the damage after them is found.
+    await expectSpecError(
+      loadDataset({ kind: 'csv', path: cut }, { rng, n: 10 }),
+      'E_DATA',
+      /cut\.csv\.gz is not a valid gzip file, or is truncated/,
+    );
+  });
+
+  it('loads data scaled by 1e−300 or 1e300 to unit-norm samples', async () => {
+    for (const scale of [1e-300, 1e300]) {
+      const path = join(dir, `scaled-${scale}.npy`);
+      await writeNpy(path, Float64Array.from([1, 2, 3, 4, 5, 7, 0, 1, 1, 9].map((v) => v * scale)), [5, 2]);
+      const ds = await loadDataset({ kind: 'npy', path }, { rng });
+      for (const v of columnStats(ds.X).norms) expect(v).toBeCloseTo(1, 14);
+    }
+  });
+
+  it('keeps subsets and classes to real data, and returns the indices and preprocessing of what it loaded', async () => {
+    await expectSpecError(loadDataset({ kind: 'gaussian' }, { rng, subset: 'random' }), 'E_INPUT', /drawn afresh/);
+    await expectSpecError(loadDataset({ kind: 'mixture' }, { rng, classLabel: 1 }), 'E_INPUT', /drawn afresh/);
+    const g = await loadDataset(
+      { kind: 'gaussian' },
+      { rng, n: 30, d0: 10, preprocess: { method: 'whiten', components: 4 } },
+    );
+    expect([g.d0, g.n, g.preprocessing]).toEqual([4, 30, 'whiten:4']);
+    const d = await loadDataset({ kind: 'digits' }, { rng: createRng(5), n: 20, subset: 'random' });
+    const again = await loadDataset({ kind: 'digits' }, { rng: createRng(5), n: 20, subset: 'random' });
+    expect(Array.from(d.indices!)).toEqual(Array.from(again.indices!));
+    const all = await loadDigits();
+    d.indices!.forEach((i, j) => expect(d.labels![j]).toBe(all.labels[i]));
+    expect(d.preprocessing).toBe('center + unit norm');
   });
 });

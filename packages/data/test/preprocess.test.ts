@@ -1,31 +1,10 @@
-import { createRng, fromRows, type Matrix } from '@spec/core';
+import { fromRows } from '@spec/core';
 import { describe, expect, it } from 'vitest';
 import { centerSamples } from '../src/center.js';
-import { gaussianData } from '../src/gaussian.js';
 import { grayscale } from '../src/grayscale.js';
-import { jacobiEigen } from '../src/jacobi-eigen.js';
-import { normalizeSamples } from '../src/normalize.js';
-import { pcaWhiten } from '../src/pca-whiten.js';
+import { columnNorms, normalizeSamples } from '../src/normalize.js';
+import { formatPreprocess, parsePreprocess } from '../src/preprocess.js';
 import { expectSpecError } from './helpers.js';
-
-/** AᵀB for small matrices (reference product). */
-function tmul(A: Matrix, B: Matrix): number[][] {
-  const out: number[][] = [];
-  for (let i = 0; i < A.cols; i++) {
-    out.push([]);
-    for (let j = 0; j < B.cols; j++) {
-      let s = 0;
-      for (let p = 0; p < A.rows; p++) s += A.data[p * A.cols + i] * B.data[p * B.cols + j];
-      out[i].push(s);
-    }
-  }
-  return out;
-}
-const transposeM = (A: Matrix): Matrix => {
-  const out = new Float64Array(A.rows * A.cols);
-  for (let i = 0; i < A.rows; i++) for (let j = 0; j < A.cols; j++) out[j * A.rows + i] = A.data[i * A.cols + j];
-  return { rows: A.cols, cols: A.rows, data: out };
-};
 
 describe('centerSamples / normalizeSamples', () => {
   it('centres to a zero mean sample and scales columns to unit norm', () => {
@@ -83,65 +62,39 @@ describe('grayscale', () => {
   });
 });
 
-describe('jacobiEigen', () => {
-  it('finds the eigenvalues 1 and 3 of [[2, 1], [1, 2]]', () => {
-    const { values } = jacobiEigen(
-      fromRows([
-        [2, 1],
-        [1, 2],
-      ]),
-    );
-    expect(values[0]).toBeCloseTo(1, 14);
-    expect(values[1]).toBeCloseTo(3, 14);
-  });
-
-  it('satisfies S V = V Λ and VᵀV = I on a random symmetric matrix', () => {
-    const m = 12;
-    const A = gaussianData({ n: m, d0: m, rng: createRng(8) });
-    const S = new Float64Array(m * m);
-    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) S[i * m + j] = A.data[i * m + j] + A.data[j * m + i];
-    const { values, vectors: V } = jacobiEigen({ rows: m, cols: m, data: S });
-    for (let j = 1; j < m; j++) expect(values[j]).toBeGreaterThanOrEqual(values[j - 1]);
-    const VtV = tmul(V, V);
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < m; j++) {
-        expect(VtV[i][j]).toBeCloseTo(i === j ? 1 : 0, 12);
-        let sv = 0;
-        for (let k = 0; k < m; k++) sv += S[i * m + k] * V.data[k * m + j];
-        expect(sv).toBeCloseTo(values[j] * V.data[i * m + j], 12);
-      }
-    }
-  });
+describe('normalizeSamples at the edges of the float64 range', () => {
+  it.each([1e-300, 1e300, 1e-320])(
+    'scales samples multiplied by %s to unit norm (norms without overflow/underflow)',
+    (scale) => {
+      // Columns (3, 4) and (1, 1, …) of known norms 5 and √d, times scale: Σx² would under/overflow.
+      const X = fromRows([
+        [3 * scale, scale],
+        [4 * scale, scale],
+        [0, scale],
+        [0, scale],
+      ]);
+      expect(Array.from(columnNorms(X)).map((v) => v / scale)).toEqual([5, 2].map((v) => expect.closeTo(v, 12)));
+      const N = normalizeSamples(X);
+      const want = [0.6, 0.5, 0.8, 0.5, 0, 0.5, 0, 0.5];
+      // Subnormal inputs (1e−320) carry only ≈ 14 significant bits: 1e-4 there, round-off elsewhere.
+      const tol = scale < 1e-310 ? 1e-4 : 1e-15;
+      want.forEach((w, k) => expect(Math.abs(N.data[k] - w)).toBeLessThan(tol));
+    },
+  );
 });
 
-describe('pcaWhiten', () => {
-  it('gives (1/n) Z Zᵀ = I_k when n ≥ d (covariance route)', () => {
-    const n = 60;
-    const d = 5;
-    const X = gaussianData({ n, d0: d, rng: createRng(9) });
-    // Correlate the coordinates so whitening has work to do.
-    for (let i = 0; i < n; i++) X.data[1 * n + i] += 3 * X.data[i];
-    const Z = pcaWhiten(X);
-    expect(Z.rows).toBe(d);
-    const ZZt = tmul(transposeM(Z), transposeM(Z));
-    for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) expect(ZZt[a][b] / n).toBeCloseTo(a === b ? 1 : 0, 10);
-    const Z2 = pcaWhiten(X, { components: 2 });
-    expect(Z2.rows).toBe(2);
-    expect(Array.from(Z2.data).map(Math.abs)).toEqual(Array.from(Z.data.subarray(0, 2 * n)).map(Math.abs));
+describe('parsePreprocess', () => {
+  it('reads none, center, whiten, whiten:K and deflate:R and formats them back', () => {
+    expect(parsePreprocess('none')).toEqual({ method: 'none' });
+    expect(parsePreprocess(' Center ')).toEqual({ method: 'center' });
+    expect(parsePreprocess('whiten:50')).toEqual({ method: 'whiten', components: 50 });
+    expect(parsePreprocess('deflate:3')).toEqual({ method: 'deflate', components: 3 });
+    expect(parsePreprocess('whiten')).toEqual({ method: 'whiten' });
+    for (const t of ['none', 'center', 'whiten:7', 'deflate:2']) expect(formatPreprocess(parsePreprocess(t))).toBe(t);
   });
 
-  it('gives ZᵀZ = n I − 11ᵀ when n < d (Gram route: the centred rows span all but the constant vector)', () => {
-    const n = 8;
-    const d = 20;
-    const X = gaussianData({ n, d0: d, rng: createRng(10) });
-    const Z = pcaWhiten(X);
-    expect(Z.rows).toBe(n - 1);
-    const ZtZ = tmul(Z, Z);
-    for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) expect(ZtZ[a][b]).toBeCloseTo((a === b ? n : 0) - 1, 10);
-  });
-
-  it('refuses more components than non-null directions', async () => {
-    const X = gaussianData({ n: 4, d0: 10, rng: createRng(11) });
-    await expectSpecError(() => pcaWhiten(X, { components: 4 }), 'E_DATA', /only 3 directions/);
+  it('rejects other forms with E_INPUT listing the valid ones', async () => {
+    for (const t of ['whiten:0', 'deflate', 'deflate:-1', 'pca:3', 'whiten:2.5'])
+      await expectSpecError(() => parsePreprocess(t), 'E_INPUT', /none, center, whiten:K, deflate:R/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectInputError } from '../expect-input-error.js';
-import { createRng } from '@spec/core';
+import { createRng, jacobiEigenvalues } from '@spec/core';
 import {
   effectiveRank,
   effectiveRankBounds,
@@ -8,7 +8,6 @@ import {
   reluHermite,
   scaleHermite,
 } from '../../src/series/index.js';
-import { jacobiEigenvalues } from './jacobi.js';
 import { reluNtk } from './relu-kernels.js';
 
 /** n points uniform on S^{d−1} (normalised Gaussians) and their Gram matrix G = XᵀX. */
@@ -60,13 +59,13 @@ describe('effectiveRankBounds', () => {
     const n = 150;
     const d = 20;
     const G = sphereGram(n, d, 7);
-    const effG = effectiveRank(jacobiEigenvalues(G, n));
+    const effG = effectiveRank(jacobiEigenvalues({ rows: n, cols: n, data: G }));
     // Sanity: for n/d = 7.5 the Gram spectrum is MP-like, eff(G) well above 1 and at most d.
     expect(effG).toBeGreaterThan(5);
     expect(effG).toBeLessThanOrEqual(d + 1e-9);
     for (const depth of [1, 2]) {
       const K = G.map((g) => reluNtk(g, depth));
-      const effK = effectiveRank(jacobiEigenvalues(K, n));
+      const effK = effectiveRank(jacobiEigenvalues({ rows: n, cols: n, data: K }));
       const ps = powerSeriesCoefficients({ hermite: scaleHermite(reluHermite(200), Math.SQRT2), depth, degree: 60 });
       // total = K(x,x) = depth + 1 (§7 item 6). The Hermite cut at K = 200 lowers the reported diagonal:
       // each layer's Σ̇(x,x) loses Σ_{k>K} k μ_k² ≈ 0.254/√K (κ_p ≈ 0.254 p^{-3/2}, even p), multiplied by Θ^l ≤ l.
