@@ -1,8 +1,9 @@
 import { Option, type Command } from 'commander';
+import { addDataFlags, type DataFlags } from './data-source.js';
 import { oneOf, positiveInt, positiveIntList } from './options.js';
 
 /** Flags shared by `spectrum` and `limit` (ARCHITECTURE.md "The spec command"). */
-export interface NetworkFlags {
+export interface NetworkFlags extends DataFlags {
   n: number;
   d0?: number;
   widths: number[];
@@ -50,12 +51,13 @@ export function addNetworkFlags(cmd: Command, opts: { data: boolean }): Command 
       .addOption(
         new Option(
           '--data <source>',
-          'data: gaussian|sphere|mixture|digits|cifar10:PATH|mnist:PATH|npy:PATH|csv:PATH',
+          'data: gaussian|sphere|mixture|digits|fashion-mnist[:train|test]|cifar10:PATH|mnist:PATH|npy:PATH|csv:PATH',
         ).default('gaussian'),
       )
       .addOption(
         new Option('--classes <k>', 'number of classes for --data mixture').argParser(positiveInt('--classes', 1000)),
       );
+    addDataFlags(cmd);
   }
   return cmd;
 }

@@ -34,6 +34,7 @@ export {
   type SpectrumSizes,
 } from './spectrum/memory.js';
 export { logCheckpoints } from './train/checkpoints.js';
+export { type TrainSizes, trainBytes, assertTrainFits } from './train/memory.js';
 export {
   type SpectralMonitorOptions,
   type WeightMonitor,

@@ -2,7 +2,8 @@ import { createRng } from '@spec/core';
 import { dataGramInput, limitJob, type LimitInput } from '@spec/experiments';
 import { Option } from 'commander';
 import { activationFromFlags } from '../activation-flag.js';
-import { loadData } from '../data-source.js';
+import { diagnosticsJson, diagnosticsLine, loadData } from '../data-source.js';
+import type { OrthonormalityDiagnostics } from '@spec/data';
 import { limitJson } from '../limit-json.js';
 import { addNetworkFlags, DEFAULTS, type NetworkFlags } from '../network-flags.js';
 import { positiveInt } from '../options.js';
@@ -40,12 +41,14 @@ to 1.`,
     let d0 = flags.d0 ?? DEFAULTS.d0;
     let n = flags.n;
     let dataLabel = flags.data;
+    let diagnostics: OrthonormalityDiagnostics | undefined;
     if (flags.data !== 'gaussian' && flags.data !== 'sphere') {
-      const { dataset } = await loadData(flags, createRng(env.globals.seed).split('data'));
-      input = dataGramInput(dataset.X, await env.backend());
-      d0 = dataset.X.rows;
-      n = dataset.X.cols;
-      dataLabel = dataset.source;
+      const loaded = await loadData(flags, createRng(env.globals.seed).split('data'), env);
+      input = dataGramInput(loaded.dataset.X, await env.backend());
+      d0 = loaded.dataset.X.rows;
+      n = loaded.dataset.X.cols;
+      dataLabel = loaded.dataset.source;
+      diagnostics = loaded.diagnostics;
     }
     const names = flags.kernel === 'both' ? (['ck', 'ntk'] as const) : ([flags.kernel] as const);
     const out = env.figureOut('limit');
@@ -79,9 +82,11 @@ to 1.`,
         points: flags.points,
       },
       constants: { a: result.a, b: result.b, samplesPerNeuron: result.samplesPerNeuron },
+      ...(diagnostics !== undefined ? { dataDiagnostics: diagnosticsJson(diagnostics) } : {}),
       kernels,
     };
     env.out.emitJson(doc);
+    if (diagnostics !== undefined) env.out.say(diagnosticsLine(diagnostics));
     if (out.outDir !== undefined) {
       out.write('limit.json', toJson(doc));
       for (const k of names) {

@@ -3,7 +3,7 @@ import { planSpectrum, spectrumJob, type KernelSpectrum, type SpectrumStage } fr
 import { parseDataSpec } from '@spec/data';
 import { Option } from 'commander';
 import { activationFromFlags } from '../activation-flag.js';
-import { loadData, syntheticSizes } from '../data-source.js';
+import { diagnosticsJson, diagnosticsLine, loadData, syntheticSizes } from '../data-source.js';
 import { limitJson } from '../limit-json.js';
 import { addNetworkFlags, type NetworkFlags } from '../network-flags.js';
 import { oneOf, positiveInt } from '../options.js';
@@ -145,7 +145,7 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
       );
     }
     const rng = createRng(env.globals.seed);
-    const { dataset, inputModel } = await loadData(flags, rng.split('data'));
+    const { dataset, inputModel, diagnostics } = await loadData(flags, rng.split('data'), env);
     const backend = await env.backend();
     const phases = new Map<SpectrumStage, (d: number, t: number) => void>();
     const result = spectrumJob({
@@ -180,6 +180,7 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
         kernel: flags.kernel,
         data: dataset.source,
         inputModel,
+        preprocessing: dataset.preprocessing,
         outputWeights: flags.outputWeights,
         seed: env.globals.seed,
         backend: result.backend,
@@ -189,6 +190,7 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
       ...(result.a !== undefined
         ? { constants: { a: result.a, b: result.b, samplesPerNeuron: result.samplesPerNeuron } }
         : {}),
+      ...(diagnostics !== undefined ? { dataDiagnostics: diagnosticsJson(diagnostics) } : {}),
       kernels,
     };
     env.out.emitJson(doc);
@@ -214,6 +216,7 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
     env.out.say(
       `${dataset.source}: n = ${dataset.n}, d0 = ${dataset.d0}; ${flags.activation}${flags.rawActivation ? ' (raw)' : ''} network, widths ${flags.widths.join(',')}; backend ${result.backend}`,
     );
+    if (diagnostics !== undefined) env.out.say(diagnosticsLine(diagnostics));
     env.out.say('kernel   mean      limit mean   KS       KS (scaled)   outliers   λ range');
     for (const k of names) {
       const s = result[k]!;

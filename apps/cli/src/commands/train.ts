@@ -1,9 +1,17 @@
 import { SpecError, columnRange, createRng, type Matrix } from '@spec/core';
-import { loadDataset, parseDataSpec, singleIndexTeacher } from '@spec/data';
+import { parseDataSpec, singleIndexTeacher, type OrthonormalityDiagnostics } from '@spec/data';
 import { initNetwork, mlp, resolveActivation, withQuadratureDual } from '@spec/nets';
-import { logCheckpoints, train, type KernelMonitor, type TrainCheckpoint, type WeightMonitor } from '@spec/experiments';
+import {
+  assertTrainFits,
+  logCheckpoints,
+  train,
+  type KernelMonitor,
+  type TrainCheckpoint,
+  type WeightMonitor,
+} from '@spec/experiments';
 import { Option } from 'commander';
 import { activationFromFlags } from '../activation-flag.js';
+import { assertSyntheticDataFits, diagnosticsJson, loadData } from '../data-source.js';
 import { addNetworkFlags, type NetworkFlags } from '../network-flags.js';
 import { finiteNumber, nonNegativeInt, oneOf, positiveInt } from '../options.js';
 import { toJson } from '../output/context.js';
@@ -140,8 +148,14 @@ train-weight-spectra.svg (ESD of W₁ᵀW₁/h at up to 4 checkpoints over the M
     let y: Float64Array;
     let beta: Float64Array | undefined;
     let source: string;
+    let dataDiagnostics: OrthonormalityDiagnostics | undefined;
     const spec = parseDataSpec(flags.data);
+    // Synthetic sizes are known before anything is drawn; real data is checked once its d0 is known.
     if (spec.kind === 'gaussian') {
+      assertTrainFits({ n, testN, d0: flags.d0 ?? TRAIN_DEFAULTS.d0, widths: flags.widths, kernels: true });
+    }
+    if (spec.kind === 'gaussian') {
+      assertSyntheticDataFits({ n: n + testN, d0: flags.d0 ?? TRAIN_DEFAULTS.d0 });
       const link = resolveActivation(flags.teacherActivation, { raw: true });
       const data = singleIndexTeacher({
         n: n + testN,
@@ -155,12 +169,8 @@ train-weight-spectra.svg (ESD of W₁ᵀW₁/h at up to 4 checkpoints over the M
       beta = data.beta;
       source = `single-index teacher ${flags.teacherActivation}, noise ${flags.noise}`;
     } else {
-      const ds = await loadDataset(spec, {
-        n: n + testN,
-        d0: flags.d0,
-        classes: flags.classes,
-        rng: rng.split('data'),
-      });
+      const { dataset: ds, diagnostics } = await loadData({ ...flags, n: n + testN }, rng.split('data'), env);
+      dataDiagnostics = diagnostics;
       const t = ds.targets ?? (ds.labels ? Float64Array.from(ds.labels) : undefined);
       if (t === undefined)
         throw new SpecError(
@@ -174,6 +184,7 @@ train-weight-spectra.svg (ESD of W₁ᵀW₁/h at up to 4 checkpoints over the M
       source = ds.source;
     }
     const d0 = X.rows;
+    assertTrainFits({ n, testN, d0, widths: flags.widths, kernels: true });
     const Xtrain = columnRange(X, 0, n);
     const Xtest = testN > 0 ? columnRange(X, n, testN) : undefined;
     const net = mlp({ inputDim: d0, widths: flags.widths, activation });
@@ -266,6 +277,7 @@ train-weight-spectra.svg (ESD of W₁ᵀW₁/h at up to 4 checkpoints over the M
         ...(laws?.ckEdge ? { ck: { edge: laws.ckEdge.value, edgeSource: laws.ckEdge.source } } : {}),
         ...(laws?.ntkEdge ? { ntk: { edge: laws.ntkEdge.value, edgeSource: laws.ntkEdge.source } } : {}),
       },
+      ...(dataDiagnostics !== undefined ? { dataDiagnostics: diagnosticsJson(dataDiagnostics) } : {}),
       checkpoints: records,
     };
     out.emitJson(doc);

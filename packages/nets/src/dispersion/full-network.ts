@@ -1,4 +1,4 @@
-import { SpecError, type Backend, type Matrix, type Rng } from '@spec/core';
+import { assertFitsInMemory, availableMemoryBytes, SpecError, type Backend, type Matrix, type Rng } from '@spec/core';
 import { relu } from '../activations/relu.js';
 import { mlp } from '../mlp.js';
 import { initNetwork, parameterGradient, type Network } from '../network.js';
@@ -81,6 +81,14 @@ export function fullNetworkNtkSamples(options: FullNetworkNtkOptions): FullNetwo
   const sb2 = options.sigmaB2 ?? 0;
   if (!(sb2 >= 0) || !Number.isFinite(sb2))
     throw new SpecError('E_INPUT', `fullNetworkNtkSamples: sigmaB2 must be finite and ≥ 0, got ${String(sb2)}`);
+  // One network at a time: its weights and their gradients (n0·M + (L − 1)·M² + M each), before drawing them.
+  const { width: M, depth: L } = options;
+  assertFitsInMemory(
+    8 * 2 * (inputDim * M + Math.max(0, L - 1) * M * M + M),
+    availableMemoryBytes(),
+    `a full network of width ${M} and depth ${L} with its gradients`,
+    'use --method scalar (the exact O(L) recursion) or a smaller --width',
+  );
   const net = dispersionNetwork(options);
   const x = new Float64Array(inputDim);
   rng.split('input').fillNormal(x);
