@@ -58,6 +58,9 @@ export function checkCombination(c: KernelCombination, where: string): void {
   checkInputMeasure(c.input, where);
 }
 
+/** |1 − b²| below which an activation is treated as linear (rounding of b computed by quadrature). */
+const LINEAR_TOL = 1e-12;
+
 /**
  * Atoms of the limit law of r·I + Σ q_ℓ K_ℓ (apps/docs/theory/fan-wang.md#ck-limit "Atoms",
  * #ntk-fixed-point "NTK"), ascending. rank K_ℓ/n → min(1, 1/γ_ℓ), i.e. K_ℓ has a null fraction
@@ -74,7 +77,10 @@ export function combinationAtoms(c: KernelCombination): { x: number; mass: numbe
   const L = c.samplesPerNeuron.length;
   const p = new Array<number>(L + 1);
   p[0] = inputAtomAtZero(c.input);
-  const linear = c.b * c.b === 1;
+  // b² = 1 up to rounding (a linear σ whose b came out of quadrature as 1 − 1e−16): the nested rule. For
+  // b² = 1 − ε the null spaces are generic, but the part of the atom that then moves off 0 sits at O(ε)
+  // — numerically an atom, and the b² → 1 limit of the law is the linear one.
+  const linear = Math.abs(1 - c.b * c.b) <= LINEAR_TOL;
   const fresh = (l: number): number => Math.max(0, 1 - 1 / c.samplesPerNeuron[l - 1]);
   for (let l = 1; l <= L; l++) p[l] = linear ? Math.max(p[l - 1], fresh(l)) : fresh(l);
   let D = 1;

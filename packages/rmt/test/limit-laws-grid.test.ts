@@ -133,6 +133,7 @@ function checkAll(cases: Case[]): void {
 describe('linear-width limit laws are complete laws at every ratio', () => {
   it('the shapes a CLI fuzz found losing mass or failing (n, d₀, widths → ratios)', () => {
     const { tanh, relu, linear } = ACTIVATIONS;
+    const linearByQuadrature = { name: 'linear (b = 1 − 3e−16)', b: 0.9999999999999997, a: 0.9999999999999993 };
     const mp = (g: number): InputMeasure => ({ kind: 'mp', samplesPerDim: g });
     const cases: Case[] = [];
     for (const kernel of ['ck', 'ntk'] as const) {
@@ -145,6 +146,8 @@ describe('linear-width limit laws are complete laws at every ratio', () => {
         { activation: linear, kernel, input: mp(20), samplesPerNeuron: [20, 20] },
         { activation: tanh, kernel, input: mp(400), samplesPerNeuron: [1, 1] }, // depth 2, d₀ = 1 (n = 400)
         { activation: linear, kernel, input: mp(1), samplesPerNeuron: [1, 1, 1] }, // x^(−4/5) edge at 0
+        // linear σ with b and a as quadrature returns them (1 − 3e−16): the atom of the linear law, 0.95
+        { activation: linearByQuadrature, kernel, input: mp(20), samplesPerNeuron: [2] },
       );
     }
     checkAll(cases);
