@@ -46,12 +46,17 @@ export interface SolverWork {
   readonly m: Float64Array;
   /** m saved across a rejected chord step. */
   readonly m2: Float64Array;
-  /** The Jacobian J − I itself (unfactored), updated by Broyden steps. */
-  readonly jmat: Float64Array;
+  /** (J − I)⁻¹ of the last Jacobian, updated by Broyden steps: the chord steps' matrix. */
+  readonly inv: Float64Array;
   /** Row swaps of the LU factors in `jac`. */
   readonly piv: Int32Array;
-  /** [1] when `jac` holds the LU factors of the last Jacobian (the chord steps' matrix). */
+  /** [1] when `inv` holds a usable inverse. */
   readonly factored: Uint8Array;
+  /** Vectors of the Broyden update. */
+  readonly bs: Float64Array;
+  readonly by: Float64Array;
+  readonly bu: Float64Array;
+  readonly bv: Float64Array;
 }
 
 /** Work buffers for a system of `size` complex unknowns. */
@@ -64,7 +69,11 @@ export function createWork(size: number): SolverWork {
     step: new Float64Array(2 * size),
     m: new Float64Array(2),
     m2: new Float64Array(2),
-    jmat: new Float64Array(2 * size * size),
+    inv: new Float64Array(2 * size * size),
+    bs: new Float64Array(2 * size),
+    by: new Float64Array(2 * size),
+    bu: new Float64Array(2 * size),
+    bv: new Float64Array(2 * size),
     piv: new Int32Array(size),
     factored: new Uint8Array(1),
   };
@@ -79,7 +88,8 @@ function residual(sys: FixedPointSystem, zr: number, zi: number, d: Float64Array
   for (let k = 0; k < sys.size; k++) {
     const a = w.f[2 * k] - d[2 * k];
     const b = w.f[2 * k + 1] - d[2 * k + 1];
-    const e = Math.hypot(a, b) / (1 + Math.hypot(d[2 * k], d[2 * k + 1]));
+    // (sqrt rather than Math.hypot, which is several times slower; the values are far from overflow)
+    const e = Math.sqrt(a * a + b * b) / (1 + Math.sqrt(d[2 * k] * d[2 * k] + d[2 * k + 1] * d[2 * k + 1]));
     if (!(e <= r)) r = Number.isNaN(e) ? Infinity : Math.max(r, e);
   }
   return r;
@@ -95,13 +105,13 @@ function complexLu(n: number, A: Float64Array, piv: Int32Array): boolean {
     let p = c;
     let best = -1;
     for (let r = c; r < n; r++) {
-      const v = Math.hypot(A[2 * (r * n + c)], A[2 * (r * n + c) + 1]);
+      const v = A[2 * (r * n + c)] ** 2 + A[2 * (r * n + c) + 1] ** 2; // |A_rc|²
       if (v > best) {
         best = v;
         p = r;
       }
     }
-    if (!(best > 1e-300)) return false;
+    if (!(best > 1e-280)) return false; // singular (|pivot| < 1e−140)
     piv[c] = p;
     if (p !== c) {
       for (let k = 0; k < 2 * n; k++) {
@@ -171,36 +181,86 @@ function complexLuSolve(n: number, A: Float64Array, piv: Int32Array, b: Float64A
   }
 }
 
-/**
- * Broyden's rank-one update of the Jacobian (J − I) after the chord step s = trial − d, with the change
- * y = R(trial) − R(d) of the residual R = F − δ (R(d) in w.f2, R(trial) from w.f): J ← J + (y − J s) sᴴ/(sᴴ s);
- * then refactorises. Keeps the chord steps converging superlinearly.
- */
-function broydenUpdate(n: number, w: SolverWork, d: Float64Array): void {
-  const J = w.jmat;
-  let ss = 0;
-  for (let k = 0; k < 2 * n; k++) ss += (w.trial[k] - d[k]) ** 2;
-  if (!(ss > 0)) return;
+/** out = H·v for the complex N × N matrix H (row-major interleaved) and vector v (interleaved). */
+function complexMatVec(n: number, H: Float64Array, v: Float64Array, out: Float64Array): void {
   for (let i = 0; i < n; i++) {
-    // v_i = y_i − (J s)_i
-    let vr = w.f[2 * i] - w.trial[2 * i] - (w.f2[2 * i] - d[2 * i]);
-    let vi = w.f[2 * i + 1] - w.trial[2 * i + 1] - (w.f2[2 * i + 1] - d[2 * i + 1]);
+    let sr = 0;
+    let si = 0;
     for (let j = 0; j < n; j++) {
-      const sr = w.trial[2 * j] - d[2 * j];
-      const si = w.trial[2 * j + 1] - d[2 * j + 1];
-      vr -= J[2 * (i * n + j)] * sr - J[2 * (i * n + j) + 1] * si;
-      vi -= J[2 * (i * n + j)] * si + J[2 * (i * n + j) + 1] * sr;
+      const hr = H[2 * (i * n + j)];
+      const hi = H[2 * (i * n + j) + 1];
+      sr += hr * v[2 * j] - hi * v[2 * j + 1];
+      si += hr * v[2 * j + 1] + hi * v[2 * j];
     }
-    for (let j = 0; j < n; j++) {
-      // J_ij += v_i · conj(s_j) / ss
-      const sr = w.trial[2 * j] - d[2 * j];
-      const si = w.trial[2 * j + 1] - d[2 * j + 1];
-      J[2 * (i * n + j)] += (vr * sr + vi * si) / ss;
-      J[2 * (i * n + j) + 1] += (vi * sr - vr * si) / ss;
+    out[2 * i] = sr;
+    out[2 * i + 1] = si;
+  }
+}
+
+/** Writes the inverse of the LU-factored matrix (`complexLu`) into `inv`, one unit vector at a time. */
+function complexLuInverse(n: number, LU: Float64Array, piv: Int32Array, col: Float64Array, inv: Float64Array): void {
+  for (let j = 0; j < n; j++) {
+    col.fill(0);
+    col[2 * j] = 1;
+    complexLuSolve(n, LU, piv, col);
+    for (let i = 0; i < n; i++) {
+      inv[2 * (i * n + j)] = col[2 * i];
+      inv[2 * (i * n + j) + 1] = col[2 * i + 1];
     }
   }
-  w.jac.set(J);
-  if (!complexLu(n, w.jac, w.piv)) w.factored[0] = 0;
+}
+
+/**
+ * Broyden's rank-one update, applied to the inverse H ≈ (J − I)⁻¹ by Sherman–Morrison so that no
+ * refactorisation is needed: after the step s = trial − d, with the change y = R(trial) − R(d) of the
+ * residual R = F − δ (R(d) from w.f2, R(trial) from w.f), H ← H + (s − H y)(sᴴ H)/(sᴴ H y). Keeps the chord
+ * steps converging superlinearly at O(N²) a step.
+ */
+function broydenUpdate(n: number, w: SolverWork, d: Float64Array): void {
+  const H = w.inv;
+  const s = w.bs;
+  const y = w.by;
+  for (let k = 0; k < 2 * n; k++) {
+    s[k] = w.trial[k] - d[k];
+    y[k] = w.f[k] - w.trial[k] - (w.f2[k] - d[k]);
+  }
+  const Hy = w.bu;
+  complexMatVec(n, H, y, Hy);
+  // u = s − H y; v = sᴴ H; den = v·y
+  const v = w.bv;
+  let denR = 0;
+  let denI = 0;
+  for (let j = 0; j < n; j++) {
+    let vr = 0;
+    let vi = 0;
+    for (let i = 0; i < n; i++) {
+      const hr = H[2 * (i * n + j)];
+      const hi = H[2 * (i * n + j) + 1];
+      // conj(s_i)·H_ij
+      vr += s[2 * i] * hr + s[2 * i + 1] * hi;
+      vi += s[2 * i] * hi - s[2 * i + 1] * hr;
+    }
+    v[2 * j] = vr;
+    v[2 * j + 1] = vi;
+    denR += vr * y[2 * j] - vi * y[2 * j + 1];
+    denI += vr * y[2 * j + 1] + vi * y[2 * j];
+  }
+  const den = denR * denR + denI * denI;
+  if (!(den > 0) || !Number.isFinite(den)) {
+    w.factored[0] = 0;
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    // c_i = u_i / den
+    const ur = s[2 * i] - Hy[2 * i];
+    const ui = s[2 * i + 1] - Hy[2 * i + 1];
+    const cr = (ur * denR + ui * denI) / den;
+    const ci = (ui * denR - ur * denI) / den;
+    for (let j = 0; j < n; j++) {
+      H[2 * (i * n + j)] += cr * v[2 * j] - ci * v[2 * j + 1];
+      H[2 * (i * n + j) + 1] += cr * v[2 * j + 1] + ci * v[2 * j];
+    }
+  }
 }
 
 /** Most chord steps (Newton steps with the last factorised Jacobian) tried before a fresh Jacobian. */
@@ -229,8 +289,8 @@ export function newtonSolve(
   if (w.factored[0] === 1 && res >= TOL && Number.isFinite(res)) {
     for (let c = 0; c < MAX_CHORD && res >= TOL; c++) {
       // s = −(J − I)⁻¹ R(δ)
-      for (let k = 0; k < 2 * n; k++) w.step[k] = w.f[k] - d[k];
-      complexLuSolve(n, w.jac, w.piv, w.step);
+      for (let k = 0; k < 2 * n; k++) w.trial[k] = w.f[k] - d[k];
+      complexMatVec(n, w.inv, w.trial, w.step);
       for (let k = 0; k < 2 * n; k++) w.trial[k] = d[k] - w.step[k];
       w.f2.set(w.f);
       w.m2.set(w.m);
@@ -254,7 +314,7 @@ export function newtonSolve(
     const base = w.f2;
     base.set(w.f);
     for (let j = 0; j < n; j++) {
-      const h = 1e-7 * (1 + Math.hypot(d[2 * j], d[2 * j + 1]));
+      const h = 1e-7 * (1 + Math.sqrt(d[2 * j] * d[2 * j] + d[2 * j + 1] * d[2 * j + 1]));
       const saved = d[2 * j];
       d[2 * j] = saved + h;
       sys.map(zr, zi, d, w.trial, w.m);
@@ -266,10 +326,10 @@ export function newtonSolve(
       }
     }
     w.factored[0] = 0;
-    w.jmat.set(J.subarray(0, 2 * n * n));
     if (!complexLu(n, J, w.piv)) return false;
-    w.factored[0] = 1;
     complexLuSolve(n, J, w.piv, w.step);
+    complexLuInverse(n, J, w.piv, w.bu, w.inv);
+    w.factored[0] = 1;
     let lambda = 1;
     let accepted = false;
     const old = w.trial;

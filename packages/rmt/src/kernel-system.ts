@@ -207,7 +207,7 @@ export function kernelSystem(c: KernelCombination, label = 'kernel limit'): Fixe
         const den = dr * dr + di * di;
         const uR = (tR * dr + tI * di) / den;
         const uI = (tI * dr - tR * di) / den;
-        if (uI > SIGN_TOL * Math.hypot(uR, uI)) return false;
+        if (uI > 0 && uI * uI > SIGN_TOL * SIGN_TOL * (uR * uR + uI * uI)) return false;
         tR = q[l - 1] + b2s[l - 1] * uR;
         tI = b2s[l - 1] * uI;
       }

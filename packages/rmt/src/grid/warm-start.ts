@@ -11,7 +11,9 @@ const PREDICT_GAP = 0.1;
 export function relativeGap(a: Float64Array, b: Float64Array): number {
   let r = 0;
   for (let k = 0; k < a.length; k += 2) {
-    r = Math.max(r, Math.hypot(a[k] - b[k], a[k + 1] - b[k + 1]) / (1 + Math.hypot(b[k], b[k + 1])));
+    const dr = a[k] - b[k];
+    const di = a[k + 1] - b[k + 1];
+    r = Math.max(r, Math.sqrt(dr * dr + di * di) / (1 + Math.sqrt(b[k] * b[k] + b[k + 1] * b[k + 1])));
   }
   return r;
 }
