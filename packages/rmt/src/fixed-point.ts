@@ -476,7 +476,11 @@ export function homotopySolve(
       for (let k = 0; k < n2; k++) d[k] += t * (d[k] - prev[k]);
     }
     pred.set(d);
-    if (newtonSolve(sys, zr, next, d, w) && onBranch(sys, zr, next, d, w.m) && displacement(d, pred) <= MAX_CORRECTION) {
+    if (
+      newtonSolve(sys, zr, next, d, w) &&
+      onBranch(sys, zr, next, d, w.m) &&
+      displacement(d, pred) <= MAX_CORRECTION
+    ) {
       prev.set(save);
       prevEta = eta;
       eta = next;

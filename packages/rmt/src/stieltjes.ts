@@ -213,7 +213,8 @@ function densityOnSupport(
   // mean (weight 1 + x/mean, so that far-out components are resolved for `mean` too)
   const atomMass = atoms.reduce((t, a) => t + a.mass, 0);
   let mean0 = 0;
-  for (let i = 1; i < x.length; i++) mean0 += 0.5 * (x[i] - x[i - 1]) * (x[i] * density0[i] + x[i - 1] * density0[i - 1]);
+  for (let i = 1; i < x.length; i++)
+    mean0 += 0.5 * (x[i] - x[i - 1]) * (x[i] * density0[i] + x[i - 1] * density0[i - 1]);
   const meanScale = Math.max(Math.abs(mean0) / Math.max(1 - atomMass, 1e-3), 1e-12 * top);
   const refined = refinePanels(
     { x, y: density0, states },

@@ -16,7 +16,12 @@ const mp = (g: number) => ({ kind: 'mp', samplesPerDim: g }) as const;
  * Newton from the previous one: so short a step cannot leave the root it follows (a separate, slow
  * algorithm). Calls `visit` at every step.
  */
-function slowPath(c: KernelCombination, x: number, etaMin: number, visit: (ok: boolean, d: Float64Array) => void): void {
+function slowPath(
+  c: KernelCombination,
+  x: number,
+  etaMin: number,
+  visit: (ok: boolean, d: Float64Array) => void,
+): void {
   const sys = kernelSystem(c);
   const w = createWork(sys.size);
   const d = new Float64Array(2 * sys.size);
@@ -58,7 +63,15 @@ describe('branch of the fixed point', () => {
       [ntkCombination({ samplesPerNeuron: [2, 0.05, 5], a: relu.a, b: relu.b, input: mp(0.5) }), 3],
       [ckCombination({ samplesPerNeuron: [1, 2], b: tanh.b, input: mp(2) }), 0.005], // in the gap next to the atom
       [ckCombination({ samplesPerNeuron: [1, 1, 1], b: linear.b, input: mp(2) }), 0.1],
-      [ntkCombination({ samplesPerNeuron: [5, 0.5], a: tanh.a, b: tanh.b, input: { kind: 'atoms', x: Float64Array.from([0, 0, 0.5, 1, 2.5]) } }), 1.2],
+      [
+        ntkCombination({
+          samplesPerNeuron: [5, 0.5],
+          a: tanh.a,
+          b: tanh.b,
+          input: { kind: 'atoms', x: Float64Array.from([0, 0, 0.5, 1, 2.5]) },
+        }),
+        1.2,
+      ],
     ];
     for (const [c, x] of shapes) {
       slowPath(c, x, 1e-11 * kernelSystem(c).scale, (ok, d) => {

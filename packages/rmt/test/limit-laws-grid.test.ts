@@ -65,7 +65,8 @@ function closedFormMoments(c: KernelCombination): { mean: number; variance: numb
 /** ∫ f dν over the returned law: trapezoid on its grid plus the atoms. */
 function integrate(s: LimitSpectrum, f: (x: number) => number): number {
   let t = 0;
-  for (let i = 1; i < s.x.length; i++) t += 0.5 * (s.x[i] - s.x[i - 1]) * (f(s.x[i]) * s.density[i] + f(s.x[i - 1]) * s.density[i - 1]);
+  for (let i = 1; i < s.x.length; i++)
+    t += 0.5 * (s.x[i] - s.x[i - 1]) * (f(s.x[i]) * s.density[i] + f(s.x[i - 1]) * s.density[i - 1]);
   for (const a of s.atoms) t += a.mass * f(a.x);
   return t;
 }

@@ -86,7 +86,8 @@ export function simulateKernels(shape: NetworkShape): { ck: Float64Array; ntk: F
     const w = Float64Array.from({ length: widths[L - 1] }, () => readout.rademacher());
     const data = new Float64Array(S.data.length);
     for (let i = 0; i < S.rows; i++) {
-      for (let j = 0; j < S.cols; j++) data[i * S.cols + j] = (S.data[i * S.cols + j] * w[i]) / Math.sqrt(widths[L - 1]);
+      for (let j = 0; j < S.cols; j++)
+        data[i * S.cols + j] = (S.data[i * S.cols + j] * w[i]) / Math.sqrt(widths[L - 1]);
     }
     S = { rows: S.rows, cols: S.cols, data };
   }

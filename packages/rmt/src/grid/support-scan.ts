@@ -65,7 +65,13 @@ export function supportTop(part: ContinuousPart, lower: number, bound: number): 
  * ~η1 (the inside test cannot place it more finely). An interval that reaches lo or hi ends there. The mass
  * of an interval is estimated as Σ Im m_c(x + iη2)/π · spacing over its scan points.
  */
-export function scanSupport(part: ContinuousPart, lo: number, hi: number, n: number, test: InsideTest): SupportEstimate {
+export function scanSupport(
+  part: ContinuousPart,
+  lo: number,
+  hi: number,
+  n: number,
+  test: InsideTest,
+): SupportEstimate {
   const S = part.stateSize;
   const { eta1, eta2 } = test;
   const xs = new Float64Array(n);
@@ -202,7 +208,14 @@ export function findMissedSupport(
 }
 
 /** Indices i of the points x_i = a + i·H (m points) where the law's smoothed density exceeds the recovered one's. */
-function excessPoints(part: ContinuousPart, recovered: Sampled, a: number, b: number, m: number, threshold: number): number[] {
+function excessPoints(
+  part: ContinuousPart,
+  recovered: Sampled,
+  a: number,
+  b: number,
+  m: number,
+  threshold: number,
+): number[] {
   const H = (b - a) / (m - 1);
   const S = part.stateSize;
   const states = new Float64Array(m * S);
