@@ -1,4 +1,4 @@
-import { combinationAtoms, kernelSystem, type KernelCombination } from './kernel-system.js';
+import { combinationAtoms, combinationMean, kernelSystem, type KernelCombination } from './kernel-system.js';
 import type { InputMeasure } from './input-measure.js';
 import type { LimitSpectrum } from './limit-spectrum.js';
 import { densityFromSystem, type GridOptions } from './stieltjes.js';
@@ -31,5 +31,5 @@ export function ckCombination(options: Omit<CkLimitOptions, 'grid'>): KernelComb
 export function ckLimit(options: CkLimitOptions): LimitSpectrum {
   const c = ckCombination(options);
   const sys = kernelSystem(c, 'ckLimit');
-  return densityFromSystem(sys, combinationAtoms(c), 0, options.grid);
+  return densityFromSystem(sys, combinationAtoms(c), 0, options.grid, combinationMean(c));
 }

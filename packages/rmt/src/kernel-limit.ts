@@ -1,4 +1,4 @@
-import { combinationAtoms, kernelSystem, type KernelCombination } from './kernel-system.js';
+import { combinationAtoms, combinationMean, kernelSystem, type KernelCombination } from './kernel-system.js';
 import type { LimitSpectrum } from './limit-spectrum.js';
 import { densityFromSystem, type GridOptions } from './stieltjes.js';
 
@@ -8,5 +8,5 @@ import { densityFromSystem, type GridOptions } from './stieltjes.js';
  */
 export function kernelLimit(combination: KernelCombination, grid?: GridOptions): LimitSpectrum {
   const sys = kernelSystem(combination, 'kernelLimit');
-  return densityFromSystem(sys, combinationAtoms(combination), combination.r, grid);
+  return densityFromSystem(sys, combinationAtoms(combination), combination.r, grid, combinationMean(combination));
 }

@@ -58,22 +58,31 @@ export function checkCombination(c: KernelCombination, where: string): void {
   checkInputMeasure(c.input, where);
 }
 
+/** |1 − b²| below which an activation is treated as linear (rounding of b computed by quadrature). */
+const LINEAR_TOL = 1e-12;
+
 /**
- * Atoms of the limit law of r·I + Σ q_ℓ K_ℓ: an atom at r whose mass is the dimension fraction of the
- * common null space of the K_ℓ with q_ℓ > 0 (MATH.md §2.3 "Atoms", §2.5 "NTK"). rank K_ℓ/n → min(1, 1/γ_ℓ);
- * for |b| < 1 the null spaces of successive layers are in generic position (null K_ℓ = Φ_ℓ^{−1/2}·null G_ℓ with
- * G_ℓ independent of the layers below), so the fractions combine as D ← max(0, D + p_ℓ − 1); for b² = 1
- * they are nested (null K_{ℓ−1} ⊂ null K_ℓ), so the common one is that of the lowest layer used.
+ * Atoms of the limit law of r·I + Σ q_ℓ K_ℓ (apps/docs/theory/fan-wang.md#ck-limit "Atoms",
+ * #ntk-fixed-point "NTK"), ascending. rank K_ℓ/n → min(1, 1/γ_ℓ), i.e. K_ℓ has a null fraction
+ * p_ℓ = max(0, 1 − 1/γ_ℓ) that is in generic position with respect to the layers below (null K_ℓ depends on
+ * the fresh weights W_ℓ), so fractions of subspaces combine as D ← max(0, D + p_ℓ − 1).
+ * - At r: the common null space of the K_ℓ with q_ℓ > 0; for |b| < 1 with p_0 the input's atom at 0; for
+ *   b² = 1 the null spaces are nested (null K_{ℓ−1} ⊂ null K_ℓ), so the common one is that of the lowest
+ *   layer used.
+ * - At r + q_0·x for every other atom x of a discrete input (weight w), when q_0 > 0: on the intersection of
+ *   the x-eigenspace of K_0 (fraction w, inside the row space of X, so generic for every activation) with
+ *   the null spaces of the K_ℓ (ℓ ≥ 1, q_ℓ > 0) the combination is r + q_0·x, so D starts at w.
  */
 export function combinationAtoms(c: KernelCombination): { x: number; mass: number }[] {
   const L = c.samplesPerNeuron.length;
   const p = new Array<number>(L + 1);
   p[0] = inputAtomAtZero(c.input);
-  const linear = c.b * c.b === 1;
-  for (let l = 1; l <= L; l++) {
-    const fresh = Math.max(0, 1 - 1 / c.samplesPerNeuron[l - 1]);
-    p[l] = linear ? Math.max(p[l - 1], fresh) : fresh;
-  }
+  // b² = 1 up to rounding (a linear σ whose b came out of quadrature as 1 − 1e−16): the nested rule. For
+  // b² = 1 − ε the null spaces are generic, but the part of the atom that then moves off 0 sits at O(ε)
+  // — numerically an atom, and the b² → 1 limit of the law is the linear one.
+  const linear = Math.abs(1 - c.b * c.b) <= LINEAR_TOL;
+  const fresh = (l: number): number => Math.max(0, 1 - 1 / c.samplesPerNeuron[l - 1]);
+  for (let l = 1; l <= L; l++) p[l] = linear ? Math.max(p[l - 1], fresh(l)) : fresh(l);
   let D = 1;
   let first = true;
   for (let l = 0; l <= L; l++) {
@@ -85,7 +94,41 @@ export function combinationAtoms(c: KernelCombination): { x: number; mass: numbe
     }
     first = false;
   }
-  return D > 1e-15 ? [{ x: c.r, mass: D }] : [];
+  const atoms = D > 1e-15 ? [{ x: c.r, mass: D }] : [];
+  if (c.q[0] > 0 && c.input.kind === 'atoms') {
+    const d = discreteMeasure(c.input);
+    const weights = new Map<number, number>();
+    for (let i = 0; i < d.x.length; i++) if (d.x[i] > 0) weights.set(d.x[i], (weights.get(d.x[i]) ?? 0) + d.w[i]);
+    for (const [x, w] of weights) {
+      let Dx = w;
+      for (let l = 1; l <= L; l++) if (c.q[l] > 0) Dx = Math.max(0, Dx + fresh(l) - 1);
+      if (Dx > 1e-15) atoms.push({ x: c.r + c.q[0] * x, mass: Dx });
+    }
+  }
+  return atoms.sort((u, v) => u.x - v.x);
+}
+
+/**
+ * Mean ∫ x ν(dx) of the limit law of r·I + Σ q_ℓ K_ℓ in closed form: r + Σ q_ℓ·mean(μ_ℓ), where
+ * mean(μ_ℓ) = (1 − b²) + b²·mean(μ_{ℓ−1}) (ρ^MP_γ ⊠ ν has the mean of ν, apps/docs/theory/fan-wang.md#ck-limit), so 1 for every layer
+ * of an MP input and Σ_{k=0}^{L} a^k for the NTK (§2.4). Undefined for a `'law'` input (its mean is not given).
+ */
+export function combinationMean(c: KernelCombination): number | undefined {
+  const input = c.input;
+  let mu: number;
+  if (input.kind === 'mp') mu = 1;
+  else if (input.kind === 'atoms') {
+    const d = discreteMeasure(input);
+    mu = 0;
+    for (let i = 0; i < d.x.length; i++) mu += d.w[i] * d.x[i];
+  } else return undefined;
+  const b2 = c.b * c.b;
+  let mean = c.r + c.q[0] * mu;
+  c.samplesPerNeuron.forEach((_, i) => {
+    mu = 1 - b2 + b2 * mu;
+    mean += c.q[i + 1] * mu;
+  });
+  return mean;
 }
 
 /** An upper bound of the support: ‖K_ℓ‖ ≤ ((1 − b²) + b²‖K_{ℓ−1}‖)(1 + √γ_ℓ)², then r + Σ q_ℓ‖K_ℓ‖. */
@@ -99,6 +142,9 @@ export function combinationUpperBound(c: KernelCombination): number {
   });
   return U;
 }
+
+/** Slack of the sign condition Im u_ℓ ≤ 0 relative to |u_ℓ| (the solves converge to ~1e−12 relative). */
+const SIGN_TOL = 1e-10;
 
 /**
  * The vector fixed point of MATH.md §2.5 (reference sketch §2.5b) for a kernel combination, as a
@@ -144,6 +190,29 @@ export function kernelSystem(c: KernelCombination, label = 'kernel limit'): Fixe
     size: N,
     scale,
     label,
+    // Sign conditions of the true branch (see onBranch in fixed-point.ts). Level ℓ replaces θ_ℓ K_ℓ by its
+    // deterministic equivalent u_ℓ Φ_ℓ with u_ℓ = θ_ℓ/(1 + δ_ℓ); on the true branch Im u_ℓ ≤ 0 at every level,
+    // so that the effective matrices keep a negative-semidefinite imaginary part like B − z (at the top
+    // level this is Im δ_L ≥ 0, δ_L being a Stieltjes transform; at the lower ones it held for every
+    // solution reached from far in C⁺ — all ratios, depths, |b| ≤ 1, MP and discrete inputs, η down to
+    // 1e−13·scale — while Im δ_ℓ itself can be negative there). The real roots that a continuation along
+    // the real axis can land on inside a support component have Im u_ℓ > 0 at some level, while their
+    // Im m ≈ 0⁺ passes the checks on m alone.
+    admissible(d) {
+      let tR = q[N];
+      let tI = 0;
+      for (let l = N; l >= 1; l--) {
+        const dr = 1 + d[2 * (l - 1)];
+        const di = d[2 * (l - 1) + 1];
+        const den = dr * dr + di * di;
+        const uR = (tR * dr + tI * di) / den;
+        const uI = (tI * dr - tR * di) / den;
+        if (uI > 0 && uI * uI > SIGN_TOL * SIGN_TOL * (uR * uR + uI * uI)) return false;
+        tR = q[l - 1] + b2s[l - 1] * uR;
+        tI = b2s[l - 1] * uI;
+      }
+      return true;
+    },
     map(zr, zi, d, out, m) {
       // 1. top-down: θ_N = q_N, w_N = z
       thR[N] = q[N];

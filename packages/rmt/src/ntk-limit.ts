@@ -1,5 +1,5 @@
 import { SpecError } from '@spec/core';
-import { combinationAtoms, kernelSystem, type KernelCombination } from './kernel-system.js';
+import { combinationAtoms, combinationMean, kernelSystem, type KernelCombination } from './kernel-system.js';
 import type { InputMeasure } from './input-measure.js';
 import type { LimitSpectrum } from './limit-spectrum.js';
 import { densityFromSystem, type GridOptions } from './stieltjes.js';
@@ -50,5 +50,5 @@ export function ntkCombination(options: Omit<NtkLimitOptions, 'grid'>): KernelCo
 export function ntkLimit(options: NtkLimitOptions): LimitSpectrum {
   const c = ntkCombination(options);
   const sys = kernelSystem(c, 'ntkLimit');
-  return densityFromSystem(sys, combinationAtoms(c), c.r, options.grid);
+  return densityFromSystem(sys, combinationAtoms(c), c.r, options.grid, combinationMean(c));
 }

@@ -25,6 +25,11 @@ export interface RefineOptions {
   /** Panels narrower than this are never split (rounding, or a singularity that bisection cannot resolve). */
   readonly minWidth: number;
   /**
+   * Optional warm start of a panel's midpoint from the states of its two ends (written into `out`); by default
+   * the midpoint starts from the state of one end.
+   */
+  readonly warmStart?: (left: Float64Array, right: Float64Array, out: Float64Array) => void;
+  /**
    * Weight of a panel's error at its midpoint (default 1); e.g. 1 + x/mean makes the tolerance bound the
    * error of ∫ρ and of ∫xρ/mean together.
    */
@@ -51,6 +56,7 @@ const MAX_ROUNDS = 40;
 export function refinePanels(start: SampledDensity, options: RefineOptions): RefineResult {
   const { stateSize: S, evaluate, tolerance, maxPoints, minWidth } = options;
   const weight = options.weight ?? ((): number => 1);
+  const warmStart = options.warmStart;
   let { x, y, states } = start;
   let n = x.length;
   // per panel i (between points i and i + 1): midpoint value, state and error estimate
@@ -68,7 +74,9 @@ export function refinePanels(start: SampledDensity, options: RefineOptions): Ref
       midState.set(warmFrom.subarray(warmOffset, warmOffset + S), i * S);
       return;
     }
-    tmp.set(warmFrom.subarray(warmOffset, warmOffset + S));
+    if (warmStart !== undefined) {
+      warmStart(states.subarray(i * S, (i + 1) * S), states.subarray((i + 1) * S, (i + 2) * S), tmp);
+    } else tmp.set(warmFrom.subarray(warmOffset, warmOffset + S));
     const mid = 0.5 * (lo + hi);
     const v = evaluate(mid, tmp);
     midY[i] = v;
