@@ -68,12 +68,16 @@ const CONTRACT: Record<string, readonly string[]> = {
 
 /** A cited page and anchor: `<repo path of the page>#<anchor>`. */
 const CITATION = /apps\/docs\/theory\/([A-Za-z0-9_-]+)\.md(?:#([A-Za-z0-9_-]+))?/g;
+/** Further anchors of the same page right after a citation: `…/fan-wang.md#ntk-surrogate, #ntk-fixed-point`. */
+const MORE_ANCHORS = /^(?:,\s*|\s+and\s+)#([A-Za-z0-9_-]+)/;
 /** A page path that is not the repository path (in code, cite `apps/docs/theory/…`, not `theory/…` or `../…`). */
 const PARTIAL_CITATION = /(?<![A-Za-z0-9_./-])(?:\.\.?\/)*theory\/[A-Za-z0-9_-]+\.md/g;
 /** Inline markdown links `[text](target)`. */
 const MD_LINK = /\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g;
 /** The team's notes and their directory, which exist only in the team checkout. */
 const PRIVATE_NOTES = [/\bMATH(?:-ARCHITECTURES)?\.md\b/, /\bMATH(?:-ARCHITECTURES)?\s*§/, /\.\.\/shared\b/];
+/** The team's other notes: citing them is an error as long as the repository has no file of that name. */
+const OTHER_NOTES = ['ARCHITECTURE', 'STYLE', 'ANCHORS'];
 
 function trackedTextFiles(): string[] {
   const out = execFileSync('git', ['ls-files', '-z'], { cwd: repoRoot, encoding: 'utf8' });
@@ -95,6 +99,9 @@ function lineOf(text: string, index: number): number {
 }
 
 const files = trackedTextFiles();
+for (const name of OTHER_NOTES) {
+  if (!files.some((f) => posix.basename(f) === `${name}.md`)) PRIVATE_NOTES.push(new RegExp(`\\b${name}\\.md\\b`));
+}
 const theoryPages = new Map<string, Set<string>>();
 for (const f of files) {
   if (posix.dirname(f) === THEORY_DIR && f.endsWith('.md')) {
@@ -133,6 +140,41 @@ function resolveLink(file: string, target: string): { path: string; anchor: stri
   return { path, anchor };
 }
 
+/** What is wrong with the theory citations in one file (empty when nothing). */
+function citationProblems(file: string, text: string): string[] {
+  const problems: string[] = [];
+  for (const m of text.matchAll(CITATION)) {
+    const anchors = [m[2]];
+    for (let rest = text.slice(m.index + m[0].length, m.index + m[0].length + 400); ;) {
+      const more = MORE_ANCHORS.exec(rest);
+      if (more === null) break;
+      anchors.push(more[1]);
+      rest = rest.slice(more[0].length);
+    }
+    for (const a of anchors) {
+      const p = checkTarget(`${m[1]}.md`, a);
+      if (p !== null) problems.push(`${file}:${lineOf(text, m.index)}: ${m[0]}: ${p}`);
+    }
+  }
+  if (!file.endsWith('.md')) {
+    for (const m of text.matchAll(PARTIAL_CITATION)) {
+      problems.push(`${file}:${lineOf(text, m.index)}: ${m[0]}: cite the repository path ${THEORY_DIR}/…`);
+    }
+    return problems;
+  }
+  for (const m of text.matchAll(MD_LINK)) {
+    const link = resolveLink(file, m[1]);
+    if (link === null || !link.path.startsWith(`${THEORY_DIR}/`)) continue;
+    if (posix.dirname(link.path) !== THEORY_DIR) {
+      problems.push(`${file}:${lineOf(text, m.index)}: ${m[1]}: no theory page ${link.path}`);
+      continue;
+    }
+    const p = checkTarget(posix.basename(link.path), link.anchor);
+    if (p !== null) problems.push(`${file}:${lineOf(text, m.index)}: ${m[1]}: ${p}`);
+  }
+  return problems;
+}
+
 describe('theory pages and the citations of them', () => {
   it('every page of the contract exists with all its anchors', () => {
     const problems: string[] = [];
@@ -147,30 +189,7 @@ describe('theory pages and the citations of them', () => {
   });
 
   it('every cited page and anchor exists (repository paths in any file, relative links in markdown)', () => {
-    const problems: string[] = [];
-    for (const f of files) {
-      const text = readFileSync(join(repoRoot, f), 'utf8');
-      for (const m of text.matchAll(CITATION)) {
-        const p = checkTarget(`${m[1]}.md`, m[2]);
-        if (p !== null) problems.push(`${f}:${lineOf(text, m.index)}: ${m[0]}: ${p}`);
-      }
-      if (!f.endsWith('.md')) {
-        for (const m of text.matchAll(PARTIAL_CITATION)) {
-          problems.push(`${f}:${lineOf(text, m.index)}: ${m[0]}: cite the repository path ${THEORY_DIR}/…`);
-        }
-        continue;
-      }
-      for (const m of text.matchAll(MD_LINK)) {
-        const link = resolveLink(f, m[1]);
-        if (link === null || !link.path.startsWith(`${THEORY_DIR}/`)) continue;
-        if (posix.dirname(link.path) !== THEORY_DIR) {
-          problems.push(`${f}:${lineOf(text, m.index)}: ${m[1]}: no theory page ${link.path}`);
-          continue;
-        }
-        const p = checkTarget(posix.basename(link.path), link.anchor);
-        if (p !== null) problems.push(`${f}:${lineOf(text, m.index)}: ${m[1]}: ${p}`);
-      }
-    }
+    const problems = files.flatMap((f) => citationProblems(f, readFileSync(join(repoRoot, f), 'utf8')));
     expect(problems).toEqual([]);
   });
 
@@ -185,22 +204,23 @@ describe('theory pages and the citations of them', () => {
     expect(problems).toEqual([]);
   });
 
-  it('the checks find what they look for (a cited anchor that is missing, a private note, a partial path)', () => {
+  it('the checks find what they look for (missing anchors and pages, partial paths, private notes)', () => {
     // Built from parts, so that this file does not itself contain what the scans reject.
-    const missing = [THEORY_DIR, 'fan-wang.md#no-such-anchor'].join('/');
-    const m = [...missing.matchAll(CITATION)][0];
-    expect(checkTarget(`${m[1]}.md`, m[2])).toMatch(/no anchor/);
-    expect(checkTarget('no-such-page.md', undefined)).toMatch(/no theory page/);
+    const page = [THEORY_DIR, 'fan-wang.md'].join('/');
+    expect(citationProblems('a.ts', `// see ${page}#ck-limit, #ntk-surrogate and #ntk-fixed-point`)).toEqual([]);
+    expect(citationProblems('a.ts', `// see ${page}#no-such-anchor`)).toHaveLength(1);
+    expect(citationProblems('a.ts', `// see ${page}#ck-limit, #no-such-anchor`)).toHaveLength(1);
+    expect(citationProblems('a.ts', `// see ${[THEORY_DIR, 'no-such-page.md'].join('/')}`)).toHaveLength(1);
+    expect(citationProblems('a.ts', `// see ${['theory', 'fan-wang.md#ck-limit'].join('/')}`)).toHaveLength(1);
+    const fromReadme = `../../${THEORY_DIR}/toolkit.md`;
+    expect(citationProblems('packages/rmt/README.md', `[x](${fromReadme}#marchenko-pastur)`)).toEqual([]);
+    expect(citationProblems('packages/rmt/README.md', `[x](${fromReadme}#nope)`)).not.toEqual([]);
+    expect(citationProblems('packages/rmt/README.md', '[x](../apps/docs/toolkit.md)')).toEqual([]); // not a theory page
+    const fromGuide = ['..', 'theory', 'fan-wang'].join('/');
+    expect(citationProblems('apps/docs/guide/limits.md', `[x](${fromGuide.slice(2)}#ck-limit)`)).toEqual([]);
+    expect(citationProblems('apps/docs/guide/limits.md', `[x](${fromGuide}.md#nope)`)).not.toEqual([]);
     expect(PRIVATE_NOTES.some((re) => re.test(['see MATH', 'md §2.3'].join('.')))).toBe(true);
-    expect(PRIVATE_NOTES.some((re) => re.test(['..', 'shared', 'STYLE.md'].join('/')))).toBe(true);
-    expect(`// see ${['theory', 'fan-wang.md#ck-limit'].join('/')}`.match(PARTIAL_CITATION)).not.toBeNull();
-    expect(`// see ${missing}`.match(PARTIAL_CITATION)).toBeNull();
-    expect(resolveLink('packages/rmt/README.md', '../../apps/docs/theory/toolkit.md#marchenko-pastur')).toEqual({
-      path: 'apps/docs/theory/toolkit.md',
-      anchor: 'marchenko-pastur',
-    });
-    expect(resolveLink('apps/docs/guide/limits.md', '/theory/fan-wang#ck-limit')?.path).toBe(
-      'apps/docs/theory/fan-wang.md',
-    );
+    expect(PRIVATE_NOTES.some((re) => re.test(['..', 'shared', 'notes'].join('/')))).toBe(true);
+    expect(PRIVATE_NOTES.some((re) => re.test(`see ${OTHER_NOTES[0]}.md "Core contracts"`))).toBe(true);
   });
 });
