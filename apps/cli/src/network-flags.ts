@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { oneOf, positiveInt, positiveIntList } from './options.js';
 
-/** Flags shared by `spectrum` and `limit` (ARCHITECTURE.md "The spec command"). */
+/** Flags shared by `spectrum` and `limit` (the commands and their flags: apps/cli/README.md). */
 export interface NetworkFlags {
   n: number;
   d0?: number;

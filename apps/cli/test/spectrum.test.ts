@@ -46,8 +46,8 @@ describe('spec spectrum', () => {
       expect(kd.ks).toBeLessThan(0.2);
       expect(kd.ksScaled).toBeLessThan(0.2);
     }
-    // Mean eigenvalue: CK → 1, NTK → 1 + a + a² (MATH §2.1; a = 1.177807 for tanh). Trace fluctuations at
-    // n = 200 are a few per cent, so 8 % is a loose but failing-when-wrong bound.
+    // Mean eigenvalue: CK → 1, NTK → 1 + a + a² (apps/docs/theory/fan-wang.md#network-and-kernels; a = 1.177807 for
+    // tanh). Trace fluctuations at n = 200 are a few per cent, so 8 % is a loose but failing-when-wrong bound.
     const a = 1.177807;
     expect(Math.abs(doc.kernels.ck.mean - 1)).toBeLessThan(0.08);
     expect(Math.abs(doc.kernels.ntk.mean / (1 + a + a * a) - 1)).toBeLessThan(0.08);
@@ -153,12 +153,13 @@ describe('spec limit', () => {
       expect(Math.abs(totalMass(lim) - 1)).toBeLessThan(1e-3);
       expect(lim.density.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
     }
-    // CK of the last layer has rank ≤ d_L = 600 < n = 1200: atom 1 − 600/1200 = 0.5 at 0 (MATH §2.3).
+    // CK of the last layer has rank ≤ d_L = 600 < n = 1200: atom 1 − 600/1200 = 0.5 at 0
+    // (apps/docs/theory/fan-wang.md#ck-limit).
     const atoms = doc.kernels.ck.limit.atoms;
     expect(atoms).toHaveLength(1);
     expect(atoms[0].x).toBe(0);
     expect(atoms[0].mass).toBeCloseTo(0.5, 12);
-    // CK mean is 1 at every layer (MATH §2.3); 1e-3 covers the trapezoid error of the grid.
+    // CK mean is 1 at every layer (apps/docs/theory/fan-wang.md#ck-limit); 1e-3 covers the trapezoid error of the grid.
     expect(Math.abs(doc.kernels.ck.limit.mean - 1)).toBeLessThan(1e-3);
   });
 

@@ -57,10 +57,10 @@ export interface BlockedReductionOptions {
 }
 
 /**
- * Householder reduction of a symmetric matrix to tridiagonal form, T = Qᵀ A Q, blocked as LAPACK `dsytrd`
- * (`uplo = 'L'` in column-major terms, i.e. the UPPER triangle of a row-major matrix, reduced from the top
- * so every reflector is a contiguous row). MATH.md has no formula here; the reference is Golub & Van Loan §8.3.1
- * and LAPACK's `dlatrd`.
+ * Householder reduction of a symmetric matrix to tridiagonal form, T = Qᵀ A Q, blocked as LAPACK `dsytrd` (`uplo = 'L'`
+ * in column-major terms, i.e. the UPPER triangle of a row-major matrix, reduced from the top so every reflector is a
+ * contiguous row). The theory pages have no formula here; the reference is Golub & Van Loan §8.3.1 and LAPACK's
+ * `dlatrd`.
  *
  * Panels of {@link PANEL} rows are reduced one row at a time against the not-yet-updated trailing matrix: the
  * row is first brought up to date with the panel's earlier reflectors (V, W), its reflector v is formed, then

@@ -2,8 +2,8 @@ import { SpecError } from '@spec/core';
 
 /**
  * Generic solver for the complex fixed points δ = F(δ; z) behind every limit law in this package
- * (MATH.md §1.4 "Robust solving", §2.5 step 4): damped iteration, η-homotopy, Newton with a
- * finite-difference Jacobian, and a branch check (Im m ≥ 0 on C⁺).
+ * (apps/docs/theory/toolkit.md#marchenko-pastur "Robust solving", apps/docs/theory/fan-wang.md#ntk-fixed-point step 4):
+ * damped iteration, η-homotopy, Newton with a finite-difference Jacobian, and a branch check (Im m ≥ 0 on C⁺).
  *
  * Unknowns are stored interleaved: d[2k] = Re δ_k, d[2k+1] = Im δ_k.
  */
@@ -183,7 +183,10 @@ export function newtonSolve(
   return res < TOL;
 }
 
-/** Damped iteration δ ← (1 − α)δ + αF(δ) (MATH.md §2.5 step 4); returns true on convergence. */
+/**
+ * Damped iteration δ ← (1 − α)δ + αF(δ) (apps/docs/theory/fan-wang.md#ntk-fixed-point step 4); returns true on
+ * convergence.
+ */
 export function dampedSolve(
   sys: FixedPointSystem,
   zr: number,
@@ -203,8 +206,8 @@ export function dampedSolve(
 }
 
 /**
- * Branch check for a solution at z = zr + i·zi (MATH.md §1.4): m finite, Im m ≥ 0 when Im z ≥ 0
- * (up to rounding), and for real z < 0 (left of a spectrum on [0, ∞)) m > 0.
+ * Branch check for a solution at z = zr + i·zi (apps/docs/theory/toolkit.md#marchenko-pastur): m finite, Im m ≥ 0 when
+ * Im z ≥ 0 (up to rounding), and for real z < 0 (left of a spectrum on [0, ∞)) m > 0.
  */
 export function onBranch(zr: number, zi: number, m: Float64Array, scale: number): boolean {
   const re = m[0];
@@ -226,8 +229,8 @@ function solveOnce(sys: FixedPointSystem, zr: number, zi: number, d: Float64Arra
 }
 
 /**
- * η-homotopy (MATH.md §1.4): solve at z + iη_k for η_k = scale, scale/3, … down to Im z, starting
- * from δ = 0, each level warm-started by the previous one. Throws E_CONVERGENCE on failure.
+ * η-homotopy (apps/docs/theory/toolkit.md#marchenko-pastur): solve at z + iη_k for η_k = scale, scale/3, … down to Im
+ * z, starting from δ = 0, each level warm-started by the previous one. Throws E_CONVERGENCE on failure.
  */
 export function homotopySolve(sys: FixedPointSystem, zr: number, zi: number, d: Float64Array, w: SolverWork): void {
   d.fill(0);

@@ -12,12 +12,16 @@ import {
 
 /**
  * A linear combination r·I + Σ_{ℓ=0}^{L} q_ℓ K_ℓ of the per-layer CK matrices of a linear-width network
- * (MATH.md §2.4–2.5). The CK of layer L is r = 0, q = e_L; the NTK is r = r₊, q_ℓ = b^{2(L−ℓ)}.
+ * (apps/docs/theory/fan-wang.md#ntk-surrogate, #ntk-fixed-point). The CK of layer L is r = 0, q = e_L; the NTK is r =
+ * r₊, q_ℓ = b^{2(L−ℓ)}.
  */
 export interface KernelCombination {
   /** γ_1..γ_L = n/d_ℓ, one per hidden layer (L ≥ 1). */
   readonly samplesPerNeuron: readonly number[];
-  /** b_σ = E σ̃′(ξ), the linear Hermite coefficient of the normalised activation (MATH.md §1.2), |b| ≤ 1. */
+  /**
+   * b_σ = E σ̃′(ξ), the linear Hermite coefficient of the normalised activation
+   * (apps/docs/theory/toolkit.md#normalised-activations), |b| ≤ 1.
+   */
   readonly b: number;
   /** Law μ_0 of K_0 = XᵀX. */
   readonly input: InputMeasure;
@@ -42,7 +46,7 @@ export function checkCombination(c: KernelCombination, where: string): void {
   if (!Number.isFinite(c.b) || Math.abs(c.b) > 1) {
     throw new SpecError(
       'E_INPUT',
-      `${where}: b must satisfy |b| ≤ 1 for a normalised activation (MATH.md §1.2), got ${c.b}`,
+      `${where}: b must satisfy |b| ≤ 1 for a normalised activation (apps/docs/theory/toolkit.md#normalised-activations), got ${c.b}`,
     );
   }
   if (!Number.isFinite(c.r) || c.r < 0)
@@ -59,11 +63,11 @@ export function checkCombination(c: KernelCombination, where: string): void {
 }
 
 /**
- * Atoms of the limit law of r·I + Σ q_ℓ K_ℓ: an atom at r whose mass is the dimension fraction of the
- * common null space of the K_ℓ with q_ℓ > 0 (MATH.md §2.3 "Atoms", §2.5 "NTK"). rank K_ℓ/n → min(1, 1/γ_ℓ);
- * for |b| < 1 the null spaces of successive layers are in generic position (null K_ℓ = Φ_ℓ^{−1/2}·null G_ℓ with
- * G_ℓ independent of the layers below), so the fractions combine as D ← max(0, D + p_ℓ − 1); for b² = 1
- * they are nested (null K_{ℓ−1} ⊂ null K_ℓ), so the common one is that of the lowest layer used.
+ * Atoms of the limit law of r·I + Σ q_ℓ K_ℓ: an atom at r whose mass is the dimension fraction of the common null space
+ * of the K_ℓ with q_ℓ > 0 (apps/docs/theory/fan-wang.md#ck-limit "Atoms", apps/docs/theory/fan-wang.md#ntk-fixed-point
+ * "NTK"). rank K_ℓ/n → min(1, 1/γ_ℓ); for |b| < 1 the null spaces of successive layers are in generic position (null
+ * K_ℓ = Φ_ℓ^{−1/2}·null G_ℓ with G_ℓ independent of the layers below), so the fractions combine as D ← max(0, D + p_ℓ −
+ * 1); for b² = 1 they are nested (null K_{ℓ−1} ⊂ null K_ℓ), so the common one is that of the lowest layer used.
  */
 export function combinationAtoms(c: KernelCombination): { x: number; mass: number }[] {
   const L = c.samplesPerNeuron.length;
@@ -101,9 +105,10 @@ export function combinationUpperBound(c: KernelCombination): number {
 }
 
 /**
- * The vector fixed point of MATH.md §2.5 (reference sketch §2.5b) for a kernel combination, as a
- * {@link FixedPointSystem}: unknowns δ_1..δ_L (plus δ_0 when μ_0 is an MP law, treated as an extra
- * level with b = 0 over an identity bottom). Output m(z) = g. Linear in L per evaluation.
+ * The vector fixed point of apps/docs/theory/fan-wang.md#ntk-fixed-point (reference sketch
+ * apps/docs/theory/fan-wang.md#ntk-fixed-point) for a kernel combination, as a {@link FixedPointSystem}: unknowns
+ * δ_1..δ_L (plus δ_0 when μ_0 is an MP law, treated as an extra level with b = 0 over an identity bottom). Output m(z)
+ * = g. Linear in L per evaluation.
  */
 export function kernelSystem(c: KernelCombination, label = 'kernel limit'): FixedPointSystem {
   checkCombination(c, label);
@@ -184,7 +189,8 @@ export function kernelSystem(c: KernelCombination, label = 'kernel limit'): Fixe
           hI += x * vI;
         }
       } else {
-        // g = m0(ζ)/θ0 with ζ = (w0 − r)/θ0; h = (1 + (w0 − r) g)/θ0 (MATH.md §2.5 step 2 for a law).
+        // g = m0(ζ)/θ0 with ζ = (w0 − r)/θ0; h = (1 + (w0 − r) g)/θ0 (apps/docs/theory/fan-wang.md#ntk-fixed-point step
+        // 2 for a law).
         const cR = wR - r;
         const cI = wI;
         const tden = t0R * t0R + t0I * t0I;
@@ -228,8 +234,8 @@ export function kernelSystem(c: KernelCombination, label = 'kernel limit'): Fixe
 
 /**
  * Stieltjes transform m(z) = ∫ ν(dx)/(x − z) of the limit law ν of r·I + Σ q_ℓ K_ℓ at a complex z
- * (MATH.md §2.5): Newton / damped iteration along an η-homotopy from z + i·scale. Real z left of the
- * support (e.g. z = −1) is allowed. Throws E_CONVERGENCE rather than returning NaN.
+ * (apps/docs/theory/fan-wang.md#ntk-fixed-point): Newton / damped iteration along an η-homotopy from z + i·scale. Real
+ * z left of the support (e.g. z = −1) is allowed. Throws E_CONVERGENCE rather than returning NaN.
  */
 export function stieltjesLimit(z: Complex, combination: KernelCombination): Complex {
   if (!Number.isFinite(z.re) || !Number.isFinite(z.im))

@@ -3,7 +3,7 @@ import { type FixedPointSystem, type SolverWork, createWork, solvePoint } from '
 import { refinePanels } from './grid/refine-panels.js';
 import { type Atom, type LimitSpectrum, trapezoid } from './limit-spectrum.js';
 
-/** Options of the adaptive density grid (MATH.md §1.4 density recovery). */
+/** Options of the adaptive density grid (apps/docs/theory/toolkit.md#marchenko-pastur density recovery). */
 export interface GridOptions {
   /**
    * Number of points of the initial grid (default 1000, at least 100). The adaptive bisection then adds
@@ -32,8 +32,8 @@ const QUADRATURE_TOL = 1e-4;
 const REFINE_BUDGET = 4;
 
 /**
- * Recovers a limit density from its Stieltjes transform (MATH.md §1.4): ρ(x) = Im m_c(x + iη)/π where
- * m_c is m minus the exactly known atoms (Im of an atom of mass w at a is wη/((x − a)² + η²)).
+ * Recovers a limit density from its Stieltjes transform (apps/docs/theory/toolkit.md#marchenko-pastur): ρ(x) = Im m_c(x
+ * + iη)/π where m_c is m minus the exactly known atoms (Im of an atom of mass w at a is wη/((x − a)² + η²)).
  *
  * 1. Support: a coarse scan on [lower, scale] marks x as inside when Im m_c does not scale with η
  *    (Im m_c(x + iη/10) > ½ Im m_c(x + iη) at η = 1e−6·scale; outside the support Im m_c ∝ η), and
