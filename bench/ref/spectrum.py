@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""numpy reference for the issue-5 pipeline (bench/nets.bench.ts does the same work in spec).
+"""numpy reference for the spectrum pipeline (bench/nets.bench.ts does the same work in spec).
 
 Sample data X (d0 x n, N(0, 1/d0) entries) and weights (N(0,1), Rademacher readout), forward pass
 X_l = tanh~(W_l X_{l-1}) / sqrt(d_l) with tanh~ the normalised tanh (apps/docs/theory/toolkit.md#normalised-activations), CK = X_L^T X_L,

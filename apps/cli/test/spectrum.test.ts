@@ -21,7 +21,7 @@ interface KernelDoc {
   limit: { x: number[]; density: number[]; atoms: { x: number; mass: number }[]; mean: number };
 }
 
-// Small sizes keep this file fast; the accuracy claims of issue 5 at n = 1500 are checked in bench and the note.
+// Small sizes keep this file fast; the accuracy at n = 1500 is in bench/nets.bench.ts and apps/docs/theory/reference-values.md#how-checked.
 const SMALL = ['--n', '200', '--d0', '150', '--widths', '200,250'];
 
 describe('spec spectrum', () => {
@@ -170,7 +170,7 @@ describe('spec limit', () => {
       expect(r.stdout).toContain(f);
   });
 
-  it('--method slq: density with error bars, quantiles and KS from the SLQ CDF (issue 10)', async () => {
+  it('--method slq: density with error bars, quantiles and KS from the SLQ CDF', async () => {
     const r = await run('spectrum', ...SMALL, '--method', 'slq', '--slq-probes', '12', '--slq-steps', '30', '--json');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as {

@@ -36,9 +36,9 @@ describe('CK limit vs simulated networks (apps/docs/theory/fan-wang.md#ck-limit,
     });
     expect(law.atoms).toHaveLength(1);
     expect(law.atoms[0].mass).toBeCloseTo(1 - 1000 / 1500, 12);
-    // 0.02 is the issue's acceptance bound; apps/docs/theory/reference-values.md#how-checked measured 0.0046 for a
-    // comparable network, and the finite-n fluctuation of the KS statistic is O(n^{-1/2}·small) for spectra (eigenvalue
-    // rigidity).
+    // 0.02 is the acceptance bound set for this check; apps/docs/theory/reference-values.md#how-checked measured 0.0046
+    // for a comparable network, and the finite-n fluctuation of the KS statistic is O(n^{-1/2}·small) for spectra
+    // (eigenvalue rigidity).
     const ks = ksDistance(eig, law, { atomTolerance: 1e-9 });
     expect(ks).toBeLessThanOrEqual(0.02);
   });

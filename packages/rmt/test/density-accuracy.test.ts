@@ -36,7 +36,7 @@ function gridMassBelow(s: LimitSpectrum, t: number): number {
   return m;
 }
 
-describe('density grid accuracy (issue 4: trapezoid mass + atoms = 1 within 1e-3)', () => {
+describe('density grid accuracy (trapezoid mass + atoms = 1 within 1e-3)', () => {
   it('holds for a real-data-like atoms input with a big null space (CK and NTK, L = 1, 2)', () => {
     const input = spikedInput();
     for (const samplesPerNeuron of [[1], [1, 1]]) {
