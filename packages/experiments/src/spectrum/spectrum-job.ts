@@ -9,7 +9,10 @@ import { planSpectrum } from './plan.js';
 
 export type { SpectrumStage };
 
-/** n above which `method: 'auto'` chooses SLQ (a dense eigvalsh costs ~n³: minutes on 2 cores beyond this). */
+/**
+ * n above which `method: 'auto'` chooses SLQ (a dense eigvalsh costs ~n³; timings:
+ * bench/README.md#why-the-code-is-the-way-it-is).
+ */
 export { SLQ_AUTO_MIN_N };
 
 /** Options of {@link spectrumJob}. */

@@ -70,7 +70,8 @@ export function leanNtk(
   const keep = options.keepFeatures === true;
   // Each large array is referenced from one slot of `st` only, and every step runs in its own function, so no stale
   // interpreter register keeps a released array alive: the garbage collector can reclaim it before the next n × n
-  // allocation (measured: otherwise the weights, signals and activations of a layer outlived its step).
+  // allocation (without this, a layer's weights, signals and activations outlived its step;
+  // bench/README.md#why-the-code-is-the-way-it-is).
   for (let i = L; i >= 0; i--) {
     backwardLayer(st, terms[i], i, i === L, !(i === L && keep), options.ckGram === true);
     options.onProgress?.(L - i + 1, L + 1);

@@ -108,8 +108,8 @@ function factoredApply(
   count: number,
 ): void {
   out.fill(0, 0, count * n);
-  // One scratch for the scaled rows of every term and vector (n × max d_x): allocating it per vector left hundreds of
-  // megabytes to the garbage collector at n = 12000.
+  // One scratch for the scaled rows of every term and vector (n × max d_x): allocating it per vector left large garbage
+  // at every Lanczos step (bench/README.md#why-the-code-is-the-way-it-is).
   const scratch = new Float64Array(n * Math.max(...terms.map((t) => t.dx)));
   for (const t of terms) {
     const { Xt, dx, St, ds, a2, b2 } = t;
