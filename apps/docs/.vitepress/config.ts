@@ -17,6 +17,8 @@ export default defineConfig({
   head: [['link', { rel: 'icon', href: 'data:,' }]],
   cleanUrls: false,
   lastUpdated: false,
+  // Static files only: markdown that typedoc copies into public/api/media is not a page of the site.
+  srcExclude: ['public/**'],
   // Generated pages (typedoc) live under public/api and are linked, not processed. `pnpm docs:build` runs
   // typedoc first, so there every /api/… link is checked against the generated file; only a dev server
   // started without them skips the check.
