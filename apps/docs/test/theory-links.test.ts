@@ -72,6 +72,8 @@ const CITATION = /apps\/docs\/theory\/([A-Za-z0-9_-]+)\.md(?:#([A-Za-z0-9_-]+))?
 const MORE_ANCHORS = /^(?:,\s*|\s+and\s+)#([A-Za-z0-9_-]+)/;
 /** A page path that is not the repository path (in code, cite `apps/docs/theory/…`, not `theory/…` or `../…`). */
 const PARTIAL_CITATION = /(?<![A-Za-z0-9_./-])(?:\.\.?\/)*theory\/[A-Za-z0-9_-]+\.md/g;
+/** A markdown link to a theory page inside a code comment. */
+const CODE_MD_LINK = /\]\(\s*(?:\.\.?\/)*apps\/docs\/theory\//g;
 /** Inline markdown links `[text](target)`. */
 const MD_LINK = /\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g;
 /** The team's notes and their directory, which exist only in the team checkout. */
@@ -160,6 +162,10 @@ function citationProblems(file: string, text: string): string[] {
     for (const m of text.matchAll(PARTIAL_CITATION)) {
       problems.push(`${file}:${lineOf(text, m.index)}: ${m[0]}: cite the repository path ${THEORY_DIR}/…`);
     }
+    // In code, typedoc resolves a markdown link relative to the source file, where no theory page is: plain path only.
+    for (const m of text.matchAll(CODE_MD_LINK)) {
+      problems.push(`${file}:${lineOf(text, m.index)}: ${m[0]}: write the path without a markdown link in code`);
+    }
     return problems;
   }
   for (const m of text.matchAll(MD_LINK)) {
@@ -212,6 +218,7 @@ describe('theory pages and the citations of them', () => {
     expect(citationProblems('a.ts', `// see ${page}#ck-limit, #no-such-anchor`)).toHaveLength(1);
     expect(citationProblems('a.ts', `// see ${[THEORY_DIR, 'no-such-page.md'].join('/')}`)).toHaveLength(1);
     expect(citationProblems('a.ts', `// see ${['theory', 'fan-wang.md#ck-limit'].join('/')}`)).toHaveLength(1);
+    expect(citationProblems('a.ts', `// see [CK limit](${page}#ck-limit)`)).toHaveLength(1);
     const fromReadme = `../../${THEORY_DIR}/toolkit.md`;
     expect(citationProblems('packages/rmt/README.md', `[x](${fromReadme}#marchenko-pastur)`)).toEqual([]);
     expect(citationProblems('packages/rmt/README.md', `[x](${fromReadme}#nope)`)).not.toEqual([]);
