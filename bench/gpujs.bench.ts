@@ -1,5 +1,5 @@
 /**
- * @spec/backend-gpujs against @spec/backend-cpu (issue 8): gemm and Gram at n = 256, 512, 1024 in
+ * @spec/backend-gpujs against @spec/backend-cpu: gemm and Gram at n = 256, 512, 1024 in
  * gpu.js's webasm mode (what Node gets without headless-gl) vs the float64 CPU backend, each next to
  * numpy (float32 for gpujs, float64 for cpu), plus headless-gl where built. `pnpm bench gpujs`. Browser WebGL numbers: bench/browser/.
  */

@@ -1,8 +1,8 @@
-/** Hot paths of @spec/rmt: limit densities on a 1000-point adaptive grid (issue 4 targets: CK L = 3 ≤ 100 ms, NTK ≤ 300 ms). */
+/** Hot paths of @spec/rmt: limit densities on a 1000-point adaptive grid (targets: CK L = 3 ≤ 100 ms, NTK ≤ 300 ms). */
 import { ckLimit, ntkLimit } from '@spec/rmt';
 import type { BenchCase } from './types.js';
 
-const b = 0.964609; // normalised tanh (MATH.md §1.2)
+const b = 0.964609; // normalised tanh (apps/docs/theory/toolkit.md#normalised-activations)
 const a = 1.177807;
 const samplesPerNeuron = [0.75, 0.75, 0.75];
 const input = { kind: 'mp', samplesPerDim: 1.5 } as const;
@@ -12,13 +12,13 @@ const cases: BenchCase[] = [
     group: 'rmt',
     name: 'CK limit density, L = 3, 1000 points (tanh, MP input)',
     run: () => ckLimit({ samplesPerNeuron, b, input, grid: { points: 1000 } }),
-    target: { maxMs: 100, source: 'issue 4' },
+    target: { maxMs: 100, source: 'limit-density target' },
   },
   {
     group: 'rmt',
     name: 'NTK limit density, L = 3, 1000 points (tanh, MP input)',
     run: () => ntkLimit({ samplesPerNeuron, a, b, input, grid: { points: 1000 } }),
-    target: { maxMs: 300, source: 'issue 4' },
+    target: { maxMs: 300, source: 'limit-density target' },
   },
   {
     group: 'rmt',

@@ -2,7 +2,7 @@
  * `pnpm bench [filter] [--repeats N] [--json]`: times every case of `bench/*.bench.ts` (default export
  * `BenchCase[]`, see types.ts) — setup, one warm-up, then N timed runs, median reported — and, where
  * `python3` with numpy is available, the case's numpy snippet in one python subprocess per case, timed
- * the same way. Prints a table with the ratio ours / numpy and the issue targets, or one JSON document
+ * the same way. Prints a table with the ratio ours / numpy and the targets, or one JSON document
  * with `--json`. Progress goes to stderr.
  */
 import { spawnSync } from 'node:child_process';

@@ -19,6 +19,6 @@ export interface BenchCase {
   readonly numpy?: string;
   /** Timed repeats (default 5); the median is reported. */
   readonly repeats?: number;
-  /** A target from an issue, e.g. `{ maxRatio: 15, source: 'issue 2' }`, printed next to the ratio. */
+  /** A performance target, e.g. `{ maxRatio: 15, source: 'backend target' }`, printed next to the ratio. */
   readonly target?: { readonly maxRatio?: number; readonly maxMs?: number; readonly source: string };
 }

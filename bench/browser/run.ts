@@ -1,5 +1,5 @@
 /**
- * Browser bench for @spec/backend-gpujs (issue 8): serves bench/browser/ from http://127.0.0.1,
+ * Browser bench for @spec/backend-gpujs: serves bench/browser/ from http://127.0.0.1,
  * opens it in Debian's headless Chromium through playwright-core, and prints the timings of gpu.js
  * products per mode (webgl2/webgl run on SwiftShader, a CPU rasteriser, without a GPU) next to
  * @spec/backend-cpu in Node. A bench, not a test.

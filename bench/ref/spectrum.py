@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""numpy reference for the issue-5 pipeline (bench/nets.bench.ts does the same work in spec).
+"""numpy reference for the spectrum pipeline (bench/nets.bench.ts does the same work in spec).
 
 Sample data X (d0 x n, N(0, 1/d0) entries) and weights (N(0,1), Rademacher readout), forward pass
-X_l = tanh~(W_l X_{l-1}) / sqrt(d_l) with tanh~ the normalised tanh (MATH.md 1.2), CK = X_L^T X_L,
-NTK = X_L^T X_L + sum_l (X_{l-1}^T X_{l-1}) * (S_l^T S_l) (MATH.md 2.1, 2.6), eigvalsh of both.
+X_l = tanh~(W_l X_{l-1}) / sqrt(d_l) with tanh~ the normalised tanh (apps/docs/theory/toolkit.md#normalised-activations), CK = X_L^T X_L,
+NTK = X_L^T X_L + sum_l (X_{l-1}^T X_{l-1}) * (S_l^T S_l) (apps/docs/theory/fan-wang.md#network-and-kernels, #simulation-notes), eigvalsh of both.
 
 usage: python3 bench/ref/spectrum.py [--n 1500] [--d0 1000] [--widths 2000,2000] [--seed 0]
 """

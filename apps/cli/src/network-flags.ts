@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { addDataFlags, type DataFlags } from './data-source.js';
 import { oneOf, positiveInt, positiveIntList } from './options.js';
 
-/** Flags shared by `spectrum` and `limit` (ARCHITECTURE.md "The spec command"). */
+/** Flags shared by `spectrum` and `limit` (the commands and their flags: apps/cli/README.md). */
 export interface NetworkFlags extends DataFlags {
   n: number;
   d0?: number;

@@ -5,7 +5,7 @@ import { defaultOutDir } from './output/files.js';
 import { createProgress, type Progress } from './output/progress.js';
 import { loadPlugins } from './plugins.js';
 
-/** Global flags (ARCHITECTURE.md "The spec command"). */
+/** Global flags of every command (apps/cli/README.md). */
 export interface GlobalOptions {
   json: boolean;
   out?: string;

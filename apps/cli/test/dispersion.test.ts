@@ -13,7 +13,7 @@ interface Row {
 }
 
 describe('spec dispersion', () => {
-  it('EOC rows: fields, λ = depth/width, MC within 3 SE + 10% of the §6.3 theory (width 100, finite-width gap ≈ 1/M)', async () => {
+  it('EOC rows: fields, λ = depth/width, MC within 3 SE + 10% of the apps/docs/theory/dispersion.md#depth-width-limits theory (width 100, finite-width gap ≈ 1/M)', async () => {
     const r = await run(
       'dispersion',
       '--sigma-w2',
@@ -32,12 +32,13 @@ describe('spec dispersion', () => {
     expect(doc.rows.map((x) => x.depth)).toEqual([1, 5, 10, 20]);
     for (const row of doc.rows) {
       expect(row.lambda).toBeCloseTo(row.depth / 100, 12);
-      // §6.3 is the M → ∞ limit; at M = 100 the O(1/M) and O(L/M²) corrections are a few percent.
+      // apps/docs/theory/dispersion.md#depth-width-limits is the M → ∞ limit; at M = 100 the O(1/M) and O(L/M²)
+      // corrections are a few percent.
       expect(Math.abs(row.dispersion - row.theory)).toBeLessThan(3 * row.stderr + 0.1 * row.theory);
     }
   });
 
-  it('§7 item 10 through the CLI: ordered and chaotic phases; --method full; figure with --out', async () => {
+  it('dispersion limits through the CLI: ordered and chaotic phases; --method full; figure with --out (apps/docs/theory/reference-values.md#dispersion)', async () => {
     const o = JSON.parse(
       (await run('dispersion', '--sigma-w2', '1', '--width', '20', '--depths', '2', '--samples', '50', '--json'))
         .stdout,

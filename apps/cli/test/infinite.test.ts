@@ -6,7 +6,7 @@ import { readNpy } from '@spec/data';
 import { expectOneErrorLine, run } from './helpers.js';
 
 describe('spec infinite', () => {
-  it('§7 item 6: relu depth 2 at cos 0.5 → NTK 1.3514795611, NNGP 0.6839056509 (1e-9)', async () => {
+  it('relu depth 2 at cos 0.5 → NTK 1.3514795611, NNGP 0.6839056509 (1e-9) (apps/docs/theory/reference-values.md#relu-ntk)', async () => {
     const r = await run('infinite', '--activation', 'relu', '--depth', '2', '--cos', '0.5', '--json');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as {

@@ -52,7 +52,8 @@ describe('--plugin', () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as { kernels: { ck: { eigenvalues: number[]; ks: number } } };
     expect(doc.kernels.ck.eigenvalues).toHaveLength(150);
-    // b = 0: the CK limit is a pure MP law (MATH §2.3); KS at n = 150 of a correct law is ≲ 1.5/√n ≈ 0.12.
+    // b = 0: the CK limit is a pure MP law (apps/docs/theory/fan-wang.md#ck-limit); KS at n = 150 of a correct law is ≲
+    // 1.5/√n ≈ 0.12.
     expect(doc.kernels.ck.ks).toBeLessThan(0.12);
   });
 

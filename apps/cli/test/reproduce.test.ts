@@ -58,9 +58,10 @@ describe('spec reproduce', () => {
     expect(doc.reproductions.map((x) => x.name)).toEqual(ALL);
   });
 
-  // The rows' tolerances are derived in the library (KS c/√n from MATH.md §2.6/§8; coefficient fits by the drift
-  // between fit ranges; Lidskii + second-order perturbation for sphere eigenvalues; slope standard errors over
-  // seeds; descent-lemma, Weyl and BBP bounds for training), so these fail when theory or experiment is wrong.
+  // The rows' tolerances are derived in the library (KS c/√n from apps/docs/theory/fan-wang.md#simulation-notes,
+  // apps/docs/theory/reference-values.md#how-checked; coefficient fits by the drift between fit ranges; Lidskii +
+  // second-order perturbation for sphere eigenvalues; slope standard errors over seeds; descent-lemma, Weyl and BBP
+  // bounds for training), so these fail when theory or experiment is wrong.
   for (const name of ['fan-wang-ck-synthetic', 'ntk-power-series', 'kernel-gd', 'spectral-evolution']) {
     it(`${name} --quick --json: every measured value agrees with the theory within its tolerance`, async () => {
       const doc = await quickRows(name);
@@ -70,9 +71,9 @@ describe('spec reproduce', () => {
     });
   }
 
-  // The §6.3 dispersion limits hold at the quick size; the §6.4 training ordering (ordered phase changes least)
-  // is qualitative and not supported by 3 seeds of 50 Adam steps at M = 50 (the table shows it), so only its
-  // presence is checked.
+  // The apps/docs/theory/dispersion.md#depth-width-limits dispersion limits hold at the quick size; the
+  // apps/docs/theory/dispersion.md#training-and-phases training ordering (ordered phase changes least) is qualitative
+  // and not supported by 3 seeds of 50 Adam steps at M = 50 (the table shows it), so only its presence is checked.
   it('ntk-dispersion --quick: every dispersion row agrees; the training rows rank the three phases', async () => {
     const doc = await quickRows('ntk-dispersion');
     expectHolds(doc.rows.filter((x) => x.metric === 'D'));
@@ -91,10 +92,11 @@ describe('spec reproduce', () => {
     expect(expectOneErrorLine(bad)).toContain('/nonexistent/cifar');
   });
 
-  it('CK KS rows use the documented tolerance 0.5/√n (MATH.md §8: KS 0.004 at n = 1500)', async () => {
+  it('CK KS rows use the documented tolerance 0.5/√n (apps/docs/theory/reference-values.md#how-checked: KS 0.004 at n = 1500)', async () => {
     const r = await run('reproduce', 'fan-wang-ck-synthetic', '--quick', '--json');
     const rows = (JSON.parse(r.stdout) as { rows: Row[] }).rows.filter((x) => x.metric === 'KS');
-    // n = 300: tolerance 0.0289; the measured KS is ~0.01 (MATH.md §8 gives 0.004 at n = 1500).
+    // n = 300: tolerance 0.0289; the measured KS is ~0.01 (apps/docs/theory/reference-values.md#how-checked gives 0.004
+    // at n = 1500).
     for (const row of rows) expect(row.tolerance).toBeCloseTo(0.5 / Math.sqrt(300), 10);
   });
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { expectOneErrorLine, run } from './helpers.js';
 
 describe('spec series', () => {
-  it('§7 items 7–8: relu depth 1, degree 8: κ = (1/π, 1, 3/(2π), 0, 5/(24π)), S² eigenvalues (1e-9)', async () => {
+  it('relu depth 1, degree 8: κ = (1/π, 1, 3/(2π), 0, 5/(24π)), S² eigenvalues (1e-9) (apps/docs/theory/reference-values.md#power-series, #sphere-eigenvalues)', async () => {
     const r = await run('series', '--activation', 'relu', '--depth', '1', '--degree', '8', '--json');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as {
@@ -24,7 +24,7 @@ describe('spec series', () => {
     );
   });
 
-  it('--sphere-dim 5 gives §7 item 8 d = 5 values; --out writes the figures', async () => {
+  it('--sphere-dim 5 gives apps/docs/theory/reference-values.md#sphere-eigenvalues d = 5 values; --out writes the figures', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'spec-series-')), 'out');
     const r = await run('series', '--degree', '6', '--sphere-dim', '5', '--out', dir, '--json');
     expect(r.code).toBe(0);

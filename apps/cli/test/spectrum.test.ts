@@ -21,7 +21,7 @@ interface KernelDoc {
   limit: { x: number[]; density: number[]; atoms: { x: number; mass: number }[]; mean: number };
 }
 
-// Small sizes keep this file fast; the accuracy claims of issue 5 at n = 1500 are checked in bench and the note.
+// Small sizes keep this file fast; the accuracy at n = 1500 is in bench/nets.bench.ts and apps/docs/theory/reference-values.md#how-checked.
 const SMALL = ['--n', '200', '--d0', '150', '--widths', '200,250'];
 
 describe('spec spectrum', () => {
@@ -46,8 +46,8 @@ describe('spec spectrum', () => {
       expect(kd.ks).toBeLessThan(0.2);
       expect(kd.ksScaled).toBeLessThan(0.2);
     }
-    // Mean eigenvalue: CK → 1, NTK → 1 + a + a² (MATH §2.1; a = 1.177807 for tanh). Trace fluctuations at
-    // n = 200 are a few per cent, so 8 % is a loose but failing-when-wrong bound.
+    // Mean eigenvalue: CK → 1, NTK → 1 + a + a² (apps/docs/theory/fan-wang.md#network-and-kernels; a = 1.177807 for
+    // tanh). Trace fluctuations at n = 200 are a few per cent, so 8 % is a loose but failing-when-wrong bound.
     const a = 1.177807;
     expect(Math.abs(doc.kernels.ck.mean - 1)).toBeLessThan(0.08);
     expect(Math.abs(doc.kernels.ntk.mean / (1 + a + a * a) - 1)).toBeLessThan(0.08);
@@ -153,12 +153,13 @@ describe('spec limit', () => {
       expect(Math.abs(totalMass(lim) - 1)).toBeLessThan(1e-3);
       expect(lim.density.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
     }
-    // CK of the last layer has rank ≤ d_L = 600 < n = 1200: atom 1 − 600/1200 = 0.5 at 0 (MATH §2.3).
+    // CK of the last layer has rank ≤ d_L = 600 < n = 1200: atom 1 − 600/1200 = 0.5 at 0
+    // (apps/docs/theory/fan-wang.md#ck-limit).
     const atoms = doc.kernels.ck.limit.atoms;
     expect(atoms).toHaveLength(1);
     expect(atoms[0].x).toBe(0);
     expect(atoms[0].mass).toBeCloseTo(0.5, 12);
-    // CK mean is 1 at every layer (MATH §2.3); 1e-3 covers the trapezoid error of the grid.
+    // CK mean is 1 at every layer (apps/docs/theory/fan-wang.md#ck-limit); 1e-3 covers the trapezoid error of the grid.
     expect(Math.abs(doc.kernels.ck.limit.mean - 1)).toBeLessThan(1e-3);
   });
 
@@ -169,7 +170,7 @@ describe('spec limit', () => {
       expect(r.stdout).toContain(f);
   });
 
-  it('--method slq: density with error bars, quantiles and KS from the SLQ CDF (issue 10)', async () => {
+  it('--method slq: density with error bars, quantiles and KS from the SLQ CDF', async () => {
     const r = await run('spectrum', ...SMALL, '--method', 'slq', '--slq-probes', '12', '--slq-steps', '30', '--json');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as {

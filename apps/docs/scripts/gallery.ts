@@ -61,7 +61,7 @@ export const FIGURES: ReadonlyArray<FigureSpec> = [
     title: 'Infinite-width NTK against the angle between inputs',
     caption:
       'The NTK Θ(x, y) of a ReLU MLP at infinite width (NTK parametrisation, σ_w² = 2) as a function of the angle between ' +
-      'two unit-norm inputs, for depths 1 to 3 (MATH.md §5.2).',
+      'two unit-norm inputs, for depths 1 to 3 (apps/docs/theory/infinite-width.md#mlp-recursions).',
     args: ['infinite', '--activation', 'relu', '--depth', '3'],
   },
   {
@@ -69,7 +69,7 @@ export const FIGURES: ReadonlyArray<FigureSpec> = [
     title: 'Power-series coefficients and sphere eigenvalues of the ReLU NTK',
     caption:
       'Coefficients of the NTK of a two-hidden-layer ReLU network as a power series in ⟨x, y⟩ up to degree 20, and its ' +
-      'exact eigenvalues for data uniform on the sphere S² with the fitted power-law decay (MATH.md §4).',
+      'exact eigenvalues for data uniform on the sphere S² with the fitted power-law decay (apps/docs/theory/power-series.md).',
     args: ['series', '--activation', 'relu', '--depth', '2', '--degree', '20'],
   },
   {
@@ -86,7 +86,7 @@ export const FIGURES: ReadonlyArray<FigureSpec> = [
     caption:
       'A one-hidden-layer erf network (n = 300, d0 = 200, width 240) trained by full-batch GD (η = 1, 60 steps) on a ' +
       'single-index teacher: loss, monitors over steps, and the weight and CK spectra at four checkpoints over their ' +
-      'step-0 laws (MP and Fan–Wang): at this learning rate the bulk stays put (MATH.md §3.3).',
+      'step-0 laws (MP and Fan–Wang): at this learning rate the bulk stays put (apps/docs/theory/spectral-evolution.md#bulk-invariance).',
     args: ['train', '--activation', 'erf', '--steps', '60', '--checkpoints', '5'],
   },
 ];

@@ -4,8 +4,9 @@
  * agreement table and the figures, with the size it ran at) and the SVGs next to it. VitePress (srcDir =
  * apps/docs) serves them as /reproductions/NAME/NAME. Nothing here is committed (reproductions/.gitignore).
  *
- * Sizes: reproductions whose full size takes more than about a minute run with --quick at docs-build time;
- * the page says which size it shows (the CLI writes it). FULL lists the ones that run at full size (measured on one core: ntk-power-series 7 s, fan-wang-real 25 s; kernel-gd takes ≈ 2 min and spectral-evolution several, so they show the quick size).
+ * Sizes: reproductions whose full size takes more than about a minute run with --quick at docs-build time; the page
+ * says which size it shows (the CLI writes it). FULL lists the ones that run at full size within that budget
+ * (durations: bench/README.md#why-the-code-is-the-way-it-is).
  *
  * Usage: tsx scripts/reproductions.ts       (from apps/docs; the docs build runs it)
  *        SPEC_DOCS_REPRODUCTIONS=skip …     keeps the previous pages (local iteration on the site only)

@@ -64,7 +64,10 @@ function reduction(n: number, A: FloatArray, pool?: ThreadPool): Reduction {
 /** Below this order the reduction's vector kernels stay in plain JavaScript (a wasm call per row would not pay). */
 const SIMD_MIN_N = 64;
 
-/** From this n a worker thread takes half of every symmetric product and trailing update (measured: slower at n = 300–512, where the ~10 µs hand-offs per row dominate; faster from ≈ 600). */
+/**
+ * From this n a worker thread takes half of every symmetric product and trailing update; below it the hand-offs per row
+ * cost more than the halved work (bench/README.md#why-the-code-is-the-way-it-is; `pnpm bench eigvalsh`).
+ */
 const SESSION_MIN_N = 640;
 
 let sharedInstance: SharedTiles | null | undefined;

@@ -45,7 +45,8 @@ const MIRROR_BLOCK = 64;
 
 /**
  * G[i, j] ← G[j, i] for j < i (the upper triangle wins; tiles straddling the diagonal computed both halves), block by
- * block so that the column-wise reads stay in cache (a plain row loop reads G with stride n: ~10× slower at n = 8000).
+ * block so that the column-wise reads stay in cache (a plain row loop reads G with stride n and misses the cache on
+ * every read; bench/README.md#why-the-code-is-the-way-it-is).
  */
 function mirrorUpper(n: number, G: Float64Array): void {
   for (let i0 = 0; i0 < n; i0 += MIRROR_BLOCK) {

@@ -23,7 +23,10 @@ function nodeModules(): { WorkerCtor: typeof Worker; parallelism: number } | nul
   return { WorkerCtor: threads.Worker, parallelism: os.availableParallelism() };
 }
 
-/** Multiply-adds below which a product stays on the calling thread (thread hand-off costs ~0.1 ms). */
+/**
+ * Multiply-adds below which a product stays on the calling thread: the hand-off would cost more than it saves
+ * (bench/README.md#why-the-code-is-the-way-it-is).
+ */
 export const PARALLEL_MIN_WORK = 1 << 24;
 
 /**
@@ -107,12 +110,16 @@ export interface ReductionSession {
   close(): void;
 }
 
-/** Elements below which an element-wise map stays on the calling thread (hand-off ≈ 0.1 ms ≈ 5000 tanh). */
+/**
+ * Elements below which an element-wise map stays on the calling thread: the hand-off would cost more than the map
+ * (bench/README.md#why-the-code-is-the-way-it-is).
+ */
 export const MAP_PARALLEL_MIN = 1 << 16;
 
 /**
- * Polls of a shared control word before a session thread sleeps on it (`Atomics.wait`): ≈ 20–100 µs, longer than the
- * serial part between two steps of the reduction, far shorter than a step at the sizes that start a session.
+ * Polls of a shared control word before a session thread sleeps on it (`Atomics.wait`): longer than the serial part
+ * between two steps of the reduction, far shorter than a step at the sizes that start a session
+ * (bench/README.md#why-the-code-is-the-way-it-is).
  */
 export const SPIN_LIMIT = 1 << 15;
 
@@ -220,9 +227,9 @@ parentPort.on('message', (job) => {
 /**
  * Bytes of SharedArrayBuffers allocated by {@link sharedFloat64} after which the calling thread collects its garbage
  * before the next allocation. V8 does not count shared backing stores as external memory pressure, so dropped
- * gigabyte-sized results (n = 10000 products, Grams) would otherwise stay resident until an unrelated GC (measured:
- * 10.6 GB instead of 8 for CK + NTK at n = 10000). A full collection of this library's small JS heap takes
- * milliseconds, against seconds of work per GB of results.
+ * gigabyte-sized results (n = 10000 products, Grams) would otherwise stay resident until an unrelated GC. A full
+ * collection of this library's small JS heap is cheap next to the work that produced a gigabyte of results
+ * (bench/README.md#why-the-code-is-the-way-it-is).
  */
 export const COLLECT_AFTER_SHARED_BYTES = 512 * 2 ** 20;
 

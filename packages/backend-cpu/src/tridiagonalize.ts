@@ -3,7 +3,10 @@ import * as rowsTs from './symmetric-rows.js';
 import type { ReductionSession, ThreadPool } from './thread-pool.js';
 import type { WasmTiles } from './wasm-kernel.js';
 
-/** Rows per panel (LAPACK's `nb`): the trailing update is a rank-2·PANEL product (depth 2·PANEL on the tile kernel; 8–16 measured best at n = 2000, two threads). */
+/**
+ * Rows per panel (LAPACK's `nb`): the trailing update is a rank-2·PANEL product (depth 2·PANEL on the tile kernel); the
+ * panel sweep that chose it is in bench/README.md#why-the-code-is-the-way-it-is (`pnpm bench eigvalsh`).
+ */
 export const PANEL = 16;
 
 /**
@@ -14,7 +17,10 @@ export function blockedWorkspace(n: number): number {
   return (PANEL + 1) * n + 4 * PANEL * (n + 4);
 }
 
-/** Trailing rows below which a step's symmetric product stays on the calling thread (the hand-off costs ~10 µs). */
+/**
+ * Trailing rows below which a step's symmetric product stays on the calling thread: the hand-off would cost more
+ * (bench/README.md#why-the-code-is-the-way-it-is).
+ */
 const SESSION_MIN_ROWS = 256;
 
 /** The three vector kernels over one array `H` with element offsets (wasm or TypeScript). */
@@ -57,10 +63,10 @@ export interface BlockedReductionOptions {
 }
 
 /**
- * Householder reduction of a symmetric matrix to tridiagonal form, T = Qᵀ A Q, blocked as LAPACK `dsytrd`
- * (`uplo = 'L'` in column-major terms, i.e. the UPPER triangle of a row-major matrix, reduced from the top
- * so every reflector is a contiguous row). MATH.md has no formula here; the reference is Golub & Van Loan §8.3.1
- * and LAPACK's `dlatrd`.
+ * Householder reduction of a symmetric matrix to tridiagonal form, T = Qᵀ A Q, blocked as LAPACK `dsytrd` (`uplo = 'L'`
+ * in column-major terms, i.e. the UPPER triangle of a row-major matrix, reduced from the top so every reflector is a
+ * contiguous row). The theory pages have no formula here; the reference is Golub & Van Loan §8.3.1 and LAPACK's
+ * `dlatrd`.
  *
  * Panels of {@link PANEL} rows are reduced one row at a time against the not-yet-updated trailing matrix: the
  * row is first brought up to date with the panel's earlier reflectors (V, W), its reflector v is formed, then

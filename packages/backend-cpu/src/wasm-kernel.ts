@@ -1,5 +1,6 @@
 /**
- * The WebAssembly SIMD (f64x2) kernels of the CPU backend, ~4–6× the scalar JavaScript kernels on x86-64.
+ * The WebAssembly SIMD (f64x2) kernels of the CPU backend: faster than scalar JavaScript kernels on x86-64
+ * (bench/README.md#why-the-code-is-the-way-it-is; `pnpm bench gemm`).
  *
  * The module is built byte by byte below (no toolchain needed). It exports its memory `mem` and the functions of
  * {@link WasmTiles}: `block` (the products' 5 × 4 outer-product micro-kernel over packed panels, {@link blockBody}),
@@ -88,13 +89,13 @@ export interface WasmTiles {
  * Each t step loads 2 Q vectors (`v128.load`) and 5 P scalars (`v128.load64_splat`) at constant offsets from two
  * pointers, for 10 multiply-adds: no horizontal sums, no per-step address arithmetic.
  *
- * Registers: V8 has 15 allocatable xmm registers on x64 (xmm15 is its scratch), and TurboFan issues all the loads
- * of a basic block before its arithmetic, so a whole step (10 accumulators + 2 Q + 5 splats = 17) would spill.
- * Never-taken exit tests (`a + off ≥ aend`; distinct offsets, so that branch elimination keeps them) split each step
- * into basic blocks of at most 3 rows with fused multiply-add (10 + 2 + 3 = 15), 2 rows without (mul + add needs
- * a temporary), and put each step's Q loads in a block of their own. Measured on x64 (Node 20), single thread,
- * 2000³: ~25 GFlop/s vs ~23 for a spill-free 4 × 4 tile and ~18.5 for the former 4 × 2 dot-product tile.
- * `shift` skips the tiles left of the diagonal of a symmetric product (a large negative value computes all).
+ * Registers: V8 has 15 allocatable xmm registers on x64 (xmm15 is its scratch), and TurboFan issues all the loads of a
+ * basic block before its arithmetic, so a whole step (10 accumulators + 2 Q + 5 splats = 17) would spill. Never-taken
+ * exit tests (`a + off ≥ aend`; distinct offsets, so that branch elimination keeps them) split each step into basic
+ * blocks of at most 3 rows with fused multiply-add (10 + 2 + 3 = 15), 2 rows without (mul + add needs a temporary), and
+ * put each step's Q loads in a block of their own. This beats both a spill-free 4 × 4 tile and the former 4 × 2
+ * dot-product tile (bench/README.md#why-the-code-is-the-way-it-is; `pnpm bench gemm`). `shift` skips the tiles left of
+ * the diagonal of a symmetric product (a large negative value computes all).
  */
 function blockBody(fma: boolean): number[] {
   const MR: number = 5; // rows of P per tile (must match wasmDotKernel); 4 = the fallback tile that needs no splits
@@ -647,9 +648,10 @@ export function wasmDotKernel(
   if (needBytes > have) tiles.memory.grow(Math.ceil((needBytes - have) / 65536));
   const H = new Float64Array(tiles.memory.buffer);
   const block = tiles.block;
-  // Packing loops as small functions: they optimise early and well (inline in this large function they ran 2-3× slower).
-  // H is passed in (a parameter, not a captured variable). Array elements, so that no bundler wraps them in a
-  // name-keeping helper (esbuild's keepNames adds `__name(…)` to `const f = () => …`, undefined in a worker's eval).
+  // Packing loops as small functions: they optimise early and well, unlike the same loops inlined in this large
+  // function (bench/README.md#why-the-code-is-the-way-it-is). H is passed in (a parameter, not a captured variable).
+  // Array elements, so that no bundler wraps them in a name-keeping helper (esbuild's keepNames adds `__name(…)` to
+  // `const f = () => …`, undefined in a worker's eval).
   const [pack4, pack5] = [
     // 4 rows of S (stride ld, from s) times a → H[d + 4t + r], t < kc
     (H: Float64Array, S: Float64Array, s: number, ld: number, d: number, kc: number, a: number): void => {

@@ -186,7 +186,7 @@ describe('eigvalsh / eigh', () => {
       const ref = jacobiEigenvalues(n, S);
       const scale = Math.max(...ref.map(Math.abs));
       // Both are backward stable (error ≲ n·ε·‖S‖ ≈ 1e-14·‖S‖ at n = 64); 1e-10 relative to ‖S‖ is the
-      // issue's accuracy target and leaves a wide margin.
+      // eigensolver's accuracy target and leaves a wide margin.
       for (let i = 0; i < n; i++) expect(Math.abs(ours[i] - ref[i])).toBeLessThan(1e-10 * scale);
       const { values, vectors } = eigh(n, S);
       for (let i = 0; i < n; i++) expect(Math.abs(values[i] - ref[i])).toBeLessThan(1e-10 * scale);

@@ -74,7 +74,7 @@ function checkSize(value: number | undefined, fallback: number, what: string, ma
 }
 
 /**
- * Creates the gpu.js backend (issue 8): float32 GEMM (all transposes), Gram, element-wise activation
+ * Creates the gpu.js backend: float32 GEMM (all transposes), Gram, element-wise activation
  * value/derivative and Hadamard product on gpu.js 2.24, tiled to respect texture limits and validated
  * cheaply (probe vectors, sample points) so that gpu.js's silent failures become `E_BACKEND` errors
  * instead of zeros. Eigensolvers and matvec run in float64 on the CPU (`computedBy` says so); `randn`

@@ -87,9 +87,9 @@ function smokeTest(mode: RunMode): GpuInstance | string {
 }
 
 /**
- * Picks the gpu.js mode (ARCHITECTURE.md "Toolchain facts"): each candidate must be reported
- * supported by gpu.js *and* pass a smoke-test product. `'auto'` falls back down the list and records
- * why each skipped mode was skipped; an explicit mode that cannot run throws `E_BACKEND`.
+ * Picks the gpu.js mode: each candidate must be reported supported by gpu.js *and* pass a smoke-test
+ * product. `'auto'` falls back down the list and records why each skipped mode was skipped; an explicit
+ * mode that cannot run throws `E_BACKEND`.
  *
  * `webgpu` is never selected: gpu.js runs WebGPU kernels only asynchronously, while the
  * {@link @spec/core!Backend} interface is synchronous.

@@ -47,9 +47,9 @@ export function tiledProduct(cache: KernelCache, input: ProductInput, tiles: Til
   const { a, bt, m, n, k, symmetric = false } = input;
   const out = new Float64Array(m * n);
   if (k === 0 || m === 0 || n === 0) return out;
-  // A symmetric product computes only tiles on or above the diagonal: with ≥ 4 tiles per side that
-  // is ≤ 10/16 of the work, so symmetric products use tiles of at most ⌈m/4⌉ (but ≥ 256: smaller tiles
-  // cost more in per-call overhead than they save, measured in webasm).
+  // A symmetric product computes only tiles on or above the diagonal: with ≥ 4 tiles per side that is ≤ 10/16 of the
+  // work, so symmetric products use tiles of at most ⌈m/4⌉ (but ≥ 256: smaller tiles cost more in per-call overhead
+  // than they save; bench/README.md#why-the-code-is-the-way-it-is, `pnpm bench gpujs`).
   const tile = symmetric ? Math.min(tiles.tile, Math.max(256, Math.ceil(m / 4))) : tiles.tile;
   for (let i0 = 0; i0 < m; i0 += tile) {
     const i1 = Math.min(m, i0 + tile);

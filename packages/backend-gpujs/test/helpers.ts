@@ -4,8 +4,8 @@ import type { Matrix } from '@spec/core';
  * Entry-wise float32 error bound of a product op(A)·op(B) with inner dimension k: inputs rounded to
  * float32 (relative u each), k float32 multiply-adds (relative ≤ k·u), so
  * |C₃₂ − C₆₄|_ij ≤ (k + 2)·u·(|op(A)| |op(B)|)_ij with u = 2⁻²⁴ ≈ 5.96e-8 (Higham, Accuracy and
- * Stability, §3.1). For k ≤ 100 that is ≤ 6.1e-6 ≤ 1e-5, the relative tolerance of the issue; the
- * tests below keep k ≤ 100 so 1e-5 is a proven bound, not a fitted one.
+ * Stability, §3.1). For k ≤ 100 that is ≤ 6.1e-6 ≤ 1e-5, the backend's relative tolerance for float32 products;
+ * the tests below keep k ≤ 100 so 1e-5 is a proven bound, not a fitted one.
  */
 export const PRODUCT_RTOL = 1e-5;
 

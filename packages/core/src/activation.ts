@@ -1,6 +1,7 @@
 /**
  * Closed-form Gaussian expectations of an activation φ ("dual activation"), for (u, v) ~ N(0, [[q1, c], [c, q2]])
- * (MATH.md §1.3). Optional: without it, spec integrates by 2-D Gauss–Hermite quadrature.
+ * (apps/docs/theory/toolkit.md#gaussian-kernel-maps). Optional: without it, spec integrates by 2-D Gauss–Hermite
+ * quadrature.
  */
 export interface DualActivation {
   /** E φ(u) φ(v). */
@@ -42,9 +43,12 @@ export interface Activation {
   deriv(x: number): number;
   /** φ″(x), where it exists. */
   deriv2?(x: number): number;
-  /** Closed-form dual kernel (MATH.md §1.3). */
+  /** Closed-form dual kernel (apps/docs/theory/toolkit.md#gaussian-kernel-maps). */
   readonly dual?: DualActivation;
-  /** Points where φ or φ′ is not smooth; Gaussian quadrature splits the line there (MATH.md §1.2). */
+  /**
+   * Points where φ or φ′ is not smooth; Gaussian quadrature splits the line there
+   * (apps/docs/theory/toolkit.md#normalised-activations).
+   */
   readonly kinks?: ReadonlyArray<number>;
   /**
    * φ and φ′ as JavaScript expressions in `x` using only `Math.*` (e.g. `"Math.tanh(x)"`), so that GPU

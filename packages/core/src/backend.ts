@@ -27,9 +27,8 @@ export interface Eigen {
 export type BackendOp = 'gemm' | 'gram' | 'map' | 'hadamard' | 'eigvalsh' | 'eigh' | 'matvec' | 'randn';
 
 /**
- * One compute interface that every backend implements (ARCHITECTURE.md "Core contracts"). Networks and
- * kernels receive a Backend and never import a concrete one. Inputs are never modified unless passed
- * as an explicit output (`C` in gemm).
+ * One compute interface that every backend implements. Networks and kernels receive a Backend and never
+ * import a concrete one. Inputs are never modified unless passed as an explicit output (`C` in gemm).
  */
 export interface Backend {
   /** Name as reported in results, e.g. `"cpu"` or `"gpujs:webasm"`. */

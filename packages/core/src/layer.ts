@@ -3,8 +3,8 @@ import type { Matrix } from './matrix.js';
 import type { Rng } from './rng.js';
 
 /**
- * Infinite-width kernel state for a pair of inputs (x, y), passed from layer to layer like
- * neural-tangents' `Kernel` record (MATH.md §5.2): NNGP covariances and NTK values.
+ * Infinite-width kernel state for a pair of inputs (x, y), passed from layer to layer like neural-tangents' `Kernel`
+ * record (apps/docs/theory/infinite-width.md#mlp-recursions): NNGP covariances and NTK values.
  */
 export interface KernelRecord {
   /** Σ(x, y). */
@@ -60,11 +60,11 @@ export interface Layer {
     extras?: { readonly wantParams?: boolean },
   ): { gradInput: Matrix; gradParams: LayerParams };
   /**
-   * This layer's parameters' contribution to the empirical NTK, Σ_θ ∂f(x_α)/∂θ ∂f(x_β)/∂θ (n × n),
-   * or null when the layer has no parameters (MATH.md §2.1, §2.6: for dense weights, the Gram of the
-   * inputs ⊙ the Gram of the back-propagated signals). `extras.inputGram`, when given, returns the
-   * Gram XᵀX of this layer's input (the caller may already hold it as a per-layer CK), so a layer
-   * that needs it does not recompute it.
+   * This layer's parameters' contribution to the empirical NTK, Σ_θ ∂f(x_α)/∂θ ∂f(x_β)/∂θ (n × n), or null when the
+   * layer has no parameters (apps/docs/theory/fan-wang.md#network-and-kernels, #simulation-notes: for dense weights,
+   * the Gram of the inputs ⊙ the Gram of the back-propagated signals). `extras.inputGram`, when given, returns the Gram
+   * XᵀX of this layer's input (the caller may already hold it as a per-layer CK), so a layer that needs it does not
+   * recompute it.
    */
   ntkContribution(
     params: LayerParams,
@@ -74,9 +74,10 @@ export interface Layer {
     extras?: { readonly inputGram?: () => Matrix },
   ): Matrix | null;
   /**
-   * Infinite-width kernel map (NNGP, NTK) of this layer (MATH.md §5.2, §5.3): maps the record of the
-   * layer's input to the record of its output. `info.inputDim` is the input width, needed only by
-   * width-dependent maps (standard parametrisation, MATH.md §6.1); layers that do not need it ignore it.
+   * Infinite-width kernel map (NNGP, NTK) of this layer (apps/docs/theory/infinite-width.md#mlp-recursions,
+   * #residual-mlp): maps the record of the layer's input to the record of its output. `info.inputDim` is the input
+   * width, needed only by width-dependent maps (standard parametrisation, apps/docs/theory/dispersion.md#setting);
+   * layers that do not need it ignore it.
    */
   kernelMap(kernel: KernelRecord, info?: { readonly inputDim: number }): KernelRecord;
 }

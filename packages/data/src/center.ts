@@ -1,9 +1,9 @@
 import type { Matrix } from '@spec/core';
 
 /**
- * Subtracts the mean sample (mean column) from every column of X (d × n), as the linear-width theory
- * assumes for real data ([real data](apps/docs/theory/fan-wang.md#real-data)). The mean is a running
- * mean, which cannot overflow for data near the float64 range. Returns a new float64 matrix; X is unchanged.
+ * Subtracts the mean sample (mean column) from every column of X (d × n), as the linear-width theory assumes for real
+ * data (apps/docs/theory/fan-wang.md#real-data). The mean is a running mean, which cannot overflow for data near the
+ * float64 range. Returns a new float64 matrix; X is unchanged.
  */
 export function centerSamples(X: Matrix): Matrix {
   const { rows: d, cols: n, data } = X;

@@ -6,8 +6,8 @@ export const ORTHOGONALITY_RATIO_LIMIT = 0.1;
 
 /**
  * How far data is from the (ε, B)-orthonormality the linear-width theory assumes
- * ([assumptions](apps/docs/theory/fan-wang.md#assumptions)), and what its Gram spectrum looks like.
- * Inner products are raw x_iᵀx_j, meant for unit-norm samples (what `loadDataset` returns for real data).
+ * (apps/docs/theory/fan-wang.md#assumptions), and what its Gram spectrum looks like. Inner products are raw x_iᵀx_j,
+ * meant for unit-norm samples (what `loadDataset` returns for real data).
  */
 export interface OrthonormalityDiagnostics {
   /** Samples (columns of X). */
@@ -40,8 +40,8 @@ export interface OrthonormalityDiagnostics {
   readonly meanEigenvalue: number;
   /**
    * The Marchenko–Pastur bulk edge for the data's shape, scaled to its mean eigenvalue:
-   * `meanEigenvalue · (1 + √(n/d))²` — the largest eigenvalue of XᵀX for i.i.d. entries of the same
-   * variance ([MP law](apps/docs/theory/toolkit.md#marchenko-pastur)).
+   * `meanEigenvalue · (1 + √(n/d))²` — the largest eigenvalue of XᵀX for i.i.d. entries of the same variance
+   * (apps/docs/theory/toolkit.md#marchenko-pastur).
    */
   readonly bulkEdge: number;
   /** Eigenvalues of XᵀX above `bulkEdge`: the spikes that whitening removes. */

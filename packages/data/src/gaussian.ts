@@ -13,7 +13,8 @@ export interface GaussianDataOptions {
 
 /**
  * X ∈ R^{d0×n} with i.i.d. N(0, 1/d0) entries, the default input of the linear-width theory
- * ([assumptions](apps/docs/theory/fan-wang.md#assumptions)): columns have E‖x‖² = 1, and X is (ε, B)-orthonormal with ε ≍ √(log n / d0).
+ * (apps/docs/theory/fan-wang.md#assumptions): columns have E‖x‖² = 1, and X is (ε, B)-orthonormal with
+ * ε ≍ √(log n / d0).
  */
 export function gaussianData({ n, d0, rng }: GaussianDataOptions): Matrix {
   checkSizes({ n, d0 });

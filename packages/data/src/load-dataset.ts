@@ -122,14 +122,13 @@ function distinct(labels: Int32Array): number {
  * - Synthetic (`gaussian`: N(0, 1/d0) entries; `sphere`: uniform on S^{d0−1}; `mixture`: Gaussian
  *   mixture with labels): n default 1000, d0 default 800, drawn from `rng` (so seeded); no
  *   preprocessing unless asked.
- * - Real (`digits`, `fashion-mnist[:train|test][:DIR]`, `cifar10:PATH`, `mnist:PATH`, `npy:PATH`,
- *   `csv:PATH`): a subset of n samples (default all, capped at 2000; `subset` `first` | `random` |
- *   `balanced`, optionally of one `classLabel`), d0 from the data (an explicit d0 that disagrees is
- *   `E_INPUT`), then preprocessed (default: centred with the mean sample) and scaled to unit ℓ2 norm, as the
- *   linear-width theory assumes ([real data](apps/docs/theory/fan-wang.md#real-data)). `whiten` and
- *   `deflate` use the whole split's mean and covariance by default, accumulated chunk by chunk.
- *   `.npy` and CSV files hold one sample per row (n × d) and are transposed. An n larger than the data
- *   takes all of it, with a note in `notes`.
+ * - Real (`digits`, `fashion-mnist[:train|test][:DIR]`, `cifar10:PATH`, `mnist:PATH`, `npy:PATH`, `csv:PATH`): a subset
+ *   of n samples (default all, capped at 2000; `subset` `first` | `random` | `balanced`, optionally of one
+ *   `classLabel`), d0 from the data (an explicit d0 that disagrees is `E_INPUT`), then preprocessed (default: centred
+ *   with the mean sample) and scaled to unit ℓ2 norm, as the linear-width theory assumes
+ *   (apps/docs/theory/fan-wang.md#real-data). `whiten` and `deflate` use the whole split's mean and covariance by
+ *   default, accumulated chunk by chunk. `.npy` and CSV files hold one sample per row (n × d) and are transposed. An n
+ *   larger than the data takes all of it, with a note in `notes`.
  *
  * Errors: `E_INPUT` for bad options and impossible requests (K > d0, R ≥ d0, a class that is not there, n
  * larger than the class), `E_DATA` (naming the file) for unreadable or invalid data.

@@ -26,9 +26,9 @@ export interface GaussianMixtureData {
 }
 
 /**
- * Gaussian mixture with k classes: labels uniform on {0..k−1}, means μ_c = separation · u_c with u_c
- * independent uniform unit vectors, samples x_i = μ_{label_i} + z_i with z_i ~ N(0, I/d0) (so the noise
- * has the linear-width scale of [assumptions](apps/docs/theory/fan-wang.md#assumptions)). Class means make a rank-k spike in XᵀX.
+ * Gaussian mixture with k classes: labels uniform on {0..k−1}, means μ_c = separation · u_c with u_c independent
+ * uniform unit vectors, samples x_i = μ_{label_i} + z_i with z_i ~ N(0, I/d0) (so the noise has the linear-width scale
+ * of apps/docs/theory/fan-wang.md#assumptions). Class means make a rank-k spike in XᵀX.
  */
 export function gaussianMixture({ n, d0, classes, separation = 1, rng }: GaussianMixtureOptions): GaussianMixtureData {
   checkSizes({ n, d0, classes });

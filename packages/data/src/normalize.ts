@@ -39,10 +39,10 @@ export function columnNorms(X: Matrix): Float64Array {
 }
 
 /**
- * Scales every sample (column of X, d × n) to unit ℓ2 norm, so that |‖x_α‖ − 1| = 0 in the
- * (ε, B)-orthonormality assumption ([assumptions](apps/docs/theory/fan-wang.md#assumptions)). Norms are
- * computed without overflow or underflow ({@link columnNorms}). Returns a new float64 matrix. A zero (or
- * non-finite) column cannot be normalised: `E_DATA` naming the sample (`what` names the data).
+ * Scales every sample (column of X, d × n) to unit ℓ2 norm, so that |‖x_α‖ − 1| = 0 in the (ε, B)-orthonormality
+ * assumption (apps/docs/theory/fan-wang.md#assumptions). Norms are computed without overflow or underflow
+ * ({@link columnNorms}). Returns a new float64 matrix. A zero (or non-finite) column cannot be normalised: `E_DATA`
+ * naming the sample (`what` names the data).
  */
 export function normalizeSamples(X: Matrix, what = 'data'): Matrix {
   const { rows: d, cols: n, data } = X;

@@ -143,10 +143,10 @@ function checkComponents(pc: PrincipalComponents, X: Matrix, k: number): void {
 }
 
 /**
- * PCA whitening with given components: z_i = Λ_k^{-1/2} U_kᵀ (x_i − μ), a k × n matrix whose rows have unit
- * variance over the samples the components came from (identity covariance on the kept components).
- * Whitening removes the spikes of real data that break the (ε, B)-orthonormality of the linear-width
- * theory ([real data](apps/docs/theory/fan-wang.md#real-data)); normalise the samples afterwards.
+ * PCA whitening with given components: z_i = Λ_k^{-1/2} U_kᵀ (x_i − μ), a k × n matrix whose rows have unit variance
+ * over the samples the components came from (identity covariance on the kept components). Whitening removes the spikes
+ * of real data that break the (ε, B)-orthonormality of the linear-width theory
+ * (apps/docs/theory/fan-wang.md#real-data); normalise the samples afterwards.
  */
 export function whitenWith(X: Matrix, pc: PrincipalComponents, k = pc.vectors.cols): Matrix {
   checkComponents(pc, X, k);

@@ -12,9 +12,9 @@ export interface SphereDataOptions {
 }
 
 /**
- * X ∈ R^{d0×n} with i.i.d. columns uniform on the unit sphere S^{d0−1} (Gaussian columns divided by
- * their norm), the setting of [sphere eigenvalues](apps/docs/theory/power-series.md#sphere-eigenvalues); ‖x‖ = 1 exactly, so only the inner products deviate from
- * orthonormality ([assumptions](apps/docs/theory/fan-wang.md#assumptions)).
+ * X ∈ R^{d0×n} with i.i.d. columns uniform on the unit sphere S^{d0−1} (Gaussian columns divided by their norm), the
+ * setting of apps/docs/theory/power-series.md#sphere-eigenvalues; ‖x‖ = 1 exactly, so only the inner products deviate
+ * from orthonormality (apps/docs/theory/fan-wang.md#assumptions).
  */
 export function sphereData({ n, d0, rng }: SphereDataOptions): Matrix {
   const X = gaussianData({ n, d0, rng });

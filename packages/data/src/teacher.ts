@@ -91,8 +91,8 @@ function randomFrame(d0: number, k: number, rng: Rng): Matrix {
 }
 
 /**
- * Single-index teacher ([training setups](apps/docs/theory/spectral-evolution.md#training-setups)): X with N(0, 1/d0) entries, a uniformly random unit β, and
- * y_i = σ*(√d0 βᵀx_i) + noise · ε_i with ε_i ~ N(0, 1). The index √d0 βᵀx_i is exactly N(0, 1).
+ * Single-index teacher (apps/docs/theory/spectral-evolution.md#training-setups): X with N(0, 1/d0) entries, a uniformly
+ * random unit β, and y_i = σ*(√d0 βᵀx_i) + noise · ε_i with ε_i ~ N(0, 1). The index √d0 βᵀx_i is exactly N(0, 1).
  */
 export function singleIndexTeacher({ n, d0, link, noise = 0, rng }: SingleIndexTeacherOptions): SingleIndexTeacherData {
   checkSizes({ n, d0 });

@@ -2,7 +2,7 @@ import { SpecError, type Activation, type Backend, type Matrix } from '@spec/cor
 import { ckLimit, ntkLimit, type InputMeasure, type LimitSpectrum } from '@spec/rmt';
 import { gaussianConstants } from '@spec/nets';
 
-/** How the input Gram XᵀX is modelled in the limit (MATH.md §2.2–2.3). */
+/** How the input Gram XᵀX is modelled in the limit (apps/docs/theory/fan-wang.md#assumptions, #ck-limit). */
 export type LimitInput =
   /** i.i.d. Gaussian (or spherical) data: μ₀ = MP law with γ₀ = n/d₀. */
   | { readonly kind: 'mp' }
@@ -29,7 +29,7 @@ export interface LimitJobOptions {
 
 /** Result of {@link limitJob}. */
 export interface LimitJobResult {
-  /** a_σ, b_σ of the activation (MATH.md §1.2). */
+  /** a_σ, b_σ of the activation (apps/docs/theory/toolkit.md#normalised-activations). */
   readonly a: number;
   readonly b: number;
   /** γ_ℓ = n/d_ℓ, ℓ = 1..L. */
@@ -42,9 +42,9 @@ export interface LimitJobResult {
 const NORMALISED_TOL = 1e-6;
 
 /**
- * The linear-width limit laws of the CK (iterated MP map, MATH.md §2.3) and the NTK (§2.4–2.5) for an
- * MLP with the given ratios and activation: the bridge between a network description and `@spec/rmt`,
- * which takes only numbers.
+ * The linear-width limit laws of the CK (iterated MP map, apps/docs/theory/fan-wang.md#ck-limit) and the NTK
+ * (apps/docs/theory/fan-wang.md#ntk-surrogate, #ntk-fixed-point) for an MLP with the given ratios and activation: the
+ * bridge between a network description and `@spec/rmt`, which takes only numbers.
  */
 export function limitJob(options: LimitJobOptions): LimitJobResult {
   const { n, widths, activation } = options;
@@ -91,8 +91,8 @@ function inputMeasure(input: LimitInput, n: number, d0: number | undefined): Inp
 }
 
 /**
- * The input law from the data's own Gram (MATH.md §2.7): the nonzero eigenvalues of XᵀX, computed
- * through the smaller of XᵀX (n × n) and XXᵀ (d₀ × d₀); the zeros up to n are implied.
+ * The input law from the data's own Gram (apps/docs/theory/fan-wang.md#real-data): the nonzero eigenvalues of XᵀX,
+ * computed through the smaller of XᵀX (n × n) and XXᵀ (d₀ × d₀); the zeros up to n are implied.
  */
 export function dataGramInput(X: Matrix, backend: Backend): LimitInput {
   const G = X.rows < X.cols ? backend.gemm(X, X, { transB: true }) : backend.gram(X);

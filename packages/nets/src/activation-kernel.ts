@@ -1,7 +1,10 @@
 import type { Activation } from '@spec/core';
 import { correlation, gaussianExpectation2 } from './quadrature/gaussian-expectation.js';
 
-/** The two Gaussian expectations a kernel map needs (MATH.md §1.3, §5.2). */
+/**
+ * The two Gaussian expectations a kernel map needs (apps/docs/theory/toolkit.md#gaussian-kernel-maps,
+ * apps/docs/theory/infinite-width.md#mlp-recursions).
+ */
 export interface ActivationKernelValue {
   /** E φ(u) φ(v). */
   readonly value: number;
@@ -10,10 +13,10 @@ export interface ActivationKernelValue {
 }
 
 /**
- * `E φ(u)φ(v)` and `E φ′(u)φ′(v)` for `(u, v) ~ N(0, [[q1, c], [c, q2]])` (MATH.md §1.3): the
- * activation's closed-form `dual` when it has one (relu arc-cosine, erf Williams, …), otherwise 2-D
- * Gauss–Hermite with `degree` nodes per axis (default 80; ~1e−12 for smooth φ, only ~1e−3 for kinked
- * φ without a dual).
+ * `E φ(u)φ(v)` and `E φ′(u)φ′(v)` for `(u, v) ~ N(0, [[q1, c], [c, q2]])`
+ * (apps/docs/theory/toolkit.md#gaussian-kernel-maps): the activation's closed-form `dual` when it has one (relu
+ * arc-cosine, erf Williams, …), otherwise 2-D Gauss–Hermite with `degree` nodes per axis (default 80; ~1e−12 for smooth
+ * φ, only ~1e−3 for kinked φ without a dual).
  *
  * @throws SpecError `E_INPUT` when (q1, q2, c) is not a covariance matrix
  */

@@ -16,7 +16,7 @@ export interface EmpiricalKernelOptions {
 
 /** Result of {@link empiricalKernels}; every matrix is n × n. */
 export interface EmpiricalKernels {
-  /** The CK K_L = X_LᵀX_L, the Gram of the readout's input (MATH.md §2.1). */
+  /** The CK K_L = X_LᵀX_L, the Gram of the readout's input (apps/docs/theory/fan-wang.md#network-and-kernels). */
   readonly ck?: Matrix;
   /** The empirical NTK Σ_θ ∂f(x_α)/∂θ ∂f(x_β)/∂θ. */
   readonly ntk?: Matrix;
@@ -29,8 +29,9 @@ export interface EmpiricalKernels {
 }
 
 /**
- * Empirical CK and NTK by the layer-wise closed form (MATH.md §2.1, §2.6): a forward pass, then a
- * backward pass of the all-ones signal through each layer's vjp, where each layer adds its
+ * Empirical CK and NTK by the layer-wise closed form (apps/docs/theory/fan-wang.md#network-and-kernels,
+ * #simulation-notes): a forward pass, then a backward pass of the all-ones signal through each layer's vjp, where each
+ * layer adds its
  * `ntkContribution` (dense: `(X_{ℓ−1}ᵀX_{ℓ−1}) ⊙ (S_ℓᵀS_ℓ)` plus bias terms; the readout adds `X_LᵀX_L`).
  * Only n × n Gram and Hadamard products, through `backend`; the per-layer Grams are computed once and
  * shared between the CK and the NTK.

@@ -2,8 +2,8 @@ import { SpecError, type Activation } from '@spec/core';
 import { gaussianRule } from './quadrature/gaussian-expectation.js';
 
 /**
- * Gaussian constants of an activation σ under ξ ~ N(0, 1) (MATH.md §1.1–1.2).
- * The normalised activation is σ̃ = (σ − mean)/sd.
+ * Gaussian constants of an activation σ under ξ ~ N(0, 1) (apps/docs/theory/toolkit.md#hermite-expansions,
+ * #normalised-activations). The normalised activation is σ̃ = (σ − mean)/sd.
  */
 export interface GaussianConstants {
   /** m = E σ(ξ). */
@@ -18,7 +18,7 @@ export interface GaussianConstants {
   readonly meanSquaredDerivative: number;
   /** b_σ = E σ̃′ = E σ′/s (= c_1 of σ̃ by Stein). */
   readonly b: number;
-  /** a_σ = E σ̃′² = E σ′²/s² (needed for the NTK, MATH.md §2.1, §2.4). */
+  /** a_σ = E σ̃′² = E σ′²/s² (needed for the NTK, apps/docs/theory/fan-wang.md#network-and-kernels, #ntk-surrogate). */
   readonly a: number;
   /** Hermite coefficients c_k = E[σ̃ h_k] of the normalised σ̃, k = 0..degree (c_0 = 0). */
   readonly hermite: Float64Array;
@@ -36,9 +36,9 @@ const cache = new WeakMap<Activation, GaussianConstants>();
 
 /**
  * Computes (and caches per activation object, for the default degree) the Gaussian constants of
- * MATH.md §1.2 by quadrature: Gauss–Hermite with 200 nodes for smooth σ, composite Gauss–Legendre
- * split at `act.kinks` otherwise. Orthonormal Hermite polynomials h_k = He_k/√k! are evaluated by the
- * stable recurrence h_{k+1} = (x h_k − √k h_{k−1})/√(k+1).
+ * apps/docs/theory/toolkit.md#normalised-activations by quadrature: Gauss–Hermite with 200 nodes for smooth σ,
+ * composite Gauss–Legendre split at `act.kinks` otherwise. Orthonormal Hermite polynomials h_k = He_k/√k! are evaluated
+ * by the stable recurrence h_{k+1} = (x h_k − √k h_{k−1})/√(k+1).
  *
  * @throws SpecError `E_INPUT` when σ or σ′ is not finite at a quadrature node, or σ has zero
  *   variance under N(0, 1) (it cannot be normalised).

@@ -1,6 +1,8 @@
 /**
- * @spec/nets — activations, layers and networks, empirical CK/NTK (MATH.md §1.2–1.3, §2.1, §2.6,
- * §5.1–5.3, §6.1). Importing this package registers the built-in activations and layers in the
+ * @spec/nets — activations, layers and networks, empirical CK/NTK (apps/docs/theory/toolkit.md#normalised-activations,
+ * #gaussian-kernel-maps, apps/docs/theory/fan-wang.md#network-and-kernels, #simulation-notes,
+ * apps/docs/theory/infinite-width.md#ntk-parametrisation, #mlp-recursions, #residual-mlp,
+ * apps/docs/theory/dispersion.md#setting). Importing this package registers the built-in activations and layers in the
  * default registry of `@spec/core` (once).
  *
  * @packageDocumentation

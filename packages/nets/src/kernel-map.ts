@@ -3,8 +3,8 @@ import type { Network } from './network.js';
 
 /**
  * The kernel record of a pair of inputs before the first layer: NNGP entries from the inputs, NTK 0
- * (MATH.md §5.2). Convention (see {@link dense}): pass `⟨x, y⟩` etc. for the fan-wang
- * parametrisation and `⟨x, y⟩/d_0` for `'ntk'` and `'standard'`.
+ * (apps/docs/theory/infinite-width.md#mlp-recursions). Convention (see {@link dense}): pass `⟨x, y⟩` etc. for the
+ * fan-wang parametrisation and `⟨x, y⟩/d_0` for `'ntk'` and `'standard'`.
  *
  * @throws SpecError `E_INPUT` unless xx, yy ≥ 0 and |xy| ≤ √(xx·yy)
  */
@@ -23,9 +23,10 @@ export function inputKernel(xx: number, yy: number, xy: number): KernelRecord {
 }
 
 /**
- * Infinite-width NNGP and NTK of a network for one pair of inputs, by folding the layers' kernel
- * maps (MATH.md §5.2 for MLPs, §5.3 for residual blocks). The result's `nngp`/`ntk` are Σ_f, Θ_f of
- * the scalar output. Layers get `{ inputDim }` for width-dependent maps (standard parametrisation).
+ * Infinite-width NNGP and NTK of a network for one pair of inputs, by folding the layers' kernel maps
+ * (apps/docs/theory/infinite-width.md#mlp-recursions for MLPs, apps/docs/theory/infinite-width.md#residual-mlp for
+ * residual blocks). The result's `nngp`/`ntk` are Σ_f, Θ_f of the scalar output. Layers get `{ inputDim }` for
+ * width-dependent maps (standard parametrisation).
  */
 export function networkKernelMap(net: Network, input: KernelRecord): KernelRecord {
   return net.layers.reduce((k, layer, i) => layer.kernelMap(k, { inputDim: net.dims[i] }), input);

@@ -13,22 +13,25 @@ export interface MlpOptions {
   readonly activation: Activation;
   /** Trainable biases in every layer including the readout (default false). */
   readonly bias?: boolean;
-  /** Default `'fan-wang'` (MATH.md §2.1); `'ntk'` (§5.1) or `'standard'` (§6.1). */
+  /**
+   * Default `'fan-wang'` (apps/docs/theory/fan-wang.md#network-and-kernels); `'ntk'`
+   * (apps/docs/theory/infinite-width.md#ntk-parametrisation) or `'standard'` (apps/docs/theory/dispersion.md#setting).
+   */
   readonly parametrization?: Parametrization;
   /** σ_w² of every layer including the readout (default 1). */
   readonly sigmaW2?: number;
   /** σ_b² (see {@link DenseOptions.sigmaB2}). */
   readonly sigmaB2?: number;
   /**
-   * Readout weights: `'rademacher'` ±1 (default; MATH.md §2.6: Gaussian readouts shift the NTK
-   * spectrum by O(d_L^{−1/2}) and converge slowly) or `'gaussian'`.
+   * Readout weights: `'rademacher'` ±1 (default; apps/docs/theory/fan-wang.md#simulation-notes: Gaussian readouts shift
+   * the NTK spectrum by O(d_L^{−1/2}) and converge slowly) or `'gaussian'`.
    */
   readonly outputWeights?: 'rademacher' | 'gaussian';
 }
 
 /**
- * The MLP of MATH.md §2.1 built from layer plugins: L {@link dense} layers with σ, then a dense
- * readout with the linear activation and width 1. Fan–Wang default: `X_ℓ = σ(W_ℓ X_{ℓ−1})/√d_ℓ`,
+ * The MLP of apps/docs/theory/fan-wang.md#network-and-kernels built from layer plugins: L {@link dense} layers with σ,
+ * then a dense readout with the linear activation and width 1. Fan–Wang default: `X_ℓ = σ(W_ℓ X_{ℓ−1})/√d_ℓ`,
  * `f = wᵀ X_L`, so the empirical NTK is `X_LᵀX_L + Σ_ℓ (X_{ℓ−1}ᵀX_{ℓ−1}) ⊙ (S_ℓᵀS_ℓ)`.
  *
  * @throws SpecError `E_INPUT` for empty or invalid widths and the errors of {@link dense}

@@ -28,8 +28,8 @@ export type NetworkParams = ReadonlyArray<LayerParams>;
 /** Result of {@link forward}. */
 export interface ForwardPass {
   /**
-   * activations[0] = X (d_0 × n), activations[ℓ] = output of layer ℓ (d_ℓ × n); the last is the
-   * 1 × n network output. For dense layers these are the X_ℓ of MATH.md §2.1.
+   * activations[0] = X (d_0 × n), activations[ℓ] = output of layer ℓ (d_ℓ × n); the last is the 1 × n network output.
+   * For dense layers these are the X_ℓ of apps/docs/theory/fan-wang.md#network-and-kernels.
    */
   readonly activations: ReadonlyArray<Matrix>;
   /** Per layer, what its backward pass needs (dense: `input`, `preactivation` H_ℓ = W_ℓ X_{ℓ−1}). */
@@ -39,7 +39,7 @@ export interface ForwardPass {
 }
 
 /**
- * Chains layers into a {@link Network} (the `stax.serial` idea, ARCHITECTURE.md "Layer plugin").
+ * Chains layers into a {@link Network} (the `stax.serial` idea).
  *
  * @throws SpecError `E_INPUT` for a bad input dimension, no layers, or a non-scalar output
  */
@@ -87,7 +87,7 @@ function checkParams(net: Network, params: NetworkParams): void {
 }
 
 /**
- * Forward pass on the columns of X (d_0 × n) through `backend` (MATH.md §2.1).
+ * Forward pass on the columns of X (d_0 × n) through `backend` (apps/docs/theory/fan-wang.md#network-and-kernels).
  *
  * @throws SpecError `E_SHAPE` when X has the wrong number of rows, `E_INPUT` for non-finite X
  */

@@ -2,7 +2,10 @@ import type { Activation, DualActivation } from '@spec/core';
 import { hasDualMean, type DualWithMean } from './activations/dual-with-mean.js';
 import { gaussianConstants } from './gaussian-constants.js';
 
-/** An activation centred and scaled under N(0, 1): σ̃ = (σ − shift)/scale (MATH.md §1.2). */
+/**
+ * An activation centred and scaled under N(0, 1): σ̃ = (σ − shift)/scale
+ * (apps/docs/theory/toolkit.md#normalised-activations).
+ */
 export interface NormalizedActivation extends Activation {
   /** The raw activation σ. */
   readonly raw: Activation;
@@ -24,16 +27,17 @@ function literal(x: number): string {
 }
 
 /**
- * The normalised activation σ̃ = (σ − m)/s with m = E σ(ξ), s = sd σ(ξ), ξ ~ N(0, 1), so that
- * E σ̃ = 0 and E σ̃² = 1 (MATH.md §1.2, §2.2) — what `--activation NAME` means in the CLI.
+ * The normalised activation σ̃ = (σ − m)/s with m = E σ(ξ), s = sd σ(ξ), ξ ~ N(0, 1), so that E σ̃ = 0 and E σ̃² = 1
+ * (apps/docs/theory/toolkit.md#normalised-activations, apps/docs/theory/fan-wang.md#assumptions) — what
+ * `--activation NAME` means in the CLI.
  *
  * - name: `${σ.name}~` (the tilde marks "normalised"; the registry keeps only raw activations).
  * - fn, deriv, deriv2, kinks, `valueAndDeriv` and the `source` expressions (with their `exact` flag and fused form)
  *   are those of σ, shifted and scaled in the same rounding order (so an exact source stays exact).
- * - dual (MATH.md §1.3): `E σ̃′σ̃′ = E σ′σ′/s²` always; `E σ̃(u)σ̃(v) = (E σσ − m(μ(q1) + μ(q2)) + m²)/s²`
- *   with μ(q) = E σ(u), u ~ N(0, q), when the raw dual provides `mean(q)` ({@link DualWithMean});
- *   when it does not and m = 0 (odd σ) it is `E σσ/s²`; otherwise the dual is dropped and kernel maps
- *   fall back to 2-D quadrature.
+ * - dual (apps/docs/theory/toolkit.md#gaussian-kernel-maps): `E σ̃′σ̃′ = E σ′σ′/s²` always;
+ *   `E σ̃(u)σ̃(v) = (E σσ − m(μ(q1) + μ(q2)) + m²)/s²` with μ(q) = E σ(u), u ~ N(0, q), when the raw dual provides
+ *   `mean(q)` ({@link DualWithMean}); when it does not and m = 0 (odd σ) it is `E σσ/s²`; otherwise the dual is dropped
+ *   and kernel maps fall back to 2-D quadrature.
  *
  * Idempotent: a normalised activation is returned as is.
  */

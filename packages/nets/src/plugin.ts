@@ -7,7 +7,7 @@ import { residualFactory } from './layers/residual.js';
 /**
  * The built-in activations (relu, leaky_relu, tanh, erf, sigmoid, softplus, gelu, swish, sin,
  * quadratic, linear; raw) and layers (dense, residual, activation) as one plugin — registered through
- * the same `definePlugin`/`use` path as any user plugin (ARCHITECTURE.md "Core contracts").
+ * the same `definePlugin`/`use` path as any user plugin (the contracts of @spec/core).
  */
 export const builtinActivationsPlugin = definePlugin({
   name: 'nets-activations',

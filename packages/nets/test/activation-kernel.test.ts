@@ -8,19 +8,20 @@ import { gaussianExpectation, gaussianExpectation2 } from '../src/quadrature/gau
 
 const [Q1, Q2, C] = [1.3, 0.7, 0.5];
 
-describe('dual kernels (MATH.md §1.3, §7 item 5)', () => {
-  it('relu closed form matches the §7 reference values to 1e-9', () => {
+describe('dual kernels (apps/docs/theory/toolkit.md#gaussian-kernel-maps, apps/docs/theory/reference-values.md#kernel-maps)', () => {
+  it('relu closed form matches the reference values (apps/docs/theory/reference-values.md#kernel-maps) to 1e-9', () => {
     expect(relu.dual?.value(Q1, Q2, C)).toBeCloseTo(0.2982015998, 9);
     expect(relu.dual?.derivative(Q1, Q2, C)).toBeCloseTo(0.3378070256, 9);
     // E relu(u)² = q/2 at c = q.
     expect(relu.dual?.value(2, 2, 2)).toBeCloseTo(1, 12);
   });
 
-  it('erf closed form matches §7 to 1e-9 and 2-D quadrature to 1e-9', () => {
+  it('erf closed form matches apps/docs/theory/reference-values.md#kernel-maps to 1e-9 and 2-D quadrature to 1e-9', () => {
     expect(erf.dual?.value(Q1, Q2, C)).toBeCloseTo(0.2209942285, 9);
     expect(erf.dual?.derivative(Q1, Q2, C)).toBeCloseTo(0.4606419005, 9);
     const { value, derivative } = activationKernel({ ...erf, dual: undefined }, Q1, Q2, C);
-    // Smooth integrand: 80-node tensor Gauss–Hermite is accurate to ~1e-12 (MATH §1.3).
+    // Smooth integrand: 80-node tensor Gauss–Hermite is accurate to ~1e-12
+    // (apps/docs/theory/toolkit.md#gaussian-kernel-maps).
     expect(value).toBeCloseTo(0.2209942285, 9);
     expect(derivative).toBeCloseTo(0.4606419005, 9);
   });

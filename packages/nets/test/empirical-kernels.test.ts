@@ -97,7 +97,7 @@ describe('empirical NTK equals J Jᵀ from finite-difference Jacobians (n = 4, d
     );
   });
 
-  it('residual network (MATH.md §5.3): dense(linear) → residual → residual → φ → readout', () => {
+  it('residual network (apps/docs/theory/infinite-width.md#residual-mlp): dense(linear) → residual → residual → φ → readout', () => {
     const net = serial(3, [
       dense({ width: 5, activation: linear, parametrization: 'ntk', sigmaW2: 2 }),
       residual({ activation: tanh, sigmaW: 0.8 }),

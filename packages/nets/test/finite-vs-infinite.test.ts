@@ -16,7 +16,7 @@ import { unitColumns } from '@spec/testing';
 const backend = createCpuBackend();
 afterAll(() => backend.dispose());
 
-describe('finite and infinite width agree: empirical NTK of a wide 1-hidden-layer net vs its kernel map (MATH.md §5.2)', () => {
+describe('finite and infinite width agree: empirical NTK of a wide 1-hidden-layer net vs its kernel map (apps/docs/theory/infinite-width.md#mlp-recursions)', () => {
   for (const act of [erf, tanh]) {
     it(`${act.name}: NTK parametrisation with biases, width 3000, every entry within 4 Monte Carlo sd`, () => {
       const [d0, n, d, sw2, sb2] = [3, 3, 3000, 1.5, 0.2];

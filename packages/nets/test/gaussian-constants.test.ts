@@ -12,7 +12,8 @@ const byName = (name: string): Activation => {
   return a;
 };
 
-// MATH.md §1.2 table: m, s, b, a, b², c_2, c_3, then c_4..c_8 (values printed to 6 decimals).
+// apps/docs/theory/toolkit.md#normalised-activations table: m, s, b, a, b², c_2, c_3, then c_4..c_8 (values printed to
+// 6 decimals).
 const TABLE: Record<string, number[]> = {
   relu: [0.398942, 0.583819, 0.856429, 1.466942, 0.733471, 0.483188, 0, -0.139484, 0, 0.076399, 0, -0.051046],
   tanh: [0, 0.627929, 0.964609, 1.177807, 0.93047, 0, -0.236392, 0, 0.099609, 0, -0.050078, 0],
@@ -23,9 +24,9 @@ const TABLE: Record<string, number[]> = {
   swish: [0.206621, 0.559538, 0.893594, 1.212081, 0.79851, 0.443375, 0, -0.067565, 0, 0.017564, 0, -0.005577],
 };
 
-describe('gaussianConstants (MATH.md §1.2)', () => {
+describe('gaussianConstants (apps/docs/theory/toolkit.md#normalised-activations)', () => {
   for (const [name, row] of Object.entries(TABLE)) {
-    it(`matches every column of the §1.2 table for ${name} to 1e-6`, () => {
+    it(`matches every column of the apps/docs/theory/toolkit.md#normalised-activations table for ${name} to 1e-6`, () => {
       const k = gaussianConstants(byName(name));
       const got = [k.mean, k.sd, k.b, k.a, k.b * k.b, ...Array.from(k.hermite.subarray(2, 9))];
       // The table is rounded to 6 decimals: |error| ≤ 5e-7 from rounding, plus quadrature error ≪ 1e-9.
@@ -62,7 +63,7 @@ describe('gaussianConstants (MATH.md §1.2)', () => {
     expect(gaussianConstants(byName('gelu')).mean).toBeCloseTo(1 / (2 * Math.sqrt(Math.PI)), 12);
   });
 
-  it('gives Σ c_k² → E σ̃² = 1 (Parseval, §1.1) and a ≥ b² (Jensen)', () => {
+  it('gives Σ c_k² → E σ̃² = 1 (Parseval, apps/docs/theory/toolkit.md#hermite-expansions) and a ≥ b² (Jensen)', () => {
     for (const act of builtinActivations) {
       const k = gaussianConstants(act, { hermiteDegree: 40 });
       let s = 0;
@@ -100,7 +101,7 @@ describe('gaussianConstants (MATH.md §1.2)', () => {
   });
 });
 
-describe('normalizeActivation (MATH.md §1.2)', () => {
+describe('normalizeActivation (apps/docs/theory/toolkit.md#normalised-activations)', () => {
   it('has mean 0, variance 1, and b, a unchanged', () => {
     for (const act of builtinActivations) {
       const n = normalizeActivation(act);

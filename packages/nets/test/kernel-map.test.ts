@@ -12,7 +12,10 @@ import {
   type Network,
 } from '../src/index.js';
 
-/** MATH.md §7 item 6 network: unit inputs, Σ¹ = ⟨x,y⟩, then σ_w² = 2 layers and a σ_w² = 2 linear readout (relu, no bias). */
+/**
+ * apps/docs/theory/reference-values.md#relu-ntk network: unit inputs, Σ¹ = ⟨x,y⟩, then σ_w² = 2 layers and a σ_w² = 2
+ * linear readout (relu, no bias).
+ */
 function reluNet(L: number): Network {
   const layers = [dense({ width: 8, activation: relu, sigmaW2: 1 })];
   for (let l = 1; l < L; l++) layers.push(dense({ width: 8, activation: relu, sigmaW2: 2 }));
@@ -20,8 +23,8 @@ function reluNet(L: number): Network {
   return serial(4, layers);
 }
 
-describe('infinite-width kernel maps (MATH.md §5.2, §5.3, §7 items 6 and 11)', () => {
-  it('relu NTK/NNGP match §7 item 6 to 1e-9 (closed-form arc-cosine duals)', () => {
+describe('infinite-width kernel maps (apps/docs/theory/infinite-width.md#mlp-recursions, #residual-mlp, apps/docs/theory/reference-values.md#relu-ntk, #ntk-means)', () => {
+  it('relu NTK/NNGP match apps/docs/theory/reference-values.md#relu-ntk to 1e-9 (closed-form arc-cosine duals)', () => {
     const cases: Array<[number, number, number, number | null]> = [
       [1, 0.5, 0.9423311144, 0.608997781],
       [1, 0, 1 / Math.PI, null],
@@ -41,7 +44,7 @@ describe('infinite-width kernel maps (MATH.md §5.2, §5.3, §7 items 6 and 11)'
     }
   });
 
-  it('residual erf network matches §5.3 (4 printed digits)', () => {
+  it('residual erf network matches apps/docs/theory/infinite-width.md#residual-mlp (4 printed digits)', () => {
     // σ_{w,in}² = 2, d = 2, unit inputs at 60°: record ⟨x,y⟩/d = (1/2, 1/2, 1/4) in the NTK parametrisation.
     const net = (blocks: number): Network =>
       serial(2, [
@@ -59,7 +62,7 @@ describe('infinite-width kernel maps (MATH.md §5.2, §5.3, §7 items 6 and 11)'
     expect(Math.abs(k3.ntkXX - 2.1005)).toBeLessThan(5e-5 + 1e-9);
   });
 
-  it('standard parametrisation: E Θ(x,x) = χ^L(1 + LM/n0) + Σ χ^k (§6.2, §7 item 11: n0 = M = 20, L = 6 → 14)', () => {
+  it('standard parametrisation: E Θ(x,x) = χ^L(1 + LM/n0) + Σ χ^k (apps/docs/theory/dispersion.md#exact-finite-width, apps/docs/theory/reference-values.md#ntk-means: n0 = M = 20, L = 6 → 14)', () => {
     const build = (bias: boolean, sw2: number): Network =>
       serial(20, [
         ...Array.from({ length: 6 }, () =>

@@ -18,7 +18,7 @@ const meanDiagonal = (K: Matrix): number => {
   return s / K.rows;
 };
 
-describe('kernel means at small size (MATH.md §2.1: CK diagonal ≈ 1, NTK diagonal ≈ Σ_{k≤L} a^k)', () => {
+describe('kernel means at small size (apps/docs/theory/fan-wang.md#network-and-kernels: CK diagonal ≈ 1, NTK diagonal ≈ Σ_{k≤L} a^k)', () => {
   it('normalised tanh, n = 100, d0 = 400, widths 2000, 2000, Rademacher readout', () => {
     const [n, d0, d] = [100, 400, 2000];
     const act = normalizeActivation(tanh);

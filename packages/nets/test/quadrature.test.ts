@@ -11,7 +11,7 @@ function gaussMoment(k: number): number {
   return m;
 }
 
-describe('gaussHermite (Golub–Welsch, probabilists, MATH.md §1.3)', () => {
+describe('gaussHermite (Golub–Welsch, probabilists, apps/docs/theory/toolkit.md#gaussian-kernel-maps)', () => {
   it('matches the closed-form rules for n = 2 and n = 3', () => {
     // n = 2: roots of He_2 = x² − 1, weights 1/2. n = 3: roots of He_3 = x³ − 3x: 0, ±√3; weights 2/3, 1/6, 1/6.
     const r2 = gaussHermite(2);

@@ -7,7 +7,7 @@ import { densityFromSystem, type GridOptions } from './stieltjes.js';
 export interface CkLimitOptions {
   /** γ_1..γ_L = n/d_ℓ for the L hidden layers. */
   readonly samplesPerNeuron: readonly number[];
-  /** b_σ of the normalised activation (MATH.md §1.2), |b| ≤ 1. */
+  /** b_σ of the normalised activation (apps/docs/theory/toolkit.md#normalised-activations), |b| ≤ 1. */
   readonly b: number;
   /** Law of the input Gram XᵀX. */
   readonly input: InputMeasure;
@@ -15,7 +15,10 @@ export interface CkLimitOptions {
   readonly grid?: GridOptions;
 }
 
-/** The CK of layer L as a kernel combination: r = 0, q = e_L (MATH.md §2.5 "CK special case"). */
+/**
+ * The CK of layer L as a kernel combination: r = 0, q = e_L (apps/docs/theory/fan-wang.md#ntk-fixed-point "CK special
+ * case").
+ */
 export function ckCombination(options: Omit<CkLimitOptions, 'grid'>): KernelCombination {
   const L = options.samplesPerNeuron.length;
   const q = new Array<number>(L + 1).fill(0);
@@ -24,9 +27,10 @@ export function ckCombination(options: Omit<CkLimitOptions, 'grid'>): KernelComb
 }
 
 /**
- * Limit spectral law of the Conjugate Kernel K_L = X_Lᵀ X_L of an L-layer linear-width network: the
- * iterated MP map μ_ℓ = ρ^MP_{γ_ℓ} ⊠ ((1 − b²) + b²μ_{ℓ−1}) (MATH.md §2.3), computed through the vector
- * fixed point of §2.5 (linear in L). Atom at 0 of mass max(0, 1 − 1/γ_L) (for |b| < 1).
+ * Limit spectral law of the Conjugate Kernel K_L = X_Lᵀ X_L of an L-layer linear-width network: the iterated MP map μ_ℓ
+ * = ρ^MP_{γ_ℓ} ⊠ ((1 − b²) + b²μ_{ℓ−1}) (apps/docs/theory/fan-wang.md#ck-limit), computed through the vector fixed
+ * point of apps/docs/theory/fan-wang.md#ntk-fixed-point (linear in L). Atom at 0 of mass max(0, 1 − 1/γ_L) (for |b| <
+ * 1).
  */
 export function ckLimit(options: CkLimitOptions): LimitSpectrum {
   const c = ckCombination(options);

@@ -1,7 +1,7 @@
 /**
- * Minimal complex arithmetic on `{ re, im }` records (MATH.md §1.4 works on the upper half-plane C⁺).
- * Hot loops in this package inline real/imaginary pairs instead; these helpers serve the public API
- * and closed forms.
+ * Minimal complex arithmetic on `{ re, im }` records (apps/docs/theory/toolkit.md#marchenko-pastur works on the upper
+ * half-plane C⁺). Hot loops in this package inline real/imaginary pairs instead; these helpers serve the public API and
+ * closed forms.
  */
 
 /** A complex number re + i·im. */

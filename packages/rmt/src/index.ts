@@ -1,7 +1,8 @@
 /**
  * @spec/rmt — random-matrix limits: the Marchenko–Pastur law, the MP map, the linear-width CK and NTK
- * limit laws (MATH.md §1.4, §2.3–2.5), density recovery from Stieltjes transforms, and spectral
- * statistics for comparing an empirical spectrum with a law (MATH.md §3.2).
+ * limit laws (apps/docs/theory/toolkit.md#marchenko-pastur, apps/docs/theory/fan-wang.md#ck-limit, #ntk-surrogate,
+ * #ntk-fixed-point), density recovery from Stieltjes transforms, and spectral statistics for comparing an empirical
+ * spectrum with a law (apps/docs/theory/spectral-evolution.md#quantities).
  *
  * Conventions: γ = n/d is named `samplesPerNeuron` / `samplesPerDim`; m(z) = ∫ μ(dx)/(x − z).
  *

@@ -2,10 +2,11 @@ import { SpecError } from '@spec/core';
 import type { Complex } from './complex.js';
 
 /**
- * The spectral law μ_0 of the input Gram matrix K_0 = XᵀX (MATH.md §2.3 base case, §2.5 step 2):
+ * The spectral law μ_0 of the input Gram matrix K_0 = XᵀX (apps/docs/theory/fan-wang.md#ck-limit base case,
+ * apps/docs/theory/fan-wang.md#ntk-fixed-point step 2):
  *
- * - `{ kind: 'mp', samplesPerDim }` — i.i.d. Gaussian data, X with N(0, 1/d_0) entries: μ_0 = ρ^MP_γ0 with
- *   γ_0 = n/d_0 (MATH.md §1.4).
+ * - `{ kind: 'mp', samplesPerDim }` — i.i.d. Gaussian data, X with N(0, 1/d_0) entries: μ_0 = ρ^MP_γ0 with γ_0 = n/d_0
+ *   (apps/docs/theory/toolkit.md#marchenko-pastur).
  * - `{ kind: 'atoms', x, weights? }` — a discrete law Σ w_i δ_{x_i}, e.g. the eigenvalues of XᵀX for real
  *   data (weights default to 1/len; they must be ≥ 0 and are normalised to sum 1; x ≥ 0).
  * - `{ kind: 'law', stieltjes, support, atom0?, mean? }` — any other law on [0, ∞) given by its Stieltjes

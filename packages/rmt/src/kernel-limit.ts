@@ -3,8 +3,8 @@ import type { LimitSpectrum } from './limit-spectrum.js';
 import { densityFromSystem, type GridOptions } from './stieltjes.js';
 
 /**
- * Limit spectral law of any combination r·I + Σ q_ℓ K_ℓ of per-layer CKs (MATH.md §2.5) on an adaptive
- * grid; {@link ckLimit} and {@link ntkLimit} are the two named cases.
+ * Limit spectral law of any combination r·I + Σ q_ℓ K_ℓ of per-layer CKs (apps/docs/theory/fan-wang.md#ntk-fixed-point)
+ * on an adaptive grid; {@link ckLimit} and {@link ntkLimit} are the two named cases.
  */
 export function kernelLimit(combination: KernelCombination, grid?: GridOptions): LimitSpectrum {
   const sys = kernelSystem(combination, 'kernelLimit');

@@ -12,12 +12,12 @@ import {
 
 /**
  * A linear combination r·I + Σ_{ℓ=0}^{L} q_ℓ K_ℓ of the per-layer CK matrices of a linear-width network
- * (MATH.md §2.4–2.5). The CK of layer L is r = 0, q = e_L; the NTK is r = r₊, q_ℓ = b^{2(L−ℓ)}.
+ * (apps/docs/theory/fan-wang.md#ntk-surrogate–2.5). The CK of layer L is r = 0, q = e_L; the NTK is r = r₊, q_ℓ = b^{2(L−ℓ)}.
  */
 export interface KernelCombination {
   /** γ_1..γ_L = n/d_ℓ, one per hidden layer (L ≥ 1). */
   readonly samplesPerNeuron: readonly number[];
-  /** b_σ = E σ̃′(ξ), the linear Hermite coefficient of the normalised activation (MATH.md §1.2), |b| ≤ 1. */
+  /** b_σ = E σ̃′(ξ), the linear Hermite coefficient of the normalised activation (apps/docs/theory/toolkit.md#normalised-activations), |b| ≤ 1. */
   readonly b: number;
   /** Law μ_0 of K_0 = XᵀX. */
   readonly input: InputMeasure;
@@ -42,7 +42,7 @@ export function checkCombination(c: KernelCombination, where: string): void {
   if (!Number.isFinite(c.b) || Math.abs(c.b) > 1) {
     throw new SpecError(
       'E_INPUT',
-      `${where}: b must satisfy |b| ≤ 1 for a normalised activation (MATH.md §1.2), got ${c.b}`,
+      `${where}: b must satisfy |b| ≤ 1 for a normalised activation (apps/docs/theory/toolkit.md#normalised-activations), got ${c.b}`,
     );
   }
   if (!Number.isFinite(c.r) || c.r < 0)
@@ -111,7 +111,7 @@ export function combinationAtoms(c: KernelCombination): { x: number; mass: numbe
 /**
  * Mean ∫ x ν(dx) of the limit law of r·I + Σ q_ℓ K_ℓ in closed form: r + Σ q_ℓ·mean(μ_ℓ), where
  * mean(μ_ℓ) = (1 − b²) + b²·mean(μ_{ℓ−1}) (ρ^MP_γ ⊠ ν has the mean of ν, apps/docs/theory/fan-wang.md#ck-limit), so 1 for every layer
- * of an MP input and Σ_{k=0}^{L} a^k for the NTK (§2.4). Undefined for a `'law'` input (its mean is not given).
+ * of an MP input and Σ_{k=0}^{L} a^k for the NTK (apps/docs/theory/fan-wang.md#ntk-surrogate). Undefined for a `'law'` input (its mean is not given).
  */
 export function combinationMean(c: KernelCombination): number | undefined {
   const input = c.input;
@@ -147,7 +147,7 @@ export function combinationUpperBound(c: KernelCombination): number {
 const SIGN_TOL = 1e-10;
 
 /**
- * The vector fixed point of MATH.md §2.5 (reference sketch §2.5b) for a kernel combination, as a
+ * The vector fixed point of apps/docs/theory/fan-wang.md#ntk-fixed-point (reference sketch apps/docs/theory/fan-wang.md#ntk-fixed-point) for a kernel combination, as a
  * {@link FixedPointSystem}: unknowns δ_1..δ_L (plus δ_0 when μ_0 is an MP law, treated as an extra
  * level with b = 0 over an identity bottom). Output m(z) = g. Linear in L per evaluation.
  */
@@ -253,7 +253,7 @@ export function kernelSystem(c: KernelCombination, label = 'kernel limit'): Fixe
           hI += x * vI;
         }
       } else {
-        // g = m0(ζ)/θ0 with ζ = (w0 − r)/θ0; h = (1 + (w0 − r) g)/θ0 (MATH.md §2.5 step 2 for a law).
+        // g = m0(ζ)/θ0 with ζ = (w0 − r)/θ0; h = (1 + (w0 − r) g)/θ0 (apps/docs/theory/fan-wang.md#ntk-fixed-point step 2 for a law).
         const cR = wR - r;
         const cI = wI;
         const tden = t0R * t0R + t0I * t0I;
@@ -297,7 +297,7 @@ export function kernelSystem(c: KernelCombination, label = 'kernel limit'): Fixe
 
 /**
  * Stieltjes transform m(z) = ∫ ν(dx)/(x − z) of the limit law ν of r·I + Σ q_ℓ K_ℓ at a complex z
- * (MATH.md §2.5): Newton / damped iteration along an η-homotopy from z + i·scale. Real z left of the
+ * (apps/docs/theory/fan-wang.md#ntk-fixed-point): Newton / damped iteration along an η-homotopy from z + i·scale. Real z left of the
  * support (e.g. z = −1) is allowed. Throws E_CONVERGENCE rather than returning NaN.
  */
 export function stieltjesLimit(z: Complex, combination: KernelCombination): Complex {

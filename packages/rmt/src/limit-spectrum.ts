@@ -7,7 +7,7 @@ export interface Atom {
 }
 
 /**
- * A limit spectral law sampled on a grid (MATH.md §1.4 density recovery): the density of the continuous
+ * A limit spectral law sampled on a grid (apps/docs/theory/toolkit.md#marchenko-pastur density recovery): the density of the continuous
  * part at the points `x` (ascending), the atoms with their exact masses, the support intervals of the
  * continuous part, and summary numbers. The trapezoid integral of `density` plus the atoms' masses is 1
  * (to about 1e−4; `mass` reports the trapezoid integral); the solvers never return a law that is off by more
@@ -79,7 +79,7 @@ export function continuousCdfAt(spectrum: LimitSpectrum, cum: Float64Array, t: n
 
 /**
  * CDF ν((−∞, t]) of a limit law: cumulative trapezoid of the density plus the atoms at x ≤ t
- * (MATH.md §2.5b "compare through the CDF").
+ * (apps/docs/theory/fan-wang.md#ntk-fixed-point "compare through the CDF").
  */
 export function limitCdf(spectrum: LimitSpectrum, t: number): number {
   if (Number.isNaN(t)) throw new SpecError('E_INPUT', 'limitCdf: t is NaN');
@@ -113,7 +113,7 @@ export function limitQuantile(spectrum: LimitSpectrum, p: number): number {
 
 /**
  * Moments m_0..m_k of a limit law: trapezoid ∫ x^j ρ(x) dx on the grid plus Σ atoms mass·x^j
- * (MATH.md §2.3 / §2.4 moment checks). m_0 is the total mass as computed (≈ 1). Index = order.
+ * (apps/docs/theory/fan-wang.md#ck-limit / apps/docs/theory/fan-wang.md#ntk-surrogate moment checks). m_0 is the total mass as computed (≈ 1). Index = order.
  */
 export function limitMoments(spectrum: LimitSpectrum, k: number): Float64Array {
   if (!Number.isInteger(k) || k < 0)

@@ -11,11 +11,11 @@ import {
 import { mpStieltjes } from './mp.js';
 
 /**
- * The MP map (MATH.md §1.4 (MP)): Stieltjes transform at z of ρ^MP_γ ⊠ ν, the LSD of
- * Φ^{1/2}(GᵀG/d)Φ^{1/2} where Φ has LSD ν and γ = `samplesPerDim` = n/d. Solves the scalar fixed point
- * m = ∫ ν(dt) / (t·s − z), s = 1 − γ − γ z m, by Newton / damped iteration along an η-homotopy
- * (a separate algorithm from the vector system of §2.5, used to cross-check it).
- * For an MP or general law ν, the integral is (1/s)·m_ν(z/s).
+ * The MP map (apps/docs/theory/toolkit.md#marchenko-pastur (MP)): Stieltjes transform at z of ρ^MP_γ ⊠ ν, the LSD of
+ * Φ^{1/2}(GᵀG/d)Φ^{1/2} where Φ has LSD ν and γ = `samplesPerDim` = n/d. Solves the scalar fixed point m = ∫ ν(dt) /
+ * (t·s − z), s = 1 − γ − γ z m, by Newton / damped iteration along an η-homotopy (a separate algorithm from the vector
+ * system of apps/docs/theory/fan-wang.md#ntk-fixed-point, used to cross-check it). For an MP or general law ν, the
+ * integral is (1/s)·m_ν(z/s).
  */
 export function mpMap(z: Complex, input: InputMeasure, samplesPerDim: number): Complex {
   if (!Number.isFinite(samplesPerDim) || samplesPerDim <= 0) {

@@ -2,8 +2,9 @@ import { SpecError } from '@spec/core';
 import { type Complex, cdiv, cmul, csqrt } from './complex.js';
 
 /**
- * Marchenko–Pastur law of the n × n Gram matrix GᵀG/d, G ∈ R^{d×n} with i.i.d. N(0, 1) entries,
- * γ = `samplesPerDim` = n/d (MATH.md §1.4, §7 item 1). Stieltjes sign m(z) = ∫ μ(dx)/(x − z).
+ * Marchenko–Pastur law of the n × n Gram matrix GᵀG/d, G ∈ R^{d×n} with i.i.d. N(0, 1) entries, γ = `samplesPerDim` =
+ * n/d (apps/docs/theory/toolkit.md#marchenko-pastur, apps/docs/theory/reference-values.md#mp-law). Stieltjes sign m(z)
+ * = ∫ μ(dx)/(x − z).
  */
 
 function checkRatio(samplesPerDim: number): void {
@@ -12,14 +13,14 @@ function checkRatio(samplesPerDim: number): void {
   }
 }
 
-/** Edges [(1 − √γ)², (1 + √γ)²] of the continuous part of the MP law (MATH.md §1.4). */
+/** Edges [(1 − √γ)², (1 + √γ)²] of the continuous part of the MP law (apps/docs/theory/toolkit.md#marchenko-pastur). */
 export function mpEdges(samplesPerDim: number): [number, number] {
   checkRatio(samplesPerDim);
   const s = Math.sqrt(samplesPerDim);
   return [(1 - s) * (1 - s), (1 + s) * (1 + s)];
 }
 
-/** Mass max(0, 1 − 1/γ) of the MP atom at 0 (MATH.md §1.4). */
+/** Mass max(0, 1 − 1/γ) of the MP atom at 0 (apps/docs/theory/toolkit.md#marchenko-pastur). */
 export function mpAtom(samplesPerDim: number): number {
   checkRatio(samplesPerDim);
   return Math.max(0, 1 - 1 / samplesPerDim);
@@ -27,7 +28,7 @@ export function mpAtom(samplesPerDim: number): number {
 
 /**
  * Density √((x₊ − x)(x − x₋)) / (2πγx) of the continuous part on [x₋, x₊], 0 elsewhere
- * (MATH.md §1.4). It integrates to 1 − {@link mpAtom}.
+ * (apps/docs/theory/toolkit.md#marchenko-pastur). It integrates to 1 − {@link mpAtom}.
  */
 export function mpDensity(x: number, samplesPerDim: number): number {
   const [lo, hi] = mpEdges(samplesPerDim);
@@ -50,7 +51,7 @@ function mpPrimitive(x: number, a: number, b: number): number {
   return f + first - second;
 }
 
-/** CDF P(λ ≤ x) of the MP law, atom at 0 included, in closed form (MATH.md §1.4). */
+/** CDF P(λ ≤ x) of the MP law, atom at 0 included, in closed form (apps/docs/theory/toolkit.md#marchenko-pastur). */
 export function mpCdf(x: number, samplesPerDim: number): number {
   const [lo, hi] = mpEdges(samplesPerDim);
   if (Number.isNaN(x)) throw new SpecError('E_INPUT', 'mpCdf: x is NaN');
@@ -82,8 +83,8 @@ export function mpQuantile(p: number, samplesPerDim: number): number {
 }
 
 /**
- * Moments m_0..m_k of the MP law (Narayana polynomials, m_j = Σ_{i<j} γ^i C(j,i) C(j−1,i)/(i+1));
- * m_1 = 1, m_2 = 1 + γ, m_3 = 1 + 3γ + γ² (MATH.md §1.4). Index = order.
+ * Moments m_0..m_k of the MP law (Narayana polynomials, m_j = Σ_{i<j} γ^i C(j,i) C(j−1,i)/(i+1)); m_1 = 1, m_2 = 1 + γ,
+ * m_3 = 1 + 3γ + γ² (apps/docs/theory/toolkit.md#marchenko-pastur). Index = order.
  */
 export function mpMoments(samplesPerDim: number, k: number): Float64Array {
   checkRatio(samplesPerDim);
@@ -106,10 +107,10 @@ export function mpMoments(samplesPerDim: number, k: number): Float64Array {
 
 /**
  * Stieltjes transform m(z) = ∫ μ(dx)/(x − z) of the MP law: the root of γ z m² + (z − 1 + γ) m + 1 = 0
- * (MATH.md §1.4) written as m = (1 − γ − z + √(z − x₋)·√(z − x₊)) / (2γz) with principal square
- * roots, which is the branch analytic off [x₋, x₊] with m ~ −1/z. Valid on all of C off the support
- * (m(z̄) = conj m(z)); on the support (Im z = 0) it returns the limit from C⁺. The pole at z = 0
- * (γ > 1) is the atom: m ≈ −(1 − 1/γ)/z.
+ * (apps/docs/theory/toolkit.md#marchenko-pastur) written as m = (1 − γ − z + √(z − x₋)·√(z − x₊)) / (2γz) with
+ * principal square roots, which is the branch analytic off [x₋, x₊] with m ~ −1/z. Valid on all of C off the support
+ * (m(z̄) = conj m(z)); on the support (Im z = 0) it returns the limit from C⁺. The pole at z = 0 (γ > 1) is the atom: m
+ * ≈ −(1 − 1/γ)/z.
  */
 export function mpStieltjes(z: Complex, samplesPerDim: number): Complex {
   const [lo, hi] = mpEdges(samplesPerDim);

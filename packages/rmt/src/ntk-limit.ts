@@ -5,8 +5,9 @@ import type { LimitSpectrum } from './limit-spectrum.js';
 import { densityFromSystem, type GridOptions } from './stieltjes.js';
 
 /**
- * Coefficients of the NTK surrogate K̃ = r₊I + Σ_{ℓ=0}^{L} q_ℓ K_ℓ (MATH.md §2.4):
- * q_ℓ = b^{2(L−ℓ)}, r₊ = Σ_{ℓ=0}^{L−1} (a^{L−ℓ} − b^{2(L−ℓ)}). `a` = E σ̃′², `b` = E σ̃′ (§1.2), a ≥ b².
+ * Coefficients of the NTK surrogate K̃ = r₊I + Σ_{ℓ=0}^{L} q_ℓ K_ℓ (apps/docs/theory/fan-wang.md#ntk-surrogate): q_ℓ =
+ * b^{2(L−ℓ)}, r₊ = Σ_{ℓ=0}^{L−1} (a^{L−ℓ} − b^{2(L−ℓ)}). `a` = E σ̃′², `b` = E σ̃′
+ * (apps/docs/theory/toolkit.md#normalised-activations), a ≥ b².
  */
 export function ntkSurrogateCoefficients(a: number, b: number, depth: number): { r: number; q: number[] } {
   if (!Number.isInteger(depth) || depth < 1)
@@ -14,7 +15,10 @@ export function ntkSurrogateCoefficients(a: number, b: number, depth: number): {
   if (!Number.isFinite(a) || !Number.isFinite(b))
     throw new SpecError('E_INPUT', `a and b must be finite, got a = ${a}, b = ${b}`);
   if (a < b * b * (1 - 1e-12))
-    throw new SpecError('E_INPUT', `need a ≥ b² (Jensen, MATH.md §1.2), got a = ${a}, b² = ${b * b}`);
+    throw new SpecError(
+      'E_INPUT',
+      `need a ≥ b² (Jensen, apps/docs/theory/toolkit.md#normalised-activations), got a = ${a}, b² = ${b * b}`,
+    );
   const q: number[] = [];
   for (let l = 0; l <= depth; l++) q.push(b ** (2 * (depth - l)));
   let r = 0;
@@ -26,7 +30,7 @@ export function ntkSurrogateCoefficients(a: number, b: number, depth: number): {
 export interface NtkLimitOptions {
   /** γ_1..γ_L = n/d_ℓ for the L hidden layers. */
   readonly samplesPerNeuron: readonly number[];
-  /** a_σ = E σ̃′(ξ)² of the normalised activation (MATH.md §1.2). */
+  /** a_σ = E σ̃′(ξ)² of the normalised activation (apps/docs/theory/toolkit.md#normalised-activations). */
   readonly a: number;
   /** b_σ = E σ̃′(ξ), |b| ≤ 1. */
   readonly b: number;
@@ -36,16 +40,17 @@ export interface NtkLimitOptions {
   readonly grid?: GridOptions;
 }
 
-/** The NTK surrogate as a kernel combination (MATH.md §2.4). */
+/** The NTK surrogate as a kernel combination (apps/docs/theory/fan-wang.md#ntk-surrogate). */
 export function ntkCombination(options: Omit<NtkLimitOptions, 'grid'>): KernelCombination {
   const { r, q } = ntkSurrogateCoefficients(options.a, options.b, options.samplesPerNeuron.length);
   return { samplesPerNeuron: options.samplesPerNeuron, b: options.b, input: options.input, r, q };
 }
 
 /**
- * Limit spectral law of the NTK of an L-layer linear-width network, i.e. of r₊I + Σ q_ℓ K_ℓ (MATH.md §2.4),
- * through the recursive fixed point of §2.5. No atom for a nonlinear σ unless the input has one that
- * survives (see {@link combinationAtoms}).
+ * Limit spectral law of the NTK of an L-layer linear-width network, i.e. of r₊I + Σ q_ℓ K_ℓ
+ * (apps/docs/theory/fan-wang.md#ntk-surrogate), through the recursive fixed point of
+ * apps/docs/theory/fan-wang.md#ntk-fixed-point. No atom for a nonlinear σ unless the input has one that survives (see
+ * {@link combinationAtoms}).
  */
 export function ntkLimit(options: NtkLimitOptions): LimitSpectrum {
   const c = ntkCombination(options);

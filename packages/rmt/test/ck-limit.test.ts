@@ -3,11 +3,11 @@ import { ckLimit } from '../src/ck-limit.js';
 import { limitMoments } from '../src/limit-spectrum.js';
 import { mpDensity, mpQuantile } from '../src/mp.js';
 
-const b = 0.964609; // tanh, MATH.md §1.2
+const b = 0.964609; // tanh, apps/docs/theory/toolkit.md#normalised-activations
 const totalMass = (s: { mass: number; atoms: readonly { mass: number }[] }): number =>
   s.mass + s.atoms.reduce((t, a) => t + a.mass, 0);
 
-describe('ckLimit (MATH.md §2.3 via §2.5)', () => {
+describe('ckLimit (apps/docs/theory/fan-wang.md#ck-limit via apps/docs/theory/fan-wang.md#ntk-fixed-point)', () => {
   it('density plus atoms integrates to 1 within 1e-3 (γ < 1 and > 1, L = 1..3, MP and atoms input)', () => {
     const atomsInput = {
       kind: 'atoms' as const,
@@ -30,7 +30,7 @@ describe('ckLimit (MATH.md §2.3 via §2.5)', () => {
     }
   });
 
-  it('b = 0 gives the MP law of the last layer, whatever the input (MATH.md §7 item 2)', () => {
+  it('b = 0 gives the MP law of the last layer, whatever the input (apps/docs/theory/reference-values.md#iterated-mp)', () => {
     for (const g of [0.5, 2]) {
       const s = ckLimit({ samplesPerNeuron: [1.3, g], b: 0, input: { kind: 'mp', samplesPerDim: 1.5 } });
       // Im m(x + iη)/π differs from the density by O(η/√dist) near the edges and O(η) inside (η = 1e-8·scale):
@@ -47,7 +47,7 @@ describe('ckLimit (MATH.md §2.3 via §2.5)', () => {
     }
   });
 
-  it('moments of the density match the §2.3 recursion (§7 item 2, tanh)', () => {
+  it('moments of the density match the CK moment recursion for tanh (apps/docs/theory/fan-wang.md#ck-limit, apps/docs/theory/reference-values.md#iterated-mp)', () => {
     const s = ckLimit({ samplesPerNeuron: [2 / 3, 4 / 3, 0.8], b, input: { kind: 'mp', samplesPerDim: 2 } });
     const m = limitMoments(s, 3);
     // Trapezoid on the edge-clustered 1000-point grid: interior error ≈ h²/12·∫|x^k ρ''| with h ≈ 2.5·13/1000,

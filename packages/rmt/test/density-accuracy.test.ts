@@ -4,7 +4,7 @@ import { stieltjesLimit } from '../src/kernel-system.js';
 import type { LimitSpectrum } from '../src/limit-spectrum.js';
 import { ntkLimit } from '../src/ntk-limit.js';
 
-const b = 0.9646091; // tanh, normalised (MATH.md §1.2)
+const b = 0.9646091; // tanh, normalised (apps/docs/theory/toolkit.md#normalised-activations)
 const a = 1.177807;
 const totalMass = (s: LimitSpectrum): number => s.mass + s.atoms.reduce((t, v) => t + v.mass, 0);
 
@@ -36,7 +36,7 @@ function gridMassBelow(s: LimitSpectrum, t: number): number {
   return m;
 }
 
-describe('density grid accuracy (issue 4: trapezoid mass + atoms = 1 within 1e-3)', () => {
+describe('density grid accuracy (trapezoid mass + atoms = 1 within 1e-3)', () => {
   it('holds for a real-data-like atoms input with a big null space (CK and NTK, L = 1, 2)', () => {
     const input = spikedInput();
     for (const samplesPerNeuron of [[1], [1, 1]]) {
@@ -45,7 +45,7 @@ describe('density grid accuracy (issue 4: trapezoid mass + atoms = 1 within 1e-3
       // the contract's 1e-3; the grid aims at 1e-4
       expect(Math.abs(totalMass(ck) - 1)).toBeLessThan(1e-3);
       expect(Math.abs(totalMass(ntk) - 1)).toBeLessThan(1e-3);
-      // mean of every CK law is 1 (MATH.md §2.3 moments); trapezoid of x·ρ on the same grid
+      // mean of every CK law is 1 (apps/docs/theory/fan-wang.md#ck-limit moments); trapezoid of x·ρ on the same grid
       expect(Math.abs(ck.mean - 1)).toBeLessThan(1e-3);
       for (const s of [ck, ntk]) {
         expect(s.density.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);

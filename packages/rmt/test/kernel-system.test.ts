@@ -5,13 +5,13 @@ import { type KernelCombination, combinationAtoms, stieltjesLimit } from '../src
 import { mpMap } from '../src/mp-map.js';
 import { ntkCombination, ntkSurrogateCoefficients } from '../src/ntk-limit.js';
 
-const b = 0.964609; // tanh, MATH.md §1.2
+const b = 0.964609; // tanh, apps/docs/theory/toolkit.md#normalised-activations
 const a = 1.177807;
 const input = { kind: 'mp', samplesPerDim: 1.5 } as const;
 
 /** Moments about c of the law whose Stieltjes transform is m, by the contour integral
- * μ_k(c) = −(1/2π) ∫ R^{k+1} e^{i(k+1)φ} m(c + Re^{iφ}) dφ (MATH.md §1.4 "moments from m"); the trapezoid rule
- * on the circle converges like (ρ/R)^M with ρ the support's radius about c. */
+ * μ_k(c) = −(1/2π) ∫ R^{k+1} e^{i(k+1)φ} m(c + Re^{iφ}) dφ (apps/docs/theory/toolkit.md#marchenko-pastur "moments from
+ * m"); the trapezoid rule on the circle converges like (ρ/R)^M with ρ the support's radius about c. */
 function contourMoments(m: (z: Complex) => Complex, c: number, R: number, k: number, M = 96): number[] {
   const vals: Complex[] = [];
   for (let j = 0; j <= M / 2; j++)
@@ -40,7 +40,7 @@ function contourMoments(m: (z: Complex) => Complex, c: number, R: number, k: num
   return raw;
 }
 
-/** §2.3 moment recursion (independent of the solver). */
+/** apps/docs/theory/fan-wang.md#ck-limit moment recursion (independent of the solver). */
 function ckMomentRecursion(m2: number, m3: number, gammas: number[], bb: number): [number, number][] {
   const out: [number, number][] = [[m2, m3]];
   for (const g of gammas) {
@@ -55,7 +55,7 @@ function ckMomentRecursion(m2: number, m3: number, gammas: number[], bb: number)
   return out;
 }
 
-describe('§2.5 vector fixed point (MATH.md §2.5, reference table)', () => {
+describe('apps/docs/theory/fan-wang.md#ntk-fixed-point vector fixed point (apps/docs/theory/fan-wang.md#ntk-fixed-point, reference table)', () => {
   // The table's values are given to 10 decimals; the solver converges to a relative residual of 1e-12.
   const table: [Complex, number[][]][] = [
     [
@@ -143,8 +143,9 @@ describe('§2.5 vector fixed point (MATH.md §2.5, reference table)', () => {
     expect(Math.abs(viaLaw.re - viaMp.re) + Math.abs(viaLaw.im - viaMp.im)).toBeLessThan(1e-10);
   });
 
-  it('moments from the Stieltjes transform match §7 items 2–3 (contour integral, spectral accuracy)', () => {
-    // §7 item 2: n = 2000, d0 = 1000, d = (3000, 1500, 2500) → γ0 = 2, γ = (2/3, 4/3, 0.8).
+  it('moments from the Stieltjes transform match apps/docs/theory/reference-values.md#iterated-mp, #ntk-surrogate (contour integral, spectral accuracy)', () => {
+    // apps/docs/theory/reference-values.md#iterated-mp: n = 2000, d0 = 1000, d = (3000, 1500, 2500) → γ0 = 2, γ = (2/3,
+    // 4/3, 0.8).
     const gammas = [2 / 3, 4 / 3, 0.8];
     for (const [bb, m2s, m3s] of [
       [1, [3, 3.666667, 5.0, 5.8], [11, 17.444444, 33.888889, 46.528889]],
@@ -163,7 +164,8 @@ describe('§2.5 vector fixed point (MATH.md §2.5, reference table)', () => {
         expect(Math.abs(mom[1] - 1)).toBeLessThan(1e-9); // m1 = 1 at every layer
         expect(Math.abs(mom[2] - rec[L][0])).toBeLessThan(1e-8 * rec[L][0]);
         expect(Math.abs(mom[3] - rec[L][1])).toBeLessThan(1e-8 * rec[L][1]);
-        // the MATH.md table values are rounded to 6 (linear) / 4 (tanh) decimals
+        // the table values of apps/docs/theory/reference-values.md#iterated-mp are rounded to 6 (linear) / 4 (tanh)
+        // decimals
         const tol = bb === 1 ? 1e-6 : 1e-4;
         expect(Math.abs(mom[2] - m2s[L])).toBeLessThan(tol);
         expect(Math.abs(mom[3] - m3s[L])).toBeLessThan(tol);
@@ -171,16 +173,17 @@ describe('§2.5 vector fixed point (MATH.md §2.5, reference table)', () => {
     }
   });
 
-  it('NTK surrogate mean Σ a^k and variance 13.466481 (§7 item 3) from the contour moments', () => {
+  it('NTK surrogate mean Σ a^k and variance 13.466481 (apps/docs/theory/reference-values.md#ntk-surrogate) from the contour moments', () => {
     const c = ntkCombination({ samplesPerNeuron: [0.75, 0.75], a, b, input });
     const mom = contourMoments((z) => stieltjesLimit(z, c), 10, 16, 2);
     expect(Math.abs(mom[1] - (1 + a + a * a))).toBeLessThan(1e-9);
     expect(Math.abs(mom[1] - 3.565036)).toBeLessThan(1e-6);
-    // MATH.md gives the variance to 6 decimals (computed with b, a rounded to 6 decimals as here)
+    // apps/docs/theory/reference-values.md#ntk-surrogate gives the variance to 6 decimals (computed with b, a rounded
+    // to 6 decimals as here)
     expect(Math.abs(mom[2] - mom[1] ** 2 - 13.466481)).toBeLessThan(2e-6);
   });
 
-  it('surrogate coefficients for tanh match §2.4', () => {
+  it('surrogate coefficients for tanh match apps/docs/theory/fan-wang.md#ntk-surrogate', () => {
     const l1 = ntkSurrogateCoefficients(a, b, 1);
     expect(Math.abs(l1.r - 0.247337)).toBeLessThan(1e-6);
     expect(Math.abs(l1.q[0] - 0.93047)).toBeLessThan(1e-6);

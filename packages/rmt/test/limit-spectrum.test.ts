@@ -3,8 +3,8 @@ import { ckLimit } from '../src/ck-limit.js';
 import { limitCdf, limitMoments, limitQuantile } from '../src/limit-spectrum.js';
 import { mpCdf, mpMoments, mpQuantile } from '../src/mp.js';
 
-// A CK with b = 0 is exactly the MP law of its last layer (MATH.md §7 item 2), so its recovered spectrum
-// can be checked against the MP closed forms.
+// A CK with b = 0 is exactly the MP law of its last layer (apps/docs/theory/reference-values.md#iterated-mp), so its
+// recovered spectrum can be checked against the MP closed forms.
 describe('limitCdf / limitQuantile / limitMoments', () => {
   for (const g of [0.5, 2]) {
     const s = ckLimit({ samplesPerNeuron: [g], b: 0, input: { kind: 'mp', samplesPerDim: 1 } });

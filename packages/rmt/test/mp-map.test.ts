@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mpMap } from '../src/mp-map.js';
 import { mpStieltjes } from '../src/mp.js';
 
-describe('mpMap (MATH.md §1.4 (MP))', () => {
+describe('mpMap (apps/docs/theory/toolkit.md#marchenko-pastur (MP))', () => {
   it('ν = δ_1 gives the MP Stieltjes transform (closed form) to 1e-10', () => {
     for (const g of [0.5, 2]) {
       for (const z of [

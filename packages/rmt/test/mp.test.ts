@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { mpAtom, mpCdf, mpDensity, mpEdges, mpMoments, mpQuantile, mpStieltjes } from '../src/mp.js';
 
-// Closed forms of MATH.md §1.4 / §7 item 1; tolerance 1e-9 as in §7 unless a quadrature is involved.
-describe('Marchenko–Pastur law (MATH.md §1.4, §7 item 1)', () => {
+// Closed forms of apps/docs/theory/toolkit.md#marchenko-pastur, apps/docs/theory/reference-values.md#mp-law; tolerance
+// 1e-9 as in apps/docs/theory/reference-values.md unless a quadrature is involved.
+describe('Marchenko–Pastur law (apps/docs/theory/toolkit.md#marchenko-pastur, apps/docs/theory/reference-values.md#mp-law)', () => {
   it('m(−1) = (√17 − 3)/2 for γ = 1/2 and 1/√2 for γ = 2', () => {
     const a = mpStieltjes({ re: -1, im: 0 }, 0.5);
     expect(Math.abs(a.re - (Math.sqrt(17) - 3) / 2)).toBeLessThan(1e-9);

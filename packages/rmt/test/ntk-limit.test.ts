@@ -3,10 +3,10 @@ import { limitMoments } from '../src/limit-spectrum.js';
 import { mpQuantile } from '../src/mp.js';
 import { ntkLimit } from '../src/ntk-limit.js';
 
-const b = 0.964609; // tanh, MATH.md §1.2
+const b = 0.964609; // tanh, apps/docs/theory/toolkit.md#normalised-activations
 const a = 1.177807;
 
-describe('ntkLimit (MATH.md §2.4–2.5)', () => {
+describe('ntkLimit (apps/docs/theory/fan-wang.md#ntk-surrogate, #ntk-fixed-point)', () => {
   it('density integrates to 1 within 1e-3 and has no atom for tanh (L = 1..3, MP and atoms input)', () => {
     const atomsInput = {
       kind: 'atoms' as const,
@@ -27,7 +27,7 @@ describe('ntkLimit (MATH.md §2.4–2.5)', () => {
     }
   });
 
-  it('mean Σ a^k = 3.565036 and variance 13.466481 from the density (§7 item 3)', () => {
+  it('mean Σ a^k = 3.565036 and variance 13.466481 from the density (apps/docs/theory/reference-values.md#ntk-surrogate)', () => {
     const s = ntkLimit({ samplesPerNeuron: [0.75, 0.75], a, b, input: { kind: 'mp', samplesPerDim: 1.5 } });
     const m = limitMoments(s, 2);
     // trapezoid error on the 1000-point grid over [0.8, 18.3]: ≈ h²/12·∫|(x²ρ)''| ~ 1e-4 relative (see ck-limit test)

@@ -19,7 +19,8 @@ interface DispersionFlags {
 
 export const dispersionCommand: CommandModule = {
   name: 'dispersion',
-  summary: 'NTK dispersion of deep ReLU MLPs vs depth/width and the initialisation phase (MATH.md §6)',
+  summary:
+    'NTK dispersion of deep ReLU MLPs vs depth/width and the initialisation phase (apps/docs/theory/dispersion.md)',
   configure(cmd) {
     cmd
       .addOption(
@@ -49,16 +50,20 @@ export const dispersionCommand: CommandModule = {
           .default(500),
       )
       .addOption(
-        new Option('--method <m>', 'scalar: exact O(L) recursion (§6.2, fast); full: full networks through the backend')
+        new Option(
+          '--method <m>',
+          'scalar: exact O(L) recursion (apps/docs/theory/dispersion.md#exact-finite-width, fast); full: full networks through the backend',
+        )
           .argParser(oneOf('--method', ['scalar', 'full'] as const))
           .default('scalar'),
       )
       .addHelpText(
         'after',
         `
-ReLU MLP in standard parametrisation (MATH.md §6.1): W ~ N(0, σ_w²/fan_in), trainable biases starting at N(0, σ_b²),
-unit input, Θ(x, x) over all parameters. "dispersion" = mean Θ²/(mean Θ)² with a delta-method "stderr";
-"theory" = the §6.3 limit at λ = depth/width (ordered: with the 1/M correction; edge of chaos: r0 = width/input-dim).
+ReLU MLP in standard parametrisation (apps/docs/theory/dispersion.md#setting): W ~ N(0, σ_w²/fan_in), trainable
+biases starting at N(0, σ_b²), unit input, Θ(x, x) over all parameters. "dispersion" = mean Θ²/(mean Θ)² with a
+delta-method "stderr"; "theory" = the limit at λ = depth/width (apps/docs/theory/dispersion.md#depth-width-limits;
+ordered: with the 1/M correction; edge of chaos: r0 = width/input-dim).
 JSON: {"phase", "chi", "rows": [{"depth", "lambda", "dispersion", "stderr", "theory", "mean", "meanStderr", "meanTheory"}]}.
 Figure with --out: dispersion.svg (points ± stderr and the theory curve vs depth, phase in the title).`,
       );

@@ -65,7 +65,7 @@ export const infiniteCommand: CommandModule = {
           .default(1),
       )
       .addOption(
-        new Option('--architecture <a>', 'mlp or residual (MATH.md §5.3)')
+        new Option('--architecture <a>', 'mlp or residual (apps/docs/theory/infinite-width.md#residual-mlp)')
           .argParser(oneOf('--architecture', ['mlp', 'residual'] as const))
           .default('mlp'),
       )
@@ -102,9 +102,10 @@ export const infiniteCommand: CommandModule = {
       .addHelpText(
         'after',
         `
-Conventions (MATH.md §5.2, NTK parametrisation): unit-norm inputs with ⟨x, y⟩ = c, Σ¹ = σ²_w,in·c + σ_b²,
-Σ^{l+1} = σ_w² E φ(u)φ(v) + σ_b², Σ̇^{l+1} = σ_w² E φ′(u)φ′(v), Θ^{l+1} = Σ^{l+1} + Θ^l Σ̇^{l+1}; depth counts
-hidden layers, the readout is included. Closed-form duals for relu, erf, linear, sin, …; 2-D Gauss–Hermite otherwise.
+Conventions (apps/docs/theory/infinite-width.md#mlp-recursions, NTK parametrisation): unit-norm inputs with
+⟨x, y⟩ = c, Σ¹ = σ²_w,in·c + σ_b², Σ^{l+1} = σ_w² E φ(u)φ(v) + σ_b², Σ̇^{l+1} = σ_w² E φ′(u)φ′(v),
+Θ^{l+1} = Σ^{l+1} + Θ^l Σ̇^{l+1}; depth counts hidden layers, the readout is included. Closed-form duals for relu,
+erf, linear, sin, …; 2-D Gauss–Hermite otherwise.
 JSON: {"nngp", "ntk", "diagonal", "byDepth"[, "compare"]}; with --data, "nngp"/"ntk" are n × n matrices
 (nngp.npy, ntk.npy with --out; kernels of the data as given, Σ¹ = σ²_w,in ⟨x_α, x_β⟩ + σ_b²).
 Figures with --out: kernel-angle.svg (NTK vs angle for depths 1..L, at most 12).`,

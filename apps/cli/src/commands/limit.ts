@@ -28,8 +28,9 @@ export const limitCommand: CommandModule = {
     cmd.addHelpText(
       'after',
       `
-The limit laws are those of MATH.md §2.3 (CK: iterated Marchenko–Pastur map) and §2.4–2.5 (NTK: fixed point
-for r₊I + Σ q_ℓ K_ℓ) for the ratios n/d_ℓ. Gaussian and sphere data use the MP law for XᵀX (ratio n/d0); real
+The limit laws are those of apps/docs/theory/fan-wang.md#ck-limit (CK: iterated Marchenko–Pastur map) and
+apps/docs/theory/fan-wang.md#ntk-surrogate, #ntk-fixed-point (NTK: fixed point for r₊I + Σ q_ℓ K_ℓ) for the
+ratios n/d_ℓ. Gaussian and sphere data use the MP law for XᵀX (ratio n/d0); real
 data (--data digits, npy:PATH, …) use the data's own XᵀX spectrum. Each density integrates, with its atoms,
 to 1.`,
     );

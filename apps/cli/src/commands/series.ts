@@ -21,7 +21,8 @@ interface SeriesFlags {
 
 export const seriesCommand: CommandModule = {
   name: 'series',
-  summary: 'Hermite power series of the infinite-width NNGP/NTK, sphere eigenvalues and their decay (MATH.md §4)',
+  summary:
+    'Hermite power series of the infinite-width NNGP/NTK, sphere eigenvalues and their decay (apps/docs/theory/power-series.md)',
   configure(cmd) {
     cmd
       .addOption(
@@ -64,12 +65,14 @@ export const seriesCommand: CommandModule = {
         'after',
         `
 Same network and conventions as \`spec infinite\` (raw φ, σ_w² = 1/E φ² by default), so relu at depth 1 gives
-κ = (1/π, 1, 3/(2π), 0, 5/(24π), …) (MATH.md §7 item 7). The coefficients are those of ⟨x, y⟩^p, p = 0..degree,
-by Cauchy products of the activation's Hermite coefficients (§4.1); "tailMass" bounds the truncation on
-|⟨x, y⟩| ≤ 1, and the series is the network's kernel only when "unitDiagonal" is true.
+κ = (1/π, 1, 3/(2π), 0, 5/(24π), …) (apps/docs/theory/reference-values.md#power-series). The coefficients are those
+of ⟨x, y⟩^p, p = 0..degree, by Cauchy products of the activation's Hermite coefficients
+(apps/docs/theory/power-series.md#power-series); "tailMass" bounds the truncation on |⟨x, y⟩| ≤ 1, and the series is
+the network's kernel only when "unitDiagonal" is true.
 "sphereEigenvalues": NTK eigenvalues λ_k, k = 0..degree, for data uniform on S^{d−1} w.r.t. the uniform
-probability measure (§4.3; Funk–Hecke on the exact kernel), multiplicities in "multiplicities",
-"decayExponent" the fitted slope of log λ_k vs log k. "effectiveRankBound" = Σκ/κ_0 (§4.2).
+probability measure (apps/docs/theory/power-series.md#sphere-eigenvalues; Funk–Hecke on the exact kernel),
+multiplicities in "multiplicities", "decayExponent" the fitted slope of log λ_k vs log k. "effectiveRankBound" = Σκ/κ_0
+(apps/docs/theory/power-series.md#effective-rank).
 Figures with --out: coefficients.svg (|coefficient| decay), sphere-eigenvalues.svg (log-log with the fit).`,
       );
   },

@@ -111,7 +111,8 @@ export const spectrumCommand: CommandModule = {
     cmd.addHelpText(
       'after',
       `
-Network (MATH.md §2.1): X_l = σ(W_l X_{l−1})/√d_l with W_l entries N(0,1), readout ±1, inputs of unit norm.
+Network (apps/docs/theory/fan-wang.md#network-and-kernels): X_l = σ(W_l X_{l−1})/√d_l with W_l entries N(0,1),
+readout ±1, inputs of unit norm.
 CK = X_LᵀX_L; NTK = X_LᵀX_L + Σ_l (X_{l−1}ᵀX_{l−1}) ⊙ (S_lᵀS_l). Both are compared with their limit laws
 (see \`spec limit --help\`) by the KS distance, raw and after rescaling to the limit's mean (ksScaled).
 Without --out and --json, the figures go to a fresh folder spec-out/spectrum-<time>/.

@@ -101,7 +101,11 @@ export const trainCommand: CommandModule = {
           .argParser(positiveInt('--checkpoints', 10_000))
           .default(6),
       )
-      .option('--train-readout', 'train the readout too (default: readout fixed ±1, MATH.md §3.1)', false)
+      .option(
+        '--train-readout',
+        'train the readout too (default: readout fixed ±1, apps/docs/theory/spectral-evolution.md#training-setups)',
+        false,
+      )
       .addOption(
         new Option('--test-n <int>', 'test points from the same teacher/data (default n/2)').argParser(
           nonNegativeInt('--test-n', 100_000),
@@ -116,13 +120,15 @@ export const trainCommand: CommandModule = {
     cmd.addHelpText(
       'after',
       `
-Network (MATH.md §3.1): f(x) = vᵀσ(W x)/√h (fan-wang MLP), W ~ N(0,1), x ~ N(0, I/d); loss (1/2n)Σ(f − y)².
+Network (apps/docs/theory/spectral-evolution.md#training-setups): f(x) = vᵀσ(W x)/√h (fan-wang MLP), W ~ N(0,1),
+x ~ N(0, I/d); loss (1/2n)Σ(f − y)².
 Default data: single-index teacher y = σ*(√d βᵀx) + noise·ε; any --data with labels also works.
-Monitors at checkpoints (MATH.md §3.2): ESD of WᵀW/h vs step 0 (KS, W1), ‖W_t − W_0‖/‖W_0‖, outliers beyond the
-MP edge (1+√(d/h))² plus a Tracy–Widom margin, |⟨v₁, β⟩|, tail exponent α; CK/NTK: KS/W1 to step 0, outliers
-beyond the right edge of the step-0 Fan–Wang law plus a Tracy–Widom margin (with --raw-activation: beyond the
-step-0 largest eigenvalue; "edgeSource" in the JSON says which), ⟨u₁, y⟩²/‖y‖², relChange; kernel GD (§5.4, gd
-only): rmse between the network and the infinite-width / step-0 empirical NTK predictions.
+Monitors at checkpoints (apps/docs/theory/spectral-evolution.md#quantities): ESD of WᵀW/h vs step 0 (KS, W1),
+‖W_t − W_0‖/‖W_0‖, outliers beyond the MP edge (1+√(d/h))² plus a Tracy–Widom margin, |⟨v₁, β⟩|, tail exponent α;
+CK/NTK: KS/W1 to step 0, outliers beyond the right edge of the step-0 Fan–Wang law plus a Tracy–Widom margin (with
+--raw-activation: beyond the step-0 largest eigenvalue; "edgeSource" in the JSON says which), ⟨u₁, y⟩²/‖y‖²,
+relChange; kernel GD (apps/docs/theory/infinite-width.md#kernel-gradient-descent, gd only): rmse between the network
+and the infinite-width / step-0 empirical NTK predictions.
 Files with --out: train.json, train-loss.svg, train-weights.svg and train-kernels.svg (metrics over steps),
 train-weight-spectra.svg (ESD of W₁ᵀW₁/h at up to 4 checkpoints over the MP law) and train-ck-spectra.svg
 (CK eigenvalues at the same checkpoints over the step-0 Fan–Wang law; CK monitored only).`,

@@ -8,7 +8,7 @@ export interface Progress {
 }
 
 /**
- * Progress bars on stderr, only when stderr is a terminal (ARCHITECTURE.md: never in pipes or CI logs).
+ * Progress bars on stderr, only when stderr is a terminal (never in pipes or CI logs).
  */
 export function createProgress(enabled: boolean = Boolean(process.stderr.isTTY)): Progress {
   if (!enabled) return { phase: () => () => undefined, stop: () => undefined };

@@ -10,7 +10,10 @@ export interface DispersionPoint {
   readonly theory: number | null;
 }
 
-/** Dispersion vs depth: Monte Carlo points ± stderr and the §6.3 theory curve; the phase in the title. */
+/**
+ * Dispersion vs depth: Monte Carlo points ± stderr and the apps/docs/theory/dispersion.md#depth-width-limits theory
+ * curve; the phase in the title.
+ */
 export function dispersionSvg(fig: {
   readonly title: string;
   readonly rows: ReadonlyArray<DispersionPoint>;

@@ -26,7 +26,10 @@ export function coefficientDecaySvg(title: string, nngp: ArrayLike<number>, ntk:
   });
 }
 
-/** Sphere eigenvalues per degree k ≥ 1 on log-log axes with the fitted power law k^slope (MATH.md §4.3). */
+/**
+ * Sphere eigenvalues per degree k ≥ 1 on log-log axes with the fitted power law k^slope
+ * (apps/docs/theory/power-series.md#sphere-eigenvalues).
+ */
 export function sphereEigenvaluesSvg(title: string, eigenvalues: ArrayLike<number>, slope: number | null): string {
   const pts: Array<{ k: number; value: number }> = [];
   let max = 0;

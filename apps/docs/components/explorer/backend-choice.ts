@@ -13,7 +13,8 @@ let cachedFor: 'auto' | 'cpu' | null = null;
 /**
  * gpu.js on WebGL2, then WebGL (SwiftShader in headless Chromium counts), else the float64 CPU backend.
  * gpu.js is imported lazily so a page that only ever uses the CPU never loads it. Only the GL modes are
- * tried: in a browser, gpu.js's own cpu/wasm modes are slower than the float64 CPU backend.
+ * tried: in a browser, gpu.js's own cpu/wasm modes are slower than the float64 CPU backend (bench/README.md,
+ * backend-gpujs).
  */
 export function chooseBackend(kind: 'auto' | 'cpu'): Promise<BackendChoice> {
   if (cached && cachedFor === kind) return cached;

@@ -10,7 +10,8 @@ import {
 import type { ExplorerConfig } from './protocol';
 
 /**
- * a = E σ̃′² and b = E σ̃′ of the normalised activation (MATH.md §1.2), which the CK/NTK limits need.
+ * a = E σ̃′² and b = E σ̃′ of the normalised activation (apps/docs/theory/toolkit.md#normalised-activations), which the
+ * CK/NTK limits need.
  */
 export function normalisedConstants(name: string): { a: number; b: number } {
   const { a, b } = gaussianConstants(resolveActivation(name, { raw: true }));
@@ -28,8 +29,8 @@ export interface EmpiricalOptions {
 }
 
 /**
- * Ascending eigenvalues of the empirical CK or NTK of the MLP of MATH.md §2.1 (Fan–Wang scaling,
- * normalised activation, Rademacher readout) — the same network `spec spectrum` samples.
+ * Ascending eigenvalues of the empirical CK or NTK of the MLP of apps/docs/theory/fan-wang.md#network-and-kernels
+ * (Fan–Wang scaling, normalised activation, Rademacher readout) — the same network `spec spectrum` samples.
  */
 export function empiricalEigenvalues(options: EmpiricalOptions): Float64Array {
   const { backend, X, config, onProgress } = options;

@@ -48,7 +48,8 @@ async function run(req: RunRequest): Promise<void> {
   progress('sampling data', 0.03);
   const X = inputData(config);
 
-  // Limit law for the same ratios (MATH.md §2.3–2.5): samples per neuron γ_ℓ = n/d_ℓ, input law MP(n/d0).
+  // Limit law for the same ratios (apps/docs/theory/fan-wang.md#ck-limit, #ntk-surrogate, #ntk-fixed-point): samples
+  // per neuron γ_ℓ = n/d_ℓ, input law MP(n/d0).
   progress('limit density', 0.05);
   const { a, b } = normalisedConstants(config.activation);
   const samplesPerNeuron = config.widths.map((w) => config.n / w);

@@ -3,7 +3,7 @@ import { gaussianConstants, getActivation } from '@spec/nets';
 import { ckLimit, limitCdf, mpDensity, mpEdges, ntkLimit } from '@spec/rmt';
 
 export function limitsExample(): void {
-  const { a, b } = gaussianConstants(getActivation('relu')); // constants of the normalised ReLU (MATH.md §1.2)
+  const { a, b } = gaussianConstants(getActivation('relu')); // constants of the normalised ReLU (apps/docs/theory/toolkit.md#normalised-activations)
   const input = { kind: 'mp', samplesPerDim: 800 / 600 } as const; // Gaussian data, n = 800, d0 = 600
   const samplesPerNeuron = [0.8, 0.8]; // n / d_ℓ for two hidden layers of width 1000
 

@@ -16,7 +16,8 @@ export function spectrumExample(): { ckKs: number; ntkKs: number } {
   const X: Matrix = backend.randn(d0, n, rng.split('data'));
   for (let k = 0; k < X.data.length; k++) X.data[k] /= Math.sqrt(d0);
 
-  // Network: X_ℓ = σ̃(W_ℓ X_{ℓ−1}) / √d_ℓ with σ̃ the centred, unit-variance tanh (MATH.md §2.1).
+  // Network: X_ℓ = σ̃(W_ℓ X_{ℓ−1}) / √d_ℓ with σ̃ the centred, unit-variance tanh
+  // (apps/docs/theory/fan-wang.md#network-and-kernels).
   const raw = getActivation('tanh');
   const net = mlp({ inputDim: d0, widths, activation: normalizeActivation(raw) });
   const params = initNetwork(net, rng.split('network'));

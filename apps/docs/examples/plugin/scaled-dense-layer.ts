@@ -49,7 +49,8 @@ export function scaledDense(options: ScaledDenseOptions): Layer {
       return { rows: theta.rows, cols: theta.cols, data };
     },
     kernelMap(k: KernelRecord): KernelRecord {
-      // stax Dense without bias: nngp ← σ_w² nngp; ntk ← nngp′ + σ_w² ntk (MATH.md §5.2).
+      // stax Dense without bias: nngp ← σ_w² nngp; ntk ← nngp′ + σ_w² ntk
+      // (apps/docs/theory/infinite-width.md#mlp-recursions).
       const w2 = weightStd * weightStd;
       const nngp = w2 * k.nngp;
       const nngpXX = w2 * k.nngpXX;

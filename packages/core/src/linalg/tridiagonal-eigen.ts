@@ -22,8 +22,8 @@ const MAX_SWEEPS_PER_VALUE = 60;
 
 /**
  * √(a² + b²) without spurious overflow or underflow: the plain formula where the squares are safe (|a|, |b| within
- * 2^±500), `Math.hypot` otherwise. V8's `Math.hypot` is a generic variadic builtin several times slower than
- * `Math.sqrt`, and the QL sweep calls it once per rotation.
+ * 2^±500), `Math.hypot` otherwise. V8's `Math.hypot` is a generic variadic builtin, much slower than `Math.sqrt`, and
+ * the QL sweep calls it once per rotation (bench/README.md#why-the-code-is-the-way-it-is).
  */
 function pythag(a: number, b: number): number {
   const x = Math.abs(a);

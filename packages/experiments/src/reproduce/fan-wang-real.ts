@@ -11,7 +11,7 @@ import {
 
 interface Sizes {
   n: number;
-  /** Hidden width as a multiple of n (MATH.md §2.7: d_ℓ = (4/3)n). */
+  /** Hidden width as a multiple of n (apps/docs/theory/fan-wang.md#real-data: d_ℓ = (4/3)n). */
   widthRatio: number;
   depths: number[];
 }
@@ -21,7 +21,10 @@ const SIZES: { quick: Sizes; full: Sizes } = {
   full: { n: 1797, widthRatio: 4 / 3, depths: [1, 2] },
 };
 
-/** KS tolerance c/√n as for synthetic data (fan-wang-synthetic: c = 0.5 CK, 2 NTK, from MATH.md §2.6/§8). */
+/**
+ * KS tolerance c/√n as for synthetic data (fan-wang-synthetic: c = 0.5 CK, 2 NTK, from
+ * apps/docs/theory/fan-wang.md#simulation-notes, apps/docs/theory/reference-values.md#how-checked).
+ */
 const KS_CONSTANT = { ck: 0.5, ntk: 2 } as const;
 
 function countAbove(e: Float64Array, x: number): number {
@@ -31,14 +34,14 @@ function countAbove(e: Float64Array, x: number): number {
 }
 
 /**
- * CK and NTK spectra on real images (Fan & Wang §2.7): each image centred and scaled to unit norm, the data's
- * own XᵀX spectrum as μ₀ in the fixed point. The leading principal components of real images are spikes of
- * XᵀX; they are atoms of μ₀, so the limit law itself carries small components for them, and the network
- * propagates them as outliers of the kernels. Rows: KS of the whole spectrum to the limit (judged as for
- * Gaussian data), and the number of kernel eigenvalues beyond the limit's right edge, which is 0 because the
- * spikes of XᵀX beyond the white-data MP edge (1 + √(n/d0))² (counted in the case label) are inside the
- * limit's support. Digits (d0 = 64 ≪ n) are far from the (ε, B)-orthonormal linear-width regime of the
- * theorem (§2.2): the KS rows fail there, and the page shows by how much.
+ * CK and NTK spectra on real images (Fan & Wang, apps/docs/theory/fan-wang.md#real-data): each image centred and scaled
+ * to unit norm, the data's own XᵀX spectrum as μ₀ in the fixed point. The leading principal components of real images
+ * are spikes of XᵀX; they are atoms of μ₀, so the limit law itself carries small components for them, and the network
+ * propagates them as outliers of the kernels. Rows: KS of the whole spectrum to the limit (judged as for Gaussian
+ * data), and the number of kernel eigenvalues beyond the limit's right edge, which is 0 because the spikes of XᵀX
+ * beyond the white-data MP edge (1 + √(n/d0))² (counted in the case label) are inside the limit's support. Digits (d0 =
+ * 64 ≪ n) are far from the (ε, B)-orthonormal linear-width regime of the theorem
+ * (apps/docs/theory/fan-wang.md#assumptions): the KS rows fail there, and the page shows by how much.
  */
 export const fanWangReal: Reproduction = {
   name: 'fan-wang-real',
@@ -59,8 +62,8 @@ export const fanWangReal: Reproduction = {
     const width = Math.round(s.widthRatio * n);
     const rows: ReproductionRow[] = [];
     const figures: ReproductionFigure[] = [];
-    // Spikes of the data Gram: eigenvalues of XᵀX beyond the MP edge (1 + √(n/d0))² of white unit-norm data
-    // of the same shape (MATH.md §1.4, γ = n/d0).
+    // Spikes of the data Gram: eigenvalues of XᵀX beyond the MP edge (1 + √(n/d0))² of white unit-norm data of the same
+    // shape (apps/docs/theory/toolkit.md#marchenko-pastur, γ = n/d0).
     const G = X.rows < X.cols ? ctx.backend.gemm(X, X, { transB: true }) : ctx.backend.gram(X);
     const ge = ctx.backend.eigvalsh(G);
     const whiteEdge = (1 + Math.sqrt(n / d0)) ** 2;
@@ -94,7 +97,7 @@ export const fanWangReal: Reproduction = {
             measured: k.ks!,
             predicted: 0,
             tolerance: tol,
-            toleranceRule: `${KS_CONSTANT[kernel]}/√n as for Gaussian data (needs (ε,B)-orthonormal data, §2.2)`,
+            toleranceRule: `${KS_CONSTANT[kernel]}/√n as for Gaussian data (needs (ε,B)-orthonormal data, apps/docs/theory/fan-wang.md#assumptions)`,
           }),
         );
         // μ₀'s atoms at the data spikes give the limit isolated components, so its right edge lies beyond them:

@@ -12,12 +12,13 @@ import {
 } from './types.js';
 
 /**
- * Tolerance of the KS distance between the ESD of an n × n kernel and its limit law. The CK ESD is
- * off by the orthogonality error of the data, ε_n ≍ n^{-1/2} (MATH.md §2.2), and the NTK of depth
- * L ≥ 2 converges like n^{-1/2} (§2.6: KS 0.028 at n = 1500, 0.013 at 5000, i.e. ≈ 1.1/√n, slower for
- * L = 3); we accept `c/√n` with c = 0.5 for the CK (4–5× the KS 0.0037/0.0046 measured at n = 1500 in
- * §8) and c = 2 for the NTK (≈ 1.8× the §2.6 constant). Using the CK law for the NTK, or a wrong b_σ or
- * depth, gives KS ≥ 0.2 at these sizes.
+ * Tolerance of the KS distance between the ESD of an n × n kernel and its limit law. The CK ESD is off by the
+ * orthogonality error of the data, ε_n ≍ n^{-1/2} (apps/docs/theory/fan-wang.md#assumptions), and the NTK of depth L ≥
+ * 2 converges like n^{-1/2} (apps/docs/theory/fan-wang.md#simulation-notes: KS 0.028 at n = 1500, 0.013 at 5000, i.e. ≈
+ * 1.1/√n, slower for L = 3); we accept `c/√n` with c = 0.5 for the CK (4–5× the KS 0.0037/0.0046 measured at n = 1500
+ * in apps/docs/theory/reference-values.md#how-checked) and c = 2 for the NTK (≈ 1.8× the
+ * apps/docs/theory/fan-wang.md#simulation-notes constant). Using the CK law for the NTK, or a wrong b_σ or depth, gives
+ * KS ≥ 0.2 at these sizes.
  */
 export function ksTolerance(kernel: 'ck' | 'ntk', n: number): number {
   return KS_CONSTANT[kernel] / Math.sqrt(n);
@@ -27,10 +28,11 @@ const KS_CONSTANT = { ck: 0.5, ntk: 2 } as const;
 const M2_CONSTANT = { ck: 1, ntk: 2 } as const;
 
 /**
- * Relative tolerance of the bulk second moment m2 = Σ λ²/n (outliers left out): its fluctuation and
- * bias are O(1/√n) relative (§8: 3.041/3.521 at n = 1500 vs 3.049/3.524, 0.3%; ≈ 2% at n = 300);
- * accept 1/√n for the CK (5.8% at n = 300) and 2/√n for the NTK (its n^{-1/2} convergence, §2.6). The
- * NTK m2 of depth L grows like (Σ a^k)², so a wrong a_σ or depth count is off by far more.
+ * Relative tolerance of the bulk second moment m2 = Σ λ²/n (outliers left out): its fluctuation and bias are O(1/√n)
+ * relative (apps/docs/theory/reference-values.md#how-checked: 3.041/3.521 at n = 1500 vs 3.049/3.524, 0.3%; ≈ 2% at n =
+ * 300); accept 1/√n for the CK (5.8% at n = 300) and 2/√n for the NTK (its n^{-1/2} convergence,
+ * apps/docs/theory/fan-wang.md#simulation-notes). The NTK m2 of depth L grows like (Σ a^k)², so a wrong a_σ or depth
+ * count is off by far more.
  */
 export function m2Tolerance(kernel: 'ck' | 'ntk', n: number): number {
   return M2_CONSTANT[kernel] / Math.sqrt(n);
@@ -45,9 +47,9 @@ interface Sizes {
 }
 
 const SIZES: { quick: Sizes; full: Sizes } = {
-  // MATH.md §2.7: d0 = (2/3)n, d_ℓ = (4/3)n.
-  // Quick: the smooth activations of the theorem (§2.2); full adds relu and gelu (outside its smoothness
-  // assumption: relu's NTK at L ≥ 2 converges visibly slower, the reproduction shows by how much).
+  // apps/docs/theory/fan-wang.md#real-data: d0 = (2/3)n, d_ℓ = (4/3)n. Quick: the smooth activations of the theorem
+  // (apps/docs/theory/fan-wang.md#assumptions); full adds relu and gelu (outside its smoothness assumption: relu's NTK
+  // at L ≥ 2 converges visibly slower, the reproduction shows by how much).
   quick: { n: 300, d0: 200, width: 400, depths: [1, 2, 3], activations: ['tanh', 'erf'] },
   full: { n: 1500, d0: 1000, width: 2000, depths: [1, 2, 3], activations: ['tanh', 'erf', 'relu', 'gelu'] },
 };
@@ -136,7 +138,10 @@ async function runSynthetic(kernel: 'ck' | 'ntk', ctx: ReproductionContext): Pro
 const PAPER =
   'Fan & Wang, Spectra of the conjugate kernel and neural tangent kernel for linear-width neural networks (NeurIPS 2020, arXiv 2005.11879)';
 
-/** CK spectra of random MLPs on Gaussian data vs the iterated MP map (MATH.md §2.3), L = 1, 2, 3. */
+/**
+ * CK spectra of random MLPs on Gaussian data vs the iterated MP map (apps/docs/theory/fan-wang.md#ck-limit), L = 1, 2,
+ * 3.
+ */
 export const fanWangCkSynthetic: Reproduction = {
   name: 'fan-wang-ck-synthetic',
   title: 'CK spectra vs the iterated Marchenko–Pastur map (synthetic data, L = 1, 2, 3)',
@@ -148,7 +153,10 @@ export const fanWangCkSynthetic: Reproduction = {
   run: (ctx) => runSynthetic('ck', ctx),
 };
 
-/** NTK spectra of random MLPs on Gaussian data vs the NTK fixed point (MATH.md §2.4–2.5), L = 1, 2, 3. */
+/**
+ * NTK spectra of random MLPs on Gaussian data vs the NTK fixed point (apps/docs/theory/fan-wang.md#ntk-surrogate,
+ * #ntk-fixed-point), L = 1, 2, 3.
+ */
 export const fanWangNtkSynthetic: Reproduction = {
   name: 'fan-wang-ntk-synthetic',
   title: 'NTK spectra vs the linear-width NTK limit (synthetic data, L = 1, 2, 3)',

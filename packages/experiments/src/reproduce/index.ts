@@ -1,4 +1,4 @@
-/** Paper reproductions as library code (issue 11). Re-exports only. */
+/** Paper reproductions as library code. Re-exports only. */
 export {
   type Reproduction,
   type ReproductionContext,

@@ -35,14 +35,14 @@ function slopeWithSe(x: number[], y: number[], se: number[]): { slope: number; s
 }
 
 /**
- * Network training vs kernel gradient descent (Yang & Littwin TP IIb, MATH.md §5.4): a one-hidden-layer erf
- * network (NTK parametrisation, closed-form dual, frozen readout) trained by full-batch GD on a single-index
- * teacher; at the last step its outputs are compared with kernel GD under the infinite-width NTK (train and
- * test RMS difference) and under its own step-0 NTK. Both differences come from the NTK's O(h^{−1/2})
- * fluctuation at initialisation and its O(h^{−1/2}) change during training, so log rmse vs log width has
- * slope −1/2. Against its own step-0 NTK (the linearised network) only the change during training is left,
- * and its effect on the outputs is second order, O(1/h) (Dyer & Gur-Ari 2020; not derived in MATH.md):
- * slope −1.
+ * Network training vs kernel gradient descent (Yang & Littwin TP IIb,
+ * apps/docs/theory/infinite-width.md#kernel-gradient-descent): a one-hidden-layer erf network (NTK parametrisation,
+ * closed-form dual, frozen readout) trained by full-batch GD on a single-index teacher; at the last step its outputs
+ * are compared with kernel GD under the infinite-width NTK (train and test RMS difference) and under its own step-0
+ * NTK. Both differences come from the NTK's O(h^{−1/2}) fluctuation at initialisation and its O(h^{−1/2}) change during
+ * training, so log rmse vs log width has slope −1/2. Against its own step-0 NTK (the linearised network) only the
+ * change during training is left, and its effect on the outputs is second order, O(1/h) (Dyer & Gur-Ari 2020; not
+ * derived on the theory pages): slope −1.
  */
 export const kernelGd: Reproduction = {
   name: 'kernel-gd',

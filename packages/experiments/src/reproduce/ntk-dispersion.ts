@@ -13,7 +13,10 @@ interface Sizes {
   /** Depths per phase: the chaotic limit D_ww neglects the bias share χ/((χ−1)L r0), so it starts deeper. */
   depths: Record<Phase, number[]>;
   samples: number;
-  /** NTK change during training (§6.4): width = n0, depth, samples n, Adam steps, seeds per phase. */
+  /**
+   * NTK change during training (apps/docs/theory/dispersion.md#training-and-phases): width = n0, depth, samples n, Adam
+   * steps, seeds per phase.
+   */
   training: { width: number; depth: number; n: number; steps: number; seeds: number };
 }
 
@@ -32,7 +35,7 @@ const SIZES: { quick: Sizes; full: Sizes } = {
   },
 };
 
-/** One σ_w² per phase (χ = σ_w²/2 below, at and above 1; MATH.md §6.1). */
+/** One σ_w² per phase (χ = σ_w²/2 below, at and above 1; apps/docs/theory/dispersion.md#setting). */
 const PHASES: ReadonlyArray<{ phase: Phase; sigmaW2: number }> = [
   { phase: 'ordered', sigmaW2: 1.5 },
   { phase: 'edge-of-chaos', sigmaW2: 2 },
@@ -40,11 +43,12 @@ const PHASES: ReadonlyArray<{ phase: Phase; sigmaW2: number }> = [
 ];
 
 /**
- * Tolerance of a Monte Carlo dispersion D̂ against the M → ∞ limit: 4 delta-method standard errors
- * (MC error) plus the finite-width bias, O(λ D/M) at fixed λ (the exact pair moments of §6.3 carry 1/M
- * corrections per layer): we allow (1 + 5λ)·D/M (the §8 check, λ = 0.25, M = 400, is off by 0.6%, this
- * allows 0.56% + 4 se). In the chaotic phase the limit drops the bias part, whose share s = EΘ_b/EΘ_w
- * is exact at finite depth (§6.2 means); a mixture moves D by at most ≈ 2s·D, which is added.
+ * Tolerance of a Monte Carlo dispersion D̂ against the M → ∞ limit: 4 delta-method standard errors (MC error) plus the
+ * finite-width bias, O(λ D/M) at fixed λ (the exact pair moments of apps/docs/theory/dispersion.md#depth-width-limits
+ * carry 1/M corrections per layer): we allow (1 + 5λ)·D/M (the apps/docs/theory/reference-values.md#how-checked check,
+ * λ = 0.25, M = 400, is off by 0.6%, this allows 0.56% + 4 se). In the chaotic phase the limit drops the bias part,
+ * whose share s = EΘ_b/EΘ_w is exact at finite depth (apps/docs/theory/dispersion.md#exact-finite-width means); a
+ * mixture moves D by at most ≈ 2s·D, which is added.
  */
 function tolerance(stderr: number, predicted: number, lambda: number, width: number, biasShare: number): number {
   return 4 * stderr + ((1 + 5 * lambda) * predicted) / width + 2 * biasShare * predicted;
@@ -52,8 +56,9 @@ function tolerance(stderr: number, predicted: number, lambda: number, width: num
 
 /**
  * NTK dispersion D = E[Θ²]/E[Θ]² of deep ReLU MLPs vs depth in the three phases (Seleznova & Kutyniok,
- * MATH.md §6): exact scalar Monte Carlo of the diagonal NTK at finite width (§6.2) against the joint
- * depth-and-width limits of §6.3 with n0 = M (r0 = 1, as in the authors' code).
+ * apps/docs/theory/dispersion.md): exact scalar Monte Carlo of the diagonal NTK at finite width
+ * (apps/docs/theory/dispersion.md#exact-finite-width) against the joint depth-and-width limits of
+ * apps/docs/theory/dispersion.md#depth-width-limits with n0 = M (r0 = 1, as in the authors' code).
  */
 export const ntkDispersion: Reproduction = {
   name: 'ntk-dispersion',
@@ -77,7 +82,8 @@ export const ntkDispersion: Reproduction = {
       for (const L of s.depths[phase]) {
         ctx.onProgress?.(`${phase} L=${L}`, done, total);
         const lambda = L / s.width;
-        // One stream per depth, shared by the phases: the draws do not depend on σ_w² (homogeneity, §6.2).
+        // One stream per depth, shared by the phases: the draws do not depend on σ_w² (homogeneity,
+        // apps/docs/theory/dispersion.md#exact-finite-width).
         const draws = scalarNtkSamples({
           width: s.width,
           inputDim: s.width,
@@ -123,7 +129,8 @@ export const ntkDispersion: Reproduction = {
         ),
       });
     }
-    // NTK change during a short training run, per phase (MATH.md §6.4: lazy only in the ordered phase).
+    // NTK change during a short training run, per phase (apps/docs/theory/dispersion.md#training-and-phases: lazy only
+    // in the ordered phase).
     const t = s.training;
     const changes: Array<{ phase: Phase; mean: number; se: number }> = [];
     for (const { phase, sigmaW2 } of PHASES) {
@@ -150,9 +157,9 @@ export const ntkDispersion: Reproduction = {
     const sorted = [...changes].sort((a, b) => a.mean - b.mean);
     const tcase = `M=n0=${t.width}, L=${t.depth}, n=${t.n}, ${t.steps} Adam steps (lr 1e-4), ${t.seeds} seeds`;
     for (const c of changes) {
-      // The rule is an ordering (§6.4 gives no number): the ordered phase's mean ‖Θt − Θ0‖F/‖Θ0‖F should rank 1
-      // (smallest) of the three; each phase's row carries its rank, predicted 1 for ordered and ≥ 2 otherwise
-      // (written as predicted = the measured rank when it is 2 or 3, else 2).
+      // The rule is an ordering (apps/docs/theory/dispersion.md#training-and-phases gives no number): the ordered
+      // phase's mean ‖Θt − Θ0‖F/‖Θ0‖F should rank 1 (smallest) of the three; each phase's row carries its rank,
+      // predicted 1 for ordered and ≥ 2 otherwise (written as predicted = the measured rank when it is 2 or 3, else 2).
       const rank = sorted.indexOf(c) + 1;
       const predicted = c.phase === 'ordered' ? 1 : Math.max(2, rank);
       rows.push(
@@ -162,7 +169,7 @@ export const ntkDispersion: Reproduction = {
           measured: rank,
           predicted,
           tolerance: 0,
-          toleranceRule: 'ordering: ordered phase smallest (§6.4)',
+          toleranceRule: 'ordering: ordered phase smallest (apps/docs/theory/dispersion.md#training-and-phases)',
         }),
       );
     }

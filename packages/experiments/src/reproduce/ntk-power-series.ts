@@ -70,10 +70,11 @@ function geometricRate(k: Float64Array, ps: number[]): number {
 }
 
 /**
- * Predicted geometric rate of the erf NTK coefficients with L hidden layers (raw erf, σ_w² = 1/E erf², unit
- * inputs: every layer maps its input correlation s to f(s) = arcsin(2s/3)/arcsin(2/3), MATH.md §1.3 closed
- * form). Σ̇^{L+1} ∝ (1 − (2Σ^L/3)²)^{−1/2} is singular where Σ^L(ρ) = 3/2, i.e. at ρ* = f^{−(L−1)}(3/2), the
- * nearest singularity of Θ, so κ_p ≍ p^{−1/2} (1/ρ*)^p (inverse square root ⇒ p^{−1/2}).
+ * Predicted geometric rate of the erf NTK coefficients with L hidden layers (raw erf, σ_w² = 1/E erf², unit inputs:
+ * every layer maps its input correlation s to f(s) = arcsin(2s/3)/arcsin(2/3),
+ * apps/docs/theory/toolkit.md#gaussian-kernel-maps closed form). Σ̇^{L+1} ∝ (1 − (2Σ^L/3)²)^{−1/2} is singular where
+ * Σ^L(ρ) = 3/2, i.e. at ρ* = f^{−(L−1)}(3/2), the nearest singularity of Θ, so κ_p ≍ p^{−1/2} (1/ρ*)^p (inverse square
+ * root ⇒ p^{−1/2}).
  */
 export function erfNtkRate(depth: number): number {
   let rho = 1.5;
@@ -82,11 +83,11 @@ export function erfNtkRate(depth: number): number {
 }
 
 /**
- * NTK power series (Murray et al., MATH.md §4): (a) the coefficients κ_p of the ReLU NTK decay like p^{−3/2}
- * at every depth (the √(1 − ρ) singularity at ρ = 1 survives composition), those of the erf NTK geometrically
- * with the rate of {@link erfNtkRate}; (b) the eigenvalues of the empirical NTK of sphere data, grouped by the
- * multiplicities N(d, k) of the spherical harmonics, against the Funk–Hecke eigenvalues λ_k (§4.3) with the
- * second-order finite-n shift.
+ * NTK power series (Murray et al., apps/docs/theory/power-series.md): (a) the coefficients κ_p of the ReLU NTK decay
+ * like p^{−3/2} at every depth (the √(1 − ρ) singularity at ρ = 1 survives composition), those of the erf NTK
+ * geometrically with the rate of {@link erfNtkRate}; (b) the eigenvalues of the empirical NTK of sphere data, grouped
+ * by the multiplicities N(d, k) of the spherical harmonics, against the Funk–Hecke eigenvalues λ_k
+ * (apps/docs/theory/power-series.md#sphere-eigenvalues) with the second-order finite-n shift.
  */
 export const ntkPowerSeries: Reproduction = {
   name: 'ntk-power-series',

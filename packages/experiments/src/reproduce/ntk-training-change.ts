@@ -4,9 +4,9 @@ import { train } from '../train/train.js';
 import { dispersionNetwork, initNetwork } from '@spec/nets';
 
 /**
- * Relative NTK change ‖Θ_t − Θ_0‖_F/‖Θ_0‖_F of the §6.1 network (ReLU, standard parametrisation, trainable biases
- * and readout) after `steps` full-batch Adam steps on a tanh single-index teacher (the authors' protocol uses
- * Adam, lr 1e-4, MATH.md §6.1), inputs N(0, I/n0).
+ * Relative NTK change ‖Θ_t − Θ_0‖_F/‖Θ_0‖_F of the apps/docs/theory/dispersion.md#setting network (ReLU, standard
+ * parametrisation, trainable biases and readout) after `steps` full-batch Adam steps on a tanh single-index teacher
+ * (the authors' protocol uses Adam, lr 1e-4, apps/docs/theory/dispersion.md#setting), inputs N(0, I/n0).
  */
 export function ntkChangeDuringTraining(options: {
   width: number;

@@ -19,17 +19,20 @@ interface Sizes {
   steps: number;
 }
 
-// MATH.md §3.4's ratios n/d = 1.5, h/d = 1.2: quick at a fifth of its size (the training tests' setting), full
-// at half (the §3.4 size takes several minutes on one core).
+// The ratios of apps/docs/theory/spectral-evolution.md#illustrative-run, n/d = 1.5, h/d = 1.2: quick at a fifth of its
+// size (the training tests' setting), full at half (the apps/docs/theory/spectral-evolution.md#illustrative-run size
+// takes several minutes on one core).
 const SIZES: { quick: Sizes; full: Sizes } = {
   quick: { n: 300, d: 200, h: 240, steps: 100 },
   full: { n: 750, d: 500, h: 600, steps: 100 },
 };
 
 /**
- * Spectral evolution of a two-layer tanh network under training (Wang et al., MATH.md §3): small-lr GD keeps
- * the weight bulk (§3.3 items 1–2), one large GD step adds one outlier whose singular vector aligns with the
- * teacher direction (§3.3 item 4, BBP §3.2), Adam grows a heavy tail (smaller power-law α).
+ * Spectral evolution of a two-layer tanh network under training (Wang et al., apps/docs/theory/spectral-evolution.md):
+ * small-lr GD keeps the weight bulk (apps/docs/theory/spectral-evolution.md#bulk-invariance (steps 1–2)), one large GD
+ * step adds one outlier whose singular vector aligns with the teacher direction
+ * (apps/docs/theory/spectral-evolution.md#bulk-invariance (step 4), BBP:
+ * apps/docs/theory/spectral-evolution.md#quantities), Adam grows a heavy tail (smaller power-law α).
  */
 export const spectralEvolution: Reproduction = {
   name: 'spectral-evolution',
@@ -69,7 +72,8 @@ export const spectralEvolution: Reproduction = {
     ctx.onProgress?.('small-lr GD', 0, 3);
     const gd = runTrain({ optimizer: 'gd', lr: 1, steps: s.steps, checkpoints: [0, s.steps] }, true);
     const [g0, g1] = [gd[0], gd[gd.length - 1]];
-    // Descent lemma (§3.3 item 1): ‖ΔW‖_F ≤ √(2ηtℒ_0), relative to ‖W_0‖_F ≈ √(hd).
+    // Descent lemma (apps/docs/theory/spectral-evolution.md#bulk-invariance (step 1)): ‖ΔW‖_F ≤ √(2ηtℒ_0), relative to
+    // ‖W_0‖_F ≈ √(hd).
     const bound = Math.sqrt(2 * 1 * s.steps * g0.loss) / Math.sqrt(h * d);
     rows.push(
       makeRow({
@@ -78,13 +82,13 @@ export const spectralEvolution: Reproduction = {
         measured: g1.weights[0].relChange,
         predicted: 0,
         tolerance: bound,
-        toleranceRule: 'descent lemma √(2ηtℒ0)/√(hd) (§3.3)',
+        toleranceRule: 'descent lemma √(2ηtℒ0)/√(hd) (apps/docs/theory/spectral-evolution.md#bulk-invariance)',
       }),
     );
-    // KS counts eigenvalues that cross a point x. With sorted shifts δ_i (Σδ² measured; Hoffman–Wielandt bounds
-    // it by ‖ΔW‖²-terms, §3.3) and bulk density ≤ ρ_max, the k-th nearest eigenvalue to x sits k/(2mρ_max) away,
-    // so K crossings need Σ_{k≤K} (k/(2mρ_max))² ≤ Σδ²: K ≤ (12 m² ρ_max² Σδ²)^{1/3}; plus one for the
-    // 1/m grid of a two-sample KS.
+    // KS counts eigenvalues that cross a point x. With sorted shifts δ_i (Σδ² measured; Hoffman–Wielandt bounds it by
+    // ‖ΔW‖²-terms, apps/docs/theory/spectral-evolution.md#bulk-invariance) and bulk density ≤ ρ_max, the k-th nearest
+    // eigenvalue to x sits k/(2mρ_max) away, so K crossings need Σ_{k≤K} (k/(2mρ_max))² ≤ Σδ²: K ≤ (12 m² ρ_max²
+    // Σδ²)^{1/3}; plus one for the 1/m grid of a two-sample KS.
     const e0 = g0.weights[0].eigenvalues!;
     const e1 = g1.weights[0].eigenvalues!;
     let sumD2 = 0;
@@ -114,7 +118,8 @@ export const spectralEvolution: Reproduction = {
       }),
     );
 
-    // 2. One large step, against the rank-one spike model of §3.2 with θ from the step's own gradient.
+    // 2. One large step, against the rank-one spike model of apps/docs/theory/spectral-evolution.md#quantities with θ
+    // from the step's own gradient.
     ctx.onProgress?.('one large step', 1, 3);
     const eta = 0.5 * d * Math.sqrt(h);
     const G = lossGradient(net, params, data.X, data.y, ctx.backend).grads[0].W as Matrix;
@@ -154,8 +159,9 @@ export const spectralEvolution: Reproduction = {
         toleranceRule: 'exact count (rank-one spike)',
       }),
     );
-    // |⟨v₁, β⟩| ≈ |⟨u₁, ĝ⟩|·|⟨ĝ, β⟩| with ĝ the gradient's top right singular vector (BBP u-overlap, §3.2);
-    // finite-size overlaps fluctuate by O(d^{−1/2}), and the rest of the gradient by σ2/σ1 in angle.
+    // |⟨v₁, β⟩| ≈ |⟨u₁, ĝ⟩|·|⟨ĝ, β⟩| with ĝ the gradient's top right singular vector (BBP u-overlap,
+    // apps/docs/theory/spectral-evolution.md#quantities); finite-size overlaps fluctuate by O(d^{−1/2}), and the rest
+    // of the gradient by σ2/σ1 in angle.
     rows.push(
       makeRow({
         case: caseBig,

@@ -83,7 +83,7 @@ export interface ReproductionContext {
   readonly onProgress?: (stage: string, done: number, total: number) => void;
 }
 
-/** A paper figure reproduced end to end (issue 11). */
+/** A paper figure reproduced end to end. */
 export interface Reproduction {
   /** Registry key (`spec reproduce NAME`). */
   readonly name: string;

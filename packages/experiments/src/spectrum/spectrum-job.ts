@@ -9,7 +9,10 @@ import { planSpectrum } from './plan.js';
 
 export type { SpectrumStage };
 
-/** n above which `method: 'auto'` chooses SLQ (a dense eigvalsh costs ~n³: minutes on 2 cores beyond this). */
+/**
+ * n above which `method: 'auto'` chooses SLQ (a dense eigvalsh costs ~n³; timings:
+ * bench/README.md#why-the-code-is-the-way-it-is).
+ */
 export { SLQ_AUTO_MIN_N };
 
 /** Options of {@link spectrumJob}. */
@@ -28,13 +31,13 @@ export interface SpectrumJobOptions {
   /** Compare with the limit law (default true). */
   readonly limit?: boolean;
   /**
-   * Model of the input Gram in the limit: `'mp'` (i.i.d. Gaussian / spherical data, γ₀ = n/d₀) or
-   * `'data'` (the data's own XᵀX spectrum, MATH.md §2.7). Default `'mp'`.
+   * Model of the input Gram in the limit: `'mp'` (i.i.d. Gaussian / spherical data, γ₀ = n/d₀) or `'data'` (the data's
+   * own XᵀX spectrum, apps/docs/theory/fan-wang.md#real-data). Default `'mp'`.
    */
   readonly input?: 'mp' | 'data';
   /** Limit density grid points (default 1000). */
   readonly points?: number;
-  /** Readout weights (default Rademacher, MATH.md §2.6). */
+  /** Readout weights (default Rademacher, apps/docs/theory/fan-wang.md#simulation-notes). */
   readonly outputWeights?: 'rademacher' | 'gaussian';
   /**
    * `'dense'`: all n eigenvalues of the n × n kernels (eigvalsh). `'slq'`: the spectral density by stochastic
@@ -81,8 +84,8 @@ export interface SpectrumJobResult {
 }
 
 /**
- * The main job of spec: sample an MLP (apps/docs/theory/fan-wang.md#network-and-kernels) on X, compute the empirical
- * CK and/or NTK eigenvalues, and set them against the deterministic limits for the same ratios
+ * The main job of spec: sample an MLP (apps/docs/theory/fan-wang.md#network-and-kernels) on X, compute the empirical CK
+ * and/or NTK eigenvalues, and set them against the deterministic limits for the same ratios
  * (apps/docs/theory/fan-wang.md#ck-limit, #ntk-fixed-point) with the KS distance (raw and mean-rescaled) and outliers
  * beyond the limit's right edge. Three steps: {@link planSpectrum} decides the route from the sizes (dense, or
  * stochastic Lanczos quadrature with error bars at large n), an executor computes the spectra, and

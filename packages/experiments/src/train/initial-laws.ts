@@ -6,7 +6,7 @@ import { limitJob, type LimitInput } from '../limit-job.js';
 export interface WeightMpLaw {
   /** h × d. */
   readonly shape: readonly [number, number];
-  /** The ratio γ = d/h of the d × d Gram WᵀW/h (MATH.md §3.2). */
+  /** The ratio γ = d/h of the d × d Gram WᵀW/h (apps/docs/theory/spectral-evolution.md#quantities). */
   readonly ratio: number;
   /** Support [(1 − √γ)², (1 + √γ)²] of the continuous part. */
   readonly edges: readonly [number, number];
@@ -16,11 +16,11 @@ export interface WeightMpLaw {
 }
 
 /**
- * The Marchenko–Pastur law (MATH.md §1.4, ratio γ = d/h) of the eigenvalues of WᵀW/h for an h × d matrix W
- * with i.i.d. N(0, 1) entries, normalised like {@link weightSpectrum}'s ESD: over the min(h, d) nonzero
- * eigenvalues. For d > h the zero atom 1 − h/d of WᵀW/h is left out and the continuous part rescaled by d/h
- * (so the curve integrates to 1 in both cases). `points` grid points (default 200), Chebyshev-clustered at
- * the edges where the density has its square-root behaviour.
+ * The Marchenko–Pastur law (apps/docs/theory/toolkit.md#marchenko-pastur, ratio γ = d/h) of the eigenvalues of WᵀW/h
+ * for an h × d matrix W with i.i.d. N(0, 1) entries, normalised like {@link weightSpectrum}'s ESD: over the min(h, d)
+ * nonzero eigenvalues. For d > h the zero atom 1 − h/d of WᵀW/h is left out and the continuous part rescaled by d/h (so
+ * the curve integrates to 1 in both cases). `points` grid points (default 200), Chebyshev-clustered at the edges where
+ * the density has its square-root behaviour.
  *
  * @throws SpecError `E_INPUT` for sides < 2 or fewer than 10 points
  */
@@ -44,7 +44,10 @@ export function weightMpLaw(h: number, d: number, points = 200): WeightMpLaw {
 
 /** Options of {@link initialKernelLaws}. */
 export interface InitialKernelLawsOptions {
-  /** Samples n, input dimension d₀ and hidden widths d₁..d_L of a fan-wang MLP (MATH.md §2.1). */
+  /**
+   * Samples n, input dimension d₀ and hidden widths d₁..d_L of a fan-wang MLP
+   * (apps/docs/theory/fan-wang.md#network-and-kernels).
+   */
   readonly n: number;
   readonly d0: number;
   readonly widths: ReadonlyArray<number>;
@@ -53,8 +56,9 @@ export interface InitialKernelLawsOptions {
   /** Input law (default MP with γ₀ = n/d₀, i.i.d. N(0, 1/d₀) inputs). */
   readonly input?: LimitInput;
   /**
-   * Whether the readout is trained (default false). When it is frozen the monitored NTK is that of the
-   * hidden weights only, NTK − K_L, whose law is that of r₊I + Σ_{ℓ<L} q_ℓ K_ℓ (MATH.md §2.4 with q_L = 0).
+   * Whether the readout is trained (default false). When it is frozen the monitored NTK is that of the hidden weights
+   * only, NTK − K_L, whose law is that of r₊I + Σ_{ℓ<L} q_ℓ K_ℓ (apps/docs/theory/fan-wang.md#ntk-surrogate with q_L =
+   * 0).
    */
   readonly trainReadout?: boolean;
   /** Density grid points of the CK law (default 400). */
@@ -63,7 +67,7 @@ export interface InitialKernelLawsOptions {
 
 /** Limit laws of the kernels at initialisation, as {@link initialKernelLaws} returns them. */
 export interface InitialKernelLaws {
-  /** Fan–Wang CK law of the last hidden layer (MATH.md §2.3). */
+  /** Fan–Wang CK law of the last hidden layer (apps/docs/theory/fan-wang.md#ck-limit). */
   readonly ck: LimitSpectrum;
   /** Right edge of the CK law's support. */
   readonly ckEdge: number;
@@ -86,12 +90,12 @@ function inputEdge(input: LimitInput, n: number, d0: number): number {
 }
 
 /**
- * The step-0 limit laws that the training monitors compare with (MATH.md §3.2 "ESD histograms against the
- * limits at initialisation"): the CK law and the right edges of the CK and NTK laws, through
- * {@link limitJob}. With a frozen readout the monitored NTK drops the readout's term K_L, so by §2.4 its law
- * is that of r₊(L)I + b²·Y with Y = Σ_{ℓ=0}^{L−1} b^{2(L−1−ℓ)} K_ℓ, the non-identity part of the depth-(L−1)
- * NTK surrogate: its right edge is r₊(L) + b²·(E_{L−1} − r₊(L−1)), E_{L−1} the right edge of the depth-(L−1)
- * NTK law (for L = 1, Y = K_0 and E_0 − r₊(0) is the right edge of μ₀).
+ * The step-0 limit laws that the training monitors compare with (apps/docs/theory/spectral-evolution.md#quantities "ESD
+ * histograms against the limits at initialisation"): the CK law and the right edges of the CK and NTK laws, through
+ * {@link limitJob}. With a frozen readout the monitored NTK drops the readout's term K_L, so by
+ * apps/docs/theory/fan-wang.md#ntk-surrogate its law is that of r₊(L)I + b²·Y with Y = Σ_{ℓ=0}^{L−1} b^{2(L−1−ℓ)} K_ℓ,
+ * the non-identity part of the depth-(L−1) NTK surrogate: its right edge is r₊(L) + b²·(E_{L−1} − r₊(L−1)), E_{L−1} the
+ * right edge of the depth-(L−1) NTK law (for L = 1, Y = K_0 and E_0 − r₊(0) is the right edge of μ₀).
  *
  * @throws SpecError `E_INPUT` for a non-normalised activation or bad sizes (from {@link limitJob})
  */

@@ -3,7 +3,7 @@ import type { LimitInput } from '../limit-job.js';
 import { ksTwoSample, outliers, powerLawFit, wasserstein1TwoSample } from '@spec/rmt';
 import { weightSpectrum } from '@spec/nets';
 
-/** Options of the spectral monitors (MATH.md §3.2). */
+/** Options of the spectral monitors (apps/docs/theory/spectral-evolution.md#quantities). */
 export interface SpectralMonitorOptions {
   /** Teacher direction β (length d_0): adds |⟨v₁, β⟩| for the first layer's weights. */
   readonly beta?: ArrayLike<number>;
@@ -12,10 +12,10 @@ export interface SpectralMonitorOptions {
   /**
    * Right bulk edges of the CK/NTK that kernel outliers are measured against (plus a Tracy–Widom margin):
    * - numbers `{ ck, ntk }`: used as given (`edgeSource: 'given'`);
-   * - `{ limit: { activation, input? } }`: the right edges of the Fan–Wang laws at initialisation for a
-   *   fan-wang MLP with that (normalised) activation, from `initialKernelLaws` (`edgeSource: 'limit'`;
-   *   `input` defaults to the MP law of i.i.d. N(0, 1/d₀) inputs; `'data'` uses the spectrum of the training
-   *   inputs' Gram XᵀX, MATH.md §2.7, for real data); `train` returns the CK law too;
+   * - `{ limit: { activation, input? } }`: the right edges of the Fan–Wang laws at initialisation for a fan-wang MLP
+   *   with that (normalised) activation, from `initialKernelLaws` (`edgeSource: 'limit'`; `input` defaults to the MP
+   *   law of i.i.d. N(0, 1/d₀) inputs; `'data'` uses the spectrum of the training inputs' Gram XᵀX,
+   *   apps/docs/theory/fan-wang.md#real-data, for real data); `train` returns the CK law too;
    * - default: the largest eigenvalue at step 0 (`edgeSource: 'step0-max'`), so kernel outliers are
    *   eigenvalues that training pushed beyond the initial spectrum.
    */
@@ -126,7 +126,7 @@ function tailExponent(
   }
 }
 
-/** Weight-matrix monitor with its step-0 reference (MATH.md §3.2). */
+/** Weight-matrix monitor with its step-0 reference (apps/docs/theory/spectral-evolution.md#quantities). */
 export function weightMonitor(
   layer: number,
   name: string,

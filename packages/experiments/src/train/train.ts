@@ -56,7 +56,10 @@ export interface TrainOptions {
   readonly batch?: number;
   /** Checkpoints: a count K (log-spaced by {@link logCheckpoints}, default 6) or explicit steps in [0, T]. */
   readonly checkpoints?: number | ReadonlyArray<number>;
-  /** Train the readout too (default false: readout fixed, as MATH.md §3.1 "v fixed ±1"). */
+  /**
+   * Train the readout too (default false: readout fixed, as apps/docs/theory/spectral-evolution.md#training-setups "v
+   * fixed ±1").
+   */
   readonly trainReadout?: boolean;
   /** Adam's β1, β2, ε. */
   readonly adam?: AdamOptions;
@@ -98,7 +101,10 @@ export interface TrainCheckpoint {
   readonly kernelGdNote?: string;
 }
 
-/** The laws at initialisation that the monitors compared with (MATH.md §3.2), for figures. */
+/**
+ * The laws at initialisation that the monitors compared with (apps/docs/theory/spectral-evolution.md#quantities), for
+ * figures.
+ */
 export interface InitialLaws {
   /** MP law of each monitored weight matrix's ESD (WᵀW/h, normalised over min(h, d) eigenvalues). */
   readonly weights: ReadonlyArray<WeightMpLaw & { readonly layer: number; readonly name: string }>;
@@ -168,12 +174,13 @@ function checkTargets(y: ArrayLike<number>, n: number, what: string): void {
 }
 
 /**
- * Trains a network on the mean-squared loss ℒ = (1/2n) Σ (f(x_i) − y_i)² (MATH.md §3.1) with full-batch GD,
- * minibatch SGD or Adam, and calls the spectral monitors at the checkpoints (MATH.md §3.2): weight ESDs against
- * step 0, MP-edge outliers, teacher alignment, tail exponents, CK/NTK distances and label alignment, and for
- * full-batch GD the kernel-GD predictions of MATH.md §5.4 with the infinite-width NTK and the empirical NTK at
- * step 0 (same f_0, rate η′ = η/n). Deterministic given `rng`. Each record goes to `onCheckpoint` and is not
- * kept, so memory is O(parameters + n² + step-0 references) whatever the number of checkpoints.
+ * Trains a network on the mean-squared loss ℒ = (1/2n) Σ (f(x_i) − y_i)²
+ * (apps/docs/theory/spectral-evolution.md#training-setups) with full-batch GD, minibatch SGD or Adam, and calls the
+ * spectral monitors at the checkpoints (apps/docs/theory/spectral-evolution.md#quantities): weight ESDs against step 0,
+ * MP-edge outliers, teacher alignment, tail exponents, CK/NTK distances and label alignment, and for full-batch GD the
+ * kernel-GD predictions of apps/docs/theory/infinite-width.md#kernel-gradient-descent with the infinite-width NTK and
+ * the empirical NTK at step 0 (same f_0, rate η′ = η/n). Deterministic given `rng`. Each record goes to `onCheckpoint`
+ * and is not kept, so memory is O(parameters + n² + step-0 references) whatever the number of checkpoints.
  *
  * @throws SpecError `E_INPUT`/`E_SHAPE` for bad options, and `E_INPUT` when the run diverges (a non-finite loss,
  *   gradient or weight, or weights beyond 100× their initial norm), quoting the stability bound when it is known

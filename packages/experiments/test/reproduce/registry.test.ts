@@ -16,7 +16,8 @@ describe('reproduction registry', () => {
 
 describe('erfNtkRate (ntk-power-series)', () => {
   it('is 1/ρ* for the nearest singularity of the composed arcsin maps', () => {
-    // One hidden layer: arcsin(2ρ/3) is singular at ρ = 3/2 (closed form, MATH.md §1.3).
+    // One hidden layer: arcsin(2ρ/3) is singular at ρ = 3/2 (closed form,
+    // apps/docs/theory/toolkit.md#gaussian-kernel-maps).
     expect(erfNtkRate(1)).toBeCloseTo(2 / 3, 14);
     // Two: f(ρ) = arcsin(2ρ/3)/arcsin(2/3) reaches 3/2 at ρ = 1.5·sin(1.5·arcsin(2/3)); check f(1/r) = 3/2.
     const rho = 1 / erfNtkRate(2);

@@ -56,7 +56,7 @@ describe('spectrumJob with method slq', () => {
     const auto = spectrumJob({ ...common, rng: createRng(7), kernel: 'ck' });
     expect(auto.ck!.method).toBe('dense');
     // The CK of a layer wider than n: dense needs its n × n Gram and the eigensolver's copy, SLQ only X_Lᵀ and the
-    // Lanczos bases (the NTK needs the same n × n buffers either way since it is built in one buffer, issue 10).
+    // Lanczos bases (the NTK needs the same n × n buffers either way since it is built in one buffer).
     const ck = { ...common, kernel: 'ck' as const, widths: [200, 400], slq: { probes: 4, steps: 20 } };
     const sizes = { n: 300, d0: 120, widths: ck.widths, kernel: 'ck' } as const;
     const limit = (denseSpectrumBytes(sizes) + slqSpectrumBytes(sizes, 4, 20)) / 2;
@@ -74,7 +74,7 @@ describe('spectrumJob with method slq', () => {
     expect(fallback.ck!.method).toBe('slq');
   });
 
-  it('at the issue-10 size n = 10000, widths 10000 the CK + NTK estimates (dense and SLQ, NTK in one buffer) and the SLQ CK stay under 8 GB', () => {
+  it('at the large-n target size n = 10000, widths 10000 the CK + NTK estimates (dense and SLQ, NTK in one buffer) and the SLQ CK stay under 8 GB', () => {
     const sizes = { n: 10000, d0: 1000, widths: [10000, 10000], kernel: 'both' } as const;
     // Replayed peak of leanNtk: X, W_1, X_1, σ′(H_1), W_2, S_2, X_2, the NTK and G_1 (≈ 5.8 GB) + two 0.8 GB packing buffers.
     expect(denseSpectrumBytes(sizes)).toBeLessThan(8e9);

@@ -17,7 +17,10 @@ import { logCheckpoints, train, type TrainCheckpoint } from '@spec/experiments';
 
 const backend = createCpuBackend();
 
-/** Single-index teacher tanh(√d βᵀx) + 0.1ε (MATH.md §3.4, scaled down), split into train/test columns. */
+/**
+ * Single-index teacher tanh(√d βᵀx) + 0.1ε (apps/docs/theory/spectral-evolution.md#illustrative-run, scaled down),
+ * split into train/test columns.
+ */
 function setup(n: number, d: number, widths: number[], seed = 0, act = normalizeActivation(tanh), testN = 0) {
   const rng = createRng(seed);
   const data = singleIndexTeacher({ n: n + testN, d0: d, link: Math.tanh, noise: 0.1, rng: rng.split('data') });
@@ -79,7 +82,7 @@ describe('lossGradient', () => {
   });
 });
 
-describe('kernel gradient descent (MATH.md §5.4)', () => {
+describe('kernel gradient descent (apps/docs/theory/infinite-width.md#kernel-gradient-descent)', () => {
   it('closed form equals the explicit iteration f ← f − η′Θ(f − y), on train and extra points', () => {
     const rng = createRng(5);
     const n = 12;
@@ -171,7 +174,8 @@ describe('train', () => {
     );
   });
 
-  // n = 300, d = 200, h = 240: MATH.md §3.4's ratios (n/d = 1.5, h/d = 1.2) at a fifth of the size.
+  // n = 300, d = 200, h = 240: the ratios of apps/docs/theory/spectral-evolution.md#illustrative-run (n/d = 1.5, h/d =
+  // 1.2) at a fifth of the size.
   const big = setup(300, 200, [240], 0);
 
   it('small-lr GD keeps the weight bulk: KS(ESD_t, ESD_0) < 0.01 after 100 steps, no outlier', () => {
@@ -189,8 +193,9 @@ describe('train', () => {
     });
     const last = recs[recs.length - 1];
     expect(last.loss).toBeLessThan(recs[0].loss);
-    // §3.3: ‖ΔW‖_F ≤ √(2ηtℒ_0) ≈ 12 vs ‖W_0‖_F ≈ √(hd) ≈ 219, so singular values move by ≪ the bulk's gaps;
-    // KS between two 200-point samples is a multiple of 1/200, and < 0.01 allows a rank shift of at most one.
+    // apps/docs/theory/spectral-evolution.md#bulk-invariance: ‖ΔW‖_F ≤ √(2ηtℒ_0) ≈ 12 vs ‖W_0‖_F ≈ √(hd) ≈ 219, so
+    // singular values move by ≪ the bulk's gaps; KS between two 200-point samples is a multiple of 1/200, and < 0.01
+    // allows a rank shift of at most one.
     expect(last.weights[0].ksToInit).toBeLessThan(0.01);
     expect(last.weights[0].relChange).toBeLessThan(Math.sqrt(2 * 100 * recs[0].loss) / Math.sqrt(240 * 200));
     expect(last.weights[0].outliers).toHaveLength(0);
@@ -213,9 +218,10 @@ describe('train', () => {
     // At init: no outlier and v₁ is a random direction, |⟨v₁, β⟩| ~ 1/√d ≈ 0.07.
     expect(w0.outliers).toHaveLength(0);
     expect(w0.teacherAlignment!).toBeLessThan(0.2);
-    // §3.3 item 4: the step adds ≈ η b ‖g‖ u ĝᵀ with g = X r/n; θ = η b‖g‖/√h ≈ 0.5 d b‖g‖ ≈ 8 ≫ the BBP
-    // threshold (d/h)^{1/4} ≈ 0.95, so an outlier ≫ the edge 3.66 appears; ĝ's overlap with β is
-    // c₁/√(c₁² + b² + d E r²/n) ≈ 0.6/1.4 ≈ 0.43 (c₁ = E z tanh z), and BBP's v-overlap ≈ 1 at this θ.
+    // apps/docs/theory/spectral-evolution.md#bulk-invariance (step 4): the step adds ≈ η b ‖g‖ u ĝᵀ with g = X r/n; θ =
+    // η b‖g‖/√h ≈ 0.5 d b‖g‖ ≈ 8 ≫ the BBP threshold (d/h)^{1/4} ≈ 0.95, so an outlier ≫ the edge 3.66 appears; ĝ's
+    // overlap with β is c₁/√(c₁² + b² + d E r²/n) ≈ 0.6/1.4 ≈ 0.43 (c₁ = E z tanh z), and BBP's v-overlap ≈ 1 at this
+    // θ.
     expect(w1.outliers.length).toBeGreaterThanOrEqual(1);
     expect(w1.outliers[0]).toBeGreaterThan(5 * w1.mpEdge);
     expect(w1.teacherAlignment!).toBeGreaterThan(0.3);

@@ -4,7 +4,10 @@ import { leaky_relu, relu } from './relu.js';
 import { erf, sigmoid, tanh } from './sigmoidal.js';
 import { gelu, softplus, swish } from './smooth-relu.js';
 
-/** The built-in activations (raw, un-normalised), in the order of `--help` listings (MATH.md §1.2). */
+/**
+ * The built-in activations (raw, un-normalised), in the order of `--help` listings
+ * (apps/docs/theory/toolkit.md#normalised-activations).
+ */
 export const builtinActivations: ReadonlyArray<Activation> = [
   relu,
   leaky_relu,

@@ -1,8 +1,8 @@
 import type { DualActivation } from '@spec/core';
 
 /**
- * A closed-form dual kernel (MATH.md §1.3) that also knows the Gaussian mean `E φ(u)`, u ~ N(0, q).
- * {@link normalizeActivation} needs it to derive the exact dual of the centred activation
+ * A closed-form dual kernel (apps/docs/theory/toolkit.md#gaussian-kernel-maps) that also knows the Gaussian mean
+ * `E φ(u)`, u ~ N(0, q). {@link normalizeActivation} needs it to derive the exact dual of the centred activation
  * `(φ − m)/s` when m ≠ 0. Optional: any plugin's `dual` may add `mean(q)` the same way.
  */
 export interface DualWithMean extends DualActivation {

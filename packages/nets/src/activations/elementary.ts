@@ -21,7 +21,7 @@ const linearDual: DualWithMean = {
 };
 
 /**
- * sin, with closed-form dual (MATH.md §1.3 by the characteristic function):
+ * sin, with closed-form dual (apps/docs/theory/toolkit.md#gaussian-kernel-maps by the characteristic function):
  * `E sin u sin v = e^{−(q1+q2)/2} sinh c`, `E cos u cos v = e^{−(q1+q2)/2} cosh c`; E sin u = 0.
  */
 export const sin: Activation = {
@@ -45,7 +45,10 @@ export const quadratic: Activation = {
   source: { fn: '(x * x)', deriv: '(2 * x)' },
 };
 
-/** The identity, with dual `E uv = c`, `E 1·1 = 1` (MATH.md §1.3; b = a = 1 in §2.3–2.5). */
+/**
+ * The identity, with dual `E uv = c`, `E 1·1 = 1` (apps/docs/theory/toolkit.md#gaussian-kernel-maps; b = a = 1 in
+ * apps/docs/theory/fan-wang.md#ck-limit, #ntk-surrogate, #ntk-fixed-point).
+ */
 export const linear: Activation = {
   name: 'linear',
   description: 'identity x',

@@ -2,7 +2,10 @@ import { SpecError, type Activation } from '@spec/core';
 import { correlation } from '../quadrature/gaussian-expectation.js';
 import type { DualWithMean } from './dual-with-mean.js';
 
-/** E relu(u) relu(v), (u, v) ~ N(0, [[q1, c], [c, q2]]) — arc-cosine kernel (Cho–Saul, MATH.md §1.3). */
+/**
+ * E relu(u) relu(v), (u, v) ~ N(0, [[q1, c], [c, q2]]) — arc-cosine kernel (Cho–Saul,
+ * apps/docs/theory/toolkit.md#gaussian-kernel-maps).
+ */
 function reluValue(q1: number, q2: number, c: number): number {
   const rho = correlation(q1, q2, c, 'relu dual');
   const s = Math.sqrt(q1 * q2);
@@ -11,21 +14,24 @@ function reluValue(q1: number, q2: number, c: number): number {
   return (s / (2 * Math.PI)) * (Math.sin(theta) + (Math.PI - theta) * Math.cos(theta));
 }
 
-/** E 1{u>0} 1{v>0} = (π − θ)/(2π) (MATH.md §1.3). */
+/** E 1{u>0} 1{v>0} = (π − θ)/(2π) (apps/docs/theory/toolkit.md#gaussian-kernel-maps). */
 function stepValue(q1: number, q2: number, c: number): number {
   const rho = correlation(q1, q2, c, 'relu dual');
   if (q1 === 0 || q2 === 0) return 0;
   return (Math.PI - Math.acos(rho)) / (2 * Math.PI);
 }
 
-/** Closed-form dual of relu (MATH.md §1.3), with E relu(u) = √(q/(2π)). */
+/** Closed-form dual of relu (apps/docs/theory/toolkit.md#gaussian-kernel-maps), with E relu(u) = √(q/(2π)). */
 const reluDual: DualWithMean = {
   value: reluValue,
   derivative: stepValue,
   mean: (q) => Math.sqrt(Math.max(q, 0) / (2 * Math.PI)),
 };
 
-/** relu(x) = max(x, 0); kink at 0; arc-cosine dual (MATH.md §1.2, §1.3). */
+/**
+ * relu(x) = max(x, 0); kink at 0; arc-cosine dual (apps/docs/theory/toolkit.md#normalised-activations,
+ * #gaussian-kernel-maps).
+ */
 export const relu: Activation = {
   name: 'relu',
   description: 'max(x, 0), arc-cosine dual kernel',
@@ -42,9 +48,10 @@ export const relu: Activation = {
 };
 
 /**
- * Leaky relu `x` for x > 0, `α x` otherwise (MATH.md §1.2). Dual from the arc-cosine kernel:
- * with φ = relu(x) − α relu(−x), `E φφ = (1+α²) R(c) − 2α R(−c)` and
- * `E φ′φ′ = (1+α²) P(c) + 2α P(−c)`, R, P the relu and step kernels of MATH.md §1.3.
+ * Leaky relu `x` for x > 0, `α x` otherwise (apps/docs/theory/toolkit.md#normalised-activations). Dual from the
+ * arc-cosine kernel: with φ = relu(x) − α relu(−x), `E φφ = (1+α²) R(c) − 2α R(−c)` and
+ * `E φ′φ′ = (1+α²) P(c) + 2α P(−c)`, R, P the relu and step kernels of
+ * apps/docs/theory/toolkit.md#gaussian-kernel-maps.
  *
  * @param alpha negative-side slope, finite (default 0.01)
  */

@@ -12,9 +12,9 @@ export function getActivation(name: string): Activation {
 }
 
 /**
- * What `--activation NAME` means (MATH.md §1.2, ARCHITECTURE.md "The spec command"): the registered
- * activation normalised to mean 0, variance 1 under N(0, 1), or the raw one with `{ raw: true }`
- * (`--raw-activation`). An Activation object is passed through (normalised unless `raw`).
+ * What `--activation NAME` means (apps/docs/theory/toolkit.md#normalised-activations): the registered activation
+ * normalised to mean 0, variance 1 under N(0, 1), or the raw one with `{ raw: true }` (`--raw-activation`). An
+ * Activation object is passed through (normalised unless `raw`).
  */
 export function resolveActivation(
   activation: Activation | string,

@@ -15,7 +15,7 @@ export const ERF_SOURCE = (arg: string): string =>
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
-/** tanh (MATH.md §1.2 table row "tanh"). */
+/** tanh (apps/docs/theory/toolkit.md#normalised-activations table row "tanh"). */
 export const tanh: Activation = {
   name: 'tanh',
   description: 'hyperbolic tangent',
@@ -42,8 +42,9 @@ export const tanh: Activation = {
 };
 
 /**
- * Williams' closed forms (MATH.md §1.3): `E erf(u)erf(v) = (2/π) arcsin(2c/√((1+2q1)(1+2q2)))`,
- * `E erf′(u)erf′(v) = (4/π)/√((1+2q1)(1+2q2) − 4c²)`; erf is odd, so `E erf(u) = 0`.
+ * Williams' closed forms (apps/docs/theory/toolkit.md#gaussian-kernel-maps):
+ * `E erf(u)erf(v) = (2/π) arcsin(2c/√((1+2q1)(1+2q2)))`, `E erf′(u)erf′(v) = (4/π)/√((1+2q1)(1+2q2) − 4c²)`; erf is
+ * odd, so `E erf(u) = 0`.
  */
 const erfDual: DualWithMean = {
   value: (q1, q2, c) => {
@@ -58,7 +59,10 @@ const erfDual: DualWithMean = {
   mean: () => 0,
 };
 
-/** The error function (MATH.md §1.2 row "erf"), with Williams' dual kernel (§1.3). */
+/**
+ * The error function (apps/docs/theory/toolkit.md#normalised-activations row "erf"), with Williams' dual kernel
+ * (apps/docs/theory/toolkit.md#gaussian-kernel-maps).
+ */
 export const erf: Activation = {
   name: 'erf',
   description: 'error function, Williams dual kernel',
@@ -76,7 +80,7 @@ export function logistic(x: number): number {
   return e / (1 + e);
 }
 
-/** sigmoid 1/(1 + e^{−x}) (MATH.md §1.2 row "sigmoid"). */
+/** sigmoid 1/(1 + e^{−x}) (apps/docs/theory/toolkit.md#normalised-activations row "sigmoid"). */
 export const sigmoid: Activation = {
   name: 'sigmoid',
   description: 'logistic 1/(1 + exp(−x))',

@@ -5,7 +5,9 @@ import { ERF_SOURCE, logistic } from './sigmoidal.js';
 const INV_SQRT2 = 1 / Math.SQRT2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
-/** softplus log(1 + eˣ), computed without overflow (MATH.md §1.2 row "softplus"). */
+/**
+ * softplus log(1 + eˣ), computed without overflow (apps/docs/theory/toolkit.md#normalised-activations row "softplus").
+ */
 export const softplus: Activation = {
   name: 'softplus',
   description: 'log(1 + exp(x))',
@@ -26,7 +28,7 @@ function Phi(x: number): number {
   return 0.5 * (1 + erfFn(x * INV_SQRT2));
 }
 
-/** Exact gelu x·Φ(x) (MATH.md §1.2 row "gelu"); not the tanh approximation. */
+/** Exact gelu x·Φ(x) (apps/docs/theory/toolkit.md#normalised-activations row "gelu"); not the tanh approximation. */
 export const gelu: Activation = {
   name: 'gelu',
   description: 'x·Φ(x) (exact, not the tanh approximation)',
@@ -39,7 +41,7 @@ export const gelu: Activation = {
   },
 };
 
-/** swish (SiLU) x·sigmoid(x) (MATH.md §1.2 row "swish"). */
+/** swish (SiLU) x·sigmoid(x) (apps/docs/theory/toolkit.md#normalised-activations row "swish"). */
 export const swish: Activation = {
   name: 'swish',
   description: 'x·sigmoid(x) (SiLU)',

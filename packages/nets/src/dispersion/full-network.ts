@@ -3,7 +3,10 @@ import { relu } from '../activations/relu.js';
 import { mlp } from '../mlp.js';
 import { initNetwork, parameterGradient, type Network } from '../network.js';
 
-/** Options of {@link fullNetworkNtkSamples}: ReLU MLP in standard parametrisation (MATH.md §6.1). */
+/**
+ * Options of {@link fullNetworkNtkSamples}: ReLU MLP in standard parametrisation
+ * (apps/docs/theory/dispersion.md#setting).
+ */
 export interface FullNetworkNtkOptions {
   /** Hidden width M ≥ 1. */
   readonly width: number;
@@ -30,7 +33,10 @@ export interface FullNetworkNtkSamples {
   readonly total: Float64Array;
 }
 
-/** The §6.1 network: L ReLU layers of width M and a scalar Gaussian readout, standard parametrisation, trainable biases. */
+/**
+ * The apps/docs/theory/dispersion.md#setting network: L ReLU layers of width M and a scalar Gaussian readout, standard
+ * parametrisation, trainable biases.
+ */
 export function dispersionNetwork(
   options: Pick<FullNetworkNtkOptions, 'width' | 'inputDim' | 'depth' | 'sigmaW2' | 'sigmaB2'>,
 ): Network {
@@ -65,12 +71,12 @@ function squaredNorm(m: Matrix | undefined): number {
 }
 
 /**
- * Full-network Monte Carlo of the diagonal NTK of a ReLU MLP (MATH.md §6.1): for each of `samples`
- * independent networks ({@link dispersionNetwork}: W^l_ij ~ N(0, σ_w²/n_{l−1}), Gaussian readout,
- * biases N(0, σ_b²) and trainable), one forward/backward pass on a fixed unit input x gives
- * `Θ_w = Σ_l ‖∂f/∂W^l‖²` and `Θ_b = Σ_l ‖∂f/∂b^l‖²` (readout included). Rotational invariance makes the
- * choice of x irrelevant (it is drawn once from `rng`). Cost O(samples · L · M²); the exact scalar
- * recursion `scalarNtkSamples` of @spec/rmt (§6.2) samples the same law in O(L) when σ_b = 0.
+ * Full-network Monte Carlo of the diagonal NTK of a ReLU MLP (apps/docs/theory/dispersion.md#setting): for each of
+ * `samples` independent networks ({@link dispersionNetwork}: W^l_ij ~ N(0, σ_w²/n_{l−1}), Gaussian readout, biases N(0,
+ * σ_b²) and trainable), one forward/backward pass on a fixed unit input x gives `Θ_w = Σ_l ‖∂f/∂W^l‖²` and
+ * `Θ_b = Σ_l ‖∂f/∂b^l‖²` (readout included). Rotational invariance makes the choice of x irrelevant (it is drawn once
+ * from `rng`). Cost O(samples · L · M²); the exact scalar recursion `scalarNtkSamples` of @spec/rmt
+ * (apps/docs/theory/dispersion.md#exact-finite-width) samples the same law in O(L) when σ_b = 0.
  *
  * @throws SpecError `E_INPUT` for bad sizes or variances
  */

@@ -4,7 +4,7 @@ import { fullNetworkNtkSamples } from './full-network.js';
 
 /** Options of {@link dispersionStudy}. */
 export interface DispersionStudyOptions {
-  /** σ_w² > 0 (standard parametrisation, MATH.md §6.1). */
+  /** σ_w² > 0 (standard parametrisation, apps/docs/theory/dispersion.md#setting). */
   readonly sigmaW2: number;
   /** σ_b² ≥ 0 (default 0). The scalar method and the theory need σ_b = 0. */
   readonly sigmaB2?: number;
@@ -16,7 +16,10 @@ export interface DispersionStudyOptions {
   readonly depths: ReadonlyArray<number>;
   /** Networks per depth (≥ 2). */
   readonly samples: number;
-  /** `'scalar'` (default): the exact O(L) recursion of §6.2; `'full'`: full networks through the backend. */
+  /**
+   * `'scalar'` (default): the exact O(L) recursion of apps/docs/theory/dispersion.md#exact-finite-width; `'full'`: full
+   * networks through the backend.
+   */
   readonly method?: 'scalar' | 'full';
   readonly rng: Rng;
   /** Needed for `method: 'full'`. */
@@ -29,12 +32,18 @@ export interface DispersionRow {
   readonly depth: number;
   /** λ = depth/width. */
   readonly lambda: number;
-  /** D̂ = mean Θ²/(mean Θ)² of Θ(x, x) (§6.1) and its delta-method standard error. */
+  /** D̂ = mean Θ²/(mean Θ)² of Θ(x, x) (apps/docs/theory/dispersion.md#setting) and its delta-method standard error. */
   readonly dispersion: number;
   readonly stderr: number;
-  /** §6.3 limit at this λ for the phase (with the ordered finite-width correction and r0 = width/inputDim); null when σ_b > 0. */
+  /**
+   * apps/docs/theory/dispersion.md#depth-width-limits limit at this λ for the phase (with the ordered finite-width
+   * correction and r0 = width/inputDim); null when σ_b > 0.
+   */
   readonly theory: number | null;
-  /** Sample mean of Θ(x, x) ± SE, and the exact mean of §6.2 (null when σ_b > 0). */
+  /**
+   * Sample mean of Θ(x, x) ± SE, and the exact mean of apps/docs/theory/dispersion.md#exact-finite-width (null when σ_b
+   * > 0).
+   */
   readonly mean: number;
   readonly meanStderr: number;
   readonly meanTheory: number | null;
@@ -107,10 +116,11 @@ function checkCost(o: {
 }
 
 /**
- * NTK dispersion of a ReLU MLP against depth at fixed width (MATH.md §6): phase from σ_w² (§6.1), for each
- * depth the Monte Carlo dispersion D̂ ± SE of Θ(x, x) (scalar recursion `scalarNtkSamples` of §6.2, or
- * full networks via {@link fullNetworkNtkSamples}), the §6.3 limit `dispersionLimit` at λ = L/M and the
- * exact mean `ntkMeans` (§6.2).
+ * NTK dispersion of a ReLU MLP against depth at fixed width (apps/docs/theory/dispersion.md): phase from σ_w²
+ * (apps/docs/theory/dispersion.md#setting), for each depth the Monte Carlo dispersion D̂ ± SE of Θ(x, x) (scalar
+ * recursion `scalarNtkSamples` of apps/docs/theory/dispersion.md#exact-finite-width, or full networks via
+ * {@link fullNetworkNtkSamples}), the apps/docs/theory/dispersion.md#depth-width-limits limit `dispersionLimit` at λ =
+ * L/M and the exact mean `ntkMeans` (apps/docs/theory/dispersion.md#exact-finite-width).
  *
  * @throws SpecError `E_INPUT` for bad sizes, an empty depth list, σ_b > 0 with the scalar method, or
  *   the full method without a backend
@@ -137,7 +147,7 @@ export function dispersionStudy(options: DispersionStudyOptions): DispersionStud
   if (method === 'scalar' && sigmaB2 > 0)
     throw new SpecError(
       'E_INPUT',
-      'dispersion: the scalar Monte Carlo (MATH.md §6.2) needs σ_b² = 0; use the full-network method for σ_b² > 0',
+      'dispersion: the scalar Monte Carlo (apps/docs/theory/dispersion.md#exact-finite-width) needs σ_b² = 0; use the full-network method for σ_b² > 0',
     );
   if (method === 'full' && options.backend === undefined)
     throw new SpecError('E_INPUT', 'dispersion: the full-network method needs a backend');

@@ -7,14 +7,20 @@ import { activationLayer } from '../layers/elementwise.js';
 import { residual } from '../layers/residual.js';
 import { serial, type Network } from '../network.js';
 
-/** Architectures with an infinite-width kernel in this module (MATH.md §5.2, §5.3). */
+/**
+ * Architectures with an infinite-width kernel in this module (apps/docs/theory/infinite-width.md#mlp-recursions,
+ * #residual-mlp).
+ */
 export type InfiniteArchitecture = 'mlp' | 'residual';
 
 /** Options of {@link infiniteKernels} and the other infinite-width routines. */
 export interface InfiniteKernelOptions {
   /** φ: an Activation object or a registry name. A name means the **raw** activation (relu = max(x, 0)) unless `normalized`. */
   readonly activation: Activation | string;
-  /** Number of hidden layers L ≥ 1; the readout is included on top (MATH.md §5.2: the result is (Σ^{L+1}, Θ^{L+1})). */
+  /**
+   * Number of hidden layers L ≥ 1; the readout is included on top (apps/docs/theory/infinite-width.md#mlp-recursions:
+   * the result is (Σ^{L+1}, Θ^{L+1})).
+   */
   readonly depth: number;
   /** σ_w² of the hidden layers after the first and of the readout. Default `1/E φ(ξ)²` (variance preserving: 2 for raw relu, 1 for a normalised φ). */
   readonly sigmaW2?: number;
@@ -22,9 +28,15 @@ export interface InfiniteKernelOptions {
   readonly sigmaB2?: number;
   /** σ²_w,in of the first layer, `Σ¹ = σ²_w,in ⟨x, y⟩ + σ_b²` for unit-norm inputs (default 1). */
   readonly sigmaW2In?: number;
-  /** `'mlp'` (default, MATH.md §5.2) or `'residual'` (§5.3: L − 1 residual blocks after a linear input layer). */
+  /**
+   * `'mlp'` (default, apps/docs/theory/infinite-width.md#mlp-recursions) or `'residual'`
+   * (apps/docs/theory/infinite-width.md#residual-mlp: L − 1 residual blocks after a linear input layer).
+   */
   readonly architecture?: InfiniteArchitecture;
-  /** Use the normalised φ̃ = (φ − m)/s (MATH.md §1.2) instead of the raw φ (default false). */
+  /**
+   * Use the normalised φ̃ = (φ − m)/s (apps/docs/theory/toolkit.md#normalised-activations) instead of the raw φ
+   * (default false).
+   */
   readonly normalized?: boolean;
 }
 
@@ -48,8 +60,8 @@ function variance(v: number | undefined, fallback: number, what: string): number
 }
 
 /**
- * Fills in the defaults of {@link InfiniteKernelOptions} (MATH.md §5.2): raw activation unless
- * `normalized`, σ_w² = 1/E φ(ξ)², σ_b² = 0, σ²_w,in = 1, architecture `'mlp'`.
+ * Fills in the defaults of {@link InfiniteKernelOptions} (apps/docs/theory/infinite-width.md#mlp-recursions): raw
+ * activation unless `normalized`, σ_w² = 1/E φ(ξ)², σ_b² = 0, σ²_w,in = 1, architecture `'mlp'`.
  *
  * @throws SpecError `E_INPUT` for an unknown activation, a depth that is not a positive integer, a
  *   negative or non-finite variance, or an unknown architecture
@@ -89,12 +101,14 @@ export function resolveInfiniteOptions(options: InfiniteKernelOptions): Resolved
 }
 
 /**
- * The finite network whose infinite-width limit {@link infiniteKernels} computes, built from the layer
- * plugins in NTK parametrisation (MATH.md §5.1), so the finite network and its kernel share one object:
+ * The finite network whose infinite-width limit {@link infiniteKernels} computes, built from the layer plugins in NTK
+ * parametrisation (apps/docs/theory/infinite-width.md#ntk-parametrisation), so the finite network and its kernel share
+ * one object:
  * - `'mlp'`: L dense layers `φ(σ_w W h/√d_in + σ_b b)` (the first with σ²_w,in), then a linear dense
  *   readout of width 1 with σ_w², σ_b²;
- * - `'residual'` (§5.3): a linear dense input layer (σ²_w,in), L − 1 residual blocks `h + σ_w ω φ(h)/√n`,
- *   φ, and the dense readout (biases, when σ_b² > 0, in the input layer and the readout only).
+ * - `'residual'` (apps/docs/theory/infinite-width.md#residual-mlp): a linear dense input layer (σ²_w,in), L − 1
+ *   residual blocks `h + σ_w ω φ(h)/√n`, φ, and the dense readout (biases, when σ_b² > 0, in the input layer and the
+ *   readout only).
  *
  * The kernel record convention of `'ntk'` layers is ⟨x, y⟩/d_0: for unit-norm x, y the infinite-width
  * kernel at cosine c is that of this network applied to √d_0·x, √d_0·y.

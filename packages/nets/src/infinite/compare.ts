@@ -6,7 +6,10 @@ import { infiniteKernelMatrices } from './matrices.js';
 
 /** Options of {@link compareWithEmpirical}. */
 export interface CompareWithEmpiricalOptions extends InfiniteKernelOptions {
-  /** Data X (d × n), columns at the norms the kernel should see (unit norm for the MATH.md conventions). */
+  /**
+   * Data X (d × n), columns at the norms the kernel should see (unit norm for the conventions of
+   * apps/docs/theory/infinite-width.md#mlp-recursions).
+   */
   readonly X: Matrix;
   /** Hidden width of the sampled networks. */
   readonly width: number;
@@ -58,11 +61,12 @@ function relativeError(est: Float64Array, ref: Float64Array): number {
 }
 
 /**
- * Monte Carlo check of the infinite-width limit (MATH.md §5.1–5.3): samples `nets` networks of the given
- * width ({@link infiniteNetwork}, NTK parametrisation, fed √d·X so that the record convention ⟨x, y⟩/d
- * of `'ntk'` layers gives Σ¹ = σ²_w,in ⟨x, y⟩ + σ_b²), computes each empirical NTK and readout CK, and
- * returns their relative Frobenius distance to the infinite-width matrices. The distance of one network
- * shrinks like width^(−1/2) (fluctuations of the NTK at initialisation), the mean like 1/width.
+ * Monte Carlo check of the infinite-width limit (apps/docs/theory/infinite-width.md#ntk-parametrisation,
+ * #mlp-recursions, #residual-mlp): samples `nets` networks of the given width ({@link infiniteNetwork}, NTK
+ * parametrisation, fed √d·X so that the record convention ⟨x, y⟩/d of `'ntk'` layers gives Σ¹ = σ²_w,in ⟨x, y⟩ + σ_b²),
+ * computes each empirical NTK and readout CK, and returns their relative Frobenius distance to the infinite-width
+ * matrices. The distance of one network shrinks like width^(−1/2) (fluctuations of the NTK at initialisation), the mean
+ * like 1/width.
  *
  * @throws SpecError `E_INPUT` for a width < 1, fewer than 2 nets, a zero infinite-width kernel, and the
  *   errors of {@link infiniteKernelMatrices} and `empiricalKernels`

@@ -7,7 +7,10 @@ import {
   type ResolvedInfiniteOptions,
 } from './architecture.js';
 
-/** Infinite-width NNGP Σ and NTK Θ of a pair (x, y), with the diagonals (MATH.md §5.2). */
+/**
+ * Infinite-width NNGP Σ and NTK Θ of a pair (x, y), with the diagonals
+ * (apps/docs/theory/infinite-width.md#mlp-recursions).
+ */
 export interface InfiniteKernelValue {
   /** Σ^{L+1}(x, y), the NNGP of the scalar output. */
   readonly nngp: number;
@@ -35,15 +38,17 @@ export interface InfiniteKernels {
 }
 
 /**
- * Infinite-width NNGP and NTK of an MLP or residual MLP in NTK parametrisation (MATH.md §5.2, §5.3):
- * `Σ¹ = σ²_w,in ⟨x, y⟩ + σ_b²`, `Θ¹ = Σ¹`, `Σ^{l+1} = σ_w² E φ(u)φ(v) + σ_b²`, `Σ̇^{l+1} = σ_w² E φ′(u)φ′(v)`,
- * `Θ^{l+1} = Σ^{l+1} + Θ^l Σ̇^{l+1}` with (u, v) ~ N(0, Λ^l), L hidden layers plus the readout.
- * Evaluated by folding the layer plugins' kernel maps (`networkKernelMap` over {@link infiniteNetwork}),
- * so finite and infinite width share code; the Gaussian expectations use the activation's closed-form
- * dual (relu arc-cosine, erf, linear, … MATH.md §1.3) and 2-D Gauss–Hermite otherwise.
+ * Infinite-width NNGP and NTK of an MLP or residual MLP in NTK parametrisation
+ * (apps/docs/theory/infinite-width.md#mlp-recursions, #residual-mlp): `Σ¹ = σ²_w,in ⟨x, y⟩ + σ_b²`, `Θ¹ = Σ¹`,
+ * `Σ^{l+1} = σ_w² E φ(u)φ(v) + σ_b²`, `Σ̇^{l+1} = σ_w² E φ′(u)φ′(v)`, `Θ^{l+1} = Σ^{l+1} + Θ^l Σ̇^{l+1}` with (u, v) ~
+ * N(0, Λ^l), L hidden layers plus the readout. Evaluated by folding the layer plugins' kernel maps (`networkKernelMap`
+ * over {@link infiniteNetwork}), so finite and infinite width share code; the Gaussian expectations use the
+ * activation's closed-form dual (relu arc-cosine, erf, linear, … apps/docs/theory/toolkit.md#gaussian-kernel-maps) and
+ * 2-D Gauss–Hermite otherwise.
  *
- * Example (MATH.md §7 item 6): `infiniteKernels({ activation: 'relu', depth: 1 }).pair(0.5)` →
- * `{ nngp: 0.6089977810, ntk: 0.9423311144, … }` (σ_w² defaults to 2 for raw relu).
+ * Example (apps/docs/theory/reference-values.md#relu-ntk):
+ * `infiniteKernels({ activation: 'relu', depth: 1 }).pair(0.5)` → `{ nngp: 0.6089977810, ntk: 0.9423311144, … }` (σ_w²
+ * defaults to 2 for raw relu).
  *
  * @throws SpecError `E_INPUT` for bad options (see {@link resolveInfiniteOptions}); `pair` throws it for
  *   |cos| > 1 or a negative / non-finite norm

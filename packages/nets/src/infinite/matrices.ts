@@ -17,11 +17,11 @@ export interface InfiniteKernelMatrices {
 }
 
 /**
- * Infinite-width NNGP and NTK matrices of the columns of X (d × n) (MATH.md §5.2, §5.3): entry (α, β)
- * is the kernel of the pair (x_α, x_β) with Σ¹ = σ²_w,in ⟨x_α, x_β⟩ + σ_b² (no 1/d: scale the data to
- * the norms you mean; unit-norm columns give the conventions of MATH.md §7 item 6). The upper triangle
- * is computed tile by tile (one kernel-map fold per pair, closed-form duals where the activation has
- * them) and mirrored, so the matrices are exactly symmetric.
+ * Infinite-width NNGP and NTK matrices of the columns of X (d × n) (apps/docs/theory/infinite-width.md#mlp-recursions,
+ * #residual-mlp): entry (α, β) is the kernel of the pair (x_α, x_β) with Σ¹ = σ²_w,in ⟨x_α, x_β⟩ + σ_b² (no 1/d: scale
+ * the data to the norms you mean; unit-norm columns give the conventions of
+ * apps/docs/theory/reference-values.md#relu-ntk). The upper triangle is computed tile by tile (one kernel-map fold per
+ * pair, closed-form duals where the activation has them) and mirrored, so the matrices are exactly symmetric.
  *
  * @throws SpecError `E_INPUT` for bad options or a tile that is not a positive integer, `E_SHAPE` for an
  *   empty X, `E_INPUT` for non-finite data

@@ -10,13 +10,16 @@ import { resolveInfiniteOptions, type InfiniteKernelOptions, type ResolvedInfini
 export interface KernelSeriesOptions extends Omit<InfiniteKernelOptions, 'architecture'> {
   /** Truncation degree P: coefficients of ⟨x, y⟩^0..⟨x, y⟩^P. */
   readonly degree: number;
-  /** Dimension d of the sphere S^{d−1} for the eigenvalues (MATH.md §4.3); default 3. */
+  /**
+   * Dimension d of the sphere S^{d−1} for the eigenvalues (apps/docs/theory/power-series.md#sphere-eigenvalues);
+   * default 3.
+   */
   readonly sphereDim?: number;
   /** Hermite coefficients used from quadrature, ≤ 60 (default 60); relu uses its closed form with 20000 terms. */
   readonly hermiteDegree?: number;
 }
 
-/** Result of {@link kernelSeries} (MATH.md §4). */
+/** Result of {@link kernelSeries} (apps/docs/theory/power-series.md). */
 export interface KernelSeries {
   readonly options: ResolvedInfiniteOptions;
   /** NNGP coefficients α_p: Σ(x, y) = Σ_p α_p ⟨x, y⟩^p (p = 0..P). */
@@ -29,14 +32,21 @@ export interface KernelSeries {
   readonly tailMass: { readonly nngp: number; readonly ntk: number };
   /** E φ² − Σ_{k≤K} μ_k²: the activation's Hermite mass left out (0 up to rounding for relu and polynomials). */
   readonly hermiteTailMass: number;
-  /** True when every layer keeps unit diagonal (σ²_w,in + σ_b² = 1 and σ_w² E φ² + σ_b² = 1): only then is the series the network's kernel (§4.1). */
+  /**
+   * True when every layer keeps unit diagonal (σ²_w,in + σ_b² = 1 and σ_w² E φ² + σ_b² = 1): only then is the series
+   * the network's kernel (apps/docs/theory/power-series.md#power-series).
+   */
   readonly unitDiagonal: boolean;
   /**
-   * Eigenvalues λ_k (k = 0..P) on S^{d−1} w.r.t. the uniform probability measure (§4.3), by Funk–Hecke
-   * quadrature of the exact infinite-width kernel ({@link infiniteKernels}; ~1e−12, no series truncation).
+   * Eigenvalues λ_k (k = 0..P) on S^{d−1} w.r.t. the uniform probability measure
+   * (apps/docs/theory/power-series.md#sphere-eigenvalues), by Funk–Hecke quadrature of the exact infinite-width kernel
+   * ({@link infiniteKernels}; ~1e−12, no series truncation).
    */
   readonly sphereEigenvalues: { readonly dim: number; readonly nngp: Float64Array; readonly ntk: Float64Array };
-  /** The same from the truncated series by the §4.3 sum: lower bounds that miss at most tailMass × weight. */
+  /**
+   * The same from the truncated series by the apps/docs/theory/power-series.md#sphere-eigenvalues sum: lower bounds
+   * that miss at most tailMass × weight.
+   */
   readonly seriesSphereEigenvalues: { readonly nngp: Float64Array; readonly ntk: Float64Array };
   /** Least-squares slope of log λ_k vs log k of the NTK sphere eigenvalues over k = 1..P (vanishing degrees skipped), null with fewer than two. */
   readonly decayExponent: number | null;
@@ -46,7 +56,8 @@ function hermiteOf(o: ResolvedInfiniteOptions, hermiteDegree: number): { mu: Flo
   const act = o.activation;
   const raw = isNormalized(act) ? act.raw : act;
   if (raw === relu) {
-    // Closed form (MATH.md §1.2); the tail Σ_{k>K} μ_k² ≍ K^{−3/2} is ≈ 1e-7 at K = 20000.
+    // Closed form (apps/docs/theory/toolkit.md#normalised-activations); the tail Σ_{k>K} μ_k² ≍ K^{−3/2} is ≈ 1e-7 at K
+    // = 20000.
     const mu = reluHermite(20_000);
     if (isNormalized(act)) {
       mu[0] = 0;
@@ -71,12 +82,13 @@ function tailOf(mu: Float64Array, second: number): number {
 }
 
 /**
- * NNGP and NTK power series of an MLP in the conventions of {@link infiniteKernels} (MATH.md §4.1),
- * through `powerSeriesCoefficients` of @spec/rmt: the activation's Hermite coefficients μ_k (raw φ by
- * default, φ̃ with `normalized`) are scaled by √(σ_w²/σ²_w,in) and the series is run with σ_w² := σ²_w,in,
- * so that the first layer is σ²_w,in ⟨x, y⟩ + σ_b² and every later layer σ_w² Σ μ_k² (·)^k + σ_b²
- * (relu with the default σ_w² = 2 gives κ = (1/π, 1, 3/(2π), 0, 5/(24π), …), §7 item 7). Then the sphere
- * eigenvalues of both kernels on S^{d−1} (§4.3) and the decay exponent of the NTK's.
+ * NNGP and NTK power series of an MLP in the conventions of {@link infiniteKernels}
+ * (apps/docs/theory/power-series.md#power-series), through `powerSeriesCoefficients` of @spec/rmt: the activation's
+ * Hermite coefficients μ_k (raw φ by default, φ̃ with `normalized`) are scaled by √(σ_w²/σ²_w,in) and the series is run
+ * with σ_w² := σ²_w,in, so that the first layer is σ²_w,in ⟨x, y⟩ + σ_b² and every later layer σ_w² Σ μ_k² (·)^k + σ_b²
+ * (relu with the default σ_w² = 2 gives κ = (1/π, 1, 3/(2π), 0, 5/(24π), …),
+ * apps/docs/theory/reference-values.md#power-series). Then the sphere eigenvalues of both kernels on S^{d−1}
+ * (apps/docs/theory/power-series.md#sphere-eigenvalues) and the decay exponent of the NTK's.
  *
  * @throws SpecError `E_INPUT` for bad options, σ²_w,in = 0, a degree outside [0, 100], sphereDim < 2,
  *   or a hermiteDegree outside [1, 60]

@@ -18,9 +18,12 @@ import { addColumnInPlace, rowSums, scaleInPlace } from './matrix-ops.js';
 
 /**
  * How a dense layer scales its weights (W drawn with unit-variance entries unless `standard`):
- * - `'fan-wang'` (MATH.md §2.1): `X_ℓ = σ(σ_w W X_{ℓ−1} + σ_b b)/√d_ℓ`, W, b entries N(0, 1);
- * - `'ntk'` (MATH.md §5.1): `X_ℓ = σ(σ_w W X_{ℓ−1}/√d_{ℓ−1} + σ_b b)`, W, b entries N(0, 1);
- * - `'standard'` (MATH.md §6.1): `X_ℓ = σ(W X_{ℓ−1} + b)`, `W_ij ~ N(0, σ_w²/d_{ℓ−1})`, `b_i ~ N(0, σ_b²)`.
+ * - `'fan-wang'` (apps/docs/theory/fan-wang.md#network-and-kernels): `X_ℓ = σ(σ_w W X_{ℓ−1} + σ_b b)/√d_ℓ`, W, b
+ *   entries N(0, 1);
+ * - `'ntk'` (apps/docs/theory/infinite-width.md#ntk-parametrisation): `X_ℓ = σ(σ_w W X_{ℓ−1}/√d_{ℓ−1} + σ_b b)`, W, b
+ *   entries N(0, 1);
+ * - `'standard'` (apps/docs/theory/dispersion.md#setting): `X_ℓ = σ(W X_{ℓ−1} + b)`, `W_ij ~ N(0, σ_w²/d_{ℓ−1})`,
+ *   `b_i ~ N(0, σ_b²)`.
  */
 export type Parametrization = 'fan-wang' | 'ntk' | 'standard';
 
@@ -38,23 +41,27 @@ export interface DenseOptions {
   readonly sigmaW2?: number;
   /** σ_b² (default 1 for `'fan-wang'` and `'ntk'`, 0 for `'standard'`, where biases start at 0 but are trained). Ignored without `bias`. */
   readonly sigmaB2?: number;
-  /** Distribution of the unit-variance weight entries: `'gaussian'` (default) or `'rademacher'` (±1, MATH.md §2.6). */
+  /**
+   * Distribution of the unit-variance weight entries: `'gaussian'` (default) or `'rademacher'` (±1,
+   * apps/docs/theory/fan-wang.md#simulation-notes).
+   */
   readonly weights?: 'gaussian' | 'rademacher';
 }
 
 /**
- * A dense layer with its activation, `out = c_out · σ(α_W W x + α_b b)`; with the activation inside the
- * layer, the empirical NTK of its parameters is the closed form of MATH.md §2.1/§2.6,
+ * A dense layer with its activation, `out = c_out · σ(α_W W x + α_b b)`; with the activation inside the layer, the
+ * empirical NTK of its parameters is the closed form of apps/docs/theory/fan-wang.md#network-and-kernels,
+ * #simulation-notes,
  * `α_W² (XᵀX) ⊙ (SᵀS) + α_b² SᵀS` with `S = c_out σ′(H) ⊙ G` (G = ∂f/∂out per sample).
  * Constants per {@link Parametrization}: fan-wang `α_W = σ_w, α_b = σ_b, c_out = 1/√d_ℓ`; ntk
  * `α_W = σ_w/√d_in, α_b = σ_b, c_out = 1`; standard `α_W = α_b = 1, c_out = 1` (the variances sit in the
  * initial draws). Parameters: `W` (d_ℓ × d_in) and, with `bias`, `b` (d_ℓ × 1). Cache: `input`, `preactivation`.
  *
- * Kernel map (MATH.md §5.2): `Σ_h = σ_w² Σ + σ_b²`, `Θ_h = Σ_h + σ_w² Θ` (fan-wang, ntk) or
- * `Θ_h = d_in Σ + 1{bias} + σ_w² Θ` (standard: the finite-width expected NTK, which grows with width);
- * then `Σ′ = E σ(u)σ(v)`, `Θ′ = Θ_h · E σ′(u)σ′(v)` with (u, v) ~ N(0, Σ_h). In the record, Σ is the
- * covariance of the next pre-activation per unit weight: ⟨x, y⟩ for fan-wang (whose outputs carry the
- * 1/√d), ⟨x, y⟩/d otherwise; the two conventions give the same recursion.
+ * Kernel map (apps/docs/theory/infinite-width.md#mlp-recursions): `Σ_h = σ_w² Σ + σ_b²`, `Θ_h = Σ_h + σ_w² Θ`
+ * (fan-wang, ntk) or `Θ_h = d_in Σ + 1{bias} + σ_w² Θ` (standard: the finite-width expected NTK, which grows with
+ * width); then `Σ′ = E σ(u)σ(v)`, `Θ′ = Θ_h · E σ′(u)σ′(v)` with (u, v) ~ N(0, Σ_h). In the record, Σ is the covariance
+ * of the next pre-activation per unit weight: ⟨x, y⟩ for fan-wang (whose outputs carry the 1/√d), ⟨x, y⟩/d otherwise;
+ * the two conventions give the same recursion.
  *
  * @throws SpecError `E_INPUT` for a bad width, variance, parametrisation or activation
  */
@@ -189,7 +196,10 @@ export function dense(options: DenseOptions): Layer {
   // element-wise σ′ pass runs once. Held by reference only until the next call.
   let last: { cache: Record<string, Matrix>; G: Matrix; S: Matrix } | undefined;
 
-  /** S = c_out σ′(H) ⊙ G: ∂f/∂(pre-activation), per sample (MATH.md §2.1 s_ℓ). Callers must not modify S. */
+  /**
+   * S = c_out σ′(H) ⊙ G: ∂f/∂(pre-activation), per sample (apps/docs/theory/fan-wang.md#network-and-kernels s_ℓ).
+   * Callers must not modify S.
+   */
   function preactivationGradient(cache: Record<string, Matrix>, G: Matrix, backend: Backend): Matrix {
     if (last !== undefined && last.cache === cache && last.G === G) {
       const S = last.S;

@@ -18,8 +18,8 @@ export interface ActivationLayerOptions {
 
 /**
  * A parameter-free element-wise layer `out = φ(in)` (e.g. before the readout of a residual network,
- * MATH.md §5.3). Backward `φ′(in) ⊙ G`; no NTK contribution. Kernel map (MATH.md §5.2):
- * `Σ′ = E φ(u)φ(v)`, `Θ′ = Θ · E φ′(u)φ′(v)`, (u, v) ~ N(0, Σ).
+ * apps/docs/theory/infinite-width.md#residual-mlp). Backward `φ′(in) ⊙ G`; no NTK contribution. Kernel map
+ * (apps/docs/theory/infinite-width.md#mlp-recursions): `Σ′ = E φ(u)φ(v)`, `Θ′ = Θ · E φ′(u)φ′(v)`, (u, v) ~ N(0, Σ).
  */
 export function activationLayer(options: ActivationLayerOptions): Layer {
   if (options === null || typeof options !== 'object')

@@ -31,11 +31,11 @@ function entry(m: Record<string, Matrix>, key: string, what: string): Matrix {
 }
 
 /**
- * A residual block in NTK parametrisation (MATH.md §5.3): `h′ = h + σ_w ω φ(h)/√n`, ω ∈ R^{n×n} with
- * N(0, 1) entries (parameter `omega`), n the width (input = output). Cache: `input`, `phi` = φ(h).
+ * A residual block in NTK parametrisation (apps/docs/theory/infinite-width.md#residual-mlp): `h′ = h + σ_w ω φ(h)/√n`,
+ * ω ∈ R^{n×n} with N(0, 1) entries (parameter `omega`), n the width (input = output). Cache: `input`, `phi` = φ(h).
  *
- * Backward: `∂f/∂h = G + φ′(h) ⊙ (α ωᵀ G)`, α = σ_w/√n; NTK contribution `α² (φᵀφ) ⊙ (GᵀG)`.
- * Kernel map (MATH.md §5.3, cross terms vanish because ω is fresh and mean zero):
+ * Backward: `∂f/∂h = G + φ′(h) ⊙ (α ωᵀ G)`, α = σ_w/√n; NTK contribution `α² (φᵀφ) ⊙ (GᵀG)`. Kernel map
+ * (apps/docs/theory/infinite-width.md#residual-mlp, cross terms vanish because ω is fresh and mean zero):
  * `Σ′ = Σ + σ_w² E φ(u)φ(v)`, `Θ′ = Θ + σ_w² E φ(u)φ(v) + σ_w² E φ′(u)φ′(v) Θ`, (u, v) ~ N(0, Σ).
  *
  * @throws SpecError `E_INPUT` for a bad σ_w or activation
@@ -105,6 +105,7 @@ export function residual(options: ResidualOptions): Layer {
 /** The {@link residual} block as a registry plugin entry. */
 export const residualFactory: LayerFactory<ResidualOptions> = {
   name: 'residual',
-  description: 'residual block h + σ_w ω φ(h)/√n (NTK parametrisation, MATH.md §5.3)',
+  description:
+    'residual block h + σ_w ω φ(h)/√n (NTK parametrisation, apps/docs/theory/infinite-width.md#residual-mlp)',
   create: residual,
 };

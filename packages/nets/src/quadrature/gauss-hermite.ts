@@ -9,8 +9,9 @@ export interface QuadratureRule {
 const cache = new Map<number, QuadratureRule>();
 
 /**
- * Gauss–Hermite rule for the probabilists' weight, the N(0, 1) density (MATH.md §1.2, §1.3):
- * `E f(ξ) ≈ Σ_i w_i f(z_i)` with `Σ_i w_i = 1`, exact for polynomials of degree ≤ 2·degree − 1.
+ * Gauss–Hermite rule for the probabilists' weight, the N(0, 1) density
+ * (apps/docs/theory/toolkit.md#normalised-activations, #gaussian-kernel-maps): `E f(ξ) ≈ Σ_i w_i f(z_i)` with
+ * `Σ_i w_i = 1`, exact for polynomials of degree ≤ 2·degree − 1.
  *
  * Golub–Welsch: the nodes are the eigenvalues of the Jacobi matrix of the monic recurrence
  * He_{k+1} = x He_k − k He_{k−1} (zero diagonal, off-diagonal √k), and each weight is the squared first

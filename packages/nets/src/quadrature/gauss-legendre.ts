@@ -4,9 +4,9 @@ import type { QuadratureRule } from './gauss-hermite.js';
 const cache = new Map<number, QuadratureRule>();
 
 /**
- * Gauss–Legendre rule on [−1, 1] (weights sum to 2), by Golub–Welsch: Jacobi matrix with zero
- * diagonal and off-diagonal k/√(4k² − 1). Used piecewise to integrate kinked activations against the
- * Gaussian density (MATH.md §1.2, "split the integral at kinks"). Cached by degree; read-only.
+ * Gauss–Legendre rule on [−1, 1] (weights sum to 2), by Golub–Welsch: Jacobi matrix with zero diagonal and off-diagonal
+ * k/√(4k² − 1). Used piecewise to integrate kinked activations against the Gaussian density
+ * (apps/docs/theory/toolkit.md#normalised-activations, "split the integral at kinks"). Cached by degree; read-only.
  *
  * @param degree number of nodes, an integer in [1, 400]
  */

@@ -5,11 +5,14 @@ import { gaussLegendre } from './gauss-legendre.js';
 /** Options of {@link gaussianRule} and {@link gaussianExpectation}. */
 export interface GaussianRuleOptions {
   /**
-   * Points where the integrand is not smooth (MATH.md §1.2). With kinks the line is cut there and
-   * integrated by composite Gauss–Legendre against the density; without, Gauss–Hermite is used.
+   * Points where the integrand is not smooth (apps/docs/theory/toolkit.md#normalised-activations). With kinks the line
+   * is cut there and integrated by composite Gauss–Legendre against the density; without, Gauss–Hermite is used.
    */
   readonly kinks?: ReadonlyArray<number>;
-  /** Gauss–Hermite degree for smooth integrands (default 200, MATH.md §1.2: "100–200 nodes"). */
+  /**
+   * Gauss–Hermite degree for smooth integrands (default 200, apps/docs/theory/toolkit.md#normalised-activations:
+   * "100–200 nodes").
+   */
   readonly degree?: number;
 }
 
@@ -23,11 +26,10 @@ const PANEL_NODES = 24;
 const kinkedCache = new Map<string, QuadratureRule>();
 
 /**
- * A quadrature rule for `E f(ξ)`, ξ ~ N(0, 1): weights already include the density and sum to 1
- * (to rounding). Smooth integrands: Gauss–Hermite (Golub–Welsch). Kinked ones: the line [−14, 14] is
- * split at the kinks and into panels of length ≤ 1.5, each integrated by 24-node Gauss–Legendre
- * with the density folded into the weights (MATH.md §1.2: "split the integral at kinks").
- * Cached; read-only arrays.
+ * A quadrature rule for `E f(ξ)`, ξ ~ N(0, 1): weights already include the density and sum to 1 (to rounding). Smooth
+ * integrands: Gauss–Hermite (Golub–Welsch). Kinked ones: the line [−14, 14] is split at the kinks and into panels of
+ * length ≤ 1.5, each integrated by 24-node Gauss–Legendre with the density folded into the weights
+ * (apps/docs/theory/toolkit.md#normalised-activations: "split the integral at kinks"). Cached; read-only arrays.
  */
 export function gaussianRule(options: GaussianRuleOptions = {}): QuadratureRule {
   const kinks = (options.kinks ?? []).filter((k) => Math.abs(k) < TRUNCATION);
@@ -64,8 +66,8 @@ export function gaussianRule(options: GaussianRuleOptions = {}): QuadratureRule 
 }
 
 /**
- * `E f(ξ)` for ξ ~ N(0, 1) by {@link gaussianRule} (MATH.md §1.2). Throws `E_INPUT` when f returns a
- * non-finite value at a node.
+ * `E f(ξ)` for ξ ~ N(0, 1) by {@link gaussianRule} (apps/docs/theory/toolkit.md#normalised-activations). Throws
+ * `E_INPUT` when f returns a non-finite value at a node.
  */
 export function gaussianExpectation(f: (x: number) => number, options: GaussianRuleOptions = {}): number {
   const { nodes, weights } = gaussianRule(options);
@@ -82,9 +84,10 @@ export function gaussianExpectation(f: (x: number) => number, options: GaussianR
 }
 
 /**
- * `E f(u, v)` for `(u, v) ~ N(0, [[q1, c], [c, q2]])` by tensor Gauss–Hermite (MATH.md §1.3):
- * `u = √q1 z_i`, `v = √q2 (ρ z_i + √(1−ρ²) z_j)`, `ρ = c/√(q1 q2)`. About 1e−12 for smooth f with
- * 60–100 nodes per axis; kinked f converges only algebraically (use a closed-form dual there).
+ * `E f(u, v)` for `(u, v) ~ N(0, [[q1, c], [c, q2]])` by tensor Gauss–Hermite
+ * (apps/docs/theory/toolkit.md#gaussian-kernel-maps): `u = √q1 z_i`, `v = √q2 (ρ z_i + √(1−ρ²) z_j)`, `ρ = c/√(q1 q2)`.
+ * About 1e−12 for smooth f with 60–100 nodes per axis; kinked f converges only algebraically (use a closed-form dual
+ * there).
  *
  * @param degree nodes per axis (default 80)
  * @throws SpecError `E_INPUT` for negative variances, |c| > √(q1 q2), or a non-finite integrand

@@ -7,7 +7,10 @@ import { tiledNtkOperator } from './tiled-ntk.js';
 
 /** The kernels of a network for matrix-free spectral density: operators instead of kept Gram matrices. */
 export interface KernelOperators {
-  /** K_CK v = X_Lᵀ (X_L v): two products with X_L (d_L × n) and its transpose, no n × n matrix (MATH.md §2.1). */
+  /**
+   * K_CK v = X_Lᵀ (X_L v): two products with X_L (d_L × n) and its transpose, no n × n matrix
+   * (apps/docs/theory/fan-wang.md#network-and-kernels).
+   */
   readonly ck?: BlockMatvec;
   /** The n × n NTK, built in place layer by layer (no per-layer Grams kept), applied by a product. */
   readonly ntk?: BlockMatvec;
@@ -43,12 +46,12 @@ function storedOperator(K: Matrix, backend: Backend): BlockMatvec {
 }
 
 /**
- * Forward pass, then the CK as the operator v ↦ X_Lᵀ(X_L v) and/or the NTK accumulated in one n × n matrix
- * (each layer's contribution (X_{ℓ−1}ᵀX_{ℓ−1}) ⊙ (S_ℓᵀS_ℓ) is added and dropped, and each layer's cache is
- * released once the backward pass has left it), MATH.md §2.1, §2.6. For an all-dense network the NTK is built by
- * {@link leanNtk} (at most the network plus one n × n matrix and one back-propagated signal, or three n × n
- * matrices once the layers are released); otherwise by the layers' `ntkContribution` (the network plus four
- * n × n matrices). None for the CK.
+ * Forward pass, then the CK as the operator v ↦ X_Lᵀ(X_L v) and/or the NTK accumulated in one n × n matrix (each
+ * layer's contribution (X_{ℓ−1}ᵀX_{ℓ−1}) ⊙ (S_ℓᵀS_ℓ) is added and dropped, and each layer's cache is released once the
+ * backward pass has left it), apps/docs/theory/fan-wang.md#network-and-kernels, #simulation-notes. For an all-dense
+ * network the NTK is built by {@link leanNtk} (at most the network plus one n × n matrix and one back-propagated
+ * signal, or three n × n matrices once the layers are released); otherwise by the layers' `ntkContribution` (the
+ * network plus four n × n matrices). None for the CK.
  */
 export function kernelOperators(
   net: Network,

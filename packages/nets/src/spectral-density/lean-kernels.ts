@@ -43,13 +43,14 @@ function leanTerms(net: Network): DenseTerms[] | undefined {
 }
 
 /**
- * The empirical NTK of an all-dense network by the layer-wise closed form (MATH.md §2.1, §2.6), with the least
- * memory: the forward pass overwrites each pre-activation H_ℓ with σ′(H_ℓ) once X_ℓ is formed; the backward pass
- * forms S_ℓ = c_out σ′(H_ℓ) ⊙ G_ℓ in that same buffer, back-propagates G_{ℓ−1} = α_W W_ℓᵀ S_ℓ, then releases W_ℓ,
- * turns S_ℓ into its Gram T = S_ℓᵀS_ℓ (releasing S_ℓ), forms X_{ℓ−1}ᵀX_{ℓ−1} (releasing X_{ℓ−1}) and adds
- * `α_W² (X_{ℓ−1}ᵀX_{ℓ−1}) ⊙ T + α_b² T` into the one accumulated n × n NTK. For the readout (S is 1 × n) the term
- * is `(α_W² K_L[α, β] + α_b²) s_α s_β`, formed in place on the Gram K_L = X_LᵀX_L. The arithmetic is that of
- * `empiricalKernels` (same operations in the same order), so the results agree to the last bits.
+ * The empirical NTK of an all-dense network by the layer-wise closed form
+ * (apps/docs/theory/fan-wang.md#network-and-kernels, #simulation-notes), with the least memory: the forward pass
+ * overwrites each pre-activation H_ℓ with σ′(H_ℓ) once X_ℓ is formed; the backward pass forms S_ℓ = c_out σ′(H_ℓ) ⊙ G_ℓ
+ * in that same buffer, back-propagates G_{ℓ−1} = α_W W_ℓᵀ S_ℓ, then releases W_ℓ, turns S_ℓ into its Gram T = S_ℓᵀS_ℓ
+ * (releasing S_ℓ), forms X_{ℓ−1}ᵀX_{ℓ−1} (releasing X_{ℓ−1}) and adds `α_W² (X_{ℓ−1}ᵀX_{ℓ−1}) ⊙ T + α_b² T` into the
+ * one accumulated n × n NTK. For the readout (S is 1 × n) the term is `(α_W² K_L[α, β] + α_b²) s_α s_β`, formed in
+ * place on the Gram K_L = X_LᵀX_L. The arithmetic is that of `empiricalKernels` (same operations in the same order), so
+ * the results agree to the last bits.
  *
  * Peak memory: see `leanNtkBytes` in `memory.ts`.
  *
@@ -69,7 +70,8 @@ export function leanNtk(
   const keep = options.keepFeatures === true;
   // Each large array is referenced from one slot of `st` only, and every step runs in its own function, so no stale
   // interpreter register keeps a released array alive: the garbage collector can reclaim it before the next n × n
-  // allocation (measured: otherwise the weights, signals and activations of a layer outlived its step).
+  // allocation (without this, a layer's weights, signals and activations outlived its step;
+  // bench/README.md#why-the-code-is-the-way-it-is).
   for (let i = L; i >= 0; i--) {
     backwardLayer(st, terms[i], i, i === L, !(i === L && keep), options.ckGram === true);
     options.onProgress?.(L - i + 1, L + 1);
@@ -115,7 +117,10 @@ function leanForward(
   return { st, terms, L };
 }
 
-/** One layer's factors of the NTK: its term is (a2·XᵀX + b2) ⊙ (SᵀS), MATH.md §2.1, §2.6. */
+/**
+ * One layer's factors of the NTK: its term is (a2·XᵀX + b2) ⊙ (SᵀS), apps/docs/theory/fan-wang.md#network-and-kernels,
+ * #simulation-notes.
+ */
 export interface NtkFactor {
   /** The layer's input X_ℓ (d × n). */
   readonly X: Matrix;

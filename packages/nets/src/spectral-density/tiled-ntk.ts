@@ -19,14 +19,14 @@ export interface TiledNtk {
 }
 
 /**
- * The empirical NTK applied without forming it (MATH.md §2.1, §2.6): NTK = Σ_ℓ (a2_ℓ X_ℓᵀX_ℓ + b2_ℓ) ⊙ (S_ℓᵀS_ℓ)
- * from {@link leanNtkFactors}. Each call visits the tile pairs (I, J ≥ I) of edge `tile`, forms the tile
- * T = Σ_ℓ (a2 X_ℓ[:, I]ᵀX_ℓ[:, J] + b2) ⊙ (S_ℓ[:, I]ᵀS_ℓ[:, J]) with two products per layer on the backend, and adds
- * V_J Tᵀ to the outputs of I (and V_I T to those of J when J ≠ I). Memory: the factors (transposed once, n·Σ d_ℓ)
- * plus O(tile²); the n × n matrix is never held. Work per call: that of forming the NTK once (n²·Σ d_ℓ multiply-adds),
- * so this trades time for memory — for when the stored NTK would not fit. When n ≫ d a call is cheaper by the
- * factored identity (`form: 'auto'` picks whichever costs fewer multiply-adds for the call's block of vectors;
- * 'tiled' / 'factored' force one). The factors are consumed.
+ * The empirical NTK applied without forming it (apps/docs/theory/fan-wang.md#network-and-kernels, #simulation-notes):
+ * NTK = Σ_ℓ (a2_ℓ X_ℓᵀX_ℓ + b2_ℓ) ⊙ (S_ℓᵀS_ℓ) from {@link leanNtkFactors}. Each call visits the tile pairs (I, J ≥ I)
+ * of edge `tile`, forms the tile T = Σ_ℓ (a2 X_ℓ[:, I]ᵀX_ℓ[:, J] + b2) ⊙ (S_ℓ[:, I]ᵀS_ℓ[:, J]) with two products per
+ * layer on the backend, and adds V_J Tᵀ to the outputs of I (and V_I T to those of J when J ≠ I). Memory: the factors
+ * (transposed once, n·Σ d_ℓ) plus O(tile²); the n × n matrix is never held. Work per call: that of forming the NTK once
+ * (n²·Σ d_ℓ multiply-adds), so this trades time for memory — for when the stored NTK would not fit. When n ≫ d a call
+ * is cheaper by the factored identity (`form: 'auto'` picks whichever costs fewer multiply-adds for the call's block of
+ * vectors; 'tiled' / 'factored' force one). The factors are consumed.
  */
 export function tiledNtkOperator(
   factors: NtkFactor[],
@@ -108,8 +108,8 @@ function factoredApply(
   count: number,
 ): void {
   out.fill(0, 0, count * n);
-  // One scratch for the scaled rows of every term and vector (n × max d_x): allocating it per vector left hundreds of
-  // megabytes to the garbage collector at n = 12000.
+  // One scratch for the scaled rows of every term and vector (n × max d_x): allocating it per vector left large garbage
+  // at every Lanczos step (bench/README.md#why-the-code-is-the-way-it-is).
   const scratch = new Float64Array(n * Math.max(...terms.map((t) => t.dx)));
   for (const t of terms) {
     const { Xt, dx, St, ds, a2, b2 } = t;

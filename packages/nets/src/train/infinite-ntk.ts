@@ -8,8 +8,9 @@ export interface InfiniteNtkOptions {
   /** Extra points (d_0 × m): also return Θ(x, X) (m × n). */
   readonly Xcross?: Matrix;
   /**
-   * Leave out the readout's own contribution (default false): for a frozen readout (MATH.md §3.1 "v fixed"),
-   * the NTK of the hidden weights is Θ_f − Σ_f, valid for the bias-free linear dense readout of {@link mlp}.
+   * Leave out the readout's own contribution (default false): for a frozen readout
+   * (apps/docs/theory/spectral-evolution.md#training-setups "v fixed"), the NTK of the hidden weights is Θ_f − Σ_f,
+   * valid for the bias-free linear dense readout of {@link mlp}.
    */
   readonly withoutReadout?: boolean;
   /** Input record convention: `'fan-wang'` passes ⟨x, y⟩ (default), `'ntk'`/`'standard'` pass ⟨x, y⟩/d_0. */
@@ -19,10 +20,10 @@ export interface InfiniteNtkOptions {
 }
 
 /**
- * The infinite-width NTK Θ̊ of a network on the training set (n × n) and, optionally, between extra points
- * and the training set, pair by pair through {@link networkKernelMap} (MATH.md §5.2; the layers' kernel maps).
- * Cost: one kernel-map evaluation per pair (n(n+1)/2 + m·n); an activation without a closed-form dual pays a
- * 2-D quadrature each time (see {@link withQuadratureDual}).
+ * The infinite-width NTK Θ̊ of a network on the training set (n × n) and, optionally, between extra points and the
+ * training set, pair by pair through {@link networkKernelMap} (apps/docs/theory/infinite-width.md#mlp-recursions; the
+ * layers' kernel maps). Cost: one kernel-map evaluation per pair (n(n+1)/2 + m·n); an activation without a closed-form
+ * dual pays a 2-D quadrature each time (see {@link withQuadratureDual}).
  */
 export function infiniteNtkMatrices(
   net: Network,
@@ -70,9 +71,10 @@ export function infiniteNtkMatrices(
 
 /**
  * The same activation with a `dual` evaluated by 2-D Gauss–Hermite quadrature of `degree` nodes per axis
- * (MATH.md §1.3), to make kernel maps of smooth activations cheaper than the default 80 nodes. For σ analytic
- * in a strip |Im z| < a (tanh: a = π/2) the error falls like exp(−2a√(2·degree)): ~1e−9 at degree 20.
- * Activations that already have a closed-form dual, or have kinks (where few nodes are inaccurate), are returned unchanged.
+ * (apps/docs/theory/toolkit.md#gaussian-kernel-maps), to make kernel maps of smooth activations cheaper than the
+ * default 80 nodes. For σ analytic in a strip |Im z| < a (tanh: a = π/2) the error falls like exp(−2a√(2·degree)):
+ * ~1e−9 at degree 20. Activations that already have a closed-form dual, or have kinks (where few nodes are inaccurate),
+ * are returned unchanged.
  */
 export function withQuadratureDual(act: Activation, degree = 20): Activation {
   if (act.dual !== undefined || (act.kinks !== undefined && act.kinks.length > 0)) return act;

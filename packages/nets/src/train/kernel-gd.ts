@@ -29,13 +29,17 @@ export interface KernelGdModelOptions {
   readonly f0: ArrayLike<number>;
   /** Initial outputs at the extra points (m), needed with `cross`. */
   readonly f0Cross?: ArrayLike<number>;
-  /** Step η′ of f ← f − η′ Θ (f − Y); for GD with step η on the mean loss (1/2n)Σ, η′ = η/n (MATH.md §5.4). */
+  /**
+   * Step η′ of f ← f − η′ Θ (f − Y); for GD with step η on the mean loss (1/2n)Σ, η′ = η/n
+   * (apps/docs/theory/infinite-width.md#kernel-gradient-descent).
+   */
   readonly rate: number;
   readonly backend: Backend;
 }
 
 /**
- * Eigendecomposes Θ once (backend `eigh`) for the discrete kernel-GD closed form of MATH.md §5.4.
+ * Eigendecomposes Θ once (backend `eigh`) for the discrete kernel-GD closed form of
+ * apps/docs/theory/infinite-width.md#kernel-gradient-descent.
  *
  * @throws SpecError `E_SHAPE` for mismatched sizes, `E_INPUT` for a non-positive rate
  */
@@ -85,11 +89,11 @@ function phi(lambda: number, rate: number, t: number): number {
 }
 
 /**
- * Kernel-GD predictions after t steps (MATH.md §5.4, discrete GD):
- * `f_t(X) = f_0(X) + U diag(λ φ_t(λ)) Uᵀ (Y − f_0(X))` and
- * `f_t(x) = f_0(x) + Θ(x, X) U diag(φ_t(λ)) Uᵀ (Y − f_0(X))`, φ_t(λ) = (1 − (1 − η′λ)^t)/λ — i.e.
- * `Θ_x Θ^{−1}(I − (I − η′Θ)^t)(Y − f_0)` without forming Θ^{−1} (null directions contribute η′t Θ_x u u ᵀ
- * (Y − f_0), the exact limit). Throws E_CONVERGENCE when |1 − η′λ_max| > 1 makes the iteration diverge.
+ * Kernel-GD predictions after t steps (apps/docs/theory/infinite-width.md#kernel-gradient-descent, discrete GD):
+ * `f_t(X) = f_0(X) + U diag(λ φ_t(λ)) Uᵀ (Y − f_0(X))` and `f_t(x) = f_0(x) + Θ(x, X) U diag(φ_t(λ)) Uᵀ (Y − f_0(X))`,
+ * φ_t(λ) = (1 − (1 − η′λ)^t)/λ — i.e. `Θ_x Θ^{−1}(I − (I − η′Θ)^t)(Y − f_0)` without forming Θ^{−1} (null directions
+ * contribute η′t Θ_x u u ᵀ (Y − f_0), the exact limit). Throws E_CONVERGENCE when |1 − η′λ_max| > 1 makes the iteration
+ * diverge.
  */
 export function kernelGdPredict(
   model: KernelGdModel,

@@ -12,9 +12,10 @@ export interface LossGradient {
 }
 
 /**
- * Mean-squared loss ℒ = (1/2n) Σ_i (f(x_i) − y_i)² and its parameter gradient (MATH.md §3.1):
- * ∇_θ ℒ = (1/n) Σ_i r_i ∂f(x_i)/∂θ with r_i = f(x_i) − y_i, by one backward pass of the per-sample
- * residual weights G = rᵀ/n (1 × n) through the layers' `vjp` (which sum per-sample gradients weighted by G).
+ * Mean-squared loss ℒ = (1/2n) Σ_i (f(x_i) − y_i)² and its parameter gradient
+ * (apps/docs/theory/spectral-evolution.md#training-setups): ∇_θ ℒ = (1/n) Σ_i r_i ∂f(x_i)/∂θ with r_i = f(x_i) − y_i,
+ * by one backward pass of the per-sample residual weights G = rᵀ/n (1 × n) through the layers' `vjp` (which sum
+ * per-sample gradients weighted by G).
  *
  * @throws SpecError `E_SHAPE` when y does not have one entry per column of X, and the errors of {@link forward}
  */

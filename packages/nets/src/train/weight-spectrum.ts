@@ -6,15 +6,18 @@ export interface WeightSpectrum {
   readonly eigenvalues: Float64Array;
   /** Unit top right singular vector v₁ of W (length d, the input side); its sign is arbitrary. */
   readonly topRightVector: Float64Array;
-  /** Marchenko–Pastur right edge (1 + √(d/h))² of WᵀW/h for i.i.d. N(0, 1) entries (MATH.md §3.2, §1.4). */
+  /**
+   * Marchenko–Pastur right edge (1 + √(d/h))² of WᵀW/h for i.i.d. N(0, 1) entries
+   * (apps/docs/theory/spectral-evolution.md#quantities, apps/docs/theory/toolkit.md#marchenko-pastur).
+   */
   readonly mpEdge: number;
 }
 
 /**
- * Eigenvalues of the Gram WᵀW/h of an h × d weight matrix W (MATH.md §3.1 "Matrices monitored"),
- * computed on the smaller side: WᵀW/h (d × d) when d ≤ h, otherwise WWᵀ/h (h × h), which has the same
- * nonzero eigenvalues — so the ESD is over min(h, d) values and the zero atom of the larger Gram is left
- * out. The top right singular vector is the top eigenvector of WᵀW, or Wᵀu₁/‖Wᵀu₁‖ from the smaller side.
+ * Eigenvalues of the Gram WᵀW/h of an h × d weight matrix W (apps/docs/theory/spectral-evolution.md#training-setups
+ * "Matrices monitored"), computed on the smaller side: WᵀW/h (d × d) when d ≤ h, otherwise WWᵀ/h (h × h), which has the
+ * same nonzero eigenvalues — so the ESD is over min(h, d) values and the zero atom of the larger Gram is left out. The
+ * top right singular vector is the top eigenvector of WᵀW, or Wᵀu₁/‖Wᵀu₁‖ from the smaller side.
  *
  * @throws SpecError `E_SHAPE` for a matrix with a side < 2
  */

@@ -11,7 +11,7 @@ const se = (a: Float64Array): number => {
   return Math.sqrt(a.reduce((s, v) => s + (v - m) ** 2, 0) / (a.length - 1) / a.length);
 };
 
-describe('fullNetworkNtkSamples (MATH.md §6.1–6.2)', () => {
+describe('fullNetworkNtkSamples (apps/docs/theory/dispersion.md#setting, #exact-finite-width)', () => {
   const backend = createCpuBackend();
   const [M, n0, L, N] = [20, 20, 4, 3000];
   const full = fullNetworkNtkSamples({
@@ -24,14 +24,14 @@ describe('fullNetworkNtkSamples (MATH.md §6.1–6.2)', () => {
     backend,
   });
 
-  it('§7 item 11: means of Θ_w and Θ_b match χ^L(1 + LM/n0) and Σ_k χ^k within 3 SE', () => {
+  it('means of Θ_w and Θ_b match χ^L(1 + LM/n0) and Σ_k χ^k within 3 SE (apps/docs/theory/reference-values.md#ntk-means)', () => {
     const exact = ntkMeans({ width: M, inputDim: n0, depth: L, sigmaW2: 2 });
     expect(exact.weights).toBeCloseTo(5, 12);
     expect(Math.abs(mean(full.weights) - exact.weights)).toBeLessThan(3 * se(full.weights));
     expect(Math.abs(mean(full.biases) - exact.biases)).toBeLessThan(3 * se(full.biases));
   });
 
-  it('full networks and the exact scalar recursion (§6.2) give the same dispersion within 3 combined SE', () => {
+  it('full networks and the exact scalar recursion (apps/docs/theory/dispersion.md#exact-finite-width) give the same dispersion within 3 combined SE', () => {
     const scalar = scalarNtkSamples({
       width: M,
       inputDim: n0,
@@ -47,7 +47,7 @@ describe('fullNetworkNtkSamples (MATH.md §6.1–6.2)', () => {
     }
   });
 
-  it('ordered phase (σ_w² = 1): means match §6.2 within 3 SE', () => {
+  it('ordered phase (σ_w² = 1): means match apps/docs/theory/dispersion.md#exact-finite-width within 3 SE', () => {
     const s = fullNetworkNtkSamples({
       width: 10,
       inputDim: 5,
@@ -62,9 +62,10 @@ describe('fullNetworkNtkSamples (MATH.md §6.1–6.2)', () => {
   });
 });
 
-describe('dispersionStudy (MATH.md §6.3)', () => {
-  it('EOC, width 400, λ = 0.1 and 0.25: the scalar Monte Carlo is within 2% of the §6.3 limit (D_ww, n0 fixed)', () => {
-    // MATH.md §8: λ = 0.25, M = 400: 2.675 vs 2.659. n0 = 1 ⇒ r0 = 400 ≈ ∞: theory ≈ D_ww.
+describe('dispersionStudy (apps/docs/theory/dispersion.md#depth-width-limits)', () => {
+  it('EOC, width 400, λ = 0.1 and 0.25: the scalar Monte Carlo is within 2% of the apps/docs/theory/dispersion.md#depth-width-limits limit (D_ww, n0 fixed)', () => {
+    // apps/docs/theory/reference-values.md#how-checked: λ = 0.25, M = 400: 2.675 vs 2.659. n0 = 1 ⇒ r0 = 400 ≈ ∞:
+    // theory ≈ D_ww.
     const st = dispersionStudy({
       sigmaW2: 2,
       width: 400,
@@ -76,7 +77,7 @@ describe('dispersionStudy (MATH.md §6.3)', () => {
     expect(st.phase).toBe('edge-of-chaos');
     for (const r of st.rows) {
       expect(r.theory).not.toBeNull();
-      // 2% = the finite-width gap quoted in §8; plus 3 SE of Monte Carlo.
+      // 2% = the finite-width gap quoted in apps/docs/theory/reference-values.md#how-checked; plus 3 SE of Monte Carlo.
       expect(Math.abs(r.dispersion - r.theory!)).toBeLessThan(0.02 * r.theory! + 3 * r.stderr);
       expect(Math.abs(r.mean - r.meanTheory!)).toBeLessThan(3 * r.meanStderr);
     }

@@ -40,7 +40,7 @@ describe('infiniteKernelMatrices', () => {
   });
 });
 
-describe('compareWithEmpirical (MATH.md §5.2: empirical NTK → infinite-width NTK)', () => {
+describe('compareWithEmpirical (apps/docs/theory/infinite-width.md#mlp-recursions: empirical NTK → infinite-width NTK)', () => {
   it('the NTK error of one network falls like width^(−1/2): slope over widths 64 → 1024 within 3 SE of −1/2', () => {
     const backend = createCpuBackend();
     const X = sphere(4, 6, 2);
@@ -62,7 +62,7 @@ describe('compareWithEmpirical (MATH.md §5.2: empirical NTK → infinite-width 
     backend.dispose();
   });
 
-  it('residual MLP: the mean empirical NTK at width 512 matches the §5.3 kernel within 3 SE per entry', () => {
+  it('residual MLP: the mean empirical NTK at width 512 matches the apps/docs/theory/infinite-width.md#residual-mlp kernel within 3 SE per entry', () => {
     const backend = createCpuBackend();
     const X = sphere(3, 3, 5);
     const r = compareWithEmpirical({

@@ -3,8 +3,8 @@ import { SpecError } from '@spec/core';
 import { activationKernel, erf, getActivation, relu } from '../../src/index.js';
 import { infiniteKernels } from '../../src/index.js';
 
-describe('infiniteKernels (MATH.md §5.2, §7 items 5–6)', () => {
-  it('§7 item 5: the dual kernel maps at (q1, q2, c) = (1.3, 0.7, 0.5), closed forms to 1e-9', () => {
+describe('infiniteKernels (apps/docs/theory/infinite-width.md#mlp-recursions, apps/docs/theory/reference-values.md#kernel-maps, #relu-ntk)', () => {
+  it('the dual kernel maps at (q1, q2, c) = (1.3, 0.7, 0.5), closed forms to 1e-9 (apps/docs/theory/reference-values.md#kernel-maps)', () => {
     // Closed forms (arc-cosine, Williams): only rounding error, far below 1e-9.
     expect(activationKernel(relu, 1.3, 0.7, 0.5).value).toBeCloseTo(0.2982015998, 9);
     expect(activationKernel(relu, 1.3, 0.7, 0.5).derivative).toBeCloseTo(0.3378070256, 9);
@@ -12,7 +12,7 @@ describe('infiniteKernels (MATH.md §5.2, §7 items 5–6)', () => {
     expect(activationKernel(erf, 1.3, 0.7, 0.5).derivative).toBeCloseTo(0.4606419005, 9);
   });
 
-  it('§7 item 6: raw relu NTK / NNGP by depth at cos 0.5, 0, −0.5 (σ_w² defaults to 2), 1e-9', () => {
+  it('raw relu NTK / NNGP by depth at cos 0.5, 0, −0.5 (σ_w² defaults to 2), 1e-9 (apps/docs/theory/reference-values.md#relu-ntk)', () => {
     const k1 = infiniteKernels({ activation: 'relu', depth: 1 });
     expect(k1.options.sigmaW2).toBeCloseTo(2, 12);
     expect(Math.abs(k1.pair(0.5).ntk - 0.9423311144)).toBeLessThan(1e-9);
@@ -31,8 +31,9 @@ describe('infiniteKernels (MATH.md §5.2, §7 items 5–6)', () => {
     expect(Math.abs(k3.pair(1).ntk - 4)).toBeLessThan(1e-12);
   });
 
-  it('the unrolled recursion Θ = Σ_h Σ^h Π Σ̇ (§5.2) agrees with the layer fold, with biases and σ²_w,in', () => {
-    // Independent evaluation: the scalar recursion written out with the §1.3 closed forms of erf.
+  it('the unrolled recursion Θ = Σ_h Σ^h Π Σ̇ (apps/docs/theory/infinite-width.md#mlp-recursions) agrees with the layer fold, with biases and σ²_w,in', () => {
+    // Independent evaluation: the scalar recursion written out with the
+    // apps/docs/theory/toolkit.md#gaussian-kernel-maps closed forms of erf.
     const sw2 = 1.7,
       sb2 = 0.3,
       swIn = 0.8,
@@ -61,7 +62,8 @@ describe('infiniteKernels (MATH.md §5.2, §7 items 5–6)', () => {
   });
 
   it('tanh (no closed form) by 2-D Gauss–Hermite matches a 1-D Gaussian moment on the diagonal within 1e-6', () => {
-    // On the diagonal (u = v) the 2-D rule must give the 1-D Gaussian moment E tanh(√q ξ)²; 1e-6 = quadrature bound of §1.3.
+    // On the diagonal (u = v) the 2-D rule must give the 1-D Gaussian moment E tanh(√q ξ)²; 1e-6 = quadrature bound of
+    // apps/docs/theory/toolkit.md#gaussian-kernel-maps.
     const tanh = getActivation('tanh');
     const k = infiniteKernels({ activation: tanh, depth: 1, sigmaW2: 1 }).pair(1);
     let m = 0;
@@ -74,8 +76,8 @@ describe('infiniteKernels (MATH.md §5.2, §7 items 5–6)', () => {
     expect(Math.abs(k.nngp - m)).toBeLessThan(1e-6);
   });
 
-  it('§5.3 residual MLP (erf, σ_w = 1, Σ¹ = ⟨x, y⟩ at 60°): L = 2 → 0.5652 (diag 1.5245), L = 3 → 0.6643 (diag 2.1005)', () => {
-    // MATH.md quotes 4 decimals: tolerance 5e-5.
+  it('residual MLP (erf, σ_w = 1, Σ¹ = ⟨x, y⟩ at 60°): L = 2 → 0.5652 (diag 1.5245), L = 3 → 0.6643 (diag 2.1005) (apps/docs/theory/infinite-width.md#residual-mlp)', () => {
+    // apps/docs/theory/reference-values.md#residual-mlp quotes 4 decimals: tolerance 5e-5.
     const k2 = infiniteKernels({ activation: 'erf', depth: 2, sigmaW2: 1, architecture: 'residual' }).pair(0.5);
     expect(Math.abs(k2.ntk - 0.5652)).toBeLessThan(5e-5);
     expect(Math.abs(k2.ntkXX - 1.5245)).toBeLessThan(5e-5);

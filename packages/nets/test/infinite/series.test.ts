@@ -11,8 +11,8 @@ import {
   resolveInfiniteOptions,
 } from '../../src/index.js';
 
-describe('kernelSeries (MATH.md §4)', () => {
-  it('§7 item 7: relu, one hidden layer: κ = (1/π, 1, 3/(2π), 0, 5/(24π)) and the series at 0.5 → 0.9423311144', () => {
+describe('kernelSeries (apps/docs/theory/power-series.md)', () => {
+  it('relu, one hidden layer: κ = (1/π, 1, 3/(2π), 0, 5/(24π)) and the series at 0.5 → 0.9423311144 (apps/docs/theory/reference-values.md#power-series)', () => {
     const s = kernelSeries({ activation: 'relu', depth: 1, degree: 60 });
     const want = [1 / Math.PI, 1, 3 / (2 * Math.PI), 0, 5 / (24 * Math.PI)];
     // Closed-form Hermite coefficients, finite sums: rounding only.
@@ -23,15 +23,16 @@ describe('kernelSeries (MATH.md §4)', () => {
     expect(Math.abs(s.diagonal.ntk - 2)).toBeLessThan(1e-6);
   });
 
-  it('§4.1: relu, two hidden layers κ = (0.685709, 0.958113, 0.615557, 0.183993, 0.114646, 0.048682)', () => {
+  it('relu, two hidden layers κ = (0.685709, 0.958113, 0.615557, 0.183993, 0.114646, 0.048682) (apps/docs/theory/power-series.md#power-series)', () => {
     const s = kernelSeries({ activation: 'relu', depth: 2, degree: 8 });
-    // MATH.md quotes 6 decimals; the Hermite tail beyond K = 20000 adds ≲ 1e-6.
+    // apps/docs/theory/reference-values.md#power-series quotes 6 decimals; the Hermite tail beyond K = 20000 adds ≲
+    // 1e-6.
     [0.685709, 0.958113, 0.615557, 0.183993, 0.114646, 0.048682].forEach((v, p) =>
       expect(Math.abs(s.ntk[p] - v)).toBeLessThan(2e-6),
     );
   });
 
-  it('§7 item 8: relu NTK sphere eigenvalues, d = 3 and d = 5, k = 0..6, to 1e-9', () => {
+  it('relu NTK sphere eigenvalues, d = 3 and d = 5, k = 0..6, to 1e-9 (apps/docs/theory/reference-values.md#sphere-eigenvalues)', () => {
     const d3 = kernelSeries({ activation: 'relu', depth: 1, degree: 6, sphereDim: 3 }).sphereEigenvalues.ntk;
     [1 / 2, 1 / 3, 5 / 64, 0, 1 / 192, 0, 23 / 16384].forEach((v, k) => expect(Math.abs(d3[k] - v)).toBeLessThan(1e-9));
     const d5 = kernelSeries({ activation: 'relu', depth: 1, degree: 6, sphereDim: 5 }).sphereEigenvalues.ntk;
@@ -40,9 +41,10 @@ describe('kernelSeries (MATH.md §4)', () => {
     );
   });
 
-  it('§4.3: the sphere-eigenvalue decay of the relu NTK is ≈ −d (fitted over k = 1..40: d = 3 → ≈ −3)', () => {
+  it('the sphere-eigenvalue decay of the relu NTK is ≈ −d (fitted over k = 1..40: d = 3 → ≈ −3) (apps/docs/theory/power-series.md#sphere-eigenvalues)', () => {
     const s = kernelSeries({ activation: 'relu', depth: 1, degree: 40, sphereDim: 3 });
-    // MATH.md §4.3 fits −3.12 for d = 3 on a comparable range; the asymptotic exponent is −3.
+    // apps/docs/theory/power-series.md#sphere-eigenvalues fits −3.12 for d = 3 on a comparable range; the asymptotic
+    // exponent is −3.
     expect(s.decayExponent).not.toBeNull();
     expect(Math.abs(s.decayExponent! + 3)).toBeLessThan(0.25);
     // The truncated-series eigenvalues are lower bounds of the exact ones.
@@ -65,7 +67,7 @@ describe('kernelSeries (MATH.md §4)', () => {
     }
   });
 
-  it('empirical NTK eigenvalues of sphere data approach the §4.3 eigenvalues (top degrees, relu, d = 3)', () => {
+  it('empirical NTK eigenvalues of sphere data approach the apps/docs/theory/power-series.md#sphere-eigenvalues eigenvalues (top degrees, relu, d = 3)', () => {
     // Kernel matrix K/n of n uniform points on S² has eigenvalues ≈ λ_k with multiplicity 2k+1 (Nyström);
     // at n = 300 and width 2000 the sample and width errors are a few percent of λ_0, λ_1.
     const backend = createCpuBackend();

@@ -2,7 +2,7 @@ import { SpecError } from '@spec/core';
 
 /** Dispersion estimate of {@link dispersionEstimate}. */
 export interface DispersionEstimate {
-  /** D̂ = mean(Θ²)/mean(Θ)² (MATH.md §6.1). */
+  /** D̂ = mean(Θ²)/mean(Θ)² (apps/docs/theory/dispersion.md#setting). */
   dispersion: number;
   /** Delta-method standard error of D̂. */
   stderr: number;
@@ -15,7 +15,7 @@ export interface DispersionEstimate {
 }
 
 /**
- * Estimates the dispersion `D = E[Θ²]/E[Θ]²` (MATH.md §6.1) from i.i.d. samples of Θ.
+ * Estimates the dispersion `D = E[Θ²]/E[Θ]²` (apps/docs/theory/dispersion.md#setting) from i.i.d. samples of Θ.
  *
  * Standard error by the delta method: with m1 = mean Θ, m2 = mean Θ², D̂ = g(m1, m2) = m2/m1², the
  * influence of sample i is ψ_i = (Θ_i² − m2)/m1² − 2 m2 (Θ_i − m1)/m1³, and

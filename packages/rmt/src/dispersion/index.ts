@@ -1,5 +1,6 @@
 /**
- * NTK dispersion of deep ReLU MLPs: phases, exact scalar Monte Carlo, limits (MATH.md §6). Re-exports only.
+ * NTK dispersion of deep ReLU MLPs: phases, exact scalar Monte Carlo, limits (apps/docs/theory/dispersion.md).
+ * Re-exports only.
  */
 export {
   type Phase,

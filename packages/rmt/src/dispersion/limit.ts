@@ -28,8 +28,8 @@ function checkLambda(where: string, lambda: number): void {
 }
 
 /**
- * Limiting dispersion of the weight part, `D_ww(λ) = [(9λ² + 6λ − 1) e^{5λ} + e^{−λ}]/(27 λ²)`
- * = 1 + 11λ/3 + 47λ²/6 + O(λ³), `D_ww ~ e^{5λ}/3` (MATH.md §6.3). Taylor series below λ = 1e−2;
+ * Limiting dispersion of the weight part, `D_ww(λ) = [(9λ² + 6λ − 1) e^{5λ} + e^{−λ}]/(27 λ²)` = 1 + 11λ/3 + 47λ²/6 +
+ * O(λ³), `D_ww ~ e^{5λ}/3` (apps/docs/theory/dispersion.md#depth-width-limits). Taylor series below λ = 1e−2;
  * `Infinity` once e^{5λ} overflows (λ ≳ 141).
  */
 export function dispersionWeights(lambda: number): number {
@@ -42,7 +42,7 @@ export function dispersionWeights(lambda: number): number {
 
 /**
  * Limiting dispersion of the bias part, `D_bb(λ) = 2 (e^{5λ} − 1 − 5λ)/(25 λ²)` = 1 + 5λ/3 + 25λ²/12 + O(λ³)
- * (MATH.md §6.3). Taylor series below λ = 1e−2.
+ * (apps/docs/theory/dispersion.md#depth-width-limits). Taylor series below λ = 1e−2.
  */
 export function dispersionBiases(lambda: number): number {
   checkLambda('dispersionBiases', lambda);
@@ -51,8 +51,8 @@ export function dispersionBiases(lambda: number): number {
 }
 
 /**
- * Limiting cross moment `D_wb(λ) = E[Θ_w Θ_b]/(E Θ_w E Θ_b) = [(15λ + 11) e^{5λ} − 45λ − 36 + 25 e^{−λ}]/(225 λ²)`
- * = 1 + 11λ/6 + 8λ²/3 + O(λ³) (MATH.md §6.3). Taylor series below λ = 1e−2.
+ * Limiting cross moment `D_wb(λ) = E[Θ_w Θ_b]/(E Θ_w E Θ_b) = [(15λ + 11) e^{5λ} − 45λ − 36 + 25 e^{−λ}]/(225 λ²)` = 1
+ * + 11λ/6 + 8λ²/3 + O(λ³) (apps/docs/theory/dispersion.md#depth-width-limits). Taylor series below λ = 1e−2.
  */
 export function dispersionCross(lambda: number): number {
   checkLambda('dispersionCross', lambda);
@@ -68,7 +68,7 @@ export function dispersionCross(lambda: number): number {
 export interface DispersionLimitOptions {
   /** Depth-to-width ratio λ = L/M ≥ 0. */
   lambda: number;
-  /** Phase; when omitted it is classified from `sigmaW2` (§6.1). */
+  /** Phase; when omitted it is classified from `sigmaW2` (apps/docs/theory/dispersion.md#setting). */
   phase?: Phase;
   /** Weight variance σ_w²; needed when `phase` is omitted and for the ordered finite-width correction. */
   sigmaW2?: number;
@@ -83,17 +83,17 @@ export interface DispersionLimit {
   /** The limiting dispersion D of Θ(x,x) in this phase. */
   dispersion: number;
   phase: Phase;
-  /** D_ww(λ), D_bb(λ), D_wb(λ) (§6.3), whatever the phase. */
+  /** D_ww(λ), D_bb(λ), D_wb(λ) (apps/docs/theory/dispersion.md#depth-width-limits), whatever the phase. */
   weights: number;
   biases: number;
   cross: number;
 }
 
 /**
- * Limiting NTK dispersion `D = E[Θ²]/E[Θ]²` of a deep ReLU MLP as M → ∞ with L/M → λ (MATH.md §6.3):
- * ordered (σ_w² < 2): `D = 1`, or `1 + 5χ²/((1−χ²)M)` when `width` is given (χ = σ_w²/2);
- * edge of chaos: `(r0² D_ww + 2 r0 D_wb + D_bb)/(1 + r0)²` (D_ww when r0 = ∞);
- * chaotic (σ_w² > 2): `D_ww` (the bias share vanishes).
+ * Limiting NTK dispersion `D = E[Θ²]/E[Θ]²` of a deep ReLU MLP as M → ∞ with L/M → λ
+ * (apps/docs/theory/dispersion.md#depth-width-limits): ordered (σ_w² < 2): `D = 1`, or `1 + 5χ²/((1−χ²)M)` when `width`
+ * is given (χ = σ_w²/2); edge of chaos: `(r0² D_ww + 2 r0 D_wb + D_bb)/(1 + r0)²` (D_ww when r0 = ∞); chaotic (σ_w² >
+ * 2): `D_ww` (the bias share vanishes).
  */
 export function dispersionLimit(options: DispersionLimitOptions): DispersionLimit {
   const { lambda, sigmaW2, width } = options;

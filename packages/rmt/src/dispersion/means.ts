@@ -1,6 +1,9 @@
 import { SpecError } from '@spec/core';
 
-/** Options of {@link ntkMeans}: a ReLU MLP in standard parametrisation, σ_b = 0, ‖x‖ = 1 (MATH.md §6.1). */
+/**
+ * Options of {@link ntkMeans}: a ReLU MLP in standard parametrisation, σ_b = 0, ‖x‖ = 1
+ * (apps/docs/theory/dispersion.md#setting).
+ */
 export interface NtkMeansOptions {
   /** Hidden width M ≥ 1. */
   width: number;
@@ -13,8 +16,8 @@ export interface NtkMeansOptions {
 }
 
 /**
- * Exact means of the diagonal NTK parts at finite width (MATH.md §6.2, §7 item 11):
- * `E Θ_w = χ^L (1 + L M/n0)`, `E Θ_b = Σ_{k=0}^{L} χ^k`, χ = σ_w²/2.
+ * Exact means of the diagonal NTK parts at finite width (apps/docs/theory/dispersion.md#exact-finite-width,
+ * apps/docs/theory/reference-values.md#ntk-means): `E Θ_w = χ^L (1 + L M/n0)`, `E Θ_b = Σ_{k=0}^{L} χ^k`, χ = σ_w²/2.
  */
 export function ntkMeans(options: NtkMeansOptions): { weights: number; biases: number; total: number } {
   const { width: M, inputDim: n0, depth: L, sigmaW2 } = options;

@@ -1,6 +1,6 @@
 import { SpecError } from '@spec/core';
 
-/** Mean-field phase of a deep ReLU MLP (MATH.md §6.1). */
+/** Mean-field phase of a deep ReLU MLP (apps/docs/theory/dispersion.md#setting). */
 export type Phase = 'ordered' | 'edge-of-chaos' | 'chaotic';
 
 /** Options of {@link classifyPhase}. */
@@ -39,10 +39,10 @@ function check(sigmaW2: number, sigmaB2: number, tolerance: number): void {
 }
 
 /**
- * Classifies the initialisation of a ReLU MLP as ordered (χ₁ < 1), edge of chaos (χ₁ = 1) or chaotic
- * (χ₁ > 1), MATH.md §6.1. For ReLU the gain χ₁ = σ_w² E[φ′(√q* z)²] = σ_w²/2 does not depend on q*,
- * hence not on σ_b: the edge of chaos is the line σ_w² = 2 for every σ_b² (with σ_b > 0 and σ_w² ≥ 2
- * the variance fixed point q* of q ← σ_w² q/2 + σ_b² is infinite).
+ * Classifies the initialisation of a ReLU MLP as ordered (χ₁ < 1), edge of chaos (χ₁ = 1) or chaotic (χ₁ > 1),
+ * apps/docs/theory/dispersion.md#setting. For ReLU the gain χ₁ = σ_w² E[φ′(√q* z)²] = σ_w²/2 does not depend on q*,
+ * hence not on σ_b: the edge of chaos is the line σ_w² = 2 for every σ_b² (with σ_b > 0 and σ_w² ≥ 2 the variance fixed
+ * point q* of q ← σ_w² q/2 + σ_b² is infinite).
  */
 export function classifyPhase(options: PhaseOptions): PhaseInfo {
   const sigmaW2 = options.sigmaW2;
@@ -77,7 +77,7 @@ export interface PhaseDiagram {
   qStar: Float64Array[];
 }
 
-/** Phase diagram of a ReLU MLP over a (σ_w², σ_b²) grid (MATH.md §6.1). */
+/** Phase diagram of a ReLU MLP over a (σ_w², σ_b²) grid (apps/docs/theory/dispersion.md#setting). */
 export function phaseDiagram(options: PhaseDiagramOptions): PhaseDiagram {
   const w = Float64Array.from(options.sigmaW2);
   const b = Float64Array.from(options.sigmaB2);

@@ -1,6 +1,9 @@
 import { type Rng, SpecError } from '@spec/core';
 
-/** Options of {@link scalarNtkSamples}: ReLU MLP, standard parametrisation, σ_b = 0, ‖x‖ = 1 (MATH.md §6.1). */
+/**
+ * Options of {@link scalarNtkSamples}: ReLU MLP, standard parametrisation, σ_b = 0, ‖x‖ = 1
+ * (apps/docs/theory/dispersion.md#setting).
+ */
 export interface ScalarNtkOptions {
   /** Hidden width M ≥ 1. */
   width: number;
@@ -103,12 +106,11 @@ function drawFromCdf(cdf: Float64Array, u: number): number {
 }
 
 /**
- * Exact Monte Carlo of the diagonal NTK of a deep ReLU MLP at finite width (MATH.md §6.2), O(L) per
- * network: for j = 1..L, `k_j ~ Bin(M, ½)`, `A_j ~ χ²_{k_j}`, `C_j ~ χ²_{k_j−1}`, `ζ ~ N(0,1)`;
- * `‖x^j‖² = ‖x^{j−1}‖² (σ_w²/n_{j−1}) A_j`, `f = σ_w ‖x^L‖ ζ/√M`,
- * `‖δ^{L+1}‖² = 1`, `‖δ^j‖² = f²/‖x^j‖² + (σ_w²/M) C_j ‖δ^{j+1}‖²`,
- * `Θ_w = Σ_{j=1}^{L+1} ‖δ^j‖² ‖x^{j−1}‖²`, `Θ_b = Σ_{j=1}^{L+1} ‖δ^j‖²`.
- * χ² draws are 2·Gamma(k/2) (Marsaglia–Tsang), binomials by inverse CDF.
+ * Exact Monte Carlo of the diagonal NTK of a deep ReLU MLP at finite width
+ * (apps/docs/theory/dispersion.md#exact-finite-width), O(L) per network: for j = 1..L, `k_j ~ Bin(M, ½)`,
+ * `A_j ~ χ²_{k_j}`, `C_j ~ χ²_{k_j−1}`, `ζ ~ N(0,1)`; `‖x^j‖² = ‖x^{j−1}‖² (σ_w²/n_{j−1}) A_j`, `f = σ_w ‖x^L‖ ζ/√M`,
+ * `‖δ^{L+1}‖² = 1`, `‖δ^j‖² = f²/‖x^j‖² + (σ_w²/M) C_j ‖δ^{j+1}‖²`, `Θ_w = Σ_{j=1}^{L+1} ‖δ^j‖² ‖x^{j−1}‖²`,
+ * `Θ_b = Σ_{j=1}^{L+1} ‖δ^j‖²`. χ² draws are 2·Gamma(k/2) (Marsaglia–Tsang), binomials by inverse CDF.
  *
  * A layer with no active unit (probability 2^{−M}) kills the network: with relu′(0) = 0 every hidden
  * gradient vanishes and the sample is Θ_w = 0, Θ_b = 1 (the output bias).

@@ -45,13 +45,13 @@ export interface RefineResult extends SampledDensity {
 const MAX_ROUNDS = 40;
 
 /**
- * Adaptive bisection of a trapezoid grid (MATH.md §1.4 density recovery). Every panel [x_i, x_{i+1}] gets
- * one extra evaluation at its midpoint m; T₁ = h(y_i + y_{i+1})/2 and T₂ = h(y_i + 2y_m + y_{i+1})/4 differ
- * by (h/2)|y_m − (y_i + y_{i+1})/2|, the panel's error estimate (the trapezoid error of a smooth integrand
- * is (4/3)(T₁ − T₂); a peak or dip that the linear interpolation misses shows up in y_m directly). The
- * panels with the largest estimates are bisected (their midpoint, already computed, joins the grid and
- * the two halves get midpoints warm-started from it) until the sum of the estimates is below `tolerance`
- * or the grid reaches `maxPoints`. Costs one evaluation per initial panel plus two per bisection.
+ * Adaptive bisection of a trapezoid grid (apps/docs/theory/toolkit.md#marchenko-pastur density recovery). Every panel
+ * [x_i, x_{i+1}] gets one extra evaluation at its midpoint m; T₁ = h(y_i + y_{i+1})/2 and T₂ = h(y_i + 2y_m +
+ * y_{i+1})/4 differ by (h/2)|y_m − (y_i + y_{i+1})/2|, the panel's error estimate (the trapezoid error of a smooth
+ * integrand is (4/3)(T₁ − T₂); a peak or dip that the linear interpolation misses shows up in y_m directly). The panels
+ * with the largest estimates are bisected (their midpoint, already computed, joins the grid and the two halves get
+ * midpoints warm-started from it) until the sum of the estimates is below `tolerance` or the grid reaches `maxPoints`.
+ * Costs one evaluation per initial panel plus two per bisection.
  */
 export function refinePanels(start: SampledDensity, options: RefineOptions): RefineResult {
   const { stateSize: S, evaluate, tolerance, maxPoints, minWidth } = options;

@@ -1,8 +1,8 @@
 import { SpecError } from '@spec/core';
 
 /**
- * Least-squares slope of log λ_k against log k (MATH.md §4.3: `κ_p ≍ p^{−a}` ⇒ `λ_k ≍ k^{−(d+2a−3)}`,
- * so the slope is ≈ −(d + 2a − 3)).
+ * Least-squares slope of log λ_k against log k (apps/docs/theory/power-series.md#sphere-eigenvalues: `κ_p ≍ p^{−a}` ⇒
+ * `λ_k ≍ k^{−(d+2a−3)}`, so the slope is ≈ −(d + 2a − 3)).
  *
  * `eigenvalues[k]` is the degree-k eigenvalue (as returned by `sphereEigenvalues`); `degrees` lists the
  * k ≥ 1 to fit over. Degrees whose eigenvalue vanishes (≤ 1e−12 × the largest selected value — e.g. the

@@ -1,8 +1,9 @@
 import { SpecError } from '@spec/core';
 
 /**
- * Effective rank `eff(A) = tr(A)/λ_max(A)` of a PSD matrix from its eigenvalues (MATH.md §4.2).
- * Throws `E_INPUT` when the largest eigenvalue is not positive or an eigenvalue is not finite.
+ * Effective rank `eff(A) = tr(A)/λ_max(A)` of a PSD matrix from its eigenvalues
+ * (apps/docs/theory/power-series.md#effective-rank). Throws `E_INPUT` when the largest eigenvalue is not positive or an
+ * eigenvalue is not finite.
  */
 export function effectiveRank(eigenvalues: ArrayLike<number>): number {
   if (eigenvalues.length === 0) throw new SpecError('E_INPUT', 'effectiveRank: no eigenvalues given');
@@ -35,9 +36,9 @@ export interface EffectiveRankBoundsOptions {
 }
 
 /**
- * Upper bounds on the effective rank of `K = Σ_p κ_p G^{⊙p}` for unit-norm data (MATH.md §4.2):
- * `viaLinear = (Σ_p κ_p/κ_1)·eff(G)` and, when κ_0 > 0, `viaConstant = Σ_p κ_p/κ_0` (an O(1) bound).
- * A bound that does not apply (κ_1 = 0, resp. κ_0 = 0) is `Infinity`.
+ * Upper bounds on the effective rank of `K = Σ_p κ_p G^{⊙p}` for unit-norm data
+ * (apps/docs/theory/power-series.md#effective-rank): `viaLinear = (Σ_p κ_p/κ_1)·eff(G)` and, when κ_0 > 0,
+ * `viaConstant = Σ_p κ_p/κ_0` (an O(1) bound). A bound that does not apply (κ_1 = 0, resp. κ_0 = 0) is `Infinity`.
  */
 export function effectiveRankBounds(options: EffectiveRankBoundsOptions): { viaLinear: number; viaConstant: number } {
   const { coefficients, gramEffectiveRank } = options;
@@ -48,7 +49,7 @@ export function effectiveRankBounds(options: EffectiveRankBoundsOptions): { viaL
     if (!Number.isFinite(v) || v < 0) {
       throw new SpecError(
         'E_INPUT',
-        `effectiveRankBounds: coefficient κ_${p} must be finite and ≥ 0 (MATH.md §4.2), got ${v}`,
+        `effectiveRankBounds: coefficient κ_${p} must be finite and ≥ 0 (apps/docs/theory/power-series.md#effective-rank), got ${v}`,
       );
     }
     s += v;

@@ -47,8 +47,8 @@ export function gegenbauerNormalized(d: number, k: number, t: number): number {
 }
 
 /**
- * Degree-k eigenvalue of the dot-product kernel `K(x,y) = kernel(⟨x,y⟩)` on S^{d−1} w.r.t. the uniform
- * probability measure, by the Funk–Hecke formula (MATH.md §4.3):
+ * Degree-k eigenvalue of the dot-product kernel `K(x,y) = kernel(⟨x,y⟩)` on S^{d−1} w.r.t. the uniform probability
+ * measure, by the Funk–Hecke formula (apps/docs/theory/power-series.md#sphere-eigenvalues):
  * `λ_k = Γ(d/2)/(√π Γ((d−1)/2)) ∫_{−1}^{1} K(t) P_k^{(d)}(t) (1−t²)^{(d−3)/2} dt`.
  *
  * Integrated in θ = arccos t, where the weight becomes sin^{d−2}θ and kernels with square-root

@@ -1,5 +1,5 @@
 /**
- * NTK Hermite power series, effective rank and sphere eigenvalues (MATH.md §4). Re-exports only.
+ * NTK Hermite power series, effective rank and sphere eigenvalues (apps/docs/theory/power-series.md). Re-exports only.
  */
 export { reluHermite, scaleHermite } from './hermite.js';
 export {

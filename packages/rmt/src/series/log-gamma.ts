@@ -1,7 +1,7 @@
 import { SpecError } from '@spec/core';
 
-// Lanczos approximation, g = 7, 9 terms (Numerical Recipes / Boost "lanczos_9"): relative error
-// below 2e−15 on x ≥ 1/2, which is all the sphere-eigenvalue formula of MATH.md §4.3 needs.
+// Lanczos approximation, g = 7, 9 terms (Numerical Recipes / Boost "lanczos_9"): relative error below 2e−15 on x ≥ 1/2,
+// which is all the sphere-eigenvalue formula of apps/docs/theory/power-series.md#sphere-eigenvalues needs.
 const G = 7;
 const COEFFS = [
   0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
@@ -10,9 +10,9 @@ const COEFFS = [
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
 /**
- * log Γ(x) for x > 0 (Lanczos approximation; reflection below 1/2). Used by the sphere-eigenvalue
- * formula of MATH.md §4.3, whose terms p!·Γ(d/2)/(2^p·((p−k)/2)!·Γ((p+k+d)/2)) overflow when
- * formed directly.
+ * log Γ(x) for x > 0 (Lanczos approximation; reflection below 1/2). Used by the sphere-eigenvalue formula of
+ * apps/docs/theory/power-series.md#sphere-eigenvalues, whose terms p!·Γ(d/2)/(2^p·((p−k)/2)!·Γ((p+k+d)/2)) overflow
+ * when formed directly.
  */
 export function logGamma(x: number): number {
   if (!(x > 0) || !Number.isFinite(x)) {

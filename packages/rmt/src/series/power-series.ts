@@ -1,13 +1,13 @@
 import { SpecError } from '@spec/core';
 
-/** Options of {@link powerSeriesCoefficients} (MATH.md §4.1). */
+/** Options of {@link powerSeriesCoefficients} (apps/docs/theory/power-series.md#power-series). */
 export interface PowerSeriesOptions {
   /**
    * Hermite coefficients μ_0..μ_K of the activation φ in the orthonormal basis `h_k = He_k/√(k!)`
-   * (MATH.md §1.1), e.g. `scaleHermite(reluHermite(200), Math.SQRT2)`. The series composes
-   * `E φ(u)φ(v) = Σ_k μ_k² ρ^k`, which is the actual kernel map only when every layer keeps unit
-   * diagonal: `σ_w² + σ_b² = 1` and `σ_w² Σ_k μ_k² + σ_b² = 1` (§4.1). Outside that convention the
-   * result is the formal series of the recursion, not a network's NTK.
+   * (apps/docs/theory/toolkit.md#hermite-expansions), e.g. `scaleHermite(reluHermite(200), Math.SQRT2)`. The series
+   * composes `E φ(u)φ(v) = Σ_k μ_k² ρ^k`, which is the actual kernel map only when every layer keeps unit diagonal:
+   * `σ_w² + σ_b² = 1` and `σ_w² Σ_k μ_k² + σ_b² = 1` (apps/docs/theory/power-series.md#power-series). Outside that
+   * convention the result is the formal series of the recursion, not a network's NTK.
    */
   hermite: Float64Array;
   /** Number of hidden layers L ≥ 1 (one hidden layer = one nonlinearity). See {@link hiddenLayersFromPaperDepth}. */
@@ -39,7 +39,8 @@ export interface PowerSeries {
 
 /**
  * Converts the depth count of Murray et al. (ICLR 2023), where "L = 2" is one hidden layer
- * (MATH.md §4.1), to the number of hidden layers used by {@link powerSeriesCoefficients}.
+ * (apps/docs/theory/power-series.md#power-series), to the number of hidden layers used by
+ * {@link powerSeriesCoefficients}.
  */
 export function hiddenLayersFromPaperDepth(paperDepth: number): number {
   if (!Number.isInteger(paperDepth) || paperDepth < 2) {
@@ -93,15 +94,17 @@ function sum(a: Float64Array): number {
 }
 
 /**
- * NNGP / NTK Hermite power series of an MLP in NTK parametrisation with unit-norm inputs (MATH.md §4.1):
- * `α^{(1)} = (σ_b², σ_w²)`, `κ^{(1)} = α^{(1)}`, `α^{(l+1)} = σ_b² e_0 + σ_w² Σ_k μ_k² (α^{(l)})^{*k}`,
- * `β^{(l+1)} = σ_w² Σ_{k≥1} k μ_k² (α^{(l)})^{*(k−1)}`, `κ^{(l+1)} = α^{(l+1)} + κ^{(l)} * β^{(l+1)}`,
- * truncated Cauchy products at degree P. Returns κ = κ^{(L+1)} for L = `depth` hidden layers, plus the
- * diagonal (series at ρ = 1, by the scalar recursion with ρ = 1) and the tail mass the truncation drops.
+ * NNGP / NTK Hermite power series of an MLP in NTK parametrisation with unit-norm inputs
+ * (apps/docs/theory/power-series.md#power-series): `α^{(1)} = (σ_b², σ_w²)`, `κ^{(1)} = α^{(1)}`,
+ * `α^{(l+1)} = σ_b² e_0 + σ_w² Σ_k μ_k² (α^{(l)})^{*k}`, `β^{(l+1)} = σ_w² Σ_{k≥1} k μ_k² (α^{(l)})^{*(k−1)}`,
+ * `κ^{(l+1)} = α^{(l+1)} + κ^{(l)} * β^{(l+1)}`, truncated Cauchy products at degree P. Returns κ = κ^{(L+1)} for L =
+ * `depth` hidden layers, plus the diagonal (series at ρ = 1, by the scalar recursion with ρ = 1) and the tail mass the
+ * truncation drops.
  *
- * Example (§7 item 7): `powerSeriesCoefficients({ hermite: scaleHermite(reluHermite(200), Math.SQRT2),
- * depth: 1, degree: 8 }).ntk` ≈ `(1/π, 1, 3/(2π), 0, 5/(24π), …)` — ReLU with σ_w² = 2 in the paper's
- * raw-relu convention (§7 item 6) is `√2·relu` with σ_w² = 1 here.
+ * Example (apps/docs/theory/reference-values.md#power-series):
+ * `powerSeriesCoefficients({ hermite: scaleHermite(reluHermite(200), Math.SQRT2), depth: 1, degree: 8 }).ntk` ≈
+ * `(1/π, 1, 3/(2π), 0, 5/(24π), …)` — ReLU with σ_w² = 2 in the paper's raw-relu convention
+ * (apps/docs/theory/reference-values.md#relu-ntk) is `√2·relu` with σ_w² = 1 here.
  *
  * Cost O(L·K·P²) for K Hermite coefficients (K is capped at P in the first layer when σ_b = 0).
  */
@@ -164,7 +167,7 @@ export function powerSeriesCoefficients(options: PowerSeriesOptions): PowerSerie
     if (!Number.isFinite(q) || !Number.isFinite(t)) {
       throw new SpecError(
         'E_INPUT',
-        `powerSeriesCoefficients: the diagonal overflows at layer ${l}; keep σ_w² Σ μ_k² + σ_b² = 1 (MATH.md §4.1)`,
+        `powerSeriesCoefficients: the diagonal overflows at layer ${l}; keep σ_w² Σ μ_k² + σ_b² = 1 (apps/docs/theory/power-series.md#power-series)`,
       );
     }
   }
@@ -177,7 +180,7 @@ export function powerSeriesCoefficients(options: PowerSeriesOptions): PowerSerie
   };
 }
 
-/** Evaluates a power series `Σ_p c_p ρ^p` at ρ by Horner's rule (MATH.md §4.1). */
+/** Evaluates a power series `Σ_p c_p ρ^p` at ρ by Horner's rule (apps/docs/theory/power-series.md#power-series). */
 export function evaluateSeries(coefficients: Float64Array, rho: number): number {
   if (!Number.isFinite(rho)) {
     throw new SpecError('E_INPUT', `evaluateSeries: rho must be finite, got ${rho}`);

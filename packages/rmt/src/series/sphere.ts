@@ -8,9 +8,9 @@ function checkDim(where: string, d: number): void {
 }
 
 /**
- * Multiplicity `N(d,k) = (2k+d−2)(k+d−3)!/(k!(d−2)!)` of the degree-k spherical harmonics on
- * S^{d−1} ⊂ R^d (MATH.md §4.3); for d = 2, N(2,0) = 1 and N(2,k) = 2. Returned as a float (exact
- * while below 2^53).
+ * Multiplicity `N(d,k) = (2k+d−2)(k+d−3)!/(k!(d−2)!)` of the degree-k spherical harmonics on S^{d−1} ⊂ R^d
+ * (apps/docs/theory/power-series.md#sphere-eigenvalues); for d = 2, N(2,0) = 1 and N(2,k) = 2. Returned as a float
+ * (exact while below 2^53).
  */
 export function sphereMultiplicity(d: number, k: number): number {
   checkDim('sphereMultiplicity', d);
@@ -37,9 +37,9 @@ export interface SphereEigenvaluesOptions {
 
 /**
  * Eigenvalues λ_0..λ_k of a dot-product kernel on S^{d−1} w.r.t. the uniform probability measure
- * (MATH.md §4.3): `λ_k = Σ_{p≥k, p≡k (2)} κ_p · p! Γ(d/2) / (2^p ((p−k)/2)! Γ((p+k+d)/2))`, each weight
- * formed in log space (log-gamma) so large p neither overflows nor underflows. Each λ_k has multiplicity
- * {@link sphereMultiplicity}(d, k).
+ * (apps/docs/theory/power-series.md#sphere-eigenvalues):
+ * `λ_k = Σ_{p≥k, p≡k (2)} κ_p · p! Γ(d/2) / (2^p ((p−k)/2)! Γ((p+k+d)/2))`, each weight formed in log space (log-gamma)
+ * so large p neither overflows nor underflows. Each λ_k has multiplicity {@link sphereMultiplicity}(d, k).
  *
  * Only the given coefficients enter: every weight is ≤ 1/N(d,k) ≤ 1 and non-increasing in p once
  * p(d−1) ≥ k² + kd, so the truncation error of λ_k is at most (the series' tail mass) × (the weight of
@@ -71,7 +71,10 @@ export function sphereEigenvalues(options: SphereEigenvaluesOptions): Float64Arr
   return out;
 }
 
-/** Weight of κ_p in λ_k (MATH.md §4.3): the degree-k eigenvalue of the kernel ⟨x,y⟩^p. */
+/**
+ * Weight of κ_p in λ_k (apps/docs/theory/power-series.md#sphere-eigenvalues): the degree-k eigenvalue of the kernel
+ * ⟨x,y⟩^p.
+ */
 function sphereWeight(p: number, k: number, d: number, lgHalfD: number, ln2: number): number {
   const logW = logGamma(p + 1) + lgHalfD - p * ln2 - logGamma((p - k) / 2 + 1) - logGamma((p + k + d) / 2);
   return Math.exp(logW);

@@ -1,9 +1,9 @@
 import { SpecError, type Rng, tridiagonalEigen } from '@spec/core';
 
 /**
- * A symmetric linear operator applied to a block of vectors: `out` ← K · `V`, where `V` and `out` hold `count`
- * vectors of length n one after another (vector q at entries [q·n, (q + 1)·n)). Never materialising K is the
- * point: for a CK, K V = X_Lᵀ (X_L V) costs 2·n·d_L per vector (MATH.md §2.1).
+ * A symmetric linear operator applied to a block of vectors: `out` ← K · `V`, where `V` and `out` hold `count` vectors
+ * of length n one after another (vector q at entries [q·n, (q + 1)·n)). Never materialising K is the point: for a CK, K
+ * V = X_Lᵀ (X_L V) costs 2·n·d_L per vector (apps/docs/theory/fan-wang.md#network-and-kernels).
  */
 export type BlockMatvec = (V: Float64Array, out: Float64Array, count: number) => void;
 

@@ -7,7 +7,10 @@ export interface Histogram {
   readonly edges: Float64Array;
   /** Counts per bin; the last bin includes its right edge. */
   readonly counts: Float64Array;
-  /** counts / (n · bin width), comparable with a density (MATH.md §3.2 "ESD histograms"). */
+  /**
+   * counts / (n · bin width), comparable with a density (apps/docs/theory/spectral-evolution.md#quantities "ESD
+   * histograms").
+   */
   readonly density: Float64Array;
   /** Number of values outside the range (not counted). */
   readonly outside: number;

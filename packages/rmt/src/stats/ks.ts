@@ -41,9 +41,9 @@ function cdfPair(law: CdfLaw): CdfPair {
 }
 
 /**
- * Kolmogorov–Smirnov distance sup_t |F_n(t) − F(t)| between an empirical spectrum and a law (MATH.md §3.2),
- * with atoms included: both sides of every jump (sample points and atoms) are compared.
- * `atomTolerance` snaps sample values within that distance of an atom onto it (numerically zero
+ * Kolmogorov–Smirnov distance sup_t |F_n(t) − F(t)| between an empirical spectrum and a law
+ * (apps/docs/theory/spectral-evolution.md#quantities), with atoms included: both sides of every jump (sample points and
+ * atoms) are compared. `atomTolerance` snaps sample values within that distance of an atom onto it (numerically zero
  * eigenvalues of a rank-deficient Gram matrix, e.g. |λ| < 1e−9·λ_max, against the atom at 0).
  */
 export function ksDistance(
@@ -82,7 +82,10 @@ export function ksDistance(
   return D;
 }
 
-/** Two-sample KS distance sup_t |F_a(t) − F_b(t)| (MATH.md §3.2, spectra at two training times). */
+/**
+ * Two-sample KS distance sup_t |F_a(t) − F_b(t)| (apps/docs/theory/spectral-evolution.md#quantities, spectra at two
+ * training times).
+ */
 export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const x = sortedSample(a, 'ksTwoSample');
   const y = sortedSample(b, 'ksTwoSample');

@@ -12,12 +12,12 @@ export interface OutlierResult {
 }
 
 /**
- * Eigenvalues above `rightEdge + margin` (MATH.md §3.2 "Outliers"). The default margin is Tracy–Widom sized,
- * `c · rightEdge · n^{−2/3}` with c = 4: the largest eigenvalue of an n × n white Wishart GᵀG/d fluctuates
- * around its edge (1 + √γ)² on the scale σ = edge · n^{−2/3} · √γ (1 + √γ)^{−2/3} (Johnstone 2001), whose
- * factor √γ(1 + √γ)^{−2/3} is ≤ 1 for γ ≤ 5, and the TW₁ law puts less than 0.1% of its mass above 3σ
- * beyond its mean (mean −1.21σ); c = 4 therefore flags bulk fluctuations with probability < 10⁻³ for
- * γ ≤ 5. Pass `margin` (absolute) or `marginConstant` to change it. `n` defaults to the sample size.
+ * Eigenvalues above `rightEdge + margin` (apps/docs/theory/spectral-evolution.md#quantities "Outliers"). The default
+ * margin is Tracy–Widom sized, `c · rightEdge · n^{−2/3}` with c = 4: the largest eigenvalue of an n × n white Wishart
+ * GᵀG/d fluctuates around its edge (1 + √γ)² on the scale σ = edge · n^{−2/3} · √γ (1 + √γ)^{−2/3} (Johnstone 2001),
+ * whose factor √γ(1 + √γ)^{−2/3} is ≤ 1 for γ ≤ 5, and the TW₁ law puts less than 0.1% of its mass above 3σ beyond its
+ * mean (mean −1.21σ); c = 4 therefore flags bulk fluctuations with probability < 10⁻³ for γ ≤ 5. Pass `margin`
+ * (absolute) or `marginConstant` to change it. `n` defaults to the sample size.
  */
 export function outliers(
   sample: ArrayLike<number>,

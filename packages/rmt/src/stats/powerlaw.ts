@@ -16,9 +16,9 @@ export interface PowerLawFit {
 }
 
 /**
- * Clauset–Shalizi–Newman continuous power-law fit (MATH.md §3.2 "Heavy tails"): for each candidate xmin
- * (default: the sample values leaving at least `minTail` points in the tail, at most `maxCandidates`
- * of them, evenly spaced in rank) α̂ = 1 + k / Σ_{x_i ≥ xmin} log(x_i/xmin), and xmin minimises the KS
+ * Clauset–Shalizi–Newman continuous power-law fit (apps/docs/theory/spectral-evolution.md#quantities "Heavy tails"):
+ * for each candidate xmin (default: the sample values leaving at least `minTail` points in the tail, at most
+ * `maxCandidates` of them, evenly spaced in rank) α̂ = 1 + k / Σ_{x_i ≥ xmin} log(x_i/xmin), and xmin minimises the KS
  * distance between the tail's empirical CDF and 1 − (x/xmin)^{1−α̂}.
  */
 export function powerLawFit(

@@ -2,10 +2,10 @@ import { type LimitSpectrum, continuousCdfAt, continuousCumulative } from '../li
 import { sortedSample } from './check.js';
 
 /**
- * 1-Wasserstein distance ∫ |F_n(t) − F(t)| dt between an empirical spectrum and a limit law (MATH.md §3.2).
- * Between consecutive breakpoints (sample points, grid points, atoms) F_n is constant and F is a smooth
- * monotone piece: the segment is split where F crosses F_n and each part integrated by Simpson's rule
- * (error ≪ 1e−6 of the result on 1000-point grids).
+ * 1-Wasserstein distance ∫ |F_n(t) − F(t)| dt between an empirical spectrum and a limit law
+ * (apps/docs/theory/spectral-evolution.md#quantities). Between consecutive breakpoints (sample points, grid points,
+ * atoms) F_n is constant and F is a smooth monotone piece: the segment is split where F crosses F_n and each part
+ * integrated by Simpson's rule (error ≪ 1e−6 of the result on 1000-point grids).
  */
 export function wasserstein1(sample: ArrayLike<number>, law: LimitSpectrum): number {
   const s = sortedSample(sample, 'wasserstein1');

@@ -3,13 +3,14 @@ import { expectInputError } from '../expect-input-error.js';
 import { dispersionBiases, dispersionCross, dispersionLimit, dispersionWeights } from '../../src/dispersion/index.js';
 
 const LAMBDAS = [0.1, 0.25, 0.5, 1.0];
-// MATH.md §6.3 / §7 item 10, given to 6 decimals.
+// apps/docs/theory/dispersion.md#depth-width-limits, apps/docs/theory/reference-values.md#dispersion, given to 6
+// decimals.
 const WW = [1.458273, 2.659135, 7.760316, 76.968597];
 const BB = [1.18977, 1.587639, 2.778398, 11.393053];
 const WB = [1.213312, 1.685517, 3.236256, 16.830841];
 const EOC1 = [1.268667, 1.904452, 4.252806, 30.505833];
 
-describe('dispersion limits (MATH.md §6.3)', () => {
+describe('dispersion limits (apps/docs/theory/dispersion.md#depth-width-limits)', () => {
   it('D_ww, D_bb, D_wb and D_EOC(r0 = 1) match the reference values to 1e-6', () => {
     LAMBDAS.forEach((lambda, i) => {
       // References are rounded to 6 decimals: |error| ≤ 5e-7 < 1e-6.
@@ -63,7 +64,7 @@ describe('dispersion limits (MATH.md §6.3)', () => {
     expect(dispersionLimit({ lambda, phase: 'chaotic' }).phase).toBe('chaotic');
     expect(dispersionLimit({ lambda, sigmaW2: 2 }).dispersion).toBe(dispersionWeights(lambda));
     expect(dispersionLimit({ lambda, sigmaW2: 1 }).dispersion).toBe(1);
-    // MATH.md §8: ordered, σ_w² = 1 (χ = 1/2), M = 400 → 1.00417.
+    // apps/docs/theory/reference-values.md#how-checked: ordered, σ_w² = 1 (χ = 1/2), M = 400 → 1.00417.
     const ord = dispersionLimit({ lambda, sigmaW2: 1, width: 400 });
     expect(Math.abs(ord.dispersion - (1 + (5 * 0.25) / (0.75 * 400)))).toBeLessThan(1e-15);
     expect(Math.abs(ord.dispersion - 1.00417)).toBeLessThan(5e-6);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expectInputError } from '../expect-input-error.js';
 import { classifyPhase, phaseDiagram } from '../../src/dispersion/index.js';
 
-describe('classifyPhase (MATH.md §6.1)', () => {
+describe('classifyPhase (apps/docs/theory/dispersion.md#setting)', () => {
   it('puts the ReLU edge of chaos at σ_w² = 2 on both sides, for every σ_b²', () => {
     for (const b2 of [0, 0.3]) {
       expect(classifyPhase({ sigmaW2: 1.9, sigmaB2: b2 }).phase).toBe('ordered');

@@ -10,7 +10,7 @@ import {
   scalarNtkSamples,
 } from '../../src/dispersion/index.js';
 
-describe('ntkMeans (MATH.md §6.2, §7 item 11)', () => {
+describe('ntkMeans (apps/docs/theory/dispersion.md#exact-finite-width, apps/docs/theory/reference-values.md#ntk-means)', () => {
   it('n0 = M = 20, L = 6, σ_w² = 2 gives 7 + 7 = 14', () => {
     expect(ntkMeans({ width: 20, inputDim: 20, depth: 6, sigmaW2: 2 })).toEqual({ weights: 7, biases: 7, total: 14 });
     const m = ntkMeans({ width: 10, inputDim: 5, depth: 3, sigmaW2: 1 });
@@ -19,7 +19,7 @@ describe('ntkMeans (MATH.md §6.2, §7 item 11)', () => {
   });
 });
 
-describe('scalarNtkSamples (MATH.md §6.2)', () => {
+describe('scalarNtkSamples (apps/docs/theory/dispersion.md#exact-finite-width)', () => {
   it('sample means match the exact means within 3 standard errors (EOC and ordered)', () => {
     for (const sigmaW2 of [2, 1.5]) {
       const opts = { width: 20, inputDim: 20, depth: 6, sigmaW2 };
@@ -96,10 +96,11 @@ describe('scalarNtkSamples (MATH.md §6.2)', () => {
     const s = scalarNtkSamples({ width: M, inputDim: 1, depth: L, sigmaW2: 2, samples: 100000, rng: createRng(42) });
     const w = dispersionEstimate(s.weights);
     const b = dispersionEstimate(s.biases);
-    // Finite-M bias: the limit replaces each layer's exact pair moment 1 + ρ/M + c/M² by e^{ρ/M}; the largest
-    // mismatch is E F² = 1 + 5/M vs e^{5/M} (c − ρ²/2 = −12.5), plus −2 for each of the two E B in the squared
-    // mean, so the L-fold products are off by a factor e^{±16.5 L/M²} = 1 ± 16.5λ/M; doubling for the Riemann
-    // sums over layer positions gives |D_M − D| ≲ 2·16.5·λ/M·D ≈ 4% of D. (MATH.md §8 saw +0.6% at M = 400.)
+    // Finite-M bias: the limit replaces each layer's exact pair moment 1 + ρ/M + c/M² by e^{ρ/M}; the largest mismatch
+    // is E F² = 1 + 5/M vs e^{5/M} (c − ρ²/2 = −12.5), plus −2 for each of the two E B in the squared mean, so the
+    // L-fold products are off by a factor e^{±16.5 L/M²} = 1 ± 16.5λ/M; doubling for the Riemann sums over layer
+    // positions gives |D_M − D| ≲ 2·16.5·λ/M·D ≈ 4% of D. (apps/docs/theory/reference-values.md#how-checked saw +0.6%
+    // at M = 400.)
     const finiteM = (2 * 16.5 * lambda) / M;
     expect(Math.abs(w.dispersion - dispersionWeights(lambda))).toBeLessThan(
       finiteM * dispersionWeights(lambda) + 3 * w.stderr,

@@ -45,7 +45,7 @@ describe('effectiveRank', () => {
 });
 
 describe('effectiveRankBounds', () => {
-  it('one hidden ReLU layer: the constant bound is 2π (MATH.md §4.2)', () => {
+  it('one hidden ReLU layer: the constant bound is 2π (apps/docs/theory/power-series.md#effective-rank)', () => {
     const ps = powerSeriesCoefficients({ hermite: scaleHermite(reluHermite(40), Math.SQRT2), depth: 1, degree: 40 });
     const b = effectiveRankBounds({ coefficients: ps.ntk, gramEffectiveRank: 10, total: 2 });
     expect(Math.abs(b.viaConstant - 2 * Math.PI)).toBeLessThan(1e-12);
@@ -67,9 +67,9 @@ describe('effectiveRankBounds', () => {
       const K = G.map((g) => reluNtk(g, depth));
       const effK = effectiveRank(jacobiEigenvalues({ rows: n, cols: n, data: K }));
       const ps = powerSeriesCoefficients({ hermite: scaleHermite(reluHermite(200), Math.SQRT2), depth, degree: 60 });
-      // total = K(x,x) = depth + 1 (§7 item 6). The Hermite cut at K = 200 lowers the reported diagonal:
-      // each layer's Σ̇(x,x) loses Σ_{k>K} k μ_k² ≈ 0.254/√K (κ_p ≈ 0.254 p^{-3/2}, even p), multiplied by Θ^l ≤ l.
-      // (asymptotic estimate: allow 10% for its O(1/K) correction and the smaller NNGP loss).
+      // total = K(x,x) = depth + 1 (apps/docs/theory/reference-values.md#relu-ntk). The Hermite cut at K = 200 lowers
+      // the reported diagonal: each layer's Σ̇(x,x) loses Σ_{k>K} k μ_k² ≈ 0.254/√K (κ_p ≈ 0.254 p^{-3/2}, even p),
+      // multiplied by Θ^l ≤ l. (asymptotic estimate: allow 10% for its O(1/K) correction and the smaller NNGP loss).
       const lost = 1.1 * (0.254 / Math.sqrt(200)) * ((depth * (depth + 1)) / 2);
       expect(depth + 1 - ps.diagonal.ntk).toBeGreaterThan(0);
       expect(depth + 1 - ps.diagonal.ntk).toBeLessThan(lost);

@@ -13,7 +13,7 @@ describe('@spec/rmt entry', () => {
     ]) {
       expect(typeof (rmt as Record<string, unknown>)[name]).toBe('function');
     }
-    // MATH.md §7 item 11 through the package entry.
+    // apps/docs/theory/reference-values.md#ntk-means through the package entry.
     expect(rmt.ntkMeans({ width: 20, inputDim: 20, depth: 6, sigmaW2: 2 }).total).toBe(14);
     expect(rmt.classifyPhase({ sigmaW2: 2 }).phase).toBe('edge-of-chaos');
   });

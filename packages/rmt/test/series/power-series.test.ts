@@ -19,7 +19,10 @@ function expHermite(s: number, K: number): Float64Array {
   return mu;
 }
 
-/** Closed-form NTK of the normalised exponential (Mehler: Σ μ_k² c^k = e^{s²(c−1)}), §5.2 recursion. */
+/**
+ * Closed-form NTK of the normalised exponential (Mehler: Σ μ_k² c^k = e^{s²(c−1)}),
+ * apps/docs/theory/infinite-width.md#mlp-recursions recursion.
+ */
 function expNtk(rho: number, hidden: number, s2: number, w2: number, b2: number): { nngp: number; ntk: number } {
   let sigma = w2 * rho + b2;
   let theta = sigma;
@@ -32,7 +35,7 @@ function expNtk(rho: number, hidden: number, s2: number, w2: number, b2: number)
 }
 
 describe('reluHermite', () => {
-  it('matches the normalised relu coefficients c_2, c_4, c_6, c_8 of MATH.md §1.2 after dividing by s', () => {
+  it('matches the normalised relu coefficients c_2, c_4, c_6, c_8 of apps/docs/theory/toolkit.md#normalised-activations after dividing by s', () => {
     const mu = reluHermite(8);
     const s = Math.sqrt(0.5 - 1 / (2 * Math.PI));
     // The table gives 6 decimals: 5e-7 is its rounding.
@@ -62,12 +65,13 @@ describe('reluHermite', () => {
 });
 
 describe('powerSeriesCoefficients', () => {
-  it('one-hidden-layer ReLU NTK coefficients match MATH.md §7 item 7 to 1e-9', () => {
+  it('one-hidden-layer ReLU NTK coefficients match apps/docs/theory/reference-values.md#power-series to 1e-9', () => {
     const s = powerSeriesCoefficients({ hermite: sqrt2Relu(60), depth: 1, degree: 60 });
     const k = s.ntk;
     const ref = [1 / Math.PI, 1, 3 / (2 * Math.PI), 0, 5 / (24 * Math.PI)];
     for (let p = 0; p < ref.length; p++) expect(Math.abs(k[p] - ref[p])).toBeLessThan(1e-9);
-    // And every coefficient against the §4.1 closed form κ_{2j+2} = C_j(2j+3)/(π(2j+1)(2j+2)) (rounding only).
+    // And every coefficient against the apps/docs/theory/power-series.md#power-series closed form κ_{2j+2} =
+    // C_j(2j+3)/(π(2j+1)(2j+2)) (rounding only).
     const closed = reluNtkCoefficientsClosedForm(60);
     for (let p = 0; p <= 60; p++) expect(Math.abs(k[p] - closed[p])).toBeLessThan(1e-14);
   });
@@ -93,7 +97,7 @@ describe('powerSeriesCoefficients', () => {
     expect(s.tailMass.ntk).toBeGreaterThan(0.02);
   });
 
-  it('two hidden ReLU layers: coefficients of MATH.md §4.1 to 1e-6 and the §7 item 6 value at ρ = 0.5', () => {
+  it('two hidden ReLU layers: coefficients of apps/docs/theory/power-series.md#power-series to 1e-6 and the apps/docs/theory/reference-values.md#relu-ntk value at ρ = 0.5', () => {
     const s = powerSeriesCoefficients({ hermite: sqrt2Relu(200), depth: 2, degree: 80 });
     const ref = [0.685709, 0.958113, 0.615557, 0.183993, 0.114646, 0.048682];
     // Reference values have 6 decimals (rounding 5e-7); Hermite truncation at K = 200 enters through
@@ -106,7 +110,7 @@ describe('powerSeriesCoefficients', () => {
   });
 
   it('a smooth activation with biases: series equals the closed-form recursion at ρ = −0.7, 0.3, 0.9', () => {
-    // σ_w² = σ_b² = 1/2 and Σ μ_k² = 1 keep the diagonal at 1 (§4.1).
+    // σ_w² = σ_b² = 1/2 and Σ μ_k² = 1 keep the diagonal at 1 (apps/docs/theory/power-series.md#power-series).
     const s2 = 0.8;
     const hermite = expHermite(Math.sqrt(s2), 40);
     for (const depth of [1, 3]) {

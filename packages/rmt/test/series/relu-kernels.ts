@@ -1,4 +1,5 @@
-// Closed-form ReLU arc-cosine kernels (MATH.md §1.3) used as independent references in the series tests.
+// Closed-form ReLU arc-cosine kernels (apps/docs/theory/toolkit.md#gaussian-kernel-maps) used as independent references
+// in the series tests.
 
 /** κ1(ρ) = (sin θ + (π − θ) cos θ)/π, θ = arccos ρ: NNGP map of √2·relu at unit diagonal. */
 export function kappa1(rho: number): number {
@@ -13,7 +14,10 @@ export function kappa0(rho: number): number {
   return (Math.PI - Math.acos(r)) / Math.PI;
 }
 
-/** ReLU NTK (σ_w² = 2 raw, i.e. √2·relu, no bias) with `hidden` hidden layers, by the §5.2 recursion. */
+/**
+ * ReLU NTK (σ_w² = 2 raw, i.e. √2·relu, no bias) with `hidden` hidden layers, by the
+ * apps/docs/theory/infinite-width.md#mlp-recursions recursion.
+ */
 export function reluNtk(rho: number, hidden: number): number {
   let sigma = rho;
   let theta = rho;
@@ -25,7 +29,10 @@ export function reluNtk(rho: number, hidden: number): number {
   return theta;
 }
 
-/** Closed-form one-hidden-layer ReLU NTK coefficients of MATH.md §4.1: κ_0 = 1/π, κ_1 = 1, κ_{2j+2} = C_j(2j+3)/(π(2j+1)(2j+2)). */
+/**
+ * Closed-form one-hidden-layer ReLU NTK coefficients of apps/docs/theory/power-series.md#power-series: κ_0 = 1/π, κ_1 =
+ * 1, κ_{2j+2} = C_j(2j+3)/(π(2j+1)(2j+2)).
+ */
 export function reluNtkCoefficientsClosedForm(P: number): Float64Array {
   const k = new Float64Array(P + 1);
   k[0] = 1 / Math.PI;

@@ -12,14 +12,14 @@ import { kappa0, kappa1, reluNtk, reluNtkCoefficientsClosedForm } from './relu-k
 
 const reluNtk1 = (t: number) => kappa1(t) + t * kappa0(t);
 
-// MATH.md §7 item 8 (k = 0..6).
+// apps/docs/theory/reference-values.md#sphere-eigenvalues (k = 0..6).
 const REF: Record<number, number[]> = {
   3: [1 / 2, 1 / 3, 5 / 64, 0, 1 / 192, 0, 23 / 16384],
   5: [27 / 64, 1 / 5, 1 / 32, 0, 17 / 16384, 0, 27 / 163840],
 };
 
 /**
- * Weight of κ_p in λ_k (§4.3) by exact ratios, independent of log-gamma:
+ * Weight of κ_p in λ_k (apps/docs/theory/power-series.md#sphere-eigenvalues) by exact ratios, independent of log-gamma:
  * w_k(k) = k! Γ(d/2)/(2^k Γ(k + d/2)) = Π_{i=1}^{k} i/(2(i − 1 + d/2)), w_{p+2}/w_p = (p+1)(p+2)/((p−k+2)(p+k+d)).
  */
 function weight(p: number, k: number, d: number): number {
@@ -59,7 +59,7 @@ describe('sphereMultiplicity', () => {
 });
 
 describe('funkHeckeEigenvalue', () => {
-  it('reproduces the ReLU NTK sphere eigenvalues of MATH.md §7 item 8 to 1e-9 (d = 3 and 5)', () => {
+  it('reproduces the ReLU NTK sphere eigenvalues of apps/docs/theory/reference-values.md#sphere-eigenvalues to 1e-9 (d = 3 and 5)', () => {
     for (const d of [3, 5]) {
       for (let k = 0; k <= 6; k++) {
         // The θ-substituted integrand is smooth; the quadrature stops at 1e-13 relative.
@@ -76,12 +76,12 @@ describe('funkHeckeEigenvalue', () => {
 });
 
 describe('sphereEigenvalues', () => {
-  it('the series route reproduces §7 item 8 within its derived truncation bound (P = 20000)', () => {
+  it('the series route reproduces apps/docs/theory/reference-values.md#sphere-eigenvalues within its derived truncation bound (P = 20000)', () => {
     const P = 20000;
     const kappa = reluNtkCoefficientsClosedForm(P);
     let partial = 0;
     for (const v of kappa) partial += v;
-    const tail = 2 - partial; // Θ(1) = κ1(1) + κ0(1) = 2 (§1.3)
+    const tail = 2 - partial; // Θ(1) = κ1(1) + κ0(1) = 2 (apps/docs/theory/toolkit.md#gaussian-kernel-maps)
     for (const d of [3, 5]) {
       const eig = sphereEigenvalues({ coefficients: kappa, dim: d, maxDegree: 6 });
       for (let k = 0; k <= 6; k++) {
@@ -96,7 +96,8 @@ describe('sphereEigenvalues', () => {
   });
 
   it('agrees with Funk–Hecke for a smooth two-layer NTK with biases on S³ (d = 4) to 1e-10', () => {
-    // Normalised exponential φ(x) = e^{s x − s²}, s² = 0.6; σ_w² = 0.7, σ_b² = 0.3 (unit diagonal, §4.1).
+    // Normalised exponential φ(x) = e^{s x − s²}, s² = 0.6; σ_w² = 0.7, σ_b² = 0.3 (unit diagonal,
+    // apps/docs/theory/power-series.md#power-series).
     const s2 = 0.6;
     const K = 60;
     const mu = new Float64Array(K + 1);
@@ -127,7 +128,8 @@ describe('sphereEigenvalues', () => {
   it('two hidden ReLU layers: series and Funk–Hecke agree within the series tail bound (d = 3)', () => {
     const P = 400;
     const mu = new Float64Array(801);
-    // √2·relu Hermite coefficients, via the §1.2 ratio (independent of reluHermite's code path is not needed here).
+    // √2·relu Hermite coefficients, via the apps/docs/theory/toolkit.md#normalised-activations ratio (independent of
+    // reluHermite's code path is not needed here).
     mu[0] = Math.SQRT2 / Math.sqrt(2 * Math.PI);
     mu[1] = Math.SQRT2 / 2;
     mu[2] = 1 / Math.sqrt(2 * Math.PI);
@@ -142,7 +144,7 @@ describe('sphereEigenvalues', () => {
     }
   });
 
-  it('decayExponent: exact on a pure power law, ≈ −d for the ReLU NTK (MATH.md §4.3)', () => {
+  it('decayExponent: exact on a pure power law, ≈ −d for the ReLU NTK (apps/docs/theory/power-series.md#sphere-eigenvalues)', () => {
     const pure = new Float64Array(41);
     for (let k = 1; k <= 40; k++) pure[k] = k % 2 === 0 ? 3 * k ** -4 : 0;
     const ks = Array.from({ length: 40 }, (_, i) => i + 1);

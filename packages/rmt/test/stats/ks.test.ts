@@ -4,7 +4,7 @@ import { ckLimit } from '../../src/ck-limit.js';
 import { mpCdf, mpQuantile } from '../../src/mp.js';
 import { ksDistance, ksTwoSample } from '../../src/stats/ks.js';
 
-describe('KS distance (MATH.md §3.2)', () => {
+describe('KS distance (apps/docs/theory/spectral-evolution.md#quantities)', () => {
   it('a sample at the MP quantiles (i + ½)/n has KS = 1/(2n) against the closed-form CDF', () => {
     const n = 500;
     const g = 0.5;

@@ -2,7 +2,7 @@ import { createRng } from '@spec/core';
 import { describe, expect, it } from 'vitest';
 import { outliers } from '../../src/stats/outliers.js';
 
-describe('outliers beyond the right edge (MATH.md §3.2)', () => {
+describe('outliers beyond the right edge (apps/docs/theory/spectral-evolution.md#quantities)', () => {
   it('uses the Tracy–Widom-sized margin 4·edge·n^{−2/3} and returns values beyond it, descending', () => {
     const n = 1000;
     const rng = createRng(3);

@@ -7,7 +7,7 @@ function pareto(n: number, alpha: number, xmin: number, seed: number): Float64Ar
   return Float64Array.from({ length: n }, () => xmin * Math.pow(1 - rng.uniform(), -1 / (alpha - 1)));
 }
 
-describe('power-law tail fit (Clauset–Shalizi–Newman, MATH.md §3.2)', () => {
+describe('power-law tail fit (Clauset–Shalizi–Newman, apps/docs/theory/spectral-evolution.md#quantities)', () => {
   it('recovers α of a Pareto sample with known xmin within 4 standard errors', () => {
     const x = pareto(4000, 2.5, 1, 11);
     const fit = powerLawFit(x, { xminCandidates: [1] });

@@ -3,7 +3,7 @@ import { ckLimit } from '../../src/ck-limit.js';
 import { mpQuantile } from '../../src/mp.js';
 import { wasserstein1, wasserstein1TwoSample } from '../../src/stats/wasserstein.js';
 
-describe('1-Wasserstein distance (MATH.md §3.2)', () => {
+describe('1-Wasserstein distance (apps/docs/theory/spectral-evolution.md#quantities)', () => {
   it('two samples: a shift by c gives exactly c; W1 is symmetric', () => {
     const a = Float64Array.from({ length: 100 }, (_, i) => Math.sin(i) * 3);
     expect(
