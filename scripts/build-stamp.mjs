@@ -33,7 +33,10 @@ const PACKAGE_INPUTS = ['package.json', 'tsconfig.build.json'];
 /** Compiled files that must exist for the CLI to start. */
 const OUTPUTS = [...PUBLISHED.map((p) => `${p}/dist/index.js`), 'apps/cli/dist/main.js'];
 
-/** Where the stamp lives: under node_modules, so a fresh install (new dependency versions) also rebuilds. */
+/**
+ * Where the stamp lives: under node_modules, so a fresh install (new dependency versions) also rebuilds.
+ * @param {string} root
+ */
 export function stampPath(root) {
   return join(root, 'node_modules', '.cache', 'spec', 'build-stamp.json');
 }

@@ -14,7 +14,10 @@ import { listInputs, staleReason, stampPath, writeStamp } from './build-stamp.mj
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Whether the process `pid` is alive. */
+/**
+ * Whether the process `pid` is alive.
+ * @param {number} pid
+ */
 function alive(pid) {
   try {
     process.kill(pid, 0);

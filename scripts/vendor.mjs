@@ -3,7 +3,6 @@
 // package, each such dependency is bundled into one file, dist/vendor/<name>.js, and the compiled modules import
 // that file instead. The package's sources (and tests, which run from src/) still import the dependency by name.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 
 /**
@@ -20,33 +19,33 @@ export const VENDORED = {
   'apps/cli': { '@observablehq/plot': 'namespace', linkedom: 'namespace' },
 };
 
-/** `@stdlib/math-base-special-erf` → `stdlib-math-base-special-erf.js`. */
+/**
+ * `@stdlib/math-base-special-erf` → `stdlib-math-base-special-erf.js`.
+ * @param {string} name
+ */
 function vendorFile(name) {
   return `${name.replace(/^@/, '').replace(/\//g, '-')}.js`;
 }
 
-/** The file `name` resolves to from `dir` (its CommonJS entry, or its package.json when it has none). */
-function resolveFrom(dir, name) {
-  const require = createRequire(join(dir, 'package.json'));
-  try {
-    return require.resolve(name);
-  } catch {
-    return require.resolve(`${name}/package.json`);
-  }
-}
-
-/** Every compiled module under `dir`. */
+/**
+ * Every compiled module under `dir`.
+ * @param {string} dir
+ */
 function compiledModules(dir) {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && e.name.endsWith('.js') && !join(e.parentPath, e.name).includes(`${sep}vendor${sep}`))
     .map((e) => join(e.parentPath, e.name));
 }
 
+/** @param {string} s */
 function escapeRegExp(s) {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-/** The package folder holding `file` (the nearest package.json with a name). */
+/**
+ * The package folder holding `file` (the nearest package.json with a name).
+ * @param {string} file
+ */
 function packageRoot(file) {
   for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');
@@ -73,9 +72,7 @@ function licenseNotices(inputs) {
     const who = `${manifest.name}@${manifest.version} (${manifest.license ?? 'no license field'})`;
     byText.set(text, [...(byText.get(text) ?? []), who]);
   }
-  return [...byText]
-    .map(([text, names]) => `${names.sort().join('\n')}\n\n${text}\n`)
-    .join(`\n${'-'.repeat(78)}\n\n`);
+  return [...byText].map(([text, names]) => `${names.sort().join('\n')}\n\n${text}\n`).join(`\n${'-'.repeat(78)}\n\n`);
 }
 
 /**
@@ -91,30 +88,44 @@ export async function vendorPackage(pkgDir, deps) {
   const vendorDir = join(dist, 'vendor');
   rmSync(vendorDir, { recursive: true, force: true });
   mkdirSync(vendorDir, { recursive: true });
-  /** @type {string[]} */
-  const inputs = [];
-  for (const [name, shape] of Object.entries(deps)) {
-    const facade =
-      shape === 'default'
-        ? `export { default } from ${JSON.stringify(name)};`
-        : `export * from ${JSON.stringify(name)};`;
-    const version = JSON.parse(readFileSync(join(packageRoot(resolveFrom(pkgDir, name)) ?? '', 'package.json'), 'utf8')).version;
-    const result = await build({
-      absWorkingDir: pkgDir,
-      banner: { js: `/* ${name}@${version}, bundled; licenses in THIRD-PARTY-LICENSES.txt */` },
-      stdin: { contents: facade, resolveDir: pkgDir, sourcefile: `vendor-${vendorFile(name)}`, loader: 'js' },
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      minify: true,
-      legalComments: 'none',
-      metafile: true,
-      outfile: join(vendorDir, vendorFile(name)),
-      logLevel: 'warning',
-    });
-    for (const input of Object.keys(result.metafile.inputs)) if (!input.startsWith('<stdin>')) inputs.push(input);
-  }
+  // One build for all of the package's vendored dependencies: code they share (most of @stdlib's helpers) goes
+  // into one chunk, loaded once.
+  const result = await build({
+    absWorkingDir: pkgDir,
+    entryPoints: Object.keys(deps).map((name) => ({
+      in: `vendor:${name}`,
+      out: vendorFile(name).replace(/\.js$/, ''),
+    })),
+    plugins: [
+      {
+        name: 'facade',
+        setup(b) {
+          b.onResolve({ filter: /^vendor:/ }, (a) => ({ path: a.path.slice('vendor:'.length), namespace: 'facade' }));
+          b.onLoad({ filter: /.*/, namespace: 'facade' }, (a) => ({
+            contents:
+              deps[a.path] === 'default'
+                ? `export { default } from ${JSON.stringify(a.path)};`
+                : `export * from ${JSON.stringify(a.path)};`,
+            resolveDir: pkgDir,
+            loader: 'js',
+          }));
+        },
+      },
+    ],
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    banner: { js: '/* Bundled third-party code: see THIRD-PARTY-LICENSES.txt */' },
+    chunkNames: 'shared-[hash]',
+    metafile: true,
+    outdir: vendorDir,
+    logLevel: 'warning',
+  });
+  const inputs = Object.keys(result.metafile.inputs).filter((i) => !i.startsWith('facade:'));
   writeFileSync(
     join(vendorDir, 'THIRD-PARTY-LICENSES.txt'),
     `The files in this folder bundle the following packages, under these licenses.\n\n${licenseNotices(inputs.map((i) => join(pkgDir, i)))}`,
@@ -124,7 +135,9 @@ export async function vendorPackage(pkgDir, deps) {
     const text = readFileSync(file, 'utf8');
     let out = text;
     for (const name of Object.keys(deps)) {
-      let target = relative(dirname(file), join(vendorDir, vendorFile(name))).split(sep).join('/');
+      let target = relative(dirname(file), join(vendorDir, vendorFile(name)))
+        .split(sep)
+        .join('/');
       if (!target.startsWith('.')) target = `./${target}`;
       const bare = new RegExp(`(\\bfrom\\s*|\\bimport\\s*\\(?\\s*)(['"])${escapeRegExp(name)}\\2`, 'g');
       out = out.replace(bare, (_m, head, quote) => `${head}${quote}${target}${quote}`);
