@@ -20,11 +20,15 @@ if (dir === undefined) {
 const license = readFileSync(join(repo, 'LICENSE'), 'utf8');
 const { PUBLISHED } = await import('../scripts/build-stamp.mjs');
 
-/** Files (beyond the manifest's own entry points) each package must ship. */
+/**
+ * Files (beyond the manifest's own entry points) each package must ship.
+ * @type {Record<string, string[]>}
+ */
 const REQUIRED = {
   '@spec/data': ['assets/digits.csv.gz'],
   '@spec/cli': ['bin/spec.js', 'dist/main.js', 'dist/sweep/worker.js'],
 };
+/** @type {Array<[RegExp, string]>} */
 const FORBIDDEN = [
   [/(^|\/)(test|tests|__tests__|fixtures?)\//, 'a test or fixture folder'],
   [/\.(test|spec)\.[cm]?[jt]s$/, 'a test file'],
