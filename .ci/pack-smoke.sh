@@ -18,10 +18,9 @@ mkdir -p "$tarballs"
 rm -f "$tarballs"/*.tgz
 
 echo "== build and pack"
-pnpm -s build
-published=$(node -e "import('./scripts/build-stamp.mjs').then((m) => console.log(m.PUBLISHED.join(' ')))")
-for pkg in $published; do (cd "$pkg" && pnpm pack --pack-destination "$tarballs" >/dev/null); done
+node scripts/pack-all.mjs "$tarballs"
 node .ci/check-tarballs.mjs "$tarballs"
+published=$(node -e "import('./scripts/build-stamp.mjs').then((m) => console.log(m.PUBLISHED.join(' ')))")
 
 echo "== npm install into a fresh project ($work/project)"
 mkdir "$work/project"
