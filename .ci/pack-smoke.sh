@@ -5,7 +5,8 @@
 #  2. installs the tarballs with plain npm into a fresh project outside the workspace;
 #  3. runs the installed `spec` (--version, spectrum, limit, a two-worker sweep and its merge) and checks the output
 #     (.ci/check-cli-output.mjs, which also compares the spectrum with the same run from the sources);
-#  4. type-checks every package README's example (packages/*/examples/readme.ts, which the README shows verbatim)
+#  4. runs the CPU backend's worker threads from the installed package;
+#  5. type-checks every package README's example (packages/*/examples/readme.ts, which the README shows verbatim)
 #     against the installed packages with tsc, runs it, and checks what it claims (scripts/readme-examples.mjs).
 # With SPEC_TARBALLS=DIR the tarballs are left in DIR (the cluster step installs `spec` from them).
 set -euo pipefail
@@ -44,6 +45,26 @@ node -e "
   if (rows.length !== 4) { console.error('error: the two-worker sweep gave ' + rows.length + ' rows, expected 4'); process.exit(1); }
   console.log('  ok: spec sweep --jobs 2 ran the 4 grid points on worker threads; merge has 4 rows');
 "
+
+echo "== the CPU backend's worker threads, started from the installed package"
+cat >workers.mjs <<'JS'
+import { createRng } from '@spec/core';
+import { createCpuBackend } from '@spec/backend-cpu';
+// n = 700: the Gram product (1.7e8 multiply-adds) and the eigensolver both hand work to a worker thread. Each tile
+// runs the same code in the same order on any thread, so one and two threads must agree bit for bit.
+const [one, two] = [createCpuBackend({ threads: 1 }), createCpuBackend({ threads: 2 })];
+const X = one.randn(700, 700, createRng(1));
+const a = one.eigvalsh(one.gram(X));
+const b = two.eigvalsh(two.gram(X));
+one.dispose();
+two.dispose();
+if (a.length !== 700 || a.some((x, i) => x !== b[i])) {
+  console.error('error: eigenvalues on two threads differ from one thread');
+  process.exit(1);
+}
+console.log('  ok: gram and eigvalsh at n = 700 on two threads equal one thread, bit for bit');
+JS
+node workers.mjs
 
 echo "== README examples, type-checked against the installed packages, then run"
 mkdir examples

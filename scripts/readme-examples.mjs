@@ -1,6 +1,7 @@
 // The README example of every published package (packages/<p>/examples/readme.ts, which the README's code block
-// must equal) and what its output must show. Used by scripts/test/readme-examples.test.ts (from the sources) and by
-// .ci/pack-smoke.sh (compiled against the packages installed from their tarballs):
+// must equal) and what its output must show. scripts/test/readme-examples.test.ts checks that each README shows its
+// file verbatim; .ci/pack-smoke.sh compiles each file against the packages installed from their tarballs, runs it and
+// checks its output here (the @spec/data example reads Fashion-MNIST: apt-get install dataset-fashion-mnist):
 //   node scripts/readme-examples.mjs check <package folder> < output
 //   node scripts/readme-examples.mjs sync      copy every examples/readme.ts into its README's block
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -103,12 +104,23 @@ export const CLAIMS = {
     near('CK limit mean', after(out, 'CK mean'), 1, 1e-3),
     near('NTK limit mean', after(out, 'NTK mean'), 1 + TANH_A + TANH_A ** 2, 1e-3),
   ],
-  'packages/data': (out) => [
-    holds('digits are 64 × 1797', /digits: 64 pixels × 1797 samples/.test(out)),
-    holds('digits have unit norm', after(out, 'largest |‖x‖ − 1|:') <= 1e-12),
-    // The top singular value of a 800 × 1000 Gaussian matrix fluctuates by O(n^(-2/3)) ≈ 1 % around 1 + √(n/d0).
-    near('‖X‖_op', after(out, '‖X‖_op'), 1 + Math.sqrt(1000 / 800), 0.03),
-  ],
+  'packages/data': (out) => {
+    const [digits, fashion] = out.trim().split('\n');
+    const [d0, n, dEff] = digits.split(' ').map(Number);
+    const [fd0, ratio] = fashion.split(' ').map(Number);
+    return [
+      holds('the embedded digits are 64 × 1797', d0 === 64 && n === 1797),
+      // d_eff = 1 / mean (x_iᵀx_j)² over distinct unit-norm samples, and (x_iᵀx_j)² ≤ 1: so d_eff ≥ 1.
+      holds(`the digits' effective dimension ${dEff} is finite and ≥ 1`, Number.isFinite(dEff) && dEff >= 1),
+      holds('Fashion-MNIST whitened to 500 directions', fd0 === 500),
+      // The package's threshold for the Fan–Wang limit: √n / d_eff ≤ 0.1 (ORTHOGONALITY_RATIO_LIMIT).
+      holds(`√n / d_eff = ${ratio} ≤ 0.1 after whitening`, ratio >= 0 && ratio <= 0.1),
+      holds(
+        'no warning: the Fan–Wang limit is expected to hold',
+        fashion.endsWith('the Fan–Wang limit is expected to hold'),
+      ),
+    ];
+  },
   'packages/nets': (out) => [
     // CK mean = average of ‖h‖²/width: weight-norm fluctuations give a standard deviation ≈ √(2/(d·width)) ≈ 0.005.
     near('CK mean', after(out, 'CK mean'), 1, 0.03),
