@@ -111,6 +111,9 @@ for (const tgz of readdirSync(dir).filter((f) => f.endsWith('.tgz'))) {
     const deps = { ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.optionalDependencies };
     for (const [dep, range] of Object.entries(deps))
       if (String(range).startsWith('workspace:')) bad(`depends on ${dep}@${range}`);
+    for (const f of files.filter((f) => /^dist\/.*\.js$/.test(f) && !f.startsWith('dist/vendor/'))) {
+      if (!has.has(f.replace(/^dist\/(.*)\.js$/, 'src/$1.ts'))) bad(`ships ${f}, whose source is gone (a stale build)`);
+    }
     const exportsText = JSON.stringify(manifest.exports ?? {});
     if (exportsText.includes('"source"')) bad('exports a "source" condition (TypeScript sources)');
     /** @type {string[]} */

@@ -6,11 +6,11 @@
 //   node scripts/build.mjs           build (incremental)
 //   node scripts/build.mjs --check   exit 1 with one line when the build is stale (for prepack)
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listInputs, staleReason, stampPath, writeStamp } from './build-stamp.mjs';
+import { listInputs, PUBLISHED, staleReason, stampPath, writeStamp } from './build-stamp.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -24,6 +24,23 @@ function alive(pid) {
     return true;
   } catch (e) {
     return /** @type {NodeJS.ErrnoException} */ (e).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes compiled files whose source is gone (tsc leaves them behind when a module is deleted or renamed), so that
+ * neither the CLI nor a tarball ever holds a module the sources no longer have. dist/vendor/ is vendor.mjs's.
+ * @param {string} pkgDir
+ */
+export function pruneOrphans(pkgDir) {
+  const dist = join(pkgDir, 'dist');
+  if (!existsSync(dist)) return;
+  for (const e of readdirSync(dist, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const rel = join(e.parentPath, e.name).slice(dist.length + 1);
+    const m = /^(.*)\.(js|js\.map|d\.ts)$/.exec(rel);
+    if (m === null || rel.startsWith('vendor/')) continue;
+    if (!existsSync(join(pkgDir, 'src', `${m[1]}.ts`))) rmSync(join(dist, rel));
   }
 }
 
@@ -76,6 +93,7 @@ export async function build(options = {}) {
       stdio: ['ignore', process.stderr, process.stderr],
     });
     if (r.status !== 0) return false;
+    for (const pkg of PUBLISHED) pruneOrphans(join(root, pkg));
     const { VENDORED, vendorPackage } = await import('./vendor.mjs');
     for (const [pkg, deps] of Object.entries(VENDORED)) await vendorPackage(join(root, pkg), deps);
     writeStamp(root, inputs);
