@@ -1,3 +1,4 @@
 #!/usr/bin/env node
-// Installed entry point: runs the built CLI (`pnpm build`). In the repository use `pnpm -s spec`.
+// The installed `spec` command: runs the compiled CLI. In the repository, `pnpm -s spec` runs the same file after
+// checking that the build is up to date (scripts/spec.mjs).
 import '../dist/main.js';

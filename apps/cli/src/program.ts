@@ -1,9 +1,8 @@
 import { Command, CommanderError, Option, type OutputConfiguration } from 'commander';
-import { isSpecError } from '@spec/core';
 import type { Streams } from './output/context.js';
 import { collect, nonNegativeInt } from './options.js';
-import { createEnv, type CommandEnv } from './runtime.js';
-import { commands } from './commands/index.js';
+import type { CommandEnv } from './runtime.js';
+import { commands, type CommandEntry } from './commands/index.js';
 import { VERSION } from './version.js';
 
 /** A subcommand: declares its flags on `cmd` and runs with the environment. */
@@ -48,8 +47,40 @@ async function withStdoutReserved(json: boolean, f: () => Promise<void>): Promis
   }
 }
 
-/** Builds the `spec` program; output goes through `streams` so tests can capture it. */
-export function buildProgram(streams: Streams): Command {
+/** Gives the subcommand `cmd` its summary, flags and action from its module. */
+function attach(cmd: Command, mod: CommandModule, streams: Streams): void {
+  cmd.description(mod.summary);
+  mod.configure(cmd);
+  cmd.action(async (_opts: Record<string, unknown>, c: Command) => {
+    const json = c.optsWithGlobals<{ json?: boolean }>().json === true;
+    // Imported here: the environment loads @spec/core and the output helpers, which --version and --help do not need.
+    const { createEnv } = await import('./runtime.js');
+    await withStdoutReserved(json, async () => {
+      const env = await createEnv(c, streams);
+      try {
+        await mod.run(c.opts(), env, c.args);
+        env.commit();
+      } catch (e) {
+        env.discard();
+        throw e;
+      } finally {
+        env.progress.stop();
+      }
+    });
+  });
+}
+
+/** Every subcommand's module, by name (for help, which lists them all). */
+export async function loadCommands(): Promise<Map<string, CommandModule>> {
+  return new Map(await Promise.all(commands.map(async (c) => [c.name, await c.load()] as const)));
+}
+
+/**
+ * Builds the `spec` program; output goes through `streams` so tests can capture it. The subcommands in `loaded` are
+ * complete at once; the others import their module when they run (pass {@link loadCommands}' result before printing
+ * help, which lists every command's summary).
+ */
+export function buildProgram(streams: Streams, loaded: ReadonlyMap<string, CommandModule> = new Map()): Command {
   const program = new Command('spec');
   program
     .description('spec — spectra of neural-network kernels (CK, NTK), their random-matrix and infinite-width limits')
@@ -69,26 +100,21 @@ export function buildProgram(streams: Streams): Command {
     .exitOverride()
     .configureOutput(outputTo(streams));
 
-  for (const mod of commands) {
-    const cmd = program.command(mod.name).description(mod.summary).exitOverride().showSuggestionAfterError(true);
+  const pending = new Map<Command, CommandEntry>();
+  for (const entry of commands) {
+    const cmd = program.command(entry.name).exitOverride().showSuggestionAfterError(true);
     cmd.configureOutput(outputTo(streams));
-    mod.configure(cmd);
-    cmd.action(async (_opts: Record<string, unknown>, c: Command) => {
-      const json = c.optsWithGlobals<{ json?: boolean }>().json === true;
-      await withStdoutReserved(json, async () => {
-        const env = await createEnv(c, streams);
-        try {
-          await mod.run(c.opts(), env, c.args);
-          env.commit();
-        } catch (e) {
-          env.discard();
-          throw e;
-        } finally {
-          env.progress.stop();
-        }
-      });
-    });
+    const mod = loaded.get(entry.name);
+    if (mod !== undefined) attach(cmd, mod, streams);
+    else pending.set(cmd, entry);
   }
+  // The module of a command not yet loaded is imported just before commander parses its flags (or prints its help).
+  program.hook('preSubcommand', async (_program, cmd) => {
+    const entry = pending.get(cmd);
+    if (entry === undefined) return;
+    pending.delete(cmd);
+    attach(cmd, await entry.load(), streams);
+  });
   return program;
 }
 
@@ -102,9 +128,10 @@ function firstLine(message: string): string {
  * 1 internal failure or a solver that did not converge (E_CONVERGENCE) on valid input.
  */
 export async function runCli(argv: ReadonlyArray<string>, streams: Streams): Promise<number> {
-  const program = buildProgram(streams);
   // Commander writes its own one-line errors; we only map them to exit codes.
   try {
+    const help = argv.length === 0 || argv.some((a) => a === 'help' || a === '--help' || a === '-h');
+    const program = buildProgram(streams, help ? await loadCommands() : undefined);
     if (argv.length === 0) {
       streams.stdout(program.helpInformation() + EXAMPLES.trimStart() + '\n');
       return 0;
@@ -117,6 +144,8 @@ export async function runCli(argv: ReadonlyArray<string>, streams: Streams): Pro
         return 0;
       return 2;
     }
+    // Imported here: @spec/core loads its random-number dependencies, which --version and --help do not need.
+    const { isSpecError } = await import('@spec/core');
     if (isSpecError(e)) {
       streams.stderr(`error: ${firstLine(e.message)}\n`);
       // A solver that did not converge on valid input is our failure, not the user's: exit 1, as documented.

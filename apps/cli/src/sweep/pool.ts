@@ -4,8 +4,9 @@ import { type RunOutcome, runOne } from './run-one.js';
 import type { SweepRun } from './grid.js';
 
 /**
- * A worker running worker.ts (from source, under tsx) or worker.js (built). Module hooks do not carry over to worker
- * threads, so from source the worker first registers tsx's loader in its own thread, then imports the module.
+ * A worker running worker.js next to this module when it is compiled (`pnpm spec`, the installed `spec`), or
+ * worker.ts from the sources (`pnpm spec:src`, the tests). Module hooks do not carry over to worker threads, so from
+ * the sources the worker first registers tsx's loader in its own thread, then imports the module.
  */
 function startWorker(): Worker {
   const env = { ...process.env, SPEC_CPU_THREADS: '1' };
@@ -13,7 +14,7 @@ function startWorker(): Worker {
   const tsx = import.meta.resolve('tsx/esm/api');
   const worker = new URL('./worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker)}); });`;
-  // The workspace packages resolve to their sources through the `source` export condition (as `pnpm spec` runs).
+  // The workspace packages resolve to their sources through the `source` export condition (as `pnpm spec:src` runs).
   const execArgv = process.execArgv.some((a) => a.startsWith('--conditions'))
     ? process.execArgv
     : [...process.execArgv, '--conditions=source'];
@@ -23,8 +24,8 @@ function startWorker(): Worker {
 /**
  * Runs the grid points on `jobs` worker threads at once (1: in this thread), calling `done` as each finishes (in
  * completion order). Each worker's CPU backend uses one thread (`SPEC_CPU_THREADS=1`), so `jobs` threads share the
- * cores instead of oversubscribing them. Workers run the same module files as this thread: under `pnpm spec` (tsx)
- * they inherit its loader through `execArgv`; from the built package they load the compiled worker.js.
+ * cores instead of oversubscribing them. Workers run the same module files as this thread: compiled JavaScript when
+ * this thread runs it, the TypeScript sources through tsx's loader otherwise.
  */
 export async function runPool(
   runs: ReadonlyArray<SweepRun>,

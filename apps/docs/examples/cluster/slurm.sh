@@ -5,6 +5,8 @@
 #   spec sweep merge "$OUT"            (writes $OUT/summary.csv)
 #
 # Submit:  sbatch --array=1-8 slurm.sh grid.json results/
+# Needs the `spec` command on the compute nodes' PATH (the README's "Use it in your project" says how to install it).
+# CI runs this script unchanged on a one-node Slurm cluster (.ci/slurm-sweep.sh), a task killed mid-run included.
 #SBATCH --job-name=spec-sweep
 #SBATCH --array=1-8
 #SBATCH --cpus-per-task=4
@@ -16,6 +18,11 @@ set -euo pipefail
 
 GRID=${1:-grid.json}
 OUT=${2:-results}
+
+if ! command -v spec >/dev/null 2>&1; then
+  echo "error: no spec command on PATH on $(hostname): install spec there (README: 'Use it in your project') or put its folder on PATH" >&2
+  exit 2
+fi
 
 spec sweep --grid "$GRID" --out "$OUT" --shard "${SLURM_ARRAY_TASK_ID}/${SLURM_ARRAY_TASK_COUNT}"
 

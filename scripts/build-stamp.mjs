@@ -1,0 +1,104 @@
+// The build stamp: a listing (path, size, modification time) of every file the build reads, written by a
+// successful `pnpm build` and compared by `pnpm spec` before it runs the compiled CLI. Any difference — a file
+// edited (even to an older time), added or removed — makes the build stale, so compiled code never runs silently
+// behind its sources. Plain JavaScript (type-checked through JSDoc): it runs before anything is compiled.
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+
+/** The published packages, in build order (each after the packages it imports). */
+export const PUBLISHED = [
+  'packages/core',
+  'packages/backend-cpu',
+  'packages/backend-gpujs',
+  'packages/rmt',
+  'packages/data',
+  'packages/nets',
+  'packages/experiments',
+  'apps/cli',
+];
+
+/** Repository files outside the packages that change what the build writes. */
+const ROOT_INPUTS = [
+  'tsconfig.base.json',
+  'tsconfig.build.json',
+  'pnpm-lock.yaml',
+  'scripts/build.mjs',
+  'scripts/build-stamp.mjs',
+  'scripts/vendor.mjs',
+];
+
+/** Files each package's build reads besides its `src/` tree. */
+const PACKAGE_INPUTS = ['package.json', 'tsconfig.build.json'];
+
+/** Compiled files that must exist for the CLI to start. */
+const OUTPUTS = [...PUBLISHED.map((p) => `${p}/dist/index.js`), 'apps/cli/dist/main.js'];
+
+/**
+ * Where the stamp lives: under node_modules, so a fresh install (new dependency versions) also rebuilds.
+ * @param {string} root
+ */
+export function stampPath(root) {
+  return join(root, 'node_modules', '.cache', 'spec', 'build-stamp.json');
+}
+
+/**
+ * The current listing of the build's inputs: repository-relative path → [size, mtimeMs].
+ * @param {string} root
+ * @returns {Record<string, [number, number]>}
+ */
+export function listInputs(root) {
+  /** @type {Record<string, [number, number]>} */
+  const files = {};
+  const add = (/** @type {string} */ path) => {
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (st?.isFile()) files[relative(root, path)] = [st.size, st.mtimeMs];
+  };
+  for (const f of ROOT_INPUTS) add(join(root, f));
+  for (const pkg of PUBLISHED) {
+    for (const f of PACKAGE_INPUTS) add(join(root, pkg, f));
+    const src = join(root, pkg, 'src');
+    if (!existsSync(src)) continue;
+    for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) add(join(entry.parentPath, entry.name));
+    }
+  }
+  return files;
+}
+
+/**
+ * Why the build is stale, or null when it is up to date: the first input that differs from the stamp (edited,
+ * added or removed), a missing compiled entry point, or no stamp at all.
+ * @param {string} root
+ * @returns {string | null}
+ */
+export function staleReason(root) {
+  const path = stampPath(root);
+  if (!existsSync(path)) return 'no build yet';
+  /** @type {Record<string, [number, number]>} */
+  let stamped;
+  try {
+    stamped = JSON.parse(readFileSync(path, 'utf8')).files;
+  } catch {
+    return 'the build stamp is unreadable';
+  }
+  const now = listInputs(root);
+  for (const [file, [size, mtime]] of Object.entries(now)) {
+    const old = stamped[file];
+    if (old === undefined) return `${file} was added`;
+    if (old[0] !== size || old[1] !== mtime) return `${file} changed`;
+  }
+  for (const file of Object.keys(stamped)) if (!(file in now)) return `${file} was removed`;
+  for (const out of OUTPUTS) if (!existsSync(join(root, out))) return `${out} is missing`;
+  return null;
+}
+
+/**
+ * Records `inputs` (listed before the build started, so an edit made during the build leaves it stale).
+ * @param {string} root
+ * @param {Record<string, [number, number]>} inputs
+ */
+export function writeStamp(root, inputs) {
+  const path = stampPath(root);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify({ files: inputs }));
+}
