@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SpecError, tridiagonalEigen } from '../src/index.js';
+import { SpecError, createRng, tridiagonalEigen } from '../src/index.js';
 
 /** Apply the tridiagonal matrix T(diag, off) to x. */
 function applyT(diag: Float64Array, off: Float64Array, x: Float64Array): Float64Array {
@@ -130,5 +130,22 @@ describe('tridiagonalEigen', () => {
     expect(code(() => tridiagonalEigen(new Float64Array(3), new Float64Array(3)))).toBe('E_SHAPE');
     expect(code(() => tridiagonalEigen(new Float64Array([1, NaN]), new Float64Array(1)))).toBe('E_INPUT');
     expect(code(() => tridiagonalEigen(new Float64Array(2), new Float64Array([Infinity])))).toBe('E_INPUT');
+  });
+});
+
+describe('tridiagonalEigen firstComponents', () => {
+  it('equals the first row of the full eigenvectors (random tridiagonal, n = 1, 2, 7, 60) to rounding', () => {
+    const rng = createRng(7);
+    for (const n of [1, 2, 7, 60]) {
+      const diag = Float64Array.from({ length: n }, () => rng.normal());
+      const off = Float64Array.from({ length: Math.max(0, n - 1) }, () => rng.normal());
+      const full = tridiagonalEigen(diag, off, { vectors: true });
+      const first = tridiagonalEigen(diag, off, { firstComponents: true });
+      // Same rotations in the same order on one column: identical up to the last bits of each product.
+      for (let j = 0; j < n; j++) {
+        expect(first.values[j]).toBe(full.values[j]);
+        expect(Math.abs(first.firstComponents![j] - full.vectors![j])).toBeLessThan(1e-14);
+      }
+    }
   });
 });

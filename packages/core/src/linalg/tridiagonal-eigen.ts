@@ -4,6 +4,11 @@ import { SpecError } from '../errors.js';
 export interface TridiagonalEigenOptions {
   /** Also compute the eigenvectors (default false). */
   readonly vectors?: boolean;
+  /**
+   * Compute only the first component of every eigenvector (default false): all Golub–Welsch quadrature needs, in
+   * O(n²) instead of the O(n³) of the full vectors (the rotations act on each column of Qᵀ independently).
+   */
+  readonly firstComponents?: boolean;
 }
 
 /** Result of {@link tridiagonalEigen}. */
@@ -15,6 +20,8 @@ export interface TridiagonalEigenResult {
    * (entry i of that vector is `vectors[i * n + j]`).
    */
   readonly vectors?: Float64Array;
+  /** With `firstComponents: true`: entry j is the first component of the unit eigenvector of `values[j]`. */
+  readonly firstComponents?: Float64Array;
 }
 
 /** Most QL sweeps allowed per eigenvalue before giving up (EISPACK uses 30; LAPACK 30 per value). */
@@ -39,9 +46,10 @@ function pythag(a: number, b: number): number {
  *
  * - `d` (length n): the diagonal; on return the eigenvalues, ascending.
  * - `e` (length ≥ n): `e[j]` couples rows j and j+1 for j < n − 1; `e[n − 1]` is scratch. Destroyed.
- * - `z` (optional, n × n row-major, or `null`): every plane rotation is applied to the ROWS of `z`,
- *   i.e. `z ← Qᵀ z` where T = Q Λ Qᵀ. Starting from the identity, row j of `z` ends as the unit
- *   eigenvector of `d[j]` (rows, not columns, so the rotations run over contiguous memory).
+ * - `z` (optional, n × w row-major with w = z.length / n, or `null`): every plane rotation is applied to the
+ *   ROWS of `z`, i.e. `z ← Qᵀ z` where T = Q Λ Qᵀ. Starting from the n × n identity, row j of `z` ends as the
+ *   unit eigenvector of `d[j]` (rows, not columns, so the rotations run over contiguous memory); starting from
+ *   the first unit vector (w = 1), entry j ends as that eigenvector's first component.
  *
  * Inputs are not checked here (see {@link tridiagonalEigen}). Throws `E_CONVERGENCE` when an
  * eigenvalue needs more than 60 sweeps (which does not happen for finite input in practice).
@@ -49,6 +57,7 @@ function pythag(a: number, b: number): number {
 export function tridiagonalQL(d: Float64Array, e: Float64Array, z: Float64Array | null): void {
   const n = d.length;
   if (n === 0) return;
+  const w = z === null ? 0 : z.length / n;
   e[n - 1] = 0;
   const eps = Number.EPSILON;
   let f = 0;
@@ -102,9 +111,9 @@ export function tridiagonalQL(d: Float64Array, e: Float64Array, z: Float64Array 
           p = c * di - s * g;
           d[i + 1] = h + s * (c * g + s * di);
           if (z !== null) {
-            const a = i * n;
-            const b = a + n;
-            for (let k = 0; k < n; k++) {
+            const a = i * w;
+            const b = a + w;
+            for (let k = 0; k < w; k++) {
               const zb = z[b + k];
               const za = z[a + k];
               z[b + k] = s * za + c * zb;
@@ -137,9 +146,9 @@ export function tridiagonalQL(d: Float64Array, e: Float64Array, z: Float64Array 
     if (k !== i) {
       d[k] = d[i];
       d[i] = p;
-      const a = i * n;
-      const b = k * n;
-      for (let j = 0; j < n; j++) {
+      const a = i * w;
+      const b = k * w;
+      for (let j = 0; j < w; j++) {
         const t = z[a + j];
         z[a + j] = z[b + j];
         z[b + j] = t;
@@ -186,6 +195,12 @@ export function tridiagonalEigen(
   const d = Float64Array.from(diag);
   const e = new Float64Array(n);
   e.set(offDiag);
+  if (options?.firstComponents && !options.vectors) {
+    const first = new Float64Array(n);
+    if (n > 0) first[0] = 1;
+    tridiagonalQL(d, e, first);
+    return { values: d, firstComponents: first };
+  }
   if (!options?.vectors) {
     tridiagonalQL(d, e, null);
     return { values: d };
@@ -199,5 +214,8 @@ export function tridiagonalEigen(
     const row = j * n;
     for (let i = 0; i < n; i++) vectors[i * n + j] = z[row + i];
   }
-  return { values: d, vectors };
+  if (!options.firstComponents) return { values: d, vectors };
+  const firstComponents = new Float64Array(n);
+  for (let j = 0; j < n; j++) firstComponents[j] = z[j * n];
+  return { values: d, vectors, firstComponents };
 }

@@ -29,10 +29,10 @@ export function gaussHermite(degree: number): QuadratureRule {
   const diag = new Float64Array(degree);
   const off = new Float64Array(degree - 1);
   for (let k = 1; k < degree; k++) off[k - 1] = Math.sqrt(k);
-  const { values, vectors } = tridiagonalEigen(diag, off, { vectors: true });
+  const { values, firstComponents } = tridiagonalEigen(diag, off, { firstComponents: true });
   const weights = new Float64Array(degree);
   for (let j = 0; j < degree; j++) {
-    const v0 = (vectors as Float64Array)[j];
+    const v0 = (firstComponents as Float64Array)[j];
     weights[j] = v0 * v0;
   }
   // The rule is symmetric: enforce it exactly so odd moments vanish to rounding.

@@ -19,10 +19,10 @@ export function gaussLegendre(degree: number): QuadratureRule {
   const diag = new Float64Array(degree);
   const off = new Float64Array(degree - 1);
   for (let k = 1; k < degree; k++) off[k - 1] = k / Math.sqrt(4 * k * k - 1);
-  const { values, vectors } = tridiagonalEigen(diag, off, { vectors: true });
+  const { values, firstComponents } = tridiagonalEigen(diag, off, { firstComponents: true });
   const weights = new Float64Array(degree);
   for (let j = 0; j < degree; j++) {
-    const v0 = (vectors as Float64Array)[j];
+    const v0 = (firstComponents as Float64Array)[j];
     weights[j] = 2 * v0 * v0;
   }
   const rule = { nodes: Float64Array.from(values), weights };

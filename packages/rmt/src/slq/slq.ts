@@ -123,9 +123,9 @@ export function stochasticLanczosQuadrature(options: SlqOptions): SlqResult {
     }
     for (let q = 0; q < p; q++) {
       const m = len[q];
-      const r = tridiagonalEigen(alpha[q].slice(0, m), beta[q].slice(0, m - 1), { vectors: true });
+      const r = tridiagonalEigen(alpha[q].slice(0, m), beta[q].slice(0, m - 1), { firstComponents: true });
       const tau = new Float64Array(m);
-      for (let k = 0; k < m; k++) tau[k] = r.vectors![k] ** 2; // row 0, column k
+      for (let k = 0; k < m; k++) tau[k] = r.firstComponents![k] ** 2;
       nodes.push(r.values);
       weights.push(tau);
     }
