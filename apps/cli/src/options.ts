@@ -3,14 +3,25 @@ import { InvalidArgumentError } from 'commander';
 /** Commander argument parsers: each rejects bad values with a one-line message (exit 2). */
 
 export function positiveInt(what: string, max = 1e9) {
+  return intInRange(what, 1, max);
+}
+
+/** An integer in [min, max]; the message names the flag and the range. */
+export function intInRange(what: string, min: number, max: number) {
   return (value: string): number => {
     const v = Number(value);
-    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(v) || v < 1 || v > max) {
-      throw new InvalidArgumentError(`${what} must be an integer between 1 and ${max}, got "${value}"`);
+    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(v) || v < min || v > max) {
+      throw new InvalidArgumentError(`${what} must be an integer between ${min} and ${max}, got "${value}"`);
     }
     return v;
   };
 }
+
+/**
+ * `--points` of a limit density: at least 100 (the adaptive grid needs them to resolve a support) and at most
+ * 20000 (more points cost seconds each without changing any statistic the commands report).
+ */
+export const limitPoints = intInRange('--points', 100, 20_000);
 
 export function nonNegativeInt(what: string, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {

@@ -34,6 +34,13 @@ describe('dual kernels (apps/docs/theory/toolkit.md#gaussian-kernel-maps, apps/d
     }
   });
 
+  it('sin dual stays finite at huge variances: e^{−s} sinh c evaluated as (e^{c−s} − e^{−c−s})/2', () => {
+    // q1 = q2 = 1e6, c = q1 − 2: E sin u sin v = e^{−s}sinh c = (e^{−2} − e^{−2·10⁶+2})/2 = e^{−2}/2 in float64.
+    expect(sin.dual?.value(1e6, 1e6, 1e6 - 2)).toBeCloseTo(Math.exp(-2) / 2, 15);
+    expect(sin.dual?.derivative(1e6, 1e6, 1e6 - 2)).toBeCloseTo(Math.exp(-2) / 2, 15);
+    expect(sin.dual?.value(1e6, 1e6, 0)).toBe(0);
+  });
+
   it('leaky relu closed form agrees with a kink-split 1-D integral (conditional Gaussian, 1e-10)', () => {
     const act = leakyRelu(0.2);
     // E φ(u)φ(v) = E_u[ φ(u) E[φ(v) | u] ], with v | u ~ N(c u/q1, q2 − c²/q1) and the inner expectation

@@ -6,7 +6,7 @@ import { diagnosticsJson, diagnosticsLine, loadData } from '../data-source.js';
 import type { OrthonormalityDiagnostics } from '@spec/data';
 import { limitJson } from '../limit-json.js';
 import { addNetworkFlags, DEFAULTS, type NetworkFlags } from '../network-flags.js';
-import { positiveInt } from '../options.js';
+import { limitPoints } from '../options.js';
 import { spectrumSvg } from '../plots/spectrum-plot.js';
 import type { CommandModule } from '../program.js';
 import { toJson } from '../output/context.js';
@@ -20,11 +20,7 @@ export const limitCommand: CommandModule = {
   summary: 'limit densities of the CK and NTK spectra (linear-width theory, no sampling)',
   configure(cmd) {
     addNetworkFlags(cmd, { data: true });
-    cmd.addOption(
-      new Option('--points <int>', 'grid points of each density')
-        .argParser(positiveInt('--points', 100_000))
-        .default(1000),
-    );
+    cmd.addOption(new Option('--points <int>', 'grid points of each density').argParser(limitPoints).default(1000));
     cmd.addHelpText(
       'after',
       `

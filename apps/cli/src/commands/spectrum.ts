@@ -6,7 +6,7 @@ import { activationFromFlags } from '../activation-flag.js';
 import { diagnosticsJson, diagnosticsLine, loadData, syntheticSizes } from '../data-source.js';
 import { limitJson } from '../limit-json.js';
 import { addNetworkFlags, type NetworkFlags } from '../network-flags.js';
-import { oneOf, positiveInt } from '../options.js';
+import { limitPoints, oneOf, positiveInt } from '../options.js';
 import { writeVectorNpy } from '../output/files.js';
 import { bulkHistogram, spectrumSvg } from '../plots/spectrum-plot.js';
 import type { CommandModule } from '../program.js';
@@ -68,9 +68,7 @@ export const spectrumCommand: CommandModule = {
     cmd
       .option('--no-limit', 'skip the theory (eigenvalues only)')
       .addOption(
-        new Option('--points <int>', 'grid points of the limit densities')
-          .argParser(positiveInt('--points', 100_000))
-          .default(1000),
+        new Option('--points <int>', 'grid points of the limit densities').argParser(limitPoints).default(1000),
       )
       .addOption(
         new Option('--bins <int>', 'histogram bins in the figures (default ~2√n)').argParser(

@@ -3,8 +3,9 @@ import { correlation } from '../quadrature/gaussian-expectation.js';
 import type { DualWithMean } from './dual-with-mean.js';
 
 const sinDual: DualWithMean = {
-  value: (q1, q2, c) => (correlation(q1, q2, c, 'sin dual'), Math.exp(-(q1 + q2) / 2) * Math.sinh(c)),
-  derivative: (q1, q2, c) => (correlation(q1, q2, c, 'sin dual'), Math.exp(-(q1 + q2) / 2) * Math.cosh(c)),
+  // e^{−s} sinh c = (e^{c−s} − e^{−c−s})/2 with s = (q1 + q2)/2 ≥ |c|: no e^{−s}·sinh c = 0·∞ at large variances.
+  value: (q1, q2, c) => (correlation(q1, q2, c, 'sin dual'), expHalfDiff(q1, q2, c, -1)),
+  derivative: (q1, q2, c) => (correlation(q1, q2, c, 'sin dual'), expHalfDiff(q1, q2, c, 1)),
   mean: () => 0,
 };
 
@@ -24,6 +25,12 @@ const linearDual: DualWithMean = {
  * sin, with closed-form dual (apps/docs/theory/toolkit.md#gaussian-kernel-maps by the characteristic function):
  * `E sin u sin v = e^{−(q1+q2)/2} sinh c`, `E cos u cos v = e^{−(q1+q2)/2} cosh c`; E sin u = 0.
  */
+/** (e^{c−s} + sign·e^{−c−s})/2 with s = (q1 + q2)/2: e^{−s} cosh c (sign 1) or e^{−s} sinh c (sign −1). */
+function expHalfDiff(q1: number, q2: number, c: number, sign: 1 | -1): number {
+  const s = (q1 + q2) / 2;
+  return (Math.exp(c - s) + sign * Math.exp(-c - s)) / 2;
+}
+
 export const sin: Activation = {
   name: 'sin',
   description: 'sine, closed-form dual kernel',
