@@ -1,8 +1,11 @@
-import { type FloatArray, SpecError, tridiagonalQL } from '@spec/core';
+import { type FloatArray, SpecError, tridiagonalEigenvalues, tridiagonalQL } from '@spec/core';
 import { checkSymmetric } from './symmetric-check.js';
 import { type ThreadPool, sharedFloat64 } from './thread-pool.js';
 import { type WasmTiles, instantiateTiles, relaxedSimd, sharedWasmMemory, tileModuleBytes } from './wasm-kernel.js';
 import { tridiagonalInverseIteration } from './tridiagonal-inverse-iteration.js';
+import { applyBandReflectorsToRows } from './band-reduction.js';
+import { applyChaseReflectors } from './band-tridiagonal.js';
+import { type TwoStage, halfBandwidth, twoStageSize, twoStageTridiagonal } from './two-stage.js';
 import {
   type BlockedReductionOptions,
   applyReflectorsToRows,
@@ -107,6 +110,32 @@ function reduce(
   return { d, e, tau, work };
 }
 
+/** Which reduction to tridiagonal form the solvers use (the one-stage route stays until the two-stage one is proven). */
+export type ReductionRoute = 'one-stage' | 'two-stage';
+
+let defaultRoute: ReductionRoute = 'two-stage';
+
+/** Sets the reduction route of later calls (for comparisons); returns the previous one. */
+export function setReductionRoute(route: ReductionRoute): ReductionRoute {
+  const previous = defaultRoute;
+  defaultRoute = route;
+  return previous;
+}
+
+/** The two-stage reduction of A in the eigensolver's wasm memory (or a plain array without SIMD). */
+function reduceTwoStage(n: number, A: FloatArray, pool: ThreadPool | undefined, keep: boolean): TwoStage {
+  const b = halfBandwidth(n);
+  const need = twoStageSize(n, b);
+  const simd = n >= SIMD_MIN_N && (pool?.simd ?? true);
+  const wasm = simd ? eigenTiles() : null;
+  if (wasm !== null && need * 8 <= 2 ** 31) {
+    const have = wasm.memory.buffer.byteLength;
+    if (need * 8 > have) wasm.memory.grow(Math.ceil((need * 8 - have) / 65536));
+    return twoStageTridiagonal(n, A, { H: new Float64Array(wasm.memory.buffer), wasm }, b, keep);
+  }
+  return twoStageTridiagonal(n, A, { H: new Float64Array(need), wasm: null }, b, keep);
+}
+
 /**
  * All eigenvalues (ascending) of the symmetric n × n row-major matrix `A` (float64 or float32; not
  * modified): Householder tridiagonalisation ({@link tridiagonalize}) then implicit QL without vectors.
@@ -116,6 +145,11 @@ function reduce(
 export function eigvalsh(n: number, A: FloatArray, pool?: ThreadPool): Float64Array {
   checkDims(n, A);
   checkSymmetric(n, A, `eigvalsh: the ${n} × ${n} matrix`);
+  if (defaultRoute === 'two-stage') {
+    const { d, e } = reduceTwoStage(n, A, pool, false);
+    tridiagonalEigenvalues(d, e);
+    return d;
+  }
   const { d, e } = reduce(n, A, pool);
   tridiagonalQL(d, e, null);
   return d;
@@ -136,10 +170,19 @@ export function eigh(n: number, A: FloatArray, k: number = n, pool?: ThreadPool)
     throw new SpecError('E_INPUT', `eigh: k must be an integer in [0, ${n}] for a ${n} × ${n} matrix, got ${k}`);
   }
   checkSymmetric(n, A, `eigh: the ${n} × ${n} matrix`);
-  const { d, e, tau, work } = reduce(n, A, pool);
-  const { values, Y } = tridiagonalVectors(d, e, k);
-  // Back-transform the kept vectors and lay them out as columns.
-  applyReflectorsToRows(n, work, tau, Y, k);
+  let values: Float64Array;
+  let Y: Float64Array;
+  if (defaultRoute === 'two-stage') {
+    const r = reduceTwoStage(n, A, pool, true);
+    ({ values, Y } = tridiagonalVectors(r.d, r.e, k));
+    applyChaseReflectors(n, r.b, r.chase!, Y, k);
+    applyBandReflectorsToRows(n, r.b, r.work, r.tau, Y, k);
+  } else {
+    const { d, e, tau, work } = reduce(n, A, pool);
+    ({ values, Y } = tridiagonalVectors(d, e, k));
+    // Back-transform the kept vectors and lay them out as columns.
+    applyReflectorsToRows(n, work, tau, Y, k);
+  }
   const vectors = new Float64Array(n * k);
   for (let j = 0; j < k; j++) {
     const row = j * n;

@@ -9,6 +9,7 @@
 
 import { get, i32Const, leb, set, tee } from './wasm-encoding.js';
 import { axpy2Body, dotBody, symvRowsBody } from './wasm-reduction.js';
+import { chaseBody, packSymmetricBody } from './wasm-band.js';
 
 /** The part of a WebAssembly.Memory used here (the project's `lib` has no WebAssembly typings). */
 export interface WasmMemory {
@@ -67,6 +68,22 @@ export interface WasmTiles {
   readonly dot: (x: number, y: number, len: number) => number;
   /** y[l] += alpha·x[l] + beta·z[l] for l < len (byte offsets). */
   readonly axpy2: (alpha: number, x: number, beta: number, z: number, y: number, len: number) => void;
+  /**
+   * One bulge-chasing task of the band-to-tridiagonal reduction on the skewed band at `m` (see `chaseBody` in
+   * wasm-band.ts); returns the reflector's τ, its vector left in v[0 … len). Byte offsets.
+   */
+  readonly chase: (
+    m: number,
+    ld: number,
+    src: number,
+    g0: number,
+    len: number,
+    cols: number,
+    v: number,
+    w: number,
+  ) => number;
+  /** A 5-row panel of a symmetric matrix stored in its upper triangle, for `block` (see `packSymmetricBody`). */
+  readonly packSymmetric: (a: number, ld: number, i: number, t0: number, kc: number, dst: number) => void;
   /** The module's memory (grown on demand). */
   readonly memory: WasmMemory;
 }
@@ -424,6 +441,8 @@ export function tileModuleBytes(fma = false, sharedMemory = false): Uint8Array {
   const symv = symvRowsBody(fma);
   const dot = dotBody(fma);
   const axpy2 = axpy2Body(fma);
+  const chase = chaseBody(fma);
+  const packSym = packSymmetricBody();
   const section = (id: number, bytes: number[]): number[] => [id, ...leb(bytes.length), ...bytes];
   const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
   return new Uint8Array([
@@ -436,7 +455,7 @@ export function tileModuleBytes(fma = false, sharedMemory = false): Uint8Array {
     0x00,
     0x00,
     ...section(1, [
-      0x04,
+      0x05,
       0x60,
       0x09,
       0x7f,
@@ -474,17 +493,29 @@ export function tileModuleBytes(fma = false, sharedMemory = false): Uint8Array {
       0x7f,
       0x7f,
       0x00, // type 3: (f64 i32 f64 i32 i32 i32) → ()
+      0x60,
+      0x08,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x01,
+      0x7c, // type 4: (i32 × 8) → f64
     ]),
     // With `sharedMemory` the memory is imported as env.mem, shared, 1 page initially, at most 2 GiB (32768 pages),
     // so that several threads' instances work on the same memory (see {@link sharedWasmMemory}).
     ...(sharedMemory
       ? section(2, [0x01, ...name('env'), ...name('mem'), 0x02, 0x03, 0x01, ...leb(SHARED_MAX_PAGES)])
       : []),
-    // block: type 0, symvRows: type 1, dot: type 2, axpy2: type 3, dotBlock: type 0
-    ...section(3, [0x05, 0x00, 0x01, 0x02, 0x03, 0x00]),
+    // block: type 0, symvRows: type 1, dot: type 2, axpy2: type 3, dotBlock: type 0, chase: type 4, packSymmetric: type 1
+    ...section(3, [0x07, 0x00, 0x01, 0x02, 0x03, 0x00, 0x04, 0x01]),
     ...(sharedMemory ? [] : section(5, [0x01, 0x00, 0x01])), // memory, 1 page initially
     ...section(7, [
-      0x06,
+      0x08,
       ...name('block'),
       0x00,
       0x00,
@@ -500,12 +531,18 @@ export function tileModuleBytes(fma = false, sharedMemory = false): Uint8Array {
       ...name('dotBlock'),
       0x00,
       0x04,
+      ...name('chase'),
+      0x00,
+      0x05,
+      ...name('packSymmetric'),
+      0x00,
+      0x06,
       ...name('mem'),
       0x02,
       0x00,
     ]),
     ...section(10, [
-      0x05,
+      0x07,
       ...leb(blk.length),
       ...blk,
       ...leb(symv.length),
@@ -516,6 +553,10 @@ export function tileModuleBytes(fma = false, sharedMemory = false): Uint8Array {
       ...axpy2,
       ...leb(dotBlk.length),
       ...dotBlk,
+      ...leb(chase.length),
+      ...chase,
+      ...leb(packSym.length),
+      ...packSym,
     ]),
   ]);
 }
@@ -538,8 +579,10 @@ export function instantiateTiles(bytes: Uint8Array, imported?: WasmMemory): Wasm
     const dot = instance.exports.dot as WasmTiles['dot'];
     const axpy2 = instance.exports.axpy2 as WasmTiles['axpy2'];
     const dotBlock = instance.exports.dotBlock as WasmTiles['dotBlock'];
+    const chase = instance.exports.chase as WasmTiles['chase'];
+    const packSymmetric = instance.exports.packSymmetric as WasmTiles['packSymmetric'];
     const memory = instance.exports.mem as WasmMemory;
-    return { block, symvRows, dot, axpy2, dotBlock, memory };
+    return { block, symvRows, dot, axpy2, dotBlock, chase, packSymmetric, memory };
   } catch {
     return null;
   }

@@ -35,5 +35,6 @@ export {
   type TridiagonalEigenOptions,
   type TridiagonalEigenResult,
   tridiagonalEigen,
+  tridiagonalEigenvalues,
   tridiagonalQL,
 } from './linalg/tridiagonal-eigen.js';

@@ -1,0 +1,319 @@
+import { reflector } from './householder.js';
+import { type ProductSpec, packScratch } from './packed-product.js';
+
+/**
+ * What the dense-to-band reduction runs on: the array `H` holding the matrix and its workspace, two vector kernels
+ * (wasm or TypeScript) and the product C += α·P·Qᵀ of packed-product.ts (which may split its rows across threads).
+ * Offsets are in doubles.
+ */
+export interface BandContext {
+  readonly H: Float64Array;
+  dot(x: number, y: number, len: number): number;
+  /** H[y + l] += alpha·H[x + l] for l < len. */
+  axpy(alpha: number, x: number, y: number, len: number): void;
+  product(spec: ProductSpec): void;
+}
+
+/** Doubles after the n × n matrix that a product's whole tiles may touch (with + 0) past its last row. */
+const PAD = 8;
+
+/** Where {@link reduceToBand} keeps its work arrays (offsets into H, in doubles). */
+export interface BandLayout {
+  /** The reflectors of the current panel as explicit rows (zeros, then 1, then the tail): b × n, row stride n. */
+  readonly vr: number;
+  /** Y = B V, then Z = Y T, then W = Z − ½ V S₁: (n + 5) × b each, row stride b. */
+  readonly y: number;
+  readonly z: number;
+  /** T (b × b), Vᵀ Z ((b + 5) × b) and S₁ = Tᵀ Vᵀ Z (b × b), row stride b. */
+  readonly t: number;
+  readonly g: number;
+  readonly s1: number;
+  /** Packing scratch of two threads (see packedProduct). */
+  readonly scratch: ReadonlyArray<{ readonly p: number; readonly q: number }>;
+  /** Doubles used from the start of the matrix. */
+  readonly end: number;
+}
+
+/** Rows past the matrix where each product's scratch and work arrays are placed, for an n × n matrix at `base`. */
+export function bandLayout(n: number, b: number, base: number): BandLayout {
+  const vr = base + n * n + PAD;
+  const y = vr + b * n;
+  const z = y + (n + 5) * b;
+  const t = z + (n + 5) * b;
+  const g = t + b * b;
+  const s1 = g + (b + 5) * b;
+  const { p, q } = packScratch(Math.max(n, b));
+  // The symmetric product packs b columns of Q per K slab of 256; the rank-2b update all m columns at depth 2b.
+  const qSize = Math.max(q, (n + 8) * 2 * b);
+  const scratch: Array<{ p: number; q: number }> = [];
+  let at = s1 + b * b;
+  for (let w = 0; w < 2; w++) {
+    scratch.push({ p: at, q: at + p });
+    at += p + qSize;
+  }
+  return { vr, y, z, t, g, s1, scratch, end: at };
+}
+
+/** Doubles of workspace {@link reduceToBand} needs after the n × n matrix. */
+export function bandWorkspace(n: number, b: number): number {
+  return bandLayout(n, b, 0).end - n * n;
+}
+
+/**
+ * Stage one of the two-stage symmetric eigensolver: reduces the symmetric n × n row-major matrix at H[base] (upper
+ * triangle used; the lower is scratch) to a band of half-bandwidth b by orthogonal similarity, B = Q₁ᵀ A Q₁, as LAPACK
+ * `dsytrd_sy2sb` (uplo = 'L' in column-major terms: panels of b rows, each reflector a contiguous row). Reference:
+ * Bischof, Lang & Sun, "A framework for symmetric band reduction" (ACM TOMS 26, 2000); Golub & Van Loan §5.1.7 (WY).
+ *
+ * For each panel of rows s … s + b − 1, with the trailing block B at rows and columns s + b … n − 1 (m of them):
+ * 1. LQ of the panel's block right of the band, X = L Q (Householder on rows; level 2, m × b).
+ * 2. The compact WY form Q = I − V T Vᵀ (dlarft): T from the Gram matrix Vᵀ V.
+ * 3. Y = B V (symmetric product), Z = Y T, W = Z − ½ V (Tᵀ Vᵀ Z), so that Qᵀ B Q = B − V Wᵀ − W Vᵀ.
+ * 4. The rank-2b update of B's upper triangle.
+ * Steps 3–4 hold all but O(n²b) of the 4n³/3 flops and run as products on the packed micro-kernel.
+ *
+ * On return row i holds the band entries A[i, i … i + b] (row i's outermost, A[i, i + b], is the LQ's β) and, in
+ * entries i + b + 1 … n − 1, the tail of its reflector (head 1 implicit at i + b), with scale `tau[i]` (0 for rows
+ * with no reflector): Q₁ = H₀ H₁ ⋯, Hᵢ = I − τᵢ vᵢ vᵢᵀ. `H` must hold {@link bandWorkspace}(n, b) free doubles past
+ * the matrix, laid out by {@link bandLayout}. b must be a multiple of 4.
+ */
+export function reduceToBand(n: number, b: number, base: number, tau: Float64Array, ctx: BandContext): void {
+  const { H } = ctx;
+  tau.fill(0);
+  const L = bandLayout(n, b, base);
+  for (let s = 0; s + b + 1 < n; s += b) {
+    const top = s + b;
+    const m = n - top;
+    const bp = Math.min(b, m - 1); // reflectors of length ≥ 2
+    panelLq(n, s, b, bp, base, tau, ctx);
+    const B = base + top * n + top;
+    // Explicit reflector rows: Vr[k, t] = 0 for t < k, 1 at k, then the stored tail.
+    for (let k = 0; k < bp; k++) {
+      const row = L.vr + k * n;
+      H.fill(0, row, row + k);
+      H[row + k] = 1;
+      const src = base + (s + k) * n + top;
+      for (let t = k + 1; t < m; t++) H[row + t] = H[src + t];
+    }
+    triangularFactor(n, m, bp, b, L, tau, s, ctx);
+    const m5 = Math.ceil(m / 5) * 5;
+    // Y = B V.
+    H.fill(0, L.y, L.y + m5 * b);
+    ctx.product({
+      r0: 0,
+      r1: m,
+      valid: m,
+      cols: bp,
+      k: m,
+      alpha: 1,
+      P: { off: B, ld: n, symmetric: true },
+      Q: { off: L.vr, rs: n, ts: 1 },
+      c: L.y,
+      ldc: b,
+      upper: false,
+    });
+    // Z = Y T.
+    H.fill(0, L.z, L.z + m5 * b);
+    ctx.product({
+      r0: 0,
+      r1: m,
+      valid: m,
+      cols: bp,
+      k: bp,
+      alpha: 1,
+      P: { off: L.y, rs: b, ts: 1 },
+      Q: { off: L.t, rs: 1, ts: b },
+      c: L.z,
+      ldc: b,
+      upper: false,
+    });
+    // G = Vᵀ Z (bp × bp), then S₁ = Tᵀ G.
+    H.fill(0, L.g, L.g + (b + 5) * b);
+    ctx.product({
+      r0: 0,
+      r1: bp,
+      valid: bp,
+      cols: bp,
+      k: m,
+      alpha: 1,
+      P: { off: L.vr, rs: n, ts: 1 },
+      Q: { off: L.z, rs: 1, ts: b },
+      c: L.g,
+      ldc: b,
+      upper: false,
+    });
+    for (let i = 0; i < bp; i++) {
+      for (let j = 0; j < bp; j++) {
+        let acc = 0;
+        for (let l = 0; l <= i; l++) acc += H[L.t + l * b + i] * H[L.g + l * b + j];
+        H[L.s1 + i * b + j] = acc;
+      }
+    }
+    // W = Z − ½ V S₁ (in Z).
+    ctx.product({
+      r0: 0,
+      r1: m,
+      valid: m,
+      cols: bp,
+      k: bp,
+      alpha: -0.5,
+      P: { off: L.vr, rs: 1, ts: n },
+      Q: { off: L.s1, rs: 1, ts: b },
+      c: L.z,
+      ldc: b,
+      upper: false,
+    });
+    // B ← B − V Wᵀ − W Vᵀ on the upper triangle: whole 5-row tiles in the kernel, the last m mod 5 rows here.
+    const whole = m - (m % 5);
+    const vCol = { off: L.vr, rs: 1, ts: n };
+    const wRow = { off: L.z, rs: b, ts: 1 };
+    ctx.product({
+      r0: 0,
+      r1: whole,
+      valid: m,
+      cols: m,
+      k: 2 * bp,
+      alpha: -1,
+      P: { split: bp, first: vCol, second: wRow },
+      Q: { split: bp, first: wRow, second: vCol },
+      c: B,
+      ldc: n,
+      upper: true,
+    });
+    for (let r = whole; r < m; r++) {
+      for (let j = r; j < m; j++) {
+        let acc = 0;
+        for (let t = 0; t < bp; t++) {
+          acc += H[L.vr + t * n + r] * H[L.z + j * b + t] + H[L.z + r * b + t] * H[L.vr + t * n + j];
+        }
+        H[B + r * n + j] -= acc;
+      }
+    }
+  }
+}
+
+/**
+ * LQ of the panel's block X = A[s … s + b − 1, s + b … n − 1] (b × m, rows of the matrix): for k < bp, the reflector
+ * of row s + k over columns s + b + k … (β stored at its head, the tail after it, τ in tau[s + k]), applied to the
+ * panel's later rows.
+ */
+function panelLq(n: number, s: number, b: number, bp: number, base: number, tau: Float64Array, ctx: BandContext) {
+  const { H } = ctx;
+  const top = s + b;
+  const rows = Math.min(b, n - s);
+  for (let k = 0; k < bp; k++) {
+    const x = base + (s + k) * n + top + k;
+    const len = n - top - k;
+    const t = reflector(H, x, len, ctx.dot(x + 1, x + 1, len - 1));
+    tau[s + k] = t;
+    if (t === 0) continue;
+    // Rows below: y ← y − τ (y·v) v, v = (1, H[x + 1 …]).
+    for (let q = k + 1; q < rows; q++) {
+      const y = base + (s + q) * n + top + k;
+      const w = t * (H[y] + ctx.dot(y + 1, x + 1, len - 1));
+      H[y] -= w;
+      ctx.axpy(-w, x + 1, y + 1, len - 1);
+    }
+  }
+}
+
+/**
+ * T (bp × bp upper triangular, row stride b) of the compact WY form H₀ ⋯ H_{bp−1} = I − V T Vᵀ (LAPACK `dlarft`,
+ * forward, columnwise): T[k, k] = τ_k and T[0 … k − 1, k] = −τ_k T[0 … k − 1, 0 … k − 1] (Vᵀ v_k), with Vᵀ v_k from
+ * dot products of the explicit reflector rows (those of v_k start at k).
+ */
+function triangularFactor(
+  n: number,
+  m: number,
+  bp: number,
+  b: number,
+  L: BandLayout,
+  tau: Float64Array,
+  s: number,
+  ctx: BandContext,
+): void {
+  const { H } = ctx;
+  const T = L.t;
+  H.fill(0, T, T + b * b);
+  const g = new Float64Array(bp);
+  for (let k = 0; k < bp; k++) {
+    const tk = tau[s + k];
+    H[T + k * b + k] = tk;
+    if (tk === 0) continue;
+    for (let l = 0; l < k; l++) g[l] = ctx.dot(L.vr + l * n + k, L.vr + k * n + k, m - k);
+    for (let j = 0; j < k; j++) {
+      let acc = 0;
+      for (let l = j; l < k; l++) acc += H[T + j * b + l] * g[l];
+      H[T + j * b + k] = -tk * acc;
+    }
+  }
+}
+
+/**
+ * Back-transformation after {@link reduceToBand}: replaces each of the `count` rows y of `Y` (row length n) by Q₁ y =
+ * H₀ (H₁ (⋯ y)), the reflector of row i stored in R (the reduced matrix) beyond column i + b with its unit head at
+ * i + b implicit, scale `tau[i]`. Rows of Y are eigenvectors of the band matrix on input and of A on output. Four
+ * rows share each pass over a reflector.
+ */
+export function applyBandReflectorsToRows(
+  n: number,
+  b: number,
+  R: Float64Array,
+  tau: Float64Array,
+  Y: Float64Array,
+  count: number,
+): void {
+  let r = 0;
+  for (; r + 3 < count; r += 4) {
+    const y0 = r * n;
+    const y1 = y0 + n;
+    const y2 = y1 + n;
+    const y3 = y2 + n;
+    for (let i = n - b - 2; i >= 0; i--) {
+      const t = tau[i];
+      if (t === 0) continue;
+      const h = i + b;
+      const vi = i * n;
+      let s0 = Y[y0 + h];
+      let s1 = Y[y1 + h];
+      let s2 = Y[y2 + h];
+      let s3 = Y[y3 + h];
+      for (let l = h + 1; l < n; l++) {
+        const x = R[vi + l];
+        s0 += x * Y[y0 + l];
+        s1 += x * Y[y1 + l];
+        s2 += x * Y[y2 + l];
+        s3 += x * Y[y3 + l];
+      }
+      s0 *= t;
+      s1 *= t;
+      s2 *= t;
+      s3 *= t;
+      Y[y0 + h] -= s0;
+      Y[y1 + h] -= s1;
+      Y[y2 + h] -= s2;
+      Y[y3 + h] -= s3;
+      for (let l = h + 1; l < n; l++) {
+        const x = R[vi + l];
+        Y[y0 + l] -= s0 * x;
+        Y[y1 + l] -= s1 * x;
+        Y[y2 + l] -= s2 * x;
+        Y[y3 + l] -= s3 * x;
+      }
+    }
+  }
+  for (; r < count; r++) {
+    const y0 = r * n;
+    for (let i = n - b - 2; i >= 0; i--) {
+      const t = tau[i];
+      if (t === 0) continue;
+      const h = i + b;
+      const vi = i * n;
+      let s = Y[y0 + h];
+      for (let l = h + 1; l < n; l++) s += R[vi + l] * Y[y0 + l];
+      s *= t;
+      Y[y0 + h] -= s;
+      for (let l = h + 1; l < n; l++) Y[y0 + l] -= s * R[vi + l];
+    }
+  }
+}

@@ -1,0 +1,248 @@
+import { reflector } from './householder.js';
+import type { WasmTiles } from './wasm-kernel.js';
+
+/**
+ * Stage two of the two-stage symmetric eigensolver: a symmetric band matrix of half-bandwidth b to tridiagonal form
+ * by bulge chasing with Householder reflectors of length b (LAPACK `dsytrd_sb2st`; Haidar, Ltaief & Dongarra, SC'11;
+ * Bischof, Lang & Sun, ACM TOMS 26, 2000).
+ *
+ * Storage ("skewed" band): row i of the band occupies 2b doubles from `off + i·2b`, entry A[i, i + d] at offset d
+ * (d < 2b: the band to d = b, room for the bulge beyond). Equivalently element (i, j) of the matrix is at
+ * `off + i·ld + j` with ld = 2b − 1, valid for i ≤ j < i + 2b — so every block the chase touches is an ordinary
+ * row-major block with row stride ld.
+ *
+ * Sweep j zeroes row j beyond its first off-diagonal. With G_k = [j + 1 + kb, j + (k + 1)b] ∩ [0, n), task k:
+ * - forms the reflector H_k over the columns G_k of row j (k = 0) or of row first(G_{k−1}) (k ≥ 1), keeping only the
+ *   first entry;
+ * - applies H_k from the right to the other rows of G_{k−1} (k ≥ 1),
+ * - two-sided to the diagonal block A[G_k, G_k],
+ * - from the left to A[G_k, G_{k+1}], which fills it: the bulge that task k + 1 chases one block further down.
+ * Each task touches rows G_{k−1} ∪ G_k only, so task (j + 1, k) may run as soon as task (j, k + 2) is done (used by
+ * the two-thread schedule).
+ */
+
+/** Row stride of the skewed band view for half-bandwidth b. */
+export function bandStride(b: number): number {
+  return 2 * b - 1;
+}
+
+/** Doubles of band storage for order n and half-bandwidth b (with room for the last rows' bulge entries). */
+export function bandStorage(n: number, b: number): number {
+  return n * 2 * b + 2 * b;
+}
+
+/**
+ * Copies the band (entries A[i, i … i + b]) of the row-major n × n matrix at H[a] into the band storage at M[off]
+ * (zeros beyond).
+ */
+export function copyBand(n: number, b: number, H: Float64Array, a: number, M: Float64Array, off: number): void {
+  const L = 2 * b;
+  M.fill(0, off, off + bandStorage(n, b));
+  for (let i = 0; i < n; i++) {
+    const len = Math.min(b + 1, n - i);
+    const src = a + i * n + i;
+    const dst = off + i * L;
+    for (let d = 0; d < len; d++) M[dst + d] = H[src + d];
+  }
+}
+
+/** The reflectors of the chase, kept for the back-transformation of eigenvectors (`applyChaseReflectors`). */
+export interface ChaseReflectors {
+  /** τ of each task in execution order (sweep by sweep). */
+  tau: Float64Array;
+  /** First column (head) of each task's reflector. */
+  head: Int32Array;
+  /** Length of each task's reflector. */
+  len: Int32Array;
+  /** The tails v[1 …] of each task's reflector, b − 1 doubles per task. */
+  v: Float64Array;
+  /** Tasks recorded. */
+  count: number;
+}
+
+/** Upper bound of the number of chase tasks for order n and half-bandwidth b. */
+export function chaseTasks(n: number, b: number): number {
+  let count = 0;
+  for (let j = 0; j + 2 < n; j++) count += Math.ceil((n - 1 - j) / b);
+  return count;
+}
+
+/** Storage for {@link ChaseReflectors} of an order-n, half-bandwidth-b chase. */
+export function chaseReflectors(n: number, b: number): ChaseReflectors {
+  const tasks = chaseTasks(n, b);
+  return {
+    tau: new Float64Array(tasks),
+    head: new Int32Array(tasks),
+    len: new Int32Array(tasks),
+    v: new Float64Array(tasks * Math.max(b - 1, 1)),
+    count: 0,
+  };
+}
+
+/**
+ * One task of sweep j (see the module comment) on the skewed band at M[off] in plain TypeScript; `v` is b doubles of
+ * scratch holding the reflector, `w` 2b more. Returns false when the sweep has no task k (it ended).
+ */
+export function chaseTask(
+  n: number,
+  b: number,
+  M: Float64Array,
+  off: number,
+  j: number,
+  k: number,
+  v: Float64Array,
+  w: Float64Array,
+  keep: ChaseReflectors | null,
+): boolean {
+  const ld = 2 * b - 1;
+  const g0 = j + 1 + k * b;
+  const len = Math.min(b, n - g0);
+  if (len < 2) return false;
+  const src = k === 0 ? j : g0 - b;
+  // Reflector from M[src, g0 … g0 + len).
+  const x = off + src * ld + g0;
+  let ss = 0;
+  for (let l = 1; l < len; l++) ss += M[x + l] * M[x + l];
+  const tau = reflector(M, x, len, ss);
+  v[0] = 1;
+  for (let l = 1; l < len; l++) {
+    v[l] = M[x + l];
+    M[x + l] = 0;
+  }
+  if (keep !== null) record(keep, b, tau, g0, len, v, 0);
+  if (tau === 0) return true;
+  // Right application to the other rows of G_{k−1}: row ← row − τ (row·v) vᵀ.
+  if (k > 0) {
+    for (let r = src + 1; r < g0; r++) {
+      const row = off + r * ld + g0;
+      let s = 0;
+      for (let l = 0; l < len; l++) s += M[row + l] * v[l];
+      s *= tau;
+      for (let l = 0; l < len; l++) M[row + l] -= s * v[l];
+    }
+  }
+  // Two-sided on D = A[G_k, G_k] (upper): p = τ D v, w = p − (τ/2)(pᵀv) v, D ← D − v wᵀ − w vᵀ.
+  w.fill(0, 0, len);
+  for (let r = 0; r < len; r++) {
+    const row = off + (g0 + r) * ld + g0;
+    let s = M[row + r] * v[r];
+    for (let c = r + 1; c < len; c++) {
+      s += M[row + c] * v[c];
+      w[c] += M[row + c] * v[r];
+    }
+    w[r] += s;
+  }
+  let pv = 0;
+  for (let r = 0; r < len; r++) {
+    w[r] *= tau;
+    pv += w[r] * v[r];
+  }
+  const half = -0.5 * tau * pv;
+  for (let r = 0; r < len; r++) w[r] += half * v[r];
+  for (let r = 0; r < len; r++) {
+    const row = off + (g0 + r) * ld + g0;
+    for (let c = r; c < len; c++) M[row + c] -= v[r] * w[c] + w[r] * v[c];
+  }
+  // Left application to E = A[G_k, G_{k+1}]: E ← E − v (τ vᵀE).
+  const e0 = g0 + b;
+  const cols = Math.min(b, n - e0);
+  if (cols > 0) {
+    const u = b; // w[b …] holds τ vᵀE
+    w.fill(0, u, u + cols);
+    for (let r = 0; r < len; r++) {
+      const row = off + (g0 + r) * ld + e0;
+      const vr = v[r];
+      for (let c = 0; c < cols; c++) w[u + c] += vr * M[row + c];
+    }
+    for (let c = 0; c < cols; c++) w[u + c] *= tau;
+    for (let r = 0; r < len; r++) {
+      const row = off + (g0 + r) * ld + e0;
+      const vr = v[r];
+      for (let c = 0; c < cols; c++) M[row + c] -= vr * w[u + c];
+    }
+  }
+  return true;
+}
+
+/** The wasm form of {@link chaseTask}: `WasmTiles.chase` and two scratch vectors of 2b doubles (element offsets). */
+export interface WasmChase {
+  readonly chase: WasmTiles['chase'];
+  readonly v: number;
+  readonly w: number;
+}
+
+/** Sets a task's record in `keep` from its reflector (v[0] = 1 implicit, v[1 …] at V[v0 + 1 …]). */
+function record(keep: ChaseReflectors, b: number, tau: number, g0: number, len: number, V: Float64Array, v0: number) {
+  const t = keep.count++;
+  keep.tau[t] = tau;
+  keep.head[t] = g0;
+  keep.len[t] = len;
+  const stride = Math.max(b - 1, 1);
+  for (let l = 1; l < len; l++) keep.v[t * stride + l - 1] = V[v0 + l];
+}
+
+/**
+ * Reduces the band at M[off] (see the module comment) to tridiagonal form: T's diagonal in d, its off-diagonal in
+ * e[0 … n − 2] (e[n − 1] = 0). With `keep`, records every reflector for the back-transformation. With `wasm`, M is
+ * the tile module's memory and each task runs as one call of its `chase`.
+ */
+export function bandToTridiagonal(
+  n: number,
+  b: number,
+  M: Float64Array,
+  off: number,
+  d: Float64Array,
+  e: Float64Array,
+  keep: ChaseReflectors | null = null,
+  wasm?: WasmChase,
+): void {
+  if (wasm === undefined) {
+    const v = new Float64Array(b);
+    const w = new Float64Array(2 * b);
+    for (let j = 0; j + 2 < n; j++) for (let k = 0; chaseTask(n, b, M, off, j, k, v, w, keep); k++);
+  } else {
+    const ld = 2 * b - 1;
+    const { chase } = wasm;
+    for (let j = 0; j + 2 < n; j++) {
+      for (let g0 = j + 1, src = j; g0 + 1 < n; src = g0, g0 += b) {
+        const len = Math.min(b, n - g0);
+        const tau = chase(8 * off, ld, src, g0, len, Math.max(0, Math.min(b, n - g0 - b)), 8 * wasm.v, 8 * wasm.w);
+        if (keep !== null) record(keep, b, tau, g0, len, M, wasm.v);
+      }
+    }
+  }
+  readTridiagonal(n, b, M, off, d, e);
+}
+
+/** Reads T's diagonal and off-diagonal out of the reduced band. */
+export function readTridiagonal(n: number, b: number, M: Float64Array, off: number, d: Float64Array, e: Float64Array) {
+  const L = 2 * b;
+  for (let i = 0; i < n; i++) {
+    d[i] = M[off + i * L];
+    e[i] = i + 1 < n ? M[off + i * L + 1] : 0;
+  }
+}
+
+/**
+ * Back-transformation of the chase: replaces each of the `count` rows y of Y (row length n) by Q₂ y, where
+ * T = Q₂ᵀ B Q₂ and Q₂ is the product of the recorded reflectors in execution order — so the reflectors are applied
+ * last first. Rows of Y are eigenvectors of T on input and of the band matrix B on output.
+ */
+export function applyChaseReflectors(n: number, b: number, keep: ChaseReflectors, Y: Float64Array, count: number) {
+  const stride = Math.max(b - 1, 1);
+  for (let t = keep.count - 1; t >= 0; t--) {
+    const tau = keep.tau[t];
+    if (tau === 0) continue;
+    const h = keep.head[t];
+    const len = keep.len[t];
+    const vo = t * stride - 1; // v[l] at keep.v[vo + l] for l ≥ 1
+    for (let r = 0; r < count; r++) {
+      const y = r * n + h;
+      let s = Y[y];
+      for (let l = 1; l < len; l++) s += keep.v[vo + l] * Y[y + l];
+      s *= tau;
+      Y[y] -= s;
+      for (let l = 1; l < len; l++) Y[y + l] -= s * keep.v[vo + l];
+    }
+  }
+}
