@@ -60,10 +60,10 @@ export interface ChaseReflectors {
   count: number;
 }
 
-/** Upper bound of the number of chase tasks for order n and half-bandwidth b. */
+/** The number of chase tasks for order n and half-bandwidth b. */
 export function chaseTasks(n: number, b: number): number {
   let count = 0;
-  for (let j = 0; j + 2 < n; j++) count += Math.ceil((n - 1 - j) / b);
+  for (let j = 0; j + 2 < n; j++) count += sweepTasks(n, b, j);
   return count;
 }
 
@@ -109,7 +109,7 @@ export function chaseTask(
     v[l] = M[x + l];
     M[x + l] = 0;
   }
-  if (keep !== null) record(keep, b, tau, g0, len, v, 0);
+  if (keep !== null) record(keep, keep.count++, b, tau, g0, len, v, 0);
   if (tau === 0) return true;
   // Right application to the other rows of G_{k−1}: row ← row − τ (row·v) vᵀ.
   if (k > 0) {
@@ -171,9 +171,17 @@ export interface WasmChase {
   readonly w: number;
 }
 
-/** Sets a task's record in `keep` from its reflector (v[0] = 1 implicit, v[1 …] at V[v0 + 1 …]). */
-function record(keep: ChaseReflectors, b: number, tau: number, g0: number, len: number, V: Float64Array, v0: number) {
-  const t = keep.count++;
+/** Sets task t's record in `keep` from its reflector (v[0] = 1 implicit, v[1 …] at V[v0 + 1 …]). */
+function record(
+  keep: ChaseReflectors,
+  t: number,
+  b: number,
+  tau: number,
+  g0: number,
+  len: number,
+  V: Float64Array,
+  v0: number,
+) {
   keep.tau[t] = tau;
   keep.head[t] = g0;
   keep.len[t] = len;
@@ -207,7 +215,7 @@ export function bandToTridiagonal(
       for (let g0 = j + 1, src = j; g0 + 1 < n; src = g0, g0 += b) {
         const len = Math.min(b, n - g0);
         const tau = chase(8 * off, ld, src, g0, len, Math.max(0, Math.min(b, n - g0 - b)), 8 * wasm.v, 8 * wasm.w);
-        if (keep !== null) record(keep, b, tau, g0, len, M, wasm.v);
+        if (keep !== null) record(keep, keep.count++, b, tau, g0, len, M, wasm.v);
       }
     }
   }
@@ -244,5 +252,74 @@ export function applyChaseReflectors(n: number, b: number, keep: ChaseReflectors
       Y[y] -= s;
       for (let l = 1; l < len; l++) Y[y + l] -= s * keep.v[vo + l];
     }
+  }
+}
+
+/** Tasks of sweep j (those whose reflector has length ≥ 2). */
+export function sweepTasks(n: number, b: number, j: number): number {
+  return j + 2 < n ? Math.floor((n - 3 - j) / b) + 1 : 0;
+}
+
+/** Polls of a progress counter before a chase thread sleeps on it. */
+const SPIN = 1 << 12;
+
+/**
+ * Waits until progress[index] ≥ value: spins briefly, then sleeps with `sleeping` set so that the other thread's
+ * {@link publish} wakes it (a 1 ms timeout guards against a lost wake-up).
+ */
+function awaitProgress(progress: Int32Array, index: number, value: number, sleeping: number): void {
+  for (let spin = 0; spin < SPIN; spin++) if (Atomics.load(progress, index) >= value) return;
+  Atomics.store(progress, sleeping, 1);
+  for (let seen = Atomics.load(progress, index); seen < value; seen = Atomics.load(progress, index)) {
+    Atomics.wait(progress, index, seen, 1);
+  }
+  Atomics.store(progress, sleeping, 0);
+}
+
+/** Publishes progress[index] = value and wakes the other thread if it sleeps. */
+function publish(progress: Int32Array, index: number, value: number, otherSleeping: number): void {
+  Atomics.store(progress, index, value);
+  if (Atomics.load(progress, otherSleeping) !== 0) Atomics.notify(progress, index);
+}
+
+/** Int32 words of the progress block of a two-thread chase: tasks done by each parity, and each one's sleep flag. */
+export const CHASE_PROGRESS_WORDS = 4;
+
+/**
+ * The sweeps j ≡ parity (mod 2) of the chase of {@link bandToTridiagonal}, for two threads sharing the band (one per
+ * parity, on the same wasm memory). Task (j, k) touches rows G_{k−1} ∪ G_k only, so it may run once task (j − 1, k + 2)
+ * is done: each thread publishes how many tasks it has finished in `progress` ({@link CHASE_PROGRESS_WORDS} words,
+ * zeroed before either starts) and waits on the other's count. Every task runs the same code on the same data as in
+ * the sequential order, so the result is bitwise that of one thread. Records into `keep` at each task's sequential
+ * index.
+ */
+export function chaseSweeps(
+  n: number,
+  b: number,
+  M: Float64Array,
+  off: number,
+  wasm: WasmChase,
+  parity: number,
+  progress: Int32Array,
+  keep: ChaseReflectors | null,
+): void {
+  const ld = 2 * b - 1;
+  const other = 1 - parity;
+  let done = 0;
+  let otherBefore = 0; // tasks of the other parity's sweeps before j − 1
+  let seq = 0; // sequential index of the first task of sweep j
+  for (let j = 0; j < parity; j++) seq += sweepTasks(n, b, j);
+  for (let j = parity; j + 2 < n; j += 2) {
+    const previous = j >= 1 ? sweepTasks(n, b, j - 1) : 0;
+    let k = 0;
+    for (let g0 = j + 1, src = j; g0 + 1 < n; src = g0, g0 += b, k++) {
+      if (j >= 1) awaitProgress(progress, other, otherBefore + Math.min(k + 3, previous), 2 + parity);
+      const len = Math.min(b, n - g0);
+      const tau = wasm.chase(8 * off, ld, src, g0, len, Math.max(0, Math.min(b, n - g0 - b)), 8 * wasm.v, 8 * wasm.w);
+      if (keep !== null) record(keep, seq + k, b, tau, g0, len, M, wasm.v);
+      publish(progress, parity, ++done, 2 + other);
+    }
+    otherBefore += previous;
+    seq += k + sweepTasks(n, b, j + 1);
   }
 }

@@ -122,18 +122,32 @@ export function setReductionRoute(route: ReductionRoute): ReductionRoute {
   return previous;
 }
 
-/** The two-stage reduction of A in the eigensolver's wasm memory (or a plain array without SIMD). */
+/** From this order a worker thread takes half of each product and every other sweep of the two-stage reduction. */
+const TWO_STAGE_SESSION_MIN_N = 256;
+
+/**
+ * The two-stage reduction of A in the eigensolver's wasm memory — on a shared memory with a worker session from
+ * {@link TWO_STAGE_SESSION_MIN_N} when the pool has a second thread — or in a plain array without SIMD.
+ */
 function reduceTwoStage(n: number, A: FloatArray, pool: ThreadPool | undefined, keep: boolean): TwoStage {
   const b = halfBandwidth(n);
   const need = twoStageSize(n, b);
   const simd = n >= SIMD_MIN_N && (pool?.simd ?? true);
-  const wasm = simd ? eigenTiles() : null;
+  const threaded = simd && pool !== undefined && pool.threads > 1 && n >= TWO_STAGE_SESSION_MIN_N;
+  const shared = threaded ? sharedEigenTiles() : null;
+  const wasm = shared?.tiles ?? (simd ? eigenTiles() : null);
   if (wasm !== null && need * 8 <= 2 ** 31) {
     const have = wasm.memory.buffer.byteLength;
     if (need * 8 > have) wasm.memory.grow(Math.ceil((need * 8 - have) / 65536));
-    return twoStageTridiagonal(n, A, { H: new Float64Array(wasm.memory.buffer), wasm }, b, keep);
+    const H = new Float64Array(wasm.memory.buffer);
+    const session = shared !== null ? pool!.startReductionSession(wasm.memory, shared.bytes) : null;
+    try {
+      return twoStageTridiagonal(n, A, { H, wasm, session }, b, keep);
+    } finally {
+      session?.close();
+    }
   }
-  return twoStageTridiagonal(n, A, { H: new Float64Array(need), wasm: null }, b, keep);
+  return twoStageTridiagonal(n, A, { H: new Float64Array(need), wasm: null, session: null }, b, keep);
 }
 
 /**

@@ -1,9 +1,20 @@
 import type { FloatArray } from '@spec/core';
-import { type BandContext, bandLayout, bandWorkspace, reduceToBand } from './band-reduction.js';
-import { type ChaseReflectors, bandStorage, bandToTridiagonal, chaseReflectors, copyBand } from './band-tridiagonal.js';
+import { type BandContext, type BandLayout, bandLayout, bandWorkspace, reduceToBand } from './band-reduction.js';
+import {
+  CHASE_PROGRESS_WORDS,
+  type ChaseReflectors,
+  bandStorage,
+  bandToTridiagonal,
+  chaseReflectors,
+  chaseSweeps,
+  copyBand,
+  readTridiagonal,
+} from './band-tridiagonal.js';
 import { type ProductKernels, type ProductSpec, blockTs, packedProduct } from './packed-product.js';
 import * as rowsTs from './symmetric-rows.js';
+import type { ReductionSession } from './thread-pool.js';
 import type { WasmTiles } from './wasm-kernel.js';
+import type { SharedChaseRecord } from './worker-protocol.js';
 
 /**
  * Half-bandwidth of the two-stage reduction: wider bands make the dense-to-band products more efficient (depth 2b, b
@@ -31,11 +42,76 @@ export interface TwoStageMemory {
   readonly H: Float64Array;
   /** The tile module on H's memory, or null for the TypeScript kernels. */
   readonly wasm: WasmTiles | null;
+  /** A worker session on the same (shared) memory that takes half of each product and every other sweep, or null. */
+  readonly session: ReductionSession | null;
 }
 
-/** Doubles of memory the two-stage reduction of order n uses from A's first entry. */
+/** Doubles of memory the two-stage reduction of order n uses from A's first entry (chase scratch for two threads). */
 export function twoStageSize(n: number, b: number): number {
-  return n * n + bandWorkspace(n, b) + bandStorage(n, b) + 4 * b;
+  return n * n + bandWorkspace(n, b) + bandStorage(n, b) + 8 * b;
+}
+
+/** Multiply-adds below which a product stays on the calling thread (a hand-off costs ≈ 10–20 µs). */
+const SPLIT_MIN_WORK = 1 << 18;
+
+/**
+ * The dense-to-band context on two threads: each large product's rows are split (by equal work, at multiples of 5,
+ * the micro-kernel's tile height) between the caller and the session's worker, each on its own packing scratch.
+ */
+function sharedBandContext(
+  H: Float64Array,
+  wasm: WasmTiles,
+  scratch: ReadonlyArray<{ p: number; q: number }>,
+  session: ReductionSession,
+): BandContext {
+  const mine = bandContext(H, wasm, scratch[0]);
+  return {
+    ...mine,
+    product(spec) {
+      const rows = spec.r1 - spec.r0;
+      if (rows < 20 || rows * spec.cols * spec.k < SPLIT_MIN_WORK) {
+        mine.product(spec);
+        return;
+      }
+      // With `upper` the work of the rows before r is ∝ r·m − r²/2: half of it lies above m(1 − 1/√2).
+      const at = spec.upper ? rows * (1 - Math.SQRT1_2) : rows / 2;
+      const split = spec.r0 + Math.round(at / 5) * 5;
+      session.run({ kind: 'product', spec: { ...spec, r0: split }, scratch: scratch[1] });
+      try {
+        mine.product({ ...spec, r1: split });
+      } finally {
+        session.wait();
+      }
+    },
+  };
+}
+
+/** The dense-to-band context on `memory`: on two threads when it has a session, else on the calling thread. */
+export function bandContextFor(memory: TwoStageMemory, layout: BandLayout): BandContext {
+  const { H, wasm, session } = memory;
+  return wasm !== null && session !== null
+    ? sharedBandContext(H, wasm, layout.scratch, session)
+    : bandContext(H, wasm, layout.scratch[0]);
+}
+
+/** Chase reflector storage in shared buffers, so both threads of the chase record into it. */
+function sharedChaseReflectors(n: number, b: number): { keep: ChaseReflectors; shared: SharedChaseRecord } {
+  const local = chaseReflectors(n, b);
+  const make = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(bytes, 8));
+  const shared: SharedChaseRecord = {
+    tau: make(local.tau.byteLength),
+    head: make(local.head.byteLength),
+    len: make(local.len.byteLength),
+    v: make(local.v.byteLength),
+  };
+  const keep: ChaseReflectors = {
+    tau: new Float64Array(shared.tau, 0, local.tau.length),
+    head: new Int32Array(shared.head, 0, local.head.length),
+    len: new Int32Array(shared.len, 0, local.len.length),
+    v: new Float64Array(shared.v, 0, local.v.length),
+    count: local.tau.length,
+  };
+  return { keep, shared };
 }
 
 /** The half-bandwidth for order n: {@link BAND}, or less for tiny matrices (a multiple of 4 in any case). */
@@ -83,19 +159,50 @@ export function twoStageTridiagonal(
   b: number,
   keepReflectors: boolean,
 ): TwoStage {
-  const { H, wasm } = memory;
+  const { H, wasm, session } = memory;
   const work = H.subarray(0, n * n);
   work.set(A.subarray(0, n * n));
   const tau = new Float64Array(n);
-  const layout = bandLayout(n, b, 0);
-  reduceToBand(n, b, 0, tau, bandContext(H, wasm, layout.scratch[0]));
+  reduceToBand(n, b, 0, tau, bandContextFor(memory, bandLayout(n, b, 0)));
   const band = n * n + bandWorkspace(n, b);
   copyBand(n, b, H, 0, H, band);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  const chase = keepReflectors ? chaseReflectors(n, b) : null;
   const scratch = band + bandStorage(n, b);
-  const chaseKernel = wasm !== null ? { chase: wasm.chase, v: scratch, w: scratch + 2 * b } : undefined;
-  bandToTridiagonal(n, b, H, band, d, e, chase, chaseKernel);
-  return { d, e, b, work, tau, chase };
+  if (wasm === null || session === null) {
+    const chase = keepReflectors ? chaseReflectors(n, b) : null;
+    const chaseKernel = wasm !== null ? { chase: wasm.chase, v: scratch, w: scratch + 2 * b } : undefined;
+    bandToTridiagonal(n, b, H, band, d, e, chase, chaseKernel);
+    return { d, e, b, work, tau, chase };
+  }
+  // Two threads: the worker takes the odd sweeps, each thread with its own scratch vectors.
+  const record = keepReflectors ? sharedChaseReflectors(n, b) : null;
+  const progress = new Int32Array(new SharedArrayBuffer(4 * CHASE_PROGRESS_WORDS));
+  session.run({
+    kind: 'chase',
+    n,
+    b,
+    band,
+    v: scratch + 4 * b,
+    w: scratch + 6 * b,
+    parity: 1,
+    progress: progress.buffer,
+    keep: record?.shared ?? null,
+  });
+  try {
+    chaseSweeps(
+      n,
+      b,
+      H,
+      band,
+      { chase: wasm.chase, v: scratch, w: scratch + 2 * b },
+      0,
+      progress,
+      record?.keep ?? null,
+    );
+  } finally {
+    session.wait();
+  }
+  readTridiagonal(n, b, H, band, d, e);
+  return { d, e, b, work, tau, chase: record?.keep ?? null };
 }

@@ -1,4 +1,4 @@
-import { createRng, tridiagonalEigen } from '@spec/core';
+import { SpecError, createRng, tridiagonalEigen } from '@spec/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   type BlockedReductionOptions,
@@ -19,6 +19,7 @@ import {
   tileModuleBytes,
   tridiagonalize,
 } from '../src/index.js';
+import { MAP_PARALLEL_MIN } from '../src/thread-pool.js';
 
 const pool = createThreadPool(2);
 
@@ -222,5 +223,70 @@ describe('reused scratch buffers', () => {
     }
     serial.dispose();
     threaded.dispose();
+  });
+});
+
+describe('worker failures', () => {
+  it('a job that throws in the worker reaches the caller as E_BACKEND with the worker’s message and cause', () => {
+    const failing = createThreadPool(2);
+    const n = 2 * MAP_PARALLEL_MIN;
+    const X = sharedFloat64(n);
+    const V = sharedFloat64(n);
+    // The caller's part starts at 0; the worker's range starts past it, so only the worker throws.
+    const body = 'if (s > 0) { const e = new RangeError("no such entry " + s); e.code = "E_TEST"; throw e; }';
+    let caught: unknown;
+    try {
+      failing.mapLoop(body, X, V, null);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(SpecError);
+    const error = caught as SpecError;
+    expect(error.code).toBe('E_BACKEND');
+    expect(error.message).toContain(`no such entry ${n / 2}`);
+    expect(error.message).toContain('E_TEST');
+    expect((error.cause as Error).name).toBe('RangeError');
+    // The pool keeps working after a failed job.
+    expect(failing.mapLoop('for (let i = s; i < e; i++) V[i] = 2;', X, V, null)).toBe(true);
+    expect(V.every((v) => v === 2)).toBe(true);
+    failing.dispose();
+  });
+
+  it('a reduction session step that fails in the worker is rethrown with its message', () => {
+    const memory = sharedWasmMemory()!;
+    const bytes = tileModuleBytes(false, true);
+    instantiateTiles(bytes, memory)!;
+    const session = pool.startReductionSession(memory, bytes)!;
+    expect(session).not.toBeNull();
+    // A product whose operands lie far past the end of the memory: the wasm kernel traps in the worker.
+    const far = 2 ** 28;
+    session.run({
+      kind: 'product',
+      spec: {
+        r0: 0,
+        r1: 5,
+        valid: 5,
+        cols: 4,
+        k: 2,
+        alpha: 1,
+        P: { off: far, rs: 2, ts: 1 },
+        Q: { off: far, rs: 2, ts: 1 },
+        c: far,
+        ldc: 4,
+        upper: false,
+      },
+      scratch: { p: far, q: far },
+    });
+    let caught: unknown;
+    try {
+      session.wait();
+    } catch (e) {
+      caught = e;
+    } finally {
+      session.close();
+    }
+    expect(caught).toBeInstanceOf(SpecError);
+    expect((caught as SpecError).code).toBe('E_BACKEND');
+    expect((caught as SpecError).message).toMatch(/out of bounds|offset is out of bounds/i);
   });
 });
