@@ -1,5 +1,5 @@
 import { reflector } from './householder.js';
-import { type ProductSpec, packScratch } from './packed-product.js';
+import { type ProductSpec, packOperand, packScratch, packedOperandSize } from './packed-product.js';
 
 /**
  * What the dense-to-band reduction runs on: the array `H` holding the matrix and its workspace, two vector kernels
@@ -12,6 +12,11 @@ export interface BandContext {
   /** H[y + l] += alpha·H[x + l] for l < len. */
   axpy(alpha: number, x: number, y: number, len: number): void;
   product(spec: ProductSpec): void;
+  /**
+   * The same product, its rows taken in chunks by whichever thread is free, while the caller first runs `meanwhile`
+   * (the next panel's factorisation, on data the product does not touch). On one thread: `meanwhile`, then the product.
+   */
+  sharedProduct(spec: ProductSpec, meanwhile: () => void): void;
 }
 
 /** Doubles after the n × n matrix that a product's whole tiles may touch (with + 0) past its last row. */
@@ -19,15 +24,20 @@ const PAD = 8;
 
 /** Where {@link reduceToBand} keeps its work arrays (offsets into H, in doubles). */
 export interface BandLayout {
-  /** The reflectors of the current panel as explicit rows (zeros, then 1, then the tail): b × n, row stride n. */
-  readonly vr: number;
+  /**
+   * The reflectors of a panel as explicit rows (zeros, then 1, then the tail): b × n, row stride n; two of them, for
+   * the current panel and the next one factored ahead.
+   */
+  readonly vr: readonly [number, number];
   /** Y = B V, then Z = Y T, then W = Z − ½ V S₁: (n + 5) × b each, row stride b. */
   readonly y: number;
   readonly z: number;
-  /** T (b × b), Vᵀ Z ((b + 5) × b) and S₁ = Tᵀ Vᵀ Z (b × b), row stride b. */
-  readonly t: number;
+  /** T (b × b, two of them as for vr), Vᵀ Z ((b + 5) × b) and S₁ = Tᵀ Vᵀ Z (b × b), row stride b. */
+  readonly t: readonly [number, number];
   readonly g: number;
   readonly s1: number;
+  /** The rank-2b update's right operand [W | V], packed once for both threads. */
+  readonly q2: number;
   /** Packing scratch of two threads (see packedProduct). */
   readonly scratch: ReadonlyArray<{ readonly p: number; readonly q: number }>;
   /** Doubles used from the start of the matrix. */
@@ -36,22 +46,24 @@ export interface BandLayout {
 
 /** Rows past the matrix where each product's scratch and work arrays are placed, for an n × n matrix at `base`. */
 export function bandLayout(n: number, b: number, base: number): BandLayout {
-  const vr = base + n * n + PAD;
-  const y = vr + b * n;
+  const vr0 = base + n * n + PAD;
+  const vr1 = vr0 + b * n;
+  const y = vr1 + b * n;
   const z = y + (n + 5) * b;
-  const t = z + (n + 5) * b;
-  const g = t + b * b;
+  const t0 = z + (n + 5) * b;
+  const t1 = t0 + b * b;
+  const g = t1 + b * b;
   const s1 = g + (b + 5) * b;
-  const { p, q } = packScratch(Math.max(n, b));
-  // The symmetric product packs b columns of Q per K slab of 256; the rank-2b update all m columns at depth 2b.
-  const qSize = Math.max(q, (n + 8) * 2 * b);
+  const q2 = s1 + b * b;
+  // The products pack at most b columns of Q per K slab of 256 (the rank-2b update's Q is packed once, in q2).
+  const { p, q } = packScratch(b);
   const scratch: Array<{ p: number; q: number }> = [];
-  let at = s1 + b * b;
+  let at = q2 + packedOperandSize(n, 2 * b);
   for (let w = 0; w < 2; w++) {
     scratch.push({ p: at, q: at + p });
-    at += p + qSize;
+    at += p + q;
   }
-  return { vr, y, z, t, g, s1, scratch, end: at };
+  return { vr: [vr0, vr1], y, z, t: [t0, t1], g, s1, q2, scratch, end: at };
 }
 
 /** Doubles of workspace {@link reduceToBand} needs after the n × n matrix. */
@@ -81,21 +93,16 @@ export function reduceToBand(n: number, b: number, base: number, tau: Float64Arr
   const { H } = ctx;
   tau.fill(0);
   const L = bandLayout(n, b, base);
-  for (let s = 0; s + b + 1 < n; s += b) {
+  let factored = -1; // the last panel whose LQ, V and T are ready
+  for (let s = 0, panel = 0; s + b + 1 < n; s += b, panel++) {
     const top = s + b;
     const m = n - top;
     const bp = Math.min(b, m - 1); // reflectors of length ≥ 2
-    panelLq(n, s, b, bp, base, tau, ctx);
+    if (factored < panel) factorPanel(n, b, s, panel, base, tau, L, ctx);
+    factored = panel;
+    const vr = L.vr[panel & 1];
+    const T = L.t[panel & 1];
     const B = base + top * n + top;
-    // Explicit reflector rows: Vr[k, t] = 0 for t < k, 1 at k, then the stored tail.
-    for (let k = 0; k < bp; k++) {
-      const row = L.vr + k * n;
-      H.fill(0, row, row + k);
-      H[row + k] = 1;
-      const src = base + (s + k) * n + top;
-      for (let t = k + 1; t < m; t++) H[row + t] = H[src + t];
-    }
-    triangularFactor(n, m, bp, b, L, tau, s, ctx);
     const m5 = Math.ceil(m / 5) * 5;
     // Y = B V.
     H.fill(0, L.y, L.y + m5 * b);
@@ -107,7 +114,7 @@ export function reduceToBand(n: number, b: number, base: number, tau: Float64Arr
       k: m,
       alpha: 1,
       P: { off: B, ld: n, symmetric: true },
-      Q: { off: L.vr, rs: n, ts: 1 },
+      Q: { off: vr, rs: n, ts: 1 },
       c: L.y,
       ldc: b,
       upper: false,
@@ -122,7 +129,7 @@ export function reduceToBand(n: number, b: number, base: number, tau: Float64Arr
       k: bp,
       alpha: 1,
       P: { off: L.y, rs: b, ts: 1 },
-      Q: { off: L.t, rs: 1, ts: b },
+      Q: { off: T, rs: 1, ts: b },
       c: L.z,
       ldc: b,
       upper: false,
@@ -136,7 +143,7 @@ export function reduceToBand(n: number, b: number, base: number, tau: Float64Arr
       cols: bp,
       k: m,
       alpha: 1,
-      P: { off: L.vr, rs: n, ts: 1 },
+      P: { off: vr, rs: n, ts: 1 },
       Q: { off: L.z, rs: 1, ts: b },
       c: L.g,
       ldc: b,
@@ -145,7 +152,7 @@ export function reduceToBand(n: number, b: number, base: number, tau: Float64Arr
     for (let i = 0; i < bp; i++) {
       for (let j = 0; j < bp; j++) {
         let acc = 0;
-        for (let l = 0; l <= i; l++) acc += H[L.t + l * b + i] * H[L.g + l * b + j];
+        for (let l = 0; l <= i; l++) acc += H[T + l * b + i] * H[L.g + l * b + j];
         H[L.s1 + i * b + j] = acc;
       }
     }
@@ -157,7 +164,7 @@ export function reduceToBand(n: number, b: number, base: number, tau: Float64Arr
       cols: bp,
       k: bp,
       alpha: -0.5,
-      P: { off: L.vr, rs: 1, ts: n },
+      P: { off: vr, rs: 1, ts: n },
       Q: { off: L.s1, rs: 1, ts: b },
       c: L.z,
       ldc: b,
@@ -165,31 +172,75 @@ export function reduceToBand(n: number, b: number, base: number, tau: Float64Arr
     });
     // B ← B − V Wᵀ − W Vᵀ on the upper triangle: whole 5-row tiles in the kernel, the last m mod 5 rows here.
     const whole = m - (m % 5);
-    const vCol = { off: L.vr, rs: 1, ts: n };
+    const vCol = { off: vr, rs: 1, ts: n };
     const wRow = { off: L.z, rs: b, ts: 1 };
-    ctx.product({
-      r0: 0,
-      r1: whole,
+    const Q = { split: bp, first: wRow, second: vCol };
+    packOperand(H, Q, m, 2 * bp, L.q2);
+    const update = (r0: number, r1: number): ProductSpec => ({
+      r0,
+      r1,
       valid: m,
       cols: m,
       k: 2 * bp,
       alpha: -1,
       P: { split: bp, first: vCol, second: wRow },
-      Q: { split: bp, first: wRow, second: vCol },
+      Q,
       c: B,
       ldc: n,
       upper: true,
+      packedQ: L.q2,
     });
+    // Look-ahead: the next panel's rows (the first b of B) are updated first, then its LQ runs while the other rows
+    // are updated (it touches none of them).
+    const lead = Math.ceil(b / 5) * 5;
+    if (s + 2 * b + 1 < n && whole >= lead + 5) {
+      ctx.product(update(0, lead));
+      ctx.sharedProduct(update(lead, whole), () => factorPanel(n, b, top, panel + 1, base, tau, L, ctx));
+      factored = panel + 1;
+    } else {
+      ctx.product(update(0, whole));
+    }
     for (let r = whole; r < m; r++) {
       for (let j = r; j < m; j++) {
         let acc = 0;
         for (let t = 0; t < bp; t++) {
-          acc += H[L.vr + t * n + r] * H[L.z + j * b + t] + H[L.z + r * b + t] * H[L.vr + t * n + j];
+          acc += H[vr + t * n + r] * H[L.z + j * b + t] + H[L.z + r * b + t] * H[vr + t * n + j];
         }
         H[B + r * n + j] -= acc;
       }
     }
   }
+}
+
+/**
+ * The factorisation of the panel at row s: its LQ (panelLq), the explicit reflector rows in `vr[panel mod 2]` and the
+ * triangular factor in `t[panel mod 2]`.
+ */
+function factorPanel(
+  n: number,
+  b: number,
+  s: number,
+  panel: number,
+  base: number,
+  tau: Float64Array,
+  L: BandLayout,
+  ctx: BandContext,
+): void {
+  const { H } = ctx;
+  const top = s + b;
+  const m = n - top;
+  const bp = Math.min(b, m - 1);
+  panelLq(n, s, b, bp, base, tau, ctx);
+  // Explicit reflector rows: Vr[k, t] = 0 for t < k, 1 at k, then the stored tail.
+  const vr = L.vr[panel & 1];
+  for (let k = 0; k < bp; k++) {
+    const row = vr + k * n;
+    H.fill(0, row, row + k);
+    H[row + k] = 1;
+    const src = base + (s + k) * n + top;
+    for (let t = k + 1; t < m; t++) H[row + t] = H[src + t];
+  }
+  triangularFactor(n, m, bp, b, vr, L.t[panel & 1], tau, s, ctx);
 }
 
 /**
@@ -227,20 +278,20 @@ function triangularFactor(
   m: number,
   bp: number,
   b: number,
-  L: BandLayout,
+  vr: number,
+  T: number,
   tau: Float64Array,
   s: number,
   ctx: BandContext,
 ): void {
   const { H } = ctx;
-  const T = L.t;
   H.fill(0, T, T + b * b);
   const g = new Float64Array(bp);
   for (let k = 0; k < bp; k++) {
     const tk = tau[s + k];
     H[T + k * b + k] = tk;
     if (tk === 0) continue;
-    for (let l = 0; l < k; l++) g[l] = ctx.dot(L.vr + l * n + k, L.vr + k * n + k, m - k);
+    for (let l = 0; l < k; l++) g[l] = ctx.dot(vr + l * n + k, vr + k * n + k, m - k);
     for (let j = 0; j < k; j++) {
       let acc = 0;
       for (let l = j; l < k; l++) acc += H[T + j * b + l] * g[l];

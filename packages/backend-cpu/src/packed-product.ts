@@ -72,6 +72,11 @@ export interface ProductSpec {
   readonly ldc: number;
   /** Only tiles whose columns reach the diagonal or beyond (j ≥ roundDown(i, 4)): an update of an upper triangle. */
   readonly upper: boolean;
+  /**
+   * Where Q already lies packed ({@link packOperand}, all its rows, depth k ≤ 256): threads that share a product in
+   * many pieces then pack it once.
+   */
+  readonly packedQ?: number;
 }
 
 /** Depth of a K slab: a 5-row P panel (10 KiB) stays in L1. */
@@ -124,7 +129,7 @@ function packStrided(
 /** Packs rows i0 … i0 + count − 1 of `op` (count a multiple of R; rows ≥ valid as zeros), columns t0 … t0 + kc − 1, zero-padded to kcp, into panels of R rows at H[dst]. */
 function packPanels(
   H: Float64Array,
-  kernels: ProductKernels,
+  packSymmetric: ProductKernels['packSymmetric'],
   R: number,
   op: Operand,
   i0: number,
@@ -137,7 +142,7 @@ function packPanels(
   alpha: number,
 ): void {
   const sym = R === 5 && 'symmetric' in op && alpha === 1 ? op : null;
-  const native = sym !== null ? kernels.packSymmetric : undefined;
+  const native = sym !== null ? packSymmetric : undefined;
   for (let p = 0; p < count; p += R) {
     const d = dst + p * kcp;
     if (native !== undefined && sym !== null && i0 + p + R <= valid) {
@@ -152,6 +157,16 @@ function packPanels(
       for (let t = kc; t < kcp; t++) H[d + r + R * t] = 0;
     }
   }
+}
+
+/** Packs rows 0 … rows − 1 of `op` (all of it, depth k ≤ 256) into panels of 4 at H[dst], for {@link ProductSpec.packedQ}. */
+export function packOperand(H: Float64Array, op: Operand, rows: number, k: number, dst: number): void {
+  packPanels(H, undefined, 4, op, 0, (rows + 3) & ~3, rows, 0, k, k + (k & 1), dst, 1);
+}
+
+/** Doubles {@link packOperand} writes for `rows` rows of depth k. */
+export function packedOperandSize(rows: number, k: number): number {
+  return ((rows + 3) & ~3) * (k + (k & 1));
 }
 
 /**
@@ -170,18 +185,20 @@ export function packedProduct(
   if (r1 <= r0 || cols <= 0 || k <= 0) return;
   const np = (cols + 3) & ~3;
   const jLo = upper ? r0 & ~3 : 0;
+  const prepacked = s.packedQ !== undefined && k <= KC;
   for (let k0 = 0; k0 < k; k0 += KC) {
     const kc = Math.min(KC, k - k0);
     const kcp = kc + (kc & 1);
-    packPanels(H, kernels, 4, Q, jLo, np - jLo, cols, k0, kc, kcp, scratch.q, 1);
+    const q = prepacked ? s.packedQ! + jLo * kcp : scratch.q;
+    if (!prepacked) packPanels(H, kernels.packSymmetric, 4, Q, jLo, np - jLo, cols, k0, kc, kcp, q, 1);
     for (let i0 = r0; i0 < r1; i0 += MC) {
       const rows = Math.min(r1, i0 + MC) - i0;
-      packPanels(H, kernels, 5, P, i0, Math.ceil(rows / 5) * 5, s.valid, k0, kc, kcp, scratch.p, alpha);
+      packPanels(H, kernels.packSymmetric, 5, P, i0, Math.ceil(rows / 5) * 5, s.valid, k0, kc, kcp, scratch.p, alpha);
       const jFirst = upper ? jLo + Math.floor((i0 - jLo) / NC) * NC : 0;
       for (let j0 = jFirst; j0 < np; j0 += NC) {
         const nc = Math.min(NC, np - j0);
         const shift = upper ? i0 - j0 : -(1 << 30);
-        kernels.block(scratch.p, scratch.q + (j0 - jLo) * kcp, kcp, rows, nc, c + i0 * ldc + j0, ldc, shift);
+        kernels.block(scratch.p, q + (j0 - jLo) * kcp, kcp, rows, nc, c + i0 * ldc + j0, ldc, shift);
       }
     }
   }
@@ -283,5 +300,25 @@ export function blockTs(
       H[o + 2] += a42;
       H[o + 3] += a43;
     }
+  }
+}
+
+/**
+ * The rows of `s` in chunks of `chunk` (a multiple of 5), each claimed from the shared `counter` (Atomics.add, from 0)
+ * by whichever thread asks first: threads that start at different times share the work evenly. Each chunk runs
+ * {@link packedProduct} on its rows, so every tile is computed the same way whichever thread claims it.
+ */
+export function claimedProduct(
+  H: Float64Array,
+  kernels: ProductKernels,
+  s: ProductSpec,
+  scratch: { readonly p: number; readonly q: number },
+  counter: Int32Array,
+  chunk: number,
+): void {
+  for (;;) {
+    const r0 = s.r0 + Atomics.add(counter, 0, 1) * chunk;
+    if (r0 >= s.r1) return;
+    packedProduct(H, kernels, { ...s, r0, r1: Math.min(s.r1, r0 + chunk) }, scratch);
   }
 }

@@ -10,7 +10,7 @@ import {
   copyBand,
   readTridiagonal,
 } from './band-tridiagonal.js';
-import { type ProductKernels, type ProductSpec, blockTs, packedProduct } from './packed-product.js';
+import { type ProductKernels, type ProductSpec, blockTs, claimedProduct, packedProduct } from './packed-product.js';
 import * as rowsTs from './symmetric-rows.js';
 import type { ReductionSession } from './thread-pool.js';
 import type { WasmTiles } from './wasm-kernel.js';
@@ -51,6 +51,9 @@ export function twoStageSize(n: number, b: number): number {
   return n * n + bandWorkspace(n, b) + bandStorage(n, b) + 8 * b;
 }
 
+/** Rows per chunk of a product whose rows both threads claim as they come free (a multiple of 5). */
+const CLAIM_ROWS = 40;
+
 /** Multiply-adds below which a product stays on the calling thread (a hand-off costs ≈ 10–20 µs). */
 const SPLIT_MIN_WORK = 1 << 18;
 
@@ -65,8 +68,25 @@ function sharedBandContext(
   session: ReductionSession,
 ): BandContext {
   const mine = bandContext(H, wasm, scratch[0]);
+  const kernels = productKernels(H, wasm);
+  const counter = new Int32Array(new SharedArrayBuffer(4));
   return {
     ...mine,
+    sharedProduct(spec, meanwhile) {
+      Atomics.store(counter, 0, 0);
+      session.run({
+        kind: 'product',
+        spec,
+        scratch: scratch[1],
+        claim: { counter: counter.buffer, chunk: CLAIM_ROWS },
+      });
+      try {
+        meanwhile();
+        claimedProduct(H, kernels, spec, scratch[0], counter, CLAIM_ROWS);
+      } finally {
+        session.wait();
+      }
+    },
     product(spec) {
       const rows = spec.r1 - spec.r0;
       if (rows < 20 || rows * spec.cols * spec.k < SPLIT_MIN_WORK) {
@@ -119,23 +139,32 @@ export function halfBandwidth(n: number): number {
   return Math.max(4, Math.min(BAND, (n + 3) & ~3));
 }
 
+/** The product kernels on `wasm`, or in TypeScript on H. */
+function productKernels(H: Float64Array, wasm: WasmTiles | null): ProductKernels {
+  return wasm !== null
+    ? {
+        block: (pa, qb, kc, rows, cols, c, ldc, shift) =>
+          wasm.block(8 * pa, 8 * qb, kc, 0, rows, cols, 8 * c, 8 * ldc, shift),
+        packSymmetric: (a, ld, i, t0, kc, d) => wasm.packSymmetric(8 * a, ld, i, t0, kc, 8 * d),
+      }
+    : { block: (pa, qb, kc, rows, cols, c, ldc, shift) => blockTs(H, pa, qb, kc, rows, cols, c, ldc, shift) };
+}
+
 /** The dense-to-band context on one thread: the products on the packed micro-kernel (wasm or TypeScript). */
 function bandContext(H: Float64Array, wasm: WasmTiles | null, scratch: { p: number; q: number }): BandContext {
-  const kernels: ProductKernels =
-    wasm !== null
-      ? {
-          block: (pa, qb, kc, rows, cols, c, ldc, shift) =>
-            wasm.block(8 * pa, 8 * qb, kc, 0, rows, cols, 8 * c, 8 * ldc, shift),
-          packSymmetric: (a, ld, i, t0, kc, d) => wasm.packSymmetric(8 * a, ld, i, t0, kc, 8 * d),
-        }
-      : { block: (pa, qb, kc, rows, cols, c, ldc, shift) => blockTs(H, pa, qb, kc, rows, cols, c, ldc, shift) };
+  const kernels = productKernels(H, wasm);
   const product = (spec: ProductSpec): void => packedProduct(H, kernels, spec, scratch);
+  const sharedProduct = (spec: ProductSpec, meanwhile: () => void): void => {
+    meanwhile();
+    product(spec);
+  };
   if (wasm !== null) {
     return {
       H,
       dot: (x, y, len) => wasm.dot(8 * x, 8 * y, len),
       axpy: (alpha, x, y, len) => wasm.axpy2(alpha, 8 * x, 0, 8 * x, 8 * y, len),
       product,
+      sharedProduct,
     };
   }
   return {
@@ -143,6 +172,7 @@ function bandContext(H: Float64Array, wasm: WasmTiles | null, scratch: { p: numb
     dot: (x, y, len) => rowsTs.dot(H, x, y, len),
     axpy: (alpha, x, y, len) => rowsTs.axpy2(H, alpha, x, 0, x, y, len),
     product,
+    sharedProduct,
   };
 }
 

@@ -112,6 +112,8 @@ export interface ProductStep {
   readonly kind: 'product';
   readonly spec: ProductSpec;
   readonly scratch: { readonly p: number; readonly q: number };
+  /** Take the rows in chunks claimed from a shared counter (packed-product.ts, `claimedProduct`) instead of all. */
+  readonly claim?: { readonly counter: SharedArrayBuffer; readonly chunk: number };
 }
 
 /**

@@ -9,7 +9,7 @@ import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from '
 import { type ChaseReflectors, chaseSweeps } from './band-tridiagonal.js';
 import { compileMapLoop } from './compiled-map.js';
 import { dotKernel } from './dot-kernel.js';
-import { packedProduct } from './packed-product.js';
+import { claimedProduct, packedProduct } from './packed-product.js';
 import { WASM_MIN_DEPTH, type WasmTiles, instantiateTiles, wasmDotKernel } from './wasm-kernel.js';
 import {
   ARGS,
@@ -185,7 +185,8 @@ export class CpuWorker {
         packSymmetric: (a: number, ld: number, i: number, t0: number, kc: number, d: number) =>
           tiles.packSymmetric(8 * a, ld, i, t0, kc, 8 * d),
       };
-      packedProduct(H, kernels, step.spec, step.scratch);
+      if (step.claim === undefined) packedProduct(H, kernels, step.spec, step.scratch);
+      else claimedProduct(H, kernels, step.spec, step.scratch, new Int32Array(step.claim.counter), step.claim.chunk);
       return;
     }
     const keep: ChaseReflectors | null =
