@@ -226,13 +226,29 @@ function factorPanel(
   L: BandLayout,
   ctx: BandContext,
 ): void {
+  panelLq(n, s, b, Math.min(b, n - s - b - 1), base, tau, ctx);
+  storedPanel(n, b, s, base, tau, L.vr[panel & 1], L.t[panel & 1], ctx);
+}
+
+/**
+ * The compact WY form I − V T Vᵀ of the panel at row s from its stored reflectors: the explicit reflector rows at
+ * H[vr] (b × n, row stride n: zeros, 1, then the stored tail) and T at H[T] (row stride b). Returns the number of
+ * reflectors bp.
+ */
+function storedPanel(
+  n: number,
+  b: number,
+  s: number,
+  base: number,
+  tau: Float64Array,
+  vr: number,
+  T: number,
+  ctx: BandContext,
+): number {
   const { H } = ctx;
   const top = s + b;
   const m = n - top;
   const bp = Math.min(b, m - 1);
-  panelLq(n, s, b, bp, base, tau, ctx);
-  // Explicit reflector rows: Vr[k, t] = 0 for t < k, 1 at k, then the stored tail.
-  const vr = L.vr[panel & 1];
   for (let k = 0; k < bp; k++) {
     const row = vr + k * n;
     H.fill(0, row, row + k);
@@ -240,7 +256,8 @@ function factorPanel(
     const src = base + (s + k) * n + top;
     for (let t = k + 1; t < m; t++) H[row + t] = H[src + t];
   }
-  triangularFactor(n, m, bp, b, vr, L.t[panel & 1], tau, s, ctx);
+  triangularFactor(n, m, bp, b, vr, T, tau, s, ctx);
+  return bp;
 }
 
 /**
@@ -300,71 +317,109 @@ function triangularFactor(
   }
 }
 
+/** Where {@link applyBandReflectors} keeps Y and its work arrays, after the reduction's memory (offsets in doubles). */
+export interface BackLayout {
+  /** Y: n × k (+ 5 rows of padding), row stride ldY = k rounded up to 4; column j is vector j. */
+  readonly y: number;
+  readonly ldY: number;
+  /** Mᵀ = Yᵀ V and M′ᵀ = Mᵀ Tᵀ, (k + 5) × b each, row stride b. */
+  readonly m1: number;
+  readonly m2: number;
+  /** M′ packed once as the right operand of the update (packed-product.ts, `packOperand`). */
+  readonly q: number;
+  /** Scratch for the chase's back-transformation: a reflector (b doubles) and vᵀY (ldY doubles). */
+  readonly v: number;
+  readonly w: number;
+  /** Doubles used from offset 0. */
+  readonly end: number;
+}
+
+/** The back-transformation's layout for k vectors of order n, placed from offset `start`. */
+export function backLayout(n: number, k: number, b: number, start: number): BackLayout {
+  const ldY = Math.max(4, (k + 3) & ~3);
+  const y = start;
+  const m1 = y + (n + 5) * ldY;
+  const m2 = m1 + (k + 5) * b;
+  const q = m2 + (k + 5) * b;
+  const v = q + packedOperandSize(k, b);
+  const w = v + b;
+  return { y, ldY, m1, m2, q, v, w, end: w + ldY };
+}
+
 /**
- * Back-transformation after {@link reduceToBand}: replaces each of the `count` rows y of `Y` (row length n) by Q₁ y =
- * H₀ (H₁ (⋯ y)), the reflector of row i stored in R (the reduced matrix) beyond column i + b with its unit head at
- * i + b implicit, scale `tau[i]`. Rows of Y are eigenvectors of the band matrix on input and of A on output. Four
- * rows share each pass over a reflector.
+ * Back-transformation after {@link reduceToBand}: replaces the n × k matrix Y at `back.y` (eigenvectors of the band
+ * as columns) by Q₁ Y, panel by panel from the last: Y ← Y − V (T (Vᵀ Y)) on rows s + b … n − 1, with V and T rebuilt
+ * from the reflectors stored in the reduced matrix at H[base] (the layout's vr[0], t[0] as scratch) — three products
+ * on the packed micro-kernel per panel, 4(n − s − b)·b·k flops.
  */
-export function applyBandReflectorsToRows(
+export function applyBandReflectors(
   n: number,
   b: number,
-  R: Float64Array,
+  k: number,
+  base: number,
   tau: Float64Array,
-  Y: Float64Array,
-  count: number,
+  back: BackLayout,
+  ctx: BandContext,
 ): void {
-  let r = 0;
-  for (; r + 3 < count; r += 4) {
-    const y0 = r * n;
-    const y1 = y0 + n;
-    const y2 = y1 + n;
-    const y3 = y2 + n;
-    for (let i = n - b - 2; i >= 0; i--) {
-      const t = tau[i];
-      if (t === 0) continue;
-      const h = i + b;
-      const vi = i * n;
-      let s0 = Y[y0 + h];
-      let s1 = Y[y1 + h];
-      let s2 = Y[y2 + h];
-      let s3 = Y[y3 + h];
-      for (let l = h + 1; l < n; l++) {
-        const x = R[vi + l];
-        s0 += x * Y[y0 + l];
-        s1 += x * Y[y1 + l];
-        s2 += x * Y[y2 + l];
-        s3 += x * Y[y3 + l];
-      }
-      s0 *= t;
-      s1 *= t;
-      s2 *= t;
-      s3 *= t;
-      Y[y0 + h] -= s0;
-      Y[y1 + h] -= s1;
-      Y[y2 + h] -= s2;
-      Y[y3 + h] -= s3;
-      for (let l = h + 1; l < n; l++) {
-        const x = R[vi + l];
-        Y[y0 + l] -= s0 * x;
-        Y[y1 + l] -= s1 * x;
-        Y[y2 + l] -= s2 * x;
-        Y[y3 + l] -= s3 * x;
-      }
-    }
-  }
-  for (; r < count; r++) {
-    const y0 = r * n;
-    for (let i = n - b - 2; i >= 0; i--) {
-      const t = tau[i];
-      if (t === 0) continue;
-      const h = i + b;
-      const vi = i * n;
-      let s = Y[y0 + h];
-      for (let l = h + 1; l < n; l++) s += R[vi + l] * Y[y0 + l];
-      s *= t;
-      Y[y0 + h] -= s;
-      for (let l = h + 1; l < n; l++) Y[y0 + l] -= s * R[vi + l];
-    }
+  if (k === 0) return;
+  const { H } = ctx;
+  const L = bandLayout(n, b, base);
+  const vr = L.vr[0];
+  const T = L.t[0];
+  const { ldY } = back;
+  let last = 0;
+  while (last + 2 * b + 1 < n) last += b;
+  for (let s = last; s >= 0 && s + b + 1 < n; s -= b) {
+    const top = s + b;
+    const m = n - top;
+    const bp = storedPanel(n, b, s, base, tau, vr, T, ctx);
+    const k5 = Math.ceil(k / 5) * 5;
+    // Mᵀ = Yᵀ V (k × bp).
+    H.fill(0, back.m1, back.m1 + k5 * b);
+    ctx.product({
+      r0: 0,
+      r1: k,
+      valid: k,
+      cols: bp,
+      k: m,
+      alpha: 1,
+      P: { off: back.y + top * ldY, rs: 1, ts: ldY },
+      Q: { off: vr, rs: n, ts: 1 },
+      c: back.m1,
+      ldc: b,
+      upper: false,
+    });
+    // M′ᵀ = Mᵀ Tᵀ.
+    H.fill(0, back.m2, back.m2 + k5 * b);
+    ctx.product({
+      r0: 0,
+      r1: k,
+      valid: k,
+      cols: bp,
+      k: bp,
+      alpha: 1,
+      P: { off: back.m1, rs: b, ts: 1 },
+      Q: { off: T, rs: b, ts: 1 },
+      c: back.m2,
+      ldc: b,
+      upper: false,
+    });
+    // Y[top …] −= V M′ (M′ packed once: both threads take rows of Y).
+    const Q = { off: back.m2, rs: b, ts: 1 };
+    packOperand(H, Q, k, bp, back.q);
+    ctx.product({
+      r0: 0,
+      r1: m,
+      valid: m,
+      cols: k,
+      k: bp,
+      alpha: -1,
+      P: { off: vr, rs: 1, ts: n },
+      Q,
+      c: back.y + top * ldY,
+      ldc: ldY,
+      upper: false,
+      packedQ: back.q,
+    });
   }
 }

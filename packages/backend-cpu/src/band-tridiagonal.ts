@@ -231,27 +231,65 @@ export function readTridiagonal(n: number, b: number, M: Float64Array, off: numb
   }
 }
 
+/** `WasmTiles.reflectLeft` in element offsets, or its TypeScript twin {@link reflectLeftTs}. */
+export type ReflectLeft = (
+  y: number,
+  ldy: number,
+  rows: number,
+  cols: number,
+  v: number,
+  tau: number,
+  w: number,
+) => void;
+
+/** Y ← (I − τ v vᵀ) Y for the rows × cols block at H[y] (row stride ldy), w (cols doubles) as scratch. */
+export function reflectLeftTs(
+  H: Float64Array,
+  y: number,
+  ldy: number,
+  rows: number,
+  cols: number,
+  v: number,
+  tau: number,
+  w: number,
+): void {
+  H.fill(0, w, w + cols);
+  for (let r = 0; r < rows; r++) {
+    const vr = H[v + r];
+    const a = y + r * ldy;
+    for (let c = 0; c < cols; c++) H[w + c] += vr * H[a + c];
+  }
+  for (let r = 0; r < rows; r++) {
+    const t = -tau * H[v + r];
+    const a = y + r * ldy;
+    for (let c = 0; c < cols; c++) H[a + c] += t * H[w + c];
+  }
+}
+
 /**
- * Back-transformation of the chase: replaces each of the `count` rows y of Y (row length n) by Q₂ y, where
- * T = Q₂ᵀ B Q₂ and Q₂ is the product of the recorded reflectors in execution order — so the reflectors are applied
- * last first. Rows of Y are eigenvectors of T on input and of the band matrix B on output.
+ * Back-transformation of the chase: replaces the n × k matrix Y at H[y] (row stride ldY; eigenvectors of T as
+ * columns) by Q₂ Y, where T = Q₂ᵀ B Q₂ and Q₂ is the product of the recorded reflectors in execution order — so they
+ * are applied last first, each to the rows it spans (`reflect`, with a reflector at H[v] and k doubles at H[w]).
  */
-export function applyChaseReflectors(n: number, b: number, keep: ChaseReflectors, Y: Float64Array, count: number) {
+export function applyChaseReflectors(
+  b: number,
+  keep: ChaseReflectors,
+  H: Float64Array,
+  y: number,
+  ldY: number,
+  k: number,
+  v: number,
+  w: number,
+  reflect: ReflectLeft,
+): void {
   const stride = Math.max(b - 1, 1);
   for (let t = keep.count - 1; t >= 0; t--) {
     const tau = keep.tau[t];
     if (tau === 0) continue;
-    const h = keep.head[t];
     const len = keep.len[t];
-    const vo = t * stride - 1; // v[l] at keep.v[vo + l] for l ≥ 1
-    for (let r = 0; r < count; r++) {
-      const y = r * n + h;
-      let s = Y[y];
-      for (let l = 1; l < len; l++) s += keep.v[vo + l] * Y[y + l];
-      s *= tau;
-      Y[y] -= s;
-      for (let l = 1; l < len; l++) Y[y + l] -= s * keep.v[vo + l];
-    }
+    H[v] = 1;
+    H.set(keep.v.subarray(t * stride, t * stride + len - 1), v + 1);
+    reflect(y + keep.head[t] * ldY, ldY, len, k, v, tau, w);
   }
 }
 

@@ -3,9 +3,14 @@ import { checkSymmetric } from './symmetric-check.js';
 import { type ThreadPool, sharedFloat64 } from './thread-pool.js';
 import { type WasmTiles, instantiateTiles, relaxedSimd, sharedWasmMemory, tileModuleBytes } from './wasm-kernel.js';
 import { tridiagonalInverseIteration } from './tridiagonal-inverse-iteration.js';
-import { applyBandReflectorsToRows } from './band-reduction.js';
-import { applyChaseReflectors } from './band-tridiagonal.js';
-import { type TwoStage, halfBandwidth, twoStageSize, twoStageTridiagonal } from './two-stage.js';
+import {
+  type TwoStage,
+  type TwoStageMemory,
+  halfBandwidth,
+  twoStagePlan,
+  twoStageTridiagonal,
+  twoStageVectors,
+} from './two-stage.js';
 import {
   type BlockedReductionOptions,
   applyReflectorsToRows,
@@ -126,12 +131,20 @@ export function setReductionRoute(route: ReductionRoute): ReductionRoute {
 const TWO_STAGE_SESSION_MIN_N = 256;
 
 /**
- * The two-stage reduction of A in the eigensolver's wasm memory — on a shared memory with a worker session from
- * {@link TWO_STAGE_SESSION_MIN_N} when the pool has a second thread — or in a plain array without SIMD.
+ * Runs `solve` on the two-stage reduction of A (with room for k eigenvectors) in the eigensolver's wasm memory — on a
+ * shared memory with a worker session from {@link TWO_STAGE_SESSION_MIN_N} when the pool has a second thread — or
+ * in a plain array without SIMD.
  */
-function reduceTwoStage(n: number, A: FloatArray, pool: ThreadPool | undefined, keep: boolean): TwoStage {
+function withTwoStage<R>(
+  n: number,
+  A: FloatArray,
+  pool: ThreadPool | undefined,
+  k: number,
+  solve: (reduced: TwoStage, memory: TwoStageMemory, plan: ReturnType<typeof twoStagePlan>) => R,
+): R {
   const b = halfBandwidth(n);
-  const need = twoStageSize(n, b);
+  const plan = twoStagePlan(n, b, k);
+  const need = plan.size;
   const simd = n >= SIMD_MIN_N && (pool?.simd ?? true);
   const threaded = simd && pool !== undefined && pool.threads > 1 && n >= TWO_STAGE_SESSION_MIN_N;
   const shared = threaded ? sharedEigenTiles() : null;
@@ -142,12 +155,14 @@ function reduceTwoStage(n: number, A: FloatArray, pool: ThreadPool | undefined, 
     const H = new Float64Array(wasm.memory.buffer);
     const session = shared !== null ? pool!.startReductionSession(wasm.memory, shared.bytes) : null;
     try {
-      return twoStageTridiagonal(n, A, { H, wasm, session }, b, keep);
+      const memory = { H, wasm, session };
+      return solve(twoStageTridiagonal(n, A, memory, b, k > 0), memory, plan);
     } finally {
       session?.close();
     }
   }
-  return twoStageTridiagonal(n, A, { H: new Float64Array(need), wasm: null, session: null }, b, keep);
+  const memory = { H: new Float64Array(need), wasm: null, session: null };
+  return solve(twoStageTridiagonal(n, A, memory, b, k > 0), memory, plan);
 }
 
 /**
@@ -160,9 +175,10 @@ export function eigvalsh(n: number, A: FloatArray, pool?: ThreadPool): Float64Ar
   checkDims(n, A);
   checkSymmetric(n, A, `eigvalsh: the ${n} × ${n} matrix`);
   if (defaultRoute === 'two-stage') {
-    const { d, e } = reduceTwoStage(n, A, pool, false);
-    tridiagonalEigenvalues(d, e);
-    return d;
+    return withTwoStage(n, A, pool, 0, ({ d, e }) => {
+      tridiagonalEigenvalues(d, e);
+      return d;
+    });
   }
   const { d, e } = reduce(n, A, pool);
   tridiagonalQL(d, e, null);
@@ -184,14 +200,16 @@ export function eigh(n: number, A: FloatArray, k: number = n, pool?: ThreadPool)
     throw new SpecError('E_INPUT', `eigh: k must be an integer in [0, ${n}] for a ${n} × ${n} matrix, got ${k}`);
   }
   checkSymmetric(n, A, `eigh: the ${n} × ${n} matrix`);
+  if (defaultRoute === 'two-stage') {
+    if (k === 0) return { values: new Float64Array(0), vectors: new Float64Array(0) };
+    return withTwoStage(n, A, pool, k, (reduced, memory, plan) => {
+      const { values, Y } = tridiagonalVectors(reduced.d, reduced.e, k);
+      return { values, vectors: twoStageVectors(n, reduced, memory, plan.back!, Y, k) };
+    });
+  }
   let values: Float64Array;
   let Y: Float64Array;
-  if (defaultRoute === 'two-stage') {
-    const r = reduceTwoStage(n, A, pool, true);
-    ({ values, Y } = tridiagonalVectors(r.d, r.e, k));
-    applyChaseReflectors(n, r.b, r.chase!, Y, k);
-    applyBandReflectorsToRows(n, r.b, r.work, r.tau, Y, k);
-  } else {
+  {
     const { d, e, tau, work } = reduce(n, A, pool);
     ({ values, Y } = tridiagonalVectors(d, e, k));
     // Back-transform the kept vectors and lay them out as columns.

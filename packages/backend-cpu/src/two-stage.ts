@@ -1,14 +1,25 @@
 import type { FloatArray } from '@spec/core';
-import { type BandContext, type BandLayout, bandLayout, bandWorkspace, reduceToBand } from './band-reduction.js';
+import {
+  type BackLayout,
+  type BandContext,
+  type BandLayout,
+  applyBandReflectors,
+  backLayout,
+  bandLayout,
+  bandWorkspace,
+  reduceToBand,
+} from './band-reduction.js';
 import {
   CHASE_PROGRESS_WORDS,
   type ChaseReflectors,
   bandStorage,
   bandToTridiagonal,
   chaseReflectors,
+  applyChaseReflectors,
   chaseSweeps,
   copyBand,
   readTridiagonal,
+  reflectLeftTs,
 } from './band-tridiagonal.js';
 import { type ProductKernels, type ProductSpec, blockTs, claimedProduct, packedProduct } from './packed-product.js';
 import * as rowsTs from './symmetric-rows.js';
@@ -235,4 +246,48 @@ export function twoStageTridiagonal(
   }
   readTridiagonal(n, b, H, band, d, e);
   return { d, e, b, work, tau, chase: record?.keep ?? null };
+}
+
+/** The memory of a two-stage solve of order n with k eigenvectors: doubles needed, and where Y goes (k > 0). */
+export function twoStagePlan(n: number, b: number, k: number): { size: number; back: BackLayout | null } {
+  const size = twoStageSize(n, b);
+  if (k === 0) return { size, back: null };
+  const back = backLayout(n, k, b, size);
+  return { size: back.end, back };
+}
+
+/**
+ * Eigenvectors of A from those of T: Y (k × n, row j the eigenvector of T for value j) is laid out as columns at
+ * `back.y`, taken through the chase's reflectors (band-tridiagonal.ts) and then stage one's (band-reduction.ts), and
+ * returned n × k row-major (column j the eigenvector of A). `memory` is the reduction's, with {@link twoStagePlan}'s
+ * room.
+ */
+export function twoStageVectors(
+  n: number,
+  r: TwoStage,
+  memory: TwoStageMemory,
+  back: BackLayout,
+  Y: Float64Array,
+  k: number,
+): Float64Array {
+  const { H, wasm } = memory;
+  const { y, ldY } = back;
+  H.fill(0, y, y + (n + 5) * ldY);
+  for (let j = 0; j < k; j++) {
+    const row = j * n;
+    for (let i = 0; i < n; i++) H[y + i * ldY + j] = Y[row + i];
+  }
+  if (r.chase !== null) {
+    const reflect =
+      wasm !== null
+        ? (yy: number, ld: number, rows: number, cols: number, v: number, tau: number, w: number) =>
+            wasm.reflectLeft(8 * yy, 8 * ld, rows, cols, 8 * v, tau, 8 * w)
+        : (yy: number, ld: number, rows: number, cols: number, v: number, tau: number, w: number) =>
+            reflectLeftTs(H, yy, ld, rows, cols, v, tau, w);
+    applyChaseReflectors(r.b, r.chase, H, y, ldY, k, back.v, back.w, reflect);
+  }
+  applyBandReflectors(n, r.b, k, 0, r.tau, back, bandContextFor(memory, bandLayout(n, r.b, 0)));
+  const vectors = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) vectors.set(H.subarray(y + i * ldY, y + i * ldY + k), i * k);
+  return vectors;
 }

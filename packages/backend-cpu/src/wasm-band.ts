@@ -611,3 +611,87 @@ export function packSymmetricBody(): number[] {
   // locals: 8 × i32, 5 × v128
   return [0x02, 0x08, I32, 0x05, V128, ...code];
 }
+
+/**
+ * Body of `reflectLeft(y, ldy, rows, cols, v, tau, w)`: the reflector I − τ v vᵀ (v at `v`, `rows` doubles) applied
+ * from the left to the rows × cols block at `y` (row stride ldy bytes), with `w` (cols doubles) as scratch:
+ *
+ * ```
+ * w = vᵀ Y;   Y ← Y − (τ v) wᵀ      ;; two rows per pass, columns as f64x2 pairs and a scalar last one
+ * ```
+ *
+ * The eigenvectors' back-transformation through the chase's reflectors (rows = coordinates, columns = vectors).
+ */
+export function reflectLeftBody(fma: boolean): number[] {
+  const [y, ldy, rows, cols, v, tau, w] = [0, 1, 2, 3, 4, 5, 6];
+  const [r, a0, a1, pw, end] = [7, 8, 9, 10, 11];
+  const [c0, c1] = [12, 13]; // f64
+  const [V0, V1, WV] = [14, 15, 16]; // v128
+  const ld64 = (p: number): number[] => [...get(p), ...f64Load()];
+  const ldv = (p: number): number[] => [...get(p), ...v128Load()];
+  const mad = (a: number[], b: number[], acc: number[]): number[] => madd(fma, a, b, acc);
+  const code: number[] = [];
+  code.push(...forRange(r, i32Const(0), get(cols), [...at(w, r), ...f64Const(0), ...f64Store()]));
+  /** Rows r (and r + 1): coefficients c0, c1 (splat in V0, V1) from `coef`, then one pass over the columns. */
+  const rowsPass = (two: boolean, coef: (k: number) => number[], vec: number[], scalar: number[]): number[] => {
+    const out: number[] = [...get(y), ...get(r), ...get(ldy), I32_MUL, I32_ADD, ...set(a0)];
+    out.push(...coef(0), ...tee(c0), ...F64X2_SPLAT, ...set(V0));
+    if (two) out.push(...get(a0), ...get(ldy), I32_ADD, ...set(a1), ...coef(8), ...tee(c1), ...F64X2_SPLAT, ...set(V1));
+    out.push(...get(w), ...set(pw));
+    out.push(...streams(pw, end, get(cols), two ? [pw, a0, a1] : [pw, a0], vec, scalar));
+    return out;
+  };
+  const pairs = (body: (two: boolean) => number[]): number[] => [
+    ...i32Const(0),
+    ...set(r),
+    ...BLOCK_LOOP,
+    ...get(r),
+    ...i32Const(1),
+    I32_ADD,
+    ...get(rows),
+    I32_GE_U,
+    ...BR_IF_OUT,
+    ...body(true),
+    ...advance(r, 2),
+    ...BR_LOOP_END,
+    ...get(r),
+    ...get(rows),
+    I32_LT_U,
+    ...IF,
+    ...body(false),
+    END,
+  ];
+  // Pass 1: w += v[r]·Y[r, :]
+  code.push(
+    ...pairs((two) =>
+      rowsPass(
+        two,
+        (off) => [...at(v, r), ...f64Load(off)],
+        [
+          ...get(pw),
+          ...(two ? mad(ldv(a1), get(V1), mad(ldv(a0), get(V0), ldv(pw))) : mad(ldv(a0), get(V0), ldv(pw))),
+          ...v128Store(),
+        ],
+        [
+          ...get(pw),
+          ...(two ? fmadd(ld64(a1), get(c1), fmadd(ld64(a0), get(c0), ld64(pw))) : fmadd(ld64(a0), get(c0), ld64(pw))),
+          ...f64Store(),
+        ],
+      ),
+    ),
+  );
+  // Pass 2: Y[r, :] −= τ v[r]·w
+  const update = (two: boolean): number[] => {
+    const vec = [...ldv(pw), ...set(WV), ...get(a0), ...mad(get(V0), get(WV), ldv(a0)), ...v128Store()];
+    const scalar = [...get(a0), ...fmadd(get(c0), ld64(pw), ld64(a0)), ...f64Store()];
+    if (two) {
+      vec.push(...get(a1), ...mad(get(V1), get(WV), ldv(a1)), ...v128Store());
+      scalar.push(...get(a1), ...fmadd(get(c1), ld64(pw), ld64(a1)), ...f64Store());
+    }
+    return rowsPass(two, (off) => [...at(v, r), ...f64Load(off), ...get(tau), F64_MUL, F64_NEG], vec, scalar);
+  };
+  code.push(...pairs(update));
+  code.push(END);
+  // locals: 5 × i32, 2 × f64, 3 × v128
+  return [0x03, 0x05, I32, 0x02, F64, 0x03, V128, ...code];
+}

@@ -9,7 +9,7 @@
 
 import { get, i32Const, leb, set, tee } from './wasm-encoding.js';
 import { axpy2Body, dotBody, symvRowsBody } from './wasm-reduction.js';
-import { chaseBody, packSymmetricBody } from './wasm-band.js';
+import { chaseBody, packSymmetricBody, reflectLeftBody } from './wasm-band.js';
 
 /** The part of a WebAssembly.Memory used here (the project's `lib` has no WebAssembly typings). */
 export interface WasmMemory {
@@ -84,6 +84,8 @@ export interface WasmTiles {
   ) => number;
   /** A 5-row panel of a symmetric matrix stored in its upper triangle, for `block` (see `packSymmetricBody`). */
   readonly packSymmetric: (a: number, ld: number, i: number, t0: number, kc: number, dst: number) => void;
+  /** Y ← (I − τ v vᵀ) Y for a rows × cols block (see `reflectLeftBody`). Byte offsets and strides. */
+  readonly reflectLeft: (y: number, ldy: number, rows: number, cols: number, v: number, tau: number, w: number) => void;
   /** The module's memory (grown on demand). */
   readonly memory: WasmMemory;
 }
@@ -443,6 +445,7 @@ export function tileModuleBytes(fma = false, sharedMemory = false): Uint8Array {
   const axpy2 = axpy2Body(fma);
   const chase = chaseBody(fma);
   const packSym = packSymmetricBody();
+  const reflect = reflectLeftBody(fma);
   const section = (id: number, bytes: number[]): number[] => [id, ...leb(bytes.length), ...bytes];
   const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
   return new Uint8Array([
@@ -455,7 +458,7 @@ export function tileModuleBytes(fma = false, sharedMemory = false): Uint8Array {
     0x00,
     0x00,
     ...section(1, [
-      0x05,
+      0x06,
       0x60,
       0x09,
       0x7f,
@@ -505,17 +508,28 @@ export function tileModuleBytes(fma = false, sharedMemory = false): Uint8Array {
       0x7f,
       0x01,
       0x7c, // type 4: (i32 × 8) → f64
+      0x60,
+      0x07,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x7f,
+      0x7c,
+      0x7f,
+      0x00, // type 5: (i32 × 5, f64, i32) → ()
     ]),
     // With `sharedMemory` the memory is imported as env.mem, shared, 1 page initially, at most 2 GiB (32768 pages),
     // so that several threads' instances work on the same memory (see {@link sharedWasmMemory}).
     ...(sharedMemory
       ? section(2, [0x01, ...name('env'), ...name('mem'), 0x02, 0x03, 0x01, ...leb(SHARED_MAX_PAGES)])
       : []),
-    // block: type 0, symvRows: type 1, dot: type 2, axpy2: type 3, dotBlock: type 0, chase: type 4, packSymmetric: type 1
-    ...section(3, [0x07, 0x00, 0x01, 0x02, 0x03, 0x00, 0x04, 0x01]),
+    // block: type 0, symvRows: type 1, dot: type 2, axpy2: type 3, dotBlock: type 0, chase: type 4, packSymmetric: type 1,
+    // reflectLeft: type 5
+    ...section(3, [0x08, 0x00, 0x01, 0x02, 0x03, 0x00, 0x04, 0x01, 0x05]),
     ...(sharedMemory ? [] : section(5, [0x01, 0x00, 0x01])), // memory, 1 page initially
     ...section(7, [
-      0x08,
+      0x09,
       ...name('block'),
       0x00,
       0x00,
@@ -537,12 +551,15 @@ export function tileModuleBytes(fma = false, sharedMemory = false): Uint8Array {
       ...name('packSymmetric'),
       0x00,
       0x06,
+      ...name('reflectLeft'),
+      0x00,
+      0x07,
       ...name('mem'),
       0x02,
       0x00,
     ]),
     ...section(10, [
-      0x07,
+      0x08,
       ...leb(blk.length),
       ...blk,
       ...leb(symv.length),
@@ -557,6 +574,8 @@ export function tileModuleBytes(fma = false, sharedMemory = false): Uint8Array {
       ...chase,
       ...leb(packSym.length),
       ...packSym,
+      ...leb(reflect.length),
+      ...reflect,
     ]),
   ]);
 }
@@ -581,8 +600,9 @@ export function instantiateTiles(bytes: Uint8Array, imported?: WasmMemory): Wasm
     const dotBlock = instance.exports.dotBlock as WasmTiles['dotBlock'];
     const chase = instance.exports.chase as WasmTiles['chase'];
     const packSymmetric = instance.exports.packSymmetric as WasmTiles['packSymmetric'];
+    const reflectLeft = instance.exports.reflectLeft as WasmTiles['reflectLeft'];
     const memory = instance.exports.mem as WasmMemory;
-    return { block, symvRows, dot, axpy2, dotBlock, chase, packSymmetric, memory };
+    return { block, symvRows, dot, axpy2, dotBlock, chase, packSymmetric, reflectLeft, memory };
   } catch {
     return null;
   }

@@ -1,6 +1,6 @@
 import { createRng, tridiagonalEigenvalues } from '@spec/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyBandReflectorsToRows, bandLayout, bandWorkspace, reduceToBand } from '../src/band-reduction.js';
+import { applyBandReflectors, backLayout, bandLayout, bandWorkspace, reduceToBand } from '../src/band-reduction.js';
 import {
   CHASE_PROGRESS_WORDS,
   applyChaseReflectors,
@@ -9,6 +9,7 @@ import {
   chaseReflectors,
   chaseSweeps,
   copyBand,
+  reflectLeftTs,
 } from '../src/band-tridiagonal.js';
 import { setReductionRoute } from '../src/eigen.js';
 import {
@@ -40,11 +41,16 @@ function frobenius(A: Float64Array): number {
   return Math.sqrt(s);
 }
 
-/** Columns of Q as the rows of Y (row j = Q e_j), given the back-transformation of rows. */
-function explicitQ(n: number, apply: (Y: Float64Array) => void): Float64Array {
+/**
+ * Q from a back-transformation that replaces the n × n matrix at H[y] (row stride ldY) by Q times it: applied to the
+ * identity; returned with the columns of Q as rows (row j = Q e_j).
+ */
+function explicitQ(n: number, H: Float64Array, y: number, ldY: number, apply: () => void): Float64Array {
+  H.fill(0, y, y + (n + 5) * ldY);
+  for (let j = 0; j < n; j++) H[y + j * ldY + j] = 1;
+  apply();
   const Y = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) Y[j * n + j] = 1;
-  apply(Y);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Y[j * n + i] = H[y + i * ldY + j];
   return Y;
 }
 
@@ -82,9 +88,9 @@ function similarity(
 
 type Kernels = 'typescript' | 'wasm';
 
-/** An array (wasm memory or plain) holding the two-stage reduction's memory for order n, A copied in at 0. */
+/** An array (wasm memory or plain) holding the two-stage reduction's memory for order n (and n vectors), A at 0. */
 function memoryFor(n: number, b: number, kernels: Kernels, A: Float64Array): TwoStageMemory {
-  const size = twoStageSize(n, b);
+  const size = backLayout(n, n, b, twoStageSize(n, b)).end;
   if (kernels === 'typescript') {
     const H = new Float64Array(size);
     H.set(A);
@@ -114,7 +120,9 @@ describe('stage one: dense to band (LAPACK dsytrd_sy2sb style)', () => {
     const tau = new Float64Array(n);
     reduceToBand(n, b, 0, tau, bandContextFor(memory, bandLayout(n, b, 0)));
     const R = Float64Array.from(H.subarray(0, n * n));
-    const Y = explicitQ(n, (Y) => applyBandReflectorsToRows(n, b, R, tau, Y, n));
+    const back = backLayout(n, n, b, twoStageSize(n, b));
+    const context = bandContextFor(memory, bandLayout(n, b, 0));
+    const Y = explicitQ(n, H, back.y, back.ldY, () => applyBandReflectors(n, b, n, 0, tau, back, context));
     const band = (i: number, j: number): number => {
       const [r, c] = i <= j ? [i, j] : [j, i];
       return c - r <= b ? R[r * n + c] : 0;
@@ -167,7 +175,14 @@ describe('stage two: band to tridiagonal by bulge chasing (LAPACK dsytrd_sb2st s
     const kernel = wasm !== null ? { chase: wasm.chase, v: scratch, w: scratch + 2 * b } : undefined;
     bandToTridiagonal(n, b, H, band, d, e, keep, kernel);
     expect(keep.count).toBe(keep.tau.length);
-    const Y = explicitQ(n, (Y) => applyChaseReflectors(n, b, keep, Y, n));
+    const back = backLayout(n, n, b, twoStageSize(n, b));
+    const reflect = (y: number, ldy: number, rows: number, cols: number, v: number, tau: number, w: number): void => {
+      if (wasm !== null) wasm.reflectLeft(8 * y, 8 * ldy, rows, cols, 8 * v, tau, 8 * w);
+      else reflectLeftTs(H, y, ldy, rows, cols, v, tau, w);
+    };
+    const Y = explicitQ(n, H, back.y, back.ldY, () =>
+      applyChaseReflectors(b, keep, H, back.y, back.ldY, n, back.v, back.w, reflect),
+    );
     const tri = (i: number, j: number): number => (i === j ? d[i] : Math.abs(i - j) === 1 ? e[Math.min(i, j)] : 0);
     const { worstT, worstI } = similarity(n, B, Y, tri);
     // Backward stable as stage one; the same 10·n·ε margin, far below the O(1) error of a wrong reflector.
