@@ -5,17 +5,12 @@ import { productKernel } from './product-kernel.js';
 import { type WasmMemory, relaxedSimd, tileModuleBytes } from './wasm-kernel.js';
 import { compileMapLoop } from './compiled-map.js';
 import {
-  ARGS,
+  CONTROL_WORDS,
   DONE,
   FAILED,
   FAILED_TO_START,
   JOB_FAILED,
-  MAX_ARGS,
   type MapJob,
-  OP,
-  OP_DOT_BLOCK,
-  OP_STRUCTURED,
-  OP_SYMV,
   type ProductJob,
   READY,
   SEQ,
@@ -123,10 +118,10 @@ export interface ThreadPool {
     upper: boolean,
   ): void;
   /**
-   * Starts a session of the blocked tridiagonal reduction on one worker thread: the worker instantiates the tile module
-   * from `bytes` on the shared `memory` and runs its share of each step's symmetric product and of each panel's
-   * trailing update there (see {@link ReductionSession}). Returns null when no worker is available. While a session
-   * is open the worker runs nothing else.
+   * Starts a session of the two-stage eigensolver's reduction on one worker thread: the worker instantiates the tile
+   * module from `bytes` on the shared `memory` and runs its share of each product and every other sweep of the chase
+   * there (see {@link ReductionSession}). Returns null when no worker is available. While a session is open the worker
+   * runs nothing else.
    */
   startReductionSession(memory: WasmMemory, bytes: Uint8Array): ReductionSession | null;
   /**
@@ -154,20 +149,6 @@ export interface ThreadPool {
  * shared memory.
  */
 export interface ReductionSession {
-  /** `symvRows(a, v, p, n, jStart, jEnd)` on the worker after zeroing p[jStart … n − 1] (see `WasmTiles.symvRows`). */
-  symv(a: number, v: number, p: number, n: number, jStart: number, jEnd: number): void;
-  /** `dotBlock(pa, qb, kc, ld, rows, cols, c, ldc, shift)` on the worker (see `WasmTiles.dotBlock`). */
-  dotBlock(
-    pa: number,
-    qb: number,
-    kc: number,
-    ld: number,
-    rows: number,
-    cols: number,
-    c: number,
-    ldc: number,
-    shift: number,
-  ): void;
   /** A structured step of the two-stage reduction (a product's rows, the worker's sweeps of the chase) on the worker. */
   run(step: SessionStep): void;
   /** Waits for the worker's job; a failed job is rethrown (`E_BACKEND`) with the worker's message as the cause. */
@@ -409,24 +390,16 @@ export function createThreadPool(threads?: number, simd = true): ThreadPool {
       const pool = start();
       if (pool === null || node === null) return null;
       const worker = pool[0];
-      const ctrl = new Int32Array(new SharedArrayBuffer(4 * (ARGS + MAX_ARGS)));
+      const ctrl = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
       const { port1, port2 } = new node.threads.MessageChannel();
       const job: SessionJob = { type: 'session', memory, bytes, ctrl: ctrl.buffer, steps: port2 };
       worker.thread.postMessage(job, [port2]);
       let seq = 0;
-      const post = (op: number, args: number[]): void => {
-        ctrl[OP] = op;
-        ctrl.set(args, ARGS);
-        Atomics.store(ctrl, SEQ, ++seq);
-        Atomics.notify(ctrl, SEQ);
-      };
       return {
-        symv: (a, v, p, n, jStart, jEnd) => post(OP_SYMV, [a, v, p, n, jStart, jEnd]),
-        dotBlock: (pa, qb, kc, ld, rows, cols, c, ldc, shift) =>
-          post(OP_DOT_BLOCK, [pa, qb, kc, ld, rows, cols, c, ldc, shift]),
         run(step) {
           port1.postMessage(step);
-          post(OP_STRUCTURED, []);
+          Atomics.store(ctrl, SEQ, ++seq);
+          Atomics.notify(ctrl, SEQ);
         },
         wait() {
           let done = Atomics.load(ctrl, DONE);

@@ -71,15 +71,16 @@ export interface MapJob {
 }
 
 /**
- * Opens a session on the shared wasm `memory` (the worker instantiates the tile module from `bytes` on it): the
- * worker then waits on the control words of `ctrl` for each step, until SEQ turns negative. Operations: `OP_*`.
+ * Opens a session on the shared wasm `memory` (the worker instantiates the tile module from `bytes` on it): for each
+ * increment of SEQ in `ctrl` the worker takes one step ({@link SessionStep}) from the `steps` port, until SEQ turns
+ * negative.
  */
 export interface SessionJob {
   readonly type: 'session';
   readonly memory: WasmMemory;
   readonly bytes: Uint8Array;
   readonly ctrl: SharedArrayBuffer;
-  /** Carries the structured steps ({@link SessionStep}). */
+  /** Carries the steps ({@link SessionStep}). */
   readonly steps: MessagePort;
 }
 
@@ -91,21 +92,11 @@ export type WorkerJob = ProductJob | MapJob | SessionJob;
  */
 export const SPIN_LIMIT = 1 << 15;
 
-/** Control words of a session: sequence number, completion, the step's operation, failure flag, integer arguments. */
+/** Control words of a session: sequence number of the latest step, of the latest finished one, failure flag. */
 export const SEQ = 0;
 export const DONE = 1;
-export const OP = 2;
-export const FAILED = 3;
-export const ARGS = 4;
-/** Integer arguments a step may carry in the control words. */
-export const MAX_ARGS = 9;
-
-/** Session operation: `symvRows(a, v, p, n, jStart, jEnd)` after zeroing p[jStart … n − 1] (one-stage reduction). */
-export const OP_SYMV = 0;
-/** Session operation: `dotBlock(pa, qb, kc, ld, rows, cols, c, ldc, shift)` (the one-stage trailing update). */
-export const OP_DOT_BLOCK = 1;
-/** Session operation: a structured step ({@link SessionStep}) waiting on the session's `steps` port. */
-export const OP_STRUCTURED = 2;
+export const FAILED = 2;
+export const CONTROL_WORDS = 3;
 
 /** Rows of a two-stage reduction product, on the worker's own packing scratch (element offsets into the memory). */
 export interface ProductStep {

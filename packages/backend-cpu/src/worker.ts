@@ -12,17 +12,12 @@ import { dotKernel } from './dot-kernel.js';
 import { claimedProduct, packedProduct } from './packed-product.js';
 import { WASM_MIN_DEPTH, type WasmTiles, instantiateTiles, wasmDotKernel } from './wasm-kernel.js';
 import {
-  ARGS,
   DONE,
   FAILED,
   FAILED_TO_START,
   JOB_DONE,
   JOB_FAILED,
-  MAX_ARGS,
   type MapJob,
-  OP,
-  OP_DOT_BLOCK,
-  OP_SYMV,
   READY,
   SEQ,
   SPIN_LIMIT,
@@ -134,7 +129,7 @@ export class CpuWorker {
     });
   }
 
-  /** A reduction session: one step per change of the sequence word, until it turns negative. */
+  /** A reduction session: one step per increment of the sequence word, until it turns negative. */
   private session(job: SessionJob): void {
     const ctrl = new Int32Array(job.ctrl);
     const tiles = instantiateTiles(job.bytes, job.memory);
@@ -146,18 +141,9 @@ export class CpuWorker {
       seen = seq;
       try {
         if (tiles === null) throw new Error('the tile module does not instantiate on the shared memory');
-        const x = ctrl.subarray(ARGS, ARGS + MAX_ARGS);
-        const op = ctrl[OP];
-        if (op === OP_SYMV) {
-          new Float64Array(job.memory.buffer).fill(0, (x[2] >>> 3) + x[4], (x[2] >>> 3) + x[3]);
-          tiles.symvRows(x[0], x[1], x[2], x[3], x[4], x[5]);
-        } else if (op === OP_DOT_BLOCK) {
-          tiles.dotBlock(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8]);
-        } else {
-          const step = receiveMessageOnPort(job.steps)?.message as SessionStep | undefined;
-          if (step === undefined) throw new Error('a session step arrived without its description');
-          this.step(tiles, new Float64Array(job.memory.buffer), step);
-        }
+        const step = receiveMessageOnPort(job.steps)?.message as SessionStep | undefined;
+        if (step === undefined) throw new Error('a session step arrived without its description');
+        this.step(tiles, new Float64Array(job.memory.buffer), step);
       } catch (e) {
         this.failures.postMessage(failure(e));
         Atomics.store(ctrl, FAILED, 1);

@@ -1,4 +1,4 @@
-import { createRng, tridiagonalEigenvalues } from '@spec/core';
+import { createRng, tridiagonalQL } from '@spec/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyBandReflectors, backLayout, bandLayout, bandWorkspace, reduceToBand } from '../src/band-reduction.js';
 import {
@@ -11,17 +11,9 @@ import {
   copyBand,
   reflectLeftTs,
 } from '../src/band-tridiagonal.js';
-import { setReductionRoute } from '../src/eigen.js';
-import {
-  createCpuBackend,
-  createThreadPool,
-  eigvalsh,
-  instantiateTiles,
-  relaxedSimd,
-  tileModuleBytes,
-} from '../src/index.js';
+import { createCpuBackend, createThreadPool, instantiateTiles, relaxedSimd, tileModuleBytes } from '../src/index.js';
 import { sharedWasmMemory } from '../src/wasm-kernel.js';
-import { type TwoStageMemory, twoStageSize, twoStageTridiagonal } from '../src/two-stage.js';
+import { type TwoStageMemory, twoStageSize } from '../src/two-stage.js';
 import { bandContextFor } from '../src/two-stage.js';
 
 const EPS = Number.EPSILON;
@@ -86,7 +78,7 @@ function similarity(
   return { worstT, worstI };
 }
 
-type Kernels = 'typescript' | 'wasm';
+type Kernels = 'typescript' | 'wasm' | 'wasm + worker';
 
 /** An array (wasm memory or plain) holding the two-stage reduction's memory for order n (and n vectors), A at 0. */
 function memoryFor(n: number, b: number, kernels: Kernels, A: Float64Array): TwoStageMemory {
@@ -96,11 +88,15 @@ function memoryFor(n: number, b: number, kernels: Kernels, A: Float64Array): Two
     H.set(A);
     return { H, wasm: null, session: null };
   }
-  const wasm = instantiateTiles(tileModuleBytes(relaxedSimd()))!;
+  const shared = kernels === 'wasm + worker' ? sharedWasmMemory()! : undefined;
+  const bytes = tileModuleBytes(relaxedSimd(), shared !== undefined);
+  const wasm = instantiateTiles(bytes, shared)!;
   wasm.memory.grow(Math.ceil((size * 8) / 65536));
   const H = new Float64Array(wasm.memory.buffer);
   H.set(A);
-  return { H, wasm, session: null };
+  const session = shared !== undefined ? pool.startReductionSession(wasm.memory, bytes) : null;
+  if (shared !== undefined) expect(session).not.toBeNull();
+  return { H, wasm, session };
 }
 
 describe('stage one: dense to band (LAPACK dsytrd_sy2sb style)', () => {
@@ -112,6 +108,8 @@ describe('stage one: dense to band (LAPACK dsytrd_sy2sb style)', () => {
     }
   }
   cases.push([61, 12, 'wasm'], [61, 12, 'typescript']);
+  // Large enough that the worker takes rows of every product (and claims chunks of the look-ahead updates).
+  cases.push([243, 8, 'wasm + worker']);
 
   it.each(cases)('Q₁ᵀ A Q₁ is the band left in A and Q₁ is orthogonal (n = %i, b = %i, %s)', (n, b, kernels) => {
     const A = randomSymmetric(n, 10 * n + b);
@@ -127,6 +125,7 @@ describe('stage one: dense to band (LAPACK dsytrd_sy2sb style)', () => {
       const [r, c] = i <= j ? [i, j] : [j, i];
       return c - r <= b ? R[r * n + c] : 0;
     };
+    memory.session?.close();
     const { worstT, worstI } = similarity(n, A, Y, band);
     // Householder reductions are backward stable: ‖QᵀAQ − B‖ and ‖QᵀQ − I‖ are O(n·ε) (times ‖A‖); forming the
     // products here adds as much again. 10·n·ε is far below the O(1) error of a wrong sign, a reflector shifted by
@@ -256,28 +255,138 @@ describe('stage two: band to tridiagonal by bulge chasing (LAPACK dsytrd_sb2st s
   });
 });
 
-describe('two-stage eigenvalues', () => {
-  it('agree with the one-stage reduction within the backward-error bound, on every route', () => {
-    for (const [n, simd, threads] of [
-      [37, false, 1],
-      [130, true, 1],
-      [301, true, 2],
-    ] as const) {
-      const A = randomSymmetric(n, n);
-      const backend = createCpuBackend({ threads, simd });
-      const previous = setReductionRoute('one-stage');
-      const one = backend.eigvalsh({ rows: n, cols: n, data: A });
-      setReductionRoute('two-stage');
-      const two = backend.eigvalsh({ rows: n, cols: n, data: A });
-      setReductionRoute(previous);
-      backend.dispose();
-      // Both are backward stable: each computed spectrum is exact for A + E with ‖E‖ ≤ c·n·ε·‖A‖ (Weyl: the values
-      // move by at most ‖E‖). With c = 10 for each route the two differ by at most 20·n·ε·‖A‖_F.
-      const bound = 20 * n * EPS * frobenius(A);
-      let worst = 0;
-      for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(one[i] - two[i]));
-      expect(worst).toBeLessThanOrEqual(bound);
+/**
+ * An independent one-stage reference: unblocked Householder tridiagonalisation of a dense copy (Golub & Van Loan,
+ * Algorithm 8.3.1, both triangles updated) and then QL with Wilkinson shifts (`tridiagonalQL`, not the root-free
+ * iteration the solver ends with).
+ */
+function oneStageEigenvalues(n: number, A: Float64Array): Float64Array {
+  const M = Float64Array.from(A);
+  const v = new Float64Array(n);
+  const p = new Float64Array(n);
+  for (let k = 0; k + 2 < n; k++) {
+    let sigma = 0;
+    for (let i = k + 2; i < n; i++) sigma += M[i * n + k] ** 2;
+    if (sigma === 0) continue;
+    const alpha = M[(k + 1) * n + k];
+    const norm = Math.sqrt(alpha * alpha + sigma);
+    const beta = alpha >= 0 ? -norm : norm;
+    v.fill(0);
+    v[k + 1] = alpha - beta;
+    for (let i = k + 2; i < n; i++) v[i] = M[i * n + k];
+    let vv = 0;
+    for (let i = k + 1; i < n; i++) vv += v[i] * v[i];
+    const tau = 2 / vv;
+    // M ← H M H with H = I − τ v vᵀ: p = τ M v, w = p − (τ/2)(vᵀp) v, M −= v wᵀ + w vᵀ.
+    let vp = 0;
+    for (let i = 0; i < n; i++) {
+      let acc = 0;
+      for (let j = k + 1; j < n; j++) acc += M[i * n + j] * v[j];
+      p[i] = tau * acc;
+      vp += v[i] * p[i];
     }
+    for (let i = 0; i < n; i++) p[i] -= 0.5 * tau * vp * v[i];
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) M[i * n + j] -= v[i] * p[j] + p[i] * v[j];
+  }
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    d[i] = M[i * n + i];
+    if (i + 1 < n) e[i] = M[(i + 1) * n + i];
+  }
+  tridiagonalQL(d, e, null);
+  return d;
+}
+
+/** The three routes: TypeScript kernels, wasm on one thread, wasm with a worker thread. */
+const ROUTES = [
+  { name: 'simd: false', options: { threads: 1, simd: false } },
+  { name: 'wasm', options: { threads: 1, simd: true } },
+  { name: 'wasm + worker', options: { threads: 2, simd: true } },
+] as const;
+
+/** Sizes around the half-bandwidth b = 32 and its panel multiples; the worker joins from n = 256. */
+const SIZES = [1, 2, 31, 32, 33, 65, 95, 97];
+const WORKER_SIZES = [287, 289];
+
+describe('two-stage eigenvalues', () => {
+  it('agree with an independent one-stage reduction within the backward-error bound, on every route', () => {
+    for (const route of ROUTES) {
+      const backend = createCpuBackend(route.options);
+      for (const n of route.options.threads === 2 ? WORKER_SIZES : [37, 97, 130]) {
+        const A = randomSymmetric(n, n);
+        const got = backend.eigvalsh({ rows: n, cols: n, data: A });
+        const ref = oneStageEigenvalues(n, A);
+        // Both are backward stable: each computed spectrum is exact for A + E with ‖E‖ ≤ c·n·ε·‖A‖ (Weyl: the values
+        // move by at most ‖E‖). With c = 10 for each route they differ by at most 20·n·ε·‖A‖_F.
+        const bound = 20 * n * EPS * frobenius(A);
+        let worst = 0;
+        for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(got[i] - ref[i]));
+        expect(worst, `${route.name}, n = ${n}`).toBeLessThanOrEqual(bound);
+      }
+      backend.dispose();
+    }
+  });
+
+  it.each(ROUTES)('closed-form spectra: diagonal, zero, rank one, two blocks ($name)', (route) => {
+    const backend = createCpuBackend(route.options);
+    for (const n of route.options.threads === 2 ? WORKER_SIZES : SIZES) {
+      const ev = (data: Float64Array): Float64Array => backend.eigvalsh({ rows: n, cols: n, data });
+      // Already-reduced rows (τ = 0: every reflector is skipped) and exact low-rank matrices: λ known exactly.
+      const D = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) D[i * n + i] = n - i;
+      expect(Array.from(ev(D))).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+      expect(ev(new Float64Array(n * n)).every((v) => v === 0)).toBe(true);
+      const h = n >> 1;
+      const ones = new Float64Array(n * n).fill(1);
+      const blocks = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i < h === j < h) blocks[i * n + j] = 1;
+      // Backward stable: every eigenvalue within c·n·ε·‖A‖ with ‖A‖_F = n (ones) or ≤ n (blocks); c = 10.
+      const tol = 10 * n * EPS * n;
+      const r = ev(ones);
+      expect(Math.abs(r[n - 1] - n)).toBeLessThanOrEqual(tol);
+      for (let i = 0; i < n - 1; i++) expect(Math.abs(r[i])).toBeLessThanOrEqual(tol);
+      if (n >= 2) {
+        const bl = ev(blocks);
+        expect(Math.abs(bl[n - 1] - (n - h))).toBeLessThanOrEqual(tol);
+        expect(Math.abs(bl[n - 2] - h)).toBeLessThanOrEqual(tol);
+        for (let i = 0; i < n - 2; i++) expect(Math.abs(bl[i])).toBeLessThanOrEqual(tol);
+      }
+    }
+    backend.dispose();
+  });
+
+  it.each(ROUTES)('eigh: residuals ‖A v − λ v‖ and orthogonality, all vectors and the top k ($name)', (route) => {
+    const backend = createCpuBackend(route.options);
+    for (const n of route.options.threads === 2 ? WORKER_SIZES : SIZES) {
+      const A = randomSymmetric(n, 3 * n);
+      const norm = frobenius(A);
+      for (const k of [n, Math.max(1, Math.floor(n / 10))]) {
+        const { values, vectors } = backend.eigh({ rows: n, cols: n, data: A }, { k });
+        const V = vectors.data as Float64Array;
+        let res = 0;
+        let orth = 0;
+        for (let j = 0; j < k; j++) {
+          let r2 = 0;
+          for (let i = 0; i < n; i++) {
+            let acc = 0;
+            for (let t = 0; t < n; t++) acc += A[i * n + t] * V[t * k + j];
+            r2 += (acc - values[j] * V[i * k + j]) ** 2;
+          }
+          res = Math.max(res, Math.sqrt(r2));
+          for (let l = 0; l <= j; l++) {
+            let dot = 0;
+            for (let i = 0; i < n; i++) dot += V[i * k + j] * V[i * k + l];
+            orth = Math.max(orth, Math.abs(dot - (j === l ? 1 : 0)));
+          }
+        }
+        // A backward-stable solver: residuals O(n·ε·‖A‖), orthogonality O(n·ε); c = 10 (inverse iteration for the
+        // top k is verified to the same order by the solver itself).
+        expect(res, `n = ${n}, k = ${k}`).toBeLessThanOrEqual(10 * Math.max(n, 4) * EPS * norm);
+        expect(orth, `n = ${n}, k = ${k}`).toBeLessThanOrEqual(10 * Math.max(n, 4) * EPS);
+      }
+    }
+    backend.dispose();
   });
 
   it('are bitwise the same on one thread and on two (each tile and each chase task runs the same code)', () => {
@@ -287,22 +396,13 @@ describe('two-stage eigenvalues', () => {
     const two = createCpuBackend({ threads: 2 });
     const a = one.eigvalsh({ rows: n, cols: n, data: A });
     const b = two.eigvalsh({ rows: n, cols: n, data: A });
+    const va = one.eigh({ rows: n, cols: n, data: A }, { k: 5 }).vectors.data;
+    const vb = two.eigh({ rows: n, cols: n, data: A }, { k: 5 }).vectors.data;
     one.dispose();
     two.dispose();
     let differ = 0;
     for (let i = 0; i < n; i++) if (!Object.is(a[i], b[i])) differ++;
+    for (let i = 0; i < va.length; i++) if (!Object.is(va[i], vb[i])) differ++;
     expect(differ).toBe(0);
-  });
-
-  it('the stages compose: eigenvalues of the band equal those of A (n = 97, b = 8, plain arrays)', () => {
-    const n = 97;
-    const b = 8;
-    const A = randomSymmetric(n, 11);
-    const r = twoStageTridiagonal(n, A, memoryFor(n, b, 'typescript', new Float64Array(0)), b, false);
-    tridiagonalEigenvalues(r.d, r.e);
-    const ref = eigvalsh(n, A);
-    let worst = 0;
-    for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(r.d[i] - ref[i]));
-    expect(worst).toBeLessThanOrEqual(20 * n * EPS * frobenius(A));
   });
 });
