@@ -1,17 +1,22 @@
-import { type FloatArray, SpecError, tridiagonalQL } from '@spec/core';
+import { type FloatArray, SpecError, tridiagonalEigenvalues, tridiagonalQL } from '@spec/core';
 import { checkSymmetric } from './symmetric-check.js';
-import { type ThreadPool, sharedFloat64 } from './thread-pool.js';
+import type { ThreadPool } from './thread-pool.js';
 import { type WasmTiles, instantiateTiles, relaxedSimd, sharedWasmMemory, tileModuleBytes } from './wasm-kernel.js';
 import { tridiagonalInverseIteration } from './tridiagonal-inverse-iteration.js';
 import {
-  type BlockedReductionOptions,
-  applyReflectorsToRows,
-  blockedWorkspace,
-  tridiagonalize,
-} from './tridiagonalize.js';
+  type TwoStage,
+  type TwoStageMemory,
+  halfBandwidth,
+  twoStagePlan,
+  twoStageTridiagonal,
+  twoStageVectors,
+} from './two-stage.js';
 
 /** eigh uses inverse iteration when k ≤ n / 8 (else accumulating the QL rotations is competitive). */
 const INVERSE_ITERATION_FRACTION = 8;
+
+/** From this order a worker thread takes half of each product and every other sweep of the two-stage reduction. */
+const SESSION_MIN_N = 256;
 
 /** Result of {@link eigh}: ascending values and an n × k row-major matrix whose column j goes with values[j]. */
 export interface EighResult {
@@ -26,49 +31,6 @@ interface SharedTiles {
   readonly tiles: WasmTiles;
   readonly bytes: Uint8Array;
 }
-
-/** Where the reduction runs: the working copy of A (followed by its workspace) and the kernels to use. */
-interface Reduction {
-  readonly work: Float64Array;
-  readonly options: BlockedReductionOptions;
-  /** Ends a worker session, if one was opened. */
-  readonly done: () => void;
-}
-
-/**
- * The working copy of A for the reduction, followed by {@link blockedWorkspace}(n) doubles: in the eigensolver's own
- * wasm memory when WebAssembly SIMD is available — on a shared memory with a worker session from
- * {@link SESSION_MIN_N} when the pool has a second thread — else in a SharedArrayBuffer when threads may help the
- * trailing products, else a plain array. Copying all of A keeps this float32-safe.
- */
-function reduction(n: number, A: FloatArray, pool?: ThreadPool): Reduction {
-  const simd = n >= SIMD_MIN_N && (pool?.simd ?? true);
-  const shared = simd && pool !== undefined && pool.threads > 1 && n >= SESSION_MIN_N ? sharedEigenTiles() : null;
-  const wasm = shared?.tiles ?? (simd ? eigenTiles() : null);
-  const need = (n * n + blockedWorkspace(n)) * 8;
-  if (wasm !== null && need <= 2 ** 31) {
-    const have = wasm.memory.buffer.byteLength;
-    if (need > have) wasm.memory.grow(Math.ceil((need - have) / 65536));
-    const work = new Float64Array(wasm.memory.buffer, 0, n * n);
-    work.set(A.subarray(0, n * n));
-    const session = shared !== null ? pool!.startReductionSession(wasm.memory, shared.bytes) : null;
-    return { work, options: { pool, wasm, session }, done: () => session?.close() };
-  }
-  const total = n * n + blockedWorkspace(n);
-  const buffer = pool !== undefined && pool.threads > 1 ? sharedFloat64(total) : new Float64Array(total);
-  const work = buffer.subarray(0, n * n);
-  work.set(A.subarray(0, n * n));
-  return { work, options: { pool }, done: () => undefined };
-}
-
-/** Below this order the reduction's vector kernels stay in plain JavaScript (a wasm call per row would not pay). */
-const SIMD_MIN_N = 64;
-
-/**
- * From this n a worker thread takes half of every symmetric product and trailing update; below it the hand-offs per row
- * cost more than the halved work (bench/README.md#why-the-code-is-the-way-it-is; `pnpm bench eigvalsh`).
- */
-const SESSION_MIN_N = 640;
 
 let sharedInstance: SharedTiles | null | undefined;
 
@@ -92,45 +54,64 @@ function eigenTiles(): WasmTiles | null {
   return eigenInstance;
 }
 
-/** Reduces A to tridiagonal form (d, e) in its working copy; returns the copy (holding the reflectors) and tau. */
-function reduce(
+/**
+ * Runs `solve` on the two-stage reduction of A (two-stage.ts; with room for k eigenvectors) in the eigensolver's wasm
+ * memory — on a shared memory with a worker session from {@link SESSION_MIN_N} when the pool has a second thread — or
+ * in a plain array on the TypeScript kernels (without WebAssembly SIMD, with `simd: false`, or past the 2 GiB of a
+ * wasm memory). A is copied, so float32 input is fine and A is not modified.
+ */
+function withTwoStage<R>(
   n: number,
   A: FloatArray,
-  pool?: ThreadPool,
-): { d: Float64Array; e: Float64Array; tau: Float64Array; work: Float64Array } {
-  const { work, options, done } = reduction(n, A, pool);
-  const d = new Float64Array(n);
-  const e = new Float64Array(n);
-  const tau = new Float64Array(n);
-  try {
-    tridiagonalize(n, work, d, e, tau, options);
-  } finally {
-    done();
+  pool: ThreadPool | undefined,
+  k: number,
+  solve: (reduced: TwoStage, memory: TwoStageMemory, plan: ReturnType<typeof twoStagePlan>) => R,
+): R {
+  const b = halfBandwidth(n);
+  const plan = twoStagePlan(n, b, k);
+  const need = plan.size;
+  const simd = pool?.simd ?? true;
+  const threaded = simd && pool !== undefined && pool.threads > 1 && n >= SESSION_MIN_N;
+  const shared = threaded ? sharedEigenTiles() : null;
+  const wasm = shared?.tiles ?? (simd ? eigenTiles() : null);
+  if (wasm !== null && need * 8 <= 2 ** 31) {
+    const have = wasm.memory.buffer.byteLength;
+    if (need * 8 > have) wasm.memory.grow(Math.ceil((need * 8 - have) / 65536));
+    const H = new Float64Array(wasm.memory.buffer);
+    const session = shared !== null ? pool!.startReductionSession(wasm.memory, shared.bytes) : null;
+    try {
+      const memory = { H, wasm, session };
+      return solve(twoStageTridiagonal(n, A, memory, b, k > 0), memory, plan);
+    } finally {
+      session?.close();
+    }
   }
-  return { d, e, tau, work };
+  const memory = { H: new Float64Array(need), wasm: null, session: null };
+  return solve(twoStageTridiagonal(n, A, memory, b, k > 0), memory, plan);
 }
 
 /**
- * All eigenvalues (ascending) of the symmetric n × n row-major matrix `A` (float64 or float32; not
- * modified): Householder tridiagonalisation ({@link tridiagonalize}) then implicit QL without vectors.
- * Checks that A is finite and symmetric (`E_INPUT`); the upper triangle is the one used. With a
- * `pool` of more than one thread, a worker shares each step of the reduction (same results).
+ * All eigenvalues (ascending) of the symmetric n × n row-major matrix `A` (float64 or float32; not modified): the
+ * two-stage reduction to tridiagonal form (two-stage.ts: dense → band on the packed products, band → tridiagonal by
+ * bulge chasing), then the root-free QL/QR of `tridiagonalEigenvalues` (LAPACK `dsterf`). Checks that A is finite and
+ * symmetric (`E_INPUT`); the upper triangle is the one used. With a `pool` of more than one thread, a worker shares
+ * the reduction (bitwise the same results).
  */
 export function eigvalsh(n: number, A: FloatArray, pool?: ThreadPool): Float64Array {
   checkDims(n, A);
   checkSymmetric(n, A, `eigvalsh: the ${n} × ${n} matrix`);
-  const { d, e } = reduce(n, A, pool);
-  tridiagonalQL(d, e, null);
-  return d;
+  return withTwoStage(n, A, pool, 0, ({ d, e }) => {
+    tridiagonalEigenvalues(d, e);
+    return d;
+  });
 }
 
 /**
- * Eigenvalues and eigenvectors of the symmetric n × n row-major matrix `A` (not modified). With `k`
- * (1 ≤ k ≤ n, default n) only the k largest are returned, still ascending, with an n × k matrix of
- * vectors. Route: Householder tridiagonalisation; then for k ≤ n/8 eigenvalues by QL and vectors by
- * verified inverse iteration ({@link tridiagonalInverseIteration}), otherwise (or if that check fails)
- * implicit QL accumulating the rotations on contiguous rows; finally back-transformation by the stored
- * reflectors of the k vectors kept.
+ * Eigenvalues and eigenvectors of the symmetric n × n row-major matrix `A` (not modified). With `k` (0 ≤ k ≤ n,
+ * default n) only the k largest are returned, still ascending, with an n × k matrix of vectors. Route: the two-stage
+ * reduction (as {@link eigvalsh}, keeping the chase's reflectors); then for k ≤ n/8 eigenvalues by QL and vectors by
+ * verified inverse iteration ({@link tridiagonalInverseIteration}), otherwise (or if that check fails) implicit QL
+ * accumulating the rotations on contiguous rows; finally the k vectors are taken back through both stages' reflectors.
  * `pool` as in {@link eigvalsh}.
  */
 export function eigh(n: number, A: FloatArray, k: number = n, pool?: ThreadPool): EighResult {
@@ -139,16 +120,11 @@ export function eigh(n: number, A: FloatArray, k: number = n, pool?: ThreadPool)
     throw new SpecError('E_INPUT', `eigh: k must be an integer in [0, ${n}] for a ${n} × ${n} matrix, got ${k}`);
   }
   checkSymmetric(n, A, `eigh: the ${n} × ${n} matrix`);
-  const { d, e, tau, work } = reduce(n, A, pool);
-  const { values, Y } = tridiagonalVectors(d, e, k);
-  // Back-transform the kept vectors and lay them out as columns.
-  applyReflectorsToRows(n, work, tau, Y, k);
-  const vectors = new Float64Array(n * k);
-  for (let j = 0; j < k; j++) {
-    const row = j * n;
-    for (let i = 0; i < n; i++) vectors[i * k + j] = Y[row + i];
-  }
-  return { values, vectors };
+  if (k === 0) return { values: new Float64Array(0), vectors: new Float64Array(0) };
+  return withTwoStage(n, A, pool, k, (reduced, memory, plan) => {
+    const { values, Y } = tridiagonalVectors(reduced.d, reduced.e, k);
+    return { values, vectors: twoStageVectors(n, reduced, memory, plan.back!, Y, k) };
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * @spec/backend-cpu — the float64 CPU backend of spec: register-tiled GEMM and Gram matrices, a
- * Householder + implicit-QL symmetric eigensolver, and the kernels themselves as pure functions over
+ * @spec/backend-cpu — the float64 CPU backend of spec: register-tiled GEMM and Gram matrices, a two-stage
+ * Householder + root-free QL symmetric eigensolver, and the kernels themselves as pure functions over
  * typed arrays. Importing the package registers the `cpu` backend in the default registry.
  *
  * @packageDocumentation
@@ -37,13 +37,6 @@ export {
   type ReductionSession,
 } from './thread-pool.js';
 export { eigvalsh, eigh, type EighResult } from './eigen.js';
-export {
-  tridiagonalize,
-  applyReflectorsToRows,
-  blockedWorkspace,
-  PANEL,
-  type BlockedReductionOptions,
-} from './tridiagonalize.js';
 export { tridiagonalInverseIteration } from './tridiagonal-inverse-iteration.js';
 export { checkSymmetric, SYMMETRY_TOLERANCE } from './symmetric-check.js';
 

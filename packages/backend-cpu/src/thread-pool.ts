@@ -1,26 +1,88 @@
-import type { Worker } from 'node:worker_threads';
+import type * as WorkerThreadsModule from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { SpecError } from '@spec/core';
-import { dotKernel } from './dot-kernel.js';
 import { productKernel } from './product-kernel.js';
-import {
-  WASM_MIN_DEPTH,
-  type WasmMemory,
-  instantiateTiles,
-  relaxedSimd,
-  tileModuleBytes,
-  wasmDotKernel,
-} from './wasm-kernel.js';
+import { type WasmMemory, relaxedSimd, tileModuleBytes } from './wasm-kernel.js';
 import { compileMapLoop } from './compiled-map.js';
+import {
+  CONTROL_WORDS,
+  DONE,
+  FAILED,
+  FAILED_TO_START,
+  JOB_FAILED,
+  type MapJob,
+  type ProductJob,
+  READY,
+  SEQ,
+  SPIN_LIMIT,
+  type SessionJob,
+  type SessionStep,
+  type WorkerData,
+  type WorkerFailure,
+} from './worker-protocol.js';
+
+type WorkerThreads = typeof WorkerThreadsModule;
 
 /**
  * Node's worker_threads and os modules, looked up at run time (`process.getBuiltinModule`) rather than
  * imported, so that bundling this package for a browser works; there the pool is serial.
  */
-function nodeModules(): { WorkerCtor: typeof Worker; parallelism: number } | null {
+function nodeModules(): { threads: WorkerThreads; parallelism: number } | null {
   if (typeof process === 'undefined' || typeof process.getBuiltinModule !== 'function') return null;
   const threads = process.getBuiltinModule('node:worker_threads');
   const os = process.getBuiltinModule('node:os');
-  return { WorkerCtor: threads.Worker, parallelism: os.availableParallelism() };
+  return { threads, parallelism: os.availableParallelism() };
+}
+
+/**
+ * The code a worker thread starts with: it imports worker.js next to this module (the built package) — or, running
+ * from source, worker.ts after registering tsx's loader in its own thread (module hooks do not carry over to worker
+ * threads; the workspace packages resolve to their sources through the `source` condition, as under `pnpm spec`). A
+ * failure to load is reported on the worker's `failures` port and in its `ready` word, so the caller need not wait.
+ */
+function bootSource(): { code: string; execArgv?: string[] } {
+  const here = import.meta.url;
+  const fromSource = here.endsWith('.ts');
+  const entry = JSON.stringify(new URL(fromSource ? './worker.ts' : './worker.js', here).href);
+  const load = fromSource
+    ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((api) => { api.register(); return import(${entry}); })`
+    : `import(${entry})`;
+  const code =
+    `const { workerData } = require('node:worker_threads');\n` +
+    `${load}.catch((e) => {\n` +
+    `  workerData.failures.postMessage({ name: String(e && e.name), message: String(e && e.message), stack: e && e.stack });\n` +
+    `  const ready = new Int32Array(workerData.ready);\n` +
+    `  Atomics.store(ready, 0, ${FAILED_TO_START});\n` +
+    `  Atomics.notify(ready, 0);\n` +
+    `});\n`;
+  if (!fromSource) return { code };
+  const execArgv = process.execArgv.some((a) => a.startsWith('--conditions'))
+    ? process.execArgv
+    : [...process.execArgv, '--conditions=source'];
+  return { code, execArgv };
+}
+
+/** A started worker and the port its failed jobs are reported on. */
+interface PoolWorker {
+  readonly thread: Worker;
+  readonly failures: MessagePort;
+}
+
+/** Reads the failure a worker posted for its last failed job (synchronously), as the cause of an `E_BACKEND` error. */
+function workerError(threads: WorkerThreads, worker: PoolWorker, what: string, index: number): SpecError {
+  const posted = threads.receiveMessageOnPort(worker.failures)?.message as WorkerFailure | undefined;
+  const cause = new Error(posted?.message ?? 'no error message was received from the worker');
+  if (posted !== undefined) {
+    cause.name = posted.name;
+    if (posted.stack !== undefined) cause.stack = posted.stack;
+    if (posted.code !== undefined) (cause as Error & { code?: string }).code = posted.code;
+  }
+  const code = posted?.code !== undefined ? ` [${posted.code}]` : '';
+  return new SpecError(
+    'E_BACKEND',
+    `cpu backend: worker thread ${index} failed in ${what}: ${cause.message}${code}; retry with threads: 1`,
+    { cause },
+  );
 }
 
 /**
@@ -59,10 +121,10 @@ export interface ThreadPool {
     upper: boolean,
   ): void;
   /**
-   * Starts a session of the blocked tridiagonal reduction on one worker thread: the worker instantiates the tile module
-   * from `bytes` on the shared `memory` and runs its share of each step's symmetric product and of each panel's
-   * trailing update there (see {@link ReductionSession}). Returns null when no worker is available. While a session
-   * is open the worker runs nothing else.
+   * Starts a session of the two-stage eigensolver's reduction on one worker thread: the worker instantiates the tile
+   * module from `bytes` on the shared `memory` and runs its share of each product and every other sweep of the chase
+   * there (see {@link ReductionSession}). Returns null when no worker is available. While a session is open the worker
+   * runs nothing else.
    */
   startReductionSession(memory: WasmMemory, bytes: Uint8Array): ReductionSession | null;
   /**
@@ -90,21 +152,9 @@ export interface ThreadPool {
  * shared memory.
  */
 export interface ReductionSession {
-  /** `symvRows(a, v, p, n, jStart, jEnd)` on the worker after zeroing p[jStart … n − 1] (see `WasmTiles.symvRows`). */
-  symv(a: number, v: number, p: number, n: number, jStart: number, jEnd: number): void;
-  /** `dotBlock(pa, qb, kc, ld, rows, cols, c, ldc, shift)` on the worker (see `WasmTiles.dotBlock`). */
-  dotBlock(
-    pa: number,
-    qb: number,
-    kc: number,
-    ld: number,
-    rows: number,
-    cols: number,
-    c: number,
-    ldc: number,
-    shift: number,
-  ): void;
-  /** Waits for the worker's job. */
+  /** A structured step of the two-stage reduction (a product's rows, the worker's sweeps of the chase) on the worker. */
+  run(step: SessionStep): void;
+  /** Waits for the worker's job; a failed job is rethrown (`E_BACKEND`) with the worker's message as the cause. */
   wait(): void;
   /** Ends the session, returning the worker to its message loop. */
   close(): void;
@@ -115,114 +165,6 @@ export interface ReductionSession {
  * (bench/README.md#why-the-code-is-the-way-it-is).
  */
 export const MAP_PARALLEL_MIN = 1 << 16;
-
-/**
- * Polls of a shared control word before a session thread sleeps on it (`Atomics.wait`): longer than the serial part
- * between two steps of the reduction, far shorter than a step at the sizes that start a session
- * (bench/README.md#why-the-code-is-the-way-it-is).
- */
-export const SPIN_LIMIT = 1 << 15;
-
-/** Control words of a reduction session: sequence number, completion, the job's operation, failure, its arguments. */
-const SEQ = 0;
-const DONE = 1;
-const OP = 2;
-const FAILED = 3;
-const ARGS = 4;
-
-/** A worker collects its garbage after a job that brought at least this many bytes of shared buffers. */
-const RELEASE_MIN_BYTES = 64 * 2 ** 20;
-
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const dotKernel = ${dotKernel.toString()};
-const wasmDotKernel = ${wasmDotKernel.toString()};
-const instantiateTiles = ${instantiateTiles.toString()};
-const tiles = instantiateTiles(workerData.wasm);
-function productKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper, rowStart, rowEnd, simd) {
-  if (simd && tiles !== null && k >= ${WASM_MIN_DEPTH} && wasmDotKernel(tiles, m, n, k, alpha, P, Q, C, ldc, offC, upper, rowStart, rowEnd)) return;
-  dotKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper, rowStart, rowEnd);
-}
-// The SharedArrayBuffers a job brings (operands, results: up to gigabytes) stay alive until this thread collects
-// their wrappers, and its own heap hardly grows, so nothing else would trigger that: collect after large jobs.
-let collect = null;
-try {
-  require('node:v8').setFlagsFromString('--expose-gc');
-  collect = require('node:vm').runInNewContext('gc');
-} catch (e) {
-  collect = null;
-}
-function releaseLater(bytes) {
-  if (collect !== null && bytes >= ${RELEASE_MIN_BYTES}) setImmediate(() => { try { collect(); } catch (e) {} });
-}
-// A session's steps follow each other within microseconds: spin briefly before sleeping, since waking a sleeping
-// thread costs tens of microseconds per step (thousands of steps per reduction).
-function awaitChange(ctrl, index, value) {
-  for (let spin = 0; spin < ${SPIN_LIMIT}; spin++) if (Atomics.load(ctrl, index) !== value) return;
-  Atomics.wait(ctrl, index, value);
-}
-function reductionSession(job) {
-  const ctrl = new Int32Array(job.ctrl);
-  const t = instantiateTiles(job.bytes, job.memory);
-  let seen = 0;
-  for (;;) {
-    awaitChange(ctrl, ${SEQ}, seen);
-    const seq = Atomics.load(ctrl, ${SEQ});
-    if (seq < 0) return;
-    seen = seq;
-    const x = ctrl.subarray(${ARGS}, ${ARGS} + 9);
-    try {
-      if (ctrl[${OP}] === 0) {
-        new Float64Array(job.memory.buffer).fill(0, (x[2] >>> 3) + x[4], (x[2] >>> 3) + x[3]);
-        t.symvRows(x[0], x[1], x[2], x[3], x[4], x[5]);
-      } else {
-        t.dotBlock(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8]);
-      }
-    } catch (e) {
-      Atomics.store(ctrl, ${FAILED}, 1);
-    }
-    Atomics.store(ctrl, ${DONE}, seq);
-    Atomics.notify(ctrl, ${DONE});
-  }
-}
-const mapLoops = new Map();
-function mapJob(job) {
-  let loop = mapLoops.get(job.body);
-  if (loop === undefined) {
-    loop = new Function('X', 'V', 'D', 's', 'e', job.body);
-    mapLoops.set(job.body, loop);
-  }
-  const view = (b, off) => (b === null ? null : new Float64Array(b, off, job.length));
-  loop(view(job.X, job.xOff), view(job.V, job.vOff), view(job.D, job.dOff), job.s, job.e);
-}
-const ready = new Int32Array(workerData.ready);
-Atomics.store(ready, 0, 1);
-Atomics.notify(ready, 0);
-parentPort.on('message', (job) => {
-  if (job.type === 'reduction') return reductionSession(job);
-  const flags = new Int32Array(job.flags);
-  let status = 1;
-  if (job.type === 'map') {
-    try {
-      mapJob(job);
-    } catch (e) {
-      status = 2;
-    }
-    Atomics.store(flags, job.slot, status);
-    Atomics.notify(flags, job.slot);
-    return;
-  }
-  try {
-    productKernel(job.m, job.n, job.k, job.alpha, new Float64Array(job.P), new Float64Array(job.Q), new Float64Array(job.C),
-      job.ldc, job.offC, job.upper, job.rowStart, job.rowEnd, job.simd);
-  } catch (e) {
-    status = 2;
-  }
-  Atomics.store(flags, job.slot, status);
-  Atomics.notify(flags, job.slot);
-  releaseLater(job.P.byteLength + job.Q.byteLength + job.C.byteLength);
-});
-`;
 
 /**
  * Bytes of SharedArrayBuffers allocated by {@link sharedFloat64} after which the calling thread collects its garbage
@@ -297,37 +239,55 @@ function defaultThreads(parallelism: number): number {
 export function createThreadPool(threads?: number, simd = true): ThreadPool {
   const node = nodeModules();
   const count = node === null ? 1 : Math.max(1, Math.floor(threads ?? defaultThreads(node.parallelism)));
-  let workers: Worker[] | null = null;
+  let workers: PoolWorker[] | null = null;
   let broken = count === 1;
 
-  function start(): Worker[] | null {
+  function start(): PoolWorker[] | null {
     if (broken || node === null) return null;
     if (workers) return workers;
-    const list: Worker[] = [];
+    const list: PoolWorker[] = [];
     try {
+      const boot = bootSource();
       for (let w = 0; w < count - 1; w++) {
         const ready = new Int32Array(new SharedArrayBuffer(4));
-        const worker = new node.WorkerCtor(WORKER_SOURCE, {
+        const { port1, port2 } = new node.threads.MessageChannel();
+        const data: WorkerData = { ready: ready.buffer, wasm: tileModuleBytes(relaxedSimd()), failures: port2 };
+        const thread = new node.threads.Worker(boot.code, {
           eval: true,
-          workerData: { ready: ready.buffer, wasm: tileModuleBytes(relaxedSimd()) },
+          workerData: data,
+          transferList: [port2],
+          ...(boot.execArgv !== undefined ? { execArgv: boot.execArgv } : {}),
         });
-        worker.unref();
+        thread.unref();
+        port1.unref();
         // An uncaught worker error must not crash the caller's process: later calls run serially.
-        worker.on('error', () => {
+        thread.on('error', () => {
           broken = true;
           workers = null;
         });
-        list.push(worker);
+        list.push({ thread, failures: port1 });
         // A worker that cannot start within 10 s (or at all) disables threading for this pool.
-        if (Atomics.wait(ready, 0, 0, 10_000) === 'timed-out') throw new Error('worker did not start');
+        const started = Atomics.wait(ready, 0, 0, 10_000) !== 'timed-out' && Atomics.load(ready, 0) === READY;
+        if (!started) throw new Error('worker did not start');
       }
     } catch {
-      for (const w of list) void w.terminate();
+      for (const w of list) void w.thread.terminate();
       broken = true;
       return null;
     }
     workers = list;
     return workers;
+  }
+
+  /** Waits for each worker's flag; a failed job is rethrown with the worker's message. */
+  function join(pool: PoolWorker[], flags: Int32Array, what: string): void {
+    let error: SpecError | null = null;
+    pool.forEach((worker, w) => {
+      while (Atomics.load(flags, w) === 0) Atomics.wait(flags, w, 0);
+      if (Atomics.load(flags, w) === JOB_FAILED && error === null)
+        error = workerError(node!.threads, worker, what, w + 1);
+    });
+    if (error !== null) throw error;
   }
 
   const scratchBuffers: Float64Array[] = [];
@@ -358,14 +318,15 @@ export function createThreadPool(threads?: number, simd = true): ThreadPool {
       const bounds = splitRows(mp, np, count, upper);
       const flags = new Int32Array(new SharedArrayBuffer(4 * pool.length));
       pool.forEach((worker, w) => {
-        worker.postMessage({
+        const job: ProductJob = {
+          type: 'product',
           m,
           n,
           k,
           alpha,
-          P: P.buffer,
-          Q: Q.buffer,
-          C: C.buffer,
+          P: P.buffer as SharedArrayBuffer,
+          Q: Q.buffer as SharedArrayBuffer,
+          C: C.buffer as SharedArrayBuffer,
           ldc,
           // Views may start inside their buffers: translate to element offsets of the whole buffer.
           offC: offC + C.byteOffset / 8,
@@ -375,18 +336,17 @@ export function createThreadPool(threads?: number, simd = true): ThreadPool {
           flags: flags.buffer,
           slot: w,
           simd,
-        });
+        };
+        worker.thread.postMessage(job);
       });
-      productKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper, bounds[0], bounds[1], simd);
-      pool.forEach((_, w) => {
-        while (Atomics.load(flags, w) === 0) Atomics.wait(flags, w, 0);
-        if (Atomics.load(flags, w) === 2) {
-          throw new SpecError(
-            'E_BACKEND',
-            `cpu backend: worker thread ${w + 1} failed in a ${m} × ${n} × ${k} product; retry with threads: 1`,
-          );
-        }
-      });
+      let own: unknown = null;
+      try {
+        productKernel(m, n, k, alpha, P, Q, C, ldc, offC, upper, bounds[0], bounds[1], simd);
+      } catch (e) {
+        own = e;
+      }
+      join(pool, flags, `a ${m} × ${n} × ${k} product`);
+      if (own !== null) throw own;
     },
     mapLoop(body, X, V, D) {
       const loop = compileMapLoop(body);
@@ -403,8 +363,9 @@ export function createThreadPool(threads?: number, simd = true): ThreadPool {
       const parts = pool.length + 1;
       const bound = (p: number): number => Math.floor((length * p) / parts);
       const flags = new Int32Array(new SharedArrayBuffer(4 * pool.length));
+      const shared = (a: Float64Array | null): SharedArrayBuffer | null => (a?.buffer as SharedArrayBuffer) ?? null;
       pool.forEach((worker, w) => {
-        worker.postMessage({
+        const job: MapJob = {
           type: 'map',
           body,
           length,
@@ -412,61 +373,59 @@ export function createThreadPool(threads?: number, simd = true): ThreadPool {
           e: bound(w + 2),
           flags: flags.buffer,
           slot: w,
-          X: X.buffer,
+          X: X.buffer as SharedArrayBuffer,
           xOff: X.byteOffset,
-          V: V?.buffer ?? null,
+          V: shared(V),
           vOff: V?.byteOffset ?? 0,
-          D: D?.buffer ?? null,
+          D: shared(D),
           dOff: D?.byteOffset ?? 0,
-        });
+        };
+        worker.thread.postMessage(job);
       });
-      loop(X, V, D, 0, bound(1));
-      pool.forEach((_, w) => {
-        while (Atomics.load(flags, w) === 0) Atomics.wait(flags, w, 0);
-        if (Atomics.load(flags, w) === 2) {
-          throw new SpecError(
-            'E_BACKEND',
-            `cpu backend: worker thread ${w + 1} failed in an element-wise map of ${length} entries; retry with threads: 1`,
-          );
-        }
-      });
+      let own: unknown = null;
+      try {
+        loop(X, V, D, 0, bound(1));
+      } catch (e) {
+        own = e;
+      }
+      join(pool, flags, `an element-wise map of ${length} entries`);
+      if (own !== null) throw own;
       return true;
     },
     startReductionSession(memory, bytes) {
       const pool = start();
-      if (pool === null) return null;
-      const ctrl = new Int32Array(new SharedArrayBuffer(4 * (ARGS + 9)));
-      pool[0].postMessage({ type: 'reduction', memory, bytes, ctrl: ctrl.buffer });
+      if (pool === null || node === null) return null;
+      const worker = pool[0];
+      const ctrl = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
+      const { port1, port2 } = new node.threads.MessageChannel();
+      const job: SessionJob = { type: 'session', memory, bytes, ctrl: ctrl.buffer, steps: port2 };
+      worker.thread.postMessage(job, [port2]);
       let seq = 0;
-      const post = (op: number, args: number[]): void => {
-        ctrl[OP] = op;
-        ctrl.set(args, ARGS);
-        Atomics.store(ctrl, SEQ, ++seq);
-        Atomics.notify(ctrl, SEQ);
-      };
       return {
-        symv: (a, v, p, n, jStart, jEnd) => post(0, [a, v, p, n, jStart, jEnd]),
-        dotBlock: (pa, qb, kc, ld, rows, cols, c, ldc, shift) => post(1, [pa, qb, kc, ld, rows, cols, c, ldc, shift]),
+        run(step) {
+          port1.postMessage(step);
+          Atomics.store(ctrl, SEQ, ++seq);
+          Atomics.notify(ctrl, SEQ);
+        },
         wait() {
           let done = Atomics.load(ctrl, DONE);
           for (let spin = 0; done !== seq && spin < SPIN_LIMIT; spin++) done = Atomics.load(ctrl, DONE);
           for (; done !== seq; done = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, done);
           if (Atomics.load(ctrl, FAILED) !== 0) {
-            throw new SpecError(
-              'E_BACKEND',
-              'cpu backend: worker thread failed in the tridiagonal reduction; retry with threads: 1',
-            );
+            Atomics.store(ctrl, FAILED, 0);
+            throw workerError(node.threads, worker, "the symmetric eigensolver's reduction", 1);
           }
         },
         close() {
           Atomics.store(ctrl, SEQ, -1);
           Atomics.notify(ctrl, SEQ);
+          port1.close();
         },
       };
     },
     dispose() {
       scratchBuffers.length = 0;
-      if (workers) for (const w of workers) void w.terminate();
+      if (workers) for (const w of workers) void w.thread.terminate();
       workers = null;
     },
   };

@@ -4,12 +4,13 @@
  *
  * The module is built byte by byte below (no toolchain needed). It exports its memory `mem` and the functions of
  * {@link WasmTiles}: `block` (the products' 5 × 4 outer-product micro-kernel over packed panels, {@link blockBody}),
- * `dotBlock` (4 × 2 dot-product tiles over unpacked rows, for the reduction's in-place trailing update) and the
- * blocked reduction's vector kernels `symvRows`, `dot`, `axpy2` (wasm-reduction.ts).
+ * the dense-to-band reduction's vector kernels `dot`, `axpy2` (wasm-reduction.ts) and the two-stage eigensolver's
+ * `chase`, `packSymmetric` and `reflectLeft` (wasm-band.ts).
  */
 
 import { get, i32Const, leb, set, tee } from './wasm-encoding.js';
-import { axpy2Body, dotBody, symvRowsBody } from './wasm-reduction.js';
+import { axpy2Body, dotBody } from './wasm-reduction.js';
+import { chaseBody, packSymmetricBody, reflectLeftBody } from './wasm-band.js';
 
 /** The part of a WebAssembly.Memory used here (the project's `lib` has no WebAssembly typings). */
 export interface WasmMemory {
@@ -43,31 +44,28 @@ export interface WasmTiles {
     ldc: number,
     shift: number,
   ) => void;
-  /**
-   * The same product over unpacked rows: C[i, j] += Σ_{t<kc} P[i, t] Q[j, t] over 4 × 2 tiles for i < rows (step 4),
-   * max(0, i + shift) ≤ j < cols (step 2); P rows at pa + i·ld, Q rows at qb + j·ld, C at c + i·ldc + 8j (bytes).
-   * See `dotBlockBody`.
-   */
-  readonly dotBlock: (
-    pa: number,
-    qb: number,
-    kc: number,
-    ld: number,
-    rows: number,
-    cols: number,
-    c: number,
-    ldc: number,
-    shift: number,
-  ) => void;
-  /**
-   * Rows jStart ≤ j < jEnd of p += B v for B in the upper triangle of the row-major n × n matrix at `a` (the blocked
-   * reduction's symmetric product; see `symvRowsBody` in wasm-reduction.ts). Byte offsets.
-   */
-  readonly symvRows: (a: number, v: number, p: number, n: number, jStart: number, jEnd: number) => void;
   /** Σ_{l<len} x[l]·y[l] (byte offsets). */
   readonly dot: (x: number, y: number, len: number) => number;
   /** y[l] += alpha·x[l] + beta·z[l] for l < len (byte offsets). */
   readonly axpy2: (alpha: number, x: number, beta: number, z: number, y: number, len: number) => void;
+  /**
+   * One bulge-chasing task of the band-to-tridiagonal reduction on the skewed band at `m` (see `chaseBody` in
+   * wasm-band.ts); returns the reflector's τ, its vector left in v[0 … len). Byte offsets.
+   */
+  readonly chase: (
+    m: number,
+    ld: number,
+    src: number,
+    g0: number,
+    len: number,
+    cols: number,
+    v: number,
+    w: number,
+  ) => number;
+  /** A 5-row panel of a symmetric matrix stored in its upper triangle, for `block` (see `packSymmetricBody`). */
+  readonly packSymmetric: (a: number, ld: number, i: number, t0: number, kc: number, dst: number) => void;
+  /** Y ← (I − τ v vᵀ) Y for a rows × cols block (see `reflectLeftBody`). Byte offsets and strides. */
+  readonly reflectLeft: (y: number, ldy: number, rows: number, cols: number, v: number, tau: number, w: number) => void;
   /** The module's memory (grown on demand). */
   readonly memory: WasmMemory;
 }
@@ -253,271 +251,55 @@ function blockBody(fma: boolean): number[] {
   return [0x02, 0x0b, 0x7f, ...leb(MR * NV + MR + NV), 0x7b, ...body]; // locals: 11 × i32, 17 × v128
 }
 
-/**
- * Body of `dotBlock(pa, qb, kc, ld, rows, cols, c, ldc, shift)`: the register-blocked loop nest of a product over
- * unpacked rows (dot-product form, 4 × 2 tiles), for operands that are already rows of a matrix in place — the
- * blocked reduction's rank-2b trailing update ({@link WasmTiles.dotBlock}):
- *
- * ```wat
- * for i = 0, 4, … < rows:                        ;; 4 rows of P at pa + i·ld (bytes), resident in L1
- *   for j = max(0, i + shift), +2, … < cols:      ;; 2 rows of Q at qb + j·ld (the block stays in L2)
- *     acc[r][c] = Σ_t P[i + r][t : t + 2] * Q[j + c][t : t + 2], t < kc (8 f64x2 accumulators)
- *     C[i + r][j + c] += lane 0 + lane 1 of acc[r][c]   ;; C at c + i·ldc + 8j (bytes)
- * ```
- *
- * `shift` skips the tiles below the diagonal of a symmetric product (a large negative value computes all).
- */
-function dotBlockBody(fma: boolean): number[] {
-  const load = [0xfd, 0x00, 0x03, 0x00];
-  const mul = [0xfd, 0xf2, 0x01];
-  const add = [0xfd, 0xf0, 0x01];
-  const lane = (l: number): number[] => [0xfd, 0x21, l];
-  const zero = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
-  const madd = [0xfd, 0x87, 0x02]; // f64x2.relaxed_madd(a, b, c) = a·b + c (fused where the CPU has FMA)
-  const I32_ADD = 0x6a;
-  const I32_MUL = 0x6c;
-  // params: pa 0, qb 1, kc 2, ld 3, rows 4, cols 5, c 6, ldc 7, shift 8
-  // i32 locals: i 9, j 10, t 11, end 12, p 13, pi 14, qj 15, cr 16; v128: acc 17..24, x 25..28, y 29..30
-  const [pa, qb, kc, ld, rows, cols, c, ldc, shift] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const [i, j, t, end, p, pi, qj, cr, ACC, X, Y] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 25, 29];
-  const body: number[] = [
-    ...get(kc),
-    ...i32Const(3),
-    0x74 /* i32.shl */,
-    ...set(end),
-    0x02,
-    0x40,
-    0x03,
-    0x40, // block, loop (i)
-    ...get(i),
-    ...get(rows),
-    0x4e /* i32.ge_s */,
-    0x0d,
-    0x01,
-    ...get(pa),
-    ...get(i),
-    ...get(ld),
-    I32_MUL,
-    I32_ADD,
-    ...set(pi),
-    // j = max(0, i + shift)
-    ...get(i),
-    ...get(shift),
-    I32_ADD,
-    ...i32Const(0),
-    ...get(i),
-    ...get(shift),
-    I32_ADD,
-    ...i32Const(0),
-    0x4a /* i32.gt_s */,
-    0x1b /* select */,
-    ...set(j),
-    0x02,
-    0x40,
-    0x03,
-    0x40, // block, loop (j)
-    ...get(j),
-    ...get(cols),
-    0x4e /* i32.ge_s */,
-    0x0d,
-    0x01,
-    ...get(qb),
-    ...get(j),
-    ...get(ld),
-    I32_MUL,
-    I32_ADD,
-    ...set(qj),
-  ];
-  for (let q = 0; q < 8; q++) body.push(...zero, ...set(ACC + q));
-  body.push(
-    ...i32Const(0),
-    ...set(t),
-    0x02,
-    0x40,
-    0x03,
-    0x40, // block, loop (t)
-    ...get(t),
-    ...get(end),
-    0x4f /* i32.ge_u */,
-    0x0d,
-    0x01,
-    ...get(pi),
-    ...get(t),
-    I32_ADD,
-    ...tee(p),
-    ...load,
-    ...set(X),
-    ...get(p),
-    ...get(ld),
-    I32_ADD,
-    ...tee(p),
-    ...load,
-    ...set(X + 1),
-    ...get(p),
-    ...get(ld),
-    I32_ADD,
-    ...tee(p),
-    ...load,
-    ...set(X + 2),
-    ...get(p),
-    ...get(ld),
-    I32_ADD,
-    ...load,
-    ...set(X + 3),
-    ...get(qj),
-    ...get(t),
-    I32_ADD,
-    ...tee(p),
-    ...load,
-    ...set(Y),
-    ...get(p),
-    ...get(ld),
-    I32_ADD,
-    ...load,
-    ...set(Y + 1),
-  );
-  for (let r = 0; r < 4; r++) {
-    for (let cc = 0; cc < 2; cc++) {
-      const acc = ACC + r * 2 + cc;
-      if (fma) body.push(...get(X + r), ...get(Y + cc), ...get(acc), ...madd, ...set(acc));
-      else body.push(...get(acc), ...get(X + r), ...get(Y + cc), ...mul, ...add, ...set(acc));
-    }
-  }
-  body.push(...get(t), ...i32Const(16), I32_ADD, ...set(t), 0x0c, 0x00, 0x0b, 0x0b); // br loop t; end loop, block
-  // C rows: cr = c + i·ldc + 8j, then + ldc per row
-  body.push(...get(c), ...get(i), ...get(ldc), I32_MUL, I32_ADD, ...get(j), ...i32Const(3), 0x74, I32_ADD, ...set(cr));
-  for (let r = 0; r < 4; r++) {
-    if (r > 0) body.push(...get(cr), ...get(ldc), I32_ADD, ...set(cr));
-    for (let cc = 0; cc < 2; cc++) {
-      const acc = ACC + r * 2 + cc;
-      body.push(
-        ...get(cr),
-        ...get(cr),
-        0x2b,
-        0x03,
-        ...leb(8 * cc), // f64.load offset 8cc
-        ...get(acc),
-        ...lane(0),
-        ...get(acc),
-        ...lane(1),
-        0xa0,
-        0xa0, // + (lane0 + lane1)
-        0x39,
-        0x03,
-        ...leb(8 * cc), // f64.store offset 8cc
-      );
-    }
-  }
-  body.push(...get(j), ...i32Const(2), I32_ADD, ...set(j), 0x0c, 0x00, 0x0b, 0x0b); // next j
-  body.push(...get(i), ...i32Const(4), I32_ADD, ...set(i), 0x0c, 0x00, 0x0b, 0x0b); // next i
-  body.push(0x0b);
-  return [0x02, 0x08, 0x7f, 0x0e, 0x7b, ...body]; // locals: 8 × i32, 14 × v128
+/** A function of the tile module: its export name, signature and body. */
+interface ModuleFunction {
+  readonly name: string;
+  readonly params: readonly number[];
+  readonly results: readonly number[];
+  readonly body: readonly number[];
 }
 
+const I32 = 0x7f;
+const F64 = 0x7c;
+
 /**
- * The bytes of the tile module (see the module comment at the top). With `fma`, {@link WasmTiles.block} accumulates with
- * `f64x2.relaxed_madd` (relaxed SIMD: one fused multiply-add where the CPU has FMA, twice the throughput of
- * mul + add); see {@link relaxedSimd}.
+ * The bytes of the tile module (see the module comment at the top). With `fma` the kernels accumulate with
+ * `f64x2.relaxed_madd` (relaxed SIMD: one fused multiply-add where the CPU has FMA); see {@link relaxedSimd}. With
+ * `sharedMemory` the memory is imported as env.mem, shared, 1 page initially, at most 2 GiB (32768 pages), so that
+ * several threads' instances work on the same memory (see {@link sharedWasmMemory}).
  */
 export function tileModuleBytes(fma = false, sharedMemory = false): Uint8Array {
-  const blk = blockBody(fma);
-  const dotBlk = dotBlockBody(fma);
-  const symv = symvRowsBody(fma);
-  const dot = dotBody(fma);
-  const axpy2 = axpy2Body(fma);
+  const i32s = (count: number): number[] => new Array<number>(count).fill(I32);
+  const functions: ModuleFunction[] = [
+    { name: 'block', params: i32s(9), results: [], body: blockBody(fma) },
+    { name: 'dot', params: i32s(3), results: [F64], body: dotBody(fma) },
+    { name: 'axpy2', params: [F64, I32, F64, I32, I32, I32], results: [], body: axpy2Body(fma) },
+    { name: 'chase', params: i32s(8), results: [F64], body: chaseBody(fma) },
+    { name: 'packSymmetric', params: i32s(6), results: [], body: packSymmetricBody() },
+    { name: 'reflectLeft', params: [...i32s(5), F64, I32], results: [], body: reflectLeftBody(fma) },
+  ];
   const section = (id: number, bytes: number[]): number[] => [id, ...leb(bytes.length), ...bytes];
-  const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
+  const vector = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
+  const name = (text: string): number[] => [text.length, ...Array.from(text, (c) => c.charCodeAt(0))];
   return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, [
-      0x04,
-      0x60,
-      0x09,
-      0x7f,
-      0x7f,
-      0x7f,
-      0x7f,
-      0x7f,
-      0x7f,
-      0x7f,
-      0x7f,
-      0x7f,
-      0x00, // type 0: (i32 × 9) → ()
-      0x60,
-      0x06,
-      0x7f,
-      0x7f,
-      0x7f,
-      0x7f,
-      0x7f,
-      0x7f,
-      0x00, // type 1: (i32 × 6) → ()
-      0x60,
-      0x03,
-      0x7f,
-      0x7f,
-      0x7f,
-      0x01,
-      0x7c, // type 2: (i32 × 3) → f64
-      0x60,
-      0x06,
-      0x7c,
-      0x7f,
-      0x7c,
-      0x7f,
-      0x7f,
-      0x7f,
-      0x00, // type 3: (f64 i32 f64 i32 i32 i32) → ()
-    ]),
-    // With `sharedMemory` the memory is imported as env.mem, shared, 1 page initially, at most 2 GiB (32768 pages),
-    // so that several threads' instances work on the same memory (see {@link sharedWasmMemory}).
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    // one type per function: (params) → (results)
+    ...section(
+      1,
+      vector(
+        functions.map((f) => [0x60, ...leb(f.params.length), ...f.params, ...leb(f.results.length), ...f.results]),
+      ),
+    ),
     ...(sharedMemory
       ? section(2, [0x01, ...name('env'), ...name('mem'), 0x02, 0x03, 0x01, ...leb(SHARED_MAX_PAGES)])
       : []),
-    // block: type 0, symvRows: type 1, dot: type 2, axpy2: type 3, dotBlock: type 0
-    ...section(3, [0x05, 0x00, 0x01, 0x02, 0x03, 0x00]),
+    ...section(3, vector(functions.map((_, i) => leb(i)))),
     ...(sharedMemory ? [] : section(5, [0x01, 0x00, 0x01])), // memory, 1 page initially
-    ...section(7, [
-      0x06,
-      ...name('block'),
-      0x00,
-      0x00,
-      ...name('symvRows'),
-      0x00,
-      0x01,
-      ...name('dot'),
-      0x00,
-      0x02,
-      ...name('axpy2'),
-      0x00,
-      0x03,
-      ...name('dotBlock'),
-      0x00,
-      0x04,
-      ...name('mem'),
-      0x02,
-      0x00,
-    ]),
-    ...section(10, [
-      0x05,
-      ...leb(blk.length),
-      ...blk,
-      ...leb(symv.length),
-      ...symv,
-      ...leb(dot.length),
-      ...dot,
-      ...leb(axpy2.length),
-      ...axpy2,
-      ...leb(dotBlk.length),
-      ...dotBlk,
-    ]),
+    ...section(
+      7,
+      vector([...functions.map((f, i) => [...name(f.name), 0x00, ...leb(i)]), [...name('mem'), 0x02, 0x00]]),
+    ),
+    ...section(10, vector(functions.map((f) => [...leb(f.body.length), ...f.body]))),
   ]);
 }
 
@@ -535,12 +317,13 @@ export function instantiateTiles(bytes: Uint8Array, imported?: WasmMemory): Wasm
       imported === undefined ? {} : { env: { mem: imported } },
     );
     const block = instance.exports.block as WasmTiles['block'];
-    const symvRows = instance.exports.symvRows as WasmTiles['symvRows'];
     const dot = instance.exports.dot as WasmTiles['dot'];
     const axpy2 = instance.exports.axpy2 as WasmTiles['axpy2'];
-    const dotBlock = instance.exports.dotBlock as WasmTiles['dotBlock'];
+    const chase = instance.exports.chase as WasmTiles['chase'];
+    const packSymmetric = instance.exports.packSymmetric as WasmTiles['packSymmetric'];
+    const reflectLeft = instance.exports.reflectLeft as WasmTiles['reflectLeft'];
     const memory = instance.exports.mem as WasmMemory;
-    return { block, symvRows, dot, axpy2, dotBlock, memory };
+    return { block, dot, axpy2, chase, packSymmetric, reflectLeft, memory };
   } catch {
     return null;
   }

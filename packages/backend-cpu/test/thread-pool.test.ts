@@ -1,24 +1,18 @@
-import { createRng, tridiagonalEigen } from '@spec/core';
+import { SpecError, createRng } from '@spec/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  type BlockedReductionOptions,
-  type ReductionSession,
-  blockedWorkspace,
-  PANEL,
   createCpuBackend,
   createThreadPool,
   dgemm,
   dgram,
-  eigh,
-  eigvalsh,
   instantiateTiles,
   sharedWasmMemory,
   PARALLEL_MIN_WORK,
   sharedFloat64,
   splitRows,
   tileModuleBytes,
-  tridiagonalize,
 } from '../src/index.js';
+import { MAP_PARALLEL_MIN } from '../src/thread-pool.js';
 
 const pool = createThreadPool(2);
 
@@ -86,123 +80,6 @@ describe('thread pool', () => {
     two.dispose();
     expect(() => createCpuBackend({ threads: 0 })).toThrow(/threads/);
   });
-
-  it('threaded, SIMD and plain tridiagonal reductions give the same spectrum (n = 300); eigh top-3 residuals', () => {
-    const n = 300;
-    const d = 400;
-    const X = new Float64Array(d * n);
-    createRng(12).fillNormal(X);
-    const W = new Float64Array(n * n);
-    dgram(d, n, X, n, 0, W);
-    const spectrum = (A: Float64Array, options: BlockedReductionOptions): Float64Array => {
-      const dd = new Float64Array(n);
-      const ee = new Float64Array(n);
-      tridiagonalize(n, A, dd, ee, new Float64Array(n), options);
-      return tridiagonalEigen(dd, ee.subarray(0, n - 1)).values;
-    };
-    const total = n * n + blockedWorkspace(n);
-    const plainWork = new Float64Array(total).subarray(0, n * n);
-    plainWork.set(W);
-    const plain = spectrum(plainWork, {});
-    // A SharedArrayBuffer: the trailing products go through the pool.
-    const shared = sharedFloat64(total).subarray(0, n * n);
-    shared.set(W);
-    const threaded = spectrum(shared, { pool });
-    const tiles = instantiateTiles(tileModuleBytes())!;
-    tiles.memory.grow(Math.ceil((total * 8) / 65536));
-    const inWasm = new Float64Array(tiles.memory.buffer, 0, n * n);
-    inWasm.set(W);
-    const simd = spectrum(inWasm, { wasm: tiles });
-    const norm = plain[n - 1];
-    let worst = 0;
-    for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(plain[i] - threaded[i]), Math.abs(plain[i] - simd[i]));
-    // Only the summation order of the products differs: all are backward stable, so the
-    // values agree within a few n·ε·‖W‖ (≈ 7e-14·‖W‖); 1e-12·‖W‖ leaves a margin.
-    expect(worst).toBeLessThan(1e-12 * norm);
-    const top = eigh(n, W, 3, pool);
-    for (let j = 0; j < 3; j++) {
-      expect(Math.abs(top.values[j] - plain[n - 3 + j])).toBeLessThan(1e-12 * norm);
-      let r2 = 0;
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        for (let t = 0; t < n; t++) s += W[i * n + t] * top.vectors[t * 3 + j];
-        r2 += (s - top.values[j] * top.vectors[i * 3 + j]) ** 2;
-      }
-      // Residual of a backward-stable solver: O(n·ε·‖W‖).
-      expect(Math.sqrt(r2)).toBeLessThan(1e-12 * norm);
-    }
-    expect(eigvalsh(n, W).length).toBe(n);
-  });
-});
-
-describe('SIMD tridiagonal reduction on two threads (shared wasm memory)', () => {
-  it('the worker takes part of the large symmetric products and trailing updates; the spectrum of H diag(λ) H is λ (n = 700)', () => {
-    const n = 700;
-    // A = H diag(λ) H with the reflector H = I − 2uuᵀ/‖u‖² (dense, exactly orthogonal up to rounding), λ_i = i + 1.
-    const u = new Float64Array(n);
-    createRng(5).fillNormal(u);
-    let uu = 0;
-    for (const x of u) uu += x * x;
-    const lambda = Float64Array.from({ length: n }, (_, i) => i + 1);
-    const A = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j <= i; j++) {
-        // (H Λ H)_ij = λ_i δ_ij − 2 u_i u_j (λ_i + λ_j)/‖u‖² + 4 u_i u_j (Σ_k λ_k u_k²)/‖u‖⁴
-        let s = 0;
-        if (i === j) s += lambda[i];
-        s -= (2 * u[i] * u[j] * (lambda[i] + lambda[j])) / uu;
-        A[i * n + j] = s;
-      }
-    }
-    let lu = 0;
-    for (let k = 0; k < n; k++) lu += lambda[k] * u[k] * u[k];
-    for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) A[i * n + j] += (4 * u[i] * u[j] * lu) / (uu * uu);
-    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) A[j * n + i] = A[i * n + j];
-    const memory = sharedWasmMemory();
-    expect(memory).not.toBeNull();
-    const bytes = tileModuleBytes(false, true);
-    const tiles = instantiateTiles(bytes, memory!)!;
-    tiles.memory.grow(Math.ceil(((n * n + blockedWorkspace(n)) * 8) / 65536));
-    const work = new Float64Array(tiles.memory.buffer, 0, n * n);
-    work.set(A);
-    const session = pool.startReductionSession(tiles.memory, bytes)!;
-    expect(session).not.toBeNull();
-    const jobs = { symv: 0, block: 0 };
-    const counting: ReductionSession = {
-      ...session,
-      symv(...args) {
-        jobs.symv++;
-        session.symv(...args);
-      },
-      dotBlock(...args) {
-        jobs.block++;
-        session.dotBlock(...args);
-      },
-    };
-    const dd = new Float64Array(n);
-    const ee = new Float64Array(n);
-    try {
-      tridiagonalize(n, work, dd, ee, new Float64Array(n), { pool, wasm: tiles, session: counting });
-    } finally {
-      session.close();
-    }
-    // Steps with at least 256 trailing rows (i < 444) hand rows to the worker; so does every trailing update of ≥ 64 rows.
-    expect(jobs.symv).toBe(n - 256);
-    let panels = 0;
-    for (let s = 0; s < n - 1; s += PANEL) if (n - Math.min(s + PANEL, n - 1) >= 64) panels++;
-    expect(jobs.block).toBe(panels);
-    const values = tridiagonalEigen(dd, ee.subarray(0, n - 1)).values;
-    // Backward-stable reduction + rounding in forming A: errors O(n·ε·‖A‖) ≈ 1e-13·‖A‖; 1e-10 relative to
-    // ‖A‖ = n (the eigensolver's accuracy target) leaves three orders of margin.
-    let worst = 0;
-    for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(values[i] - lambda[i]));
-    expect(worst).toBeLessThan(1e-10 * n);
-    // And the default route (eigvalsh with a 2-thread pool takes the shared module) agrees.
-    const viaEig = eigvalsh(n, A, pool);
-    let worst2 = 0;
-    for (let i = 0; i < n; i++) worst2 = Math.max(worst2, Math.abs(viaEig[i] - lambda[i]));
-    expect(worst2).toBeLessThan(1e-10 * n);
-  });
 });
 
 describe('reused scratch buffers', () => {
@@ -222,5 +99,70 @@ describe('reused scratch buffers', () => {
     }
     serial.dispose();
     threaded.dispose();
+  });
+});
+
+describe('worker failures', () => {
+  it('a job that throws in the worker reaches the caller as E_BACKEND with the worker’s message and cause', () => {
+    const failing = createThreadPool(2);
+    const n = 2 * MAP_PARALLEL_MIN;
+    const X = sharedFloat64(n);
+    const V = sharedFloat64(n);
+    // The caller's part starts at 0; the worker's range starts past it, so only the worker throws.
+    const body = 'if (s > 0) { const e = new RangeError("no such entry " + s); e.code = "E_TEST"; throw e; }';
+    let caught: unknown;
+    try {
+      failing.mapLoop(body, X, V, null);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(SpecError);
+    const error = caught as SpecError;
+    expect(error.code).toBe('E_BACKEND');
+    expect(error.message).toContain(`no such entry ${n / 2}`);
+    expect(error.message).toContain('E_TEST');
+    expect((error.cause as Error).name).toBe('RangeError');
+    // The pool keeps working after a failed job.
+    expect(failing.mapLoop('for (let i = s; i < e; i++) V[i] = 2;', X, V, null)).toBe(true);
+    expect(V.every((v) => v === 2)).toBe(true);
+    failing.dispose();
+  });
+
+  it('a reduction session step that fails in the worker is rethrown with its message', () => {
+    const memory = sharedWasmMemory()!;
+    const bytes = tileModuleBytes(false, true);
+    instantiateTiles(bytes, memory)!;
+    const session = pool.startReductionSession(memory, bytes)!;
+    expect(session).not.toBeNull();
+    // A product whose operands lie far past the end of the memory: the wasm kernel traps in the worker.
+    const far = 2 ** 28;
+    session.run({
+      kind: 'product',
+      spec: {
+        r0: 0,
+        r1: 5,
+        valid: 5,
+        cols: 4,
+        k: 2,
+        alpha: 1,
+        P: { off: far, rs: 2, ts: 1 },
+        Q: { off: far, rs: 2, ts: 1 },
+        c: far,
+        ldc: 4,
+        upper: false,
+      },
+      scratch: { p: far, q: far },
+    });
+    let caught: unknown;
+    try {
+      session.wait();
+    } catch (e) {
+      caught = e;
+    } finally {
+      session.close();
+    }
+    expect(caught).toBeInstanceOf(SpecError);
+    expect((caught as SpecError).code).toBe('E_BACKEND');
+    expect((caught as SpecError).message).toMatch(/out of bounds|offset is out of bounds/i);
   });
 });

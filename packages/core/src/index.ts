@@ -39,6 +39,7 @@ export {
   type TridiagonalEigenOptions,
   type TridiagonalEigenResult,
   tridiagonalEigen,
+  tridiagonalEigenvalues,
   tridiagonalQL,
 } from './linalg/tridiagonal-eigen.js';
 export { type JacobiEigenOptions, jacobiEigen, jacobiEigenvalues } from './linalg/jacobi-eigen.js';

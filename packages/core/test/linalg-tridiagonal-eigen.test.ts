@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SpecError, createRng, tridiagonalEigen } from '../src/index.js';
+import { SpecError, createRng, tridiagonalEigen, tridiagonalEigenvalues, tridiagonalQL } from '../src/index.js';
 
 /** Apply the tridiagonal matrix T(diag, off) to x. */
 function applyT(diag: Float64Array, off: Float64Array, x: Float64Array): Float64Array {
@@ -145,6 +145,85 @@ describe('tridiagonalEigen firstComponents', () => {
       for (let j = 0; j < n; j++) {
         expect(first.values[j]).toBe(full.values[j]);
         expect(Math.abs(first.firstComponents![j] - full.vectors![j])).toBeLessThan(1e-14);
+      }
+    }
+  });
+});
+
+describe('tridiagonalEigenvalues (root-free QL/QR, LAPACK dsterf)', () => {
+  const EPS = Number.EPSILON;
+  const run = (d: ArrayLike<number>, e: ArrayLike<number>): Float64Array => {
+    const dd = Float64Array.from(d);
+    const ee = new Float64Array(dd.length);
+    ee.set(Array.from(e).slice(0, Math.max(dd.length - 1, 0)));
+    tridiagonalEigenvalues(dd, ee);
+    return dd;
+  };
+
+  it('matches the closed form 2 − 2cos(kπ/(n+1)) of the (−1, 2, −1) Toeplitz matrix, and [[a, b], [b, c]]', () => {
+    for (const n of [0, 1, 2, 3, 10, 57, 300]) {
+      const values = run(new Float64Array(n).fill(2), new Float64Array(n).fill(-1));
+      // Backward stable: absolute error ≲ c·n·ε·‖T‖ with ‖T‖ ≤ 4; c = 10.
+      for (let k = 1; k <= n; k++) {
+        const exact = 2 - 2 * Math.cos((k * Math.PI) / (n + 1));
+        expect(Math.abs(values[k - 1] - exact)).toBeLessThanOrEqual(10 * Math.max(n, 2) * EPS * 4);
+      }
+    }
+    // 2 × 2 (the dlae2 branch): (a + c)/2 ∓ √(((a − c)/2)² + b²).
+    for (const [a, b, c] of [
+      [1, 2, 3],
+      [-5, 1e-3, -5],
+      [0, 7, 0],
+    ]) {
+      const r = Math.hypot((a - c) / 2, b);
+      const got = run([a, c], [b]);
+      expect(Math.abs(got[0] - ((a + c) / 2 - r))).toBeLessThanOrEqual(
+        4 * EPS * (Math.abs(a) + Math.abs(b) + Math.abs(c)),
+      );
+      expect(Math.abs(got[1] - ((a + c) / 2 + r))).toBeLessThanOrEqual(
+        4 * EPS * (Math.abs(a) + Math.abs(b) + Math.abs(c)),
+      );
+    }
+  });
+
+  it('agrees with QL with Wilkinson shifts (tridiagonalQL) on random, split and graded matrices', () => {
+    const rng = createRng(4);
+    const cases: Array<[Float64Array, Float64Array]> = [];
+    for (const n of [5, 40, 200]) {
+      const d = new Float64Array(n);
+      const e = new Float64Array(n);
+      rng.fillNormal(d);
+      rng.fillNormal(e);
+      cases.push([d, e]);
+      // Split into blocks by exact zeros, and graded (entries spanning 40 orders of magnitude).
+      const split = Float64Array.from(e);
+      for (let i = 3; i < n; i += 7) split[i] = 0;
+      cases.push([d, split]);
+      const gd = d.map((x, i) => x * 10 ** (-i % 40));
+      const ge = e.map((x, i) => x * 10 ** (-(i % 40) - 0.5));
+      cases.push([gd, ge]);
+    }
+    for (const [d, e] of cases) {
+      const n = d.length;
+      const ref = Float64Array.from(d);
+      const refE = Float64Array.from(e);
+      tridiagonalQL(ref, refE, null);
+      const got = run(d, e);
+      let norm = 0;
+      for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(d[i]) + 2 * Math.abs(e[i]));
+      // Both backward stable: each within c·n·ε·‖T‖ of exact (Weyl), so within 2c·n·ε·‖T‖ of each other; c = 10.
+      for (let i = 0; i < n; i++) expect(Math.abs(got[i] - ref[i])).toBeLessThanOrEqual(20 * n * EPS * norm);
+    }
+  });
+
+  it('scales blocks near overflow and underflow instead of squaring them out of range', () => {
+    for (const scale of [1e200, 1e-200]) {
+      const n = 30;
+      const values = run(new Float64Array(n).fill(2 * scale), new Float64Array(n).fill(-scale));
+      for (let k = 1; k <= n; k++) {
+        const exact = scale * (2 - 2 * Math.cos((k * Math.PI) / (n + 1)));
+        expect(Number.isFinite(values[k - 1])).toBe(true);
+        expect(Math.abs(values[k - 1] - exact)).toBeLessThanOrEqual(10 * n * EPS * 4 * scale);
       }
     }
   });

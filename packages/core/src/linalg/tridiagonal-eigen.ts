@@ -157,6 +157,180 @@ export function tridiagonalQL(d: Float64Array, e: Float64Array, z: Float64Array 
   }
 }
 
+/** Eigenvalues of the symmetric 2 × 2 matrix [[a, b], [b, c]] (LAPACK `dlae2`): [larger in absolute value, other]. */
+function eigenvalues2x2(a: number, b: number, c: number): [number, number] {
+  const sm = a + c;
+  const adf = Math.abs(a - c);
+  const ab = Math.abs(b + b);
+  const [acmx, acmn] = Math.abs(a) > Math.abs(c) ? [a, c] : [c, a];
+  let rt: number;
+  if (adf > ab) rt = adf * Math.sqrt(1 + (ab / adf) ** 2);
+  else if (adf < ab) rt = ab * Math.sqrt(1 + (adf / ab) ** 2);
+  else rt = ab * Math.SQRT2;
+  if (sm === 0) return [0.5 * rt, -0.5 * rt];
+  const rt1 = sm < 0 ? 0.5 * (sm - rt) : 0.5 * (sm + rt);
+  // The other one from the determinant, without cancellation.
+  return [rt1, (acmx / rt1) * acmn - (b / rt1) * b];
+}
+
+/** LAPACK's unit roundoff (2⁻⁵³) and safe minimum (2⁻¹⁰²²). */
+const UNIT_ROUNDOFF = Number.EPSILON / 2;
+const SAFE_MIN = 2 ** -1022;
+
+/**
+ * In-place eigenvalues of a symmetric tridiagonal matrix by the root-free (Pal–Walker–Kahan) variant of implicit QL
+ * and QR with Wilkinson-type shifts — LAPACK `dsterf`, the step numpy's `eigvalsh` ends with. Each unreduced block
+ * works on the squared off-diagonal, so a sweep needs divisions but no square roots; QL or QR is chosen per block
+ * so that the iteration chases from the end with the larger diagonal entry (graded matrices converge fast either
+ * way round). Reference: Parlett, "The Symmetric Eigenvalue Problem", §8.15.
+ *
+ * - `d` (length n): the diagonal; on return the eigenvalues, ascending.
+ * - `e` (length ≥ n − 1): `e[j]` couples j and j + 1; destroyed.
+ *
+ * Blocks whose largest entry is near overflow or underflow are scaled first. Inputs are not checked here (finite
+ * values expected). Throws `E_CONVERGENCE` when 30·n sweeps in all do not suffice.
+ */
+export function tridiagonalEigenvalues(d: Float64Array, e: Float64Array): void {
+  const n = d.length;
+  if (n <= 1) return;
+  const eps = UNIT_ROUNDOFF;
+  const eps2 = eps * eps;
+  const ssfmax = Math.sqrt(1 / SAFE_MIN) / 3;
+  const ssfmin = Math.sqrt(SAFE_MIN) / eps2;
+  const maxSweeps = 30 * n;
+  let sweeps = 0;
+  let l1 = 0;
+  while (l1 < n) {
+    if (l1 > 0) e[l1 - 1] = 0;
+    // The unreduced block l1 … m.
+    let m = l1;
+    for (; m < n - 1; m++) {
+      if (Math.abs(e[m]) <= Math.sqrt(Math.abs(d[m])) * Math.sqrt(Math.abs(d[m + 1])) * eps) {
+        e[m] = 0;
+        break;
+      }
+    }
+    let l = l1;
+    const lsv = l;
+    let lend = m;
+    const lendsv = lend;
+    l1 = m + 1;
+    if (lend === l) continue;
+    let anorm = 0;
+    for (let i = l; i <= lend; i++) anorm = Math.max(anorm, Math.abs(d[i]));
+    for (let i = l; i < lend; i++) anorm = Math.max(anorm, Math.abs(e[i]));
+    if (anorm === 0) continue;
+    const scale = anorm > ssfmax ? ssfmax / anorm : anorm < ssfmin ? ssfmin / anorm : 1;
+    if (scale !== 1) {
+      for (let i = l; i <= lend; i++) d[i] *= scale;
+      for (let i = l; i < lend; i++) e[i] *= scale;
+    }
+    for (let i = l; i < lend; i++) e[i] *= e[i];
+    if (Math.abs(d[lend]) < Math.abs(d[l])) {
+      lend = lsv;
+      l = lendsv;
+    }
+    if (lend >= l) {
+      // QL: deflate at the top.
+      while (l <= lend) {
+        let mm = l;
+        while (mm < lend && Math.abs(e[mm]) > eps2 * Math.abs(d[mm] * d[mm + 1])) mm++;
+        if (mm < lend) e[mm] = 0;
+        if (mm === l) {
+          l++;
+          continue;
+        }
+        if (mm === l + 1) {
+          const [rt1, rt2] = eigenvalues2x2(d[l], Math.sqrt(e[l]), d[l + 1]);
+          d[l] = rt1;
+          d[l + 1] = rt2;
+          e[l] = 0;
+          l += 2;
+          continue;
+        }
+        if (sweeps === maxSweeps) break;
+        sweeps++;
+        const rte = Math.sqrt(e[l]);
+        let sigma = (d[l + 1] - d[l]) / (2 * rte);
+        const r0 = Math.hypot(sigma, 1);
+        sigma = d[l] - rte / (sigma + (sigma >= 0 ? r0 : -r0));
+        let c = 1;
+        let s = 0;
+        let gamma = d[mm] - sigma;
+        let p = gamma * gamma;
+        for (let i = mm - 1; i >= l; i--) {
+          const bb = e[i];
+          const r = p + bb;
+          if (i !== mm - 1) e[i + 1] = s * r;
+          const oldc = c;
+          c = p / r;
+          s = bb / r;
+          const oldgam = gamma;
+          const alpha = d[i];
+          gamma = c * (alpha - sigma) - s * oldgam;
+          d[i + 1] = oldgam + (alpha - gamma);
+          p = c !== 0 ? (gamma * gamma) / c : oldc * bb;
+        }
+        e[l] = s * p;
+        d[l] = sigma + gamma;
+      }
+    } else {
+      // QR: deflate at the bottom.
+      while (l >= lend) {
+        let mm = l;
+        while (mm > lend && Math.abs(e[mm - 1]) > eps2 * Math.abs(d[mm] * d[mm - 1])) mm--;
+        if (mm > lend) e[mm - 1] = 0;
+        if (mm === l) {
+          l--;
+          continue;
+        }
+        if (mm === l - 1) {
+          const [rt1, rt2] = eigenvalues2x2(d[l], Math.sqrt(e[l - 1]), d[l - 1]);
+          d[l] = rt1;
+          d[l - 1] = rt2;
+          e[l - 1] = 0;
+          l -= 2;
+          continue;
+        }
+        if (sweeps === maxSweeps) break;
+        sweeps++;
+        const rte = Math.sqrt(e[l - 1]);
+        let sigma = (d[l - 1] - d[l]) / (2 * rte);
+        const r0 = Math.hypot(sigma, 1);
+        sigma = d[l] - rte / (sigma + (sigma >= 0 ? r0 : -r0));
+        let c = 1;
+        let s = 0;
+        let gamma = d[mm] - sigma;
+        let p = gamma * gamma;
+        for (let i = mm; i < l; i++) {
+          const bb = e[i];
+          const r = p + bb;
+          if (i !== mm) e[i - 1] = s * r;
+          const oldc = c;
+          c = p / r;
+          s = bb / r;
+          const oldgam = gamma;
+          const alpha = d[i + 1];
+          gamma = c * (alpha - sigma) - s * oldgam;
+          d[i] = oldgam + (alpha - gamma);
+          p = c !== 0 ? (gamma * gamma) / c : oldc * bb;
+        }
+        e[l - 1] = s * p;
+        d[l] = sigma + gamma;
+      }
+    }
+    if (scale !== 1) for (let i = lsv; i <= lendsv; i++) d[i] /= scale;
+    if (sweeps >= maxSweeps) {
+      throw new SpecError(
+        'E_CONVERGENCE',
+        `tridiagonal QL/QR did not converge for the ${n} × ${n} tridiagonal matrix after ${maxSweeps} sweeps ` +
+          `(block ${lsv} … ${lendsv}); check the input for extreme scaling`,
+      );
+    }
+  }
+  d.sort(); // typed-array sort: numeric, ascending
+}
+
 /**
  * Eigenvalues (ascending) and optionally eigenvectors of the symmetric tridiagonal matrix with
  * diagonal `diag` (length n) and off-diagonal `offDiag` (length n − 1; `offDiag[j]` couples j and
