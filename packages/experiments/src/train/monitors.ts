@@ -188,7 +188,9 @@ export function kernelMonitor(
   edge: number | undefined,
   edgeSource?: KernelEdgeSource,
 ): (K: Matrix, keepEigenvalues?: boolean) => KernelMonitor {
-  const e0 = backend.eigvalsh(K0);
+  // eigh, not eigvalsh: the step-0 monitor calls eigh on the same matrix, and the two routines differ in the last
+  // bits, which would make the step-0 λ_max an "outlier" above its own edge.
+  const e0 = backend.eigh(K0).values;
   if (edge !== undefined && !Number.isFinite(edge))
     throw new SpecError('E_INPUT', `kernel monitor: the right edge must be finite, got ${edge}`);
   const ref: Reference = {
