@@ -150,23 +150,22 @@ describe('the real repository', () => {
   });
 });
 
-describe('pruning compiled files whose source is gone', () => {
-  it('removes them, and keeps the vendored bundles and every compiled module that has a source', async () => {
+describe('pruning declarations whose source is gone', () => {
+  it('removes them, and keeps the bundled JavaScript and every declaration that has a source', async () => {
     const { pruneOrphans } = await import('../build.mjs');
     const pkg = mkdtempSync(join(tmpdir(), 'spec-prune-'));
     try {
       mkdirSync(join(pkg, 'src/sub'), { recursive: true });
       mkdirSync(join(pkg, 'dist/sub'), { recursive: true });
-      mkdirSync(join(pkg, 'dist/vendor'), { recursive: true });
       writeFileSync(join(pkg, 'src/sub/kept.ts'), '');
-      for (const f of ['sub/kept.js', 'sub/kept.d.ts', 'gone.js', 'gone.js.map', 'gone.d.ts', 'vendor/lib.js'])
+      for (const f of ['sub/kept.d.ts', 'gone.d.ts', 'sub/gone.d.ts', 'index.js', 'index.js.map', 'chunk-AB12.js'])
         writeFileSync(join(pkg, 'dist', f), '');
       pruneOrphans(pkg);
       const left = readdirSync(join(pkg, 'dist'), { recursive: true, withFileTypes: true })
         .filter((e) => e.isFile())
         .map((e) => join(e.parentPath, e.name).slice(join(pkg, 'dist').length + 1))
         .sort();
-      expect(left).toEqual(['sub/kept.d.ts', 'sub/kept.js', 'vendor/lib.js']);
+      expect(left).toEqual(['chunk-AB12.js', 'index.js', 'index.js.map', 'sub/kept.d.ts']);
     } finally {
       rmSync(pkg, { recursive: true, force: true });
     }
