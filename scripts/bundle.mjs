@@ -145,8 +145,9 @@ export async function bundlePackage(root, pkg) {
     target: 'node20',
     // Declared dependencies (and their subpaths) resolve at run time, from the user's node_modules.
     external: declared.flatMap((d) => [d, `${d}/*`]),
-    // No identifier minification: the CPU backend starts worker threads from its functions' source text.
-    minifyWhitespace: process.env.SPEC_BUNDLE_PLAIN !== '1',
+    // Names are kept (stack traces stay readable; the CPU backend starts worker threads from its functions' source
+    // text): minifying them too made no measurable difference to start-up (bench/README.md#start-up).
+    minifyWhitespace: true,
     minifySyntax: true,
     legalComments: 'none',
     sourcemap: 'linked',
