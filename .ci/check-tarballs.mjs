@@ -27,10 +27,13 @@ const { PUBLISHED } = await import('../scripts/build-stamp.mjs');
  */
 const REQUIRED = {
   '@spec/data': ['assets/digits.csv.gz'],
+  // worker threads start these by URL; without one the backend quietly runs on one thread
+  '@spec/backend-cpu': ['dist/worker.js'],
   '@spec/cli': ['bin/spec.js', 'dist/main.js', 'dist/worker.js'],
 };
-/** A worker module started by URL: `new URL('./name.js', import.meta.url)`. */
-const WORKER_URL = /new URL\(\s*(['"])(\.\/[^'"]+\.js)\1\s*,\s*import\.meta\.url\s*\)/g;
+/** A worker module started by URL: `new URL('./name.js', import.meta.url)` (the quoted `.js` paths among the arguments). */
+const URL_CALL = /new URL\(((?:[^()]|\([^()]*\))*)\)/g;
+const WORKER_PATH = /(['"])(\.\/[^'"]+\.js)\1/g;
 /** @type {Array<[RegExp, string]>} */
 const FORBIDDEN = [
   [/(^|\/)(test|tests|__tests__|fixtures?)\//, 'a test or fixture folder'],
@@ -134,7 +137,9 @@ for (const tgz of readdirSync(dir).filter((f) => f.endsWith('.tgz'))) {
     /** @type {Array<[string, string]>} */
     const edges = [];
     for (const f of modules) {
-      for (const m of readFileSync(join(pkgDir, f), 'utf8').matchAll(WORKER_URL)) edges.push([f, m[2]]);
+      for (const call of readFileSync(join(pkgDir, f), 'utf8').matchAll(URL_CALL)) {
+        for (const m of call[1].matchAll(WORKER_PATH)) edges.push([f, m[2]]);
+      }
     }
     for (const [f, spec] of [...(await imports(pkgDir, modules)), ...edges]) {
       if (spec.startsWith('.')) {

@@ -8,15 +8,20 @@
 //
 // Layout: every output lies flat in dist/ (index.js, the CLI's main.js, chunks), so a path relative to
 // `import.meta.url` resolves the same from a source file in src/ as from the bundle in dist/. A worker module the
-// sources start with `new URL('./name.js', import.meta.url)` is bundled as its own entry point, dist/name.js.
+// sources start by URL (`new URL('./name.js', import.meta.url)`: the sweep worker, the CPU backend's threads) is
+// bundled as its own entry point, dist/name.js.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /** Entry points besides src/index.ts, by package: the CLI's `bin` runs dist/main.js. */
 const EXTRA_ENTRIES = /** @type {Record<string, string[]>} */ ({ 'apps/cli': ['main'] });
 
-/** A path relative to a module's own URL: `new URL('…', import.meta.url)`. */
-const MODULE_RELATIVE_URL = /new URL\(\s*(['"])([^'"]+)\1\s*,\s*import\.meta\.url\s*\)/g;
+/**
+ * A URL built from a path relative to the module (`new URL('./worker.js', import.meta.url)`, or with the base in a
+ * variable, or the path chosen by a condition): the relative paths are the quoted ones among the arguments.
+ */
+const MODULE_RELATIVE_URL = /new URL\(((?:[^()]|\([^()]*\))*)\)/g;
+const RELATIVE_PATH = /(['"])(\.\.?\/[^'"]*)\1/g;
 
 /**
  * Every source file (.ts, not a declaration) under `dir`.
@@ -41,23 +46,25 @@ export function workerEntries(pkgDir) {
   /** @type {Map<string, string>} */
   const entries = new Map();
   for (const file of sources(src)) {
-    for (const m of readFileSync(file, 'utf8').matchAll(MODULE_RELATIVE_URL)) {
-      const url = m[2];
-      const where = `${relative(pkgDir, file)}: new URL('${url}', import.meta.url)`;
-      const script = /^\.\/([\w.-]+)\.js$/.exec(url);
-      if (script !== null) {
-        const input = join(dirname(file), `${script[1]}.ts`);
-        if (!existsSync(input)) throw new Error(`${where} names no module next to it (${relative(pkgDir, input)})`);
-        const known = entries.get(script[1]);
-        if (known !== undefined && known !== input) {
-          throw new Error(`${where}: two worker modules would both be dist/${script[1]}.js (rename one)`);
+    for (const call of readFileSync(file, 'utf8').matchAll(MODULE_RELATIVE_URL)) {
+      for (const m of call[1].matchAll(RELATIVE_PATH)) {
+        const url = m[2];
+        const where = `${relative(pkgDir, file)}: new URL('${url}', …)`;
+        const script = /^\.\/([\w.-]+)\.js$/.exec(url);
+        if (script !== null) {
+          const input = join(dirname(file), `${script[1]}.ts`);
+          if (!existsSync(input)) throw new Error(`${where} names no module next to it (${relative(pkgDir, input)})`);
+          const known = entries.get(script[1]);
+          if (known !== undefined && known !== input) {
+            throw new Error(`${where}: two worker modules would both be dist/${script[1]}.js (rename one)`);
+          }
+          entries.set(script[1], input);
+        } else if (/\.[cm]?js$/.test(url)) {
+          throw new Error(`${where}: a worker module's URL must be './name.js', next to the file that starts it`);
+        } else if (!/\.ts$/.test(url) && resolve(dirname(file), url) !== resolve(dist, url)) {
+          // (a `.ts` URL is the module as it runs from the sources: never reached from the bundle)
+          throw new Error(`${where} would point elsewhere from the bundle in dist/ (move the file to src/ itself)`);
         }
-        entries.set(script[1], input);
-      } else if (/\.[cm]?js$/.test(url)) {
-        throw new Error(`${where}: a worker module's URL must be './name.js', next to the file that starts it`);
-      } else if (!/\.ts$/.test(url) && resolve(dirname(file), url) !== resolve(dist, url)) {
-        // (a `.ts` URL is the module as it runs from the sources: never reached from the bundle)
-        throw new Error(`${where} would point elsewhere from the bundle in dist/ (move the file to src/ itself)`);
       }
     }
   }

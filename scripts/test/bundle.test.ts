@@ -31,6 +31,15 @@ describe('worker entry points (module-relative URLs in the sources)', () => {
     expect(workerEntries(pkg)).toEqual([{ in: join('src', 'sweep', 'worker.ts'), out: 'worker' }]);
   });
 
+  it('finds a worker module whose URL is chosen by a condition, with the base in a variable', () => {
+    write(pkg, {
+      'src/thread-pool.ts':
+        "const here = import.meta.url;\nnew URL(fromSource ? './threads.ts' : './threads.js', here);\n",
+      'src/threads.ts': 'export {};\n',
+    });
+    expect(workerEntries(pkg)).toEqual([{ in: join('src', 'threads.ts'), out: 'threads' }]);
+  });
+
   it('accepts a data file that the flat dist/ reaches by the same path, and refuses one it would miss', () => {
     write(pkg, { 'src/digits.ts': "new URL('../assets/digits.csv.gz', import.meta.url);\n" });
     expect(workerEntries(pkg)).toEqual([]);
