@@ -31,7 +31,7 @@ const REQUIRED = {
   '@spec/backend-cpu': ['dist/worker.js'],
   '@spec/cli': ['bin/spec.js', 'dist/main.js', 'dist/worker.js'],
 };
-/** A worker module started by URL: `new URL('./name.js', import.meta.url)` (the quoted `.js` paths among the arguments). */
+/** Worker modules started by URL: `new URL('./name.js', import.meta.url)` (the quoted `.js` paths in its arguments). */
 const URL_CALL = /new URL\(((?:[^()]|\([^()]*\))*)\)/g;
 const WORKER_PATH = /(['"])(\.\/[^'"]+\.js)\1/g;
 /** @type {Array<[RegExp, string]>} */
@@ -166,10 +166,11 @@ for (const tgz of readdirSync(dir).filter((f) => f.endsWith('.tgz'))) {
       if (!reached.has(f)) bad(`ships ${f}, which no entry point loads (left from an earlier build)`);
     const size = statSync(join(dir, tgz)).size;
     const count = (/** @type {RegExp} */ re) => files.filter((f) => re.test(f)).length;
+    const thirdParty = has.has('dist/THIRD-PARTY-LICENSES.txt') ? ', bundled third-party code with its licenses' : '';
     process.stdout.write(
       `${name.padEnd(20)} ${String(files.length).padStart(4)} files ${(size / 1024).toFixed(0).padStart(5)} KiB: ` +
         `${count(/^dist\/.*\.js$/)} .js, ${count(/\.d\.ts$/)} .d.ts, ${count(/^src\//)} src, ` +
-        `${count(/^assets\//)} assets${has.has('dist/THIRD-PARTY-LICENSES.txt') ? ', bundled third-party code with its licenses' : ''}; README, LICENSE\n`,
+        `${count(/^assets\//)} assets${thirdParty}; README, LICENSE\n`,
     );
   } finally {
     rmSync(root, { recursive: true, force: true });

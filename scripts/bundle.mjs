@@ -1,6 +1,6 @@
 // Bundling: each published package's JavaScript is one ES module (plus, for the CLI, one per lazily loaded command),
 // built by esbuild from the TypeScript sources after tsc has type-checked them and written the declarations. Loading
-// ~200 compiled modules one by one (resolve, open, read, compile, link each) cost ≈ 0.4 s of CPU at every start of
+// ~200 compiled modules one by one (resolve, open, read, compile, link each) cost ≈ 0.25–0.3 s of CPU at every start of
 // `spec` (bench/README.md#start-up). Sibling `@spec/*` packages and every declared dependency stay external, so each
 // package is still one shared instance (a `--plugin` importing `@spec/core` sees the CLI's registry, and `SpecError`
 // is one class); third-party code the sources import but the manifest does not declare (@stdlib's RNG and erf,

@@ -68,7 +68,7 @@ describe('bundlePackage', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  it('writes one module per entry point and lazily imported module, keeps declared dependencies external, and its workers start', async () => {
+  it('writes entry points and lazy chunks, keeps declared dependencies external, and its workers start', async () => {
     write(root, {
       'pkg/package.json': JSON.stringify({ name: 'fake', type: 'module', dependencies: { 'declared-dep': '1.0.0' } }),
       'pkg/src/index.ts': [
