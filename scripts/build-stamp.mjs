@@ -30,8 +30,16 @@ const ROOT_INPUTS = [
 /** Files each package's build reads besides its `src/` tree. */
 const PACKAGE_INPUTS = ['package.json', 'tsconfig.build.json'];
 
-/** Compiled files that must exist for the CLI to start. */
-const OUTPUTS = [...PUBLISHED.map((p) => `${p}/dist/index.js`), 'apps/cli/dist/main.js'];
+/**
+ * Built files that must exist for the CLI to start, and for its worker threads (without its worker module the CPU
+ * backend would quietly run on one thread).
+ */
+const OUTPUTS = [
+  ...PUBLISHED.map((p) => `${p}/dist/index.js`),
+  'apps/cli/dist/main.js',
+  'apps/cli/dist/worker.js',
+  'packages/backend-cpu/dist/worker.js',
+];
 
 /**
  * Where the stamp lives: under node_modules, so a fresh install (new dependency versions) also rebuilds.

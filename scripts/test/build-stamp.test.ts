@@ -29,7 +29,8 @@ function fakeRepo(): string {
     writeFileSync(join(root, pkg, 'src', 'sub', 'deep.ts'), 'export const y = 2;\n');
     writeFileSync(join(root, pkg, 'dist', 'index.js'), '');
   }
-  writeFileSync(join(root, 'apps/cli/dist/main.js'), '');
+  for (const f of ['apps/cli/dist/main.js', 'apps/cli/dist/worker.js', 'packages/backend-cpu/dist/worker.js'])
+    writeFileSync(join(root, f), '');
   return root;
 }
 
@@ -78,6 +79,11 @@ describe('build stamp', () => {
   it('notices a deleted build output', () => {
     rmSync(join(root, 'packages/data/dist'), { recursive: true });
     expect(staleReason(root)).toBe('packages/data/dist/index.js is missing');
+  });
+
+  it('notices a deleted worker module', () => {
+    rmSync(join(root, 'packages/backend-cpu/dist/worker.js'));
+    expect(staleReason(root)).toBe('packages/backend-cpu/dist/worker.js is missing');
   });
 });
 
