@@ -2,7 +2,7 @@
 //   node .ci/check-cli-output.mjs VERSION_FILE SPECTRUM_JSON LIMIT_JSON [SOURCE_SPECTRUM_JSON]
 // VERSION_FILE holds `spec --version`; the JSON files hold `spec spectrum --n 300 --d0 200 --widths 300 --json` and
 // `spec limit --json`; SOURCE_SPECTRUM_JSON, the same spectrum run from the repository's sources, must have exactly
-// the same eigenvalues (the compiled, vendored build computes what the sources compute).
+// the same eigenvalues (the bundled build computes what the sources compute).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

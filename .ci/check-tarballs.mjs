@@ -1,9 +1,10 @@
 // Checks the tarballs `pnpm pack` made of the published packages, as npm would install them:
 //   node .ci/check-tarballs.mjs DIR      (DIR holds the *.tgz)
-// Each must hold its README, the MIT LICENSE, its compiled entry points and every file its manifest names; no tests,
+// Each must hold its README, the MIT LICENSE, its bundled entry points and every file its manifest names; no tests,
 // fixtures or build state; no `workspace:` ranges and no `source` export condition; every relative import of a
-// compiled module must resolve inside the tarball and every bare import must be a declared dependency (or a Node
-// built-in). Prints one line per package: files, size, and what it holds.
+// bundled module must resolve inside the tarball, every bare import must be a declared dependency (or a Node
+// built-in), and every module must be reachable from an entry point (no chunk left from an earlier build). Prints one
+// line per package: files, size, and what it holds.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -26,8 +27,13 @@ const { PUBLISHED } = await import('../scripts/build-stamp.mjs');
  */
 const REQUIRED = {
   '@spec/data': ['assets/digits.csv.gz'],
-  '@spec/cli': ['bin/spec.js', 'dist/main.js', 'dist/sweep/worker.js'],
+  // worker threads start these by URL; without one the backend quietly runs on one thread
+  '@spec/backend-cpu': ['dist/worker.js'],
+  '@spec/cli': ['bin/spec.js', 'dist/main.js', 'dist/worker.js'],
 };
+/** Worker modules started by URL: `new URL('./name.js', import.meta.url)` (the quoted `.js` paths in its arguments). */
+const URL_CALL = /new URL\(((?:[^()]|\([^()]*\))*)\)/g;
+const WORKER_PATH = /(['"])(\.\/[^'"]+\.js)\1/g;
 /** @type {Array<[RegExp, string]>} */
 const FORBIDDEN = [
   [/(^|\/)(test|tests|__tests__|fixtures?)\//, 'a test or fixture folder'],
@@ -111,8 +117,9 @@ for (const tgz of readdirSync(dir).filter((f) => f.endsWith('.tgz'))) {
     const deps = { ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.optionalDependencies };
     for (const [dep, range] of Object.entries(deps))
       if (String(range).startsWith('workspace:')) bad(`depends on ${dep}@${range}`);
-    for (const f of files.filter((f) => /^dist\/.*\.js$/.test(f) && !f.startsWith('dist/vendor/'))) {
-      if (!has.has(f.replace(/^dist\/(.*)\.js$/, 'src/$1.ts'))) bad(`ships ${f}, whose source is gone (a stale build)`);
+    for (const f of files.filter((f) => /^dist\/.*\.d\.ts$/.test(f))) {
+      if (!has.has(f.replace(/^dist\/(.*)\.d\.ts$/, 'src/$1.ts')))
+        bad(`ships ${f}, whose source is gone (a stale build)`);
     }
     const exportsText = JSON.stringify(manifest.exports ?? {});
     if (exportsText.includes('"source"')) bad('exports a "source" condition (TypeScript sources)');
@@ -123,26 +130,47 @@ for (const tgz of readdirSync(dir).filter((f) => f.endsWith('.tgz'))) {
       if (!has.has(posix.normalize(f))) bad(`lacks ${f}, which its manifest names or it needs at run time`);
     }
 
-    // Imports of the compiled modules (and the bin), as esbuild parses them: relative ones resolve inside the
-    // tarball, bare ones are declared dependencies.
+    // Imports of the bundled modules (and the bin), as esbuild parses them: relative ones resolve inside the
+    // tarball, bare ones are declared dependencies. Worker modules are started by URL, not imported.
     const builtins = new Set(builtinModules);
-    for (const [f, spec] of await imports(
-      pkgDir,
-      files.filter((f) => /^(dist|bin)\/.*\.js$/.test(f)),
-    )) {
+    const modules = files.filter((f) => /^(dist|bin)\/.*\.js$/.test(f));
+    /** @type {Array<[string, string]>} */
+    const edges = [];
+    for (const f of modules) {
+      for (const call of readFileSync(join(pkgDir, f), 'utf8').matchAll(URL_CALL)) {
+        for (const m of call[1].matchAll(WORKER_PATH)) edges.push([f, m[2]]);
+      }
+    }
+    for (const [f, spec] of [...(await imports(pkgDir, modules)), ...edges]) {
       if (spec.startsWith('.')) {
-        if (!has.has(posix.join(posix.dirname(f), spec))) bad(`${f} imports ${spec}, which is not in the tarball`);
+        const target = posix.join(posix.dirname(f), spec);
+        if (!has.has(target)) bad(`${f} imports ${spec}, which is not in the tarball`);
+        else edges.push([f, target]);
       } else if (!spec.startsWith('node:') && !builtins.has(spec)) {
         const dep = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
         if (!(dep in deps)) bad(`${f} imports ${spec}, but ${dep} is not a dependency`);
       }
     }
+    // Every module is loaded from an entry point (its manifest's, or a worker one of them starts).
+    const reached = new Set(named.filter(Boolean).map((f) => posix.normalize(f)));
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const [from, to] of edges) {
+        if (reached.has(from) && !to.startsWith('.') && !reached.has(to)) {
+          reached.add(to);
+          grew = true;
+        }
+      }
+    }
+    for (const f of modules)
+      if (!reached.has(f)) bad(`ships ${f}, which no entry point loads (left from an earlier build)`);
     const size = statSync(join(dir, tgz)).size;
     const count = (/** @type {RegExp} */ re) => files.filter((f) => re.test(f)).length;
+    const thirdParty = has.has('dist/THIRD-PARTY-LICENSES.txt') ? ', bundled third-party code with its licenses' : '';
     process.stdout.write(
       `${name.padEnd(20)} ${String(files.length).padStart(4)} files ${(size / 1024).toFixed(0).padStart(5)} KiB: ` +
         `${count(/^dist\/.*\.js$/)} .js, ${count(/\.d\.ts$/)} .d.ts, ${count(/^src\//)} src, ` +
-        `${count(/^dist\/vendor\//)} vendored, ${count(/^assets\//)} assets; README, LICENSE\n`,
+        `${count(/^assets\//)} assets${thirdParty}; README, LICENSE\n`,
     );
   } finally {
     rmSync(root, { recursive: true, force: true });

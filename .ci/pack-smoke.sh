@@ -3,8 +3,9 @@
 #  1. builds, packs every published package (pnpm pack rewrites workspace:* ranges) and checks the tarballs'
 #     listings (.ci/check-tarballs.mjs);
 #  2. installs the tarballs with plain npm into a fresh project outside the workspace;
-#  3. runs the installed `spec` (--version, spectrum, limit, a two-worker sweep and its merge) and checks the output
-#     (.ci/check-cli-output.mjs, which also compares the spectrum with the same run from the sources);
+#  3. runs the installed `spec` (--version, spectrum, limit, a two-worker sweep and its merge, a plugin importing
+#     @spec/core) and checks the output (.ci/check-cli-output.mjs, which also compares the spectrum with the same run
+#     from the sources);
 #  4. runs the CPU backend's worker threads from the installed package;
 #  5. type-checks every package README's example (packages/*/examples/readme.ts, which the README shows verbatim)
 #     against the installed packages with tsc, runs it, and checks what it claims (scripts/readme-examples.mjs).
@@ -44,6 +45,23 @@ node -e "
   const rows = JSON.parse(require('fs').readFileSync('merged.json', 'utf8')).rows;
   if (rows.length !== 4) { console.error('error: the two-worker sweep gave ' + rows.length + ' rows, expected 4'); process.exit(1); }
   console.log('  ok: spec sweep --jobs 2 ran the 4 grid points on worker threads; merge has 4 rows');
+"
+
+# A plugin imports @spec/core as the CLI does and must get the same instance (the registry that holds the built-in
+# activations): each package is its own bundle, with its @spec dependencies imported, never copied in.
+cat >plugin.mjs <<'JS'
+import { definePlugin, registry } from '@spec/core';
+if (!registry.hasActivation('tanh')) throw new Error('the plugin sees another @spec/core than the spec command');
+export default definePlugin({
+  name: 'smoke',
+  activations: [{ name: 'smoke_cos', fn: Math.cos, deriv: (x) => -Math.sin(x) }],
+});
+JS
+npx --no-install spec --plugin ./plugin.mjs limit --activation smoke_cos --n 300 --d0 200 --widths 300 --json >plugin.json
+node -e "
+  const doc = JSON.parse(require('fs').readFileSync('plugin.json', 'utf8'));
+  if (doc.config.activation !== 'smoke_cos') { console.error('error: the plugin activation did not run'); process.exit(1); }
+  console.log('  ok: a plugin importing @spec/core shares the registry of the spec command');
 "
 
 echo "== the CPU backend's worker threads, started from the installed package"

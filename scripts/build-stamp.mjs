@@ -3,7 +3,7 @@
 // edited (even to an older time), added or removed — makes the build stale, so compiled code never runs silently
 // behind its sources. Plain JavaScript (type-checked through JSDoc): it runs before anything is compiled.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** The published packages, in build order (each after the packages it imports). */
 export const PUBLISHED = [
@@ -24,14 +24,22 @@ const ROOT_INPUTS = [
   'pnpm-lock.yaml',
   'scripts/build.mjs',
   'scripts/build-stamp.mjs',
-  'scripts/vendor.mjs',
+  'scripts/bundle.mjs',
 ];
 
 /** Files each package's build reads besides its `src/` tree. */
 const PACKAGE_INPUTS = ['package.json', 'tsconfig.build.json'];
 
-/** Compiled files that must exist for the CLI to start. */
-const OUTPUTS = [...PUBLISHED.map((p) => `${p}/dist/index.js`), 'apps/cli/dist/main.js'];
+/**
+ * Built files that must exist for the CLI to start, and for its worker threads (without its worker module the CPU
+ * backend would quietly run on one thread).
+ */
+const OUTPUTS = [
+  ...PUBLISHED.map((p) => `${p}/dist/index.js`),
+  'apps/cli/dist/main.js',
+  'apps/cli/dist/worker.js',
+  'packages/backend-cpu/dist/worker.js',
+];
 
 /**
  * Where the stamp lives: under node_modules, so a fresh install (new dependency versions) also rebuilds.
@@ -42,25 +50,29 @@ export function stampPath(root) {
 }
 
 /**
- * The current listing of the build's inputs: repository-relative path → [size, mtimeMs].
+ * The current listing of the build's inputs: repository-relative path → [size, mtimeMs]. Runs before every
+ * `pnpm spec` (≈ 230 files): one readdir per folder and one stat per file, with paths joined as strings — Node's
+ * recursive readdir and path.relative made the check ≈ 3× slower when cold (bench/README.md#start-up).
  * @param {string} root
  * @returns {Record<string, [number, number]>}
  */
 export function listInputs(root) {
   /** @type {Record<string, [number, number]>} */
   const files = {};
-  const add = (/** @type {string} */ path) => {
-    const st = statSync(path, { throwIfNoEntry: false });
-    if (st?.isFile()) files[relative(root, path)] = [st.size, st.mtimeMs];
+  const add = (/** @type {string} */ rel) => {
+    const st = statSync(`${root}/${rel}`, { throwIfNoEntry: false });
+    if (st?.isFile()) files[rel] = [st.size, st.mtimeMs];
   };
-  for (const f of ROOT_INPUTS) add(join(root, f));
-  for (const pkg of PUBLISHED) {
-    for (const f of PACKAGE_INPUTS) add(join(root, pkg, f));
-    const src = join(root, pkg, 'src');
-    if (!existsSync(src)) continue;
-    for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile()) add(join(entry.parentPath, entry.name));
+  const walk = (/** @type {string} */ rel) => {
+    for (const entry of readdirSync(`${root}/${rel}`, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(`${rel}/${entry.name}`);
+      else if (entry.isFile()) add(`${rel}/${entry.name}`);
     }
+  };
+  for (const f of ROOT_INPUTS) add(f);
+  for (const pkg of PUBLISHED) {
+    for (const f of PACKAGE_INPUTS) add(`${pkg}/${f}`);
+    if (existsSync(`${root}/${pkg}/src`)) walk(`${pkg}/src`);
   }
   return files;
 }

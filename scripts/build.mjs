@@ -1,6 +1,7 @@
 // `pnpm build` (also run by `pnpm install` as the root `prepare` script, and by `pnpm spec` when the build is
-// stale): compiles every published package with tsc's build mode (project references, incremental), vendors the
-// heavy dependencies (vendor.mjs) and writes the build stamp (build-stamp.mjs). One build at a time: a second
+// stale): type-checks every published package and writes its declarations with tsc's build mode (project
+// references, incremental), bundles its JavaScript with esbuild (bundle.mjs) and writes the build stamp
+// (build-stamp.mjs). One build at a time: a second
 // caller waits for the first and then finds the build up to date.
 //
 //   node scripts/build.mjs           build (incremental)
@@ -28,8 +29,9 @@ function alive(pid) {
 }
 
 /**
- * Removes compiled files whose source is gone (tsc leaves them behind when a module is deleted or renamed), so that
- * neither the CLI nor a tarball ever holds a module the sources no longer have. dist/vendor/ is vendor.mjs's.
+ * Removes declarations whose source is gone (tsc leaves them behind when a module is deleted or renamed), so that
+ * neither the CLI nor a tarball ever holds a module the sources no longer have. The JavaScript is bundle.mjs's: it
+ * removes all of it before each bundle.
  * @param {string} pkgDir
  */
 export function pruneOrphans(pkgDir) {
@@ -38,9 +40,8 @@ export function pruneOrphans(pkgDir) {
   for (const e of readdirSync(dist, { recursive: true, withFileTypes: true })) {
     if (!e.isFile()) continue;
     const rel = join(e.parentPath, e.name).slice(dist.length + 1);
-    const m = /^(.*)\.(js|js\.map|d\.ts)$/.exec(rel);
-    if (m === null || rel.startsWith('vendor/')) continue;
-    if (!existsSync(join(pkgDir, 'src', `${m[1]}.ts`))) rmSync(join(dist, rel));
+    const m = /^(.*)\.d\.ts(\.map)?$/.exec(rel);
+    if (m !== null && !existsSync(join(pkgDir, 'src', `${m[1]}.ts`))) rmSync(join(dist, rel));
   }
 }
 
@@ -93,9 +94,11 @@ export async function build(options = {}) {
       stdio: ['ignore', process.stderr, process.stderr],
     });
     if (r.status !== 0) return false;
-    for (const pkg of PUBLISHED) pruneOrphans(join(root, pkg));
-    const { VENDORED, vendorPackage } = await import('./vendor.mjs');
-    for (const [pkg, deps] of Object.entries(VENDORED)) await vendorPackage(join(root, pkg), deps);
+    const { bundlePackage } = await import('./bundle.mjs');
+    for (const pkg of PUBLISHED) {
+      pruneOrphans(join(root, pkg));
+      await bundlePackage(root, pkg);
+    }
     writeStamp(root, inputs);
     return true;
   });

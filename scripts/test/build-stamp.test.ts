@@ -29,7 +29,8 @@ function fakeRepo(): string {
     writeFileSync(join(root, pkg, 'src', 'sub', 'deep.ts'), 'export const y = 2;\n');
     writeFileSync(join(root, pkg, 'dist', 'index.js'), '');
   }
-  writeFileSync(join(root, 'apps/cli/dist/main.js'), '');
+  for (const f of ['apps/cli/dist/main.js', 'apps/cli/dist/worker.js', 'packages/backend-cpu/dist/worker.js'])
+    writeFileSync(join(root, f), '');
   return root;
 }
 
@@ -78,6 +79,11 @@ describe('build stamp', () => {
   it('notices a deleted build output', () => {
     rmSync(join(root, 'packages/data/dist'), { recursive: true });
     expect(staleReason(root)).toBe('packages/data/dist/index.js is missing');
+  });
+
+  it('notices a deleted worker module', () => {
+    rmSync(join(root, 'packages/backend-cpu/dist/worker.js'));
+    expect(staleReason(root)).toBe('packages/backend-cpu/dist/worker.js is missing');
   });
 });
 
@@ -150,23 +156,22 @@ describe('the real repository', () => {
   });
 });
 
-describe('pruning compiled files whose source is gone', () => {
-  it('removes them, and keeps the vendored bundles and every compiled module that has a source', async () => {
+describe('pruning declarations whose source is gone', () => {
+  it('removes them, and keeps the bundled JavaScript and every declaration that has a source', async () => {
     const { pruneOrphans } = await import('../build.mjs');
     const pkg = mkdtempSync(join(tmpdir(), 'spec-prune-'));
     try {
       mkdirSync(join(pkg, 'src/sub'), { recursive: true });
       mkdirSync(join(pkg, 'dist/sub'), { recursive: true });
-      mkdirSync(join(pkg, 'dist/vendor'), { recursive: true });
       writeFileSync(join(pkg, 'src/sub/kept.ts'), '');
-      for (const f of ['sub/kept.js', 'sub/kept.d.ts', 'gone.js', 'gone.js.map', 'gone.d.ts', 'vendor/lib.js'])
+      for (const f of ['sub/kept.d.ts', 'gone.d.ts', 'sub/gone.d.ts', 'index.js', 'index.js.map', 'chunk-AB12.js'])
         writeFileSync(join(pkg, 'dist', f), '');
       pruneOrphans(pkg);
       const left = readdirSync(join(pkg, 'dist'), { recursive: true, withFileTypes: true })
         .filter((e) => e.isFile())
         .map((e) => join(e.parentPath, e.name).slice(join(pkg, 'dist').length + 1))
         .sort();
-      expect(left).toEqual(['sub/kept.d.ts', 'sub/kept.js', 'vendor/lib.js']);
+      expect(left).toEqual(['chunk-AB12.js', 'index.js', 'index.js.map', 'sub/kept.d.ts']);
     } finally {
       rmSync(pkg, { recursive: true, force: true });
     }

@@ -73,7 +73,7 @@ export async function createEnv(cmd: Command, streams: Streams): Promise<Command
   return {
     globals,
     out,
-    progress: createProgress(),
+    progress: await createProgress(),
     figureOut(name) {
       if (globals.out !== undefined || globals.json) return out;
       const ctx = createOutputContext({ json: false, out: defaultOutDir(name), force: globals.force }, streams);

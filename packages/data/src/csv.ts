@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { type Matrix, SpecError } from '@spec/core';
-import { type CsvError, parse } from 'csv-parse';
+import type { CsvError } from 'csv-parse';
 import { fileError, isGzip, statPath } from './file-access.js';
 import { checkAvailable, checkSampleCount } from './sample-count.js';
 import { type SampleTable, memoryTable, pick } from './sample-table.js';
@@ -76,6 +76,9 @@ async function streamCsv(
   onRow: RowVisitor,
 ): Promise<{ shape: CsvShape; rows: number }> {
   await statPath(path, 'CSV');
+  // Imported here: csv-parse costs ≈ 20 ms to load, at every start of a program that imports @spec/data and never
+  // reads a CSV (the `spec` command among them).
+  const { parse } = await import('csv-parse');
   const source = createReadStream(path);
   const gunzip = isGzip(path) ? createGunzip() : null;
   const parser = parse({

@@ -3,7 +3,6 @@ import { dispersionStudy } from '@spec/nets';
 import { dispersionLimit } from '@spec/rmt';
 import { Option } from 'commander';
 import { finiteNumber, oneOf, positiveInt, positiveIntList } from '../options.js';
-import { dispersionSvg } from '../plots/dispersion-plot.js';
 import type { CommandModule } from '../program.js';
 import { toJson } from '../output/context.js';
 
@@ -117,6 +116,8 @@ Figure with --out: dispersion.svg (points ± stderr and the theory curve vs dept
     }
     if (env.out.outDir !== undefined) {
       env.out.write('dispersion.json', toJson(doc));
+      // Imported here: the figure modules load Observable Plot and linkedom, which a run without figures does not need.
+      const { dispersionSvg } = await import('../plots/dispersion-plot.js');
       const maxDepth = Math.max(...f.depths);
       const theoryCurve =
         f.sigmaB2 > 0

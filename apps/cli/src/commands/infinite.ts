@@ -3,7 +3,6 @@ import { encodeNpy, loadDataset, parseDataSpec } from '@spec/data';
 import { compareWithEmpirical, infiniteKernelMatrices, infiniteKernels, type InfiniteKernelOptions } from '@spec/nets';
 import { Option } from 'commander';
 import { finiteNumber, oneOf, positiveInt } from '../options.js';
-import { kernelAngleSvg } from '../plots/kernel-angle-plot.js';
 import type { CommandModule } from '../program.js';
 import { toJson } from '../output/context.js';
 import { assertSyntheticDataFits, syntheticSizes } from '../data-source.js';
@@ -210,6 +209,8 @@ Figures with --out: kernel-angle.svg (NTK vs angle for depths 1..L, at most 12).
     env.out.emitJson(doc);
     if (env.out.outDir !== undefined) {
       env.out.write('infinite.json', toJson(doc));
+      // Imported here: the figure modules load Observable Plot and linkedom, which a run without figures does not need.
+      const { kernelAngleSvg } = await import('../plots/kernel-angle-plot.js');
       const points: Array<{ angle: number; value: number; depth: number }> = [];
       for (let L = 1; L <= Math.min(f.depth, 12); L++) {
         const k = infiniteKernels({ ...kopts, depth: L });

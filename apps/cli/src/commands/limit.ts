@@ -7,7 +7,6 @@ import type { OrthonormalityDiagnostics } from '@spec/data';
 import { limitJson } from '../limit-json.js';
 import { addNetworkFlags, DEFAULTS, type NetworkFlags } from '../network-flags.js';
 import { limitPoints } from '../options.js';
-import { spectrumSvg } from '../plots/spectrum-plot.js';
 import type { CommandModule } from '../program.js';
 import { toJson } from '../output/context.js';
 
@@ -86,6 +85,8 @@ to 1.`,
     if (diagnostics !== undefined) env.out.say(diagnosticsLine(diagnostics));
     if (out.outDir !== undefined) {
       out.write('limit.json', toJson(doc));
+      // Imported here: the figure modules load Observable Plot and linkedom, which a run without figures does not need.
+      const { spectrumSvg } = await import('../plots/spectrum-plot.js');
       for (const k of names) {
         const lim = result[k]!;
         out.write(`${k}-limit.svg`, spectrumSvg({ title: `${k.toUpperCase()} limit density`, bins: [], limit: lim }));

@@ -8,7 +8,6 @@ import {
 } from '@spec/experiments';
 import type { CommandModule } from '../program.js';
 import { toJson } from '../output/context.js';
-import { reproductionFigureSvg } from './reproduce-plots.js';
 
 interface ReproduceFlags {
   list: boolean;
@@ -151,6 +150,8 @@ The full sizes are the ones the docs show; --quick runs in seconds.`,
     if (out.outDir !== undefined) {
       const svgs = result.figures.map((f) => `${f.name}.svg`);
       out.reserve(svgs);
+      // Imported here: the figure modules load Observable Plot and linkedom, which a run without figures does not need.
+      const { reproductionFigureSvg } = await import('./reproduce-plots.js');
       for (const f of result.figures) out.write(`${f.name}.svg`, reproductionFigureSvg(f));
       out.write(`${repro.name}.json`, toJson(doc));
       out.write(`${repro.name}.md`, markdownPage(repro, result, flags.quick, env.globals.seed, svgs));

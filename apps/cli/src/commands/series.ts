@@ -3,7 +3,6 @@ import { kernelSeries } from '@spec/nets';
 import { sphereMultiplicity } from '@spec/rmt';
 import { Option } from 'commander';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.js';
-import { coefficientDecaySvg, sphereEigenvaluesSvg } from '../plots/series-plot.js';
 import type { CommandModule } from '../program.js';
 import { toJson } from '../output/context.js';
 
@@ -128,6 +127,8 @@ Figures with --out: coefficients.svg (|coefficient| decay), sphere-eigenvalues.s
     );
     if (env.out.outDir !== undefined) {
       env.out.write('series.json', toJson(doc));
+      // Imported here: the figure modules load Observable Plot and linkedom, which a run without figures does not need.
+      const { coefficientDecaySvg, sphereEigenvaluesSvg } = await import('../plots/series-plot.js');
       env.out.write(
         'coefficients.svg',
         coefficientDecaySvg(`power-series coefficients, ${o.activation.name}, depth ${f.depth}`, s.nngp, s.ntk),

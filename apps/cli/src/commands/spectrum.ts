@@ -8,7 +8,6 @@ import { limitJson } from '../limit-json.js';
 import { addNetworkFlags, type NetworkFlags } from '../network-flags.js';
 import { limitPoints, oneOf, positiveInt } from '../options.js';
 import { writeVectorNpy } from '../output/files.js';
-import { bulkHistogram, spectrumSvg } from '../plots/spectrum-plot.js';
 import type { CommandModule } from '../program.js';
 import { toJson } from '../output/context.js';
 
@@ -196,6 +195,8 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
 
     if (out.outDir !== undefined) {
       out.write('spectrum.json', toJson(doc));
+      // Imported here: the figure modules load Observable Plot and linkedom, which a run without figures does not need.
+      const { bulkHistogram, spectrumSvg } = await import('../plots/spectrum-plot.js');
       for (const k of names) {
         const ks = result[k]!;
         writeVectorNpy(out, `${k}-eigenvalues.npy`, ks.eigenvalues);

@@ -15,8 +15,8 @@ import { assertSyntheticDataFits, diagnosticsJson, loadData } from '../data-sour
 import { addNetworkFlags, type NetworkFlags } from '../network-flags.js';
 import { finiteNumber, nonNegativeInt, oneOf, positiveInt } from '../options.js';
 import { toJson } from '../output/context.js';
-import { trainMetricsSvg, type MetricPoint } from '../plots/train-metrics.js';
-import { trainSpectraSvg, type SpectrumPanel } from '../plots/train-spectra.js';
+import type { MetricPoint } from '../plots/train-metrics.js';
+import type { SpectrumPanel } from '../plots/train-spectra.js';
 import type { CommandModule } from '../program.js';
 
 interface TrainFlags extends NetworkFlags {
@@ -289,6 +289,11 @@ train-weight-spectra.svg (ESD of W₁ᵀW₁/h at up to 4 checkpoints over the M
     out.emitJson(doc);
     if (out.outDir !== undefined) {
       out.write('train.json', toJson(doc));
+      // Imported here: the figure modules load Observable Plot and linkedom, which a run without figures does not need.
+      const [{ trainMetricsSvg }, { trainSpectraSvg }] = await Promise.all([
+        import('../plots/train-metrics.js'),
+        import('../plots/train-spectra.js'),
+      ]);
       out.write('train-weights.svg', trainMetricsSvg('Weight spectra vs step 0', metrics, 'value'));
       out.write('train-kernels.svg', trainMetricsSvg('CK / NTK vs step 0', kernelMetrics, 'value'));
       out.write('train-loss.svg', trainMetricsSvg('Loss', lossPoints, 'loss (1/2n)Σ(f − y)²'));

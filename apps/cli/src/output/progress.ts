@@ -1,4 +1,4 @@
-import cliProgress from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 
 /** A progress reporter handed to library calls as `onProgress(done, total)`. */
 export interface Progress {
@@ -8,11 +8,13 @@ export interface Progress {
 }
 
 /**
- * Progress bars on stderr, only when stderr is a terminal (never in pipes or CI logs).
+ * Progress bars on stderr, only when stderr is a terminal (never in pipes or CI logs). cli-progress is imported only
+ * then: loading it costs ≈ 20 ms at every start of a command in a script (bench/README.md#start-up).
  */
-export function createProgress(enabled: boolean = Boolean(process.stderr.isTTY)): Progress {
+export async function createProgress(enabled: boolean = Boolean(process.stderr.isTTY)): Promise<Progress> {
   if (!enabled) return { phase: () => () => undefined, stop: () => undefined };
-  let bar: cliProgress.SingleBar | undefined;
+  const { default: cliProgress } = await import('cli-progress');
+  let bar: SingleBar | undefined;
   const stop = (): void => {
     bar?.stop();
     bar = undefined;
