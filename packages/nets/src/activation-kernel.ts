@@ -1,5 +1,6 @@
-import type { Activation } from '@spec/core';
-import { correlation, gaussianExpectation2 } from './quadrature/gaussian-expectation.js';
+import { SpecError, type Activation } from '@spec/core';
+import { meets, mehler, needOf, tabulatedDual, type VarianceExpansion } from './activations/tabulated-dual.js';
+import { correlation } from './quadrature/gaussian-expectation.js';
 
 /**
  * The two Gaussian expectations a kernel map needs (apps/docs/theory/toolkit.md#gaussian-kernel-maps,
@@ -12,25 +13,197 @@ export interface ActivationKernelValue {
   readonly derivative: number;
 }
 
+const scratch = new Float64Array(2);
+
 /**
  * `E φ(u)φ(v)` and `E φ′(u)φ′(v)` for `(u, v) ~ N(0, [[q1, c], [c, q2]])`
  * (apps/docs/theory/toolkit.md#gaussian-kernel-maps): the activation's closed-form `dual` when it has one (relu
- * arc-cosine, erf Williams, …), otherwise 2-D Gauss–Hermite with `degree` nodes per axis (default 80; ~1e−12 for smooth
- * φ, only ~1e−3 for kinked φ without a dual).
+ * arc-cosine, erf Williams, …), otherwise its {@link tabulatedDual} (Hermite coefficients per variance for smooth φ,
+ * angle tables per pair of variances for kinked φ; within 1e−11 of the exact expectation relative to
+ * √(E φ(u)² E φ(v)²)).
  *
  * @throws SpecError `E_INPUT` when (q1, q2, c) is not a covariance matrix
  */
-export function activationKernel(
-  act: Activation,
-  q1: number,
-  q2: number,
-  c: number,
-  degree = 80,
-): ActivationKernelValue {
+export function activationKernel(act: Activation, q1: number, q2: number, c: number): ActivationKernelValue {
   correlation(q1, q2, c, `kernel map of "${act.name}"`);
   if (act.dual !== undefined) return { value: act.dual.value(q1, q2, c), derivative: act.dual.derivative(q1, q2, c) };
-  return {
-    value: gaussianExpectation2((u, v) => act.fn(u) * act.fn(v), q1, q2, c, degree),
-    derivative: gaussianExpectation2((u, v) => act.deriv(u) * act.deriv(v), q1, q2, c, degree),
-  };
+  tabulatedDual(act).both(q1, q2, c, scratch);
+  return { value: scratch[0], derivative: scratch[1] };
+}
+
+/** Input of {@link activationKernelMatrix}: the Gaussian covariances of many pairs at once. */
+export interface ActivationKernelMatrixInput {
+  /** Variances q_i of the row points (length m). */
+  readonly rowVariances: Float64Array;
+  /** Variances q_j of the column points (length n); omit for a symmetric n × n problem (rows = columns). */
+  readonly colVariances?: Float64Array;
+  /**
+   * Covariances c_ij, m × n row-major. Without `colVariances` it must be symmetric with c_ii = q_i: only the upper
+   * triangle is read and the result is mirrored, exactly symmetric.
+   */
+  readonly covariance: Float64Array;
+}
+
+/** `E φ(u)φ(v)` and `E φ′(u)φ′(v)` of every pair, m × n row-major. */
+export interface ActivationKernelMatrices {
+  readonly value: Float64Array;
+  readonly derivative: Float64Array;
+}
+
+/** Options of {@link activationKernelMatrix}. */
+export interface ActivationKernelMatrixOptions {
+  /** Edge of the square tiles the pair loop visits (default 64; keeps the rows' coefficients in cache). */
+  readonly tile?: number;
+}
+
+/**
+ * {@link activationKernel} for all pairs (i, j) of two point sets at once (apps/docs/theory/toolkit.md#gaussian-kernel-maps),
+ * for the blockwise infinite-width kernels: closed-form duals pair by pair; otherwise the Hermite coefficients of each
+ * distinct variance once, then Mehler sums `Σ_k a_k(q_i) a_k(q_j) ρ_ij^k` over the pairs in tiles (each truncated where
+ * |ρ|^{K+1} ≤ 1e−11), the diagonal from the 1-D second moments, and the angle tables of {@link tabulatedDual} for kinked
+ * φ. Results equal {@link activationKernel} of each pair to rounding.
+ *
+ * @throws SpecError `E_SHAPE` when the lengths do not match, `E_INPUT` for a pair that is not a covariance
+ */
+export function activationKernelMatrix(
+  act: Activation,
+  input: ActivationKernelMatrixInput,
+  options: ActivationKernelMatrixOptions = {},
+): ActivationKernelMatrices {
+  const tile = options.tile ?? 64;
+  if (!Number.isInteger(tile) || tile < 1)
+    throw new SpecError('E_INPUT', `activationKernelMatrix: tile must be a positive integer, got ${tile}`);
+  const qr = input.rowVariances;
+  const symmetric = input.colVariances === undefined;
+  const qc = input.colVariances ?? qr;
+  const m = qr.length;
+  const n = qc.length;
+  if (input.covariance.length !== m * n)
+    throw new SpecError(
+      'E_SHAPE',
+      `activationKernelMatrix: covariance has ${input.covariance.length} entries, expected ${m} × ${n}`,
+    );
+  const C = input.covariance;
+  const value = new Float64Array(m * n);
+  const derivative = new Float64Array(m * n);
+  const where = `kernel map of "${act.name}"`;
+  const dual = act.dual;
+  if (dual !== undefined) {
+    forTiles(m, n, symmetric, tile, (i, j0, j1) => {
+      for (let j = j0; j < j1; j++) {
+        const c = C[i * n + j];
+        correlation(qr[i], qc[j], c, where);
+        value[i * n + j] = dual.value(qr[i], qc[j], c);
+        derivative[i * n + j] = dual.derivative(qr[i], qc[j], c);
+      }
+    });
+  } else {
+    const tab = tabulatedDual(act);
+    const { rows, cols } = summableExpansions(tab, qr, symmetric ? undefined : qc);
+    const invRow = Float64Array.from(qr, (q) => (q > 0 ? 1 / Math.sqrt(q) : 0));
+    const invCol = symmetric ? invRow : Float64Array.from(qc, (q) => (q > 0 ? 1 / Math.sqrt(q) : 0));
+    const out = new Float64Array(2);
+    forTiles(m, n, symmetric, tile, (i, j0, j1) => {
+      const a = rows[i];
+      const base = i * n;
+      for (let j = j0; j < j1; j++) {
+        const b = cols[j];
+        const c = C[base + j];
+        const rho = c * invRow[i] * invCol[j];
+        if (a.value !== null && b.value !== null && invRow[i] !== 0 && invCol[j] !== 0 && Math.abs(rho) < 1) {
+          value[base + j] = mehler(a.value, b.value, rho);
+          derivative[base + j] = mehler(a.derivative!, b.derivative!, rho);
+        } else {
+          // The diagonal, |ρ| at or beyond 1 (checked there), zero variances and angle tables.
+          tab.both(qr[i], qc[j], c, out);
+          value[base + j] = out[0];
+          derivative[base + j] = out[1];
+        }
+      }
+    });
+  }
+  if (symmetric) {
+    mirror(value, n);
+    mirror(derivative, n);
+  }
+  return { value, derivative };
+}
+
+/**
+ * The expansion of each point's variance, all from the same Gauss–Hermite rule and to the same degree, so that each
+ * pair's Mehler sum can run to the larger degree of its two (one computation per distinct variance: the extreme
+ * variances first, whose needs usually cover the others).
+ */
+function summableExpansions(
+  tab: ReturnType<typeof tabulatedDual>,
+  qr: Float64Array,
+  qc: Float64Array | undefined,
+): { rows: VarianceExpansion[]; cols: VarianceExpansion[] } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const q of qc === undefined ? [qr] : [qr, qc]) {
+    for (let i = 0; i < q.length; i++) {
+      lo = Math.min(lo, q[i]);
+      hi = Math.max(hi, q[i]);
+    }
+  }
+  const guess = lo >= 0 && Number.isFinite(hi) ? needOf([tab.expansion(lo), tab.expansion(hi)]) : undefined;
+  const first = (q: Float64Array): VarianceExpansion[] => Array.from(q, (v) => tab.expansion(v, guess));
+  const rows = first(qr);
+  const cols = qc === undefined ? rows : first(qc);
+  const need = needOf(qc === undefined ? rows : [...rows, ...cols]);
+  const lift = (e: VarianceExpansion): VarianceExpansion => (meets(e, need) ? e : tab.expansion(e.q, need));
+  const r = rows.map(lift);
+  return { rows: r, cols: qc === undefined ? r : cols.map(lift) };
+}
+
+/**
+ * Visits the rows of each tile with its column range [j0, j1): the upper triangle (j ≥ i) when symmetric, else all
+ * m × n.
+ */
+function forTiles(
+  m: number,
+  n: number,
+  symmetric: boolean,
+  tile: number,
+  visit: (i: number, j0: number, j1: number) => void,
+): void {
+  for (let i0 = 0; i0 < m; i0 += tile) {
+    const i1 = Math.min(m, i0 + tile);
+    for (let j0 = symmetric ? i0 : 0; j0 < n; j0 += tile) {
+      const j1 = Math.min(n, j0 + tile);
+      for (let i = i0; i < i1; i++) visit(i, symmetric ? Math.max(i, j0) : j0, j1);
+    }
+  }
+}
+
+/** Copies the upper triangle into the lower one. */
+function mirror(a: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) a[j * n + i] = a[i * n + j];
+}
+
+/**
+ * `E φ(u)²` and `E φ′(u)²` for u ~ N(0, q_i), each entry of `q`: the diagonal of {@link activationKernelMatrix}
+ * (apps/docs/theory/toolkit.md#gaussian-kernel-maps), the closed-form dual at (q, q, q) or the 1-D second moments of
+ * the {@link tabulatedDual}.
+ *
+ * @throws SpecError `E_INPUT` for a negative or non-finite variance
+ */
+export function activationKernelDiagonal(act: Activation, q: Float64Array): ActivationKernelMatrices {
+  const value = new Float64Array(q.length);
+  const derivative = new Float64Array(q.length);
+  const dual = act.dual;
+  const tab = dual === undefined ? tabulatedDual(act) : undefined;
+  for (let i = 0; i < q.length; i++) {
+    correlation(q[i], q[i], q[i], `kernel map of "${act.name}"`);
+    if (dual !== undefined) {
+      value[i] = dual.value(q[i], q[i], q[i]);
+      derivative[i] = dual.derivative(q[i], q[i], q[i]);
+    } else {
+      const e = tab!.expansion(q[i]);
+      value[i] = e.valueDiagonal;
+      derivative[i] = e.derivativeDiagonal;
+    }
+  }
+  return { value, derivative };
 }

@@ -26,7 +26,27 @@ export {
 } from './quadrature/gaussian-expectation.js';
 export { type GaussianConstants, type GaussianConstantsOptions, gaussianConstants } from './gaussian-constants.js';
 export { type NormalizedActivation, normalizeActivation, isNormalized } from './normalize.js';
-export { type ActivationKernelValue, activationKernel } from './activation-kernel.js';
+export {
+  type ActivationKernelValue,
+  type ActivationKernelMatrixInput,
+  type ActivationKernelMatrixOptions,
+  type ActivationKernelMatrices,
+  activationKernel,
+  activationKernelMatrix,
+  activationKernelDiagonal,
+} from './activation-kernel.js';
+export {
+  type TabulatedDual,
+  type VarianceExpansion,
+  TABULATED_DUAL_TOLERANCE,
+  tabulatedDual,
+} from './activations/tabulated-dual.js';
+export {
+  type HermiteProjection,
+  type HermiteProjectionOptions,
+  HERMITE_PROJECTION_MAX_DEGREE,
+  hermiteProjection,
+} from './quadrature/hermite-projection.js';
 export { type DenseOptions, type Parametrization, dense, denseFactory } from './layers/dense.js';
 export { type ResidualOptions, residual, residualFactory } from './layers/residual.js';
 export { type ActivationLayerOptions, activationLayer, activationLayerFactory } from './layers/elementwise.js';
@@ -59,7 +79,14 @@ export {
   type InfiniteMatrixOptions,
   type InfiniteKernelMatrices,
   infiniteKernelMatrices,
+  infiniteKernelMatricesBytes,
 } from './infinite/matrices.js';
+export {
+  type GramEntries,
+  type KernelsAtDepth,
+  type InfiniteKernelPassOptions,
+  infiniteKernelPass,
+} from './infinite/recursion.js';
 export {
   type CompareWithEmpiricalOptions,
   type EmpiricalComparison,

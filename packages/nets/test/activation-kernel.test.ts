@@ -83,7 +83,7 @@ describe('dual kernels (apps/docs/theory/toolkit.md#gaussian-kernel-maps, apps/d
     expect(nt.dual).toBeUndefined();
     // At q = c = 1 the normalised activation has E σ̃² = 1. tanh has poles at ±iπ/2, so Gauss–Hermite converges
     // like exp(−c√n): ~4e-10 at 80 nodes, below 1e-11 at 160 (the normalisation itself used 200 nodes).
-    expect(activationKernel(nt, 1, 1, 1, 160).value).toBeCloseTo(1, 11);
+    expect(activationKernel(nt, 1, 1, 1).value).toBeCloseTo(1, 11);
     expect(nr.dual?.value(1, 1, 1)).toBeCloseTo(1, 12);
   });
 

@@ -1,6 +1,12 @@
 import { assertFitsInMemory, availableMemoryBytes, createRng, type Matrix } from '@spec/core';
 import { encodeNpy, loadDataset, parseDataSpec } from '@spec/data';
-import { compareWithEmpirical, infiniteKernelMatrices, infiniteKernels, type InfiniteKernelOptions } from '@spec/nets';
+import {
+  compareWithEmpirical,
+  infiniteKernelMatrices,
+  infiniteKernelMatricesBytes,
+  infiniteKernels,
+  type InfiniteKernelOptions,
+} from '@spec/nets';
 import { Option } from 'commander';
 import { finiteNumber, oneOf, positiveInt } from '../options.js';
 import type { CommandModule } from '../program.js';
@@ -83,7 +89,7 @@ export const infiniteCommand: CommandModule = {
           .default(50),
       )
       .addOption(
-        new Option('--tile <int>', 'tile edge of the pair loop for --data')
+        new Option('--tile <int>', 'tile edge of the vectorised pair loops for --data')
           .argParser(positiveInt('--tile', 4096))
           .default(64),
       )
@@ -104,7 +110,9 @@ export const infiniteCommand: CommandModule = {
 Conventions (apps/docs/theory/infinite-width.md#mlp-recursions, NTK parametrisation): unit-norm inputs with
 ⟨x, y⟩ = c, Σ¹ = σ²_w,in·c + σ_b², Σ^{l+1} = σ_w² E φ(u)φ(v) + σ_b², Σ̇^{l+1} = σ_w² E φ′(u)φ′(v),
 Θ^{l+1} = Σ^{l+1} + Θ^l Σ̇^{l+1}; depth counts hidden layers, the readout is included. Closed-form duals for relu,
-erf, linear, sin, …; 2-D Gauss–Hermite otherwise.
+erf, linear, sin, …; otherwise a tabulated dual (Hermite coefficients per variance, or angle tables for kinked φ;
+within 1e−11 relative, apps/docs/theory/toolkit.md#gaussian-kernel-maps). One pass gives every depth ("byDepth"); with
+--data each layer is one vectorised pass over the n × n matrix.
 JSON: {"nngp", "ntk", "diagonal", "byDepth"[, "compare"]}; with --data, "nngp"/"ntk" are n × n matrices
 (nngp.npy, ntk.npy with --out; kernels of the data as given, Σ¹ = σ²_w,in ⟨x_α, x_β⟩ + σ_b²).
 Figures with --out: kernel-angle.svg (NTK vs angle for depths 1..L, at most 12).`,
@@ -138,11 +146,9 @@ Figures with --out: kernel-angle.svg (NTK vs angle for depths 1..L, at most 12).
     let doc: Record<string, unknown>;
     let X: Matrix;
     if (f.data === undefined) {
-      const k = kernels.pair(f.cos);
-      const byDepth = Array.from({ length: f.depth }, (_, i) => {
-        const v = infiniteKernels({ ...kopts, depth: i + 1 }).pair(f.cos);
-        return { depth: i + 1, nngp: v.nngp, ntk: v.ntk };
-      });
+      const all = kernels.byDepth(f.cos);
+      const k = all[all.length - 1];
+      const byDepth = all.map((v, i) => ({ depth: i + 1, nngp: v.nngp, ntk: v.ntk }));
       doc = {
         command: 'infinite',
         config,
@@ -160,11 +166,11 @@ Figures with --out: kernel-angle.svg (NTK vs angle for depths 1..L, at most 12).
       const sizes = syntheticSizes(spec, { n: f.n, d0: f.d0 });
       assertSyntheticDataFits(sizes);
       if (sizes !== undefined) {
-        // The data, its Gram and the two n × n kernels, before anything is drawn.
+        // The data and the n × n arrays of the kernel pass, before anything is drawn.
         assertFitsInMemory(
-          8 * (sizes.n * sizes.d0 + 3 * sizes.n * sizes.n),
+          infiniteKernelMatricesBytes(sizes.n, sizes.d0),
           availableMemoryBytes(),
-          `the infinite-width kernels of n = ${sizes.n} samples (three n × n matrices and the data)`,
+          `the infinite-width kernels of n = ${sizes.n} samples (about seven n × n float64 arrays and the data)`,
           'try a smaller --n',
         );
       }
@@ -212,13 +218,13 @@ Figures with --out: kernel-angle.svg (NTK vs angle for depths 1..L, at most 12).
       // Imported here: the figure modules load Observable Plot and linkedom, which a run without figures does not need.
       const { kernelAngleSvg } = await import('../plots/kernel-angle-plot.js');
       const points: Array<{ angle: number; value: number; depth: number }> = [];
-      for (let L = 1; L <= Math.min(f.depth, 12); L++) {
-        const k = infiniteKernels({ ...kopts, depth: L });
-        for (let a = 0; a <= 180; a += 3) {
-          const v = k.pair(Math.cos((a * Math.PI) / 180));
-          points.push({ angle: a, value: v.ntk, depth: L });
-        }
+      const shallow = infiniteKernels({ ...kopts, depth: Math.min(f.depth, 12) });
+      for (let a = 0; a <= 180; a += 3) {
+        shallow.byDepth(Math.cos((a * Math.PI) / 180)).forEach((v, i) => {
+          points.push({ angle: a, value: v.ntk, depth: i + 1 });
+        });
       }
+      points.sort((p, q) => p.depth - q.depth);
       env.out.write(
         'kernel-angle.svg',
         kernelAngleSvg({

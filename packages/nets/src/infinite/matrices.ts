@@ -1,12 +1,12 @@
-import { SpecError, assertFinite, type Matrix } from '@spec/core';
-import type { InfiniteKernelOptions } from './architecture.js';
-import { infiniteKernels } from './kernels.js';
+import { SpecError, assertFinite, assertFitsInMemory, availableMemoryBytes, type Matrix } from '@spec/core';
+import { resolveInfiniteOptions, type InfiniteKernelOptions } from './architecture.js';
+import { infiniteKernelPass } from './recursion.js';
 
 /** Options of {@link infiniteKernelMatrices}. */
 export interface InfiniteMatrixOptions {
-  /** Tile edge of the pair loop (default 64): pairs are visited tile by tile, the upper triangle only. */
+  /** Tile edge of the pair loops (default 64): pairs are visited tile by tile, the upper triangle only. */
   readonly tile?: number;
-  /** Called after each tile with (pairs done, total pairs). */
+  /** Called after each layer with (layers done, layers). */
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -17,21 +17,31 @@ export interface InfiniteKernelMatrices {
 }
 
 /**
+ * Bytes {@link infiniteKernelMatrices} holds at its peak for n points in d dimensions: the data, and about seven n × n
+ * float64 arrays during a layer (the kernels before and after it, the pre-activation covariance and the two Gaussian
+ * expectations).
+ */
+export function infiniteKernelMatricesBytes(n: number, d: number): number {
+  return 8 * (n * d + 7 * n * n);
+}
+
+/**
  * Infinite-width NNGP and NTK matrices of the columns of X (d × n) (apps/docs/theory/infinite-width.md#mlp-recursions,
  * #residual-mlp): entry (α, β) is the kernel of the pair (x_α, x_β) with Σ¹ = σ²_w,in ⟨x_α, x_β⟩ + σ_b² (no 1/d: scale
  * the data to the norms you mean; unit-norm columns give the conventions of
- * apps/docs/theory/reference-values.md#relu-ntk). The upper triangle is computed tile by tile (one kernel-map fold per
- * pair, closed-form duals where the activation has them) and mirrored, so the matrices are exactly symmetric.
+ * apps/docs/theory/reference-values.md#relu-ntk). One {@link infiniteKernelPass} over the Gram: each layer a vectorised
+ * pass over the upper triangle, mirrored, so the matrices are exactly symmetric (closed-form duals where the activation
+ * has them, its tabulated dual otherwise).
  *
  * @throws SpecError `E_INPUT` for bad options or a tile that is not a positive integer, `E_SHAPE` for an
- *   empty X, `E_INPUT` for non-finite data
+ *   empty X, `E_INPUT` for non-finite data, `E_MEMORY` (before allocating) when the n × n arrays do not fit
  */
 export function infiniteKernelMatrices(
   X: Matrix,
   options: InfiniteKernelOptions,
   matrixOptions: InfiniteMatrixOptions = {},
 ): InfiniteKernelMatrices {
-  const kernels = infiniteKernels(options);
+  const resolved = resolveInfiniteOptions(options);
   const tile = matrixOptions.tile ?? 64;
   if (!Number.isInteger(tile) || tile < 1)
     throw new SpecError('E_INPUT', `infiniteKernelMatrices: tile must be a positive integer, got ${tile}`);
@@ -39,34 +49,40 @@ export function infiniteKernelMatrices(
     throw new SpecError('E_SHAPE', `infiniteKernelMatrices: X must be d × n with d, n ≥ 1, got ${X.rows} × ${X.cols}`);
   assertFinite(X, 'infiniteKernelMatrices: X');
   const { rows: d, cols: n, data } = X;
-  const dot = (a: number, b: number): number => {
-    let s = 0;
-    for (let i = 0; i < d; i++) s += data[i * n + a] * data[i * n + b];
-    return s;
-  };
+  assertFitsInMemory(
+    infiniteKernelMatricesBytes(n, d),
+    availableMemoryBytes(),
+    `the infinite-width kernels of n = ${n} samples (about seven n × n float64 arrays during a layer)`,
+    'try fewer samples',
+  );
+  const gram = gramOfColumns(data, d, n);
   const norms2 = new Float64Array(n);
-  for (let a = 0; a < n; a++) norms2[a] = dot(a, a);
-  const nngp = new Float64Array(n * n);
-  const ntk = new Float64Array(n * n);
-  const total = (n * (n + 1)) / 2;
-  let done = 0;
-  for (let i0 = 0; i0 < n; i0 += tile) {
-    const i1 = Math.min(n, i0 + tile);
-    for (let j0 = i0; j0 < n; j0 += tile) {
-      const j1 = Math.min(n, j0 + tile);
-      for (let a = i0; a < i1; a++) {
-        for (let b = Math.max(a, j0); b < j1; b++) {
-          // Clamp |⟨x_a, x_b⟩| ≤ ‖x_a‖‖x_b‖ against rounding (Cauchy–Schwarz holds exactly in ℝ).
-          const bound = Math.sqrt(norms2[a] * norms2[b]);
-          const xy = Math.max(-bound, Math.min(bound, a === b ? norms2[a] : dot(a, b)));
-          const k = kernels.fromGram(norms2[a], norms2[b], xy);
-          nngp[a * n + b] = nngp[b * n + a] = k.nngp;
-          ntk[a * n + b] = ntk[b * n + a] = k.ntk;
-          done++;
-        }
-      }
-      matrixOptions.onProgress?.(done, total);
+  for (let a = 0; a < n; a++) norms2[a] = gram[a * n + a];
+  const k = infiniteKernelPass(
+    resolved,
+    { rowNorms2: norms2, gram },
+    { tile, ...(matrixOptions.onProgress !== undefined ? { onProgress: matrixOptions.onProgress } : {}) },
+  );
+  return { nngp: { rows: n, cols: n, data: k.nngp }, ntk: { rows: n, cols: n, data: k.ntk } };
+}
+
+/**
+ * XᵀX of a d × n row-major X: each entry a dot product over the transposed columns in the order i = 0..d−1, the upper
+ * triangle mirrored (exactly symmetric).
+ */
+function gramOfColumns(data: ArrayLike<number>, d: number, n: number): Float64Array {
+  const t = new Float64Array(n * d);
+  for (let i = 0; i < d; i++) for (let a = 0; a < n; a++) t[a * d + i] = data[i * n + a];
+  const g = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    const oa = a * d;
+    for (let b = a; b < n; b++) {
+      const ob = b * d;
+      let s = 0;
+      for (let i = 0; i < d; i++) s += t[oa + i] * t[ob + i];
+      g[a * n + b] = s;
+      g[b * n + a] = s;
     }
   }
-  return { nngp: { rows: n, cols: n, data: nngp }, ntk: { rows: n, cols: n, data: ntk } };
+  return g;
 }

@@ -41,15 +41,27 @@ export function gaussianRule(options: GaussianRuleOptions = {}): QuadratureRule 
   const key = sorted.join(',');
   const hit = kinkedCache.get(key);
   if (hit !== undefined) return hit;
-  const breaks = [-TRUNCATION, ...sorted, TRUNCATION];
+  const rule = compositeGaussianRule(sorted, PANEL);
+  kinkedCache.set(key, rule);
+  return rule;
+}
+
+/**
+ * Composite Gauss–Legendre rule for `E f(ξ)`, ξ ~ N(0, 1), on [−14, 14] cut at `breaks` (sorted, inside the interval)
+ * and into panels of length ≤ `panel`, 24 nodes each, the density folded into the weights
+ * (apps/docs/theory/toolkit.md#normalised-activations: "split the integral at kinks"). Not cached.
+ */
+export function compositeGaussianRule(breaks: ReadonlyArray<number>, panel: number): QuadratureRule {
+  const cuts = [-TRUNCATION, ...breaks.filter((b) => b > -TRUNCATION && b < TRUNCATION), TRUNCATION];
   const { nodes: gl, weights: glw } = gaussLegendre(PANEL_NODES);
   const xs: number[] = [];
   const ws: number[] = [];
   const norm = 1 / Math.sqrt(2 * Math.PI);
-  for (let p = 0; p + 1 < breaks.length; p++) {
-    const lo = breaks[p];
-    const hi = breaks[p + 1];
-    const panels = Math.max(1, Math.ceil((hi - lo) / PANEL));
+  for (let p = 0; p + 1 < cuts.length; p++) {
+    const lo = cuts[p];
+    const hi = cuts[p + 1];
+    if (!(hi > lo)) continue;
+    const panels = Math.max(1, Math.ceil((hi - lo) / panel));
     const h = (hi - lo) / panels;
     for (let q = 0; q < panels; q++) {
       const a = lo + q * h;
@@ -60,9 +72,7 @@ export function gaussianRule(options: GaussianRuleOptions = {}): QuadratureRule 
       }
     }
   }
-  const rule = { nodes: Float64Array.from(xs), weights: Float64Array.from(ws) };
-  kinkedCache.set(key, rule);
-  return rule;
+  return { nodes: Float64Array.from(xs), weights: Float64Array.from(ws) };
 }
 
 /**

@@ -1,0 +1,242 @@
+import { SpecError, type Activation, type DualActivation } from '@spec/core';
+import { angleChebyshev, type AngleChebyshev } from '../quadrature/angle-chebyshev.js';
+import { compositeGaussianRule, correlation } from '../quadrature/gaussian-expectation.js';
+import { hermiteProjection, type HermiteProjection } from '../quadrature/hermite-projection.js';
+import { nestedGaussianExpectation2 } from '../quadrature/nested-expectation.js';
+
+/**
+ * Accuracy of the tabulated dual, relative to √(E φ(u)² E φ(v)²) (resp. the same for φ′): the Parseval remainder of
+ * each Hermite expansion, the |ρ|^{K+1} truncation of each pair, and the last Chebyshev coefficients of an angle table
+ * are all held below it (apps/docs/theory/toolkit.md#gaussian-kernel-maps).
+ */
+export const TABULATED_DUAL_TOLERANCE = 1e-11;
+
+/** The Gaussian data of one variance q, from {@link TabulatedDual.expansion}. */
+export interface VarianceExpansion {
+  readonly q: number;
+  /** Hermite coefficients of ξ ↦ φ(√q ξ), or null when the angle tables must be used (kinks, or too steep). */
+  readonly value: HermiteProjection | null;
+  /** Hermite coefficients of ξ ↦ φ′(√q ξ), or null likewise. */
+  readonly derivative: HermiteProjection | null;
+  /** E φ(√q ξ)², the dual on the diagonal. */
+  readonly valueDiagonal: number;
+  /** E φ′(√q ξ)². */
+  readonly derivativeDiagonal: number;
+}
+
+/** What {@link TabulatedDual.expansion} must at least provide. */
+export interface ExpansionNeed {
+  readonly nodes: number;
+  readonly degree: number;
+}
+
+/** A dual computed from the activation alone (no closed form), from {@link tabulatedDual}. */
+export interface TabulatedDual extends DualActivation {
+  /** out[0] = E φ(u)φ(v), out[1] = E φ′(u)φ′(v) for (u, v) ~ N(0, [[q1, c], [c, q2]]). */
+  both(q1: number, q2: number, c: number, out: Float64Array): void;
+  /**
+   * The per-variance data (cached); `need` asks for Hermite coefficients from a Gauss–Hermite rule of at least that
+   * many nodes and up to at least that degree (so that two expansions from the same rule can be summed together).
+   */
+  expansion(q: number, need?: ExpansionNeed): VarianceExpansion;
+  /** True when pairs at these variances go through an angle table (built once per pair of variances). */
+  needsTable(q1: number, q2: number): boolean;
+}
+
+const duals = new WeakMap<Activation, TabulatedDual>();
+/** Bounds on the caches: past them they are emptied (a dataset has one variance per sample and layer). */
+const MAX_EXPANSIONS = 1 << 16;
+const MAX_TABLES = 1 << 12;
+/** Panels are shrunk for √q up to this factor for smooth φ without a usable Hermite series (steep at large q). */
+const SMOOTH_STEEPNESS = 4;
+
+/**
+ * The Gaussian dual of an activation without a closed form (apps/docs/theory/toolkit.md#gaussian-kernel-maps),
+ * tabulated once per variance instead of integrated per pair:
+ *
+ * - smooth φ (no `kinks`): the Hermite coefficients a_k(q) = E[φ(√q ξ) h_k(ξ)] and b_k(q) of φ′ per variance
+ *   ({@link hermiteProjection}), and by Mehler's formula `E φ(u)φ(v) = Σ_k a_k(q1) a_k(q2) ρ^k`, truncated where the
+ *   Parseval remainders and |ρ|^{K+1} bound the error by {@link TABULATED_DUAL_TOLERANCE} · √(E φ(u)² E φ(v)²);
+ * - kinked φ, or smooth φ whose series would need more than 500 terms at that variance (tanh at q ≳ 5): per pair of
+ *   variances (q1, q2), a Chebyshev interpolant in the angle θ = arccos ρ ({@link angleChebyshev}) of values from two
+ *   nested kink-split 1-D rules ({@link nestedGaussianExpectation2}), to the same tolerance.
+ *
+ * On the diagonal (q1 = q2, ρ = 1) it returns the 1-D second moments E φ(√q ξ)², E φ′(√q ξ)² directly. Cached per
+ * activation object.
+ *
+ * @throws SpecError `E_INPUT` (when evaluated) for a non-covariance or non-finite φ
+ */
+export function tabulatedDual(act: Activation): TabulatedDual {
+  const hit = duals.get(act);
+  if (hit !== undefined) return hit;
+  const kinks = act.kinks ?? [];
+  const kinked = kinks.length > 0;
+  const expansions = new Map<number, VarianceExpansion>();
+  const tables = new Map<string, { value: AngleChebyshev; derivative: AngleChebyshev }>();
+  const fn = (x: number): number => act.fn(x);
+  const deriv = (x: number): number => act.deriv(x);
+
+  const secondMoment = (f: (x: number) => number, q: number): number => {
+    const s = Math.sqrt(q);
+    if (s === 0) return f(0) ** 2;
+    const breaks = kinks.map((k) => k / s).sort((a, b) => a - b);
+    const rule = compositeGaussianRule(breaks, 1.5 / Math.min(Math.max(1, s), kinked ? 1 : SMOOTH_STEEPNESS));
+    let m2 = 0;
+    for (let i = 0; i < rule.nodes.length; i++) m2 += rule.weights[i] * f(s * rule.nodes[i]) ** 2;
+    return m2;
+  };
+
+  const project = (f: (x: number) => number, q: number, need: ExpansionNeed): HermiteProjection | null =>
+    hermiteProjection(f, q, { tolerance: TABULATED_DUAL_TOLERANCE, minNodes: need.nodes, minDegree: need.degree });
+
+  const expansion = (q: number, need: ExpansionNeed = NO_NEED): VarianceExpansion => {
+    let e = expansions.get(q);
+    if (e !== undefined && (e.value === null || meets(e, need))) return e;
+    // Kinked φ: Hermite coefficients decay algebraically (relu: Σ_{k>K} a_k² ≍ K^{−3/2}); only q = 0 is exact.
+    const value = !kinked || q === 0 ? project(fn, q, need) : null;
+    const derivative = value !== null ? project(deriv, q, need) : null;
+    const ok = value !== null && derivative !== null;
+    e = {
+      q,
+      value: ok ? value : null,
+      derivative: ok ? derivative : null,
+      valueDiagonal: ok ? value.secondMoment : secondMoment(fn, q),
+      derivativeDiagonal: ok ? derivative.secondMoment : secondMoment(deriv, q),
+    };
+    if (expansions.size >= MAX_EXPANSIONS) expansions.clear();
+    expansions.set(q, e);
+    return e;
+  };
+
+  const table = (q1: number, q2: number): { value: AngleChebyshev; derivative: AngleChebyshev } => {
+    const key = `${q1},${q2}`;
+    let t = tables.get(key);
+    if (t !== undefined) return t;
+    const e1 = expansion(q1);
+    const e2 = expansion(q2);
+    const s = Math.sqrt(q1 * q2);
+    const nested = { kinks, steepness: kinked ? 1 : SMOOTH_STEEPNESS };
+    const build = (f: (x: number) => number, scale: number): AngleChebyshev =>
+      angleChebyshev((rho) => nestedGaussianExpectation2(f, f, { q1, q2, c: rho * s }, nested), {
+        tolerance: TABULATED_DUAL_TOLERANCE * scale,
+      });
+    t = {
+      value: build(fn, Math.sqrt(e1.valueDiagonal * e2.valueDiagonal)),
+      derivative: build(deriv, Math.sqrt(e1.derivativeDiagonal * e2.derivativeDiagonal)),
+    };
+    if (tables.size >= MAX_TABLES) tables.clear();
+    tables.set(key, t);
+    return t;
+  };
+
+  const both = (q1: number, q2: number, c: number, out: Float64Array): void => {
+    const rho = correlation(q1, q2, c, `dual of "${act.name}"`);
+    let e1 = expansion(q1);
+    if (q1 === q2 && rho === 1) {
+      out[0] = e1.valueDiagonal;
+      out[1] = e1.derivativeDiagonal;
+      return;
+    }
+    let e2 = expansion(q2);
+    if (e1.value !== null && e2.value !== null) {
+      // Both expansions from the same rule and as long, so each sum runs to the larger of the two degrees (mehler).
+      const need = needOf([e1, e2]);
+      if (!meets(e1, need)) e1 = expansion(q1, need);
+      if (!meets(e2, need)) e2 = expansion(q2, need);
+      out[0] = mehler(e1.value!, e2.value!, rho);
+      out[1] = mehler(e1.derivative!, e2.derivative!, rho);
+      return;
+    }
+    if (q1 === 0 || q2 === 0) {
+      // One side is the constant φ(0) (resp. φ′(0)): E φ(0) φ(v) = φ(0) E φ(v).
+      const qv = q1 === 0 ? q2 : q1;
+      out[0] = act.fn(0) * mean(fn, qv);
+      out[1] = act.deriv(0) * mean(deriv, qv);
+      return;
+    }
+    const t = table(q1, q2);
+    out[0] = t.value.evaluate(rho);
+    out[1] = t.derivative.evaluate(rho);
+  };
+
+  const mean = (f: (x: number) => number, q: number): number => {
+    const s = Math.sqrt(q);
+    const breaks = kinks.map((k) => k / s).sort((a, b) => a - b);
+    const rule = compositeGaussianRule(breaks, 1.5);
+    let m = 0;
+    for (let i = 0; i < rule.nodes.length; i++) m += rule.weights[i] * f(s * rule.nodes[i]);
+    return m;
+  };
+
+  const scratch = new Float64Array(2);
+  const dual: TabulatedDual = {
+    value(q1, q2, c) {
+      both(q1, q2, c, scratch);
+      return scratch[0];
+    },
+    derivative(q1, q2, c) {
+      both(q1, q2, c, scratch);
+      return scratch[1];
+    },
+    both,
+    expansion(q, need = NO_NEED) {
+      if (!(q >= 0) || !Number.isFinite(q))
+        throw new SpecError('E_INPUT', `dual of "${act.name}": the variance must be finite and ≥ 0, got ${q}`);
+      return expansion(q, need);
+    },
+    needsTable(q1, q2) {
+      return q1 !== 0 && q2 !== 0 && (expansion(q1).value === null || expansion(q2).value === null);
+    },
+  };
+  duals.set(act, dual);
+  return dual;
+}
+
+const NO_NEED: ExpansionNeed = { nodes: 0, degree: 0 };
+
+/**
+ * The rule and length that make a set of expansions summable together: the largest rule any of them used (q = 0, exact
+ * with any rule, counts as none) and the largest degree.
+ */
+export function needOf(es: ReadonlyArray<VarianceExpansion>): ExpansionNeed {
+  let nodes = 0;
+  let degree = 0;
+  for (const e of es) {
+    if (e.value === null || e.derivative === null) continue;
+    nodes = Math.max(nodes, e.value.nodes, e.derivative.nodes);
+    degree = Math.max(degree, e.value.degree, e.derivative.degree);
+  }
+  return { nodes, degree };
+}
+
+/** True when an expansion already has coefficients 0..need.degree from a rule of at least need.nodes nodes. */
+export function meets(e: VarianceExpansion, need: ExpansionNeed): boolean {
+  if (e.value === null || e.derivative === null) return true;
+  const long = e.value.coefficients.length > need.degree && e.derivative.coefficients.length > need.degree;
+  return long && (e.q === 0 || (e.value.nodes >= need.nodes && e.derivative.nodes >= need.nodes));
+}
+
+/**
+ * `Σ_{k≤K} a_k b_k ρ^k` (Horner) for two {@link hermiteProjection}s of the same rule (missing coefficients are 0, as
+ * for q = 0), K the larger of their degrees — where both Parseval remainders are below the tolerance, so the terms
+ * left out are below {@link TABULATED_DUAL_TOLERANCE} · √(E f² E g²) by Cauchy–Schwarz — or earlier, at the first K
+ * with |ρ|^{K+1} ≤ the tolerance (the terms left out are then below |ρ|^{K+1} √(E f² E g²))
+ * (apps/docs/theory/toolkit.md#gaussian-kernel-maps).
+ */
+export function mehler(a: HermiteProjection, b: HermiteProjection, rho: number): number {
+  let top = Math.max(a.degree, b.degree);
+  const r = Math.abs(rho);
+  if (r < 1) {
+    const cut = r === 0 ? 0 : Math.ceil(LOG_TOLERANCE / Math.log(r)) - 1;
+    if (cut < top) top = Math.max(0, cut);
+  }
+  // Both have coefficients up to the larger degree (see meets); q = 0 has only zeros past a_0.
+  top = Math.min(top, a.coefficients.length - 1, b.coefficients.length - 1);
+  const ca = a.coefficients;
+  const cb = b.coefficients;
+  let s = 0;
+  for (let k = top; k >= 0; k--) s = s * rho + ca[k] * cb[k];
+  return s;
+}
+
+const LOG_TOLERANCE = Math.log(TABULATED_DUAL_TOLERANCE);
