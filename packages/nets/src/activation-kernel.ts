@@ -1,5 +1,10 @@
 import { SpecError, type Activation } from '@spec/core';
-import { meets, mehler, needOf, tabulatedDual, type VarianceExpansion } from './activations/tabulated-dual.js';
+import {
+  mehlerDegree,
+  tabulatedDual,
+  type TabulatedDual,
+  type VarianceExpansion,
+} from './activations/tabulated-dual.js';
 import { correlation } from './quadrature/gaussian-expectation.js';
 
 /**
@@ -99,26 +104,61 @@ export function activationKernelMatrix(
     });
   } else {
     const tab = tabulatedDual(act);
-    const { rows, cols } = summableExpansions(tab, qr, symmetric ? undefined : qc);
+    const rows = pointExpansions(tab, qr);
+    const cols = symmetric ? rows : pointExpansions(tab, qc);
     const invRow = Float64Array.from(qr, (q) => (q > 0 ? 1 / Math.sqrt(q) : 0));
     const invCol = symmetric ? invRow : Float64Array.from(qc, (q) => (q > 0 ? 1 / Math.sqrt(q) : 0));
     const out = new Float64Array(2);
+    // Per point: coefficients of φ and φ′ (null for the table route) and the degree each sum needs.
+    const coefficients = (es: VarianceExpansion[]): Array<Float64Array | null>[] => [
+      es.map((e) => e.value?.coefficients ?? null),
+      es.map((e) => e.derivative?.coefficients ?? null),
+    ];
+    const [rowV, rowD] = coefficients(rows);
+    const [colV, colD] = symmetric ? [rowV, rowD] : coefficients(cols);
+    const degrees = (es: VarianceExpansion[], which: 'value' | 'derivative'): Int32Array =>
+      Int32Array.from(es, (e) => e[which]?.degree ?? 0);
+    const rowKV = degrees(rows, 'value');
+    const rowKD = degrees(rows, 'derivative');
+    const colKV = symmetric ? rowKV : degrees(cols, 'value');
+    const colKD = symmetric ? rowKD : degrees(cols, 'derivative');
     forTiles(m, n, symmetric, tile, (i, j0, j1) => {
-      const a = rows[i];
+      const av = rowV[i];
+      const ad = rowD[i];
       const base = i * n;
+      const si = invRow[i];
       for (let j = j0; j < j1; j++) {
-        const b = cols[j];
+        const bv = colV[j];
+        const bd = colD[j];
         const c = C[base + j];
-        const rho = c * invRow[i] * invCol[j];
-        if (a.value !== null && b.value !== null && invRow[i] !== 0 && invCol[j] !== 0 && Math.abs(rho) < 1) {
-          value[base + j] = mehler(a.value, b.value, rho);
-          derivative[base + j] = mehler(a.derivative!, b.derivative!, rho);
-        } else {
-          // The diagonal, |ρ| at or beyond 1 (checked there), zero variances and angle tables.
-          tab.both(qr[i], qc[j], c, out);
-          value[base + j] = out[0];
-          derivative[base + j] = out[1];
+        const rho = c * si * invCol[j];
+        if (
+          av !== null &&
+          ad !== null &&
+          bv !== null &&
+          bd !== null &&
+          si !== 0 &&
+          invCol[j] !== 0 &&
+          Math.abs(rho) < 1
+        ) {
+          // The Mehler sums of φ and φ′, as in `mehler` (same terms, same order); a pair that needs more
+          // coefficients than a point has takes the slow path, which lengthens them.
+          const topV = mehlerDegree(rowKV[i], colKV[j], rho);
+          const topD = mehlerDegree(rowKD[i], colKD[j], rho);
+          if (topV < av.length && topV < bv.length && topD < ad.length && topD < bd.length) {
+            let sv = 0;
+            for (let k = topV; k >= 0; k--) sv = sv * rho + av[k] * bv[k];
+            let sd = 0;
+            for (let k = topD; k >= 0; k--) sd = sd * rho + ad[k] * bd[k];
+            value[base + j] = sv;
+            derivative[base + j] = sd;
+            continue;
+          }
         }
+        // The diagonal, |ρ| at or beyond 1 (checked there), zero variances, angle tables, short expansions.
+        tab.both(qr[i], qc[j], c, out);
+        value[base + j] = out[0];
+        derivative[base + j] = out[1];
       }
     });
   }
@@ -129,32 +169,9 @@ export function activationKernelMatrix(
   return { value, derivative };
 }
 
-/**
- * The expansion of each point's variance, all from the same Gauss–Hermite rule and to the same degree, so that each
- * pair's Mehler sum can run to the larger degree of its two (one computation per distinct variance: the extreme
- * variances first, whose needs usually cover the others).
- */
-function summableExpansions(
-  tab: ReturnType<typeof tabulatedDual>,
-  qr: Float64Array,
-  qc: Float64Array | undefined,
-): { rows: VarianceExpansion[]; cols: VarianceExpansion[] } {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const q of qc === undefined ? [qr] : [qr, qc]) {
-    for (let i = 0; i < q.length; i++) {
-      lo = Math.min(lo, q[i]);
-      hi = Math.max(hi, q[i]);
-    }
-  }
-  const guess = lo >= 0 && Number.isFinite(hi) ? needOf([tab.expansion(lo), tab.expansion(hi)]) : undefined;
-  const first = (q: Float64Array): VarianceExpansion[] => Array.from(q, (v) => tab.expansion(v, guess));
-  const rows = first(qr);
-  const cols = qc === undefined ? rows : first(qc);
-  const need = needOf(qc === undefined ? rows : [...rows, ...cols]);
-  const lift = (e: VarianceExpansion): VarianceExpansion => (meets(e, need) ? e : tab.expansion(e.q, need));
-  const r = rows.map(lift);
-  return { rows: r, cols: qc === undefined ? r : cols.map(lift) };
+/** The expansion of each point's variance (one computation per distinct variance, cached by the dual). */
+function pointExpansions(tab: TabulatedDual, q: Float64Array): VarianceExpansion[] {
+  return Array.from(q, (v) => tab.expansion(v));
 }
 
 /**

@@ -26,7 +26,6 @@ export interface VarianceExpansion {
 
 /** What {@link TabulatedDual.expansion} must at least provide. */
 export interface ExpansionNeed {
-  readonly nodes: number;
   readonly degree: number;
 }
 
@@ -35,8 +34,8 @@ export interface TabulatedDual extends DualActivation {
   /** out[0] = E φ(u)φ(v), out[1] = E φ′(u)φ′(v) for (u, v) ~ N(0, [[q1, c], [c, q2]]). */
   both(q1: number, q2: number, c: number, out: Float64Array): void;
   /**
-   * The per-variance data (cached); `need` asks for Hermite coefficients from a Gauss–Hermite rule of at least that
-   * many nodes and up to at least that degree (so that two expansions from the same rule can be summed together).
+   * The per-variance data (cached); `need` asks for Hermite coefficients up to at least that degree (so that a pair's
+   * Mehler sums can run to the larger degree of its two variances).
    */
   expansion(q: number, need?: ExpansionNeed): VarianceExpansion;
   /** True when pairs at these variances go through an angle table (built once per pair of variances). */
@@ -87,7 +86,7 @@ export function tabulatedDual(act: Activation): TabulatedDual {
   };
 
   const project = (f: (x: number) => number, q: number, need: ExpansionNeed): HermiteProjection | null =>
-    hermiteProjection(f, q, { tolerance: TABULATED_DUAL_TOLERANCE, minNodes: need.nodes, minDegree: need.degree });
+    hermiteProjection(f, q, { tolerance: TABULATED_DUAL_TOLERANCE, minDegree: need.degree });
 
   const expansion = (q: number, need: ExpansionNeed = NO_NEED): VarianceExpansion => {
     let e = expansions.get(q);
@@ -139,7 +138,7 @@ export function tabulatedDual(act: Activation): TabulatedDual {
     }
     let e2 = expansion(q2);
     if (e1.value !== null && e2.value !== null) {
-      // Both expansions from the same rule and as long, so each sum runs to the larger of the two degrees (mehler).
+      // Both as long, so each sum runs to the larger of the two degrees (mehler).
       const need = needOf([e1, e2]);
       if (!meets(e1, need)) e1 = expansion(q1, need);
       if (!meets(e2, need)) e2 = expansion(q2, need);
@@ -192,51 +191,48 @@ export function tabulatedDual(act: Activation): TabulatedDual {
   return dual;
 }
 
-const NO_NEED: ExpansionNeed = { nodes: 0, degree: 0 };
+const NO_NEED: ExpansionNeed = { degree: 0 };
 
-/**
- * The rule and length that make a set of expansions summable together: the largest rule any of them used (q = 0, exact
- * with any rule, counts as none) and the largest degree.
- */
+/** The degree that makes a set of expansions summable together: the largest of their degrees. */
 export function needOf(es: ReadonlyArray<VarianceExpansion>): ExpansionNeed {
-  let nodes = 0;
   let degree = 0;
   for (const e of es) {
     if (e.value === null || e.derivative === null) continue;
-    nodes = Math.max(nodes, e.value.nodes, e.derivative.nodes);
     degree = Math.max(degree, e.value.degree, e.derivative.degree);
   }
-  return { nodes, degree };
+  return { degree };
 }
 
-/** True when an expansion already has coefficients 0..need.degree from a rule of at least need.nodes nodes. */
+/** True when an expansion already has coefficients 0..need.degree (or is on the table route). */
 export function meets(e: VarianceExpansion, need: ExpansionNeed): boolean {
   if (e.value === null || e.derivative === null) return true;
-  const long = e.value.coefficients.length > need.degree && e.derivative.coefficients.length > need.degree;
-  return long && (e.q === 0 || (e.value.nodes >= need.nodes && e.derivative.nodes >= need.nodes));
+  return e.value.coefficients.length > need.degree && e.derivative.coefficients.length > need.degree;
 }
 
 /**
- * `Σ_{k≤K} a_k b_k ρ^k` (Horner) for two {@link hermiteProjection}s of the same rule (missing coefficients are 0, as
- * for q = 0), K the larger of their degrees — where both Parseval remainders are below the tolerance, so the terms
- * left out are below {@link TABULATED_DUAL_TOLERANCE} · √(E f² E g²) by Cauchy–Schwarz — or earlier, at the first K
- * with |ρ|^{K+1} ≤ the tolerance (the terms left out are then below |ρ|^{K+1} √(E f² E g²))
- * (apps/docs/theory/toolkit.md#gaussian-kernel-maps).
+ * `Σ_{k≤K} a_k b_k ρ^k` (Horner) for two {@link hermiteProjection}s (coefficients missing past a_0 are 0, as for q = 0),
+ * K the larger of their degrees — where both Parseval remainders are below the tolerance, so the terms left out are
+ * below {@link TABULATED_DUAL_TOLERANCE} · √(E f² E g²) by Cauchy–Schwarz — or smaller, the first K with |ρ|^{K+1} ≤ the
+ * tolerance (the terms left out are then below |ρ|^{K+1} √(E f² E g²)) (apps/docs/theory/toolkit.md#gaussian-kernel-maps).
+ * The caller makes both long enough ({@link meets}).
  */
 export function mehler(a: HermiteProjection, b: HermiteProjection, rho: number): number {
-  let top = Math.max(a.degree, b.degree);
-  const r = Math.abs(rho);
-  if (r < 1) {
-    const cut = r === 0 ? 0 : Math.ceil(LOG_TOLERANCE / Math.log(r)) - 1;
-    if (cut < top) top = Math.max(0, cut);
-  }
-  // Both have coefficients up to the larger degree (see meets); q = 0 has only zeros past a_0.
-  top = Math.min(top, a.coefficients.length - 1, b.coefficients.length - 1);
   const ca = a.coefficients;
   const cb = b.coefficients;
+  const top = Math.min(mehlerDegree(a.degree, b.degree, rho), ca.length - 1, cb.length - 1);
   let s = 0;
   for (let k = top; k >= 0; k--) s = s * rho + ca[k] * cb[k];
   return s;
+}
+
+/** The K of {@link mehler}: max(ka, kb), or less where |ρ|^{K+1} ≤ the tolerance. */
+export function mehlerDegree(ka: number, kb: number, rho: number): number {
+  const top = ka > kb ? ka : kb;
+  const r = Math.abs(rho);
+  if (r >= 1) return top;
+  if (r === 0) return 0;
+  const cut = Math.ceil(LOG_TOLERANCE / Math.log(r)) - 1;
+  return cut < top ? (cut > 0 ? cut : 0) : top;
 }
 
 const LOG_TOLERANCE = Math.log(TABULATED_DUAL_TOLERANCE);

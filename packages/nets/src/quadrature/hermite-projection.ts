@@ -19,8 +19,6 @@ export interface HermiteProjection {
 export interface HermiteProjectionOptions {
   /** Stop at the first K whose Parseval remainder is ≤ tolerance · E f² (default 1e−11). */
   readonly tolerance?: number;
-  /** Use a Gauss–Hermite rule of at least this many nodes (default: the smallest that reaches the tolerance). */
-  readonly minNodes?: number;
   /** Return at least the coefficients 0..minDegree (default 0), so two projections can be made the same length. */
   readonly minDegree?: number;
 }
@@ -100,7 +98,6 @@ export function hermiteProjection(
   if (!(q >= 0) || !Number.isFinite(q))
     throw new SpecError('E_INPUT', `hermiteProjection: the variance must be finite and ≥ 0, got ${q}`);
   const tolerance = options.tolerance ?? 1e-11;
-  const minNodes = options.minNodes ?? 0;
   const minDegree = options.minDegree ?? 0;
   const s = Math.sqrt(q);
   if (s === 0) {
@@ -112,7 +109,7 @@ export function hermiteProjection(
   }
   for (const n of LADDER) {
     const top = n / 4;
-    if (n < minNodes || top < minDegree) continue;
+    if (top < minDegree) continue;
     const { nodes, weights, inner, h } = hermiteTable(n);
     // E f² over the same nodes as the coefficients, so the Parseval remainder compares like with like (the nodes
     // beyond |x| = 13 carry less than e^{−84} of the mass).
