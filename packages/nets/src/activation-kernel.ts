@@ -59,14 +59,21 @@ export interface ActivationKernelMatrices {
 export interface ActivationKernelMatrixOptions {
   /** Edge of the square tiles the pair loop visits (default 64; keeps the rows' coefficients in cache). */
   readonly tile?: number;
+  /**
+   * Sum every Hermite term a pair's variances need (default false: stop once |ρ|^{K+1} ≤ 1e−11, which changes a
+   * value by at most 1e−11 relative but makes it a step function of ρ at that level). True keeps each entry a
+   * polynomial in ρ, equal to {@link activationKernel} to rounding, as quadrature over a kernel needs.
+   */
+  readonly smooth?: boolean;
 }
 
 /**
  * {@link activationKernel} for all pairs (i, j) of two point sets at once (apps/docs/theory/toolkit.md#gaussian-kernel-maps),
  * for the blockwise infinite-width kernels: closed-form duals pair by pair; otherwise the Hermite coefficients of each
  * distinct variance once, then Mehler sums `Σ_k a_k(q_i) a_k(q_j) ρ_ij^k` over the pairs in tiles (each truncated where
- * |ρ|^{K+1} ≤ 1e−11), the diagonal from the 1-D second moments, and the angle tables of {@link tabulatedDual} for kinked
- * φ. Results equal {@link activationKernel} of each pair to rounding.
+ * |ρ|^{K+1} ≤ 1e−11 unless `smooth`), the diagonal from the 1-D second moments, and the angle tables of
+ * {@link tabulatedDual} for kinked φ. Results equal {@link activationKernel} of each pair to rounding with `smooth`,
+ * within 1e−11 · √(E φ(u)² E φ(v)²) without.
  *
  * @throws SpecError `E_SHAPE` when the lengths do not match, `E_INPUT` for a pair that is not a covariance
  */
@@ -76,6 +83,7 @@ export function activationKernelMatrix(
   options: ActivationKernelMatrixOptions = {},
 ): ActivationKernelMatrices {
   const tile = options.tile ?? 64;
+  const smooth = options.smooth ?? false;
   if (!Number.isInteger(tile) || tile < 1)
     throw new SpecError('E_INPUT', `activationKernelMatrix: tile must be a positive integer, got ${tile}`);
   const qr = input.rowVariances;
@@ -143,8 +151,8 @@ export function activationKernelMatrix(
         ) {
           // The Mehler sums of φ and φ′, as in `mehler` (same terms, same order); a pair that needs more
           // coefficients than a point has takes the slow path, which lengthens them.
-          const topV = mehlerDegree(rowKV[i], colKV[j], rho);
-          const topD = mehlerDegree(rowKD[i], colKD[j], rho);
+          const topV = smooth ? Math.max(rowKV[i], colKV[j]) : mehlerDegree(rowKV[i], colKV[j], rho);
+          const topD = smooth ? Math.max(rowKD[i], colKD[j]) : mehlerDegree(rowKD[i], colKD[j], rho);
           if (topV < av.length && topV < bv.length && topD < ad.length && topD < bd.length) {
             let sv = 0;
             for (let k = topV; k >= 0; k--) sv = sv * rho + av[k] * bv[k];

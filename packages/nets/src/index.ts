@@ -93,7 +93,7 @@ export {
   type MeanWithError,
   compareWithEmpirical,
 } from './infinite/compare.js';
-export { type KernelSeriesOptions, type KernelSeries, kernelSeries } from './infinite/series.js';
+export { type KernelSeriesOptions, type KernelSeries, MAX_SPHERE_DIM, kernelSeries } from './infinite/series.js';
 export { type LossGradient, lossGradient } from './train/loss-gradient.js';
 export {
   type Optimizer,

@@ -1,5 +1,5 @@
 import { SpecError } from '@spec/core';
-import { kernelSeries } from '@spec/nets';
+import { MAX_SPHERE_DIM, kernelSeries } from '@spec/nets';
 import { sphereMultiplicity } from '@spec/rmt';
 import { Option } from 'commander';
 import { finiteNumber, nonNegativeInt, positiveInt } from '../options.js';
@@ -39,7 +39,10 @@ export const seriesCommand: CommandModule = {
           .default(8),
       )
       .addOption(
-        new Option('--sphere-dim <d>', 'data uniform on S^{d−1} ⊂ R^d for the eigenvalues')
+        new Option(
+          '--sphere-dim <d>',
+          `data uniform on S^{d−1} ⊂ R^d for the eigenvalues, 2..${MAX_SPHERE_DIM} (beyond, the Funk–Hecke quadrature cannot reach its accuracy)`,
+        )
           .argParser(positiveInt('--sphere-dim', 100_000))
           .default(3),
       )

@@ -211,21 +211,24 @@ export function meets(e: VarianceExpansion, need: ExpansionNeed): boolean {
 
 /**
  * `Σ_{k≤K} a_k b_k ρ^k` (Horner) for two {@link hermiteProjection}s (coefficients missing past a_0 are 0, as for q = 0),
- * K the larger of their degrees — where both Parseval remainders are below the tolerance, so the terms left out are
- * below {@link TABULATED_DUAL_TOLERANCE} · √(E f² E g²) by Cauchy–Schwarz — or smaller, the first K with |ρ|^{K+1} ≤ the
- * tolerance (the terms left out are then below |ρ|^{K+1} √(E f² E g²)) (apps/docs/theory/toolkit.md#gaussian-kernel-maps).
- * The caller makes both long enough ({@link meets}).
+ * K the larger of their degrees, where both Parseval remainders are below the tolerance, so the terms left out are
+ * below {@link TABULATED_DUAL_TOLERANCE} · √(E f² E g²) by Cauchy–Schwarz (apps/docs/theory/toolkit.md#gaussian-kernel-maps).
+ * A polynomial in ρ: smooth in the covariance, as quadrature over the kernel needs. The caller makes both long enough
+ * ({@link meets}).
  */
 export function mehler(a: HermiteProjection, b: HermiteProjection, rho: number): number {
   const ca = a.coefficients;
   const cb = b.coefficients;
-  const top = Math.min(mehlerDegree(a.degree, b.degree, rho), ca.length - 1, cb.length - 1);
+  const top = Math.min(Math.max(a.degree, b.degree), ca.length - 1, cb.length - 1);
   let s = 0;
   for (let k = top; k >= 0; k--) s = s * rho + ca[k] * cb[k];
   return s;
 }
 
-/** The K of {@link mehler}: max(ka, kb), or less where |ρ|^{K+1} ≤ the tolerance. */
+/**
+ * The K to which a Mehler sum must run: max(ka, kb), or less where |ρ|^{K+1} ≤ the tolerance — the terms left out are
+ * then below |ρ|^{K+1} √(E f² E g²) (used by the matrices, where most pairs have |ρ| well below 1).
+ */
 export function mehlerDegree(ka: number, kb: number, rho: number): number {
   const top = ka > kb ? ka : kb;
   const r = Math.abs(rho);

@@ -62,7 +62,8 @@ export function infiniteKernels(options: InfiniteKernelOptions): InfiniteKernels
     const last = infiniteKernelPass(
       resolved,
       { rowNorms2: Float64Array.of(xx, yy), gram: Float64Array.of(xx, xy, xy, yy) },
-      all ? { onDepth: (k) => values.push(valueOf(k)) } : {},
+      // Smooth: a pair's kernel is then a smooth function of the cosine (Funk–Hecke quadrature in kernelSeries).
+      all ? { smooth: true, onDepth: (k) => values.push(valueOf(k)) } : { smooth: true },
     );
     return all ? values : [valueOf(last)];
   };

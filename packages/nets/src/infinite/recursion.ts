@@ -37,6 +37,8 @@ export interface InfiniteKernelPassOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Tile edge of the pair loops (see {@link activationKernelMatrix}; default 64). */
   readonly tile?: number;
+  /** Keep every kernel a smooth function of the inputs (see {@link activationKernelMatrix}'s `smooth`; default false). */
+  readonly smooth?: boolean;
 }
 
 /** Pair kernels (nngp, ntk) and their two diagonals: the record a layer maps. */
@@ -89,7 +91,7 @@ export function infiniteKernelPass(
     colNngp: symmetric ? new Float64Array(0) : Float64Array.from(colNorms2),
     colNtk: symmetric ? new Float64Array(0) : new Float64Array(n),
   };
-  const ctx: Context = { symmetric, tile: options.tile ?? 64 };
+  const ctx: Context = { symmetric, tile: options.tile ?? 64, smooth: options.smooth ?? false };
   const total = o.architecture === 'mlp' ? depth : depth + 1;
   let done = 0;
   const tick = (): void => options.onProgress?.(++done, total);
@@ -130,6 +132,7 @@ export function infiniteKernelPass(
 interface Context {
   readonly symmetric: boolean;
   readonly tile: number;
+  readonly smooth: boolean;
 }
 
 /** E φφ and E φ′φ′ of every pair (the upper triangle, mirrored, when symmetric). */
@@ -143,7 +146,7 @@ function pairKernels(
   const input = ctx.symmetric
     ? { rowVariances: rowQ, covariance }
     : { rowVariances: rowQ, colVariances: colQ, covariance };
-  return activationKernelMatrix(act, input, { tile: ctx.tile });
+  return activationKernelMatrix(act, input, { tile: ctx.tile, smooth: ctx.smooth });
 }
 
 function clampedGram(

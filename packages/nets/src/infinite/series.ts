@@ -3,8 +3,15 @@ import { decayExponent, funkHeckeEigenvalue, powerSeriesCoefficients, reluHermit
 import { relu } from '../activations/relu.js';
 import { gaussianConstants } from '../gaussian-constants.js';
 import { isNormalized } from '../normalize.js';
-import { infiniteKernels } from './kernels.js';
+import { infiniteKernels, type InfiniteKernelValue } from './kernels.js';
 import { resolveInfiniteOptions, type InfiniteKernelOptions, type ResolvedInfiniteOptions } from './architecture.js';
+
+/**
+ * Largest sphere dimension {@link kernelSeries} accepts: rmt's `funkHeckeEigenvalue` reached its 1e−13 tolerance for
+ * tanh, gelu, relu, erf and sigmoid (depth 1 and 3, degree 8 and 100) at d ≤ 20000 and failed for some at 25000, where
+ * the rounding of sin^{d−2}θ (≈ d·1e−16 relative) exceeds it.
+ */
+export const MAX_SPHERE_DIM = 20_000;
 
 /** Options of {@link kernelSeries}. */
 export interface KernelSeriesOptions extends Omit<InfiniteKernelOptions, 'architecture'> {
@@ -12,7 +19,7 @@ export interface KernelSeriesOptions extends Omit<InfiniteKernelOptions, 'archit
   readonly degree: number;
   /**
    * Dimension d of the sphere S^{d−1} for the eigenvalues (apps/docs/theory/power-series.md#sphere-eigenvalues);
-   * default 3.
+   * default 3, at most {@link MAX_SPHERE_DIM}.
    */
   readonly sphereDim?: number;
   /** Hermite coefficients used from quadrature, ≤ 60 (default 60); relu uses its closed form with 20000 terms. */
@@ -90,8 +97,8 @@ function tailOf(mu: Float64Array, second: number): number {
  * apps/docs/theory/reference-values.md#power-series). Then the sphere eigenvalues of both kernels on S^{d−1}
  * (apps/docs/theory/power-series.md#sphere-eigenvalues) and the decay exponent of the NTK's.
  *
- * @throws SpecError `E_INPUT` for bad options, σ²_w,in = 0, a degree outside [0, 100], sphereDim < 2,
- *   or a hermiteDegree outside [1, 60]
+ * @throws SpecError `E_INPUT` for bad options, σ²_w,in = 0, a degree outside [0, 100], a sphereDim outside
+ *   [2, {@link MAX_SPHERE_DIM}], or a hermiteDegree outside [1, 60]
  */
 export function kernelSeries(options: KernelSeriesOptions): KernelSeries {
   const o = resolveInfiniteOptions({ ...options, architecture: 'mlp' });
@@ -102,6 +109,11 @@ export function kernelSeries(options: KernelSeriesOptions): KernelSeries {
   const dim = options.sphereDim ?? 3;
   if (!Number.isInteger(dim) || dim < 2)
     throw new SpecError('E_INPUT', `kernelSeries: sphereDim must be an integer ≥ 2, got ${String(dim)}`);
+  if (dim > MAX_SPHERE_DIM)
+    throw new SpecError(
+      'E_INPUT',
+      `kernelSeries: sphereDim must be ≤ ${MAX_SPHERE_DIM}, got ${dim}: beyond it the Funk–Hecke quadrature of the sphere eigenvalues cannot reach its 1e−13 accuracy (the weight sin^{d−2}θ carries a rounding error of about d·1e−16); try a sphereDim ≤ ${MAX_SPHERE_DIM}`,
+    );
   if (!(o.sigmaW2In > 0))
     throw new SpecError('E_INPUT', 'kernelSeries: sigmaW2In must be > 0 (the series is in powers of σ²_w,in ⟨x, y⟩)');
   const { mu, tail } = hermiteOf(o, options.hermiteDegree ?? 60);
@@ -113,11 +125,21 @@ export function kernelSeries(options: KernelSeriesOptions): KernelSeries {
     Math.abs(o.sigmaW2In + o.sigmaB2 - 1) < 1e-9 && Math.abs(o.sigmaW2 * second + o.sigmaB2 - 1) < 1e-6;
   const eigs = (c: Float64Array): Float64Array => sphereEigenvalues({ coefficients: c, dim, maxDegree: degree });
   const kernels = infiniteKernels({ ...options, architecture: 'mlp' });
+  // Every degree and both kernels integrate over the same nodes: evaluate the kernel once per node.
+  const atCosine = new Map<number, InfiniteKernelValue>();
+  const kernelAt = (t: number): InfiniteKernelValue => {
+    let v = atCosine.get(t);
+    if (v === undefined) {
+      v = kernels.pair(Math.max(-1, Math.min(1, t)));
+      atCosine.set(t, v);
+    }
+    return v;
+  };
   const nngpEigs = new Float64Array(degree + 1);
   const ntkEigs = new Float64Array(degree + 1);
   for (let k = 0; k <= degree; k++) {
-    nngpEigs[k] = funkHeckeEigenvalue((t) => kernels.pair(Math.max(-1, Math.min(1, t))).nngp, dim, k);
-    ntkEigs[k] = funkHeckeEigenvalue((t) => kernels.pair(Math.max(-1, Math.min(1, t))).ntk, dim, k);
+    nngpEigs[k] = funkHeckeEigenvalue((t) => kernelAt(t).nngp, dim, k);
+    ntkEigs[k] = funkHeckeEigenvalue((t) => kernelAt(t).ntk, dim, k);
   }
   // With unit diagonal the series at ρ = 1 is the kernel's diagonal: take it exactly from the kernel map
   // (the scalar recursion on Hermite-truncated coefficients misses Σ_{k>K} k μ_k², ≍ K^{−1/2} for relu).
