@@ -1,6 +1,6 @@
 import { SpecError, columnRange, createRng, type Matrix } from '@spec/core';
 import { parseDataSpec, singleIndexTeacher, type OrthonormalityDiagnostics } from '@spec/data';
-import { initNetwork, mlp, resolveActivation, withQuadratureDual } from '@spec/nets';
+import { initNetwork, mlp, resolveActivation } from '@spec/nets';
 import {
   assertTrainFits,
   logCheckpoints,
@@ -136,7 +136,7 @@ train-weight-spectra.svg (ESD of W₁ᵀW₁/h at up to 4 checkpoints over the M
   },
   async run(options, env) {
     const flags = options as unknown as TrainFlags;
-    const activation = withQuadratureDual(activationFromFlags(flags));
+    const activation = activationFromFlags(flags);
     const out = env.out;
     const files = [
       'train.json',

@@ -71,6 +71,7 @@ export function tabulatedDual(act: Activation): TabulatedDual {
   const kinks = act.kinks ?? [];
   const kinked = kinks.length > 0;
   const expansions = new Map<number, VarianceExpansion>();
+  let longest = 0;
   const tables = new Map<string, { value: AngleChebyshev; derivative: AngleChebyshev }>();
   const fn = (x: number): number => act.fn(x);
   const deriv = (x: number): number => act.deriv(x);
@@ -138,10 +139,15 @@ export function tabulatedDual(act: Activation): TabulatedDual {
     }
     let e2 = expansion(q2);
     if (e1.value !== null && e2.value !== null) {
-      // Both as long, so each sum runs to the larger of the two degrees (mehler).
+      // Both as long, so each sum runs to the larger of the two degrees (mehler). A short one is lengthened to the
+      // longest degree met so far, so a point is re-expanded a few times at most, not once per partner.
       const need = needOf([e1, e2]);
-      if (!meets(e1, need)) e1 = expansion(q1, need);
-      if (!meets(e2, need)) e2 = expansion(q2, need);
+      if (!meets(e1, need) || !meets(e2, need)) {
+        longest = Math.max(longest, need.degree);
+        const all = { degree: longest };
+        if (!meets(e1, all)) e1 = expansion(q1, all);
+        if (!meets(e2, all)) e2 = expansion(q2, all);
+      }
       out[0] = mehler(e1.value!, e2.value!, rho);
       out[1] = mehler(e1.derivative!, e2.derivative!, rho);
       return;

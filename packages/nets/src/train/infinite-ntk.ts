@@ -1,7 +1,7 @@
 import { SpecError, type Activation, type Matrix } from '@spec/core';
 import { networkKernelMap, inputKernel } from '../kernel-map.js';
 import type { Network } from '../network.js';
-import { gaussianExpectation2 } from '../quadrature/gaussian-expectation.js';
+import { tabulatedDual } from '../activations/tabulated-dual.js';
 
 /** Options of {@link infiniteNtkMatrices}. */
 export interface InfiniteNtkOptions {
@@ -23,7 +23,7 @@ export interface InfiniteNtkOptions {
  * The infinite-width NTK Θ̊ of a network on the training set (n × n) and, optionally, between extra points and the
  * training set, pair by pair through {@link networkKernelMap} (apps/docs/theory/infinite-width.md#mlp-recursions; the
  * layers' kernel maps). Cost: one kernel-map evaluation per pair (n(n+1)/2 + m·n); an activation without a closed-form
- * dual pays a 2-D quadrature each time (see {@link withQuadratureDual}).
+ * dual uses its tabulated dual (Hermite coefficients computed once per variance, `tabulatedDual`).
  */
 export function infiniteNtkMatrices(
   net: Network,
@@ -70,21 +70,14 @@ export function infiniteNtkMatrices(
 }
 
 /**
- * The same activation with a `dual` evaluated by 2-D Gauss–Hermite quadrature of `degree` nodes per axis
- * (apps/docs/theory/toolkit.md#gaussian-kernel-maps), to make kernel maps of smooth activations cheaper than the
- * default 80 nodes. For σ analytic in a strip |Im z| < a (tanh: a = π/2) the error falls like exp(−2a√(2·degree)):
- * ~1e−9 at degree 20. Activations that already have a closed-form dual, or have kinks (where few nodes are inaccurate),
- * are returned unchanged.
+ * The same activation with its {@link tabulatedDual} attached as `dual` (apps/docs/theory/toolkit.md#gaussian-kernel-maps),
+ * or the activation itself when it has a closed-form dual.
+ *
+ * @deprecated Kernel maps already use the tabulated dual of an activation without a closed form (Hermite coefficients
+ *   per variance, 1e−11; formerly a 2-D quadrature per pair, which this function made cheaper). `degree` is ignored.
  */
 export function withQuadratureDual(act: Activation, degree = 20): Activation {
-  if (act.dual !== undefined || (act.kinks !== undefined && act.kinks.length > 0)) return act;
-  if (!Number.isInteger(degree) || degree < 2)
-    throw new SpecError('E_INPUT', `withQuadratureDual: degree must be an integer ≥ 2, got ${degree}`);
-  return {
-    ...act,
-    dual: {
-      value: (q1, q2, c) => gaussianExpectation2((u, v) => act.fn(u) * act.fn(v), q1, q2, c, degree),
-      derivative: (q1, q2, c) => gaussianExpectation2((u, v) => act.deriv(u) * act.deriv(v), q1, q2, c, degree),
-    },
-  };
+  void degree;
+  if (act.dual !== undefined) return act;
+  return { ...act, dual: tabulatedDual(act) };
 }
