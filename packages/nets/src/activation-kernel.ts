@@ -114,6 +114,7 @@ export function activationKernelMatrix(
     const tab = tabulatedDual(act);
     const rows = pointExpansions(tab, qr);
     const cols = symmetric ? rows : pointExpansions(tab, qc);
+    assertFewTables(act, rows, cols, symmetric);
     const invRow = Float64Array.from(qr, (q) => (q > 0 ? 1 / Math.sqrt(q) : 0));
     const invCol = symmetric ? invRow : Float64Array.from(qc, (q) => (q > 0 ? 1 / Math.sqrt(q) : 0));
     const out = new Float64Array(2);
@@ -147,7 +148,8 @@ export function activationKernelMatrix(
           bd !== null &&
           si !== 0 &&
           invCol[j] !== 0 &&
-          Math.abs(rho) < 1
+          Math.abs(rho) < 1 &&
+          !(c === qr[i] && c === qc[j])
         ) {
           // The Mehler sums of φ and φ′, as in `mehler` (same terms, same order); a pair that needs more
           // coefficients than a point has takes the slow path, which lengthens them.
@@ -175,6 +177,35 @@ export function activationKernelMatrix(
     mirror(derivative, n);
   }
   return { value, derivative };
+}
+
+/** Most angle tables (one per pair of distinct variances) {@link activationKernelMatrix} builds in one call. */
+export const MAX_ANGLE_TABLES = 64;
+
+/**
+ * Refuses up front when the points' variances would need more than {@link MAX_ANGLE_TABLES} angle tables (a kinked φ
+ * without a closed-form dual, or a smooth one too steep at these variances, at many distinct variances): each table
+ * costs about 0.1–1 s.
+ */
+function assertFewTables(
+  act: Activation,
+  rows: VarianceExpansion[],
+  cols: VarianceExpansion[],
+  symmetric: boolean,
+): void {
+  const distinct = (es: VarianceExpansion[], tabled: boolean): number =>
+    new Set(es.filter((e) => e.q > 0 && (!tabled || e.value === null)).map((e) => e.q)).size;
+  const r = distinct(rows, true);
+  const c = symmetric ? r : distinct(cols, true);
+  if (r === 0 && c === 0) return;
+  // A pair needs a table when either variance does (an upper bound when symmetric).
+  const tables = r * distinct(cols, false) + (symmetric ? 0 : c * distinct(rows, false));
+  if (tables > MAX_ANGLE_TABLES) {
+    throw new SpecError(
+      'E_INPUT',
+      `kernel map of "${act.name}": this activation has no closed-form dual and kinks (or is too steep at variances up to ${Math.max(...rows.map((e) => e.q))}), so every pair of distinct variances needs its own angle table: ${tables} here, at most ${MAX_ANGLE_TABLES}; give the points equal norms (e.g. data on the unit sphere), lower σ_w², or give the activation a closed-form \`dual\``,
+    );
+  }
 }
 
 /** The expansion of each point's variance (one computation per distinct variance, cached by the dual). */

@@ -1,8 +1,8 @@
 import { SpecError, type Activation, type DualActivation } from '@spec/core';
 import { angleChebyshev, type AngleChebyshev } from '../quadrature/angle-chebyshev.js';
-import { compositeGaussianRule, correlation } from '../quadrature/gaussian-expectation.js';
+import { correlation } from '../quadrature/gaussian-expectation.js';
 import { hermiteProjection, type HermiteProjection } from '../quadrature/hermite-projection.js';
-import { nestedGaussianExpectation2 } from '../quadrature/nested-expectation.js';
+import { gradedGaussianRule, nestedGaussianExpectation2 } from '../quadrature/nested-expectation.js';
 
 /**
  * Accuracy of the tabulated dual, relative to √(E φ(u)² E φ(v)²) (resp. the same for φ′): the Parseval remainder of
@@ -46,8 +46,6 @@ const duals = new WeakMap<Activation, TabulatedDual>();
 /** Bounds on the caches: past them they are emptied (a dataset has one variance per sample and layer). */
 const MAX_EXPANSIONS = 1 << 16;
 const MAX_TABLES = 1 << 12;
-/** Panels are shrunk for √q up to this factor for smooth φ without a usable Hermite series (steep at large q). */
-const SMOOTH_STEEPNESS = 4;
 
 /**
  * The Gaussian dual of an activation without a closed form (apps/docs/theory/toolkit.md#gaussian-kernel-maps),
@@ -56,7 +54,7 @@ const SMOOTH_STEEPNESS = 4;
  * - smooth φ (no `kinks`): the Hermite coefficients a_k(q) = E[φ(√q ξ) h_k(ξ)] and b_k(q) of φ′ per variance
  *   ({@link hermiteProjection}), and by Mehler's formula `E φ(u)φ(v) = Σ_k a_k(q1) a_k(q2) ρ^k`, truncated where the
  *   Parseval remainders and |ρ|^{K+1} bound the error by {@link TABULATED_DUAL_TOLERANCE} · √(E φ(u)² E φ(v)²);
- * - kinked φ, or smooth φ whose series would need more than 500 terms at that variance (tanh at q ≳ 5): per pair of
+ * - kinked φ, or smooth φ whose series would need more than 1000 terms at that variance (tanh at q ≳ 10): per pair of
  *   variances (q1, q2), a Chebyshev interpolant in the angle θ = arccos ρ ({@link angleChebyshev}) of values from two
  *   nested kink-split 1-D rules ({@link nestedGaussianExpectation2}), to the same tolerance.
  *
@@ -74,13 +72,20 @@ export function tabulatedDual(act: Activation): TabulatedDual {
   let longest = 0;
   const tables = new Map<string, { value: AngleChebyshev; derivative: AngleChebyshev }>();
   const fn = (x: number): number => act.fn(x);
+  const joint = act.valueAndDeriv;
+  const valueAndDeriv = joint !== undefined ? { both: (x: number, out: Float64Array) => joint.call(act, x, out) } : {};
   const deriv = (x: number): number => act.deriv(x);
 
-  const secondMoment = (f: (x: number) => number, q: number): number => {
+  // Where the quadrature rules are cut and graded: the kinks, or for smooth φ the origin, where tanh-like φ turn (on the
+  // scale 1 in x, i.e. 1/√q in ξ: at large q φ(√q ξ) is nearly a step).
+  const turns = kinked ? kinks : [0];
+  const rule1 = (q: number): { s: number; rule: { nodes: Float64Array; weights: Float64Array } } => {
     const s = Math.sqrt(q);
-    if (s === 0) return f(0) ** 2;
-    const breaks = kinks.map((k) => k / s).sort((a, b) => a - b);
-    const rule = compositeGaussianRule(breaks, 1.5 / Math.min(Math.max(1, s), kinked ? 1 : SMOOTH_STEEPNESS));
+    return { s, rule: gradedGaussianRule(turns.map((k) => ({ at: k / s, width: 1 / s }))) };
+  };
+  const secondMoment = (f: (x: number) => number, q: number): number => {
+    if (q === 0) return f(0) ** 2;
+    const { s, rule } = rule1(q);
     let m2 = 0;
     for (let i = 0; i < rule.nodes.length; i++) m2 += rule.weights[i] * f(s * rule.nodes[i]) ** 2;
     return m2;
@@ -90,18 +95,19 @@ export function tabulatedDual(act: Activation): TabulatedDual {
     hermiteProjection(f, q, { tolerance: TABULATED_DUAL_TOLERANCE, minDegree: need.degree });
 
   const expansion = (q: number, need: ExpansionNeed = NO_NEED): VarianceExpansion => {
-    let e = expansions.get(q);
-    if (e !== undefined && (e.value === null || meets(e, need))) return e;
+    const known = expansions.get(q);
+    if (known !== undefined && (known.value === null || meets(known, need))) return known;
     // Kinked φ: Hermite coefficients decay algebraically (relu: Σ_{k>K} a_k² ≍ K^{−3/2}); only q = 0 is exact.
     const value = !kinked || q === 0 ? project(fn, q, need) : null;
     const derivative = value !== null ? project(deriv, q, need) : null;
     const ok = value !== null && derivative !== null;
-    e = {
+    // A lengthened expansion keeps the diagonal it had, so a point's E φ² does not change with its partners.
+    const e: VarianceExpansion = {
       q,
       value: ok ? value : null,
       derivative: ok ? derivative : null,
-      valueDiagonal: ok ? value.secondMoment : secondMoment(fn, q),
-      derivativeDiagonal: ok ? derivative.secondMoment : secondMoment(deriv, q),
+      valueDiagonal: known?.valueDiagonal ?? (ok ? value.secondMoment : secondMoment(fn, q)),
+      derivativeDiagonal: known?.derivativeDiagonal ?? (ok ? derivative.secondMoment : secondMoment(deriv, q)),
     };
     if (expansions.size >= MAX_EXPANSIONS) expansions.clear();
     expansions.set(q, e);
@@ -115,14 +121,21 @@ export function tabulatedDual(act: Activation): TabulatedDual {
     const e1 = expansion(q1);
     const e2 = expansion(q2);
     const s = Math.sqrt(q1 * q2);
-    const nested = { kinks, steepness: kinked ? 1 : SMOOTH_STEEPNESS };
-    const build = (f: (x: number) => number, scale: number): AngleChebyshev =>
-      angleChebyshev((rho) => nestedGaussianExpectation2(f, f, { q1, q2, c: rho * s }, nested), {
-        tolerance: TABULATED_DUAL_TOLERANCE * scale,
-      });
+    // One nested integration gives both expectations at a correlation; the two tables share the Lobatto points.
+    const atRho = new Map<number, [number, number]>();
+    const both = (rho: number): [number, number] => {
+      let v = atRho.get(rho);
+      if (v === undefined) {
+        v = nestedGaussianExpectation2(fn, deriv, { q1, q2, c: rho * s }, { kinks: turns, ...valueAndDeriv });
+        atRho.set(rho, v);
+      }
+      return v;
+    };
+    const build = (which: 0 | 1, scale: number): AngleChebyshev =>
+      angleChebyshev((rho) => both(rho)[which], { tolerance: TABULATED_DUAL_TOLERANCE * scale });
     t = {
-      value: build(fn, Math.sqrt(e1.valueDiagonal * e2.valueDiagonal)),
-      derivative: build(deriv, Math.sqrt(e1.derivativeDiagonal * e2.derivativeDiagonal)),
+      value: build(0, Math.sqrt(e1.valueDiagonal * e2.valueDiagonal)),
+      derivative: build(1, Math.sqrt(e1.derivativeDiagonal * e2.derivativeDiagonal)),
     };
     if (tables.size >= MAX_TABLES) tables.clear();
     tables.set(key, t);
@@ -132,7 +145,7 @@ export function tabulatedDual(act: Activation): TabulatedDual {
   const both = (q1: number, q2: number, c: number, out: Float64Array): void => {
     const rho = correlation(q1, q2, c, `dual of "${act.name}"`);
     let e1 = expansion(q1);
-    if (q1 === q2 && rho === 1) {
+    if (q1 === q2 && (rho === 1 || c === q1)) {
       out[0] = e1.valueDiagonal;
       out[1] = e1.derivativeDiagonal;
       return;
@@ -165,9 +178,7 @@ export function tabulatedDual(act: Activation): TabulatedDual {
   };
 
   const mean = (f: (x: number) => number, q: number): number => {
-    const s = Math.sqrt(q);
-    const breaks = kinks.map((k) => k / s).sort((a, b) => a - b);
-    const rule = compositeGaussianRule(breaks, 1.5);
+    const { s, rule } = rule1(q);
     let m = 0;
     for (let i = 0; i < rule.nodes.length; i++) m += rule.weights[i] * f(s * rule.nodes[i]);
     return m;

@@ -18,11 +18,11 @@ const cache = new Map<number, QuadratureRule>();
  * component of the unit eigenvector (the measure has total mass 1). Uses `tridiagonalEigen` from
  * `@spec/core`; rules are cached by degree (read-only: do not modify the returned arrays).
  *
- * @param degree number of nodes, an integer in [1, 2000]
+ * @param degree number of nodes, an integer in [1, 4000]
  */
 export function gaussHermite(degree: number): QuadratureRule {
-  if (!Number.isInteger(degree) || degree < 1 || degree > 2000) {
-    throw new SpecError('E_INPUT', `gaussHermite: degree must be an integer in [1, 2000], got ${degree}`);
+  if (!Number.isInteger(degree) || degree < 1 || degree > 4000) {
+    throw new SpecError('E_INPUT', `gaussHermite: degree must be an integer in [1, 4000], got ${degree}`);
   }
   const hit = cache.get(degree);
   if (hit !== undefined) return hit;

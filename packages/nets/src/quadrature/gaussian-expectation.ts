@@ -47,12 +47,17 @@ export function gaussianRule(options: GaussianRuleOptions = {}): QuadratureRule 
 }
 
 /**
- * Composite Gauss–Legendre rule for `E f(ξ)`, ξ ~ N(0, 1), on [−14, 14] cut at `breaks` (sorted, inside the interval)
+ * Composite Gauss–Legendre rule for `E f(ξ)`, ξ ~ N(0, 1), on [−T, T] (T = `truncation`, default 14) cut at `breaks`
+ * (sorted; those outside the interval are ignored)
  * and into panels of length ≤ `panel`, 24 nodes each, the density folded into the weights
  * (apps/docs/theory/toolkit.md#normalised-activations: "split the integral at kinks"). Not cached.
  */
-export function compositeGaussianRule(breaks: ReadonlyArray<number>, panel: number): QuadratureRule {
-  const cuts = [-TRUNCATION, ...breaks.filter((b) => b > -TRUNCATION && b < TRUNCATION), TRUNCATION];
+export function compositeGaussianRule(
+  breaks: ReadonlyArray<number>,
+  panel: number,
+  truncation = TRUNCATION,
+): QuadratureRule {
+  const cuts = [-truncation, ...breaks.filter((b) => b > -truncation && b < truncation), truncation];
   const { nodes: gl, weights: glw } = gaussLegendre(PANEL_NODES);
   const xs: number[] = [];
   const ws: number[] = [];

@@ -28,7 +28,7 @@ export interface HermiteProjectionOptions {
  * below the rule's exactness degree 2·nodes − 1 (tanh at q = 16 still differs by 3e−7 between 800 and 1200 nodes at
  * k = 300, but agrees to 1e−13 at q ≤ 4 and k ≤ nodes/4).
  */
-const LADDER: ReadonlyArray<number> = [128, 400, 800, 1200, 2000];
+const LADDER: ReadonlyArray<number> = [128, 400, 800, 1200, 2000, 4000];
 
 /** The highest Hermite degree {@link hermiteProjection} ever uses. */
 export const HERMITE_PROJECTION_MAX_DEGREE = LADDER[LADDER.length - 1] / 4;
@@ -85,7 +85,7 @@ function hermiteTable(n: number): HermiteTable {
  * remainder bounds the truncation error of `E f(u)g(v) = Σ_k a_k(q1) b_k(q2) ρ^k` (Mehler) by
  * `√(tail_f tail_g)` ≤ tolerance · √(E f² E g²) for every |ρ| ≤ 1 (apps/docs/theory/toolkit.md#gaussian-kernel-maps).
  *
- * Gauss–Hermite with 128, 400, 800, 1200 then 2000 nodes, the first that reaches the tolerance with K ≤ nodes/4; the
+ * Gauss–Hermite with 128, 400, 800, 1200, 2000 then 4000 nodes, the first that reaches the tolerance with K ≤ nodes/4; the
  * orthonormal h_k = He_k/√k! tabulated per rule by the stable recurrence h_{k+1} = (x h_k − √k h_{k−1})/√(k+1).
  *
  * @throws SpecError `E_INPUT` for q < 0 or non-finite, or when f is not finite at a node

@@ -1,87 +1,139 @@
 import { SpecError } from '@spec/core';
+import type { QuadratureRule } from './gauss-hermite.js';
 import { compositeGaussianRule, correlation } from './gaussian-expectation.js';
+import { gaussLegendre } from './gauss-legendre.js';
+
+/** Panel length of the composite rules in ξ-space away from the special points (as in gaussianRule). */
+const PANEL = 1.5;
+/** Both rules stop at |ξ| = 10: the N(0, 1) mass beyond is 1.5e−23, far below the 1e−11 the tables need. */
+const TRUNCATION = 10;
+
+/**
+ * Composite Gauss–Legendre rule for `E f(ξ)`, ξ ~ N(0, 1), cut at each of `points` and graded geometrically towards
+ * them: cuts at p ± w, p ± 2w, p ± 4w, … up to the panel length 1.5, where `w` is the width over which f turns near a
+ * point (apps/docs/theory/toolkit.md#normalised-activations: "split the integral at kinks"). A kink needs no grading
+ * (w ≥ 1.5); a function steep on a scale w around p, or a kink smoothed over w, gets O(log(1/w)) extra panels instead
+ * of O(1/w).
+ */
+export function gradedGaussianRule(
+  points: ReadonlyArray<{ readonly at: number; readonly width: number }>,
+): QuadratureRule {
+  const cuts = gradedCuts(points);
+  return compositeGaussianRule(cuts.slice(1, -1), PANEL, TRUNCATION);
+}
+
+const GL = gaussLegendre(24);
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/** The cuts of {@link gradedGaussianRule}, the ends ±10 included, ascending. */
+function gradedCuts(points: ReadonlyArray<{ readonly at: number; readonly width: number }>): number[] {
+  const breaks: number[] = [];
+  for (const { at, width } of points) {
+    if (!Number.isFinite(at)) continue;
+    breaks.push(at);
+    if (width > 0) for (let h = width; h < PANEL; h *= 2) breaks.push(at - h, at + h);
+  }
+  const inside = breaks.filter((b) => b > -TRUNCATION && b < TRUNCATION).sort((a, b) => a - b);
+  return [-TRUNCATION, ...inside, TRUNCATION];
+}
 
 /** Options of {@link nestedGaussianExpectation2}. */
 export interface NestedExpectationOptions {
-  /** Points where f or g (as functions of their argument) are not smooth; both rules are cut there. */
-  readonly kinks?: ReadonlyArray<number>;
   /**
-   * Largest √q the panels are shrunk for (default 1): panels are 1.5/min(max(1, √q), steepness) long in ξ, so that a
-   * function steep on the scale 1 in its argument is resolved at large variances. 1 for kinked, piecewise gentle φ.
+   * Points (in the argument of f) where f is not smooth, or turns on the scale 1 (0 for tanh-like φ): both rules are
+   * cut there and graded towards them (kinks at κ/√q and turns of width 1/√q in ξ).
    */
-  readonly steepness?: number;
+  readonly kinks?: ReadonlyArray<number>;
+  /** f(x) and g(x) at once into out[0], out[1] (e.g. an activation's `valueAndDeriv`), when cheaper than two calls. */
+  readonly both?: (x: number, out: Float64Array) => void;
 }
 
-/** Panel length of the composite rules in ξ-space at unit scale (as in gaussianRule). */
-const PANEL = 1.5;
-
 /**
- * `E f(u) g(v)` for `(u, v) ~ N(0, [[q1, c], [c, q2]])` by two nested 1-D rules
+ * `E f(u) f(v)` and `E g(u) g(v)` for `(u, v) ~ N(0, [[q1, c], [c, q2]])` by two nested 1-D rules
  * (apps/docs/theory/toolkit.md#gaussian-kernel-maps): `u = √q1 z`, `v = √q2 (ρ z + √(1−ρ²) w)`, the inner expectation
- * over w for each outer node z, each rule composite Gauss–Legendre cut at the kinks (in w they sit at
- * `(κ/√q2 − ρ z)/√(1−ρ²)`, in z at `κ/√q1` and `κ/(ρ√q2)`, with panels graded geometrically towards the latter down
- * to the width √(1−ρ²)/|ρ| over which the inner mean turns). Piecewise-smooth f, g are integrated to ~1e−12; used to
- * tabulate duals of kinked activations, never per pair of a dataset.
+ * over w for each outer node z. Each rule is a {@link gradedGaussianRule}: in w cut at `(κ/√q2 − ρ z)/√(1−ρ²)` and
+ * graded over the width 1/(√q2 √(1−ρ²)); in z cut at `κ/√q1` (graded over 1/√q1) and at `κ/(ρ√q2)`, where the inner
+ * mean turns over a width √(1−ρ²)/|ρ| (and 1/(|ρ|√q2)). Piecewise-smooth f, g are integrated to ~1e−13; used to
+ * tabulate duals once per pair of variances, never per pair of a dataset.
  *
+ * @returns [E f(u) f(v), E g(u) g(v)]
  * @throws SpecError `E_INPUT` for a covariance that is not one, or a non-finite integrand
  */
 export function nestedGaussianExpectation2(
-  f: (u: number) => number,
-  g: (v: number) => number,
+  f: (x: number) => number,
+  g: (x: number) => number,
   cov: { readonly q1: number; readonly q2: number; readonly c: number },
   options: NestedExpectationOptions = {},
-): number {
+): [number, number] {
+  const both = options.both;
+  const fg = new Float64Array(2);
+  const at = (x: number): void => {
+    if (both !== undefined) both(x, fg);
+    else {
+      fg[0] = f(x);
+      fg[1] = g(x);
+    }
+    if (!Number.isFinite(fg[0]) || !Number.isFinite(fg[1]))
+      throw new SpecError(
+        'E_INPUT',
+        `nestedGaussianExpectation2: the integrand is not finite (${fg[0]}, ${fg[1]}) at ${x}`,
+      );
+  };
   const { q1, q2, c } = cov;
+  const rho = correlation(q1, q2, c, 'nestedGaussianExpectation2');
   const s1 = Math.sqrt(q1);
   const s2 = Math.sqrt(q2);
-  const rho = correlation(q1, q2, c, 'nestedGaussianExpectation2');
   const r = Math.sqrt(Math.max(0, 1 - rho * rho));
   const kinks = options.kinks ?? [];
-  const steep = options.steepness ?? 1;
-  const panelFor = (scale: number): number => PANEL / Math.min(Math.max(1, scale), Math.max(1, steep));
-  const outerBreaks: number[] = [];
+  const outerPoints: Array<{ at: number; width: number }> = [];
   for (const k of kinks) {
-    if (s1 > 0) outerBreaks.push(k / s1);
+    if (s1 > 0) outerPoints.push({ at: k / s1, width: 1 / s1 });
     if (s2 * rho !== 0) {
       const at = k / (s2 * rho);
-      outerBreaks.push(at);
-      // The inner mean over w is a kink smoothed over a width r/|ρ| in z: grade the panels towards it geometrically.
-      const width = r / Math.abs(rho);
-      if (width > 0) for (let h = width; h < PANEL; h *= 2) outerBreaks.push(at - h, at + h);
+      outerPoints.push({ at, width: r / Math.abs(rho) }, { at, width: 1 / Math.abs(s2 * rho) });
     }
   }
-  outerBreaks.sort((a, b) => a - b);
-  const outer = compositeGaussianRule(outerBreaks, panelFor(Math.max(s1, s2 * Math.abs(rho))));
-  const innerPanel = panelFor(s2 * r);
-  let total = 0;
+  const outer = gradedGaussianRule(outerPoints);
+  let totalF = 0;
+  let totalG = 0;
   for (let i = 0; i < outer.nodes.length; i++) {
     const z = outer.nodes[i];
     const wz = outer.weights[i];
     if (wz < 1e-300) continue;
-    const fu = checked(f(s1 * z), s1 * z);
-    if (fu === 0) continue;
-    let inner: number;
+    at(s1 * z);
+    const fu = fg[0];
+    const gu = fg[1];
+    let innerF = 0;
+    let innerG = 0;
     if (r === 0 || s2 === 0) {
-      inner = checked(g(s2 * rho * z), s2 * rho * z);
+      at(s2 * rho * z);
+      innerF = fg[0];
+      innerG = fg[1];
     } else {
       const mean = rho * z;
-      const breaks = kinks.map((k) => (k / s2 - mean) / r).sort((a, b) => a - b);
-      const rule = compositeGaussianRule(breaks, innerPanel);
-      inner = 0;
-      for (let j = 0; j < rule.nodes.length; j++) {
-        const ww = rule.weights[j];
-        if (ww < 1e-300) continue;
-        const v = s2 * (mean + r * rule.nodes[j]);
-        inner += ww * checked(g(v), v);
+      const width = 1 / (s2 * r);
+      // The graded rule in w, generated panel by panel without materialising it (this loop is the whole cost).
+      const cuts = gradedCuts(kinks.map((k) => ({ at: (k / s2 - mean) / r, width })));
+      for (let p = 0; p + 1 < cuts.length; p++) {
+        const lo = cuts[p];
+        const hi = cuts[p + 1];
+        if (!(hi > lo)) continue;
+        const panels = Math.max(1, Math.ceil((hi - lo) / PANEL));
+        const h = (hi - lo) / panels;
+        for (let t = 0; t < panels; t++) {
+          const a = lo + t * h;
+          for (let j = 0; j < GL.nodes.length; j++) {
+            const w = a + 0.5 * h * (GL.nodes[j] + 1);
+            const ww = 0.5 * h * GL.weights[j] * INV_SQRT_2PI * Math.exp(-0.5 * w * w);
+            at(s2 * (mean + r * w));
+            innerF += ww * fg[0];
+            innerG += ww * fg[1];
+          }
+        }
       }
     }
-    total += wz * fu * inner;
+    totalF += wz * fu * innerF;
+    totalG += wz * gu * innerG;
   }
-  return total;
-}
-
-function checked(v: number, x: number): number {
-  if (!Number.isFinite(v))
-    throw new SpecError('E_INPUT', `nestedGaussianExpectation2: the integrand is not finite (${v}) at ${x}`);
-  return v;
+  return [totalF, totalG];
 }
