@@ -21,6 +21,23 @@ describe('spec infinite', () => {
     expect(Math.abs(doc.byDepth[0].ntk - 0.9423311144)).toBeLessThan(1e-9);
   });
 
+  it('byDepth comes from one pass and ends at the requested depth; tanh (tabulated dual) keeps the unit diagonal', async () => {
+    const r = await run('infinite', '--activation', 'tanh', '--depth', '40', '--json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      nngp: number;
+      ntk: number;
+      diagonal: { nngp: number };
+      byDepth: { depth: number; nngp: number; ntk: number }[];
+    };
+    expect(doc.byDepth.map((b) => b.depth)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(doc.byDepth[39].ntk).toBe(doc.ntk);
+    expect(doc.byDepth[39].nngp).toBe(doc.nngp);
+    // σ_w² = 1/E tanh(ξ)² makes q = 1 the variance fixed point: the diagonal stays 1 through 40 layers, to the
+    // accuracy of the 1-D second moment (~1e-14 per layer).
+    expect(Math.abs(doc.diagonal.nngp - 1)).toBeLessThan(1e-12);
+  });
+
   it('--data with --out writes n × n .npy matrices and the figure', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'spec-inf-')), 'out');
     const r = await run(

@@ -61,4 +61,45 @@ describe('spec series', () => {
       expectOneErrorLine(r);
     }
   });
+
+  it('refuses --sphere-dim beyond 20000 up front (exit 2), naming the limit and what to try', async () => {
+    const r = await run('series', '--activation', 'tanh', '--sphere-dim', '100000', '--json');
+    expect(r.code).toBe(2);
+    expect(expectOneErrorLine(r)).toMatch(/sphereDim must be ≤ 20000.*try a sphereDim ≤ 20000/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('gelu at degree 40: Funk–Hecke eigenvalues of the tabulated kernel agree with the series route (independent) within its tail mass', async () => {
+    // The series route sums the power series' coefficients (Hermite coefficients of gelu by 1-D quadrature, Cauchy
+    // products); the Funk–Hecke route integrates the kernel from the tabulated dual. With unit diagonal every
+    // coefficient is ≥ 0 and truncation only removes terms, so 0 ≤ Θ(t) − Σ_{p≤P} κ_p t^p ≤ tailMass on [−1, 1], and
+    // each λ_k (an average of Θ against a Gegenbauer polynomial bounded by 1) moves by at most tailMass; 1e-10 more
+    // for the two quadratures.
+    const r = await run('series', '--activation', 'gelu', '--degree', '40', '--json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      ntk: number[];
+      sphereEigenvalues: number[];
+      tailMass: { ntk: number };
+      unitDiagonal: boolean;
+    };
+    expect(doc.unitDiagonal).toBe(true);
+    expect(doc.tailMass.ntk).toBeLessThan(1e-6);
+    // S² eigenvalues of Σ κ_p t^p: λ_k = Σ_{p ≥ k, p ≡ k (2)} κ_p p! Γ(3/2) / (2^p ((p−k)/2)! Γ((p+k+3)/2)).
+    const lgamma = (x: number): number => {
+      // Γ at integers and half-integers: exact products.
+      let v = Number.isInteger(x) ? 1 : Math.sqrt(Math.PI);
+      for (let y = Number.isInteger(x) ? 1 : 0.5; y < x; y++) v *= y;
+      return Math.log(v);
+    };
+    for (let k = 0; k <= 6; k++) {
+      let lambda = 0;
+      for (let p = k; p < doc.ntk.length; p += 2) {
+        lambda +=
+          doc.ntk[p] *
+          Math.exp(lgamma(p + 1) + lgamma(1.5) - p * Math.LN2 - lgamma((p - k) / 2 + 1) - lgamma((p + k + 3) / 2));
+      }
+      expect(Math.abs(doc.sphereEigenvalues[k] - lambda), `k = ${k}`).toBeLessThan(doc.tailMass.ntk + 1e-10);
+    }
+  });
 });
