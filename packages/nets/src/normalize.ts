@@ -37,7 +37,7 @@ function literal(x: number): string {
  * - dual (apps/docs/theory/toolkit.md#gaussian-kernel-maps): `E σ̃′σ̃′ = E σ′σ′/s²` always;
  *   `E σ̃(u)σ̃(v) = (E σσ − m(μ(q1) + μ(q2)) + m²)/s²` with μ(q) = E σ(u), u ~ N(0, q), when the raw dual provides
  *   `mean(q)` ({@link DualWithMean}); when it does not and m = 0 (odd σ) it is `E σσ/s²`; otherwise the dual is dropped
- *   and kernel maps fall back to 2-D quadrature.
+ *   and kernel maps fall back to the tabulated dual (`tabulatedDual`).
  *
  * Idempotent: a normalised activation is returned as is.
  */
