@@ -114,7 +114,9 @@ export function tabulatedDual(act: Activation): TabulatedDual {
     return e;
   };
 
-  const table = (q1: number, q2: number): { value: AngleChebyshev; derivative: AngleChebyshev } => {
+  const table = (qa: number, qb: number): { value: AngleChebyshev; derivative: AngleChebyshev } => {
+    // E φ(u)φ(v) is symmetric in (u, v) at a given ρ: one table per unordered pair of variances.
+    const [q1, q2] = qa <= qb ? [qa, qb] : [qb, qa];
     const key = `${q1},${q2}`;
     let t = tables.get(key);
     if (t !== undefined) return t;
