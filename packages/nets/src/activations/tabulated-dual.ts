@@ -133,8 +133,11 @@ export function tabulatedDual(act: Activation): TabulatedDual {
       }
       return v;
     };
+    // A zero second moment makes the expectation 0 for every ρ (Cauchy–Schwarz).
     const build = (which: 0 | 1, scale: number): AngleChebyshev =>
-      angleChebyshev((rho) => both(rho)[which], { tolerance: TABULATED_DUAL_TOLERANCE * scale });
+      scale === 0
+        ? { coefficients: Float64Array.of(0), evaluate: () => 0 }
+        : angleChebyshev((rho) => both(rho)[which], { tolerance: TABULATED_DUAL_TOLERANCE * scale });
     t = {
       value: build(0, Math.sqrt(e1.valueDiagonal * e2.valueDiagonal)),
       derivative: build(1, Math.sqrt(e1.derivativeDiagonal * e2.derivativeDiagonal)),
