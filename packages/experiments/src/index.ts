@@ -50,6 +50,7 @@ export {
   type KernelGdRecord,
   type InitialLaws,
   train,
+  trainingBatch,
 } from './train/train.js';
 export {
   type WeightMpLaw,
