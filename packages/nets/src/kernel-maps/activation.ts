@@ -49,27 +49,37 @@ export function mapActivation(act: Activation, input: SpatialKernel): SpatialKer
   const c = new Float64Array(block);
   const value = new Float64Array(block);
   const derivative = new Float64Array(block);
-  // Blocks (a, b) with a ≤ b only: block (b, a) is the transpose (K and Θ are symmetric).
+  // Blocks (a, b) with a ≤ b only: block (b, a) is the transpose (K is symmetric). Rows of a block are contiguous in
+  // the record, so each block is read and written row by row (the transposed block too, reading the small scratch
+  // with a stride instead of the record).
+  const P = full ? L : 1;
   for (let a = 0; a < n; a++) {
     for (let b = a; b < n; b++) {
-      for (let p = 0; p < (full ? L : 1); p++) {
+      for (let p = 0; p < P; p++) {
+        const row = full ? ((a * L + p) * n + b) * L : (a * n + b) * L;
+        const v1 = full ? variance[a * L + p] : 0;
         for (let q = 0; q < L; q++) {
-          const i = full ? p * L + q : q;
-          q1[i] = variance[a * L + (full ? p : q)];
+          const i = p * L + q;
+          q1[i] = full ? v1 : variance[a * L + q];
           q2[i] = variance[b * L + q];
-          c[i] = input.nngp[full ? ((a * L + p) * n + b) * L + q : (a * n + b) * L + q];
+          c[i] = input.nngp[row + q];
         }
       }
       activationDualsBatch(act, { q1, q2, c, value, derivative, count: block });
-      for (let p = 0; p < (full ? L : 1); p++) {
+      for (let p = 0; p < P; p++) {
+        const row = full ? ((a * L + p) * n + b) * L : (a * n + b) * L;
         for (let q = 0; q < L; q++) {
-          const i = full ? p * L + q : q;
-          const ab = full ? ((a * L + p) * n + b) * L + q : (a * n + b) * L + q;
-          const ba = full ? ((b * L + q) * n + a) * L + p : (b * n + a) * L + q;
-          out.nngp[ab] = value[i];
-          out.nngp[ba] = value[i];
-          out.ntk[ab] = input.ntk[ab] * derivative[i];
-          out.ntk[ba] = input.ntk[ba] * derivative[i];
+          out.nngp[row + q] = value[p * L + q];
+          out.ntk[row + q] = input.ntk[row + q] * derivative[p * L + q];
+        }
+      }
+      if (a === b) continue;
+      for (let q = 0; q < P; q++) {
+        const row = full ? ((b * L + q) * n + a) * L : (b * n + a) * L;
+        for (let p = 0; p < L; p++) {
+          const i = full ? p * L + q : p;
+          out.nngp[row + p] = value[i];
+          out.ntk[row + p] = input.ntk[row + p] * derivative[i];
         }
       }
     }
