@@ -54,14 +54,20 @@ export function inputSpatialKernel(
     for (let c = 0; c < C; c++) s += data[r1 * C + c] * data[r2 * C + c];
     return s / C;
   };
-  for (let a = 0; a < n; a++) {
-    for (let b = 0; b < n; b++) {
-      for (let p = 0; p < L; p++) {
-        if (form === 'diagonal') {
-          out.nngp[(a * n + b) * L + p] = dot(a * L + p, b * L + p);
-        } else {
-          for (let q = 0; q < L; q++) out.nngp[((a * L + p) * n + b) * L + q] = dot(a * L + p, b * L + q);
-        }
+  if (form === 'full') {
+    // The full layout is the (nL) × (nL) Gram matrix of the rows x_a(p), row a·L + p: fill one triangle, mirror it.
+    const rows = n * L;
+    for (let r1 = 0; r1 < rows; r1++) {
+      for (let r2 = r1; r2 < rows; r2++) {
+        const v = dot(r1, r2);
+        out.nngp[r1 * rows + r2] = v;
+        out.nngp[r2 * rows + r1] = v;
+      }
+    }
+  } else {
+    for (let a = 0; a < n; a++) {
+      for (let b = 0; b < n; b++) {
+        for (let p = 0; p < L; p++) out.nngp[(a * n + b) * L + p] = dot(a * L + p, b * L + p);
       }
     }
   }
