@@ -18,31 +18,33 @@ export function activationKernelMap(act: Activation): LayerKernelMap {
     linearity: 'other',
     needsFullSpatial: false,
     outputSpatial: (spatial) => spatial,
-    map(input: SpatialKernel): SpatialKernel {
-      if (!input.gaussian) {
-        throw new SpecError(
-          'E_INPUT',
-          `${label}: its input is not Gaussian (raw data, or the output of an activation, flatten or RNN), so the map is not determined by the kernel record; put a dense or conv layer before it`,
-        );
-      }
-      return mapActivation(act, input);
-    },
+    map: (input) => checked(input, false),
+    mapInPlace: (input) => checked(input, true),
   };
+
+  function checked(input: SpatialKernel, inPlace: boolean): SpatialKernel {
+    if (!input.gaussian) {
+      throw new SpecError(
+        'E_INPUT',
+        `${label}: its input is not Gaussian (raw data, or the output of an activation, flatten or RNN), so the map is not determined by the kernel record; put a dense or conv layer before it`,
+      );
+    }
+    return mapActivation(act, input, inPlace);
+  }
 }
 
-/** The entrywise map on a Gaussian record (also the RNN's nonlinearity). */
-export function mapActivation(act: Activation, input: SpatialKernel): SpatialKernel {
+/**
+ * The entrywise map on a Gaussian record; with `inPlace` into the input's arrays (each entry is read before it is
+ * written, the variances are taken first).
+ */
+export function mapActivation(act: Activation, input: SpatialKernel, inPlace = false): SpatialKernel {
   const n = input.samples;
   const L = spatialSize(input.spatial);
   const full = input.form === 'full';
-  const out = allocateRecord({
-    samples: n,
-    spatial: input.spatial,
-    form: input.form,
-    gaussian: false,
-    withMean: true,
-  });
   const variance = selfVariances(input);
+  const out = inPlace
+    ? { ...input, gaussian: false, mean: new Float64Array(n * L) }
+    : allocateRecord({ samples: n, spatial: input.spatial, form: input.form, gaussian: false, withMean: true });
   const block = full ? L * L : L;
   const q1 = new Float64Array(block);
   const q2 = new Float64Array(block);

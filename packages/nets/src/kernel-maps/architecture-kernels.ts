@@ -72,6 +72,7 @@ export function architectureKernelMatrices(options: ArchitectureKernelOptions): 
   }
   const form: SpatialKernelForm = requested === 'auto' ? (map.needsFullSpatial ? 'full' : 'diagonal') : requested;
   const input = inputSpatialKernel(data, shape, { form, memoryLimitBytes: options.memoryLimitBytes });
-  const out = map.map(input);
+  // The input record is ours alone: the first layers may overwrite it.
+  const out = map.mapInPlace ? map.mapInPlace(input) : map.map(input);
   return { samples: out.samples, nngp: out.nngp, ntk: out.ntk, form };
 }

@@ -33,8 +33,26 @@ export function serialKernelMap(maps: ReadonlyArray<LayerKernelMap>, label = 'se
     linearity: chainLinearity(layers),
     needsFullSpatial: layers.some((m) => m.needsFullSpatial),
     outputSpatial: (spatial) => layers.reduce((s, m) => m.outputSpatial(s), spatial),
-    map: (input) => layers.reduce((k, m) => m.map(k), input),
+    map: (input) => run(input, false),
+    mapInPlace: (input) => run(input, true),
   };
+
+  /**
+   * Records made inside the chain are owned by it and read once, so a layer that can map in place overwrites them;
+   * the chain's input is overwritten only with `owned` (the caller gives it up).
+   */
+  function run(input: SpatialKernel, owned: boolean): SpatialKernel {
+    let k = input;
+    let own = owned;
+    for (const m of layers) {
+      const next = own && m.mapInPlace ? m.mapInPlace(k) : m.map(k);
+      // Owned from here on when the layer returned arrays of its own (identity returns its input unchanged), or
+      // mapped the owned input in place; a plugin's record is never overwritten.
+      own = m.mapInPlace !== undefined && (own || (next.nngp !== k.nngp && next.ntk !== k.ntk));
+      k = next;
+    }
+    return k;
+  }
 }
 
 /**

@@ -17,20 +17,20 @@ export interface DenseKernelMapOptions {
 export function denseKernelMap(options: DenseKernelMapOptions = {}): LayerKernelMap {
   const w2 = assertStd(options.W_std ?? 1, 'dense', 'W_std') ** 2;
   const b2 = assertStd(options.b_std ?? 0, 'dense', 'b_std') ** 2;
+  const apply = (input: SpatialKernel, nngp: Float64Array, ntk: Float64Array): SpatialKernel => {
+    for (let i = 0; i < nngp.length; i++) {
+      const k = w2 * input.nngp[i] + b2;
+      nngp[i] = k;
+      ntk[i] = k + w2 * input.ntk[i];
+    }
+    return { ...input, nngp, ntk, mean: null, gaussian: true };
+  };
   return {
     label: 'dense',
     linearity: 'fresh',
     needsFullSpatial: false,
     outputSpatial: (spatial) => spatial,
-    map(input: SpatialKernel): SpatialKernel {
-      const nngp = new Float64Array(input.nngp.length);
-      const ntk = new Float64Array(input.ntk.length);
-      for (let i = 0; i < nngp.length; i++) {
-        const k = w2 * input.nngp[i] + b2;
-        nngp[i] = k;
-        ntk[i] = k + w2 * input.ntk[i];
-      }
-      return { ...input, nngp, ntk, mean: null, gaussian: true };
-    },
+    map: (input) => apply(input, new Float64Array(input.nngp.length), new Float64Array(input.ntk.length)),
+    mapInPlace: (input) => apply(input, input.nngp, input.ntk),
   };
 }

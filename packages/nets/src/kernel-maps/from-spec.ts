@@ -190,6 +190,7 @@ function located(where: string, map: LayerKernelMap): LayerKernelMap {
     needsFullSpatial: map.needsFullSpatial,
     outputSpatial: (spatial) => wrap(() => map.outputSpatial(spatial)),
     map: (input) => wrap(() => map.map(input)),
+    mapInPlace: map.mapInPlace && ((input) => wrap(() => map.mapInPlace!(input))),
   };
 }
 

@@ -20,6 +20,12 @@ export interface LayerKernelMap extends SpatialKernelMap {
   readonly linearity: BranchLinearity;
   outputSpatial(spatial: ReadonlyArray<number>): ReadonlyArray<number>;
   map(input: SpatialKernel): SpatialKernel;
+  /**
+   * Optional: the same as {@link map}, but it may overwrite `input.nngp` and `input.ntk` — for a caller that owns the
+   * input record and will not read it again (a chain's intermediate records), so a layer on a full record of
+   * hundreds of MB does not allocate (and page in) two new ones.
+   */
+  mapInPlace?(input: SpatialKernel): SpatialKernel;
 }
 
 /** A plugin's {@link SpatialKernelMap} as a {@link LayerKernelMap} (no `outputSpatial`: it keeps the shape). */

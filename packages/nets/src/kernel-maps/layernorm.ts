@@ -17,45 +17,51 @@ export function layerNormKernelMap(options: { readonly eps?: number } = {}): Lay
     linearity: 'other',
     needsFullSpatial: false,
     outputSpatial: (spatial) => spatial,
-    map(input: SpatialKernel): SpatialKernel {
-      const n = input.samples;
-      const L = spatialSize(input.spatial);
-      const m = input.mean;
-      const second = selfVariances(input);
-      const scale = new Float64Array(n * L);
-      for (let r = 0; r < n * L; r++) {
-        const v = second[r] - (m === null ? 0 : m[r] * m[r]) + eps;
-        if (!(v > 0)) {
-          throw new SpecError(
-            'E_INPUT',
-            `layernorm: the variance over channels of sample ${Math.floor(r / L) + 1} at position ${(r % L) + 1} is ${v} (not positive); set eps > 0`,
-          );
-        }
-        scale[r] = 1 / Math.sqrt(v);
+    map: (input) => apply(input, false),
+    mapInPlace: (input) => apply(input, true),
+  };
+
+  /** The map; with `inPlace` into the input's arrays (entrywise, the variances and means taken first). */
+  function apply(input: SpatialKernel, inPlace: boolean): SpatialKernel {
+    const n = input.samples;
+    const L = spatialSize(input.spatial);
+    const m = input.mean;
+    const second = selfVariances(input);
+    const scale = new Float64Array(n * L);
+    for (let r = 0; r < n * L; r++) {
+      const v = second[r] - (m === null ? 0 : m[r] * m[r]) + eps;
+      if (!(v > 0)) {
+        throw new SpecError(
+          'E_INPUT',
+          `layernorm: the variance over channels of sample ${Math.floor(r / L) + 1} at position ${(r % L) + 1} is ${v} (not positive); set eps > 0`,
+        );
       }
-      const out = allocateRecord({
-        samples: n,
-        spatial: input.spatial,
-        form: input.form,
-        gaussian: input.gaussian,
-        withMean: false,
-      });
-      const full = input.form === 'full';
-      for (let a = 0; a < n; a++) {
-        for (let b = 0; b < n; b++) {
-          for (let p = 0; p < (full ? L : 1); p++) {
-            for (let q = 0; q < L; q++) {
-              const rp = a * L + (full ? p : q);
-              const rq = b * L + q;
-              const i = full ? ((a * L + p) * n + b) * L + q : (a * n + b) * L + q;
-              const s = scale[rp] * scale[rq];
-              out.nngp[i] = (input.nngp[i] - (m === null ? 0 : m[rp] * m[rq])) * s;
-              out.ntk[i] = input.ntk[i] * s;
-            }
+      scale[r] = 1 / Math.sqrt(v);
+    }
+    const out = inPlace
+      ? { ...input, mean: null }
+      : allocateRecord({
+          samples: n,
+          spatial: input.spatial,
+          form: input.form,
+          gaussian: input.gaussian,
+          withMean: false,
+        });
+    const full = input.form === 'full';
+    for (let a = 0; a < n; a++) {
+      for (let b = 0; b < n; b++) {
+        for (let p = 0; p < (full ? L : 1); p++) {
+          for (let q = 0; q < L; q++) {
+            const rp = a * L + (full ? p : q);
+            const rq = b * L + q;
+            const i = full ? ((a * L + p) * n + b) * L + q : (a * n + b) * L + q;
+            const s = scale[rp] * scale[rq];
+            out.nngp[i] = (input.nngp[i] - (m === null ? 0 : m[rp] * m[rq])) * s;
+            out.ntk[i] = input.ntk[i] * s;
           }
         }
       }
-      return out;
-    },
-  };
+    }
+    return out;
+  }
 }

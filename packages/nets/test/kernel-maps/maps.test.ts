@@ -348,3 +348,44 @@ describe('layer maps against hand-derived formulas (apps/docs/theory/architectur
     }
   });
 });
+
+describe('in-place mapping (the chain reuses the arrays of records it owns)', () => {
+  const copy = (r: SpatialKernel): SpatialKernel => ({
+    ...r,
+    nngp: Float64Array.from(r.nngp),
+    ntk: Float64Array.from(r.ntk),
+    mean: r.mean && Float64Array.from(r.mean),
+  });
+  for (const form of ['full', 'diagonal'] as const) {
+    it(`${form} record: map() leaves its input untouched and mapInPlace() gives the same numbers`, () => {
+      const shape = [3, 4, 3, 2];
+      const base = inputSpatialKernel(randomData(shape, 11), shape, { form });
+      const r = denseKernelMap({ W_std: 1.1, b_std: 0.2 }).map(base);
+      const maps = [
+        denseKernelMap({ W_std: 1.3, b_std: 0.1 }),
+        convKernelMap({ filter: [3, 2], padding: 'SAME', W_std: 1.2, b_std: 0.1 }),
+        convKernelMap({ filter: [2, 2], strides: [2, 1], padding: 'VALID' }),
+        activationKernelMap(erf),
+        layerNormKernelMap({ eps: 0.01 }),
+        serialKernelMap([
+          convKernelMap({ filter: [2, 3], padding: 'CIRCULAR' }),
+          activationKernelMap(relu),
+          denseKernelMap(),
+        ]),
+      ];
+      for (const m of maps) {
+        const before = copy(r);
+        const expected = m.map(r);
+        expect(r.nngp).toEqual(before.nngp);
+        expect(r.ntk).toEqual(before.ntk);
+        const owned = copy(r);
+        const got = m.mapInPlace!(owned);
+        expect(got.nngp).toEqual(expected.nngp);
+        expect(got.ntk).toEqual(expected.ntk);
+        expect(got.mean).toEqual(expected.mean);
+        expect(got.spatial).toEqual(expected.spatial);
+        expect(got.gaussian).toBe(expected.gaussian);
+      }
+    });
+  }
+});
