@@ -101,9 +101,10 @@ export function convKernelMap(options: ConvKernelMapOptions): LayerKernelMap {
       }
       // Output block (a, b) reads only input block (a, b), and blocks (b, a) are the transposes of blocks (a, b)
       // (K and Θ are symmetric), so only pairs a ≤ b are computed. They are processed CHUNK pairs at a time in a
-      // position-major scratch [p][q][pair], where every shifted add is a contiguous loop over the chunk; on the
-      // record's own layout the adds ran over rows of 8–64 floats, n·L floats apart, and were several times
-      // slower (pnpm bench CNN-GAP).
+      // position-major scratch [p][q][pair], where every shifted add is one contiguous loop over run × chunk (on the
+      // record's own layout the runs are ≤ one spatial row, 8 floats for 8 × 8 images, and the rows of a block lie n·L
+      // floats apart). Gathering into the scratch also makes the in-place map safe: a pair's block is read whole
+      // before its two output blocks are written.
       const pairs: number[] = [];
       for (let a = 0; a < n; a++) for (let b = a; b < n; b++) pairs.push(a, b);
       const inK = new Float64Array(L * L * CHUNK);
