@@ -1,0 +1,55 @@
+import * as Plot from '@observablehq/plot';
+import { renderSvg } from './render.js';
+
+function titleMark(title: string): Plot.Markish {
+  return Plot.text([title], {
+    frameAnchor: 'top-left',
+    dy: -28,
+    fontSize: 14,
+    fontWeight: 'bold',
+    textAnchor: 'start',
+  });
+}
+
+/** NNGP and NTK between x(0) and x(θ) against θ (degrees), inputs on a circle (SVG). */
+export function kernelsByAngleSvg(
+  title: string,
+  points: ReadonlyArray<{ readonly angle: number; readonly value: number; readonly kernel: string }>,
+): string {
+  return renderSvg({
+    width: 720,
+    height: 440,
+    marginTop: 40,
+    x: { label: 'angle θ between x(0) and x(θ) (degrees)', domain: [0, 180] },
+    y: { label: 'kernel K(x(0), x(θ))', grid: true },
+    color: { legend: true },
+    marks: [
+      Plot.lineY(points, { x: 'angle', y: 'value', stroke: 'kernel', strokeWidth: 1.6 }),
+      Plot.ruleY([0]),
+      titleMark(title),
+    ],
+  });
+}
+
+/** Eigenvalues of the NNGP and NTK matrices by rank on log-log axes (positive ones, above 1e−12 of the largest). */
+export function kernelEigenvaluesSvg(title: string, nngp: ArrayLike<number>, ntk: ArrayLike<number>): string {
+  const pts: Array<{ rank: number; value: number; kernel: string }> = [];
+  for (const [kernel, values] of [
+    ['NNGP', nngp],
+    ['NTK', ntk],
+  ] as const) {
+    const top = values.length > 0 ? values[0] : 0;
+    for (let i = 0; i < values.length; i++) {
+      if (values[i] > 1e-12 * top) pts.push({ rank: i + 1, value: values[i], kernel });
+    }
+  }
+  return renderSvg({
+    width: 720,
+    height: 440,
+    marginTop: 40,
+    x: { label: 'rank i', type: 'log' },
+    y: { label: 'eigenvalue λ_i', type: 'log', grid: true },
+    color: { legend: true },
+    marks: [Plot.dot(pts, { x: 'rank', y: 'value', stroke: 'kernel', r: 2 }), titleMark(title)],
+  });
+}
