@@ -264,7 +264,15 @@ describe('spec infinite --arch', () => {
     expect(a.ntk).toEqual(b.ntk);
     expect(a.config.shape).toEqual([4, 8, 8, 1]); // digits are images for a conv network …
     const mlp = await arch([{ layer: 'dense' }, { layer: 'relu' }, { layer: 'dense' }], '--data', 'digits', '--n', '4');
-    expect(mlp.config.shape).toEqual([4, 64]); // … and vectors for one that starts with dense
+    expect(mlp.config.shape).toEqual([4, 64]); // … vectors for an MLP, which keeps every position …
+    const attn = await arch(
+      [{ layer: 'dense' }, { layer: 'attention' }, { layer: 'global_avg_pool' }, { layer: 'dense' }],
+      '--data',
+      'digits',
+      '--n',
+      '2',
+    );
+    expect(attn.config.shape).toEqual([2, 8, 8, 1]); // … and images again for attention over the 64 pixels
     const rnn = await arch(
       [{ layer: 'rnn', act: 'erf' }, { layer: 'last' }, { layer: 'dense' }],
       '--data',

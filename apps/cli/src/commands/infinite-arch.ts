@@ -7,7 +7,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { SpecError, createRng } from '@spec/core';
 import { circleData, encodeNpy, loadShapedData, parseDataSpec, type ShapedData } from '@spec/data';
-import { architectureKernelMatrices, type ArchitectureSpec, type SpatialKernelForm } from '@spec/nets';
+import {
+  architectureKernelMatrices,
+  kernelMapFromSpec,
+  type ArchitectureSpec,
+  type SpatialKernelForm,
+} from '@spec/nets';
 import { Option, type Command } from 'commander';
 import { oneOf, positiveInt, positiveIntList } from '../options.js';
 import { toJson } from '../output/context.js';
@@ -53,15 +58,17 @@ Kinds: dense, conv, relu | erf | tanh | gelu | identity | act {fn} (any register
 global_avg_pool, flatten, last, layernorm, attention, rnn, residual, sum, and plugin kinds (--plugin). NTK
 parametrisation; the input record is ⟨x_a(p), x_b(q)⟩ / C, X used as given (no centring or normalisation).
   --data npy:PATH   an array (n, spatial…, C) of any rank ≥ 2, kept as it is (the first --n samples)
-  --data digits     the 8 × 8 digits as images (n, 8, 8, 1), pixels / 16; (n, 64) when the network starts with dense
+  --data digits     the 8 × 8 digits as images (n, 8, 8, 1), pixels / 16; vectors (n, 64) for a network without
+                    flatten, global_avg_pool or last (an MLP)
   --data gaussian   i.i.d. N(0, 1) entries of shape (n, --shape) or (n, --d0)
   --shape D,…,C     the shape of one sample: draws gaussian data, or reshapes each npy / digits sample (same size)
   no --data         --angles inputs x(θ) = cos θ u + sin θ v on a circle of samples of --shape, θ from 0 to 180°
 JSON: {"config", "form", "spec", "nngp", "ntk", "eigenvalues"} (n × n matrices; eigenvalues in decreasing order);
 on a circle {"config", "form", "spec", "angles", "nngp", "ntk", "diagonal"} (kernels between x(0) and x(θ)).
 Files with --out: infinite.json, nngp.npy, ntk.npy and eigenvalues.svg; on a circle infinite.json and
-kernel-angle.svg. --form auto takes the diagonal record (n²L floats) unless a layer reads pairs of positions
-(pooling, attention, rnn: full record, n²L² floats); a record that would not fit is refused before it is allocated.`;
+kernel-angle.svg (also the diagonal NTK(x(θ), x(θ)), which a CNN does not keep constant along the circle).
+--form auto takes the diagonal record (n²L floats) unless a layer reads pairs of positions (pooling, attention,
+rnn: full record, n²L² floats); a record that would not fit is refused before it is allocated.`;
 
 /** Declares --arch, --shape, --form and --angles on `spec infinite`, and refuses flags of the other mode. */
 export function addArchitectureFlags(cmd: Command): Command {
@@ -133,6 +140,19 @@ export function readArchitecture(arg: string): ArchitectureSpec {
   return spec as ArchitectureSpec;
 }
 
+/**
+ * Whether the network reduces 8 × 8 positions to none before its readout (a flatten, global pooling or `last`): then
+ * the digits are images (n, 8, 8, 1); otherwise — an MLP, which keeps every position — vectors (n, 64). A network that
+ * cannot take 8 × 8 inputs at all gets images, so that the run reports why with the layer's index.
+ */
+function takesImages(spec: ArchitectureSpec): boolean {
+  try {
+    return kernelMapFromSpec(spec).outputSpatial([8, 8]).length === 0;
+  } catch {
+    return true;
+  }
+}
+
 function rows(m: Float64Array, n: number): number[][] {
   return Array.from({ length: n }, (_, i) => Array.from(m.subarray(i * n, (i + 1) * n)));
 }
@@ -144,12 +164,11 @@ export async function runArchitecture(options: Record<string, unknown>, env: Com
   const archConfig = { arch: f.arch.trimStart().startsWith('[') ? 'inline' : f.arch, form: f.form };
   if (f.data === undefined) return runCircle(f, spec, archConfig, env);
   const dataSpec = parseDataSpec(f.data);
-  const startsWithDense = (spec[0] as { readonly layer?: unknown } | undefined)?.layer === 'dense';
   const data: ShapedData = await loadShapedData(dataSpec, {
     n: f.n,
     d0: f.d0,
     sampleShape: f.shape,
-    flatten: dataSpec.kind === 'digits' && startsWithDense,
+    flatten: dataSpec.kind === 'digits' && !takesImages(spec),
     rng: createRng(env.globals.seed).split('data'),
   });
   for (const note of data.notes) env.out.note(`note: ${note}`);
@@ -234,8 +253,9 @@ async function runCircle(
     env.out.write('infinite.json', toJson(doc));
     const { kernelsByAngleSvg } = await import('../plots/architecture-plots.js');
     const points = degrees.flatMap((angle, i) => [
-      { angle, value: doc.nngp[i], kernel: 'NNGP' },
-      { angle, value: doc.ntk[i], kernel: 'NTK' },
+      { angle, value: doc.nngp[i], kernel: 'NNGP(x(0), x(θ))' },
+      { angle, value: doc.ntk[i], kernel: 'NTK(x(0), x(θ))' },
+      { angle, value: doc.diagonal.ntk[i], kernel: 'NTK(x(θ), x(θ))', self: true },
     ]);
     env.out.write(
       'kernel-angle.svg',

@@ -11,20 +11,31 @@ function titleMark(title: string): Plot.Markish {
   });
 }
 
-/** NNGP and NTK between x(0) and x(θ) against θ (degrees), inputs on a circle (SVG). */
+/**
+ * Kernels of inputs on a circle against θ (degrees), one curve per `kernel` label; points marked `self` (a kernel of
+ * x(θ) with itself) are drawn dashed (SVG).
+ */
 export function kernelsByAngleSvg(
   title: string,
-  points: ReadonlyArray<{ readonly angle: number; readonly value: number; readonly kernel: string }>,
+  points: ReadonlyArray<{
+    readonly angle: number;
+    readonly value: number;
+    readonly kernel: string;
+    readonly self?: boolean;
+  }>,
 ): string {
+  const cross = points.filter((p) => p.self !== true);
+  const self = points.filter((p) => p.self === true);
   return renderSvg({
     width: 720,
     height: 440,
     marginTop: 40,
     x: { label: 'angle θ between x(0) and x(θ) (degrees)', domain: [0, 180] },
-    y: { label: 'kernel K(x(0), x(θ))', grid: true },
+    y: { label: 'kernel', grid: true },
     color: { legend: true },
     marks: [
-      Plot.lineY(points, { x: 'angle', y: 'value', stroke: 'kernel', strokeWidth: 1.6 }),
+      Plot.lineY(cross, { x: 'angle', y: 'value', stroke: 'kernel', strokeWidth: 1.6 }),
+      Plot.lineY(self, { x: 'angle', y: 'value', stroke: 'kernel', strokeWidth: 1.6, strokeDasharray: '5,4' }),
       Plot.ruleY([0]),
       titleMark(title),
     ],
