@@ -59,3 +59,9 @@ export {
   initialKernelLaws,
 } from './train/initial-laws.js';
 export * from './reproduce/index.js';
+export { type UnitNormKernelTable, unitNormKernelTable } from './exact-kernel/kernel-table.js';
+export {
+  type ExactKernelLimitOptions,
+  type ExactKernelLimitResult,
+  exactKernelLimit,
+} from './exact-kernel/exact-kernel-limit.js';
