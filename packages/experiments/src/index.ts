@@ -11,6 +11,8 @@ export {
   type SpectrumJobOptions,
   type SpectrumJobResult,
   type SpectrumStage,
+  type LimitName,
+  type LimitKind,
   spectrumJob,
 } from './spectrum/spectrum-job.js';
 export { type SpectrumPlan, type SpectrumPlanOptions, type SpectrumRoute, planSpectrum } from './spectrum/plan.js';

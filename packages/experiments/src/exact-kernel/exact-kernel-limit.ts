@@ -110,7 +110,8 @@ export function exactKernelLimit(options: ExactKernelLimitOptions): ExactKernelL
     layers.push({ remainder: diagonalInBasis({ rows: n, cols: n, data: R }, U, backend, true), slope2: b2 });
   }
   const samplesPerNeuron = widths.map((d) => n / d);
-  const grid = { points: options.points ?? 1000 };
+  // At least 1000 points: data kernels have many narrow spike components, and coarser grids lose some of their mass.
+  const grid = { points: Math.max(1000, options.points ?? 1000) };
   let ck: LimitSpectrum | undefined;
   let ntk: LimitSpectrum | undefined;
   if (kernel !== 'ntk') {
