@@ -49,6 +49,21 @@ function cubic(values: Float64Array, M: number, rho: number): number {
 export function unitNormKernelTable(activation: Activation, depth: number, nodes = DEFAULT_NODES): UnitNormKernelTable {
   if (!Number.isInteger(nodes) || nodes < 8)
     throw new SpecError('E_INPUT', `kernel table: nodes must be an integer ≥ 8, got ${nodes}`);
+  // Tables are pure functions of (activation, depth, nodes): kept per activation object, so a run that computes
+  // several limits with one activation (a reproduction) pays the quadrature once.
+  const key = `${depth}:${nodes}`;
+  let byKey = CACHE.get(activation);
+  if (byKey === undefined) CACHE.set(activation, (byKey = new Map()));
+  const hit = byKey.get(key);
+  if (hit !== undefined) return hit;
+  const table = buildTable(activation, depth, nodes);
+  byKey.set(key, table);
+  return table;
+}
+
+const CACHE = new WeakMap<Activation, Map<string, UnitNormKernelTable>>();
+
+function buildTable(activation: Activation, depth: number, nodes: number): UnitNormKernelTable {
   const kernels = infiniteKernels({ activation, depth });
   const ck = new Float64Array(nodes + 1);
   const ntk = new Float64Array(nodes + 1);
