@@ -253,6 +253,10 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
             bins: bulkHistogram(ks, flags.bins),
             limit: ks.limit,
             outliers: Array.from(ks.outliers ?? []),
+            limitLabel: ks.limitName === undefined ? undefined : `${ks.limitName} density`,
+            extraLimits: Object.entries(ks.limits ?? {})
+              .filter(([name, c]) => name !== ks.limitName && c?.limit !== undefined)
+              .map(([name, c]) => ({ label: `${name} density`, limit: c!.limit! })),
           }),
         );
       }

@@ -270,7 +270,7 @@ export const fanWangReal: Reproduction = {
           measured: ksOf(r.ck, 'exact-kernel'),
           predicted: 0,
           tolerance: ckTol,
-          toleranceRule: `${CK_KS}/√n`,
+          toleranceRule: `${CK_KS}/√n${L >= 2 ? ' (L ≥ 2: linearised layers, an approximation)' : ''}`,
         }),
         makeRow({
           case: label,
@@ -286,7 +286,7 @@ export const fanWangReal: Reproduction = {
           measured: ksOf(r.ntk, 'exact-kernel'),
           predicted: 0,
           tolerance: ntkFloor,
-          toleranceRule: `KS rule: ${NTK_KS}/√n`,
+          toleranceRule: `KS rule: ${NTK_KS}/√n (the NTK analogue is an approximation)`,
         }),
       );
       if (name === 'tanh' && L === 1) {
