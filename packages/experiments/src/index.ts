@@ -52,6 +52,7 @@ export {
   type KernelGdRecord,
   type InitialLaws,
   train,
+  trainingBatch,
 } from './train/train.js';
 export {
   type WeightMpLaw,

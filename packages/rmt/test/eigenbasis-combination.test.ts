@@ -15,7 +15,7 @@ import { mpMap } from '../src/mp-map.js';
 import { ntkSurrogateCoefficients } from '../src/ntk-limit.js';
 import { ksDistance } from '../src/stats/ks.js';
 import type { FixedPointSystem } from '../src/fixed-point.js';
-import { expectInputError } from './expect-input-error.js';
+import { expectSpecError } from '@spec/testing';
 
 const b = 0.964609; // tanh, apps/docs/theory/toolkit.md#normalised-activations
 const a = 1.177807;
@@ -141,17 +141,22 @@ describe('eigenbasis combination (apps/docs/theory/fan-wang.md#exact-kernel-limi
   });
 
   it('refuses malformed combinations', () => {
-    expectInputError(() =>
-      eigenbasisSystem({ base: new Float64Array([1, -1]), samplesPerNeuron: [1], layers: [], shift: 0, q: [1] }),
+    expectSpecError(
+      () => eigenbasisSystem({ base: new Float64Array([1, -1]), samplesPerNeuron: [1], layers: [], shift: 0, q: [1] }),
+      'E_INPUT',
     );
-    expectInputError(() =>
-      eigenbasisSystem({ base: new Float64Array([1]), samplesPerNeuron: [0], layers: [], shift: 0, q: [1] }),
+    expectSpecError(
+      () => eigenbasisSystem({ base: new Float64Array([1]), samplesPerNeuron: [0], layers: [], shift: 0, q: [1] }),
+      'E_INPUT',
     );
-    expectInputError(() =>
-      eigenbasisSystem({ base: new Float64Array([1]), samplesPerNeuron: [1, 1], layers: [], shift: 0, q: [0, 1] }),
+    expectSpecError(
+      () =>
+        eigenbasisSystem({ base: new Float64Array([1]), samplesPerNeuron: [1, 1], layers: [], shift: 0, q: [0, 1] }),
+      'E_INPUT',
     );
-    expectInputError(() =>
-      eigenbasisSystem({ base: new Float64Array([1]), samplesPerNeuron: [1], layers: [], shift: 0, q: [0] }),
+    expectSpecError(
+      () => eigenbasisSystem({ base: new Float64Array([1]), samplesPerNeuron: [1], layers: [], shift: 0, q: [0] }),
+      'E_INPUT',
     );
   });
 });

@@ -13,7 +13,7 @@ import { parseDataSpec } from '@spec/data';
 import { Option } from 'commander';
 import { activationFromFlags } from '../activation-flag.js';
 import { diagnosticsJson, diagnosticsLine, loadData, syntheticSizes } from '../data-source.js';
-import { limitJson } from '../limit-json.js';
+import { limitJson, limitNotes } from '../limit-json.js';
 import { addNetworkFlags, type NetworkFlags } from '../network-flags.js';
 import { limitPoints, oneOf, positiveInt } from '../options.js';
 import { writeVectorNpy } from '../output/files.js';
@@ -211,6 +211,7 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
 
     const kernels: Record<string, unknown> = {};
     for (const k of names) kernels[k] = kernelJson(result[k]!);
+    for (const k of names) for (const line of limitNotes(k, result[k]!.limit)) env.out.note(line);
     const doc = {
       command: 'spectrum',
       config: {
