@@ -120,9 +120,10 @@ describe('eigenbasis combination (apps/docs/theory/fan-wang.md#exact-kernel-limi
   it('resolves the spike components of an image-like (power-law) kernel spectrum: mass and closed-form mean', () => {
     // Eigenvalues ∝ (k + 1)^{-1} + 0.02, like the principal components of images, normalised to mean 1; an NTK-like
     // combination with a shift and a remainder that follow them. The top eigenvalues give narrow components far above the
-    // bulk: with the density grid's default top scan (ratio 0.8) 9 % of the mean was lost (densityFromSystem threw);
-    // eigenbasisLimit scans at 0.98. densityFromSystem itself checks mass and mean to 1e-3, so a law that comes back is
-    // complete; the mean is checked here against the closed form again.
+    // bulk. Two mechanisms find them: the fine top scan of eigenbasisLimit (ratio 0.98) and densityFromSystem's search for
+    // missed mass up to the system's bound; with neither (ratio 0.8 and the search stopping at the top found) 9 % of the
+    // mean was lost. densityFromSystem checks mass and mean to 1e-3, so a law that comes back is complete; the mean is
+    // checked here against the closed form again.
     const n = 500;
     const raw = Float64Array.from({ length: n }, (_, i) => 1 / (i + 1) + 0.02);
     const scale = raw.reduce((t, x) => t + x, 0) / n;
