@@ -106,3 +106,4 @@ export {
   type LeanNtkOptions,
   type NtkFactor,
 } from './spectral-density/lean-kernels.js';
+export * from './spatial/index.js';

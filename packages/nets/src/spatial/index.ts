@@ -1,0 +1,17 @@
+/**
+ * Finite-width layers on activations with positions and channels (apps/docs/theory/architectures.md#finite-layers),
+ * each a `SpatialLayer` of `@spec/core`, and a driver for scalar-output networks built from them.
+ *
+ * @packageDocumentation
+ */
+export { type SpatialDenseOptions, spatialDense } from './dense.js';
+export { type SpatialActivationOptions, spatialActivation } from './activation.js';
+export {
+  type SpatialNetworkInit,
+  type SpatialForwardPass,
+  type SpatialKernelOptions,
+  type SpatialEmpiricalKernels,
+  initSpatialNetwork,
+  spatialForward,
+  spatialEmpiricalKernels,
+} from './network.js';
