@@ -15,3 +15,7 @@ export {
   spatialForward,
   spatialEmpiricalKernels,
 } from './network.js';
+export { type SpatialConvOptions, spatialConv } from './conv.js';
+export { type SpatialPoolOptions, spatialAvgPool, spatialSumPool, spatialGlobalAvgPool } from './pooling.js';
+export { spatialFlatten, spatialLast } from './flatten.js';
+export { type SpatialLayerNormOptions, spatialLayerNorm } from './layernorm.js';
