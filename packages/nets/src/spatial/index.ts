@@ -19,3 +19,12 @@ export { type SpatialConvOptions, spatialConv } from './conv.js';
 export { type SpatialPoolOptions, spatialAvgPool, spatialSumPool, spatialGlobalAvgPool } from './pooling.js';
 export { spatialFlatten, spatialLast } from './flatten.js';
 export { type SpatialLayerNormOptions, spatialLayerNorm } from './layernorm.js';
+export {
+  type SpatialBranch,
+  type SpatialFanInSumOptions,
+  type SpatialResidualOptions,
+  spatialSerial,
+  spatialFanInSum,
+  spatialResidual,
+  spatialIdentity,
+} from './combinators.js';
