@@ -28,3 +28,4 @@ export {
   spatialResidual,
   spatialIdentity,
 } from './combinators.js';
+export { type SpatialAttentionOptions, spatialAttention } from './attention.js';
