@@ -29,3 +29,4 @@ export {
   spatialIdentity,
 } from './combinators.js';
 export { type SpatialAttentionOptions, spatialAttention } from './attention.js';
+export { type SpatialRnnOptions, spatialRnn } from './rnn.js';
