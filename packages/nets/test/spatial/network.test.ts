@@ -8,6 +8,13 @@ import {
   spatialGlobalAvgPool,
   spatialLast,
   spatialLayerNorm,
+  spatialAttention,
+  spatialFanInSum,
+  spatialIdentity,
+  spatialResidual,
+  spatialRnn,
+  spatialSerial,
+  spatialSumPool,
 } from '../../src/index.js';
 import { checkNetworkNtk } from './network-check.js';
 
@@ -56,6 +63,28 @@ describe('empirical NTK of spatial networks = J Jᵀ by finite differences', () 
       ],
       { spatial: [4], channels: 2 },
       13,
+    );
+  });
+
+  it('one network with every layer kind', () => {
+    checkNetworkNtk(
+      [
+        spatialConv({ width: 3, filter: [2], padding: 'SAME', b_std: 0.1 }),
+        spatialActivation({ fn: 'tanh' }),
+        spatialAvgPool({ window: [2], padding: 'SAME', normalize_edges: true }),
+        spatialLayerNorm({ eps: 0.01 }),
+        spatialResidual({ alpha: 0.8, branch: spatialAttention({ width: 3, n_heads: 2, b_std: 0.2 }) }),
+        spatialFanInSum({
+          branches: [spatialIdentity(), spatialSerial([spatialDense({ width: 3 }), spatialActivation({ fn: 'erf' })])],
+          weights: [1, 0.6],
+        }),
+        spatialRnn({ width: 2, act: 'tanh', b_std: 0.2 }),
+        spatialSumPool({ window: [2], strides: [2] }),
+        spatialFlatten(),
+        spatialDense({ width: 1, b_std: 0.1 }),
+      ],
+      { spatial: [4], channels: 2 },
+      14,
     );
   });
 });
