@@ -35,7 +35,7 @@ interface ConvCache {
  *
  * NTK share (apps/docs/theory/architectures.md#finite-layers): each weight ω_{δ,o,i} collects its uses at every
  * output position, ∂f(x_a)/∂ω_{δ,o,i} = α Σ_p g_o(a,p) x_i(a, ι(p,δ)); the share is the Gram of these per-sample
- * gradients (O(n L |F| C_in C_out + n² |F| C_in C_out), memory n |F| C_in C_out) plus the bias term
+ * gradients (O(n L |F| C_in C_out + n² |F| C_in C_out), rows held in blocks of bounded memory) plus the bias term
  * `b_std² ⟨Σ_p g_a(p), Σ_q g_b(q)⟩`.
  *
  * @throws SpecError `E_INPUT` for a bad width, filter, stride, padding or scale

@@ -1,7 +1,7 @@
 import { SpecError, type SpatialActivations, type SpatialLayer, type SpatialParams } from '@spec/core';
 import { activations, assertActivations, assertShapeArg, shapeOf, spatialSize } from './activations.js';
 import { assertCount, assertOptions, assertStd, drawNormal, param } from './params.js';
-import { addInto, rowGram } from './sample-gram.js';
+import { addInto, perSampleGradientGram, rowGram } from './sample-gram.js';
 
 /** Options of {@link spatialDense}. */
 export interface SpatialDenseOptions {
@@ -168,21 +168,17 @@ export function denseWeightNtk(
     }
     return theta;
   }
-  const P = cout * cin;
-  const J = new Float64Array(n * P);
-  for (let a = 0; a < n; a++) {
+  const theta = perSampleGradientGram(n, [cout * cin], (a, [row]) => {
     for (let p = 0; p < L; p++) {
       const xo = (a * L + p) * cin;
       const go = (a * L + p) * cout;
       for (let o = 0; o < cout; o++) {
         const v = g.data[go + o];
         if (v === 0) continue;
-        const jo = a * P + o * cin;
-        for (let i = 0; i < cin; i++) J[jo + i] += v * x.data[xo + i];
+        for (let i = 0; i < cin; i++) row[o * cin + i] += v * x.data[xo + i];
       }
     }
-  }
-  const theta = rowGram(J, n, P);
+  });
   for (let i = 0; i < theta.length; i++) theta[i] *= a2;
   return theta;
 }
