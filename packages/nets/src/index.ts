@@ -107,3 +107,4 @@ export {
   type NtkFactor,
 } from './spectral-density/lean-kernels.js';
 export * from './kernel-maps/index.js';
+export * from './spatial/index.js';

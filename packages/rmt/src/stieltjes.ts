@@ -9,6 +9,7 @@ import {
   mergeSupports,
   scanSupport,
   supportTop,
+  TOP_SCAN_RATIO,
 } from './grid/support-scan.js';
 import { midpointStart, predict } from './grid/warm-start.js';
 import { type Atom, type LimitSpectrum, trapezoid } from './limit-spectrum.js';
@@ -28,6 +29,11 @@ export interface GridOptions {
   readonly eta?: number;
   /** Points of the scan that locates the support (default 400). */
   readonly scanPoints?: number;
+  /**
+   * Ratio of the geometric scan down from the support bound that finds the top of the support (default 0.8, in
+   * (0, 1)). Components narrower than (1 − ratio)·x far above the bulk (spikes of a data kernel) need a ratio close to 1.
+   */
+  readonly topScanRatio?: number;
 }
 
 /** Geometric points added inside the first and last Chebyshev panel of every support interval. */
@@ -96,8 +102,10 @@ export function densityFromSystem(
     throw new SpecError('E_INPUT', `grid.scanPoints must be an integer ≥ 50, got ${scanN}`);
   const atomMass = atoms.reduce((t, a) => t + a.mass, 0);
   const part = continuousPart(sys, atoms);
+  const ratio = grid.topScanRatio ?? TOP_SCAN_RATIO;
+  if (!(ratio > 0 && ratio < 1)) throw new SpecError('E_INPUT', `grid.topScanRatio must lie in (0, 1), got ${ratio}`);
   const bound = lower + 1.02 * (sys.scale - lower);
-  const top = supportTop(part, lower, bound);
+  const top = supportTop(part, lower, bound, ratio);
   const test: InsideTest = { eta1: 1e-6 * top, eta2: 1e-7 * top };
   const settings: DensitySettings = { lower, top, points, eta: etaRel * top, test, atoms };
   let support = scanSupport(part, lower, top, scanN, test);

@@ -95,3 +95,14 @@ export function windowIndexMap(
   }
   return { outputSpatial, taps, index };
 }
+
+/** Checks a padding option. @throws SpecError `E_INPUT` naming `layer` */
+export function assertPadding(value: unknown, layer: string): Padding {
+  if (value !== 'VALID' && value !== 'SAME' && value !== 'CIRCULAR') {
+    throw new SpecError(
+      'E_INPUT',
+      `${layer}: padding must be 'VALID', 'SAME' or 'CIRCULAR', got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}

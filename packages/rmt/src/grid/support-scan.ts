@@ -36,21 +36,22 @@ function isInside(a: number, b: number): boolean {
   return a > 0 && b > 0.5 * a;
 }
 
-/** Ratio of the geometric scan that locates the top of the support. */
-const TOP_SCAN_RATIO = 0.8;
+/** Default ratio of the geometric scan that locates the top of the support. */
+export const TOP_SCAN_RATIO = 0.8;
 
 /**
  * Top of the support, from above: `bound` is only an upper bound of the support (for deep networks with
  * n/d_ℓ ≫ 1 it exceeds it by orders of magnitude, and a uniform scan of [lower, bound] would put the whole
  * support between two scan points). A geometric scan down from the bound (ratio 0.8, η relative to x)
- * stops at the first point inside; the last point above it is returned (or `bound` itself).
+ * stops at the first point inside; the last point above it is returned (or `bound` itself). A law with isolated
+ * narrow components far above its bulk (spikes of a data kernel) needs a ratio closer to 1 (`ratio`).
  */
-export function supportTop(part: ContinuousPart, lower: number, bound: number): number {
+export function supportTop(part: ContinuousPart, lower: number, bound: number, ratio = TOP_SCAN_RATIO): number {
   const d1 = new Float64Array(part.stateSize);
   const d2 = new Float64Array(part.stateSize);
   let top = bound;
   for (let k = 0; ; k++) {
-    const x = lower + (bound - lower) * TOP_SCAN_RATIO ** k;
+    const x = lower + (bound - lower) * ratio ** k;
     if (x - lower < 1e-9 * (bound - lower)) return bound; // nothing found: keep the bound
     const a = part.im(x, 1e-6 * x, d1, k > 0);
     const b = part.im(x, 1e-7 * x, d2, k > 0);
