@@ -93,11 +93,39 @@ describe('spec spectrum', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.config.d0).toBe(64);
     expect(doc.config.inputModel).toBe('data');
+    expect(doc.config.limit).toBe('both'); // the default on real data
+    expect(Object.keys(doc.kernels.ck.limits).sort()).toEqual(['exact-kernel', 'fan-wang']);
     expect(doc.kernels.ck.eigenvalues).toHaveLength(300);
     expect(Math.abs(totalMass(doc.kernels.ck.limit) - 1)).toBeLessThan(1e-3);
   });
 
+  it('--limit chooses the limit laws, and the JSON says which each KS is against', async () => {
+    const small = ['--n', '150', '--d0', '120', '--widths', '150', '--kernel', 'ck', '--json'];
+    for (const [flag, names] of [
+      [[], ['fan-wang']],
+      [['--limit', 'fan-wang'], ['fan-wang']],
+      [['--limit', 'exact-kernel'], ['exact-kernel']],
+      [
+        ['--limit', 'both'],
+        ['fan-wang', 'exact-kernel'],
+      ],
+    ] as const) {
+      const r = await run('spectrum', ...small, ...flag);
+      expect(r.code).toBe(0);
+      const ck = JSON.parse(r.stdout).kernels.ck;
+      expect(Object.keys(ck.limits).sort()).toEqual([...names].sort());
+      expect(ck.limitName).toBe(names[0]);
+      expect(ck.ks).toBe(ck.limits[names[0]].ks);
+      // n = 150 Gaussian data: either limit is within the ~1/√n-sized KS of a correct law (a wrong one gives ≫ 0.2)
+      for (const name of names) expect(ck.limits[name].ks).toBeLessThan(0.2);
+    }
+    const none = JSON.parse((await run('spectrum', ...small, '--no-limit')).stdout);
+    expect(none.kernels.ck.limits).toBeUndefined();
+    expect(none.config.limit).toBe('none');
+  });
+
   it.each([
+    [['--limit', 'exact'], '--limit'],
     [['--n', '-5'], '--n'],
     [['--n', '0'], '--n'],
     [['--widths', '100,abc'], '--widths'],

@@ -17,7 +17,8 @@ interface Rec {
     relChange: number;
     outliers: number[];
     teacherAlignment: number | null;
-    alpha: number | null;
+    alpha?: number;
+    alphaNote?: string;
   }[];
   ck: {
     ksToInit: number;
@@ -42,7 +43,8 @@ describe('spec train', () => {
       expect(c.weights).toHaveLength(1);
       expect(typeof c.weights[0].ksToInit).toBe('number');
       expect(typeof c.weights[0].teacherAlignment).toBe('number');
-      expect(c.weights[0]).toHaveProperty('alpha');
+      // a tail exponent, or (too few eigenvalues at this size) the reason there is none — never null
+      expect(typeof c.weights[0].alpha === 'number' || typeof c.weights[0].alphaNote === 'string').toBe(true);
       expect(typeof c.ck.labelAlignment).toBe('number');
       expect(typeof c.ntk.relChange).toBe('number');
       expect(typeof c.kernelGd!.rmseEmp).toBe('number');
@@ -59,7 +61,7 @@ describe('spec train', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Rec & { kernelGdNote: string });
     expect(lines).toHaveLength(3);
-    expect(lines[0].kernelGd).toBeNull();
+    expect(lines[0].kernelGd).toBeUndefined();
     expect(lines[0].kernelGdNote).toMatch(/gd/);
   });
 

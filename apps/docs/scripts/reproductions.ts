@@ -22,7 +22,7 @@ const repoRoot = resolve(docsRoot, '../..');
 const outRoot = join(docsRoot, 'reproductions');
 
 /** Reproductions shown at their full (documented) size: each takes well under a minute on one core. */
-export const FULL: ReadonlySet<string> = new Set<string>(['ntk-power-series', 'fan-wang-real']);
+export const FULL: ReadonlySet<string> = new Set<string>(['ntk-power-series']);
 
 function spec(args: ReadonlyArray<string>): string {
   const r = spawnSync('pnpm', ['-s', 'spec', ...args], {

@@ -1,5 +1,6 @@
 import { createCpuBackend } from '@spec/backend-cpu';
-import { type Activation, type Matrix, createRng, fromRows, identity, isSpecError, matrix } from '@spec/core';
+import { type Activation, type Matrix, createRng, fromRows, identity, matrix } from '@spec/core';
+import { expectSpecError } from '@spec/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GpujsBackend, createGpujsBackend } from '../src/index.js';
 import { GPU } from '../src/gpujs-types.js';
@@ -26,18 +27,6 @@ function rand(rows: number, cols: number, seed: number, scale = 1): Matrix {
   createRng(seed).fillNormal(M.data);
   for (let i = 0; i < M.data.length; i++) M.data[i] *= scale;
   return M;
-}
-
-function expectCode(f: () => unknown, code: string, text: RegExp): void {
-  try {
-    f();
-  } catch (e) {
-    expect(isSpecError(e)).toBe(true);
-    expect((e as { code: string }).code).toBe(code);
-    expect((e as Error).message).toMatch(text);
-    return;
-  }
-  throw new Error(`expected a SpecError ${code}`);
 }
 
 // cpu mode interprets kernels in JS (slow), so sizes stay small; tile 7 / kTile 5 forces every
@@ -196,7 +185,11 @@ describe.each([
 
   it('map throws E_BACKEND when the source disagrees with fn', () => {
     const wrong: Activation = { ...tanh, name: 'wrong', source: { fn: 'Math.sin(x)', deriv: 'x' } };
-    expectCode(() => gpu.map(rand(3, 3, 14), wrong, 'value'), 'E_BACKEND', /map\(wrong, value\) gave .* source\.fn/);
+    expectSpecError(
+      () => gpu.map(rand(3, 3, 14), wrong, 'value'),
+      'E_BACKEND',
+      /map\(wrong, value\) gave .* source\.fn/,
+    );
   });
 
   it('hadamard matches the float64 product to one float32 rounding', () => {
@@ -228,45 +221,45 @@ describe.each([
   });
 
   it('rejects bad shapes and non-finite input with SpecError', () => {
-    expectCode(() => gpu.gemm(rand(2, 3, 1), rand(2, 3, 2)), 'E_SHAPE', /inner dimensions must agree/);
-    expectCode(
+    expectSpecError(() => gpu.gemm(rand(2, 3, 1), rand(2, 3, 2)), 'E_SHAPE', /inner dimensions must agree/);
+    expectSpecError(
       () => gpu.gemm(rand(2, 3, 1), rand(3, 2, 2), { C: matrix(3, 3) }),
       'E_SHAPE',
       /accumulator C must be 2 × 2/,
     );
-    expectCode(() => gpu.hadamard(rand(2, 3, 1), rand(3, 2, 2)), 'E_SHAPE', /hadamard second factor/);
-    expectCode(() => gpu.matvec(rand(2, 3, 1), new Float64Array(2)), 'E_SHAPE', /matvec/);
+    expectSpecError(() => gpu.hadamard(rand(2, 3, 1), rand(3, 2, 2)), 'E_SHAPE', /hadamard second factor/);
+    expectSpecError(() => gpu.matvec(rand(2, 3, 1), new Float64Array(2)), 'E_SHAPE', /matvec/);
     const bad = fromRows([[1, Number.NaN]]);
-    expectCode(
+    expectSpecError(
       () => gpu.gemm(bad, fromRows([[1], [2]])),
       'E_INPUT',
       /gemm input A has a non-finite value \(NaN\) at row 0, column 1/,
     );
-    expectCode(() => gpu.gram(bad), 'E_INPUT', /non-finite/);
-    expectCode(
+    expectSpecError(() => gpu.gram(bad), 'E_INPUT', /non-finite/);
+    expectSpecError(
       () => gpu.gemm(fromRows([[1]]), fromRows([[1]]), { alpha: Number.NaN }),
       'E_INPUT',
       /alpha and beta must be finite/,
     );
-    expectCode(
+    expectSpecError(
       () => gpu.gemm(fromRows([[1]]), fromRows([[1]]), { beta: 1, C: fromRows([[Number.POSITIVE_INFINITY]]) }),
       'E_INPUT',
       /gemm accumulator C has a non-finite value/,
     );
-    expectCode(() => gpu.map(bad, tanh, 'value'), 'E_INPUT', /map input A has a non-finite value/);
-    expectCode(() => gpu.map(bad, noSource, 'value'), 'E_INPUT', /map input A/);
+    expectSpecError(() => gpu.map(bad, tanh, 'value'), 'E_INPUT', /map input A has a non-finite value/);
+    expectSpecError(() => gpu.map(bad, noSource, 'value'), 'E_INPUT', /map input A/);
   });
 
   it('throws E_BACKEND when float32 overflows instead of returning Inf', () => {
     const big = fromRows([[1e30, 1e30]]);
-    expectCode(() => gpu.gemm(big, big, { transB: true }), 'E_BACKEND', /non-finite|float32/);
-    expectCode(
+    expectSpecError(() => gpu.gemm(big, big, { transB: true }), 'E_BACKEND', /non-finite|float32/);
+    expectSpecError(
       () => gpu.gemm(fromRows([[1e20]]), fromRows([[1e20]]), { alpha: 1 }),
       'E_BACKEND',
       /non-finite|overflows float32/,
     );
     const huge = fromRows([[3e38]]);
-    expectCode(
+    expectSpecError(
       () => gpu.gemm(huge, fromRows([[1]]), { alpha: 10 }),
       'E_BACKEND',
       /overflows float32 at entry 0 after scaling/,

@@ -1,18 +1,8 @@
-import { isSpecError, registry } from '@spec/core';
+import { registry } from '@spec/core';
+import { expectSpecErrorAsync } from '@spec/testing';
 import { describe, expect, it } from 'vitest';
 import { createGpujsBackend, gpujsBackendPlugin, registerGpujsBackend, resolveMode } from '../src/index.js';
 import { GPU } from '../src/gpujs-types.js';
-
-async function rejectsWith(p: Promise<unknown>, code: string, text: RegExp): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    expect(isSpecError(e) && e.code).toBe(code);
-    expect((e as Error).message).toMatch(text);
-    return;
-  }
-  throw new Error(`expected ${code}`);
-}
 
 describe('mode selection', () => {
   it('auto picks a working mode and says why faster ones were skipped', async () => {
@@ -34,24 +24,28 @@ describe('mode selection', () => {
   });
 
   it('an explicit mode that cannot run here throws E_BACKEND with the reason', async () => {
-    await rejectsWith(
+    await expectSpecErrorAsync(
       createGpujsBackend({ mode: 'webgl2' }),
       'E_BACKEND',
       /mode "webgl2" cannot run here: webgl2: WebGL2 is unavailable/,
     );
     if (!GPU.isHeadlessGLSupported) {
-      await rejectsWith(createGpujsBackend({ mode: 'headlessgl' }), 'E_BACKEND', /optional "gl" package is not built/);
-      await rejectsWith(createGpujsBackend({ mode: 'gpu' }), 'E_BACKEND', /mode "gpu" cannot run here/);
+      await expectSpecErrorAsync(
+        createGpujsBackend({ mode: 'headlessgl' }),
+        'E_BACKEND',
+        /optional "gl" package is not built/,
+      );
+      await expectSpecErrorAsync(createGpujsBackend({ mode: 'gpu' }), 'E_BACKEND', /mode "gpu" cannot run here/);
     }
   });
 
   it('bad options are E_INPUT', async () => {
-    await rejectsWith(
+    await expectSpecErrorAsync(
       createGpujsBackend({ mode: 'cpu', tile: 0 }),
       'E_INPUT',
       /tile must be an integer in \[1, 4096\], got 0/,
     );
-    await rejectsWith(createGpujsBackend({ mode: 'cpu', kTile: 5000 }), 'E_INPUT', /kTile/);
+    await expectSpecErrorAsync(createGpujsBackend({ mode: 'cpu', kTile: 5000 }), 'E_INPUT', /kTile/);
   });
 
   it('calls after dispose() throw E_BACKEND', async () => {
@@ -74,11 +68,15 @@ describe('plugin registration', () => {
     const b = await registry.backend('gpujs').create({ mode: 'cpu' });
     expect(b.name).toBe('gpujs:cpu');
     b.dispose();
-    await rejectsWith(
+    await expectSpecErrorAsync(
       registry.backend('gpujs').create({ mode: 'cuda' }),
       'E_INPUT',
       /unknown mode "cuda" \(known: auto, gpu/,
     );
-    await rejectsWith(registry.backend('gpujs').create({ mode: 'cpu', tile: '8' }), 'E_INPUT', /tile must be a number/);
+    await expectSpecErrorAsync(
+      registry.backend('gpujs').create({ mode: 'cpu', tile: '8' }),
+      'E_INPUT',
+      /tile must be a number/,
+    );
   });
 });

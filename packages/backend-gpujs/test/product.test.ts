@@ -1,4 +1,5 @@
-import { createRng, isSpecError } from '@spec/core';
+import { createRng } from '@spec/core';
+import { expectSpecError } from '@spec/testing';
 import { describe, expect, it } from 'vitest';
 import type { GpuInstance, KernelFn, KernelSettings } from '../src/gpujs-types.js';
 import { KernelCache } from '../src/kernel-cache.js';
@@ -51,17 +52,6 @@ function zeroingGpu(limit: number): GpuInstance & { calls: number[][] } {
   };
 }
 
-function expectBackendError(f: () => unknown, text: RegExp): void {
-  try {
-    f();
-  } catch (e) {
-    expect(isSpecError(e) && e.code).toBe('E_BACKEND');
-    expect((e as Error).message).toMatch(text);
-    return;
-  }
-  throw new Error('expected E_BACKEND');
-}
-
 describe('tiled product and probe validation', () => {
   it('tiles never exceed the tile and kTile limits, and the tiled sum is right', () => {
     const gpu = zeroingGpu(Infinity);
@@ -84,7 +74,11 @@ describe('tiled product and probe validation', () => {
     // 16 × 16 output tiles exceed the fake limit of 100 cells and come back as zeros.
     const P = tiledProduct(new KernelCache(zeroingGpu(100)), input, { tile: 16, kTile: 12 }, 'fake');
     expect(P.every((v) => v === 0 || Number.isFinite(v))).toBe(true);
-    expectBackendError(() => checkProduct(P, input, 'fake'), /wrong 20 × 20 product \(probe check failed in row 0/);
+    expectSpecError(
+      () => checkProduct(P, input, 'fake'),
+      'E_BACKEND',
+      /wrong 20 × 20 product \(probe check failed in row 0/,
+    );
     // with tiles under the limit the same fake computes correctly and passes
     const Q = tiledProduct(new KernelCache(zeroingGpu(100)), input, { tile: 10, kTile: 12 }, 'fake');
     expect(() => checkProduct(Q, input, 'fake')).not.toThrow();
@@ -98,14 +92,14 @@ describe('tiled product and probe validation', () => {
     expect(() => checkProduct(noisy, input, 'fake')).not.toThrow();
     const broken = Float64Array.from(P);
     broken[7 * 11 + 4] += 0.5;
-    expectBackendError(() => checkProduct(broken, input, 'fake'), /row 7/);
+    expectSpecError(() => checkProduct(broken, input, 'fake'), 'E_BACKEND', /row 7/);
   });
 
   it('the probe reports a non-finite entry', () => {
     const input = randomInput(3, 3, 2, 4);
     const P = exact(input);
     P[4] = Number.POSITIVE_INFINITY;
-    expectBackendError(() => checkProduct(P, input, 'fake'), /non-finite entry in row 1/);
+    expectSpecError(() => checkProduct(P, input, 'fake'), 'E_BACKEND', /non-finite entry in row 1/);
   });
 
   it('PROBE_TOLERANCE leaves a 16× margin over the worst-case float32 error of a 1024 k-tile', () => {

@@ -2,6 +2,7 @@ import type { Activation } from './activation.js';
 import type { Backend } from './backend.js';
 import { SpecError } from './errors.js';
 import type { LayerFactory } from './layer.js';
+import type { SpatialKernelMapFactory } from './spatial-kernel.js';
 
 /** Creates a backend (async: GPU backends may need to probe the device). */
 export interface BackendFactory {
@@ -16,6 +17,8 @@ export interface Plugin {
   readonly activations?: ReadonlyArray<Activation>;
   readonly layers?: ReadonlyArray<LayerFactory<object>>;
   readonly backends?: ReadonlyArray<BackendFactory>;
+  /** Infinite-width kernel maps of layer kinds of the JSON architecture format, by kind. */
+  readonly kernelMaps?: ReadonlyArray<SpatialKernelMapFactory>;
 }
 
 const NAME = /^[A-Za-z][A-Za-z0-9_.:-]*$/;
@@ -55,6 +58,11 @@ export function definePlugin<P extends Plugin>(plugin: P): P {
     if (typeof b.create !== 'function')
       throw new SpecError('E_INPUT', `plugin "${plugin.name}": backend "${b.name}" needs create()`);
   }
+  for (const k of plugin.kernelMaps ?? []) {
+    checkName('kernel map', k.name, plugin.name);
+    if (typeof k.create !== 'function')
+      throw new SpecError('E_INPUT', `plugin "${plugin.name}": kernel map "${k.name}" needs create(entry)`);
+  }
   return plugin;
 }
 
@@ -65,10 +73,14 @@ export interface Registry {
   activation(name: string): Activation;
   layer(name: string): LayerFactory<object>;
   backend(name: string): BackendFactory;
+  /** The kernel-map factory of a layer kind of the JSON architecture format. */
+  kernelMap(name: string): SpatialKernelMapFactory;
   hasActivation(name: string): boolean;
+  hasKernelMap(name: string): boolean;
   activations(): Activation[];
   layers(): LayerFactory<object>[];
   backends(): BackendFactory[];
+  kernelMaps(): SpatialKernelMapFactory[];
   /** Names of the plugins registered so far, in order. */
   plugins(): string[];
 }
@@ -78,6 +90,7 @@ export function createRegistry(): Registry {
   const acts = new Map<string, Activation>();
   const lays = new Map<string, LayerFactory<object>>();
   const backs = new Map<string, BackendFactory>();
+  const kmaps = new Map<string, SpatialKernelMapFactory>();
   const names: string[] = [];
 
   function add<T extends { name: string }>(
@@ -115,15 +128,19 @@ export function createRegistry(): Registry {
       add(acts, 'activation', plugin.activations, plugin.name, override);
       add(lays, 'layer', plugin.layers, plugin.name, override);
       add(backs, 'backend', plugin.backends, plugin.name, override);
+      add(kmaps, 'kernel map', plugin.kernelMaps, plugin.name, override);
       names.push(plugin.name);
     },
     activation: (name) => get(acts, 'activation', name),
     layer: (name) => get(lays, 'layer', name),
     backend: (name) => get(backs, 'backend', name),
+    kernelMap: (name) => get(kmaps, 'kernel map', name),
     hasActivation: (name) => acts.has(name),
+    hasKernelMap: (name) => kmaps.has(name),
     activations: () => [...acts.values()],
     layers: () => [...lays.values()],
     backends: () => [...backs.values()],
+    kernelMaps: () => [...kmaps.values()],
     plugins: () => [...names],
   };
 }

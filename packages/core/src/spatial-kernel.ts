@@ -37,4 +37,27 @@ export interface SpatialKernelMap {
   map(input: SpatialKernel): SpatialKernel;
   /** True when the map reads pairs of different positions (pooling, global pooling, attention): needs `form: 'full'`. */
   readonly needsFullSpatial: boolean;
+  /**
+   * Optional: the spatial shape of the output for an input of spatial shape `spatial` (absent: the map keeps the
+   * shape), so a network is checked before any record is allocated.
+   *
+   * @throws SpecError `E_INPUT` when the layer cannot take an input of that shape (e.g. a 2-D filter on sequences)
+   */
+  outputSpatial?(spatial: ReadonlyArray<number>): ReadonlyArray<number>;
+}
+
+/**
+ * Creates the kernel map of one layer kind of the JSON architecture format (apps/docs/theory/architectures.md#json-format)
+ * from the entry's parameters: what a plugin registers so that `{ "layer": name, ... }` has an infinite-width map.
+ */
+export interface SpatialKernelMapFactory {
+  /** The layer kind as written in the JSON format. */
+  readonly name: string;
+  readonly description?: string;
+  /**
+   * The map for one entry (the whole JSON object, `layer` included).
+   *
+   * @throws SpecError `E_INPUT` for a missing or invalid parameter
+   */
+  create(entry: Readonly<Record<string, unknown>>): SpatialKernelMap;
 }

@@ -131,7 +131,7 @@ export function orthonormalityDiagnostics(X: Matrix, options: DiagnosticsOptions
     ...(fanWangExpected
       ? {}
       : {
-          warning: `√n / d_eff = ${orthogonalityRatio.toPrecision(2)} > ${ORTHOGONALITY_RATIO_LIMIT} (d_eff = ${effectiveDimension.toPrecision(3)}, n = ${n}): the samples overlap too much, the Fan–Wang limit is not expected to hold; try whiten:K`,
+          warning: `√n / d_eff = ${orthogonalityRatio.toPrecision(2)} > ${ORTHOGONALITY_RATIO_LIMIT} (d_eff = ${effectiveDimension.toPrecision(3)}, n = ${n}): the samples overlap too much, the Fan–Wang limit is not expected to hold; try whiten:K, or the exact-kernel limit (--limit exact-kernel)`,
         }),
   };
 }

@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CIFAR10_RECORD_BYTES, readCifar10 } from '../src/cifar10.js';
-import { expectSpecError, tempDir } from './helpers.js';
+import { tempDir } from './helpers.js';
+import { expectSpecErrorAsync } from '@spec/testing';
 
 const dir = tempDir();
 
@@ -57,19 +58,19 @@ describe('readCifar10', () => {
   });
 
   it('reports bad input as E_DATA naming the file', async () => {
-    await expectSpecError(readCifar10(join(dir, 'nope')), 'E_DATA', /file not found/, /nope/);
+    await expectSpecErrorAsync(readCifar10(join(dir, 'nope')), 'E_DATA', /file not found/, /nope/);
     const trunc = join(dir, 'trunc.bin');
     writeFileSync(trunc, batch(2).subarray(0, 2 * CIFAR10_RECORD_BYTES - 100));
-    await expectSpecError(readCifar10(trunc), 'E_DATA', /truncated CIFAR-10 record/, /trunc\.bin/);
-    await expectSpecError(readCifar10(cifarDir, { n: 8 }), 'E_DATA', /asked for 8 samples but it holds only 7/);
+    await expectSpecErrorAsync(readCifar10(trunc), 'E_DATA', /truncated CIFAR-10 record/, /trunc\.bin/);
+    await expectSpecErrorAsync(readCifar10(cifarDir, { n: 8 }), 'E_DATA', /asked for 8 samples but it holds only 7/);
     const empty = join(dir, 'empty-dir');
     mkdirSync(empty);
-    await expectSpecError(readCifar10(empty), 'E_DATA', /no data_batch/);
+    await expectSpecErrorAsync(readCifar10(empty), 'E_DATA', /no data_batch/);
     const badLabel = join(dir, 'cifar100.bin');
     const b = batch(1);
     b[0] = 42;
     writeFileSync(badLabel, b);
-    await expectSpecError(readCifar10(badLabel), 'E_DATA', /label 42/);
-    await expectSpecError(readCifar10(cifarDir, { n: 0 }), 'E_INPUT', /positive integer/);
+    await expectSpecErrorAsync(readCifar10(badLabel), 'E_DATA', /label 42/);
+    await expectSpecErrorAsync(readCifar10(cifarDir, { n: 0 }), 'E_INPUT', /positive integer/);
   });
 });

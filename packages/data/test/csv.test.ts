@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../src/csv.js';
-import { expectSpecError, tempDir } from './helpers.js';
+import { tempDir } from './helpers.js';
+import { expectSpecErrorAsync } from '@spec/testing';
 
 const dir = tempDir();
 const write = (name: string, text: string): string => {
@@ -43,12 +44,12 @@ describe('readCsv', () => {
     expect(Array.from(c.X.data)).toEqual([1.5, 3, 2, 40]);
     expect(Array.from(c.labels!)).toEqual([0, 1]);
     // A decimal comma inside quotes is one cell, and not a number.
-    await expectSpecError(
+    await expectSpecErrorAsync(
       readCsv(write('comma.csv', '"1,5",2\n3,4\n')),
       'E_DATA',
       /line 1 is neither a header .*"1,5"/,
     );
-    await expectSpecError(
+    await expectSpecErrorAsync(
       readCsv(write('comma2.csv', '1,2\n"1,5",2\n')),
       'E_DATA',
       /line 2, column 1: "1,5" is not a number/,
@@ -56,7 +57,7 @@ describe('readCsv', () => {
   });
 
   it('takes a header only when every cell of the first row is text (or when told)', async () => {
-    await expectSpecError(
+    await expectSpecErrorAsync(
       readCsv(write('mixed.csv', '1,x,3\n4,5,6\n')),
       'E_DATA',
       /line 1 is neither a header \(every cell text\) nor a row of numbers: column 2, "x"/,
@@ -65,19 +66,19 @@ describe('readCsv', () => {
     expect(told.columns).toEqual(['0', '1']);
     expect(told.available).toBe(1);
     const forced = write('data-first.csv', 'a,b\n1,2\n');
-    await expectSpecError(readCsv(forced, { header: false }), 'E_DATA', /line 1, column 1: "a" is not a number/);
+    await expectSpecErrorAsync(readCsv(forced, { header: false }), 'E_DATA', /line 1, column 1: "a" is not a number/);
   });
 
   it('checks the whole file even when n rows are asked for: damage after them is E_DATA', async () => {
     const body = Array.from({ length: 50 }, (_, i) => `${i},${i + 1}`).join('\n');
     const p = write('cut.csv', `${body}\n51,`); // the last row was cut mid-way
-    await expectSpecError(readCsv(p, { n: 3 }), 'E_DATA', /line 51, column 2: "" is not a number/);
-    await expectSpecError(
+    await expectSpecErrorAsync(readCsv(p, { n: 3 }), 'E_DATA', /line 51, column 2: "" is not a number/);
+    await expectSpecErrorAsync(
       readCsv(write('quote.csv', '1,2\n3,"4\n')),
       'E_DATA',
       /quote\.csv: not a valid CSV: .*[Qq]uote/,
     );
-    await expectSpecError(readCsv(dir), 'E_DATA', /is a directory, expected a file/);
+    await expectSpecErrorAsync(readCsv(dir), 'E_DATA', /is a directory, expected a file/);
   });
 
   it('reads gzip-compressed CSV', async () => {
@@ -87,37 +88,41 @@ describe('readCsv', () => {
   });
 
   it('reports bad input as E_DATA naming file, line and column', async () => {
-    await expectSpecError(readCsv(join(dir, 'missing.csv')), 'E_DATA', /file not found/, /missing\.csv/);
+    await expectSpecErrorAsync(readCsv(join(dir, 'missing.csv')), 'E_DATA', /file not found/, /missing\.csv/);
     const word = write('word.csv', 'x,y\n1,2\n3,abc\n');
-    await expectSpecError(readCsv(word), 'E_DATA', /word\.csv: line 3, column 2 \("y"\): "abc" is not a number/);
-    await expectSpecError(
+    await expectSpecErrorAsync(readCsv(word), 'E_DATA', /word\.csv: line 3, column 2 \("y"\): "abc" is not a number/);
+    await expectSpecErrorAsync(
       readCsv(write('empty-cell.csv', '1,2\n3,\n'), { header: false }),
       'E_DATA',
       /line 2, column 2: "" is not a number/,
     );
-    await expectSpecError(readCsv(write('nan.csv', '1,2\n3,NaN\n')), 'E_DATA', /line 2, column 2: "NaN" is not finite/);
-    await expectSpecError(
+    await expectSpecErrorAsync(
+      readCsv(write('nan.csv', '1,2\n3,NaN\n')),
+      'E_DATA',
+      /line 2, column 2: "NaN" is not finite/,
+    );
+    await expectSpecErrorAsync(
       readCsv(write('inf.csv', '1,2\n-inf,4\n')),
       'E_DATA',
       /line 2, column 1: "-inf" is not finite/,
     );
-    await expectSpecError(
+    await expectSpecErrorAsync(
       readCsv(write('hex.csv', '1,2\n0x1f,4\n'), { header: false }),
       'E_DATA',
       /"0x1f" is not a number/,
     );
-    await expectSpecError(readCsv(write('ragged.csv', '1,2\n3\n')), 'E_DATA', /line 2 has 1 cells, expected 2/);
-    await expectSpecError(
+    await expectSpecErrorAsync(readCsv(write('ragged.csv', '1,2\n3\n')), 'E_DATA', /line 2 has 1 cells, expected 2/);
+    await expectSpecErrorAsync(
       readCsv(write('three.csv', '1\n2\n3\n'), { n: 4 }),
       'E_DATA',
       /asked for 4 samples but it holds only 3/,
     );
-    await expectSpecError(
+    await expectSpecErrorAsync(
       readCsv(write('lab.csv', 'a,b\n1,2\n'), { labelColumn: 'c' }),
       'E_DATA',
       /no label column named "c"/,
     );
-    await expectSpecError(
+    await expectSpecErrorAsync(
       readCsv(write('lab2.csv', '1,2\n'), { labelColumn: 5 }),
       'E_INPUT',
       /label column 5 is outside the 2 columns/,

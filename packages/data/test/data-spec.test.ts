@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDataSpec, parseDataSpec } from '../src/data-spec.js';
-import { expectSpecError } from './helpers.js';
+import { expectSpecErrorAsync } from '@spec/testing';
 
 describe('parseDataSpec', () => {
   it('parses plain kinds and kind:PATH (path keeps later colons)', () => {
@@ -28,16 +28,16 @@ describe('parseDataSpec', () => {
   });
 
   it('rejects unknown kinds listing the valid ones, and missing or extra paths', async () => {
-    await expectSpecError(
+    await expectSpecErrorAsync(
       () => parseDataSpec('imagenet:/x'),
       'E_INPUT',
       /unknown data source "imagenet"/,
       /gaussian, sphere, mixture, digits, fashion-mnist\[:train\|test\]\[:DIR\], cifar10:PATH/,
     );
-    await expectSpecError(() => parseDataSpec('fashion-mnist:test:'), 'E_INPUT', /give a directory/);
-    await expectSpecError(() => parseDataSpec('fashion-mnist:'), 'E_INPUT', /give a directory/);
-    await expectSpecError(() => parseDataSpec('csv'), 'E_INPUT', /needs a path/);
-    await expectSpecError(() => parseDataSpec('csv:'), 'E_INPUT', /needs a path/);
-    await expectSpecError(() => parseDataSpec('gaussian:x'), 'E_INPUT', /takes no path/);
+    await expectSpecErrorAsync(() => parseDataSpec('fashion-mnist:test:'), 'E_INPUT', /give a directory/);
+    await expectSpecErrorAsync(() => parseDataSpec('fashion-mnist:'), 'E_INPUT', /give a directory/);
+    await expectSpecErrorAsync(() => parseDataSpec('csv'), 'E_INPUT', /needs a path/);
+    await expectSpecErrorAsync(() => parseDataSpec('csv:'), 'E_INPUT', /needs a path/);
+    await expectSpecErrorAsync(() => parseDataSpec('gaussian:x'), 'E_INPUT', /takes no path/);
   });
 });

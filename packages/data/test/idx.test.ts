@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { openIdxImages, readIdx, readIdxLabels, readIdxShape } from '../src/idx.js';
-import { expectSpecError, tempDir } from './helpers.js';
+import { tempDir } from './helpers.js';
+import { expectSpecErrorAsync } from '@spec/testing';
 
 const dir = tempDir();
 
@@ -60,41 +61,41 @@ describe('readIdx', () => {
   });
 
   it('reports bad input as E_DATA naming the file', async () => {
-    await expectSpecError(readIdx(join(dir, 'missing.idx')), 'E_DATA', /file not found/, /missing\.idx/);
+    await expectSpecErrorAsync(readIdx(join(dir, 'missing.idx')), 'E_DATA', /file not found/, /missing\.idx/);
     const bad = join(dir, 'bad-magic.idx');
     const b = images(2);
     b[2] = 0x07;
     writeFileSync(bad, b);
-    await expectSpecError(readIdx(bad), 'E_DATA', /wrong IDX magic/, /bad-magic/);
+    await expectSpecErrorAsync(readIdx(bad), 'E_DATA', /wrong IDX magic/, /bad-magic/);
     const badGz = join(dir, 'bad-magic.idx.gz');
     writeFileSync(badGz, gzipSync(Buffer.from('PK\u0003\u0004 not idx')));
-    await expectSpecError(readIdx(badGz), 'E_DATA', /wrong IDX magic/);
+    await expectSpecErrorAsync(readIdx(badGz), 'E_DATA', /wrong IDX magic/);
     const padded = join(dir, 'padded.idx');
     writeFileSync(padded, Buffer.concat([images(3), Buffer.alloc(5)]));
-    await expectSpecError(readIdx(padded, { n: 1 }), 'E_DATA', /5 bytes follow the last of the 3 items/);
+    await expectSpecErrorAsync(readIdx(padded, { n: 1 }), 'E_DATA', /5 bytes follow the last of the 3 items/);
     const cutGz = join(dir, 'cut.idx.gz');
     const gz = gzipSync(images(50));
     writeFileSync(cutGz, gz.subarray(0, gz.length - 8)); // the gzip trailer is lost
-    await expectSpecError(readIdx(cutGz, { n: 2 }), 'E_DATA', /not a valid gzip file, or is truncated/);
-    await expectSpecError(openIdxImages(join(dir, 'lab.idx')), 'E_DATA', /1-D IDX array of 50 values/);
+    await expectSpecErrorAsync(readIdx(cutGz, { n: 2 }), 'E_DATA', /not a valid gzip file, or is truncated/);
+    await expectSpecErrorAsync(openIdxImages(join(dir, 'lab.idx')), 'E_DATA', /1-D IDX array of 50 values/);
     const trunc = join(dir, 'trunc.idx');
     writeFileSync(trunc, images(5).subarray(0, 16 + 40));
-    await expectSpecError(readIdx(trunc), 'E_DATA', /truncated IDX data/, /trunc\.idx/);
-    await expectSpecError(
+    await expectSpecErrorAsync(readIdx(trunc), 'E_DATA', /truncated IDX data/, /trunc\.idx/);
+    await expectSpecErrorAsync(
       readIdx(join(dir, 'img.idx.gz'), { n: 51 }),
       'E_DATA',
       /asked for 51 samples but it holds only 50/,
     );
     const notGz = join(dir, 'plain.idx.gz');
     writeFileSync(notGz, images(1));
-    await expectSpecError(readIdx(notGz), 'E_DATA', /not a valid gzip/, /plain\.idx\.gz/);
-    await expectSpecError(readIdxLabels(join(dir, 'img.idx')), 'E_DATA', /must be 1-D uint8/);
+    await expectSpecErrorAsync(readIdx(notGz), 'E_DATA', /not a valid gzip/, /plain\.idx\.gz/);
+    await expectSpecErrorAsync(readIdxLabels(join(dir, 'img.idx')), 'E_DATA', /must be 1-D uint8/);
     const nan = join(dir, 'nan.idx');
     const nb = Buffer.alloc(16);
     nb.writeUInt32BE(0x00000e01, 0);
     nb.writeUInt32BE(1, 4);
     nb.writeDoubleBE(Number.NaN, 8);
     writeFileSync(nan, nb.subarray(0, 16));
-    await expectSpecError(readIdx(nan), 'E_DATA', /non-finite/);
+    await expectSpecErrorAsync(readIdx(nan), 'E_DATA', /non-finite/);
   });
 });

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { loadDigits } from '../src/digits.js';
 import { loadDataset } from '../src/load-dataset.js';
 import { writeNpy } from '../src/npy.js';
-import { expectSpecError, tempDir } from './helpers.js';
+import { tempDir } from './helpers.js';
+import { expectSpecErrorAsync } from '@spec/testing';
 
 const dir = tempDir();
 const rng = createRng(0);
@@ -49,7 +50,7 @@ describe('embedded digits', () => {
   });
 
   it('rejects a d0 that disagrees with the data; more samples than exist takes all of them with a note', async () => {
-    await expectSpecError(
+    await expectSpecErrorAsync(
       loadDataset({ kind: 'digits' }, { rng, d0: 800 }),
       'E_INPUT',
       /--d0 800 disagrees with digits.*d0 = 64/,
@@ -121,12 +122,12 @@ describe('loadDataset', () => {
       { rng, classLabel: 2, preprocess: { method: 'none' } },
     );
     expect([one.n, ...one.indices!]).toEqual([1, 1]);
-    await expectSpecError(
+    await expectSpecErrorAsync(
       loadDataset({ kind: 'cifar10', path: cif }, { rng, d0: 3072, preprocess: { grayscale: true } }),
       'E_INPUT',
       /disagrees/,
     );
-    await expectSpecError(
+    await expectSpecErrorAsync(
       loadDataset({ kind: 'digits' }, { rng, preprocess: { grayscale: true } }),
       'E_INPUT',
       /grayscale applies to CIFAR-10/,
@@ -136,28 +137,32 @@ describe('loadDataset', () => {
   it('reports a constant sample (zero after centring) and a missing file as E_DATA', async () => {
     const csv = join(dir, 'const.csv');
     writeFileSync(csv, '1,1\n1,1\n');
-    await expectSpecError(
+    await expectSpecErrorAsync(
       loadDataset({ kind: 'csv', path: csv }, { rng }),
       'E_DATA',
       /const\.csv: sample 0 has norm 0/,
     );
-    await expectSpecError(
+    await expectSpecErrorAsync(
       loadDataset({ kind: 'npy', path: join(dir, 'none.npy') }, { rng }),
       'E_DATA',
       /file not found: .*none\.npy/,
     );
-    await expectSpecError(loadDataset({ kind: 'mnist', path: dir }, { rng }), 'E_DATA', /no train-images-idx3-ubyte/);
+    await expectSpecErrorAsync(
+      loadDataset({ kind: 'mnist', path: dir }, { rng }),
+      'E_DATA',
+      /no train-images-idx3-ubyte/,
+    );
   });
 
   it('reports a directory given as a CSV file, and a corrupt or truncated .csv.gz, as E_DATA', async () => {
-    await expectSpecError(
+    await expectSpecErrorAsync(
       loadDataset({ kind: 'csv', path: dir }, { rng }),
       'E_DATA',
       /is a directory, expected a file/,
     );
     const bad = join(dir, 'bad.csv.gz');
     writeFileSync(bad, 'this is not gzip\n');
-    await expectSpecError(
+    await expectSpecErrorAsync(
       loadDataset({ kind: 'csv', path: bad }, { rng }),
       'E_DATA',
       /bad\.csv\.gz is not a valid gzip file/,
@@ -167,7 +172,7 @@ describe('loadDataset', () => {
     const cut = join(dir, 'cut.csv.gz');
     writeFileSync(cut, gz.subarray(0, gz.length - 20));
     // Only 10 rows are wanted, but the whole stream is read, so the damage after them is found.
-    await expectSpecError(
+    await expectSpecErrorAsync(
       loadDataset({ kind: 'csv', path: cut }, { rng, n: 10 }),
       'E_DATA',
       /cut\.csv\.gz is not a valid gzip file, or is truncated/,
@@ -184,8 +189,8 @@ describe('loadDataset', () => {
   });
 
   it('keeps subsets and classes to real data, and returns the indices and preprocessing of what it loaded', async () => {
-    await expectSpecError(loadDataset({ kind: 'gaussian' }, { rng, subset: 'random' }), 'E_INPUT', /drawn afresh/);
-    await expectSpecError(loadDataset({ kind: 'mixture' }, { rng, classLabel: 1 }), 'E_INPUT', /drawn afresh/);
+    await expectSpecErrorAsync(loadDataset({ kind: 'gaussian' }, { rng, subset: 'random' }), 'E_INPUT', /drawn afresh/);
+    await expectSpecErrorAsync(loadDataset({ kind: 'mixture' }, { rng, classLabel: 1 }), 'E_INPUT', /drawn afresh/);
     const g = await loadDataset(
       { kind: 'gaussian' },
       { rng, n: 30, d0: 10, preprocess: { method: 'whiten', components: 4 } },

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { parseDataSpec } from '../src/data-spec.js';
 import { loadDataset } from '../src/load-dataset.js';
 import { FASHION_MNIST_DIR, openFashionMnist, openMnist } from '../src/mnist.js';
-import { expectSpecError, tempDir } from './helpers.js';
+import { tempDir } from './helpers.js';
+import { expectSpecErrorAsync } from '@spec/testing';
 
 const dir = tempDir();
 const rng = createRng(0);
@@ -67,18 +68,22 @@ describe('Fashion-MNIST from a directory of IDX files', () => {
     const one = await loadDataset(spec, { rng, classLabel: 2, subset: 'random' });
     expect(one.n).toBe(4);
     expect(Array.from(one.indices!).sort((a, b) => a - b)).toEqual([8, 9, 10, 11]);
-    await expectSpecError(
+    await expectSpecErrorAsync(
       loadDataset(spec, { rng, classLabel: 7 }),
       'E_INPUT',
       /--class 7: .*\(classes present: 0, 1, 2\)/,
     );
-    await expectSpecError(loadDataset(spec, { rng, classLabel: 1, n: 5 }), 'E_INPUT', /--n 5 with --class 1: .*only 4/);
+    await expectSpecErrorAsync(
+      loadDataset(spec, { rng, classLabel: 1, n: 5 }),
+      'E_INPUT',
+      /--n 5 with --class 1: .*only 4/,
+    );
   });
 
   it('says how to install the package or where to point when files are missing', async () => {
     const empty = join(dir, 'empty');
     mkdirSync(empty);
-    await expectSpecError(
+    await expectSpecErrorAsync(
       openFashionMnist('train', empty),
       'E_DATA',
       /Fashion-MNIST train split: no train-images-idx3-ubyte\[\.gz\] in .*empty; give the directory that holds them as fashion-mnist:train:DIR/,
@@ -86,9 +91,9 @@ describe('Fashion-MNIST from a directory of IDX files', () => {
     const noLabels = join(dir, 'no-labels');
     mkdirSync(noLabels);
     writeFileSync(join(noLabels, 't10k-images-idx3-ubyte'), images(2));
-    await expectSpecError(openFashionMnist('test', noLabels), 'E_DATA', /no t10k-labels-idx1-ubyte/);
+    await expectSpecErrorAsync(openFashionMnist('test', noLabels), 'E_DATA', /no t10k-labels-idx1-ubyte/);
     if (!existsSync(FASHION_MNIST_DIR)) {
-      await expectSpecError(openFashionMnist('train'), 'E_DATA', /apt-get install dataset-fashion-mnist/);
+      await expectSpecErrorAsync(openFashionMnist('train'), 'E_DATA', /apt-get install dataset-fashion-mnist/);
     }
   });
 
@@ -100,8 +105,8 @@ describe('Fashion-MNIST from a directory of IDX files', () => {
       join(mixed, 'train-labels-idx1-ubyte'),
       labels(4, () => 0),
     );
-    await expectSpecError(openFashionMnist('train', mixed), 'E_DATA', /holds 4 labels but .* holds 5 images/);
-    await expectSpecError(
+    await expectSpecErrorAsync(openFashionMnist('train', mixed), 'E_DATA', /holds 4 labels but .* holds 5 images/);
+    await expectSpecErrorAsync(
       openMnist(join(fm, 't10k-labels-idx1-ubyte')),
       'E_DATA',
       /1-D IDX array of 12 values \(a labels file\?\)/,
@@ -110,14 +115,14 @@ describe('Fashion-MNIST from a directory of IDX files', () => {
     const cut = join(dir, 'cut');
     mkdirSync(cut);
     writeFileSync(join(cut, 'train-images-idx3-ubyte'), images(10).subarray(0, 16 + 5 * 784));
-    await expectSpecError(
+    await expectSpecErrorAsync(
       loadDataset(parseDataSpec(`mnist:${cut}`), { rng, n: 2 }),
       'E_DATA',
       /truncated IDX data: the header promises 10 items/,
     );
     const gz = gzipSync(images(10));
     writeFileSync(join(cut, 'cut-images-idx3-ubyte.gz'), gz.subarray(0, Math.floor(gz.length * 0.8)));
-    await expectSpecError(
+    await expectSpecErrorAsync(
       loadDataset(parseDataSpec(`mnist:${join(cut, 'cut-images-idx3-ubyte.gz')}`), { rng, n: 2 }),
       'E_DATA',
       /not a valid gzip file, or is truncated/,

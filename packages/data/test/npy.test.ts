@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeNpy, readNpy, writeNpy } from '../src/npy.js';
-import { expectSpecError, tempDir } from './helpers.js';
+import { tempDir } from './helpers.js';
+import { expectSpecErrorAsync } from '@spec/testing';
 
 const dir = tempDir();
 
@@ -54,7 +55,7 @@ describe('encodeNpy', () => {
   });
 
   it('rejects a shape that does not match the data (E_SHAPE)', async () => {
-    await expectSpecError(() => encodeNpy(new Float64Array(5), [2, 3]), 'E_SHAPE', /needs 6 values, got 5/);
+    await expectSpecErrorAsync(() => encodeNpy(new Float64Array(5), [2, 3]), 'E_SHAPE', /needs 6 values, got 5/);
   });
 });
 
@@ -112,27 +113,27 @@ describe('readNpy', () => {
   });
 
   it('reports bad input as E_DATA naming the file', async () => {
-    await expectSpecError(readNpy(join(dir, 'missing.npy')), 'E_DATA', /file not found/, /missing\.npy/);
+    await expectSpecErrorAsync(readNpy(join(dir, 'missing.npy')), 'E_DATA', /file not found/, /missing\.npy/);
     const i8 = join(dir, 'int64.npy');
     writeFileSync(i8, handNpy('<i8', false, '(1,)', new Uint8Array(8)));
-    await expectSpecError(readNpy(i8), 'E_DATA', /unsupported \.npy dtype '<i8'/, /int64\.npy/);
+    await expectSpecErrorAsync(readNpy(i8), 'E_DATA', /unsupported \.npy dtype '<i8'/, /int64\.npy/);
     const bad = join(dir, 'notnpy.npy');
     writeFileSync(bad, 'hello world, not numpy');
-    await expectSpecError(readNpy(bad), 'E_DATA', /not a \.npy file/, /notnpy/);
+    await expectSpecErrorAsync(readNpy(bad), 'E_DATA', /not a \.npy file/, /notnpy/);
     const noShape = join(dir, 'noshape.npy');
     writeFileSync(
       noShape,
       handNpy('<f8', false, '(2,)', le64([1, 2])).map((b) => (b === 0x73 ? 0x74 : b)),
     ); // 'shape' → 'thape'
-    await expectSpecError(readNpy(noShape), 'E_DATA', /malformed \.npy header/);
+    await expectSpecErrorAsync(readNpy(noShape), 'E_DATA', /malformed \.npy header/);
     const short = join(dir, 'short.npy');
     writeFileSync(short, handNpy('<f8', false, '(3,)', le64([1, 2])));
-    await expectSpecError(readNpy(short), 'E_DATA', /truncated/, /short\.npy/);
+    await expectSpecErrorAsync(readNpy(short), 'E_DATA', /truncated/, /short\.npy/);
     const nan = join(dir, 'nan.npy');
     await writeNpy(nan, Float64Array.from([1, Number.NaN]), [2]);
-    await expectSpecError(readNpy(nan), 'E_DATA', /non-finite/, /nan\.npy/);
+    await expectSpecErrorAsync(readNpy(nan), 'E_DATA', /non-finite/, /nan\.npy/);
     const few = join(dir, 'few.npy');
     await writeNpy(few, new Float64Array(6), [3, 2]);
-    await expectSpecError(readNpy(few, { rows: 4 }), 'E_DATA', /asked for 4 samples but it holds only 3/);
+    await expectSpecErrorAsync(readNpy(few, { rows: 4 }), 'E_DATA', /asked for 4 samples but it holds only 3/);
   });
 });

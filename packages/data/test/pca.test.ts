@@ -8,7 +8,8 @@ import { writeNpy } from '../src/npy.js';
 import { pcaDeflate, pcaWhiten } from '../src/pca.js';
 import { memoryTable } from '../src/sample-table.js';
 import { matrixStatistics, tableStatistics } from '../src/statistics.js';
-import { expectSpecError, tempDir } from './helpers.js';
+import { tempDir } from './helpers.js';
+import { expectSpecErrorAsync } from '@spec/testing';
 
 const dir = tempDir();
 const backend = createCpuBackend();
@@ -106,8 +107,8 @@ describe('PCA whitening', () => {
 
   it('refuses more components than non-null directions (E_DATA) or than the dimension (E_INPUT)', async () => {
     const X = gaussianData({ n: 4, d0: 10, rng: createRng(11) });
-    await expectSpecError(() => pcaWhiten(X, { components: 4 }), 'E_DATA', /only 3 directions/);
-    await expectSpecError(
+    await expectSpecErrorAsync(() => pcaWhiten(X, { components: 4 }), 'E_DATA', /only 3 directions/);
+    await expectSpecErrorAsync(
       () => pcaWhiten(X, { components: 11 }),
       'E_INPUT',
       /11 components asked for samples of dimension 10/,
@@ -143,7 +144,7 @@ describe('PCA deflation', () => {
 
   it('refuses R outside 1..d − 1', async () => {
     const X = gaussianData({ n: 20, d0: 5, rng: createRng(1) });
-    await expectSpecError(() => pcaDeflate(X, { components: 5 }), 'E_INPUT', /R = 5 .* 1\.\.4/);
+    await expectSpecErrorAsync(() => pcaDeflate(X, { components: 5 }), 'E_INPUT', /R = 5 .* 1\.\.4/);
   });
 });
 
@@ -208,18 +209,18 @@ describe('statistics of a whole split, in chunks', () => {
     await writeNpy(path, correlated(10, 4, 9).data, [10, 4]);
     const rng = createRng(0);
     const spec = { kind: 'npy', path } as const;
-    await expectSpecError(
+    await expectSpecErrorAsync(
       loadDataset(spec, { rng, preprocess: { method: 'whiten', components: 5 } }),
       'E_INPUT',
       /--preprocess whiten:5: K = 5 exceeds the data's dimension d0 = 4/,
     );
-    await expectSpecError(
+    await expectSpecErrorAsync(
       loadDataset(spec, { rng, preprocess: { method: 'deflate', components: 4 } }),
       'E_INPUT',
       /deflate:4: R must be an integer in 1\.\.3/,
     );
-    await expectSpecError(loadDataset(spec, { rng, preprocess: { method: 'deflate' } }), 'E_INPUT', /needs R/);
-    await expectSpecError(
+    await expectSpecErrorAsync(loadDataset(spec, { rng, preprocess: { method: 'deflate' } }), 'E_INPUT', /needs R/);
+    await expectSpecErrorAsync(
       loadDataset(spec, { rng, n: 3, preprocess: { method: 'whiten', components: 3, statistics: 'subset' } }),
       'E_INPUT',
       /whiten:3 with the statistics of the 3 loaded samples needs K ≤ n − 1 = 2/,

@@ -4,7 +4,7 @@ import { centerSamples } from '../src/center.js';
 import { grayscale } from '../src/grayscale.js';
 import { columnNorms, normalizeSamples } from '../src/normalize.js';
 import { formatPreprocess, parsePreprocess } from '../src/preprocess.js';
-import { expectSpecError } from './helpers.js';
+import { expectSpecErrorAsync } from '@spec/testing';
 
 describe('centerSamples / normalizeSamples', () => {
   it('centres to a zero mean sample and scales columns to unit norm', () => {
@@ -25,7 +25,7 @@ describe('centerSamples / normalizeSamples', () => {
   });
 
   it('rejects a zero sample with E_DATA naming it', async () => {
-    await expectSpecError(
+    await expectSpecErrorAsync(
       () =>
         normalizeSamples(
           fromRows([
@@ -58,7 +58,7 @@ describe('grayscale', () => {
   });
 
   it('rejects rows not divisible by 3', async () => {
-    await expectSpecError(() => grayscale(fromRows([[1], [2]])), 'E_SHAPE', /multiple of 3/);
+    await expectSpecErrorAsync(() => grayscale(fromRows([[1], [2]])), 'E_SHAPE', /multiple of 3/);
   });
 });
 
@@ -95,6 +95,6 @@ describe('parsePreprocess', () => {
 
   it('rejects other forms with E_INPUT listing the valid ones', async () => {
     for (const t of ['whiten:0', 'deflate', 'deflate:-1', 'pca:3', 'whiten:2.5'])
-      await expectSpecError(() => parsePreprocess(t), 'E_INPUT', /none, center, whiten:K, deflate:R/);
+      await expectSpecErrorAsync(() => parsePreprocess(t), 'E_INPUT', /none, center, whiten:K, deflate:R/);
   });
 });

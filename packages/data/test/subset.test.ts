@@ -1,7 +1,7 @@
 import { createRng } from '@spec/core';
 import { describe, expect, it } from 'vitest';
 import { parseSubsetRule, selectSubset } from '../src/subset.js';
-import { expectSpecError } from './helpers.js';
+import { expectSpecErrorAsync } from '@spec/testing';
 
 /** 50 samples: class i mod 3 for i < 45, class 7 for the last 5 (so class 7 is small). */
 const labels = Int32Array.from({ length: 50 }, (_, i) => (i < 45 ? i % 3 : 7));
@@ -62,38 +62,42 @@ describe('selectSubset', () => {
   });
 
   it('refuses impossible requests with E_INPUT naming the flags', async () => {
-    await expectSpecError(
+    await expectSpecErrorAsync(
       () => selectSubset(50, labels, { classLabel: 4 }),
       'E_INPUT',
       /--class 4: .*\(classes present: 0, 1, 2, 7\)/,
     );
-    await expectSpecError(
+    await expectSpecErrorAsync(
       () => selectSubset(50, labels, { classLabel: 7, n: 6 }),
       'E_INPUT',
       /--n 6 with --class 7: .*only 5/,
     );
-    await expectSpecError(
+    await expectSpecErrorAsync(
       () => selectSubset(50, labels, { rule: 'balanced', n: 40, rng: createRng(1) }),
       'E_INPUT',
       /--subset balanced with --n 40: class 7 .* only 5 samples, fewer than its share of 10/,
     );
-    await expectSpecError(
+    await expectSpecErrorAsync(
       () => selectSubset(50, undefined, { classLabel: 1 }),
       'E_INPUT',
       /--class 1 needs class labels/,
     );
-    await expectSpecError(
+    await expectSpecErrorAsync(
       () => selectSubset(50, undefined, { rule: 'balanced', rng: createRng(1) }),
       'E_INPUT',
       /needs class labels/,
     );
-    await expectSpecError(
+    await expectSpecErrorAsync(
       () => selectSubset(50, labels, { rule: 'balanced', classLabel: 1, rng: createRng(1) }),
       'E_INPUT',
       /balanced already/,
     );
-    await expectSpecError(() => selectSubset(50, undefined, { n: 0 }), 'E_INPUT', /--n must be a positive integer/);
-    await expectSpecError(() => parseSubsetRule('stratified'), 'E_INPUT', /valid: first, random, balanced/);
+    await expectSpecErrorAsync(
+      () => selectSubset(50, undefined, { n: 0 }),
+      'E_INPUT',
+      /--n must be a positive integer/,
+    );
+    await expectSpecErrorAsync(() => parseSubsetRule('stratified'), 'E_INPUT', /valid: first, random, balanced/);
     expect(parseSubsetRule(' Balanced ')).toBe('balanced');
   });
 });

@@ -4,7 +4,7 @@ import { gaussianData } from '../src/gaussian.js';
 import { gaussianMixture } from '../src/mixture.js';
 import { sphereData } from '../src/sphere.js';
 import { multiIndexTeacher, singleIndexTeacher } from '../src/teacher.js';
-import { expectSpecError } from './helpers.js';
+import { expectSpecErrorAsync } from '@spec/testing';
 
 const colNormsSq = (data: Float64Array, d: number, n: number): Float64Array => {
   const out = new Float64Array(n);
@@ -30,7 +30,7 @@ describe('gaussianData', () => {
     expect(gaussianData({ n: 3, d0: 4, rng: createRng(7) }).data).toEqual(
       gaussianData({ n: 3, d0: 4, rng: createRng(7) }).data,
     );
-    await expectSpecError(
+    await expectSpecErrorAsync(
       () => gaussianData({ n: 0, d0: 4, rng: createRng(7) }),
       'E_INPUT',
       /n must be a positive integer/,
@@ -128,8 +128,12 @@ describe('teachers', () => {
         for (let p = 0; p < d0; p++) z[j] += Math.sqrt(d0) * B.data[p * k + j] * X.data[p * n + i];
       expect(y[i]).toBeCloseTo(link(z), 12);
     }
-    await expectSpecError(() => multiIndexTeacher({ n, d0: 2, k: 3, link, rng: createRng(6) }), 'E_INPUT', /k ≤ d0/);
-    await expectSpecError(
+    await expectSpecErrorAsync(
+      () => multiIndexTeacher({ n, d0: 2, k: 3, link, rng: createRng(6) }),
+      'E_INPUT',
+      /k ≤ d0/,
+    );
+    await expectSpecErrorAsync(
       () => singleIndexTeacher({ n, d0, link: () => Number.NaN, rng: createRng(6) }),
       'E_INPUT',
       /link returned NaN/,

@@ -11,6 +11,8 @@ export {
   type SpectrumJobOptions,
   type SpectrumJobResult,
   type SpectrumStage,
+  type LimitName,
+  type LimitKind,
   spectrumJob,
 } from './spectrum/spectrum-job.js';
 export { type SpectrumPlan, type SpectrumPlanOptions, type SpectrumRoute, planSpectrum } from './spectrum/plan.js';
@@ -50,6 +52,7 @@ export {
   type KernelGdRecord,
   type InitialLaws,
   train,
+  trainingBatch,
 } from './train/train.js';
 export {
   type WeightMpLaw,
@@ -59,3 +62,9 @@ export {
   initialKernelLaws,
 } from './train/initial-laws.js';
 export * from './reproduce/index.js';
+export { type UnitNormKernelTable, unitNormKernelTable } from './exact-kernel/kernel-table.js';
+export {
+  type ExactKernelLimitOptions,
+  type ExactKernelLimitResult,
+  exactKernelLimit,
+} from './exact-kernel/exact-kernel-limit.js';

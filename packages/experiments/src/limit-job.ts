@@ -60,7 +60,9 @@ export function limitJob(options: LimitJobOptions): LimitJobResult {
   }
   const samplesPerNeuron = widths.map((d) => n / d);
   const input = inputMeasure(options.input ?? { kind: 'mp' }, n, options.d0);
-  const grid = { points: options.points ?? 1000 };
+  // A data Gram's spikes give the limit isolated components far above the bulk; the geometric scan that finds the top
+  // of the support must step finely enough not to jump over them (0.8 lost the top components of centred images).
+  const grid = { points: options.points ?? 1000, ...(input.kind === 'atoms' ? { topScanRatio: 0.98 } : {}) };
   const b = Math.max(-1, Math.min(1, c.b)); // |b| ≤ 1 by Cauchy–Schwarz; clamp quadrature round-off
   return {
     a: c.a,

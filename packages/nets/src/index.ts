@@ -133,3 +133,5 @@ export {
   type LeanNtkOptions,
   type NtkFactor,
 } from './spectral-density/lean-kernels.js';
+export * from './kernel-maps/index.js';
+export * from './spatial/index.js';

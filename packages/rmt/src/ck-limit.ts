@@ -1,7 +1,8 @@
-import { combinationAtoms, combinationMean, kernelSystem, type KernelCombination } from './kernel-system.js';
+import type { KernelCombination } from './kernel-system.js';
+import { kernelLimit } from './kernel-limit.js';
 import type { InputMeasure } from './input-measure.js';
 import type { LimitSpectrum } from './limit-spectrum.js';
-import { densityFromSystem, type GridOptions } from './stieltjes.js';
+import type { GridOptions } from './stieltjes.js';
 
 /** Options of {@link ckLimit}. */
 export interface CkLimitOptions {
@@ -33,7 +34,5 @@ export function ckCombination(options: Omit<CkLimitOptions, 'grid'>): KernelComb
  * 1).
  */
 export function ckLimit(options: CkLimitOptions): LimitSpectrum {
-  const c = ckCombination(options);
-  const sys = kernelSystem(c, 'ckLimit');
-  return densityFromSystem(sys, combinationAtoms(c), 0, options.grid, combinationMean(c));
+  return kernelLimit(ckCombination(options), options.grid, 'ckLimit');
 }

@@ -34,3 +34,11 @@ export {
   type SlqDensity,
   type BlockMatvec,
 } from './slq/slq.js';
+export {
+  type EigenbasisCombination,
+  eigenbasisLimit,
+  eigenbasisSystem,
+  eigenbasisMean,
+  eigenbasisAtoms,
+  mpFreeProduct,
+} from './eigenbasis-combination.js';

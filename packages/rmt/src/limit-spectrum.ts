@@ -34,6 +34,11 @@ export interface LimitSpectrum {
   readonly mass: number;
   /** The imaginary part η at which m(x + iη) was evaluated (smaller near a hard edge at the lower end). */
   readonly eta: number;
+  /**
+   * Set when the law could only be resolved with the input's eigenvalues below `below` (total mass `mass`) set
+   * to zero (see {@link kernelLimit}): the law is exact except on [lower, lower + q₀·below].
+   */
+  readonly inputZeroed?: { readonly below: number; readonly mass: number };
 }
 
 /** Trapezoid integral of the density on the spectrum's grid. */

@@ -1,8 +1,9 @@
 import { SpecError } from '@spec/core';
-import { combinationAtoms, combinationMean, kernelSystem, type KernelCombination } from './kernel-system.js';
+import type { KernelCombination } from './kernel-system.js';
+import { kernelLimit } from './kernel-limit.js';
 import type { InputMeasure } from './input-measure.js';
 import type { LimitSpectrum } from './limit-spectrum.js';
-import { densityFromSystem, type GridOptions } from './stieltjes.js';
+import type { GridOptions } from './stieltjes.js';
 
 /**
  * Coefficients of the NTK surrogate K̃ = r₊I + Σ_{ℓ=0}^{L} q_ℓ K_ℓ (apps/docs/theory/fan-wang.md#ntk-surrogate): q_ℓ =
@@ -50,10 +51,8 @@ export function ntkCombination(options: Omit<NtkLimitOptions, 'grid'>): KernelCo
  * Limit spectral law of the NTK of an L-layer linear-width network, i.e. of r₊I + Σ q_ℓ K_ℓ
  * (apps/docs/theory/fan-wang.md#ntk-surrogate), through the recursive fixed point of
  * apps/docs/theory/fan-wang.md#ntk-fixed-point. No atom for a nonlinear σ unless the input has one that survives (see
- * {@link combinationAtoms}).
+ * `combinationAtoms`).
  */
 export function ntkLimit(options: NtkLimitOptions): LimitSpectrum {
-  const c = ntkCombination(options);
-  const sys = kernelSystem(c, 'ntkLimit');
-  return densityFromSystem(sys, combinationAtoms(c), c.r, options.grid, combinationMean(c));
+  return kernelLimit(ntkCombination(options), options.grid, 'ntkLimit');
 }

@@ -9,6 +9,7 @@ import {
   mergeSupports,
   scanSupport,
   supportTop,
+  TOP_SCAN_RATIO,
 } from './grid/support-scan.js';
 import { midpointStart, predict } from './grid/warm-start.js';
 import { type Atom, type LimitSpectrum, trapezoid } from './limit-spectrum.js';
@@ -28,6 +29,11 @@ export interface GridOptions {
   readonly eta?: number;
   /** Points of the scan that locates the support (default 400). */
   readonly scanPoints?: number;
+  /**
+   * Ratio of the geometric scan down from the support bound that finds the top of the support (default 0.8, in
+   * (0, 1)). Components narrower than (1 − ratio)·x far above the bulk (spikes of a data kernel) need a ratio close to 1.
+   */
+  readonly topScanRatio?: number;
 }
 
 /** Geometric points added inside the first and last Chebyshev panel of every support interval. */
@@ -74,8 +80,10 @@ const SEARCH_THRESHOLD = 1e-4;
  *
  * The result is checked as a probability law: its mass must be 1 − Σ atoms and (when `expectedMean` is
  * given, the closed form) its mean `expectedMean`, to 1e−3. Missing mass is searched for where it is
- * ({@link findMissedSupport}: a support component narrower than the scan's spacing) and the density
- * recomputed with the intervals found; a law still incomplete throws E_CONVERGENCE rather than being returned.
+ * ({@link findMissedSupport}: a support component narrower than the scan's spacing, or one above the top
+ * that the geometric scan stepped over — the image of a large spike of a real data Gram — so the search runs
+ * up to the system's bound, not just to the top found) and the density recomputed with the intervals found; a
+ * law still incomplete throws E_CONVERGENCE rather than being returned.
  */
 export function densityFromSystem(
   sys: FixedPointSystem,
@@ -94,7 +102,10 @@ export function densityFromSystem(
     throw new SpecError('E_INPUT', `grid.scanPoints must be an integer ≥ 50, got ${scanN}`);
   const atomMass = atoms.reduce((t, a) => t + a.mass, 0);
   const part = continuousPart(sys, atoms);
-  const top = supportTop(part, lower, lower + 1.02 * (sys.scale - lower));
+  const ratio = grid.topScanRatio ?? TOP_SCAN_RATIO;
+  if (!(ratio > 0 && ratio < 1)) throw new SpecError('E_INPUT', `grid.topScanRatio must lie in (0, 1), got ${ratio}`);
+  const bound = lower + 1.02 * (sys.scale - lower);
+  const top = supportTop(part, lower, bound, ratio);
   const test: InsideTest = { eta1: 1e-6 * top, eta2: 1e-7 * top };
   const settings: DensitySettings = { lower, top, points, eta: etaRel * top, test, atoms };
   let support = scanSupport(part, lower, top, scanN, test);
@@ -102,7 +113,7 @@ export function densityFromSystem(
   let checked = lawDefect(result, atomMass, expectedMean);
   for (let round = 0; round < SEARCH_ROUNDS && checked.defect > MISSING_MASS && checked.missing; round++) {
     const threshold = SEARCH_THRESHOLD * Math.max(1 - atomMass, 1e-3);
-    const missed = findMissedSupport(part, result, lower, top, scanN, test, threshold, 100 * settings.eta);
+    const missed = findMissedSupport(part, result, lower, bound, scanN, test, threshold, 100 * settings.eta);
     if (missed.intervals.length === 0) break;
     support = mergeSupports(support, missed);
     const next = densityOnSupport(sys, part, support, settings);

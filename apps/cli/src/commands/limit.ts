@@ -4,7 +4,7 @@ import { Option } from 'commander';
 import { activationFromFlags } from '../activation-flag.js';
 import { diagnosticsJson, diagnosticsLine, loadData } from '../data-source.js';
 import type { OrthonormalityDiagnostics } from '@spec/data';
-import { limitJson } from '../limit-json.js';
+import { limitJson, limitNotes } from '../limit-json.js';
 import { addNetworkFlags, DEFAULTS, type NetworkFlags } from '../network-flags.js';
 import { limitPoints } from '../options.js';
 import type { CommandModule } from '../program.js';
@@ -65,6 +65,7 @@ to 1.`,
 
     const kernels: Record<string, unknown> = {};
     for (const k of names) kernels[k] = { limit: limitJson(result[k]!) };
+    for (const k of names) for (const line of limitNotes(k, result[k])) env.out.note(line);
     const doc = {
       command: 'limit',
       config: {

@@ -49,6 +49,9 @@ export function reproductionFigureSvg(fig: ReproductionFigure): string {
       bins: bulkHistogram(fig),
       limit: fig.limit,
       outliers: Array.from(fig.outliers ?? []),
+      limitLabel: fig.limitLabel,
+      extraLimits: fig.extraLimits,
+      markers: fig.markers,
     });
   }
   return seriesSvg(fig);

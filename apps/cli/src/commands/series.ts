@@ -73,7 +73,8 @@ of ⟨x, y⟩^p, p = 0..degree, by Cauchy products of the activation's Hermite c
 the network's kernel only when "unitDiagonal" is true.
 "sphereEigenvalues": NTK eigenvalues λ_k, k = 0..degree, for data uniform on S^{d−1} w.r.t. the uniform
 probability measure (apps/docs/theory/power-series.md#sphere-eigenvalues; Funk–Hecke on the exact kernel),
-multiplicities in "multiplicities", "decayExponent" the fitted slope of log λ_k vs log k. "effectiveRankBound" = Σκ/κ_0
+multiplicities in "multiplicities", "decayExponent" the fitted slope of log λ_k vs log k (absent with fewer than two
+positive λ_k). "effectiveRankBound" = Σκ/κ_0 (absent when κ_0 = 0)
 (apps/docs/theory/power-series.md#effective-rank).
 Figures with --out: coefficients.svg (|coefficient| decay), sphere-eigenvalues.svg (log-log with the fit).`,
       );
@@ -118,8 +119,9 @@ Figures with --out: coefficients.svg (|coefficient| decay), sphere-eigenvalues.s
       sphereEigenvalues: Array.from(s.sphereEigenvalues.ntk),
       sphereEigenvaluesNngp: Array.from(s.sphereEigenvalues.nngp),
       multiplicities: Array.from({ length: f.degree + 1 }, (_, k) => sphereMultiplicity(f.sphereDim, k)),
-      decayExponent: s.decayExponent,
-      effectiveRankBound: s.ntk[0] > 0 ? s.diagonal.ntk / s.ntk[0] : null,
+      // absent (not null) when undefined: fewer than two positive eigenvalues, or κ_0 = 0
+      ...(s.decayExponent !== null ? { decayExponent: s.decayExponent } : {}),
+      ...(s.ntk[0] > 0 ? { effectiveRankBound: s.diagonal.ntk / s.ntk[0] } : {}),
     };
     env.out.emitJson(doc);
     env.out.say(

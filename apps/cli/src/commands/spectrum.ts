@@ -1,10 +1,19 @@
 import { createRng } from '@spec/core';
-import { planSpectrum, spectrumJob, type KernelSpectrum, type SpectrumStage } from '@spec/experiments';
+import {
+  SLQ_AUTO_MIN_N,
+  planSpectrum,
+  spectrumJob,
+  type Comparison,
+  type KernelSpectrum,
+  type LimitKind,
+  type LimitName,
+  type SpectrumStage,
+} from '@spec/experiments';
 import { parseDataSpec } from '@spec/data';
 import { Option } from 'commander';
 import { activationFromFlags } from '../activation-flag.js';
 import { diagnosticsJson, diagnosticsLine, loadData, syntheticSizes } from '../data-source.js';
-import { limitJson } from '../limit-json.js';
+import { limitJson, limitNotes } from '../limit-json.js';
 import { addNetworkFlags, type NetworkFlags } from '../network-flags.js';
 import { limitPoints, oneOf, positiveInt } from '../options.js';
 import { writeVectorNpy } from '../output/files.js';
@@ -12,7 +21,8 @@ import type { CommandModule } from '../program.js';
 import { toJson } from '../output/context.js';
 
 interface SpectrumFlags extends NetworkFlags {
-  limit: boolean;
+  /** `--limit <which>`, false with `--no-limit`, undefined for the default. */
+  limit?: LimitKind | false;
   points: number;
   bins?: number;
   outputWeights: 'rademacher' | 'gaussian';
@@ -28,6 +38,25 @@ const STAGE_LABEL: Record<SpectrumStage, string> = {
   eigenvalues: 'eigenvalues',
   limit: 'limit density',
 };
+
+const LIMIT_KINDS = ['fan-wang', 'exact-kernel', 'both'] as const;
+
+function comparisonJson(c: Comparison): Record<string, unknown> {
+  return {
+    ks: c.ks,
+    ksScaled: c.ksScaled,
+    rightEdge: c.rightEdge,
+    outliers: Array.from(c.outliers ?? []),
+    ...(c.limit ? { limit: limitJson(c.limit) } : {}),
+  };
+}
+
+/** `--limit` unless given: both limits on real data up to the dense-route size, Fan–Wang otherwise. */
+function limitKind(flag: LimitKind | false | undefined, realData: boolean, n: number): LimitKind | undefined {
+  if (flag === false) return undefined;
+  if (flag !== undefined) return flag;
+  return realData && n <= SLQ_AUTO_MIN_N ? 'both' : 'fan-wang';
+}
 
 function kernelJson(k: KernelSpectrum): Record<string, unknown> {
   const values =
@@ -54,6 +83,10 @@ function kernelJson(k: KernelSpectrum): Record<string, unknown> {
           ksScaled: k.ksScaled,
           rightEdge: k.rightEdge,
           outliers: Array.from(k.outliers ?? []),
+          limitName: k.limitName,
+          limits: Object.fromEntries(
+            Object.entries(k.limits ?? {}).map(([name, c]) => [name, comparisonJson(c as Comparison)]),
+          ),
         }
       : {}),
   };
@@ -65,6 +98,12 @@ export const spectrumCommand: CommandModule = {
   configure(cmd) {
     addNetworkFlags(cmd, { data: true });
     cmd
+      .addOption(
+        new Option(
+          '--limit <which>',
+          'limit law: fan-wang (near-orthogonal data), exact-kernel (MP map on the exact kernel of the data) or both (default: fan-wang on synthetic data, both on real data)',
+        ).argParser(oneOf('--limit', LIMIT_KINDS)),
+      )
       .option('--no-limit', 'skip the theory (eigenvalues only)')
       .addOption(
         new Option('--points <int>', 'grid points of the limit densities').argParser(limitPoints).default(1000),
@@ -112,6 +151,9 @@ Network (apps/docs/theory/fan-wang.md#network-and-kernels): X_l = σ(W_l X_{l−
 readout ±1, inputs of unit norm.
 CK = X_LᵀX_L; NTK = X_LᵀX_L + Σ_l (X_{l−1}ᵀX_{l−1}) ⊙ (S_lᵀS_l). Both are compared with their limit laws
 (see \`spec limit --help\`) by the KS distance, raw and after rescaling to the limit's mean (ksScaled).
+--limit fan-wang: the Fan–Wang law (needs near-orthogonal inputs); exact-kernel: the MP map applied to the
+spectrum of the exact infinite-width kernel of the data, layer by layer (apps/docs/theory/fan-wang.md#exact-kernel-limit);
+both: JSON's ks, limit, … are against limitName ("fan-wang"), and limits.<name> holds each comparison.
 Without --out and --json, the figures go to a fresh folder spec-out/spectrum-<time>/.
 Files with --out: spectrum.json, ck-eigenvalues.npy, ntk-eigenvalues.npy, ck.svg, ntk.svg.
 --method slq: the kernels' spectral densities by stochastic Lanczos quadrature (CK matrix-free through X_L,
@@ -145,6 +187,7 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
     const rng = createRng(env.globals.seed);
     const { dataset, inputModel, diagnostics } = await loadData(flags, rng.split('data'), env);
     const backend = await env.backend();
+    const kind = limitKind(flags.limit, diagnostics !== undefined, dataset.n);
     const phases = new Map<SpectrumStage, (d: number, t: number) => void>();
     const result = spectrumJob({
       X: dataset.X,
@@ -153,7 +196,8 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
       kernel: flags.kernel,
       backend,
       rng: rng.split('network'),
-      limit: flags.limit,
+      limit: kind !== undefined,
+      limitKind: kind,
       input: inputModel,
       points: flags.points,
       outputWeights: flags.outputWeights,
@@ -167,6 +211,7 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
 
     const kernels: Record<string, unknown> = {};
     for (const k of names) kernels[k] = kernelJson(result[k]!);
+    for (const k of names) for (const line of limitNotes(k, result[k]!.limit)) env.out.note(line);
     const doc = {
       command: 'spectrum',
       config: {
@@ -178,6 +223,7 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
         kernel: flags.kernel,
         data: dataset.source,
         inputModel,
+        limit: kind ?? 'none',
         preprocessing: dataset.preprocessing,
         outputWeights: flags.outputWeights,
         seed: env.globals.seed,
@@ -208,6 +254,10 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
             bins: bulkHistogram(ks, flags.bins),
             limit: ks.limit,
             outliers: Array.from(ks.outliers ?? []),
+            limitLabel: ks.limitName === undefined ? undefined : `${ks.limitName} density`,
+            extraLimits: Object.entries(ks.limits ?? {})
+              .filter(([name, c]) => name !== ks.limitName && c?.limit !== undefined)
+              .map(([name, c]) => ({ label: `${name} density`, limit: c!.limit! })),
           }),
         );
       }
@@ -217,20 +267,27 @@ A run that would not fit in memory stops before allocating (E_MEMORY), saying wh
       `${dataset.source}: n = ${dataset.n}, d0 = ${dataset.d0}; ${flags.activation}${flags.rawActivation ? ' (raw)' : ''} network, widths ${flags.widths.join(',')}; backend ${result.backend}`,
     );
     if (diagnostics !== undefined) env.out.say(diagnosticsLine(diagnostics));
-    env.out.say('kernel   mean      limit mean   KS       KS (scaled)   outliers   λ range');
+    env.out.say('kernel   limit          mean      limit mean   KS       KS (scaled)   outliers   λ range');
     for (const k of names) {
       const s = result[k]!;
       const e = s.eigenvalues;
-      const cols = [
-        k.toUpperCase().padEnd(8),
-        s.mean.toFixed(4).padEnd(9),
-        (s.limit ? s.limit.mean.toFixed(4) : '—').padEnd(12),
-        (s.ks !== undefined ? s.ks.toFixed(4) : '—').padEnd(8),
-        (s.ksScaled !== undefined ? s.ksScaled.toFixed(4) : '—').padEnd(13),
-        String(s.outliers?.length ?? '—').padEnd(10),
-        `[${e[0].toPrecision(4)}, ${e[e.length - 1].toPrecision(4)}]`,
-      ];
-      env.out.say(cols.join(' '));
+      const entries: [string, Comparison | undefined][] =
+        s.limits !== undefined && Object.keys(s.limits).length > 0
+          ? (Object.entries(s.limits) as [LimitName, Comparison][])
+          : [['—', undefined]];
+      for (const [name, c] of entries) {
+        const cols = [
+          k.toUpperCase().padEnd(8),
+          name.padEnd(14),
+          s.mean.toFixed(4).padEnd(9),
+          (c?.limit ? c.limit.mean.toFixed(4) : '—').padEnd(12),
+          (c?.ks !== undefined ? c.ks.toFixed(4) : '—').padEnd(8),
+          (c?.ksScaled !== undefined ? c.ksScaled.toFixed(4) : '—').padEnd(13),
+          String(c?.outliers?.length ?? '—').padEnd(10),
+          `[${e[0].toPrecision(4)}, ${e[e.length - 1].toPrecision(4)}]`,
+        ];
+        env.out.say(cols.join(' '));
+      }
     }
     if (out.outDir !== undefined) env.out.say(`figures, eigenvalues (.npy) and JSON written to ${out.outDir}/`);
   },

@@ -40,7 +40,10 @@ export interface Streams {
 export function toJson(doc: unknown): string {
   return JSON.stringify(
     doc,
-    (key, value: unknown) => {
+    function (this: unknown, key, value: unknown) {
+      // A field that does not apply (a tail exponent of too few eigenvalues, no teacher) is absent, never null:
+      // every number a reader finds is a number.
+      if (value === null && !Array.isArray(this)) return undefined;
       if (typeof value === 'number' && !Number.isFinite(value)) {
         throw new Error(`internal: non-finite number ${value} in output field "${key}"`);
       }

@@ -21,7 +21,18 @@ export interface SpectrumFigure {
   /** Eigenvalues beyond the limit's right edge, marked on the axis. */
   readonly outliers?: ReadonlyArray<number>;
   readonly xLabel?: string;
+  /** Legend name of `limit` (default "limit density"). */
+  readonly limitLabel?: string;
+  /** Further densities over the histogram (blue, green, …), with legend names. */
+  readonly extraLimits?: ReadonlyArray<{
+    readonly label: string;
+    readonly limit: { readonly x: ArrayLike<number>; readonly density: ArrayLike<number> };
+  }>;
+  /** Dashed vertical marks with labels. */
+  readonly markers?: ReadonlyArray<{ readonly x: number; readonly label: string }>;
 }
+
+const EXTRA_COLORS = ['#36c', '#393', '#939'];
 
 /** Histogram of eigenvalues with the limit density over it, outliers marked (SVG). */
 export function spectrumSvg(fig: SpectrumFigure): string {
@@ -31,6 +42,15 @@ export function spectrumSvg(fig: SpectrumFigure): string {
   if (fig.limit) {
     const pts = Array.from(fig.limit.x, (x, i) => ({ x, y: fig.limit!.density[i] }));
     marks.push(Plot.lineY(pts, { x: 'x', y: 'y', stroke: '#c33', strokeWidth: 1.6, clip: true }));
+  }
+  (fig.extraLimits ?? []).forEach((extra, i) => {
+    const pts = Array.from(extra.limit.x, (x, j) => ({ x, y: extra.limit.density[j] }));
+    const stroke = EXTRA_COLORS[i % EXTRA_COLORS.length];
+    marks.push(Plot.lineY(pts, { x: 'x', y: 'y', stroke, strokeWidth: 1.6, strokeDasharray: '5,3', clip: true }));
+  });
+  for (const m of fig.markers ?? []) {
+    marks.push(Plot.ruleX([m.x], { stroke: '#333', strokeDasharray: '2,3' }));
+    marks.push(Plot.text([m], { x: 'x', text: 'label', frameAnchor: 'top', dy: 26, fill: '#333', fontSize: 11 }));
   }
   const outliers = fig.outliers ?? [];
   if (outliers.length > 0) {
@@ -52,7 +72,10 @@ export function spectrumSvg(fig: SpectrumFigure): string {
     fig.limit && fig.limit.atoms.length > 0
       ? ` · atoms: ${fig.limit.atoms.map((a) => `${a.mass.toFixed(3)} at ${a.x}`).join(', ')}`
       : '';
-  const subtitle = `histogram of eigenvalues${fig.limit ? ' · red: limit density' : ''}${atomNoteLine}`;
+  const extraNote = (fig.extraLimits ?? [])
+    .map((e, i) => ` · ${['blue', 'green', 'purple'][i % 3]} dashed: ${e.label}`)
+    .join('');
+  const subtitle = `histogram of eigenvalues${fig.limit ? ` · red: ${fig.limitLabel ?? 'limit density'}` : ''}${extraNote}${atomNoteLine}`;
   // Titles are drawn inside the SVG (Plot's own title would wrap the SVG in HTML).
   marks.push(
     Plot.text([fig.title], { frameAnchor: 'top-left', dy: -34, fontSize: 14, fontWeight: 'bold', textAnchor: 'start' }),

@@ -33,6 +33,12 @@ export interface SpectrumFigureData {
   readonly outliers?: Float64Array;
   /** Right edge of the limit's support (histogram range). */
   readonly rightEdge?: number;
+  /** Name of `limit` in the legend (default "limit density"). */
+  readonly limitLabel?: string;
+  /** Further limit laws drawn over the histogram, each with its legend name. */
+  readonly extraLimits?: ReadonlyArray<{ readonly label: string; readonly limit: LimitSpectrum }>;
+  /** Vertical marks on the axis (e.g. the NTK's lower edge r₊). */
+  readonly markers?: ReadonlyArray<{ readonly x: number; readonly label: string }>;
 }
 
 /** One named line or point set of a {@link SeriesFigureData}. */

@@ -1,6 +1,7 @@
-import type { Activation, Backend, Matrix, Rng } from '@spec/core';
+import { SpecError, type Activation, type Backend, type Matrix, type Rng } from '@spec/core';
 import { initNetwork, mlp, hasLeanNtk } from '@spec/nets';
 import type { LimitSpectrum } from '@spec/rmt';
+import { exactKernelLimit } from '../exact-kernel/exact-kernel-limit.js';
 import { dataGramInput, limitJob } from '../limit-job.js';
 import { compareWithLimit, type Comparison, type RawSpectrum } from './compare.js';
 import { executors, type SpectrumStage } from './execute.js';
@@ -30,6 +31,12 @@ export interface SpectrumJobOptions {
   readonly rng: Rng;
   /** Compare with the limit law (default true). */
   readonly limit?: boolean;
+  /**
+   * Which limit law: `'fan-wang'` (apps/docs/theory/fan-wang.md#ck-limit, #ntk-fixed-point: needs near-orthogonal
+   * data), `'exact-kernel'` (apps/docs/theory/fan-wang.md#exact-kernel-limit: the MP map on the exact infinite-width
+   * kernel of the data) or `'both'`. Default `'fan-wang'` for `input: 'mp'`, `'both'` for `input: 'data'`.
+   */
+  readonly limitKind?: LimitKind;
   /**
    * Model of the input Gram in the limit: `'mp'` (i.i.d. Gaussian / spherical data, γ₀ = n/d₀) or `'data'` (the data's
    * own XᵀX spectrum, apps/docs/theory/fan-wang.md#real-data). Default `'mp'`.
@@ -62,11 +69,22 @@ export interface SpectrumJobOptions {
   readonly onProgress?: (stage: SpectrumStage, done: number, total: number) => void;
 }
 
+/** A limit law a spectrum can be set against (apps/docs/theory/fan-wang.md#ck-limit, #exact-kernel-limit). */
+export type LimitName = 'fan-wang' | 'exact-kernel';
+
+/** Which limit laws {@link spectrumJob} computes. */
+export type LimitKind = LimitName | 'both';
+
 /** One kernel's spectrum set against its limit. */
 export interface KernelSpectrum extends RawSpectrum, Comparison {
   /** Mean eigenvalue tr K / n. */
   readonly mean: number;
+  /** The primary limit (Fan–Wang when both were computed); `limitName` says which it is. */
   readonly limit?: LimitSpectrum;
+  /** Which limit `limit`, `ks`, `ksScaled`, `rightEdge` and `outliers` are against. */
+  readonly limitName?: LimitName;
+  /** The comparison with every limit computed, by name. */
+  readonly limits?: Partial<Record<LimitName, Comparison>>;
 }
 
 /** Result of {@link spectrumJob}. */
@@ -81,6 +99,19 @@ export interface SpectrumJobResult {
   /** Backend of the products, and of the eigensolver. */
   readonly backend: string;
   readonly eigenBackend: string;
+}
+
+/** The limit laws a job computes: none with `limit: false`; otherwise `limitKind`, by default chosen by the input. */
+function limitKindOf(options: SpectrumJobOptions): LimitKind | undefined {
+  if (options.limit === false) return undefined;
+  const kind = options.limitKind ?? (options.input === 'data' ? 'both' : 'fan-wang');
+  if (kind !== 'fan-wang' && kind !== 'exact-kernel' && kind !== 'both') {
+    throw new SpecError(
+      'E_INPUT',
+      `limitKind must be 'fan-wang', 'exact-kernel' or 'both', got ${JSON.stringify(kind)}`,
+    );
+  }
+  return kind;
 }
 
 /**
@@ -113,24 +144,43 @@ export function spectrumJob(options: SpectrumJobOptions): SpectrumJobResult {
   progress('forward', 1, 1);
   const spectra = executors[plan.route]({ net, owned, X, backend, plan, rng, progress });
 
+  const kind = limitKindOf(options);
   let limits: ReturnType<typeof limitJob> | undefined;
-  if (options.limit ?? true) {
-    progress('limit', 0, 1);
-    limits = limitJob({
-      n: X.cols,
-      d0: X.rows,
-      widths,
-      activation,
-      kernel: plan.kernel,
-      input: options.input === 'data' ? dataGramInput(X, backend) : { kind: 'mp' },
-      points: options.points,
-    });
-    progress('limit', 1, 1);
+  let exact: ReturnType<typeof exactKernelLimit> | undefined;
+  if (kind !== undefined) {
+    const steps = kind === 'both' ? 2 : 1;
+    progress('limit', 0, steps);
+    if (kind !== 'exact-kernel') {
+      limits = limitJob({
+        n: X.cols,
+        d0: X.rows,
+        widths,
+        activation,
+        kernel: plan.kernel,
+        input: options.input === 'data' ? dataGramInput(X, backend) : { kind: 'mp' },
+        points: options.points,
+      });
+      progress('limit', 1, steps);
+    }
+    if (kind !== 'fan-wang') {
+      exact = exactKernelLimit({ X, widths, activation, kernel: plan.kernel, backend, points: options.points });
+    }
+    progress('limit', steps, steps);
   }
+  const compare = (raw: RawSpectrum | undefined, k: 'ck' | 'ntk'): KernelSpectrum | undefined => {
+    if (raw === undefined) return undefined;
+    const byName: Partial<Record<LimitName, Comparison>> = {};
+    if (limits?.[k] !== undefined) byName['fan-wang'] = compareWithLimit(raw, limits[k]);
+    if (exact?.[k] !== undefined) byName['exact-kernel'] = compareWithLimit(raw, exact[k]);
+    const limitName: LimitName | undefined =
+      byName['fan-wang'] !== undefined ? 'fan-wang' : byName['exact-kernel'] !== undefined ? 'exact-kernel' : undefined;
+    if (limitName === undefined) return compareWithLimit(raw, undefined);
+    return { ...raw, ...byName[limitName]!, limitName, limits: byName };
+  };
 
   return {
-    ck: spectra.ck && compareWithLimit(spectra.ck, limits?.ck),
-    ntk: spectra.ntk && compareWithLimit(spectra.ntk, limits?.ntk),
+    ck: compare(spectra.ck, 'ck'),
+    ntk: compare(spectra.ntk, 'ntk'),
     a: limits?.a,
     b: limits?.b,
     samplesPerNeuron: widths.map((d) => X.cols / d),

@@ -198,7 +198,7 @@ export function train(options: TrainOptions): TrainResult {
       `train: gd is full-batch (batch = n = ${n}), got batch ${options.batch}; use the sgd optimizer for minibatches`,
     );
   }
-  const batch = options.batch ?? (options.optimizer === 'sgd' ? Math.min(32, n) : n);
+  const batch = trainingBatch(options.optimizer, n, options.batch);
   if (!Number.isSafeInteger(batch) || batch < 1 || batch > n)
     throw new SpecError('E_INPUT', `train: batch must be an integer in [1, n = ${n}], got ${batch}`);
   const Xtest = options.Xtest;
@@ -424,4 +424,9 @@ export function train(options: TrainOptions): TrainResult {
   if (!isCheckpoint.has(steps)) loss = mseHalf(networkOutput(net, params, X, backend), y);
   if (!Number.isFinite(loss)) throw diverged(steps, `the loss is ${loss}`, lr, stableLr);
   return { params, checkpoints, loss, initialLaws };
+}
+
+/** The minibatch size a run uses: `batch` when given, else min(32, n) for sgd and n (full batch) for gd and adam. */
+export function trainingBatch(optimizer: TrainOptions['optimizer'], n: number, batch?: number): number {
+  return batch ?? (optimizer === 'sgd' ? Math.min(32, n) : n);
 }

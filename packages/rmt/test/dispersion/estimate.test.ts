@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@spec/core';
-import { expectInputError } from '../expect-input-error.js';
+import { expectSpecError } from '@spec/testing';
 import { dispersionEstimate } from '../../src/dispersion/index.js';
 
 describe('dispersionEstimate', () => {
@@ -37,7 +37,7 @@ describe('dispersionEstimate', () => {
 
   it('throws E_INPUT for fewer than two samples, a zero mean or a NaN sample', () => {
     for (const s of [[1], [1, -1], [1, Number.NaN]]) {
-      expectInputError(() => dispersionEstimate(s));
+      expectSpecError(() => dispersionEstimate(s), 'E_INPUT');
     }
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectInputError } from '../expect-input-error.js';
+import { expectSpecError } from '@spec/testing';
 import { dispersionBiases, dispersionCross, dispersionLimit, dispersionWeights } from '../../src/dispersion/index.js';
 
 const LAMBDAS = [0.1, 0.25, 0.5, 1.0];
@@ -73,10 +73,10 @@ describe('dispersion limits (apps/docs/theory/dispersion.md#depth-width-limits)'
   });
 
   it('rejects negative λ, missing phase and a bad ordered correction with E_INPUT', () => {
-    expectInputError(() => dispersionWeights(-0.1));
-    expectInputError(() => dispersionBiases(Number.NaN));
-    expectInputError(() => dispersionLimit({ lambda: 0.1 }));
-    expectInputError(() => dispersionLimit({ lambda: 0.1, phase: 'ordered', width: 100 }));
-    expectInputError(() => dispersionLimit({ lambda: 0.1, phase: 'edge-of-chaos', r0: -1 }));
+    expectSpecError(() => dispersionWeights(-0.1), 'E_INPUT');
+    expectSpecError(() => dispersionBiases(Number.NaN), 'E_INPUT');
+    expectSpecError(() => dispersionLimit({ lambda: 0.1 }), 'E_INPUT');
+    expectSpecError(() => dispersionLimit({ lambda: 0.1, phase: 'ordered', width: 100 }), 'E_INPUT');
+    expectSpecError(() => dispersionLimit({ lambda: 0.1, phase: 'edge-of-chaos', r0: -1 }), 'E_INPUT');
   });
 });

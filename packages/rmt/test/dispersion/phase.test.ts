@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectInputError } from '../expect-input-error.js';
+import { expectSpecError } from '@spec/testing';
 import { classifyPhase, phaseDiagram } from '../../src/dispersion/index.js';
 
 describe('classifyPhase (apps/docs/theory/dispersion.md#setting)', () => {
@@ -47,7 +47,7 @@ describe('classifyPhase (apps/docs/theory/dispersion.md#setting)', () => {
       () => classifyPhase({ sigmaW2: 2, sigmaB2: -1 }),
       () => phaseDiagram({ sigmaW2: [], sigmaB2: [0] }),
     ]) {
-      expectInputError(f);
+      expectSpecError(f, 'E_INPUT');
     }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectInputError } from '../expect-input-error.js';
+import { expectSpecError } from '@spec/testing';
 import { createRng } from '@spec/core';
 import {
   dispersionBiases,
@@ -127,7 +127,7 @@ describe('scalarNtkSamples (apps/docs/theory/dispersion.md#exact-finite-width)',
   it('rejects bad sizes and σ_w² with E_INPUT', () => {
     const ok = { width: 10, inputDim: 10, depth: 3, sigmaW2: 2, samples: 10, rng: createRng(0) };
     for (const bad of [{ width: 0 }, { depth: 1.5 }, { samples: 0 }, { sigmaW2: -1 }, { inputDim: Number.NaN }]) {
-      expectInputError(() => scalarNtkSamples({ ...ok, ...bad }));
+      expectSpecError(() => scalarNtkSamples({ ...ok, ...bad }), 'E_INPUT');
     }
   });
 });

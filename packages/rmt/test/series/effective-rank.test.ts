@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectInputError } from '../expect-input-error.js';
+import { expectSpecError } from '@spec/testing';
 import { createRng, jacobiEigenvalues } from '@spec/core';
 import {
   effectiveRank,
@@ -40,7 +40,7 @@ describe('effectiveRank', () => {
     expect(effectiveRank([0, 0, 5])).toBe(1);
   });
   it('throws E_INPUT without a positive eigenvalue', () => {
-    expectInputError(() => effectiveRank([0, -1]));
+    expectSpecError(() => effectiveRank([0, -1]), 'E_INPUT');
   });
 });
 
@@ -85,7 +85,7 @@ describe('effectiveRankBounds', () => {
       () => effectiveRankBounds({ coefficients: new Float64Array([1, -1]), gramEffectiveRank: 2 }),
       () => effectiveRankBounds({ coefficients: new Float64Array([1, 1]), gramEffectiveRank: 2, total: 1 }),
     ]) {
-      expectInputError(f);
+      expectSpecError(f, 'E_INPUT');
     }
   });
 });

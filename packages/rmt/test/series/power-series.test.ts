@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectInputError } from '../expect-input-error.js';
+import { expectSpecError } from '@spec/testing';
 import {
   evaluateSeries,
   hiddenLayersFromPaperDepth,
@@ -60,7 +60,7 @@ describe('reluHermite', () => {
 
   it('rejects a negative degree with E_INPUT', () => {
     expect(() => reluHermite(-1)).toThrowError(/maxDegree/);
-    expectInputError(() => reluHermite(1.5));
+    expectSpecError(() => reluHermite(1.5), 'E_INPUT');
   });
 });
 
@@ -147,7 +147,7 @@ describe('powerSeriesCoefficients', () => {
       () => evaluateSeries(new Float64Array([1]), Number.NaN),
     ];
     for (const f of bad) {
-      expectInputError(f);
+      expectSpecError(f, 'E_INPUT');
     }
   });
 });

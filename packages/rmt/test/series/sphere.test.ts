@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectInputError } from '../expect-input-error.js';
+import { expectSpecError } from '@spec/testing';
 import {
   decayExponent,
   funkHeckeEigenvalue,
@@ -70,7 +70,7 @@ describe('funkHeckeEigenvalue', () => {
 
   it('throws E_INPUT for a kernel returning NaN or a bad dimension', () => {
     for (const f of [() => funkHeckeEigenvalue(() => Number.NaN, 3, 0), () => funkHeckeEigenvalue(reluNtk1, 1, 0)]) {
-      expectInputError(f);
+      expectSpecError(f, 'E_INPUT');
     }
   });
 });

@@ -1,0 +1,39 @@
+import type { Activation } from '@spec/core';
+import { activationKernel } from '../activation-kernel.js';
+import { hasDualMean } from '../activations/dual-with-mean.js';
+import { gaussianExpectation } from '../quadrature/gaussian-expectation.js';
+
+/**
+ * `value[i] = E φ(u)φ(v)` and `derivative[i] = E φ′(u)φ′(v)` for `(u, v) ~ N(0, [[q1[i], c[i]], [c[i], q2[i]]])`, for
+ * the first `count` entries (apps/docs/theory/architectures.md#activations). The one place where the kernel maps
+ * evaluate activation duals: a batched `activationKernel` can replace the loop here without touching the maps.
+ */
+export function activationDualsBatch(
+  act: Activation,
+  entries: {
+    readonly q1: Float64Array;
+    readonly q2: Float64Array;
+    readonly c: Float64Array;
+    readonly value: Float64Array;
+    readonly derivative: Float64Array;
+    readonly count: number;
+  },
+): void {
+  const { q1, q2, c, value, derivative, count } = entries;
+  for (let i = 0; i < count; i++) {
+    const r = activationKernel(act, q1[i], q2[i], c[i]);
+    value[i] = r.value;
+    derivative[i] = r.derivative;
+  }
+}
+
+/**
+ * `E φ(u)`, u ~ N(0, q): the closed form `dual.mean` when the activation has one, otherwise Gaussian quadrature with
+ * the kinks split (apps/docs/theory/architectures.md#activations).
+ */
+export function activationMean(act: Activation, q: number): number {
+  if (hasDualMean(act.dual)) return act.dual.mean(q);
+  if (q <= 0) return act.fn(0);
+  const s = Math.sqrt(q);
+  return gaussianExpectation((x) => act.fn(s * x), { kinks: act.kinks?.map((k) => k / s) });
+}

@@ -1,0 +1,41 @@
+import type { SpatialKernel, SpatialKernelMap } from '@spec/core';
+
+/**
+ * How a layer's output relates to its input in the sense of apps/docs/theory/architectures.md#residual-branches: a
+ * branch of a sum is uncorrelated with every other branch when it ends in a fresh zero-mean linear layer.
+ * - `fresh`: the output is a fresh zero-mean linear layer (dense, convolution, attention);
+ * - `linear`: a fixed linear map over positions (identity, pooling), which keeps a fresh output fresh;
+ * - `other`: anything else (activations, LayerNorm, RNN, flatten).
+ */
+export type BranchLinearity = 'fresh' | 'linear' | 'other';
+
+/**
+ * A built-in layer's kernel map: a {@link SpatialKernelMap} that also names itself (for messages), gives its output
+ * shape (so a network is checked before any record is allocated), and says whether its output is a fresh linear
+ * layer (for the residual rule, apps/docs/theory/architectures.md#residual-branches).
+ */
+export interface LayerKernelMap extends SpatialKernelMap {
+  /** Short description used in messages, e.g. `conv [3, 3] SAME`. */
+  readonly label: string;
+  readonly linearity: BranchLinearity;
+  outputSpatial(spatial: ReadonlyArray<number>): ReadonlyArray<number>;
+  map(input: SpatialKernel): SpatialKernel;
+  /**
+   * Optional: the same as {@link map}, but it may overwrite `input.nngp` and `input.ntk` — for a caller that owns the
+   * input record and will not read it again (a chain's intermediate records), so a layer on a full record of
+   * hundreds of MB does not allocate (and page in) two new ones.
+   */
+  mapInPlace?(input: SpatialKernel): SpatialKernel;
+}
+
+/** A plugin's {@link SpatialKernelMap} as a {@link LayerKernelMap} (no `outputSpatial`: it keeps the shape). */
+export function asLayerKernelMap(map: SpatialKernelMap, label: string): LayerKernelMap {
+  if ('label' in map && 'linearity' in map && typeof map.outputSpatial === 'function') return map as LayerKernelMap;
+  return {
+    label,
+    linearity: 'other',
+    needsFullSpatial: map.needsFullSpatial,
+    outputSpatial: (spatial) => (map.outputSpatial ? map.outputSpatial(spatial) : spatial),
+    map: (input) => map.map(input),
+  };
+}

@@ -1,0 +1,118 @@
+import type { SpatialKernel } from '@spec/core';
+import type { LayerKernelMap } from './layer-map.js';
+import { allocateRecord, requireFullForm, spatialSize } from './record.js';
+
+/** Channel means averaged over positions (or null). */
+function meanOverPositions(input: SpatialKernel, L: number): Float64Array | null {
+  if (input.mean === null) return null;
+  const out = new Float64Array(input.samples);
+  for (let a = 0; a < input.samples; a++) {
+    let s = 0;
+    for (let p = 0; p < L; p++) s += input.mean[a * L + p];
+    out[a] = s / L;
+  }
+  return out;
+}
+
+/**
+ * The kernel map of global average pooling (apps/docs/theory/architectures.md#global-average-pooling):
+ * `K'[a,b] = (1/L²) Σ_{p,q} K[a,p,b,q]`, the same for Θ, `m' = mean_p m`, Gaussianity kept; the output has no
+ * positions. Needs the full record (every pair of positions).
+ */
+export function globalAvgPoolKernelMap(): LayerKernelMap {
+  return {
+    label: 'global_avg_pool',
+    linearity: 'linear',
+    needsFullSpatial: true,
+    outputSpatial: () => [],
+    map(input: SpatialKernel): SpatialKernel {
+      requireFullForm(input, 'global_avg_pool');
+      const n = input.samples;
+      const L = spatialSize(input.spatial);
+      const out = allocateRecord({ samples: n, spatial: [], form: 'full', gaussian: input.gaussian, withMean: false });
+      for (let a = 0; a < n; a++) {
+        for (let b = 0; b < n; b++) {
+          let sk = 0;
+          let st = 0;
+          for (let p = 0; p < L; p++) {
+            const row = ((a * L + p) * n + b) * L;
+            for (let q = 0; q < L; q++) {
+              sk += input.nngp[row + q];
+              st += input.ntk[row + q];
+            }
+          }
+          out.nngp[a * n + b] = sk / (L * L);
+          out.ntk[a * n + b] = st / (L * L);
+        }
+      }
+      return { ...out, mean: meanOverPositions(input, L) };
+    },
+  };
+}
+
+/**
+ * The kernel map of flatten followed by a readout with fan-in C·L (apps/docs/theory/architectures.md#flatten):
+ * `K'[a,b] = (1/L) Σ_p K[a,p,b,p]`, the same for Θ, `m' = mean_p m`; not Gaussian (position-dependent variances).
+ * Reads equal positions only, so either record form.
+ */
+export function flattenKernelMap(): LayerKernelMap {
+  return {
+    label: 'flatten',
+    linearity: 'other',
+    needsFullSpatial: false,
+    outputSpatial: () => [],
+    map(input: SpatialKernel): SpatialKernel {
+      const n = input.samples;
+      const L = spatialSize(input.spatial);
+      const out = allocateRecord({ samples: n, spatial: [], form: 'full', gaussian: false, withMean: false });
+      for (let a = 0; a < n; a++) {
+        for (let b = 0; b < n; b++) {
+          let sk = 0;
+          let st = 0;
+          for (let p = 0; p < L; p++) {
+            const i = input.form === 'full' ? ((a * L + p) * n + b) * L + p : (a * n + b) * L + p;
+            sk += input.nngp[i];
+            st += input.ntk[i];
+          }
+          out.nngp[a * n + b] = sk / L;
+          out.ntk[a * n + b] = st / L;
+        }
+      }
+      return { ...out, mean: meanOverPositions(input, L) };
+    },
+  };
+}
+
+/**
+ * The kernel map of taking the last position (the last state of a sequence; apps/docs/theory/architectures.md#rnn):
+ * `K'[a,b] = K[a,L−1,b,L−1]`, the same for Θ and m, Gaussianity kept. Either record form.
+ */
+export function lastKernelMap(): LayerKernelMap {
+  return {
+    label: 'last',
+    linearity: 'linear',
+    needsFullSpatial: false,
+    outputSpatial: () => [],
+    map(input: SpatialKernel): SpatialKernel {
+      const n = input.samples;
+      const L = spatialSize(input.spatial);
+      const p = L - 1;
+      const out = allocateRecord({
+        samples: n,
+        spatial: [],
+        form: 'full',
+        gaussian: input.gaussian,
+        withMean: input.mean !== null,
+      });
+      for (let a = 0; a < n; a++) {
+        for (let b = 0; b < n; b++) {
+          const i = input.form === 'full' ? ((a * L + p) * n + b) * L + p : (a * n + b) * L + p;
+          out.nngp[a * n + b] = input.nngp[i];
+          out.ntk[a * n + b] = input.ntk[i];
+        }
+        if (input.mean !== null) out.mean![a] = input.mean[a * L + p];
+      }
+      return out;
+    },
+  };
+}

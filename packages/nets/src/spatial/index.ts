@@ -1,0 +1,32 @@
+/**
+ * Finite-width layers on activations with positions and channels (apps/docs/theory/architectures.md#finite-layers),
+ * each a `SpatialLayer` of `@spec/core`, and a driver for scalar-output networks built from them.
+ *
+ * @packageDocumentation
+ */
+export { type SpatialDenseOptions, spatialDense } from './dense.js';
+export { type SpatialActivationOptions, spatialActivation } from './activation.js';
+export {
+  type SpatialNetworkInit,
+  type SpatialForwardPass,
+  type SpatialKernelOptions,
+  type SpatialEmpiricalKernels,
+  initSpatialNetwork,
+  spatialForward,
+  spatialEmpiricalKernels,
+} from './network.js';
+export { type SpatialConvOptions, spatialConv } from './conv.js';
+export { type SpatialPoolOptions, spatialAvgPool, spatialSumPool, spatialGlobalAvgPool } from './pooling.js';
+export { spatialFlatten, spatialLast } from './flatten.js';
+export { type SpatialLayerNormOptions, spatialLayerNorm } from './layernorm.js';
+export {
+  type SpatialBranch,
+  type SpatialFanInSumOptions,
+  type SpatialResidualOptions,
+  spatialSerial,
+  spatialFanInSum,
+  spatialResidual,
+  spatialIdentity,
+} from './combinators.js';
+export { type SpatialAttentionOptions, spatialAttention } from './attention.js';
+export { type SpatialRnnOptions, spatialRnn } from './rnn.js';

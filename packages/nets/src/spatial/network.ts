@@ -1,0 +1,180 @@
+import {
+  SpecError,
+  type Rng,
+  type SpatialActivations,
+  type SpatialLayer,
+  type SpatialParams,
+  type SpatialShape,
+} from '@spec/core';
+import { activations, assertActivations, describeShape, spatialSize } from './activations.js';
+import { addInto, rowGram } from './sample-gram.js';
+
+/** What {@link initSpatialNetwork} returns. */
+export interface SpatialNetworkInit {
+  /** One parameter record per layer. */
+  readonly params: ReadonlyArray<SpatialParams>;
+  /** shapes[0] = the input shape, shapes[ℓ] = the per-sample shape after ℓ layers (the last is scalar). */
+  readonly shapes: ReadonlyArray<SpatialShape>;
+}
+
+/** What {@link spatialForward} returns. */
+export interface SpatialForwardPass {
+  /** activations[0] = the input, activations[ℓ] = the output of layer ℓ; the last holds f(x_a), one per sample. */
+  readonly activations: ReadonlyArray<SpatialActivations>;
+  /** Per layer, the cache its backward pass needs (opaque). */
+  readonly caches: ReadonlyArray<unknown>;
+}
+
+/** Options of {@link spatialEmpiricalKernels}. */
+export interface SpatialKernelOptions {
+  /** Which kernels (default `'both'`). */
+  readonly kernel?: 'ck' | 'ntk' | 'both';
+  /** Also return each layer's NTK share (default false). */
+  readonly perLayer?: boolean;
+}
+
+/** What {@link spatialEmpiricalKernels} returns; matrices are n × n, row-major. */
+export interface SpatialEmpiricalKernels {
+  /** f(x_a) for every sample. */
+  readonly outputs: Float64Array;
+  /** The CK: Gram ⟨z_a, z_b⟩ of the readout's input features z (all positions and channels of the last layer's input). */
+  readonly ck?: Float64Array;
+  /** The empirical NTK Σ_θ ∂f(x_a)/∂θ ∂f(x_b)/∂θ, the sum of the layers' shares. */
+  readonly ntk?: Float64Array;
+  /** Each layer's NTK share (null for a layer without parameters), aligned with the layers; they sum to `ntk`. */
+  readonly perLayer?: ReadonlyArray<Float64Array | null>;
+}
+
+function checkNetwork(layers: ReadonlyArray<SpatialLayer>): void {
+  if (!Array.isArray(layers) || layers.length === 0) {
+    throw new SpecError('E_INPUT', 'spatial network: needs at least one layer (the last a dense readout of width 1)');
+  }
+}
+
+/**
+ * Draws the parameters of a network of {@link SpatialLayer}s for inputs of per-sample shape `inShape`: layer ℓ
+ * (1-based) draws from `rng.split('layer-ℓ')`, as the MLP's `initNetwork` does.
+ *
+ * @throws SpecError `E_SHAPE` when the network does not end in one output per sample (spatial `[]`, 1 channel), and
+ *   the layers' own errors
+ */
+export function initSpatialNetwork(
+  layers: ReadonlyArray<SpatialLayer>,
+  inShape: SpatialShape,
+  rng: Rng,
+): SpatialNetworkInit {
+  checkNetwork(layers);
+  const shapes: SpatialShape[] = [inShape];
+  const params = layers.map((layer, i) => {
+    const { params: p, outShape } = layer.init(shapes[i], rng.split(`layer-${i + 1}`));
+    shapes.push(outShape);
+    return p;
+  });
+  const last = shapes[shapes.length - 1];
+  if (last.spatial.length !== 0 || last.channels !== 1) {
+    throw new SpecError(
+      'E_SHAPE',
+      `spatial network: the last layer (${layers[layers.length - 1].kind}) gives ${describeShape(last)}; a scalar-output network ends in flatten or global_avg_pool and a dense readout of width 1`,
+    );
+  }
+  return { params, shapes };
+}
+
+/** The forward pass through every layer. @throws SpecError `E_INPUT` when `params` does not match the layers */
+export function spatialForward(
+  layers: ReadonlyArray<SpatialLayer>,
+  params: ReadonlyArray<SpatialParams>,
+  x: SpatialActivations,
+): SpatialForwardPass {
+  checkNetwork(layers);
+  if (!Array.isArray(params) || params.length !== layers.length) {
+    throw new SpecError('E_INPUT', `spatial network: expected parameters for ${layers.length} layers`);
+  }
+  assertActivations(x, 'spatial network', 'the input');
+  const acts: SpatialActivations[] = [x];
+  const caches: unknown[] = [];
+  layers.forEach((layer, i) => {
+    const { y, cache } = layer.apply(params[i], acts[i]);
+    acts.push(y);
+    caches.push(cache);
+  });
+  return { activations: acts, caches };
+}
+
+/**
+ * Outputs, CK and empirical NTK of a scalar-output network of {@link SpatialLayer}s
+ * (apps/docs/theory/architectures.md#finite-layers): a forward pass, then a backward sweep of the signal
+ * ∂f(x_a)/∂f(x_a) = 1 through the layers' vjps, where every layer adds its NTK share for the signal at its output.
+ *
+ * @throws SpecError `E_SHAPE` when the output is not one number per sample, `E_DATA` when a kernel or output is not
+ *   finite (an activation overflowed: try smaller W_std), and the layers' errors
+ */
+export function spatialEmpiricalKernels(
+  layers: ReadonlyArray<SpatialLayer>,
+  params: ReadonlyArray<SpatialParams>,
+  x: SpatialActivations,
+  options: SpatialKernelOptions = {},
+): SpatialEmpiricalKernels {
+  const which = options.kernel ?? 'both';
+  if (which !== 'ck' && which !== 'ntk' && which !== 'both') {
+    throw new SpecError(
+      'E_INPUT',
+      `spatial network: kernel must be 'ck', 'ntk' or 'both', got ${JSON.stringify(which)}`,
+    );
+  }
+  const fwd = spatialForward(layers, params, x);
+  const out = fwd.activations[layers.length];
+  if (out.spatial.length !== 0 || out.channels !== 1) {
+    throw new SpecError(
+      'E_SHAPE',
+      `spatial network: the output is ${describeShape(out)} per sample; end in flatten or global_avg_pool and a dense readout of width 1`,
+    );
+  }
+  const n = x.samples;
+  const result: {
+    outputs: Float64Array;
+    ck?: Float64Array;
+    ntk?: Float64Array;
+    perLayer?: Array<Float64Array | null>;
+  } = { outputs: Float64Array.from(out.data) };
+  assertFiniteArray(result.outputs, 'the network outputs');
+  if (which !== 'ntk') {
+    const z = fwd.activations[layers.length - 1];
+    result.ck = rowGram(z.data, n, spatialSize(z.spatial) * z.channels);
+    assertFiniteArray(result.ck, 'the CK');
+  }
+  if (which !== 'ck') {
+    const perLayer: Array<Float64Array | null> = new Array<Float64Array | null>(layers.length).fill(null);
+    const ntk = new Float64Array(n * n);
+    let g = activations(new Float64Array(n).fill(1), n, { spatial: [], channels: 1 });
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const share = layers[i].ntk(params[i], fwd.caches[i], g);
+      if (share !== null) {
+        if (share.length !== n * n) {
+          throw new SpecError(
+            'E_SHAPE',
+            `layer ${i + 1} (${layers[i].kind}) returned an NTK share of ${share.length} entries, expected ${n} × ${n}`,
+          );
+        }
+        perLayer[i] = share;
+        addInto(ntk, share);
+      }
+      if (i > 0) g = layers[i].vjp(params[i], fwd.caches[i], g, { params: false }).gx;
+    }
+    assertFiniteArray(ntk, 'the NTK');
+    result.ntk = ntk;
+    if (options.perLayer) result.perLayer = perLayer;
+  }
+  return result;
+}
+
+function assertFiniteArray(a: Float64Array, what: string): void {
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i])) {
+      throw new SpecError(
+        'E_DATA',
+        `spatial network: ${what} has a non-finite entry (an activation overflowed?); try smaller W_std or inputs`,
+      );
+    }
+  }
+}
