@@ -38,6 +38,15 @@ describe('spec infinite', () => {
     expect(Math.abs(doc.diagonal.nngp - 1)).toBeLessThan(1e-12);
   });
 
+  it('--data digits (real data, its own d0 = 64, centred and scaled to unit norm): tanh kernels with unit diagonal', async () => {
+    const r = await run('infinite', '--activation', 'tanh', '--data', 'digits', '--n', '40', '--depth', '2', '--json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { config: { d0: number }; nngp: number[][] };
+    expect(doc.config.d0).toBe(64);
+    // Unit-norm inputs and σ_w² = 1/E tanh²: every layer keeps Σ(x, x) = 1 (1-D second moments, ~1e-14 each).
+    for (let i = 0; i < 40; i++) expect(Math.abs(doc.nngp[i][i] - 1)).toBeLessThan(1e-12);
+  });
+
   it('--data with --out writes n × n .npy matrices and the figure', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'spec-inf-')), 'out');
     const r = await run(

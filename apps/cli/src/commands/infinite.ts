@@ -179,7 +179,8 @@ Figures with --out: kernel-angle.svg (NTK vs angle for depths 1..L, at most 12).
       }
       const dataset = await loadDataset(spec, {
         n: f.n,
-        d0: f.d0,
+        // --d0 (default 50) is for synthetic data only: real data brings its own dimension.
+        ...(sizes !== undefined ? { d0: sizes.d0 } : {}),
         rng: createRng(env.globals.seed).split('data'),
       });
       X = dataset.X;
