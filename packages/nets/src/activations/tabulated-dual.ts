@@ -134,10 +134,19 @@ export function tabulatedDual(act: Activation): TabulatedDual {
       return v;
     };
     // A zero second moment makes the expectation 0 for every ρ (Cauchy–Schwarz).
-    const build = (which: 0 | 1, scale: number): AngleChebyshev =>
-      scale === 0
-        ? { coefficients: Float64Array.of(0), evaluate: () => 0 }
-        : angleChebyshev((rho) => both(rho)[which], { tolerance: TABULATED_DUAL_TOLERANCE * scale });
+    const build = (which: 0 | 1, scale: number): AngleChebyshev => {
+      if (scale === 0) return { coefficients: Float64Array.of(0), evaluate: () => 0 };
+      try {
+        return angleChebyshev((rho) => both(rho)[which], { tolerance: TABULATED_DUAL_TOLERANCE * scale });
+      } catch (e) {
+        if (!(e instanceof SpecError) || e.code !== 'E_CONVERGENCE') throw e;
+        throw new SpecError(
+          'E_INPUT',
+          `dual of "${act.name}" at variances ${q1} and ${q2}: no closed-form dual, and the activation is too steep there for its tabulated dual (a Hermite series would need more than 1000 terms, an angle table more than degree 128); lower the variances — σ_w², σ²_w,in, the input norms, or the depth of a residual network, whose variances grow with depth — or give the activation a closed-form \`dual\``,
+          { cause: e },
+        );
+      }
+    };
     t = {
       value: build(0, Math.sqrt(e1.valueDiagonal * e2.valueDiagonal)),
       derivative: build(1, Math.sqrt(e1.derivativeDiagonal * e2.derivativeDiagonal)),
