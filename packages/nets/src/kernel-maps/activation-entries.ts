@@ -1,12 +1,12 @@
 import type { Activation } from '@spec/core';
-import { activationKernel } from '../activation-kernel.js';
+import { tabulatedDual } from '../activations/tabulated-dual.js';
 import { hasDualMean } from '../activations/dual-with-mean.js';
-import { gaussianExpectation } from '../quadrature/gaussian-expectation.js';
+import { correlation, gaussianExpectation } from '../quadrature/gaussian-expectation.js';
 
 /**
  * `value[i] = E φ(u)φ(v)` and `derivative[i] = E φ′(u)φ′(v)` for `(u, v) ~ N(0, [[q1[i], c[i]], [c[i], q2[i]]])`, for
  * the first `count` entries (apps/docs/theory/architectures.md#activations). The one place where the kernel maps
- * evaluate activation duals: a batched `activationKernel` can replace the loop here without touching the maps.
+ * evaluate activation duals, the same way as `activationKernel` (closed form, else the tabulated dual).
  */
 export function activationDualsBatch(
   act: Activation,
@@ -20,10 +20,24 @@ export function activationDualsBatch(
   },
 ): void {
   const { q1, q2, c, value, derivative, count } = entries;
+  const where = `kernel map of "${act.name}"`;
+  const dual = act.dual;
+  // The same evaluation as activationKernel, without its per-call record: millions of entries per layer.
+  if (dual !== undefined) {
+    for (let i = 0; i < count; i++) {
+      correlation(q1[i], q2[i], c[i], where);
+      value[i] = dual.value(q1[i], q2[i], c[i]);
+      derivative[i] = dual.derivative(q1[i], q2[i], c[i]);
+    }
+    return;
+  }
+  const table = tabulatedDual(act);
+  const out = new Float64Array(2);
   for (let i = 0; i < count; i++) {
-    const r = activationKernel(act, q1[i], q2[i], c[i]);
-    value[i] = r.value;
-    derivative[i] = r.derivative;
+    correlation(q1[i], q2[i], c[i], where);
+    table.both(q1[i], q2[i], c[i], out);
+    value[i] = out[0];
+    derivative[i] = out[1];
   }
 }
 
