@@ -188,9 +188,9 @@ export function kernelMonitor(
   edge: number | undefined,
   edgeSource?: KernelEdgeSource,
 ): (K: Matrix, keepEigenvalues?: boolean) => KernelMonitor {
-  // eigh, not eigvalsh: the step-0 monitor calls eigh on the same matrix, and the two routines differ in the last
-  // bits, which would make the step-0 λ_max an "outlier" above its own edge.
-  const e0 = backend.eigh(K0).values;
+  // eigvalsh here and in every monitor call: the same routine on the same matrix gives the same bits, so the step-0
+  // λ_max is never an "outlier" above its own edge (eigh and eigvalsh differ in the last bits).
+  const e0 = backend.eigvalsh(K0);
   if (edge !== undefined && !Number.isFinite(edge))
     throw new SpecError('E_INPUT', `kernel monitor: the right edge must be finite, got ${edge}`);
   const ref: Reference = {
@@ -203,10 +203,12 @@ export function kernelMonitor(
   const minTail = options.powerLawMinTail ?? 50;
   const yNorm2 = frobenius(y) ** 2;
   return (K: Matrix, keepEigenvalues = options.eigenvalues === true): KernelMonitor => {
-    const { values, vectors } = backend.eigh(K);
+    // All eigenvalues, but only the top eigenvector (for the label alignment): a full eigh accumulates n³ rotations.
+    const values = backend.eigvalsh(K);
     const n = values.length;
+    const top = backend.eigh(K, { k: 1 }).vectors;
     let dot = 0;
-    for (let i = 0; i < n; i++) dot += vectors.data[i * vectors.cols + (vectors.cols - 1)] * y[i];
+    for (let i = 0; i < n; i++) dot += top.data[i * top.cols] * y[i];
     const e = Float64Array.from(values);
     return {
       ksToInit: ksTwoSample(e, ref.eigenvalues),

@@ -28,9 +28,11 @@ export function weightSpectrum(W: Matrix, backend: Backend): WeightSpectrum {
   const small = d <= h ? backend.gram(W) : backend.gemm(W, W, { transB: true });
   const m = small.rows;
   const S: Matrix = { rows: m, cols: m, data: Float64Array.from(small.data, (v) => v / h) };
-  const { values, vectors } = backend.eigh(S);
+  // All eigenvalues, but only the top eigenvector: a full eigh accumulates m³ rotations.
+  const values = backend.eigvalsh(S);
+  const vectors = backend.eigh(S, { k: 1 }).vectors;
   const top = new Float64Array(m);
-  for (let i = 0; i < m; i++) top[i] = vectors.data[i * vectors.cols + (vectors.cols - 1)];
+  for (let i = 0; i < m; i++) top[i] = vectors.data[i * vectors.cols];
   let v1: Float64Array;
   if (d <= h) v1 = top;
   else {
