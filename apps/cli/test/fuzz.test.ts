@@ -23,8 +23,6 @@ function generator(seed: number): () => number {
 const random = generator(Number(process.env.SPEC_FUZZ_SEED ?? 20261205));
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
 const ACTIVATIONS = ['relu', 'tanh', 'erf', 'sigmoid', 'softplus', 'gelu', 'swish', 'sin', 'quadratic', 'linear'];
-/** Activations with a closed-form dual: the infinite-width commands stay within seconds for them. */
-const DUAL_ACTIVATIONS = ['relu', 'erf', 'linear', 'quadratic', 'sin'];
 /** Ratios n/d of the linear-width theory, from very wide to very narrow layers. */
 const RATIOS = [0.05, 0.5, 1, 2, 5, 20];
 
@@ -113,17 +111,47 @@ const CASES: Record<string, () => string[]> = {
   ],
   series: () => [
     'series',
-    ...['--activation', pick(DUAL_ACTIVATIONS), '--depth', String(1 + Math.floor(random() * 3))],
+    ...['--activation', pick(ACTIVATIONS), '--depth', String(1 + Math.floor(random() * 3))],
     ...['--degree', String(pick([1, 4, 8])), '--sphere-dim', String(pick([2, 3, 10, 100]))],
     ...(random() < 0.3 ? ['--normalized'] : []),
   ],
   infinite: () => [
     'infinite',
-    ...['--activation', pick(DUAL_ACTIVATIONS), '--depth', String(1 + Math.floor(random() * 6))],
+    ...['--activation', pick(ACTIVATIONS), '--depth', String(1 + Math.floor(random() * 6))],
     ...['--cos', String(pick([-1, -0.3, 0, 0.9, 1])), '--sigma-b2', String(pick([0, 0.1, 1]))],
     ...['--architecture', pick(['mlp', 'residual'])],
     ...(random() < 0.4 ? ['--data', pick(['gaussian', 'sphere']), '--n', '24', '--d0', String(pick([1, 5, 40]))] : []),
   ],
+  'infinite --arch': () => {
+    const act = { layer: pick(['relu', 'erf', 'tanh', 'gelu']) };
+    const conv = {
+      layer: 'conv',
+      filter: [pick([1, 2, 3]), pick([1, 3])],
+      padding: pick(['SAME', 'CIRCULAR', 'VALID']),
+    };
+    const spec = pick([
+      [
+        { layer: 'flatten' },
+        { layer: 'dense', W_std: pick([0.5, 1, 2]), b_std: pick([0, 0.1]) },
+        act,
+        { layer: 'dense' },
+      ],
+      [conv, act, { layer: 'global_avg_pool' }, { layer: 'dense' }],
+      [conv, act, { layer: 'avg_pool', window: [2, 2] }, { layer: 'flatten' }, { layer: 'dense' }],
+      [{ layer: 'residual', branch: [conv, act] }, { layer: 'layernorm' }, { layer: 'flatten' }, { layer: 'dense' }],
+    ]);
+    return [
+      'infinite',
+      '--arch',
+      JSON.stringify(spec),
+      '--data',
+      'gaussian',
+      '--shape',
+      '3,3,2',
+      '--n',
+      String(pick([2, 5])),
+    ];
+  },
   train: () => [
     'train',
     ...['--n', String(pick([10, 40])), '--d0', String(pick([3, 20])), '--widths', pick(['16', '30,30'])],
@@ -132,7 +160,15 @@ const CASES: Record<string, () => string[]> = {
   ],
 };
 
-const RUNS: Record<string, number> = { limit: 60, spectrum: 20, dispersion: 20, series: 16, infinite: 20, train: 16 };
+const RUNS: Record<string, number> = {
+  limit: 60,
+  spectrum: 20,
+  dispersion: 20,
+  series: 16,
+  infinite: 20,
+  'infinite --arch': 12,
+  train: 16,
+};
 
 describe('fuzz: every accepted input gives a result or a one-line refusal', () => {
   for (const [command, count] of Object.entries(RUNS)) {
