@@ -68,3 +68,18 @@ export {
   type ExactKernelLimitResult,
   exactKernelLimit,
 } from './exact-kernel/exact-kernel-limit.js';
+export {
+  type TrainSpatialOptions,
+  type SpatialTrainCheckpoint,
+  type SpatialTrainResult,
+  trainSpatialNetwork,
+  spatialLossGradient,
+  spatialOutputs,
+} from './train/train-spatial.js';
+export {
+  type ArchitectureKernelGdOptions,
+  type ArchitectureKernelGd,
+  type ArchitectureNtkBlocks,
+  architectureKernelGd,
+  architectureNtkBlocks,
+} from './train/architecture-kernel-gd.js';
