@@ -24,7 +24,7 @@ export interface TpSizes {
 }
 
 export const TP_SIZES: { readonly quick: TpSizes; readonly full: TpSizes } = {
-  quick: { n: 6, testN: 6, widths: [16, 64, 256], seeds: 6, steps: 6, checkpoints: [2, 6], lr: 1 },
+  quick: { n: 6, testN: 6, widths: [16, 64, 256], seeds: 6, steps: 5, checkpoints: [2, 5], lr: 1 },
   full: { n: 8, testN: 8, widths: [64, 128, 256, 512, 1024], seeds: 4, steps: 16, checkpoints: [4, 16], lr: 1 },
 };
 
