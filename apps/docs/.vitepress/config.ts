@@ -58,6 +58,7 @@ export default defineConfig({
           { text: 'Limit densities', link: '/guide/limits' },
           { text: 'Data', link: '/guide/data' },
           { text: 'Infinite width', link: '/guide/infinite' },
+          { text: 'Architectures', link: '/guide/architectures' },
           { text: 'Power series', link: '/guide/series' },
           { text: 'Dispersion and phases', link: '/guide/dispersion' },
           { text: 'Training and spectra', link: '/guide/training' },

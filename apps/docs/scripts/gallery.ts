@@ -65,6 +65,41 @@ export const FIGURES: ReadonlyArray<FigureSpec> = [
     args: ['infinite', '--activation', 'relu', '--depth', '3'],
   },
   {
+    id: 'arch-cnn-gap-angle',
+    title: 'Infinite-width kernels of a CNN with global average pooling, inputs on a circle',
+    caption:
+      'NNGP and NTK between x(0) and x(θ) = cos θ u + sin θ v, for u, v orthogonal white-noise 8 × 8 images of equal ' +
+      'norm, of conv3×3–relu–conv3×3–relu–global average pooling–dense (apps/docs/examples/architectures/cnn-gap.json). ' +
+      'The pooled kernel averages all pairs of positions, most of which do not see how x(0) and x(θ) align, so it ' +
+      'hardly falls with θ; the dashed self-kernel NTK(x(θ), x(θ)) shows that a CNN also tells points of equal norm apart.',
+    args: ['infinite', '--arch', 'apps/docs/examples/architectures/cnn-gap.json', '--shape', '8,8,1', '--angles', '37'],
+  },
+  {
+    id: 'arch-cnn-flatten-angle',
+    title: 'The same CNN with flatten instead of pooling',
+    caption:
+      'The circle of the previous figure through the CNN whose readout reads the flattened positions ' +
+      '(apps/docs/examples/architectures/cnn-flatten.json): only equal positions are compared, and the kernels fall ' +
+      'with the angle much as an MLP’s do (apps/docs/theory/architectures.md#flatten).',
+    args: [
+      'infinite',
+      '--arch',
+      'apps/docs/examples/architectures/cnn-flatten.json',
+      '--shape',
+      '8,8,1',
+      '--angles',
+      '37',
+    ],
+  },
+  {
+    id: 'arch-cnn-digits-eigenvalues',
+    title: 'Infinite-width NNGP and NTK eigenvalues of a CNN on digits',
+    caption:
+      'Eigenvalues by rank of the 300 × 300 NNGP and NTK matrices of the flatten CNN on the first 300 embedded 8 × 8 ' +
+      'digits (pixels / 16, not centred): a few large eigenvalues, from the mean image and the classes, then a decaying tail.',
+    args: ['infinite', '--arch', 'apps/docs/examples/architectures/cnn-flatten.json', '--data', 'digits', '--n', '300'],
+  },
+  {
     id: 'series-relu',
     title: 'Power-series coefficients and sphere eigenvalues of the ReLU NTK',
     caption:

@@ -50,7 +50,24 @@ export {
 export { type ReadIdxOptions, type IdxData, readIdx, readIdxLabels, readIdxShape, openIdxImages } from './idx.js';
 export { FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, openFashionMnist, openMnist } from './mnist.js';
 export { type SampleTable } from './sample-table.js';
-export { type NpyArray, type NpyDtype, type ReadNpyOptions, readNpy, openNpy, encodeNpy, writeNpy } from './npy.js';
+export {
+  type NpyArray,
+  type NpyDtype,
+  type ReadNpyOptions,
+  readNpy,
+  readNpyShape,
+  openNpy,
+  encodeNpy,
+  writeNpy,
+} from './npy.js';
+export {
+  type ShapedData,
+  type LoadShapedDataOptions,
+  loadShapedData,
+  DEFAULT_SHAPED_D0,
+  SHAPED_DATA_KINDS,
+} from './shaped-data.js';
+export { type CircleDataOptions, type CircleData, circleData } from './circle.js';
 export { type ReadCsvOptions, type CsvData, readCsv, openCsv } from './csv.js';
 export { type DigitsData, loadDigits, digitsPath, DIGITS_SAMPLES, DIGITS_FEATURES } from './digits.js';
 export { centerSamples } from './center.js';

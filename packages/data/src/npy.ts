@@ -300,3 +300,17 @@ export async function writeNpy(
     throw fileError(path, '.npy', e);
   }
 }
+
+/**
+ * The shape of the array in a .npy file, from its header alone (nothing else is read). `E_DATA` for a missing file or
+ * a bad header.
+ */
+export async function readNpyShape(path: string): Promise<number[]> {
+  const { size } = await statPath(path, '.npy');
+  const handle = await openFile(path, '.npy');
+  try {
+    return parseHeader(path, await readExact(handle, 0, Math.min(size, 65536 + 12), path, '.npy header')).shape;
+  } finally {
+    await handle.close();
+  }
+}

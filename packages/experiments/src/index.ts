@@ -18,6 +18,13 @@ export {
 export { type SpectrumPlan, type SpectrumPlanOptions, type SpectrumRoute, planSpectrum } from './spectrum/plan.js';
 export { type RawSpectrum, type Comparison, compareWithLimit } from './spectrum/compare.js';
 export {
+  type ArchitectureSpectrumOptions,
+  type ArchitectureKernelComparison,
+  type ArchitectureSpectrum,
+  architectureSpectrumBytes,
+  architectureSpectrumJob,
+} from './spectrum/architecture-spectrum.js';
+export {
   type ExecutorInput,
   type RawSpectra,
   executors,

@@ -6,6 +6,7 @@ import { finiteNumber, oneOf, positiveInt } from '../options.js';
 import type { CommandModule } from '../program.js';
 import { toJson } from '../output/context.js';
 import { assertSyntheticDataFits, syntheticSizes } from '../data-source.js';
+import { addArchitectureFlags, runArchitecture } from './infinite-arch.js';
 
 interface InfiniteFlags {
   activation: string;
@@ -30,7 +31,7 @@ function rows(m: Matrix): number[][] {
 
 export const infiniteCommand: CommandModule = {
   name: 'infinite',
-  summary: 'infinite-width NNGP and NTK of an MLP or residual MLP (pair of inputs or a dataset)',
+  summary: 'infinite-width NNGP and NTK of an MLP or residual MLP, or of any architecture (--arch JSON)',
   configure(cmd) {
     cmd
       .addOption(
@@ -109,8 +110,10 @@ JSON: {"nngp", "ntk", "diagonal", "byDepth"[, "compare"]}; with --data, "nngp"/"
 (nngp.npy, ntk.npy with --out; kernels of the data as given, Σ¹ = σ²_w,in ⟨x_α, x_β⟩ + σ_b²).
 Figures with --out: kernel-angle.svg (NTK vs angle for depths 1..L, at most 12).`,
       );
+    addArchitectureFlags(cmd);
   },
   async run(options, env) {
+    if (options.arch !== undefined) return runArchitecture(options, env);
     const f = options as unknown as InfiniteFlags;
     const kopts: InfiniteKernelOptions = {
       activation: f.activation,

@@ -1,4 +1,12 @@
-import { SpecError, type KernelRecord, type Layer, type LayerFactory, type Matrix, type Rng } from '@spec/core';
+import {
+  SpecError,
+  type KernelRecord,
+  type Layer,
+  type LayerFactory,
+  type Matrix,
+  type Rng,
+  type SpatialKernelMapFactory,
+} from '@spec/core';
 
 /** Options of the `scaledDense` layer. */
 export interface ScaledDenseOptions {
@@ -72,4 +80,32 @@ export const scaledDenseFactory: LayerFactory<ScaledDenseOptions> = {
   name: 'scaledDense',
   description: 'bias-free dense layer, NTK parametrisation, weight std σ_w',
   create: scaledDense,
+};
+
+/**
+ * The same layer in the JSON architecture format, `{ "layer": "scaledDense", "weightStd": 1.5 }`: its map on the
+ * kernel record of architectures (apps/docs/theory/architectures.md#dense), applied per position like a 1 × 1
+ * convolution, so `spec infinite --plugin … --arch …` can put it anywhere in a CNN or a transformer block.
+ */
+export const scaledDenseKernelMap: SpatialKernelMapFactory = {
+  name: 'scaledDense',
+  description: 'bias-free dense layer per position, NTK parametrisation, weight std σ_w',
+  create(entry) {
+    const unknown = Object.keys(entry).filter((k) => k !== 'layer' && k !== 'weightStd');
+    if (unknown.length > 0) throw new SpecError('E_INPUT', `unknown parameter "${unknown[0]}" (takes "weightStd")`);
+    const weightStd = entry.weightStd ?? 1;
+    if (typeof weightStd !== 'number' || !(weightStd > 0) || !Number.isFinite(weightStd))
+      throw new SpecError('E_INPUT', `weightStd must be a positive number, got ${JSON.stringify(weightStd)}`);
+    const w2 = weightStd * weightStd;
+    return {
+      needsFullSpatial: false, // reads equal positions only: the diagonal record is enough
+      map(input) {
+        // K' = σ_w² K, Θ' = K' + σ_w² Θ entry by entry, whatever the record form; a fresh linear layer is
+        // zero-mean and Gaussian.
+        const nngp = input.nngp.map((k) => w2 * k);
+        const ntk = nngp.map((k, i) => k + w2 * input.ntk[i]);
+        return { ...input, nngp, ntk, mean: null, gaussian: true };
+      },
+    };
+  },
 };
