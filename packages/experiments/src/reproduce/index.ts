@@ -18,4 +18,4 @@ export { kernelGd } from './kernel-gd.js';
 export { spectralEvolution } from './spectral-evolution.js';
 export { fanWangReal } from './fan-wang-real.js';
 export { type TpSizes, TP_SIZES, tpDistances, tpUniversality } from './tp-universality.js';
-export { type TpArchitecture, TP_ARCHITECTURES, tpData } from './tp-architectures.js';
+export { type TpArchitecture, TP_ARCHITECTURES, tpData, tpNetwork } from './tp-architectures.js';

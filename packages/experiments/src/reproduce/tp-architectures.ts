@@ -1,29 +1,15 @@
 import type { Rng, SpatialActivations, SpatialLayer } from '@spec/core';
-import {
-  spatialActivation,
-  spatialAttention,
-  spatialConv,
-  spatialDense,
-  spatialGlobalAvgPool,
-  spatialLast,
-  spatialLayerNorm,
-  spatialResidual,
-  spatialRnn,
-  type ArchitectureSpec,
-} from '@spec/nets';
+import { spatialNetworkFromSpec, type ArchitectureSpec } from '@spec/nets';
 
 /**
- * One architecture of the universality study: its JSON spec (the infinite-width side,
- * apps/docs/theory/architectures.md#json-format) and the same network at finite width built from the spatial layers
- * (apps/docs/theory/architectures.md#finite-layers), kept next to each other so that they are read together: every
- * entry of `spec` is one constructor call of `layers`, with the same scales, and no biases (b_std = 0 on both sides).
+ * One architecture of the universality study: its JSON spec (apps/docs/theory/architectures.md#json-format), from
+ * which both sides are built — the infinite-width NTK by `architectureKernelMatrices` and the finite network by
+ * {@link tpNetwork} — and the per-sample input shape. No biases (b_std = 0).
  */
 export interface TpArchitecture {
   /** Short name (table rows, figure legend). */
   readonly name: string;
   readonly spec: ArchitectureSpec;
-  /** The finite network of channel width `width` (readout width 1). */
-  layers(width: number): SpatialLayer[];
   /** Per-sample input shape. */
   readonly spatial: ReadonlyArray<number>;
   readonly channels: number;
@@ -45,13 +31,6 @@ export const TP_ARCHITECTURES: ReadonlyArray<TpArchitecture> = [
       { layer: 'relu' },
       { layer: 'dense' },
     ],
-    layers: (w) => [
-      spatialDense({ width: w, W_std: RELU_STD }),
-      spatialActivation({ fn: 'relu' }),
-      spatialDense({ width: w, W_std: RELU_STD }),
-      spatialActivation({ fn: 'relu' }),
-      spatialDense({ width: 1 }),
-    ],
   },
   {
     name: 'CNN + global avg pool',
@@ -64,14 +43,6 @@ export const TP_ARCHITECTURES: ReadonlyArray<TpArchitecture> = [
       { layer: 'relu' },
       { layer: 'global_avg_pool' },
       { layer: 'dense' },
-    ],
-    layers: (w) => [
-      spatialConv({ width: w, filter: [3, 3], padding: 'SAME', W_std: RELU_STD }),
-      spatialActivation({ fn: 'relu' }),
-      spatialConv({ width: w, filter: [2, 2], padding: 'VALID', W_std: RELU_STD }),
-      spatialActivation({ fn: 'relu' }),
-      spatialGlobalAvgPool(),
-      spatialDense({ width: 1 }),
     ],
   },
   {
@@ -88,18 +59,6 @@ export const TP_ARCHITECTURES: ReadonlyArray<TpArchitecture> = [
       { layer: 'global_avg_pool' },
       { layer: 'dense' },
     ],
-    layers: (w) => [
-      spatialConv({ width: w, filter: [3, 3], padding: 'SAME' }),
-      spatialResidual({
-        branch: [
-          spatialActivation({ fn: 'relu' }),
-          spatialConv({ width: w, filter: [2, 2], padding: 'SAME', W_std: RELU_STD }),
-        ],
-      }),
-      spatialLayerNorm(),
-      spatialGlobalAvgPool(),
-      spatialDense({ width: 1 }),
-    ],
   },
   {
     name: 'transformer block',
@@ -114,30 +73,22 @@ export const TP_ARCHITECTURES: ReadonlyArray<TpArchitecture> = [
       { layer: 'global_avg_pool' },
       { layer: 'dense' },
     ],
-    layers: (w) => [
-      spatialDense({ width: w }),
-      spatialResidual({ branch: [spatialAttention({ width: w })] }),
-      spatialLayerNorm(),
-      spatialResidual({
-        branch: [
-          spatialDense({ width: w, W_std: RELU_STD }),
-          spatialActivation({ fn: 'relu' }),
-          spatialDense({ width: w }),
-        ],
-      }),
-      spatialLayerNorm(),
-      spatialGlobalAvgPool(),
-      spatialDense({ width: 1 }),
-    ],
   },
   {
     name: 'Elman RNN',
     spatial: [3],
     channels: 3,
     spec: [{ layer: 'rnn', act: 'erf' }, { layer: 'last' }, { layer: 'dense' }],
-    layers: (w) => [spatialRnn({ width: w, act: 'erf' }), spatialLast(), spatialDense({ width: 1 })],
   },
 ];
+
+/**
+ * The finite network of an architecture at channel width `width` (apps/docs/theory/architectures.md#finite-layers):
+ * `spatialNetworkFromSpec`'s layers, the readout of width 1.
+ */
+export function tpNetwork(arch: TpArchitecture, width: number): ReadonlyArray<SpatialLayer> {
+  return spatialNetworkFromSpec(arch.spec, { width }).layers;
+}
 
 /**
  * Synthetic, seeded data for an architecture: N(0, 1/C) entries (each position's channel vector has squared norm ≈ 1),

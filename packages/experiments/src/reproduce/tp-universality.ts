@@ -1,7 +1,7 @@
 import { initSpatialNetwork } from '@spec/nets';
 import { architectureKernelGd, architectureNtkBlocks } from '../train/architecture-kernel-gd.js';
 import { trainSpatialNetwork } from '../train/train-spatial.js';
-import { TP_ARCHITECTURES, tpData, type TpArchitecture } from './tp-architectures.js';
+import { TP_ARCHITECTURES, tpData, tpNetwork, type TpArchitecture } from './tp-architectures.js';
 import {
   makeRow,
   type FigureSeries,
@@ -81,7 +81,7 @@ export function tpDistances(
   // The infinite-width NTK depends on the data only: once per seed, shared by every width.
   const blocks = architectureNtkBlocks(arch.spec, x, xTest);
   return widths.map((width) => {
-    const layers = arch.layers(width);
+    const layers = tpNetwork(arch, width);
     const shape = { spatial: arch.spatial, channels: arch.channels };
     const init = initSpatialNetwork(layers, shape, rng.split(`net${width}`));
     const run = trainSpatialNetwork({
@@ -114,8 +114,8 @@ export function tpDistances(
  * Architectural universality of NTK training (Yang & Littwin, Tensor Programs IIb;
  * apps/docs/theory/infinite-width.md#kernel-gradient-descent): five architectures in NTK parametrisation — MLP, CNN
  * with global average pooling, residual CNN with LayerNorm, a transformer block, an Elman RNN — trained by full-batch
- * GD with one fixed learning rate; the RMS distance on held-out inputs to kernel GD with each architecture's
- * infinite-width NTK (from its JSON spec) shrinks like width^{−1/2}.
+ * GD with one fixed learning rate, each built at finite and infinite width from one JSON spec; the RMS distance on held-out inputs to kernel GD with each architecture's
+ * infinite-width NTK shrinks like width^{−1/2}.
  *
  * At the quick size (widths 16–256, 6 seeds) the slope tolerances are 0.2–0.5: every row agrees at seeds 0, 1, 3
  * and 4, one of ten at seed 2 (the CNN at step 2, −0.13 against 3 se of 0.28), as expected of 3-se rows whose se comes
