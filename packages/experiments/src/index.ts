@@ -90,3 +90,10 @@ export {
   architectureKernelGd,
   architectureNtkBlocks,
 } from './train/architecture-kernel-gd.js';
+export {
+  type ArchitectureTrainingOptions,
+  type ArchitectureTrainingRecord,
+  type ArchitectureTrainingResult,
+  architectureTrainingJob,
+  sineTeacher,
+} from './train/architecture-training.js';
