@@ -23,6 +23,7 @@ const ALL = [
   'ntk-dispersion',
   'ntk-power-series',
   'kernel-gd',
+  'tp-universality',
   'spectral-evolution',
 ];
 
@@ -70,6 +71,19 @@ describe('spec reproduce', () => {
       expect(doc.ok).toBe(true);
     });
   }
+
+  // Yang–Littwin universality (apps/docs/theory/infinite-width.md#kernel-gradient-descent): for each of the five
+  // architectures and both checkpoints, the slope of log distance vs log width is −1/2 within 3 standard errors
+  // of the seed spread (delta method on the RMS over seeds). At the quick size (widths 16, 64, 256, 6 seeds) the
+  // tolerances are 0.2–0.5, so a width-independent distance (slope 0) would fail every row except the CNN's at step 2.
+  it('tp-universality --quick --json: five architectures × two steps, every slope consistent with −1/2', async () => {
+    const doc = await quickRows('tp-universality');
+    expect(doc.rows).toHaveLength(10);
+    for (const arch of ['MLP', 'CNN', 'residual CNN', 'transformer', 'RNN'])
+      expect(doc.rows.some((r) => r.case.includes(arch))).toBe(true);
+    expectHolds(doc.rows);
+    expect(doc.ok).toBe(true);
+  });
 
   // The apps/docs/theory/dispersion.md#depth-width-limits dispersion limits hold at the quick size; the
   // apps/docs/theory/dispersion.md#training-and-phases training ordering (ordered phase changes least) is qualitative

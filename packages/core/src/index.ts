@@ -25,7 +25,15 @@ export { type Rng, createRng } from './rng.js';
 export type { Activation, DualActivation } from './activation.js';
 export type { Backend, BackendOp, Eigen, GemmOptions } from './backend.js';
 export type { SpatialKernel, SpatialKernelMap, SpatialKernelMapFactory } from './spatial-kernel.js';
-export type { SpatialActivations, SpatialInit, SpatialLayer, SpatialParams, SpatialShape } from './spatial-layer.js';
+export type {
+  SpatialActivations,
+  SpatialInit,
+  SpatialLayer,
+  SpatialLayerContext,
+  SpatialLayerFactory,
+  SpatialParams,
+  SpatialShape,
+} from './spatial-layer.js';
 export type { KernelRecord, Layer, LayerCache, LayerContext, LayerFactory, LayerParams } from './layer.js';
 export {
   type BackendFactory,

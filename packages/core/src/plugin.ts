@@ -3,6 +3,7 @@ import type { Backend } from './backend.js';
 import { SpecError } from './errors.js';
 import type { LayerFactory } from './layer.js';
 import type { SpatialKernelMapFactory } from './spatial-kernel.js';
+import type { SpatialLayerFactory } from './spatial-layer.js';
 
 /** Creates a backend (async: GPU backends may need to probe the device). */
 export interface BackendFactory {
@@ -19,6 +20,8 @@ export interface Plugin {
   readonly backends?: ReadonlyArray<BackendFactory>;
   /** Infinite-width kernel maps of layer kinds of the JSON architecture format, by kind. */
   readonly kernelMaps?: ReadonlyArray<SpatialKernelMapFactory>;
+  /** Finite-width layers ({@link SpatialLayerFactory}) of layer kinds of the JSON architecture format, by kind. */
+  readonly spatialLayers?: ReadonlyArray<SpatialLayerFactory>;
 }
 
 const NAME = /^[A-Za-z][A-Za-z0-9_.:-]*$/;
@@ -63,6 +66,15 @@ export function definePlugin<P extends Plugin>(plugin: P): P {
     if (typeof k.create !== 'function')
       throw new SpecError('E_INPUT', `plugin "${plugin.name}": kernel map "${k.name}" needs create(entry)`);
   }
+  for (const l of plugin.spatialLayers ?? []) {
+    checkName('spatial layer', l.name, plugin.name);
+    if (typeof l.create !== 'function') {
+      throw new SpecError(
+        'E_INPUT',
+        `plugin "${plugin.name}": spatial layer "${l.name}" needs create(entry, { width })`,
+      );
+    }
+  }
   return plugin;
 }
 
@@ -75,12 +87,16 @@ export interface Registry {
   backend(name: string): BackendFactory;
   /** The kernel-map factory of a layer kind of the JSON architecture format. */
   kernelMap(name: string): SpatialKernelMapFactory;
+  /** The finite-width layer factory of a layer kind of the JSON architecture format. */
+  spatialLayer(name: string): SpatialLayerFactory;
   hasActivation(name: string): boolean;
   hasKernelMap(name: string): boolean;
+  hasSpatialLayer(name: string): boolean;
   activations(): Activation[];
   layers(): LayerFactory<object>[];
   backends(): BackendFactory[];
   kernelMaps(): SpatialKernelMapFactory[];
+  spatialLayers(): SpatialLayerFactory[];
   /** Names of the plugins registered so far, in order. */
   plugins(): string[];
 }
@@ -91,6 +107,7 @@ export function createRegistry(): Registry {
   const lays = new Map<string, LayerFactory<object>>();
   const backs = new Map<string, BackendFactory>();
   const kmaps = new Map<string, SpatialKernelMapFactory>();
+  const slayers = new Map<string, SpatialLayerFactory>();
   const names: string[] = [];
 
   function add<T extends { name: string }>(
@@ -129,18 +146,22 @@ export function createRegistry(): Registry {
       add(lays, 'layer', plugin.layers, plugin.name, override);
       add(backs, 'backend', plugin.backends, plugin.name, override);
       add(kmaps, 'kernel map', plugin.kernelMaps, plugin.name, override);
+      add(slayers, 'spatial layer', plugin.spatialLayers, plugin.name, override);
       names.push(plugin.name);
     },
     activation: (name) => get(acts, 'activation', name),
     layer: (name) => get(lays, 'layer', name),
     backend: (name) => get(backs, 'backend', name),
     kernelMap: (name) => get(kmaps, 'kernel map', name),
+    spatialLayer: (name) => get(slayers, 'spatial layer', name),
     hasActivation: (name) => acts.has(name),
     hasKernelMap: (name) => kmaps.has(name),
+    hasSpatialLayer: (name) => slayers.has(name),
     activations: () => [...acts.values()],
     layers: () => [...lays.values()],
     backends: () => [...backs.values()],
     kernelMaps: () => [...kmaps.values()],
+    spatialLayers: () => [...slayers.values()],
     plugins: () => [...names],
   };
 }

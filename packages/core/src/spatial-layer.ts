@@ -95,3 +95,30 @@ export interface SpatialLayer<Cache = unknown> {
    */
   readonly kernelMap?: SpatialKernelMap;
 }
+
+/** What a {@link SpatialLayerFactory} gets besides the JSON entry. */
+export interface SpatialLayerContext {
+  /**
+   * The network's width: the channel count of a hidden layer whose entry sets none (an entry's own `width` parameter,
+   * when the kind has one, takes precedence; the factory reads it from the entry).
+   */
+  readonly width: number;
+}
+
+/**
+ * Creates the finite-width layer of one layer kind of the JSON architecture format
+ * (apps/docs/theory/architectures.md#json-format) from the entry's parameters: what a plugin registers so that
+ * `{ "layer": name, ... }` can be sampled at finite width (`spatialNetworkFromSpec` of `@spec/nets`), as
+ * {@link SpatialKernelMapFactory} gives it an infinite-width map.
+ */
+export interface SpatialLayerFactory {
+  /** The layer kind as written in the JSON format. */
+  readonly name: string;
+  readonly description?: string;
+  /**
+   * The layer for one entry (the whole JSON object, `layer` included).
+   *
+   * @throws SpecError `E_INPUT` for a missing or invalid parameter
+   */
+  create(entry: Readonly<Record<string, unknown>>, context: SpatialLayerContext): SpatialLayer;
+}

@@ -38,4 +38,20 @@ describe('plugin registry', () => {
     expect(reg.backends().map((b) => b.name)).toEqual(['fake']);
     await expect(reg.backend('fake').create()).resolves.toEqual({ name: 'fake' });
   });
+
+  it('registers finite-width spatial layer factories by kind, refusing a taken name and a factory without create', () => {
+    const reg = createRegistry();
+    const factory = { name: 'gain', create: () => ({}) as never };
+    reg.use({ name: 's', spatialLayers: [factory] });
+    expect(reg.hasSpatialLayer('gain')).toBe(true);
+    expect(reg.spatialLayer('gain')).toBe(factory);
+    expect(reg.spatialLayers()).toEqual([factory]);
+    expect(() => reg.spatialLayer('loss')).toThrow(/unknown spatial layer "loss" \(known: gain\)/);
+    expect(() => reg.use({ name: 't', spatialLayers: [{ name: 'gain', create: () => ({}) as never }] })).toThrow(
+      /already registered/,
+    );
+    expect(() => definePlugin({ name: 'p', spatialLayers: [{ name: 'x' } as never] })).toThrow(
+      /create\(entry, \{ width \}\)/,
+    );
+  });
 });

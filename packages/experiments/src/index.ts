@@ -18,6 +18,13 @@ export {
 export { type SpectrumPlan, type SpectrumPlanOptions, type SpectrumRoute, planSpectrum } from './spectrum/plan.js';
 export { type RawSpectrum, type Comparison, compareWithLimit } from './spectrum/compare.js';
 export {
+  type ArchitectureSpectrumOptions,
+  type ArchitectureKernelComparison,
+  type ArchitectureSpectrum,
+  architectureSpectrumBytes,
+  architectureSpectrumJob,
+} from './spectrum/architecture-spectrum.js';
+export {
   type ExecutorInput,
   type RawSpectra,
   executors,
@@ -68,3 +75,25 @@ export {
   type ExactKernelLimitResult,
   exactKernelLimit,
 } from './exact-kernel/exact-kernel-limit.js';
+export {
+  type TrainSpatialOptions,
+  type SpatialTrainCheckpoint,
+  type SpatialTrainResult,
+  trainSpatialNetwork,
+  spatialLossGradient,
+  spatialOutputs,
+} from './train/train-spatial.js';
+export {
+  type ArchitectureKernelGdOptions,
+  type ArchitectureKernelGd,
+  type ArchitectureNtkBlocks,
+  architectureKernelGd,
+  architectureNtkBlocks,
+} from './train/architecture-kernel-gd.js';
+export {
+  type ArchitectureTrainingOptions,
+  type ArchitectureTrainingRecord,
+  type ArchitectureTrainingResult,
+  architectureTrainingJob,
+  sineTeacher,
+} from './train/architecture-training.js';

@@ -135,3 +135,8 @@ export {
 } from './spectral-density/lean-kernels.js';
 export * from './kernel-maps/index.js';
 export * from './spatial/index.js';
+export {
+  type SpatialNetwork,
+  type SpatialNetworkFromSpecOptions,
+  spatialNetworkFromSpec,
+} from './architecture/from-spec.js';

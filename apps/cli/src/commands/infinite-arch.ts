@@ -145,7 +145,7 @@ export function readArchitecture(arg: string): ArchitectureSpec {
  * the digits are images (n, 8, 8, 1); otherwise — an MLP, which keeps every position — vectors (n, 64). A network that
  * cannot take 8 × 8 inputs at all gets images, so that the run reports why with the layer's index.
  */
-function takesImages(spec: ArchitectureSpec): boolean {
+export function takesImages(spec: ArchitectureSpec): boolean {
   try {
     return kernelMapFromSpec(spec).outputSpatial([8, 8]).length === 0;
   } catch {

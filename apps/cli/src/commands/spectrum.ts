@@ -19,6 +19,7 @@ import { limitPoints, oneOf, positiveInt } from '../options.js';
 import { writeVectorNpy } from '../output/files.js';
 import type { CommandModule } from '../program.js';
 import { toJson } from '../output/context.js';
+import { addArchitectureSpectrumFlags, runArchitectureSpectrum } from './spectrum-arch.js';
 
 interface SpectrumFlags extends NetworkFlags {
   /** `--limit <which>`, false with `--no-limit`, undefined for the default. */
@@ -163,8 +164,10 @@ JSON per kernel: method "slq", density {x, density}, densityStderr, quantiles (t
 spectral CDF, also in <kernel>-eigenvalues.npy), ks from that CDF, slq.cdfError, and for the NTK slq.tiled.
 A run that would not fit in memory stops before allocating (E_MEMORY), saying what it would need.`,
     );
+    addArchitectureSpectrumFlags(cmd);
   },
   async run(options, env) {
+    if (options.arch !== undefined) return runArchitectureSpectrum(options, env);
     const flags = options as unknown as SpectrumFlags;
     const activation = activationFromFlags(flags);
     const names = flags.kernel === 'both' ? (['ck', 'ntk'] as const) : ([flags.kernel] as const);

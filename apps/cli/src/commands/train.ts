@@ -19,6 +19,7 @@ import { toJson } from '../output/context.js';
 import type { MetricPoint } from '../plots/train-metrics.js';
 import type { SpectrumPanel } from '../plots/train-spectra.js';
 import type { CommandModule } from '../program.js';
+import { addArchitectureTrainFlags, runArchitectureTraining } from './train-arch.js';
 
 interface TrainFlags extends NetworkFlags {
   optimizer: 'gd' | 'sgd' | 'adam';
@@ -67,7 +68,8 @@ function recordJson(r: TrainCheckpoint): Record<string, unknown> {
 
 export const trainCommand: CommandModule = {
   name: 'train',
-  summary: 'train an MLP (GD/SGD/Adam) and monitor weight/CK/NTK spectra and kernel-GD predictions',
+  summary:
+    'train an MLP (GD/SGD/Adam) and monitor weight/CK/NTK spectra and kernel-GD predictions; --arch: any architecture vs infinite-width kernel GD',
   configure(cmd) {
     addNetworkFlags(cmd, { data: true });
     // Small defaults that run in seconds (the shared defaults are sized for `spectrum`): set on the Option
@@ -118,6 +120,7 @@ export const trainCommand: CommandModule = {
       )
       .option('--jsonl', 'stream one JSON record per checkpoint (JSON Lines) as it is produced', false)
       .option('--no-kernel-gd', 'skip the kernel-GD predictions');
+    addArchitectureTrainFlags(cmd);
     cmd.addHelpText(
       'after',
       `
@@ -136,6 +139,7 @@ train-weight-spectra.svg (ESD of W₁ᵀW₁/h at up to 4 checkpoints over the M
     );
   },
   async run(options, env) {
+    if (options.arch !== undefined) return runArchitectureTraining(options, env);
     const flags = options as unknown as TrainFlags;
     const activation = activationFromFlags(flags);
     const out = env.out;

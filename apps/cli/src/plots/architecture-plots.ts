@@ -64,3 +64,34 @@ export function kernelEigenvaluesSvg(title: string, nngp: ArrayLike<number>, ntk
     marks: [Plot.dot(pts, { x: 'rank', y: 'value', stroke: 'kernel', r: 2 }), titleMark(title)],
   });
 }
+
+/**
+ * Eigenvalues by rank on log-log axes, one series per label (positive ones, above 1e−12 of the series' largest): dots,
+ * or a line for a series with `line` (e.g. finite-width dots against infinite-width lines).
+ */
+export function eigenvaluesByRankSvg(
+  title: string,
+  series: ReadonlyArray<{ readonly label: string; readonly values: ArrayLike<number>; readonly line?: boolean }>,
+): string {
+  const dots: Array<{ rank: number; value: number; kernel: string }> = [];
+  const lines: Array<{ rank: number; value: number; kernel: string }> = [];
+  for (const s of series) {
+    const top = s.values.length > 0 ? s.values[0] : 0;
+    for (let i = 0; i < s.values.length; i++) {
+      if (s.values[i] > 1e-12 * top) (s.line ? lines : dots).push({ rank: i + 1, value: s.values[i], kernel: s.label });
+    }
+  }
+  return renderSvg({
+    width: 720,
+    height: 440,
+    marginTop: 40,
+    x: { label: 'rank i', type: 'log' },
+    y: { label: 'eigenvalue λ_i', type: 'log', grid: true },
+    color: { legend: true },
+    marks: [
+      Plot.line(lines, { x: 'rank', y: 'value', stroke: 'kernel', strokeWidth: 1.6 }),
+      Plot.dot(dots, { x: 'rank', y: 'value', stroke: 'kernel', r: 2 }),
+      titleMark(title),
+    ],
+  });
+}

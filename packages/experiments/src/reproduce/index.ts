@@ -17,3 +17,5 @@ export { ntkPowerSeries, erfNtkRate } from './ntk-power-series.js';
 export { kernelGd } from './kernel-gd.js';
 export { spectralEvolution } from './spectral-evolution.js';
 export { fanWangReal } from './fan-wang-real.js';
+export { type TpSizes, TP_SIZES, tpDistances, tpUniversality } from './tp-universality.js';
+export { type TpArchitecture, TP_ARCHITECTURES, tpData, tpNetwork } from './tp-architectures.js';

@@ -5,6 +5,7 @@ import { ntkPowerSeries } from './ntk-power-series.js';
 import { kernelGd } from './kernel-gd.js';
 import { spectralEvolution } from './spectral-evolution.js';
 import { fanWangReal } from './fan-wang-real.js';
+import { tpUniversality } from './tp-universality.js';
 import type { Reproduction } from './types.js';
 
 /**
@@ -18,6 +19,7 @@ export const reproductions: ReadonlyArray<Reproduction> = [
   ntkDispersion,
   ntkPowerSeries,
   kernelGd,
+  tpUniversality,
   spectralEvolution,
 ];
 

@@ -171,26 +171,15 @@ function builtinMap(kind: string, e: Entry, reg: Registry, path: string): LayerK
   }
 }
 
-/** Adds "layer i (kind)" in front of the message of every error the map throws, at build and at map time. */
+/** Adds "layer i (kind)" in front of the message of every error the map throws at map time. */
 function located(where: string, map: LayerKernelMap): LayerKernelMap {
-  const wrap = <T>(f: () => T): T => {
-    try {
-      return f();
-    } catch (e) {
-      // Errors from inside a residual / sum branch already carry their full location.
-      if (isSpecError(e) && !e.message.startsWith('layer ')) {
-        throw new SpecError(e.code, `${where}: ${e.message}`, { cause: e });
-      }
-      throw e;
-    }
-  };
   return {
     label: map.label,
     linearity: map.linearity,
     needsFullSpatial: map.needsFullSpatial,
-    outputSpatial: (spatial) => wrap(() => map.outputSpatial(spatial)),
-    map: (input) => wrap(() => map.map(input)),
-    mapInPlace: map.mapInPlace && ((input) => wrap(() => map.mapInPlace!(input))),
+    outputSpatial: (spatial) => atLayer(where, () => map.outputSpatial(spatial)),
+    map: (input) => atLayer(where, () => map.map(input)),
+    mapInPlace: map.mapInPlace && ((input) => atLayer(where, () => map.mapInPlace!(input))),
   };
 }
 
@@ -209,49 +198,131 @@ function kindOf(entry: unknown, where: string): string {
   return kind;
 }
 
-/** One entry to a located map (`where` = "layer 3", or "layer 2, branch layer 1"). */
-function buildEntry(entry: unknown, reg: Registry, where: string): LayerKernelMap {
+/** A JSON entry whose kind is known and whose parameter names are checked (see {@link checkEntry}). */
+export interface CheckedEntry {
+  readonly kind: string;
+  readonly entry: Entry;
+  /** Where it is, for messages: `layer 3 (conv)`, `layer 2, branch layer 1 (erf)`. */
+  readonly at: string;
+}
+
+/**
+ * Runs `f`, putting `at` ("layer 3 (conv)") in front of the message of any SpecError it throws that does not name a
+ * layer yet (errors from inside a residual / sum branch already carry their full location). Shared by the kernel-map
+ * and finite-layer builders so both report the same location.
+ */
+export function atLayer<T>(at: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (isSpecError(e) && !e.message.startsWith('layer ')) {
+      throw new SpecError(e.code, `${at}: ${e.message}`, { cause: e });
+    }
+    throw e;
+  }
+}
+
+/**
+ * Why an entry has no closed-form infinite-width kernel map (apps/docs/theory/architectures.md#no-closed-form), or
+ * undefined when it has one: max_pool, batch_norm, softmax attention with 1/√d, a plugin kind whose plugin gives only
+ * a finite layer — here or anywhere inside a residual or sum block. A finite network of such an entry is still well
+ * defined. Malformed entries give undefined (the builders report them).
+ */
+export function noClosedFormReason(entry: unknown, reg: Registry = defaultRegistry): string | undefined {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return undefined;
+  const e = entry as Entry;
+  const kind = e.layer;
+  if (typeof kind !== 'string') return undefined;
+  if (kind in NO_CLOSED_FORM) return `no infinite-width kernel map for "${kind}": ${NO_CLOSED_FORM[kind]}`;
+  if (!(kind in PARAMETERS) && !reg.hasKernelMap(kind) && !reg.hasActivation(kind) && reg.hasSpatialLayer(kind)) {
+    return `no infinite-width kernel map for the plugin kind "${kind}": its plugin registers a finite layer only (add a kernelMaps entry to the plugin)`;
+  }
+  if (kind === 'attention' && e.mode === 'sqrt' && (e.mechanism ?? 'softmax') === 'softmax') {
+    return 'no infinite-width kernel map for softmax attention with 1/√d scaling (mode "sqrt"): the softmax of Gaussian logits has no closed form';
+  }
+  const nested =
+    kind === 'residual' && Array.isArray(e.branch)
+      ? [e.branch as unknown[]]
+      : kind === 'sum' && Array.isArray(e.branches)
+        ? (e.branches as unknown[]).filter(Array.isArray)
+        : [];
+  for (const branch of nested) {
+    for (const inner of branch as unknown[]) {
+      const reason = noClosedFormReason(inner, reg);
+      if (reason !== undefined) return reason;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Validates what every builder of the JSON format (apps/docs/theory/architectures.md#json-format) needs before it
+ * builds anything: the entry is an object with a `layer` name, and a built-in kind gets only its own parameters. The
+ * one validator of the format's parameter names, shared by {@link kernelMapFromSpec} and the finite-width builder.
+ *
+ * @throws SpecError `E_INPUT` naming `where` (e.g. "layer 3")
+ */
+export function checkEntry(entry: unknown, where: string): CheckedEntry {
   const kind = kindOf(entry, where);
   const at = `${where} (${kind})`;
   const e = entry as Entry;
+  if (kind in PARAMETERS) {
+    const unknown = Object.keys(e).filter((k) => k !== 'layer' && !PARAMETERS[kind].includes(k));
+    if (unknown.length > 0) {
+      throw new SpecError(
+        'E_INPUT',
+        `${at}: unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} (${kind} takes ${PARAMETERS[kind].map((p) => `"${p}"`).join(', ') || 'none'})`,
+      );
+    }
+  }
+  return { kind, entry: e, at };
+}
+
+/** True when `kind` is one of the built-in kinds of the JSON format (not an activation or plugin kind). */
+export function isBuiltinKind(kind: string): boolean {
+  return kind in PARAMETERS;
+}
+
+/**
+ * One entry to a located map (`where` = "layer 3", or "layer 2, branch layer 1"), validated as {@link kernelMapFromSpec}
+ * validates every entry.
+ *
+ * @throws SpecError `E_INPUT` naming the layer
+ */
+export function entryKernelMap(entry: unknown, reg: Registry, where: string): LayerKernelMap {
+  const { kind, entry: e, at } = checkEntry(entry, where);
   const build = (): LayerKernelMap => {
-    if (kind in NO_CLOSED_FORM) {
-      throw new SpecError('E_INPUT', `no infinite-width kernel map for "${kind}": ${NO_CLOSED_FORM[kind]}`);
-    }
-    if (kind in PARAMETERS) {
-      const unknown = Object.keys(e).filter((k) => k !== 'layer' && !PARAMETERS[kind].includes(k));
-      if (unknown.length > 0) {
-        throw new SpecError(
-          'E_INPUT',
-          `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} (${kind} takes ${PARAMETERS[kind].map((p) => `"${p}"`).join(', ') || 'none'})`,
-        );
-      }
-      return builtinMap(kind, e, reg, where);
-    }
+    if (kind in NO_CLOSED_FORM) throw new SpecError('E_INPUT', noClosedFormReason(e, reg)!);
+    if (kind in PARAMETERS) return builtinMap(kind, e, reg, where);
     if (reg.hasKernelMap(kind)) return asLayerKernelMap(reg.kernelMap(kind).create(e), kind);
     if (reg.hasActivation(kind)) {
       if (Object.keys(e).length > 1) throw new SpecError('E_INPUT', `the activation "${kind}" takes no parameters`);
       return activationKernelMap(reg.activation(kind));
     }
-    const known = [
-      ...Object.keys(PARAMETERS),
-      ...reg.kernelMaps().map((k) => k.name),
-      ...reg.activations().map((a) => a.name),
-    ];
-    throw new SpecError('E_INPUT', `unknown layer kind "${kind}" (known: ${known.sort().join(', ')})`);
-  };
-  try {
-    return located(at, build());
-  } catch (err) {
-    if (isSpecError(err) && !err.message.startsWith('layer ')) {
-      throw new SpecError(err.code, `${at}: ${err.message}`, { cause: err });
+    if (reg.hasSpatialLayer(kind)) {
+      throw new SpecError(
+        'E_INPUT',
+        `no infinite-width kernel map for the plugin kind "${kind}": its plugin registers a finite layer only (add a kernelMaps entry to the plugin)`,
+      );
     }
-    throw err;
-  }
+    throw new SpecError('E_INPUT', `unknown layer kind "${kind}" (known: ${knownKinds(reg).join(', ')})`);
+  };
+  return located(at, atLayer(at, build));
+}
+
+/** Every kind an entry may name: built-ins, plugin kinds (kernel maps or finite layers), activations; sorted. */
+export function knownKinds(reg: Registry): string[] {
+  const kinds = new Set([
+    ...Object.keys(PARAMETERS),
+    ...reg.kernelMaps().map((k) => k.name),
+    ...reg.spatialLayers().map((k) => k.name),
+    ...reg.activations().map((a) => a.name),
+  ]);
+  return [...kinds].sort();
 }
 
 function buildChain(spec: ArchitectureSpec, reg: Registry, prefix: string): LayerKernelMap {
-  return serialKernelMap(spec.map((entry, i) => buildEntry(entry, reg, `${prefix}layer ${i + 1}`)));
+  return serialKernelMap(spec.map((entry, i) => entryKernelMap(entry, reg, `${prefix}layer ${i + 1}`)));
 }
 
 /**

@@ -1,0 +1,187 @@
+/**
+ * `spec train --arch SPEC --width N`: trains the finite network of a JSON architecture
+ * (apps/docs/theory/architectures.md#json-format) by GD or minibatch SGD in NTK parametrisation and, for full-batch GD,
+ * sets it against kernel GD with the architecture's infinite-width NTK
+ * (apps/docs/theory/infinite-width.md#kernel-gradient-descent). The flags are declared here and `train.ts` dispatches
+ * to {@link runArchitectureTraining}; the computation is `architectureTrainingJob` of `@spec/experiments`.
+ */
+import { SpecError, createRng } from '@spec/core';
+import { loadShapedData, parseDataSpec } from '@spec/data';
+import { architectureTrainingJob, logCheckpoints } from '@spec/experiments';
+import { Option, type Command } from 'commander';
+import { positiveInt, positiveIntList } from '../options.js';
+import { toJson } from '../output/context.js';
+import type { CommandEnv } from '../runtime.js';
+import { readArchitecture, takesImages } from './infinite-arch.js';
+
+interface ArchitectureTrainFlags {
+  arch: string;
+  width: number;
+  shape?: number[];
+  data: string;
+  n: number;
+  d0?: number;
+  testN?: number;
+  optimizer: 'gd' | 'sgd' | 'adam';
+  lr: number;
+  steps: number;
+  batch?: number;
+  checkpoints: number;
+}
+
+/** Training samples with --arch when --n is not given (a finite CNN costs far more per sample than an MLP). */
+export const ARCH_TRAIN_DEFAULT_N = 16;
+/** Width with --arch when --width is not given. */
+export const ARCH_TRAIN_DEFAULT_WIDTH = 128;
+/** Steps with --arch when --steps is not given. */
+export const ARCH_TRAIN_DEFAULT_STEPS = 20;
+
+/** MLP-only flags of `spec train` (attribute, flag as typed). */
+const MLP_ONLY: ReadonlyArray<readonly [string, string]> = [
+  ['widths', '--widths'],
+  ['activation', '--activation'],
+  ['rawActivation', '--raw-activation'],
+  ['trainReadout', '--train-readout'],
+  ['teacherActivation', '--teacher-activation'],
+  ['noise', '--noise'],
+  ['jsonl', '--jsonl'],
+  ['kernel', '--kernel'],
+];
+
+const ARCH_ONLY: ReadonlyArray<readonly [string, string]> = [
+  ['width', '--width'],
+  ['shape', '--shape'],
+];
+
+const HELP = `
+Any architecture (--arch SPEC; apps/docs/theory/architectures.md#json-format): trains the finite network of the JSON
+list (a file or inline JSON; hidden layers of --width N channels unless an entry sets "width", the readout 1 output,
+raw N(0, 1) parameters from --seed, NTK parametrisation, every parameter trained) on y = sin(2z/rms z),
+z = ⟨v, x⟩ for a random unit v, loss (1/2n)Σ(f − y)², by gd (full batch) or sgd (--batch, default min(32, n)).
+With gd, each checkpoint gives the RMS distance to kernel GD with the network's infinite-width NTK from the network's
+own f₀ (rate lr/n; apps/docs/theory/infinite-width.md#kernel-gradient-descent), on the training and the --test-n
+held-out samples: it shrinks like width^(−1/2) (spec reproduce tp-universality). Data: --data gaussian (N(0, 1)
+samples of --shape or --d0), digits, npy:PATH; --n defaults to ${ARCH_TRAIN_DEFAULT_N}, --width to
+${ARCH_TRAIN_DEFAULT_WIDTH} and --steps to ${ARCH_TRAIN_DEFAULT_STEPS} here. JSON: {"command", "config",
+"parameters", "kernelGdNote"?, "checkpoints": [{step, loss, testLoss, kernelGd: {rmse, testRmse} | null}]};
+with --out also train.json.`;
+
+/** Declares --arch, --width and --shape on `spec train`, and refuses flags of the other mode. */
+export function addArchitectureTrainFlags(cmd: Command): Command {
+  cmd
+    .addOption(new Option('--arch <spec>', 'any architecture: a JSON file or an inline JSON list of layers (below)'))
+    .addOption(
+      new Option(
+        '--width <int>',
+        `with --arch: the width N of every hidden layer (default ${ARCH_TRAIN_DEFAULT_WIDTH})`,
+      ).argParser(positiveInt('--width', 1_000_000)),
+    )
+    .addOption(
+      new Option('--shape <dims>', 'with --arch: the shape of one sample (spatial…, C), e.g. 8,8,3').argParser(
+        positiveIntList('--shape', 1_000_000),
+      ),
+    )
+    .addHelpText('after', HELP);
+  cmd.hook('preAction', (c) => {
+    const given = (name: string): boolean => c.getOptionValueSource(name) === 'cli';
+    const arch = c.getOptionValue('arch') !== undefined;
+    for (const [name, flag] of arch ? MLP_ONLY : ARCH_ONLY) {
+      if (given(name)) {
+        throw new SpecError(
+          'E_INPUT',
+          arch
+            ? `${flag} sets the MLP of spec train, not --arch (the JSON list is the whole network); drop ${flag}`
+            : `${flag} applies to --arch only`,
+        );
+      }
+    }
+    if (arch && !given('n')) c.setOptionValueWithSource('n', ARCH_TRAIN_DEFAULT_N, 'default');
+    if (arch && !given('width')) c.setOptionValueWithSource('width', ARCH_TRAIN_DEFAULT_WIDTH, 'default');
+    if (arch && !given('steps')) c.setOptionValueWithSource('steps', ARCH_TRAIN_DEFAULT_STEPS, 'default');
+  });
+  return cmd;
+}
+
+/** `spec train --arch …`. */
+export async function runArchitectureTraining(options: Record<string, unknown>, env: CommandEnv): Promise<void> {
+  const f = options as unknown as ArchitectureTrainFlags;
+  if (f.optimizer === 'adam') throw new SpecError('E_INPUT', '--optimizer adam is MLP-only; with --arch use gd or sgd');
+  const spec = readArchitecture(f.arch);
+  const dataSpec = parseDataSpec(f.data);
+  if (!['npy', 'digits', 'gaussian'].includes(dataSpec.kind)) {
+    throw new SpecError('E_INPUT', `--data ${f.data}: with --arch use npy:PATH, digits or gaussian`);
+  }
+  const out = env.out;
+  out.reserve(['train.json']);
+  const rng = createRng(env.globals.seed);
+  const testN = f.testN ?? Math.floor(f.n / 2);
+  const data = await loadShapedData(dataSpec, {
+    n: f.n + testN,
+    d0: f.d0,
+    sampleShape: f.shape,
+    flatten: dataSpec.kind === 'digits' && !takesImages(spec),
+    rng: rng.split('data'),
+  });
+  for (const note of data.notes) env.out.note(`note: ${note}`);
+  if (data.shape[0] !== f.n + testN)
+    throw new SpecError('E_INPUT', `--data ${f.data} gave ${data.shape[0]} samples, need n + test-n = ${f.n + testN}`);
+  const batch = f.optimizer === 'sgd' ? (f.batch ?? Math.min(32, f.n)) : f.n;
+  const checkpoints = logCheckpoints(f.steps, f.checkpoints);
+  const r = architectureTrainingJob({
+    spec,
+    data: data.data,
+    shape: data.shape,
+    n: f.n,
+    width: f.width,
+    lr: f.lr,
+    steps: f.steps,
+    checkpoints,
+    batch,
+    rng: rng.split('train'),
+    backend: await env.backend(),
+  });
+  const doc = {
+    command: 'train',
+    config: {
+      arch: f.arch.trimStart().startsWith('[') ? 'inline' : f.arch,
+      width: f.width,
+      n: f.n,
+      testN,
+      shape: data.shape,
+      data: f.data,
+      optimizer: f.optimizer,
+      lr: f.lr,
+      steps: f.steps,
+      batch,
+      seed: env.globals.seed,
+      parametrisation: 'NTK, every parameter trained',
+      kernelGd: 'infinite-width NTK of the spec, from the network’s own f₀, rate lr/n',
+    },
+    spec,
+    parameters: r.parameters,
+    ...(r.kernelGdNote !== undefined ? { kernelGdNote: r.kernelGdNote } : {}),
+    checkpoints: r.records,
+  };
+  out.emitJson(doc);
+  if (r.kernelGdNote !== undefined) out.note(`note: ${r.kernelGdNote}`);
+  out.say(
+    `${spec.length}-layer network at width ${f.width} (${r.parameters} parameters), ${f.optimizer} lr ${f.lr}, on ${data.name} of shape [${data.shape.join(', ')}] (${f.n} train, ${testN} held out)`,
+  );
+  out.say('step     loss       test loss  rmse to kernel GD (train / test, infinite-width NTK)');
+  for (const c of r.records) {
+    out.say(
+      [
+        String(c.step).padEnd(8),
+        c.loss.toExponential(3).padEnd(10),
+        (c.testLoss === null ? '-' : c.testLoss.toExponential(3)).padEnd(10),
+        c.kernelGd === null
+          ? '-'
+          : `${c.kernelGd.rmse.toExponential(3)} / ${c.kernelGd.testRmse === null ? '-' : c.kernelGd.testRmse.toExponential(3)}`,
+      ].join(' '),
+    );
+  }
+  if (out.outDir !== undefined) {
+    out.write('train.json', toJson(doc));
+    out.say(`JSON written to ${out.outDir}/`);
+  }
+}

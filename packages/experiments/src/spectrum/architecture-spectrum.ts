@@ -1,0 +1,273 @@
+import {
+  SpecError,
+  assertFitsInMemory,
+  availableMemoryBytes,
+  type Backend,
+  type Registry,
+  type Rng,
+  type SpatialLayer,
+} from '@spec/core';
+import {
+  architectureKernelMatrices,
+  assertRecordFits,
+  initSpatialNetwork,
+  spatialEmpiricalKernels,
+  spatialNetworkFromSpec,
+  type ArchitectureSpec,
+  type SpatialKernelForm,
+} from '@spec/nets';
+import { ksTwoSample } from '@spec/rmt';
+
+/** Options of {@link architectureSpectrumJob}. */
+export interface ArchitectureSpectrumOptions {
+  /** The network in the JSON format (apps/docs/theory/architectures.md#json-format). */
+  readonly spec: ArchitectureSpec;
+  /** Data X, row-major, shape (n, spatial…, C). */
+  readonly data: Float64Array;
+  readonly shape: ReadonlyArray<number>;
+  /** The width N of every hidden layer of the sampled network (entries with their own `width` keep it). */
+  readonly width: number;
+  /** Draws the network's parameters (layer ℓ from `rng.split('layer-ℓ')`). */
+  readonly rng: Rng;
+  /** Computes the eigenvalues. */
+  readonly backend: Backend;
+  /** Which kernels (default both). */
+  readonly kernel?: 'ck' | 'ntk' | 'both';
+  /** Record layout of the infinite-width kernels (default auto). */
+  readonly form?: SpatialKernelForm | 'auto';
+  /** Bytes the run may use (default 80 % of the machine's memory). */
+  readonly memoryLimitBytes?: number;
+  /** Where activations and plugin layers are looked up. */
+  readonly registry?: Registry;
+}
+
+/** One kernel of the sampled network against its infinite-width limit on the same data. */
+export interface ArchitectureKernelComparison {
+  /** Eigenvalues of the finite network's kernel, in decreasing order. */
+  readonly eigenvalues: Float64Array;
+  /** Eigenvalues of the infinite-width kernel (NNGP for the CK, NTK for the NTK), decreasing. */
+  readonly infiniteEigenvalues: Float64Array;
+  /** tr/n of each. */
+  readonly mean: number;
+  readonly infiniteMean: number;
+  /** Two-sample KS distance between the two empirical spectral distributions (each n atoms of mass 1/n). */
+  readonly ks: number;
+  /** ‖K̂ − K∞‖_F / ‖K∞‖_F. */
+  readonly relativeFrobenius: number;
+  /** max_i |λ̂_i − λ_i^∞| / λ_1^∞ (eigenvalues matched by rank); ≤ ‖K̂ − K∞‖_F / λ_1^∞ by Weyl's inequality. */
+  readonly eigenvalueDeviation: number;
+}
+
+/** What {@link architectureSpectrumJob} returns. */
+export interface ArchitectureSpectrum {
+  /** What the finite kernels were set against: the infinite-width kernels of the same network on the same data. */
+  readonly comparison: 'infinite-width-kernel';
+  /** n. */
+  readonly samples: number;
+  readonly width: number;
+  /** Number of trainable parameters of the sampled network. */
+  readonly parameters: number;
+  /** Record layout used for the infinite-width kernels. */
+  readonly form: SpatialKernelForm;
+  /** The readout's W_std, b_std and fan-in D (the size of its input per sample), which scale the CK. */
+  readonly readout: { readonly W_std: number; readonly b_std: number; readonly fanIn: number };
+  readonly ck?: ArchitectureKernelComparison;
+  readonly ntk?: ArchitectureKernelComparison;
+}
+
+const BYTES = 8;
+/** The per-sample gradient Grams hold at most this many bytes of gradient rows at a time (packages/nets spatial). */
+const GRADIENT_BLOCK_BYTES = 256 * 2 ** 20;
+
+function size(shape: ReadonlyArray<number>): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * Bytes a finite network of this spec needs for n samples, estimated from the layer shapes before anything is drawn:
+ * every layer's output kept for the backward pass, its input gradient, the attention weights, the parameters, one
+ * block of per-sample gradient rows, and the n × n matrices (CK, NTK, one layer share, the two infinite kernels, the
+ * eigenvalue work copies). Spatial shapes come from the layers' kernel maps (unchanged where a layer has none).
+ */
+export function architectureSpectrumBytes(
+  spec: ArchitectureSpec,
+  layers: ReadonlyArray<SpatialLayer>,
+  shape: ReadonlyArray<number>,
+  width: number,
+): number {
+  const n = shape[0];
+  let spatial: ReadonlyArray<number> = shape.slice(1, -1);
+  let C = shape[shape.length - 1];
+  let activations = n * size(spatial) * C;
+  let params = 0;
+  spec.forEach((entry, i) => {
+    const e = entry as Readonly<Record<string, unknown>>;
+    const out = layers[i].kernelMap?.outputSpatial?.(spatial) ?? spatial;
+    const L = size(out);
+    const own = typeof e.width === 'number' ? e.width : i === spec.length - 1 ? 1 : width;
+    let next = C;
+    switch (e.layer) {
+      case 'dense':
+        next = own;
+        params += C * next + next;
+        break;
+      case 'conv':
+        next = own;
+        params += size((e.filter as number[]) ?? [1]) * C * next + next;
+        break;
+      case 'rnn':
+        next = own;
+        params += next * (next + C + 1);
+        // states and pre-activations of every step
+        activations += n * L * next;
+        break;
+      case 'attention': {
+        next = width;
+        const heads =
+          e.mode === 'sqrt' ? Math.max(1, width / ((e.d_head as number) ?? width)) : ((e.n_heads as number) ?? 1);
+        params += heads * C * width * 3 + heads * width * width + width;
+        // Q, K, V, O (per head, width each) and the L × L weights
+        activations += n * heads * L * (4 * width + L);
+        break;
+      }
+      case 'flatten':
+        next = size(spatial) * C;
+        break;
+      case 'residual':
+      case 'sum': {
+        // the branches' hidden layers (width each), and their parameters, bounded by a dense width × width per entry
+        const inner = e.layer === 'residual' ? [e.branch] : ((e.branches as unknown[]) ?? []);
+        const count = inner.reduce<number>((s, b) => s + (Array.isArray(b) ? b.length : 0), 0);
+        activations += count * n * L * Math.max(C, width);
+        params += count * 9 * Math.max(C, width) * width;
+        break;
+      }
+      default:
+        if (!['global_avg_pool', 'last'].includes(String(e.layer))) next = C;
+    }
+    spatial = out;
+    C = next;
+    activations += n * size(spatial) * C;
+  });
+  const matrices = 8 * n * n;
+  // outputs and caches, plus a gradient of the same size during the backward sweep
+  return BYTES * (2 * activations + params + matrices) + GRADIENT_BLOCK_BYTES;
+}
+
+function descendingEigenvalues(backend: Backend, k: Float64Array, n: number): Float64Array {
+  return Float64Array.from(backend.eigvalsh({ rows: n, cols: n, data: k })).sort((a, b) => b - a);
+}
+
+/** Compares a finite kernel with its infinite-width limit (definitions: {@link ArchitectureKernelComparison}). */
+function compareKernels(
+  finite: Float64Array,
+  infinite: Float64Array,
+  n: number,
+  backend: Backend,
+): ArchitectureKernelComparison {
+  let diff = 0;
+  let norm = 0;
+  for (let i = 0; i < infinite.length; i++) {
+    diff += (finite[i] - infinite[i]) ** 2;
+    norm += infinite[i] ** 2;
+  }
+  if (!(norm > 0)) {
+    throw new SpecError('E_DATA', 'the infinite-width kernel is zero on these data; use data that is not all zero');
+  }
+  const eigenvalues = descendingEigenvalues(backend, finite, n);
+  const infiniteEigenvalues = descendingEigenvalues(backend, infinite, n);
+  let deviation = 0;
+  for (let i = 0; i < n; i++) deviation = Math.max(deviation, Math.abs(eigenvalues[i] - infiniteEigenvalues[i]));
+  const mean = (a: Float64Array): number => a.reduce((s, v) => s + v, 0) / n;
+  return {
+    eigenvalues,
+    infiniteEigenvalues,
+    mean: mean(eigenvalues),
+    infiniteMean: mean(infiniteEigenvalues),
+    ks: ksTwoSample(eigenvalues, infiniteEigenvalues),
+    relativeFrobenius: Math.sqrt(diff / norm),
+    eigenvalueDeviation: deviation / Math.abs(infiniteEigenvalues[0]),
+  };
+}
+
+/**
+ * Samples the finite network of a JSON architecture at width N and sets its kernels against the infinite-width ones on
+ * the same data (apps/docs/theory/architectures.md#finite-vs-infinite): the CK in NTK-parametrisation scale — the
+ * readout's input features z (all positions and channels, D per sample) as `W_std²/D ⟨z_a, z_b⟩ + b_std²` with the
+ * readout's W_std and b_std, the output covariance over the readout's weights given the rest of the network, whose
+ * limit is the NNGP — and the empirical NTK `Σ_θ ∂f(x_a)/∂θ ∂f(x_b)/∂θ` over every raw parameter, whose limit is the
+ * NTK. Both converge at rate N^{-1/2} (relative Frobenius distance), the spectra with them (Weyl).
+ *
+ * @throws SpecError `E_MEMORY` before anything is allocated when the finite network or the infinite-width record would
+ *   not fit; `E_INPUT` naming the layer for a bad network or one with no closed-form limit
+ */
+export function architectureSpectrumJob(options: ArchitectureSpectrumOptions): ArchitectureSpectrum {
+  const { spec, data, shape, width, backend } = options;
+  const which = options.kernel ?? 'both';
+  const net = spatialNetworkFromSpec(spec, { width, registry: options.registry });
+  if (net.kernelMap === undefined) {
+    throw new SpecError(
+      'E_INPUT',
+      `${net.noKernelMap ?? 'no infinite-width kernel'}; the finite network has no infinite-width limit to compare with`,
+    );
+  }
+  if (shape.length < 2 || size(shape) !== data.length) {
+    throw new SpecError('E_INPUT', `input data: shape [${shape.join(', ')}] does not match ${data.length} values`);
+  }
+  const n = shape[0];
+  const limit = options.memoryLimitBytes ?? availableMemoryBytes();
+  // Both checks run before any network or record is allocated.
+  const spatialOut = net.kernelMap.outputSpatial(shape.slice(1, -1));
+  if (spatialOut.length > 0) {
+    throw new SpecError(
+      'E_INPUT',
+      `layer ${spec.length} (dense): the readout gets a spatial record of shape [${spatialOut.join(', ')}]; end the spatial part with global_avg_pool, flatten or last before the readout`,
+    );
+  }
+  const requested = options.form ?? 'auto';
+  const form: SpatialKernelForm =
+    requested === 'auto' ? (net.kernelMap.needsFullSpatial ? 'full' : 'diagonal') : requested;
+  assertRecordFits(n, shape.slice(1, -1), form, { memoryLimitBytes: limit });
+  assertFitsInMemory(
+    architectureSpectrumBytes(spec, net.layers, shape, width),
+    limit,
+    `the finite network at width ${width} on ${n} samples (activations, parameters, per-sample gradient blocks, n × n kernels)`,
+    'use a smaller --width or fewer samples',
+  );
+
+  const inShape = { spatial: shape.slice(1, -1), channels: shape[shape.length - 1] };
+  const { params } = initSpatialNetwork(net.layers, inShape, options.rng);
+  const parameters = params.reduce((s, p) => s + Object.values(p).reduce((t, a) => t + a.length, 0), 0);
+  const x = { data, samples: n, spatial: inShape.spatial, channels: inShape.channels };
+  const finite = spatialEmpiricalKernels(net.layers, params, x, { kernel: which });
+  const infinite = architectureKernelMatrices({
+    spec,
+    data,
+    shape,
+    form,
+    memoryLimitBytes: limit,
+    registry: options.registry,
+  });
+
+  const last = spec[spec.length - 1] as { readonly W_std?: number; readonly b_std?: number };
+  const wStd = last.W_std ?? 1;
+  const bStd = last.b_std ?? 0;
+  // D: the readout's weight matrix is 1 × D.
+  const fanIn = params[params.length - 1].W.length;
+  const result: {
+    -readonly [K in keyof ArchitectureSpectrum]: ArchitectureSpectrum[K];
+  } = {
+    comparison: 'infinite-width-kernel',
+    samples: n,
+    width,
+    parameters,
+    form: infinite.form,
+    readout: { W_std: wStd, b_std: bStd, fanIn },
+  };
+  if (finite.ck !== undefined) {
+    const ck = finite.ck.map((v) => ((wStd * wStd) / fanIn) * v + bStd * bStd);
+    result.ck = compareKernels(ck, infinite.nngp, n, backend);
+  }
+  if (finite.ntk !== undefined) result.ntk = compareKernels(finite.ntk, infinite.ntk, n, backend);
+  return result;
+}

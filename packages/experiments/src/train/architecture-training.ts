@@ -1,0 +1,150 @@
+import { SpecError, type Backend, type Rng, type SpatialActivations } from '@spec/core';
+import { initSpatialNetwork, spatialNetworkFromSpec, type ArchitectureSpec } from '@spec/nets';
+import { architectureKernelGd } from './architecture-kernel-gd.js';
+import { trainSpatialNetwork } from './train-spatial.js';
+
+/** Options of {@link architectureTrainingJob}. */
+export interface ArchitectureTrainingOptions {
+  /** The network in the JSON format (apps/docs/theory/architectures.md#json-format). */
+  readonly spec: ArchitectureSpec;
+  /** Samples, row-major in `shape` = (n + testN, spatial…, C): the first n train, the rest are held out. */
+  readonly data: Float64Array;
+  readonly shape: ReadonlyArray<number>;
+  /** Training samples n (the rest of the data is held out). */
+  readonly n: number;
+  /** Width of every hidden layer of the finite network. */
+  readonly width: number;
+  readonly lr: number;
+  readonly steps: number;
+  /** Steps at which predictions are compared. */
+  readonly checkpoints: ReadonlyArray<number>;
+  /** Minibatch size (default n: full-batch GD; kernel GD is the prediction of full-batch GD only). */
+  readonly batch?: number;
+  /** Seeds the teacher (`rng.split('teacher')`), the network (`'network'`) and the batches (`'batches'`). */
+  readonly rng: Rng;
+  readonly backend: Backend;
+}
+
+/** One checkpoint of {@link architectureTrainingJob}. */
+export interface ArchitectureTrainingRecord {
+  readonly step: number;
+  /** (1/2n) Σ (f − y)² on the training and held-out samples. */
+  readonly loss: number;
+  readonly testLoss: number | null;
+  /** RMS distance to kernel GD with the infinite-width NTK (full-batch GD only), on train and held-out samples. */
+  readonly kernelGd: { readonly rmse: number; readonly testRmse: number | null } | null;
+}
+
+/** What {@link architectureTrainingJob} returns. */
+export interface ArchitectureTrainingResult {
+  readonly parameters: number;
+  readonly records: ReadonlyArray<ArchitectureTrainingRecord>;
+  /** Why there is no kernel-GD comparison, when there is none. */
+  readonly kernelGdNote?: string;
+}
+
+/**
+ * Targets of a smooth single-index teacher: y_a = sin(2 z_a / rms(z)), z_a = ⟨v, x_a⟩ with v a random unit vector
+ * over the flattened sample (standardised so the argument has spread 2 whatever the data's scale).
+ */
+export function sineTeacher(data: Float64Array, samples: number, rng: Rng): Float64Array {
+  const per = data.length / samples;
+  const v = Float64Array.from({ length: per }, () => rng.normal());
+  const z = Float64Array.from({ length: samples }, (_, a) => {
+    let s = 0;
+    for (let j = 0; j < per; j++) s += v[j] * data[a * per + j];
+    return s;
+  });
+  const r = Math.sqrt(z.reduce((s, x) => s + x * x, 0) / samples);
+  return z.map((x) => (r > 0 ? Math.sin((2 * x) / r) : 0));
+}
+
+function sliceSamples(x: SpatialActivations, from: number, count: number): SpatialActivations {
+  const per = x.data.length / x.samples;
+  return { ...x, data: x.data.slice(from * per, (from + count) * per), samples: count };
+}
+
+function rms(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return Math.sqrt(s / a.length);
+}
+
+function halfMse(f: Float64Array, y: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < f.length; i++) s += (f[i] - y[i]) ** 2;
+  return s / (2 * f.length);
+}
+
+/**
+ * Trains the finite network of a JSON architecture (NTK parametrisation, `spatialNetworkFromSpec` at `width`) on a
+ * smooth teacher by GD or minibatch SGD ({@link trainSpatialNetwork}) and, for full-batch GD, sets its predictions
+ * against kernel GD with the architecture's infinite-width NTK from the network's own f_0 ({@link architectureKernelGd};
+ * apps/docs/theory/infinite-width.md#kernel-gradient-descent) — the job behind `spec train --arch`.
+ *
+ * @throws SpecError `E_INPUT` for a bad spec, sizes or checkpoints, and the errors of training and kernel GD
+ */
+export function architectureTrainingJob(options: ArchitectureTrainingOptions): ArchitectureTrainingResult {
+  const { spec, shape, n, rng } = options;
+  const total = shape[0];
+  if (!Number.isSafeInteger(n) || n < 1 || n > total)
+    throw new SpecError('E_INPUT', `train --arch: need 1 ≤ n ≤ ${total} training samples, got ${n}`);
+  const all: SpatialActivations = {
+    data: options.data,
+    samples: total,
+    spatial: shape.slice(1, -1),
+    channels: shape[shape.length - 1],
+  };
+  const y = sineTeacher(options.data, total, rng.split('teacher'));
+  const x = sliceSamples(all, 0, n);
+  const xTest = total > n ? sliceSamples(all, n, total - n) : undefined;
+  const net = spatialNetworkFromSpec(spec, { width: options.width });
+  const init = initSpatialNetwork(net.layers, { spatial: x.spatial, channels: x.channels }, rng.split('network'));
+  const parameters = init.params.reduce((s, p) => s + Object.values(p).reduce((t, v) => t + v.length, 0), 0);
+  const batch = options.batch ?? n;
+  const run = trainSpatialNetwork({
+    layers: net.layers,
+    params: init.params,
+    x,
+    y: y.subarray(0, n),
+    xTest,
+    lr: options.lr,
+    steps: options.steps,
+    checkpoints: [0, ...options.checkpoints],
+    batch,
+    rng: rng.split('batches'),
+  });
+  const f0 = run.checkpoints[0];
+  const yTest = y.subarray(n);
+  const kgd =
+    batch === n && xTest !== undefined
+      ? architectureKernelGd({
+          spec,
+          x,
+          y: y.subarray(0, n),
+          xTest,
+          f0: f0.train,
+          f0Test: f0.test!,
+          lr: options.lr,
+          backend: options.backend,
+        })
+      : undefined;
+  const records = run.checkpoints
+    .filter((c) => c.step !== 0 || options.checkpoints.includes(0))
+    .map((c): ArchitectureTrainingRecord => {
+      const p = kgd?.predict(c.step);
+      return {
+        step: c.step,
+        loss: c.loss,
+        testLoss: c.test !== undefined ? halfMse(c.test, yTest) : null,
+        kernelGd: p !== undefined ? { rmse: rms(c.train, p.train), testRmse: rms(c.test!, p.test) } : null,
+      };
+    });
+  const note =
+    batch < n
+      ? `kernel GD is the prediction of full-batch GD; minibatch SGD (batch ${batch} < n = ${n}) has none`
+      : xTest === undefined
+        ? 'kernel GD needs held-out samples (test-n > 0)'
+        : undefined;
+  return { parameters, records, ...(note !== undefined ? { kernelGdNote: note } : {}) };
+}
