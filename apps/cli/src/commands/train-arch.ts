@@ -63,7 +63,7 @@ own f₀ (rate lr/n; apps/docs/theory/infinite-width.md#kernel-gradient-descent)
 held-out samples: it shrinks like width^(−1/2) (spec reproduce tp-universality). Data: --data gaussian (N(0, 1)
 samples of --shape or --d0), digits, npy:PATH; --n defaults to ${ARCH_TRAIN_DEFAULT_N}, --width to
 ${ARCH_TRAIN_DEFAULT_WIDTH} and --steps to ${ARCH_TRAIN_DEFAULT_STEPS} here. JSON: {"command", "config",
-"parameters", "kernelGdNote"?, "checkpoints": [{step, loss, testLoss, kernelGd: {rmse, testRmse} | null}]};
+"parameters", "kernelGdNote"?, "checkpoints": [{step, loss, testLoss?, kernelGd?: {rmse, testRmse}}]} (kernelGd absent with sgd);
 with --out also train.json.`;
 
 /** Declares --arch, --width and --shape on `spec train`, and refuses flags of the other mode. */

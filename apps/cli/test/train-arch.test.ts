@@ -1,0 +1,105 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectOneErrorLine, run } from './helpers.js';
+
+interface Checkpoint {
+  step: number;
+  loss: number;
+  testLoss?: number;
+  kernelGd?: { rmse: number; testRmse?: number };
+}
+interface TrainDoc {
+  command: string;
+  config: { width: number; n: number; testN: number; shape: number[]; optimizer: string; batch: number };
+  parameters: number;
+  checkpoints: Checkpoint[];
+}
+
+const CNN = JSON.stringify([
+  { layer: 'conv', filter: [3], padding: 'SAME', W_std: 1.4, b_std: 0.1 },
+  { layer: 'relu' },
+  { layer: 'global_avg_pool' },
+  { layer: 'dense', W_std: 1.2, b_std: 0.1 },
+]);
+
+async function train(...flags: string[]): Promise<TrainDoc> {
+  const r = await run('train', '--json', ...flags);
+  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as TrainDoc;
+}
+
+describe('spec train --arch', () => {
+  it('a model linear in its parameters trains exactly as kernel GD with its NTK (two algorithms, one trajectory)', async () => {
+    // f(x) = (W_std/√d) w·x + b_std b: its empirical NTK is the infinite-width one and does not move, so gradient
+    // descent in parameter space and the kernel recursion in function space must agree to rounding.
+    const doc = await train('--arch', '[{"layer":"dense","W_std":1.2,"b_std":0.3}]', '--n', '12', '--d0', '5');
+    expect(doc.command).toBe('train');
+    expect(doc.parameters).toBe(6);
+    expect(doc.config.shape).toEqual([18, 5]);
+    expect(doc.checkpoints.at(-1)?.step).toBe(20);
+    for (const c of doc.checkpoints) {
+      expect(c.kernelGd).toBeDefined();
+      expect(c.kernelGd?.rmse).toBeLessThan(1e-12);
+      expect(c.kernelGd?.testRmse).toBeLessThan(1e-12);
+    }
+    // Full-batch GD on a convex quadratic with a stable rate never raises the loss.
+    for (let i = 1; i < doc.checkpoints.length; i++) {
+      expect(doc.checkpoints[i].loss).toBeLessThanOrEqual(doc.checkpoints[i - 1].loss);
+    }
+  });
+
+  it('a CNN moves away from kernel GD less at a wider width (the width^(-1/2) law, loosely)', async () => {
+    const common = ['--arch', CNN, '--shape', '8,2', '--n', '10', '--steps', '10', '--lr', '1', '--seed', '3'];
+    const narrow = await train(...common, '--width', '16');
+    const wide = await train(...common, '--width', '1024');
+    const last = (d: TrainDoc): number => d.checkpoints.at(-1)?.kernelGd?.testRmse ?? NaN;
+    // 64× the width predicts 8× less; one seed's fluctuation is far below a factor 8/3.
+    expect(last(wide)).toBeLessThan(last(narrow) / 3);
+    expect(wide.checkpoints.at(-1)?.loss).toBeLessThan(wide.checkpoints[0].loss);
+  });
+
+  it('sgd runs minibatches and skips kernel GD; --out writes train.json', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'spec-train-arch-')), 'run');
+    const r = await run(
+      'train',
+      '--arch',
+      CNN,
+      '--shape',
+      '6,2',
+      '--n',
+      '8',
+      '--width',
+      '8',
+      '--steps',
+      '4',
+      '--optimizer',
+      'sgd',
+      '--batch',
+      '4',
+      '--out',
+      out,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(out, 'train.json'))).toBe(true);
+    const doc = JSON.parse(readFileSync(join(out, 'train.json'), 'utf8')) as TrainDoc;
+    expect(doc.config.batch).toBe(4);
+    expect(doc.checkpoints.every((c) => c.kernelGd === undefined)).toBe(true);
+    // Absent, never null: a field that does not apply is left out of the JSON.
+    expect(readFileSync(join(out, 'train.json'), 'utf8')).not.toContain('null');
+  });
+
+  it('refuses flags of the MLP mode and optimizers it does not have, on one line with exit 2', async () => {
+    for (const flags of [
+      ['--arch', CNN, '--widths', '10'],
+      ['--arch', CNN, '--optimizer', 'adam'],
+      ['--width', '10'],
+      ['--arch', '[{"layer":"conv"'],
+    ]) {
+      const r = await run('train', ...flags);
+      expect(r.code, flags.join(' ')).toBe(2);
+      expectOneErrorLine(r);
+    }
+  });
+});
