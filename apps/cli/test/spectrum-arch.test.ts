@@ -1,11 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { encodeNpy, readNpy } from '@spec/data';
 import { architectureKernelMatrices, type ArchitectureSpec } from '@spec/nets';
 import { describe, expect, it } from 'vitest';
 import { expectOneErrorLine, run } from './helpers.js';
 
+const examplePlugin = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/examples/plugin/index.ts');
 const dir = mkdtempSync(join(tmpdir(), 'spec-spectrum-arch-'));
 
 interface KernelDoc {
@@ -135,6 +137,73 @@ describe('spec spectrum --arch: a finite network against the infinite-width kern
       expect(ratio, `${k}: RMS distance ${narrow[k]} at N = 16, ${wide[k]} at N = 256`).toBeGreaterThanOrEqual(2);
       expect(ratio, `${k}: RMS distance ${narrow[k]} at N = 16, ${wide[k]} at N = 256`).toBeLessThanOrEqual(8);
     }
+  }, 60_000);
+
+  it('a plugin layer (the docs example scaledDense) is sampled, compared and trained like a built-in one', async () => {
+    const seq = sequences(8);
+    const withPlugin = (width: number, seed: number): Promise<SpectrumDoc> =>
+      spectrum(
+        '--plugin',
+        examplePlugin,
+        '--arch',
+        '[{"layer":"conv","filter":[3],"padding":"SAME","W_std":1.5},{"layer":"relu"},{"layer":"scaledDense","weightStd":1.3},{"layer":"relu"},{"layer":"global_avg_pool"},{"layer":"dense"}]',
+        '--width',
+        String(width),
+        '--data',
+        `npy:${seq.path}`,
+        '--seed',
+        String(seed),
+      );
+    // Its infinite-width side is the built-in bias-free dense layer's (the two kernel maps are the same formula).
+    const builtin = architectureKernelMatrices({
+      spec: [
+        { layer: 'conv', filter: [3], padding: 'SAME', W_std: 1.5 },
+        { layer: 'relu' },
+        { layer: 'dense', W_std: 1.3 },
+        { layer: 'relu' },
+        { layer: 'global_avg_pool' },
+        { layer: 'dense' },
+      ],
+      data: seq.data,
+      shape: seq.shape,
+    });
+    const first = await withPlugin(16, 1);
+    const ntkTrace = first.kernels.ntk!.infinite.eigenvalues.reduce((s, v) => s + v, 0);
+    let trace = 0;
+    for (let a = 0; a < 8; a++) trace += builtin.ntk[a * 8 + a];
+    expect(Math.abs(ntkTrace - trace) / trace).toBeLessThan(1e-12);
+    // The finite side converges to it: RMS distance over 4 seeds at N = 16 and 576 should fall by √36 = 6; with four
+    // draws per width the log of the ratio has sd ≈ 0.32 (see the test above), so [6/3, 6·3] is 3.4 sd on each side.
+    const rms = async (width: number): Promise<number> => {
+      let sum = 0;
+      for (let seed = 1; seed <= 4; seed++) sum += (await withPlugin(width, seed)).kernels.ntk!.relativeFrobenius ** 2;
+      return Math.sqrt(sum / 4);
+    };
+    const ratio = (await rms(16)) / (await rms(576));
+    expect(ratio).toBeGreaterThan(2);
+    expect(ratio).toBeLessThan(18);
+    const trained = await run(
+      '--plugin',
+      examplePlugin,
+      'train',
+      '--arch',
+      '[{"layer":"scaledDense"},{"layer":"tanh"},{"layer":"global_avg_pool"},{"layer":"dense"}]',
+      '--data',
+      `npy:${seq.path}`,
+      '--n',
+      '5',
+      '--test-n',
+      '3',
+      '--width',
+      '32',
+      '--steps',
+      '5',
+      '--json',
+    );
+    expect(trained.code, trained.stderr).toBe(0);
+    const doc = JSON.parse(trained.stdout) as { checkpoints: { loss: number; kernelGd?: { rmse: number } }[] };
+    expect(doc.checkpoints.at(-1)!.loss).toBeLessThan(doc.checkpoints[0].loss);
+    expect(doc.checkpoints.at(-1)!.kernelGd!.rmse).toBeGreaterThan(0);
   }, 60_000);
 
   it('--out writes the JSON, the eigenvalues and a log-log figure of finite against infinite-width eigenvalues', async () => {

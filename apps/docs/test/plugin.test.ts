@@ -1,6 +1,8 @@
 import { createRng } from '@spec/core';
 import { describe, expect, it } from 'vitest';
+import { spatialDense } from '@spec/nets';
 import { cosine } from '../examples/plugin/cosine-activation.js';
+import { scaledDenseSpatialLayer } from '../examples/plugin/scaled-dense-layer.js';
 import { example } from '../examples/plugin/usage.js';
 
 describe('docs example plugin', () => {
@@ -44,3 +46,36 @@ describe('docs example plugin', () => {
     expect(Math.abs(md - cosine.dual!.derivative(q1, q2, c))).toBeLessThan(5 * sed);
   });
 });
+
+describe('docs example plugin: scaledDense at finite width', () => {
+  it('agrees with the built-in dense layer (no bias) in output, vjp and NTK share on a spatial batch', () => {
+    const rng = createRng(11);
+    const entry = { layer: 'scaledDense', weightStd: 1.3 };
+    const plugin = scaledDenseSpatialLayer.create(entry, { width: 5 });
+    const builtin = spatialDense({ width: 5, W_std: 1.3 });
+    const x = { data: new Float64Array(3 * 4 * 2), samples: 3, spatial: [4], channels: 2 };
+    rng.fillNormal(x.data);
+    const { params, outShape } = plugin.init({ spatial: [4], channels: 2 }, rng);
+    expect(outShape).toEqual({ spatial: [4], channels: 5 });
+    const a = plugin.apply(params, x);
+    const b = builtin.apply(params, x);
+    expect(maxDiff(a.y.data, b.y.data)).toBeLessThan(1e-13);
+    const gy = { ...a.y, data: new Float64Array(a.y.data.length) };
+    rng.fillNormal(gy.data);
+    const va = plugin.vjp(params, a.cache, gy);
+    const vb = builtin.vjp(params, b.cache, gy);
+    expect(maxDiff(va.gx.data, vb.gx.data)).toBeLessThan(1e-13);
+    expect(maxDiff(va.gparams.W, vb.gparams.W)).toBeLessThan(1e-13);
+    expect(maxDiff(plugin.ntk(params, a.cache, gy)!, builtin.ntk(params, b.cache, gy)!)).toBeLessThan(1e-12);
+    expect(() => scaledDenseSpatialLayer.create({ layer: 'scaledDense', weightStd: -1 }, { width: 5 })).toThrow(
+      /weightStd/,
+    );
+  });
+});
+
+function maxDiff(a: Float64Array, b: Float64Array): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}

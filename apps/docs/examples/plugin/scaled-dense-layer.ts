@@ -5,7 +5,10 @@ import {
   type LayerFactory,
   type Matrix,
   type Rng,
+  type SpatialActivations,
   type SpatialKernelMapFactory,
+  type SpatialLayer,
+  type SpatialLayerFactory,
 } from '@spec/core';
 
 /** Options of the `scaledDense` layer. */
@@ -91,11 +94,7 @@ export const scaledDenseKernelMap: SpatialKernelMapFactory = {
   name: 'scaledDense',
   description: 'bias-free dense layer per position, NTK parametrisation, weight std σ_w',
   create(entry) {
-    const unknown = Object.keys(entry).filter((k) => k !== 'layer' && k !== 'weightStd');
-    if (unknown.length > 0) throw new SpecError('E_INPUT', `unknown parameter "${unknown[0]}" (takes "weightStd")`);
-    const weightStd = entry.weightStd ?? 1;
-    if (typeof weightStd !== 'number' || !(weightStd > 0) || !Number.isFinite(weightStd))
-      throw new SpecError('E_INPUT', `weightStd must be a positive number, got ${JSON.stringify(weightStd)}`);
+    const weightStd = entryWeightStd(entry);
     const w2 = weightStd * weightStd;
     return {
       needsFullSpatial: false, // reads equal positions only: the diagonal record is enough
@@ -106,6 +105,113 @@ export const scaledDenseKernelMap: SpatialKernelMapFactory = {
         const ntk = nngp.map((k, i) => k + w2 * input.ntk[i]);
         return { ...input, nngp, ntk, mean: null, gaussian: true };
       },
+    };
+  },
+};
+
+/** Reads `weightStd` of a JSON entry `{ "layer": "scaledDense", "weightStd"?: number }`, refusing anything else. */
+function entryWeightStd(entry: Readonly<Record<string, unknown>>): number {
+  const unknown = Object.keys(entry).filter((k) => k !== 'layer' && k !== 'weightStd');
+  if (unknown.length > 0) throw new SpecError('E_INPUT', `unknown parameter "${unknown[0]}" (takes "weightStd")`);
+  const weightStd = entry.weightStd ?? 1;
+  if (typeof weightStd !== 'number' || !(weightStd > 0) || !Number.isFinite(weightStd))
+    throw new SpecError('E_INPUT', `weightStd must be a positive number, got ${JSON.stringify(weightStd)}`);
+  return weightStd;
+}
+
+/**
+ * The same layer at finite width in the JSON architecture format: the network's width channels out, the same weights
+ * at every position, `y(a, p) = (σ_w/√C_in) W x(a, p)`. With it (and the kernel map above), `spec spectrum --arch` and
+ * `spec train --arch` can sample and train a network that uses `scaledDense` and set it against its infinite-width
+ * kernels. Activations are row-major (samples, positions, channels).
+ */
+export const scaledDenseSpatialLayer: SpatialLayerFactory = {
+  name: 'scaledDense',
+  description: 'bias-free dense layer per position, NTK parametrisation, weight std σ_w',
+  create(entry, { width }): SpatialLayer<{ x: SpatialActivations }> {
+    const weightStd = entryWeightStd(entry);
+    const rowsOf = (x: SpatialActivations): number => x.data.length / x.channels; // samples × positions
+    const out = (x: SpatialActivations, data: Float64Array, channels: number): SpatialActivations => ({
+      data,
+      samples: x.samples,
+      spatial: x.spatial,
+      channels,
+    });
+    const weights = (params: Readonly<Record<string, Float64Array>>, cin: number): Float64Array => {
+      const W = params.W;
+      if (W === undefined || W.length !== width * cin)
+        throw new SpecError('E_SHAPE', `scaledDense: W must hold ${width} × ${cin} numbers`);
+      return W;
+    };
+    return {
+      kind: 'scaledDense',
+      init(inShape, rng) {
+        const W = new Float64Array(width * inShape.channels);
+        rng.fillNormal(W);
+        return { params: { W }, outShape: { spatial: [...inShape.spatial], channels: width } };
+      },
+      apply(params, x) {
+        const cin = x.channels;
+        const W = weights(params, cin);
+        const s = weightStd / Math.sqrt(cin);
+        const y = new Float64Array(rowsOf(x) * width);
+        for (let r = 0; r < rowsOf(x); r++) {
+          for (let o = 0; o < width; o++) {
+            let acc = 0;
+            for (let i = 0; i < cin; i++) acc += W[o * cin + i] * x.data[r * cin + i];
+            y[r * width + o] = s * acc;
+          }
+        }
+        return { y: out(x, y, width), cache: { x } };
+      },
+      vjp(params, { x }, gy) {
+        // ∂f/∂x(a, p) = s Wᵀ g(a, p);  ∂f/∂W = s Σ_{a,p} g(a, p) x(a, p)ᵀ.
+        const cin = x.channels;
+        const W = weights(params, cin);
+        const s = weightStd / Math.sqrt(cin);
+        const gx = new Float64Array(x.data.length);
+        const gW = new Float64Array(width * cin);
+        for (let r = 0; r < rowsOf(x); r++) {
+          for (let o = 0; o < width; o++) {
+            const g = s * gy.data[r * width + o];
+            for (let i = 0; i < cin; i++) {
+              gx[r * cin + i] += g * W[o * cin + i];
+              gW[o * cin + i] += g * x.data[r * cin + i];
+            }
+          }
+        }
+        return { gx: out(x, gx, cin), gparams: { W: gW } };
+      },
+      ntk(_params, { x }, gy) {
+        // Θ_W(a, b) = ⟨∇_W f(x_a), ∇_W f(x_b)⟩ with ∇_W f(x_a) = s Σ_p g(a, p) x(a, p)ᵀ: the weights are shared
+        // over positions, so each sample's uses are summed before the product.
+        const cin = x.channels;
+        const s = weightStd / Math.sqrt(cin);
+        const n = x.samples;
+        const perPosition = rowsOf(x) / n;
+        const grads = new Float64Array(n * width * cin);
+        for (let a = 0; a < n; a++) {
+          for (let p = 0; p < perPosition; p++) {
+            const r = a * perPosition + p;
+            for (let o = 0; o < width; o++) {
+              const g = s * gy.data[r * width + o];
+              for (let i = 0; i < cin; i++) grads[(a * width + o) * cin + i] += g * x.data[r * cin + i];
+            }
+          }
+        }
+        const theta = new Float64Array(n * n);
+        const size = width * cin;
+        for (let a = 0; a < n; a++) {
+          for (let b = 0; b <= a; b++) {
+            let acc = 0;
+            for (let k = 0; k < size; k++) acc += grads[a * size + k] * grads[b * size + k];
+            theta[a * n + b] = acc;
+            theta[b * n + a] = acc;
+          }
+        }
+        return theta;
+      },
+      kernelMap: scaledDenseKernelMap.create(entry),
     };
   },
 };
