@@ -25,6 +25,12 @@ export {
   architectureSpectrumJob,
 } from './spectrum/architecture-spectrum.js';
 export {
+  type FiniteArchitectureKernels,
+  type ReadoutScales,
+  finiteArchitectureKernels,
+  relativeFrobenius,
+} from './spectrum/architecture-kernels.js';
+export {
   type ExecutorInput,
   type RawSpectra,
   executors,
@@ -87,9 +93,17 @@ export {
   type ArchitectureKernelGdOptions,
   type ArchitectureKernelGd,
   type ArchitectureNtkBlocks,
+  type ArchitectureKernelBlocks,
   architectureKernelGd,
+  architectureKernelBlocks,
   architectureNtkBlocks,
 } from './train/architecture-kernel-gd.js';
+export {
+  type ArchitectureKernelMonitor,
+  type ArchitectureMonitors,
+  type ArchitectureMonitorOptions,
+  architectureKernelMonitors,
+} from './train/architecture-monitors.js';
 export {
   type ArchitectureTrainingOptions,
   type ArchitectureTrainingRecord,

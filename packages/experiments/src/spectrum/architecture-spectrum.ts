@@ -11,12 +11,12 @@ import {
   architectureKernelMatrices,
   assertRecordFits,
   initSpatialNetwork,
-  spatialEmpiricalKernels,
   spatialNetworkFromSpec,
   type ArchitectureSpec,
   type SpatialKernelForm,
 } from '@spec/nets';
 import { ksTwoSample } from '@spec/rmt';
+import { finiteArchitectureKernels, relativeFrobenius, type ReadoutScales } from './architecture-kernels.js';
 
 /** Options of {@link architectureSpectrumJob}. */
 export interface ArchitectureSpectrumOptions {
@@ -70,7 +70,7 @@ export interface ArchitectureSpectrum {
   /** Record layout used for the infinite-width kernels. */
   readonly form: SpatialKernelForm;
   /** The readout's W_std, b_std and fan-in D (the size of its input per sample), which scale the CK. */
-  readonly readout: { readonly W_std: number; readonly b_std: number; readonly fanIn: number };
+  readonly readout: ReadoutScales;
   readonly ck?: ArchitectureKernelComparison;
   readonly ntk?: ArchitectureKernelComparison;
 }
@@ -165,15 +165,7 @@ function compareKernels(
   n: number,
   backend: Backend,
 ): ArchitectureKernelComparison {
-  let diff = 0;
-  let norm = 0;
-  for (let i = 0; i < infinite.length; i++) {
-    diff += (finite[i] - infinite[i]) ** 2;
-    norm += infinite[i] ** 2;
-  }
-  if (!(norm > 0)) {
-    throw new SpecError('E_DATA', 'the infinite-width kernel is zero on these data; use data that is not all zero');
-  }
+  const distance = relativeFrobenius(finite, infinite);
   const eigenvalues = descendingEigenvalues(backend, finite, n);
   const infiniteEigenvalues = descendingEigenvalues(backend, infinite, n);
   let deviation = 0;
@@ -185,7 +177,7 @@ function compareKernels(
     mean: mean(eigenvalues),
     infiniteMean: mean(infiniteEigenvalues),
     ks: ksTwoSample(eigenvalues, infiniteEigenvalues),
-    relativeFrobenius: Math.sqrt(diff / norm),
+    relativeFrobenius: distance,
     eigenvalueDeviation: deviation / Math.abs(infiniteEigenvalues[0]),
   };
 }
@@ -239,7 +231,7 @@ export function architectureSpectrumJob(options: ArchitectureSpectrumOptions): A
   const { params } = initSpatialNetwork(net.layers, inShape, options.rng);
   const parameters = params.reduce((s, p) => s + Object.values(p).reduce((t, a) => t + a.length, 0), 0);
   const x = { data, samples: n, spatial: inShape.spatial, channels: inShape.channels };
-  const finite = spatialEmpiricalKernels(net.layers, params, x, { kernel: which });
+  const finite = finiteArchitectureKernels(spec, net.layers, params, x, which);
   const infinite = architectureKernelMatrices({
     spec,
     data,
@@ -249,11 +241,6 @@ export function architectureSpectrumJob(options: ArchitectureSpectrumOptions): A
     registry: options.registry,
   });
 
-  const last = spec[spec.length - 1] as { readonly W_std?: number; readonly b_std?: number };
-  const wStd = last.W_std ?? 1;
-  const bStd = last.b_std ?? 0;
-  // D: the readout's weight matrix is 1 × D.
-  const fanIn = params[params.length - 1].W.length;
   const result: {
     -readonly [K in keyof ArchitectureSpectrum]: ArchitectureSpectrum[K];
   } = {
@@ -262,12 +249,9 @@ export function architectureSpectrumJob(options: ArchitectureSpectrumOptions): A
     width,
     parameters,
     form: infinite.form,
-    readout: { W_std: wStd, b_std: bStd, fanIn },
+    readout: finite.readout,
   };
-  if (finite.ck !== undefined) {
-    const ck = finite.ck.map((v) => ((wStd * wStd) / fanIn) * v + bStd * bStd);
-    result.ck = compareKernels(ck, infinite.nngp, n, backend);
-  }
+  if (finite.ck !== undefined) result.ck = compareKernels(finite.ck, infinite.nngp, n, backend);
   if (finite.ntk !== undefined) result.ntk = compareKernels(finite.ntk, infinite.ntk, n, backend);
   return result;
 }

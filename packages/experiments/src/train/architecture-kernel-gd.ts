@@ -41,9 +41,51 @@ function sameSampleShape(a: SpatialActivations, b: SpatialActivations): boolean 
   );
 }
 
+/** The infinite-width kernels of an architecture on training inputs, and the NTK's held-out/train block. */
+export interface ArchitectureKernelBlocks {
+  /** NNGP(X, X), n × n row-major: the limit of the CK. */
+  readonly nngp: Float64Array;
+  /** Θ(X, X), n × n row-major. */
+  readonly theta: Float64Array;
+  /** Θ(X_test, X), m × n row-major, when held-out inputs were given. */
+  readonly cross?: Float64Array;
+}
+
 /**
- * The blocks Θ(X, X) and Θ(X_test, X) of an architecture's infinite-width NTK, from `architectureKernelMatrices` on
- * the training and held-out inputs together (apps/docs/theory/architectures.md#json-format).
+ * The blocks NNGP(X, X), Θ(X, X) and (with held-out inputs) Θ(X_test, X) of an architecture's infinite-width kernels,
+ * from one `architectureKernelMatrices` call on the training and held-out inputs together
+ * (apps/docs/theory/architectures.md#json-format).
+ *
+ * @throws SpecError `E_SHAPE` when the two sets of inputs differ in per-sample shape, and the kernel maps' errors
+ */
+export function architectureKernelBlocks(
+  spec: ArchitectureSpec,
+  x: SpatialActivations,
+  xTest?: SpatialActivations,
+): ArchitectureKernelBlocks {
+  if (xTest !== undefined && !sameSampleShape(x, xTest))
+    throw new SpecError('E_SHAPE', 'kernel GD: the held-out inputs must have the training inputs’ per-sample shape');
+  const n = x.samples;
+  const m = xTest?.samples ?? 0;
+  const data = new Float64Array(x.data.length + (xTest?.data.length ?? 0));
+  data.set(x.data);
+  if (xTest !== undefined) data.set(xTest.data, x.data.length);
+  const N = n + m;
+  const k = architectureKernelMatrices({ spec, data, shape: [N, ...x.spatial, x.channels] });
+  const nngp = new Float64Array(n * n);
+  const theta = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    nngp.set(k.nngp.subarray(a * N, a * N + n), a * n);
+    theta.set(k.ntk.subarray(a * N, a * N + n), a * n);
+  }
+  if (xTest === undefined) return { nngp, theta };
+  const cross = new Float64Array(m * n);
+  for (let a = 0; a < m; a++) cross.set(k.ntk.subarray((n + a) * N, (n + a) * N + n), a * n);
+  return { nngp, theta, cross };
+}
+
+/**
+ * The blocks Θ(X, X) and Θ(X_test, X) of an architecture's infinite-width NTK ({@link architectureKernelBlocks}).
  *
  * @throws SpecError `E_SHAPE` when the two sets of inputs differ in per-sample shape, and the kernel maps' errors
  */
@@ -52,20 +94,8 @@ export function architectureNtkBlocks(
   x: SpatialActivations,
   xTest: SpatialActivations,
 ): ArchitectureNtkBlocks {
-  if (!sameSampleShape(x, xTest))
-    throw new SpecError('E_SHAPE', 'kernel GD: the held-out inputs must have the training inputs’ per-sample shape');
-  const n = x.samples;
-  const m = xTest.samples;
-  const data = new Float64Array(x.data.length + xTest.data.length);
-  data.set(x.data);
-  data.set(xTest.data, x.data.length);
-  const N = n + m;
-  const k = architectureKernelMatrices({ spec, data, shape: [N, ...x.spatial, x.channels] });
-  const theta = new Float64Array(n * n);
-  const cross = new Float64Array(m * n);
-  for (let a = 0; a < n; a++) theta.set(k.ntk.subarray(a * N, a * N + n), a * n);
-  for (let a = 0; a < m; a++) cross.set(k.ntk.subarray((n + a) * N, (n + a) * N + n), a * n);
-  return { theta, cross };
+  const { theta, cross } = architectureKernelBlocks(spec, x, xTest);
+  return { theta, cross: cross! };
 }
 
 /**

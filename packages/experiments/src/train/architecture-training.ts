@@ -1,6 +1,20 @@
-import { SpecError, type Backend, type Rng, type SpatialActivations } from '@spec/core';
+import {
+  SpecError,
+  assertFitsInMemory,
+  availableMemoryBytes,
+  type Backend,
+  type Rng,
+  type SpatialActivations,
+} from '@spec/core';
 import { initSpatialNetwork, spatialNetworkFromSpec, type ArchitectureSpec } from '@spec/nets';
-import { architectureKernelGd } from './architecture-kernel-gd.js';
+import { architectureSpectrumBytes } from '../spectrum/architecture-spectrum.js';
+import { architectureKernelBlocks, architectureKernelGd } from './architecture-kernel-gd.js';
+import {
+  architectureKernelMonitors,
+  type ArchitectureKernelMonitor,
+  type ArchitectureMonitors,
+} from './architecture-monitors.js';
+import type { KernelEdgeSource } from './monitors.js';
 import { trainSpatialNetwork } from './train-spatial.js';
 
 /** Options of {@link architectureTrainingJob}. */
@@ -23,6 +37,13 @@ export interface ArchitectureTrainingOptions {
   /** Seeds the teacher (`rng.split('teacher')`), the network (`'network'`) and the batches (`'batches'`). */
   readonly rng: Rng;
   readonly backend: Backend;
+  /**
+   * Spectral monitors of the CK and empirical NTK at every checkpoint ({@link architectureKernelMonitors}; default
+   * both kernels); `false` skips them (they cost a per-sample gradient Gram per checkpoint).
+   */
+  readonly monitors?: false | { readonly kernels?: 'ck' | 'ntk' | 'both' };
+  /** Bytes the kernel monitors may use (default 80 % of the machine's memory). */
+  readonly memoryLimitBytes?: number;
 }
 
 /** One checkpoint of {@link architectureTrainingJob}. */
@@ -33,6 +54,9 @@ export interface ArchitectureTrainingRecord {
   readonly testLoss: number | null;
   /** RMS distance to kernel GD with the infinite-width NTK (full-batch GD only), on train and held-out samples. */
   readonly kernelGd: { readonly rmse: number; readonly testRmse: number | null } | null;
+  /** Monitors of the CK and the empirical NTK on the training samples (absent when not monitored). */
+  readonly ck?: ArchitectureKernelMonitor;
+  readonly ntk?: ArchitectureKernelMonitor;
 }
 
 /** What {@link architectureTrainingJob} returns. */
@@ -41,6 +65,13 @@ export interface ArchitectureTrainingResult {
   readonly records: ReadonlyArray<ArchitectureTrainingRecord>;
   /** Why there is no kernel-GD comparison, when there is none. */
   readonly kernelGdNote?: string;
+  /** The right edges the CK/NTK outliers are measured against and where they come from (with the monitors). */
+  readonly kernelEdges?: {
+    readonly ck?: { readonly edge: number; readonly edgeSource: KernelEdgeSource };
+    readonly ntk?: { readonly edge: number; readonly edgeSource: KernelEdgeSource };
+  };
+  /** Why the monitors have no distance to the infinite-width kernels, when they have none. */
+  readonly monitorsNote?: string;
 }
 
 /**
@@ -80,9 +111,14 @@ function halfMse(f: Float64Array, y: Float64Array): number {
  * Trains the finite network of a JSON architecture (NTK parametrisation, `spatialNetworkFromSpec` at `width`) on a
  * smooth teacher by GD or minibatch SGD ({@link trainSpatialNetwork}) and, for full-batch GD, sets its predictions
  * against kernel GD with the architecture's infinite-width NTK from the network's own f_0 ({@link architectureKernelGd};
- * apps/docs/theory/infinite-width.md#kernel-gradient-descent) — the job behind `spec train --arch`.
+ * apps/docs/theory/infinite-width.md#kernel-gradient-descent) — the job behind `spec train --arch`. At every
+ * checkpoint it monitors the CK and empirical NTK on the training samples ({@link architectureKernelMonitors}: change
+ * and spectrum against step 0, label alignment, outliers, distance to the infinite-width kernels). The network is
+ * drawn from `rng.split('network')` as `architectureSpectrumJob` draws it from its rng, so the same seed gives the
+ * same network (and step-0 kernels) in both.
  *
- * @throws SpecError `E_INPUT` for a bad spec, sizes or checkpoints, and the errors of training and kernel GD
+ * @throws SpecError `E_INPUT` for a bad spec, sizes or checkpoints, `E_MEMORY` when the kernel monitors would not fit,
+ *   and the errors of training and kernel GD
  */
 export function architectureTrainingJob(options: ArchitectureTrainingOptions): ArchitectureTrainingResult {
   const { spec, shape, n, rng } = options;
@@ -102,6 +138,35 @@ export function architectureTrainingJob(options: ArchitectureTrainingOptions): A
   const init = initSpatialNetwork(net.layers, { spatial: x.spatial, channels: x.channels }, rng.split('network'));
   const parameters = init.params.reduce((s, p) => s + Object.values(p).reduce((t, v) => t + v.length, 0), 0);
   const batch = options.batch ?? n;
+  const fullBatch = batch === n && xTest !== undefined;
+  const kernels = options.monitors === false ? undefined : (options.monitors?.kernels ?? 'both');
+  if (kernels !== undefined) {
+    assertFitsInMemory(
+      architectureSpectrumBytes(spec, net.layers, [n, ...x.spatial, x.channels], options.width),
+      options.memoryLimitBytes ?? availableMemoryBytes(),
+      `the kernel monitors of the network at width ${options.width} on ${n} samples (per-sample gradient blocks, n × n kernels)`,
+      'use a smaller --width, fewer samples, or switch the monitors off (--no-monitors)',
+    );
+  }
+  // One kernel-map pass gives kernel GD its NTK blocks and the monitors their infinite-width references; without a
+  // closed-form limit the monitors go on without them (kernel GD cannot, and its kernel maps say why).
+  const infinite =
+    fullBatch || (kernels !== undefined && net.kernelMap !== undefined)
+      ? architectureKernelBlocks(spec, x, fullBatch ? xTest : undefined)
+      : undefined;
+  const observe =
+    kernels !== undefined
+      ? architectureKernelMonitors({
+          spec,
+          layers: net.layers,
+          x,
+          y: y.subarray(0, n),
+          kernels,
+          infinite: infinite && { nngp: infinite.nngp, ntk: infinite.theta },
+          backend: options.backend,
+        })
+      : undefined;
+  const monitors = new Map<number, ArchitectureMonitors>();
   const run = trainSpatialNetwork({
     layers: net.layers,
     params: init.params,
@@ -113,11 +178,12 @@ export function architectureTrainingJob(options: ArchitectureTrainingOptions): A
     checkpoints: [0, ...options.checkpoints],
     batch,
     rng: rng.split('batches'),
+    ...(observe !== undefined ? { onCheckpoint: (c, params) => monitors.set(c.step, observe(params)) } : {}),
   });
   const f0 = run.checkpoints[0];
   const yTest = y.subarray(n);
   const kgd =
-    batch === n && xTest !== undefined
+    fullBatch && xTest !== undefined && infinite?.cross !== undefined
       ? architectureKernelGd({
           spec,
           x,
@@ -127,6 +193,7 @@ export function architectureTrainingJob(options: ArchitectureTrainingOptions): A
           f0Test: f0.test!,
           lr: options.lr,
           backend: options.backend,
+          blocks: { theta: infinite.theta, cross: infinite.cross },
         })
       : undefined;
   const records = run.checkpoints
@@ -138,6 +205,7 @@ export function architectureTrainingJob(options: ArchitectureTrainingOptions): A
         loss: c.loss,
         testLoss: c.test !== undefined ? halfMse(c.test, yTest) : null,
         kernelGd: p !== undefined ? { rmse: rms(c.train, p.train), testRmse: rms(c.test!, p.test) } : null,
+        ...monitors.get(c.step),
       };
     });
   const note =
@@ -146,5 +214,24 @@ export function architectureTrainingJob(options: ArchitectureTrainingOptions): A
       : xTest === undefined
         ? 'kernel GD needs held-out samples (test-n > 0)'
         : undefined;
-  return { parameters, records, ...(note !== undefined ? { kernelGdNote: note } : {}) };
+  const first = monitors.get(0);
+  const edgeOf = (m: ArchitectureKernelMonitor): { edge: number; edgeSource: KernelEdgeSource } => ({
+    edge: m.rightEdge,
+    edgeSource: m.edgeSource,
+  });
+  const kernelEdges =
+    first !== undefined
+      ? { ...(first.ck ? { ck: edgeOf(first.ck) } : {}), ...(first.ntk ? { ntk: edgeOf(first.ntk) } : {}) }
+      : undefined;
+  const monitorsNote =
+    kernels !== undefined && infinite === undefined
+      ? `${net.noKernelMap ?? 'no infinite-width kernel'}: the monitors have no distance to the infinite-width kernels, and outliers are measured against the step-0 largest eigenvalue`
+      : undefined;
+  return {
+    parameters,
+    records,
+    ...(note !== undefined ? { kernelGdNote: note } : {}),
+    ...(kernelEdges !== undefined ? { kernelEdges } : {}),
+    ...(monitorsNote !== undefined ? { monitorsNote } : {}),
+  };
 }

@@ -23,6 +23,11 @@ export interface TrainSpatialOptions {
   readonly batch?: number;
   /** Draws the minibatches (needed when batch < n). */
   readonly rng?: Rng;
+  /**
+   * Called at every checkpoint with its record and the parameters at that step (read them there: they change after
+   * the call), e.g. to monitor the network's kernels.
+   */
+  readonly onCheckpoint?: (checkpoint: SpatialTrainCheckpoint, params: ReadonlyArray<SpatialParams>) => void;
 }
 
 /** Predictions of {@link trainSpatialNetwork} at one step. */
@@ -155,12 +160,14 @@ export function trainSpatialNetwork(options: TrainSpatialOptions): SpatialTrainR
       const train = spatialOutputs(layers, params, x);
       const loss = lossOf(train, y);
       if (!Number.isFinite(loss)) throw diverged(t, lr);
-      out.push({
+      const checkpoint: SpatialTrainCheckpoint = {
         step: t,
         loss,
         train,
         ...(xTest !== undefined ? { test: spatialOutputs(layers, params, xTest) } : {}),
-      });
+      };
+      out.push(checkpoint);
+      options.onCheckpoint?.(checkpoint, params);
       next++;
     }
     if (t === steps) break;
