@@ -4,17 +4,44 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectOneErrorLine, run } from './helpers.js';
 
+interface KernelRec {
+  ksToInit: number;
+  w1ToInit: number;
+  relChange: number;
+  rightEdge: number;
+  edgeSource: string;
+  outliers: number[];
+  topEigenvalue: number;
+  labelAlignment: number;
+  relativeFrobeniusToInfinite?: number;
+}
 interface Checkpoint {
   step: number;
   loss: number;
   testLoss?: number;
   kernelGd?: { rmse: number; testRmse?: number };
+  ck?: KernelRec;
+  ntk?: KernelRec;
 }
 interface TrainDoc {
   command: string;
-  config: { width: number; n: number; testN: number; shape: number[]; optimizer: string; batch: number };
+  config: {
+    width: number;
+    n: number;
+    testN: number;
+    shape: number[];
+    optimizer: string;
+    batch: number;
+    monitors: string;
+  };
   parameters: number;
+  kernelEdges?: { ck?: { edge: number; edgeSource: string }; ntk?: { edge: number; edgeSource: string } };
   checkpoints: Checkpoint[];
+}
+interface SpectrumKernel {
+  eigenvalues: number[];
+  infinite: { eigenvalues: number[] };
+  relativeFrobenius: number;
 }
 
 const CNN = JSON.stringify([
@@ -43,6 +70,12 @@ describe('spec train --arch', () => {
       expect(c.kernelGd).toBeDefined();
       expect(c.kernelGd?.rmse).toBeLessThan(1e-12);
       expect(c.kernelGd?.testRmse).toBeLessThan(1e-12);
+      // Its CK (the input Gram) and NTK are fixed matrices: the same bits at every step, and the infinite-width ones.
+      for (const m of [c.ck!, c.ntk!]) {
+        expect(m.relChange).toBe(0);
+        expect(m.ksToInit).toBe(0);
+        expect(m.relativeFrobeniusToInfinite).toBeLessThan(1e-12);
+      }
     }
     // Full-batch GD on a convex quadratic with a stable rate never raises the loss.
     for (let i = 1; i < doc.checkpoints.length; i++) {
@@ -58,6 +91,56 @@ describe('spec train --arch', () => {
     // 64× the width predicts 8× less; one seed's fluctuation is far below a factor 8/3.
     expect(last(wide)).toBeLessThan(last(narrow) / 3);
     expect(wide.checkpoints.at(-1)?.loss).toBeLessThan(wide.checkpoints[0].loss);
+  });
+
+  it('monitors the CK and NTK at every checkpoint with the MLP field names; step 0 is spec spectrum --arch', async () => {
+    // Same seed, width and data (the first 8 gaussian samples: the data stream is drawn in order, so n + test-n
+    // samples begin with the n that spec spectrum --arch draws): the same network, so the same step-0 kernels,
+    // computed by the other command on its own samples, with its own infinite-width kernels.
+    const common = ['--arch', CNN, '--shape', '8,2', '--width', '16', '--seed', '7'];
+    const doc = await train(...common, '--n', '8', '--test-n', '4', '--steps', '6', '--checkpoints', '3');
+    const r = await run('spectrum', '--json', ...common, '--n', '8');
+    expect(r.code, r.stderr).toBe(0);
+    const spectrum = JSON.parse(r.stdout) as { kernels: { ck: SpectrumKernel; ntk: SpectrumKernel } };
+    expect(doc.config.monitors).toBe('both');
+    expect(doc.kernelEdges?.ck?.edgeSource).toBe('limit');
+    expect(doc.checkpoints.map((c) => c.step)).toEqual([0, 1, 6]);
+    const [step0] = doc.checkpoints;
+    const close = (a: number, b: number): void => expect(Math.abs(a - b) / Math.abs(b)).toBeLessThan(1e-12);
+    for (const k of ['ck', 'ntk'] as const) {
+      const m = step0[k]!;
+      close(m.topEigenvalue, spectrum.kernels[k].eigenvalues[0]);
+      close(m.rightEdge, spectrum.kernels[k].infinite.eigenvalues[0]);
+      close(m.relativeFrobeniusToInfinite!, spectrum.kernels[k].relativeFrobenius);
+      expect(m.ksToInit).toBe(0);
+      expect(m.relChange).toBe(0);
+      expect(m.edgeSource).toBe('limit');
+      expect(m.labelAlignment).toBeGreaterThanOrEqual(0);
+      expect(m.labelAlignment).toBeLessThanOrEqual(1);
+      for (const c of doc.checkpoints) expect(c[k]?.rightEdge).toBe(m.rightEdge);
+    }
+    expect(doc.checkpoints[2].ntk!.relChange).toBeGreaterThan(0);
+  });
+
+  it('--no-monitors drops the kernels; --kernel ntk keeps the NTK only; --out draws loss and kernel figures', async () => {
+    const common = ['--arch', CNN, '--shape', '6,2', '--n', '6', '--width', '8', '--steps', '3'];
+    const off = await train(...common, '--no-monitors');
+    expect(off.config.monitors).toBe('off');
+    expect(off.kernelEdges).toBeUndefined();
+    expect(off.checkpoints.every((c) => c.ck === undefined && c.ntk === undefined)).toBe(true);
+    const out = join(mkdtempSync(join(tmpdir(), 'spec-train-arch-')), 'run');
+    const r = await run('train', ...common, '--kernel', 'ntk', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(join(out, 'train.json'), 'utf8')) as TrainDoc;
+    expect(doc.checkpoints.every((c) => c.ck === undefined && c.ntk !== undefined)).toBe(true);
+    for (const f of ['train-loss.svg', 'train-kernels.svg']) {
+      const svg = readFileSync(join(out, f), 'utf8');
+      expect(svg, f).toMatch(/^<\?xml[^>]*>\s*<svg[^>]*>[\s\S]*<\/svg>\s*$/);
+      expect(svg, f).not.toMatch(/NaN/);
+    }
+    const kernels = readFileSync(join(out, 'train-kernels.svg'), 'utf8');
+    expect(kernels).toContain('NTK relChange');
+    expect(kernels).not.toContain('CK relChange');
   });
 
   it('sgd runs minibatches and skips kernel GD; --out writes train.json', async () => {
@@ -86,6 +169,8 @@ describe('spec train --arch', () => {
     const doc = JSON.parse(readFileSync(join(out, 'train.json'), 'utf8')) as TrainDoc;
     expect(doc.config.batch).toBe(4);
     expect(doc.checkpoints.every((c) => c.kernelGd === undefined)).toBe(true);
+    // The monitors do not need kernel GD: they are there with sgd too.
+    expect(doc.checkpoints.every((c) => c.ntk !== undefined && c.ck !== undefined)).toBe(true);
     // Absent, never null: a field that does not apply is left out of the JSON.
     expect(readFileSync(join(out, 'train.json'), 'utf8')).not.toContain('null');
   });
@@ -95,6 +180,7 @@ describe('spec train --arch', () => {
       ['--arch', CNN, '--widths', '10'],
       ['--arch', CNN, '--optimizer', 'adam'],
       ['--width', '10'],
+      ['--no-monitors'],
       ['--arch', '[{"layer":"conv"'],
     ]) {
       const r = await run('train', ...flags);

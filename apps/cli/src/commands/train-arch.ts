@@ -7,10 +7,11 @@
  */
 import { SpecError, createRng } from '@spec/core';
 import { loadShapedData, parseDataSpec } from '@spec/data';
-import { architectureTrainingJob, logCheckpoints } from '@spec/experiments';
+import { architectureTrainingJob, logCheckpoints, type ArchitectureTrainingRecord } from '@spec/experiments';
 import { Option, type Command } from 'commander';
 import { positiveInt, positiveIntList } from '../options.js';
 import { toJson } from '../output/context.js';
+import type { MetricPoint } from '../plots/train-metrics.js';
 import type { CommandEnv } from '../runtime.js';
 import { readArchitecture, takesImages } from './infinite-arch.js';
 
@@ -27,6 +28,8 @@ interface ArchitectureTrainFlags {
   steps: number;
   batch?: number;
   checkpoints: number;
+  kernel: 'ck' | 'ntk' | 'both';
+  monitors: boolean;
 }
 
 /** Training samples with --arch when --n is not given (a finite CNN costs far more per sample than an MLP). */
@@ -45,26 +48,36 @@ const MLP_ONLY: ReadonlyArray<readonly [string, string]> = [
   ['teacherActivation', '--teacher-activation'],
   ['noise', '--noise'],
   ['jsonl', '--jsonl'],
-  ['kernel', '--kernel'],
 ];
 
 const ARCH_ONLY: ReadonlyArray<readonly [string, string]> = [
   ['width', '--width'],
   ['shape', '--shape'],
+  ['monitors', '--no-monitors'],
 ];
 
 const HELP = `
 Any architecture (--arch SPEC; apps/docs/theory/architectures.md#json-format): trains the finite network of the JSON
 list (a file or inline JSON; hidden layers of --width N channels unless an entry sets "width", the readout 1 output,
-raw N(0, 1) parameters from --seed, NTK parametrisation, every parameter trained) on y = sin(2z/rms z),
-z = ⟨v, x⟩ for a random unit v, loss (1/2n)Σ(f − y)², by gd (full batch) or sgd (--batch, default min(32, n)).
-With gd, each checkpoint gives the RMS distance to kernel GD with the network's infinite-width NTK from the network's
-own f₀ (rate lr/n; apps/docs/theory/infinite-width.md#kernel-gradient-descent), on the training and the --test-n
-held-out samples: it shrinks like width^(−1/2) (spec reproduce tp-universality). Data: --data gaussian (N(0, 1)
-samples of --shape or --d0), digits, npy:PATH; --n defaults to ${ARCH_TRAIN_DEFAULT_N}, --width to
-${ARCH_TRAIN_DEFAULT_WIDTH} and --steps to ${ARCH_TRAIN_DEFAULT_STEPS} here. JSON: {"command", "config",
-"parameters", "kernelGdNote"?, "checkpoints": [{step, loss, testLoss?, kernelGd?: {rmse, testRmse}}]} (kernelGd absent with sgd);
-with --out also train.json.`;
+raw N(0, 1) parameters from --seed, the same network as spec spectrum --arch with that seed, NTK parametrisation,
+every parameter trained) on y = sin(2z/rms z), z = ⟨v, x⟩ for a random unit v, loss (1/2n)Σ(f − y)², by gd (full
+batch) or sgd (--batch, default min(32, n)). With gd, each checkpoint gives the RMS distance to kernel GD with the
+network's infinite-width NTK from the network's own f₀ (rate lr/n;
+apps/docs/theory/infinite-width.md#kernel-gradient-descent), on the training and the --test-n held-out samples: it
+shrinks like width^(−1/2) (spec reproduce tp-universality).
+Monitors at every checkpoint (--kernel ck|ntk|both picks the kernels, --no-monitors skips them), on the training
+samples (apps/docs/theory/spectral-evolution.md#quantities): the CK (W_std²/D ⟨z_a, z_b⟩ + b_std² of the readout's
+input z, as spec spectrum --arch) and the empirical NTK of all parameters — KS/W1 of the spectrum to step 0,
+relChange ‖K_t − K_0‖_F/‖K_0‖_F, topEigenvalue, labelAlignment ⟨u₁, y⟩²/‖y‖², outliers beyond the largest eigenvalue
+of the infinite-width kernel (NNGP/NTK) plus a Tracy–Widom margin ("edgeSource": "limit"), and
+relativeFrobeniusToInfinite ‖K_t − K∞‖_F/‖K∞‖_F. relChange shrinks like 1/width
+(apps/docs/theory/infinite-width.md#ntk-change).
+Data: --data gaussian (N(0, 1) samples of --shape or --d0), digits, npy:PATH; --n defaults to ${ARCH_TRAIN_DEFAULT_N},
+--width to ${ARCH_TRAIN_DEFAULT_WIDTH} and --steps to ${ARCH_TRAIN_DEFAULT_STEPS} here. JSON: {"command", "config",
+"parameters", "kernelGdNote"?, "kernelEdges"?, "checkpoints": [{step, loss, testLoss?, kernelGd?: {rmse, testRmse},
+ck?, ntk?: {ksToInit, w1ToInit, relChange, rightEdge, edgeSource, outliers, topEigenvalue, labelAlignment,
+relativeFrobeniusToInfinite, …}}]} (kernelGd absent with sgd, ck/ntk with --no-monitors); with --out also
+train.json, train-loss.svg and train-kernels.svg (the monitors over steps).`;
 
 /** Declares --arch, --width and --shape on `spec train`, and refuses flags of the other mode. */
 export function addArchitectureTrainFlags(cmd: Command): Command {
@@ -81,6 +94,7 @@ export function addArchitectureTrainFlags(cmd: Command): Command {
         positiveIntList('--shape', 1_000_000),
       ),
     )
+    .option('--no-monitors', 'with --arch: skip the CK/NTK monitors (each checkpoint costs a per-sample gradient Gram)')
     .addHelpText('after', HELP);
   cmd.hook('preAction', (c) => {
     const given = (name: string): boolean => c.getOptionValueSource(name) === 'cli';
@@ -112,7 +126,8 @@ export async function runArchitectureTraining(options: Record<string, unknown>, 
     throw new SpecError('E_INPUT', `--data ${f.data}: with --arch use npy:PATH, digits or gaussian`);
   }
   const out = env.out;
-  out.reserve(['train.json']);
+  const files = ['train.json', 'train-loss.svg', 'train-kernels.svg'];
+  out.reserve(files);
   const rng = createRng(env.globals.seed);
   const testN = f.testN ?? Math.floor(f.n / 2);
   const data = await loadShapedData(dataSpec, {
@@ -137,8 +152,10 @@ export async function runArchitectureTraining(options: Record<string, unknown>, 
     steps: f.steps,
     checkpoints,
     batch,
-    rng: rng.split('train'),
+    // The job draws the network from rng.split('network'), as spec spectrum --arch does: one seed, one network.
+    rng,
     backend: await env.backend(),
+    monitors: f.monitors ? { kernels: f.kernel } : false,
   });
   const doc = {
     command: 'train',
@@ -156,32 +173,67 @@ export async function runArchitectureTraining(options: Record<string, unknown>, 
       seed: env.globals.seed,
       parametrisation: 'NTK, every parameter trained',
       kernelGd: 'infinite-width NTK of the spec, from the network’s own f₀, rate lr/n',
+      monitors: f.monitors ? f.kernel : 'off',
     },
     spec,
     parameters: r.parameters,
     ...(r.kernelGdNote !== undefined ? { kernelGdNote: r.kernelGdNote } : {}),
+    // Right edges the CK/NTK outliers are measured against: 'limit' (the infinite-width kernel's λ_max) or 'step0-max'.
+    ...(r.kernelEdges !== undefined ? { kernelEdges: r.kernelEdges } : {}),
+    ...(r.monitorsNote !== undefined ? { monitorsNote: r.monitorsNote } : {}),
     checkpoints: r.records,
   };
   out.emitJson(doc);
   if (r.kernelGdNote !== undefined) out.note(`note: ${r.kernelGdNote}`);
+  if (r.monitorsNote !== undefined) out.note(`note: ${r.monitorsNote}`);
   out.say(
     `${spec.length}-layer network at width ${f.width} (${r.parameters} parameters), ${f.optimizer} lr ${f.lr}, on ${data.name} of shape [${data.shape.join(', ')}] (${f.n} train, ${testN} held out)`,
   );
-  out.say('step     loss       test loss  rmse to kernel GD (train / test, infinite-width NTK)');
+  out.say('step     loss       test loss  kernel GD rmse (train / test)  NTK relChange  CK / NTK to infinite width');
+  const num = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : v.toExponential(3));
   for (const c of r.records) {
     out.say(
       [
         String(c.step).padEnd(8),
-        c.loss.toExponential(3).padEnd(10),
-        (c.testLoss === null ? '-' : c.testLoss.toExponential(3)).padEnd(10),
-        c.kernelGd === null
-          ? '-'
-          : `${c.kernelGd.rmse.toExponential(3)} / ${c.kernelGd.testRmse === null ? '-' : c.kernelGd.testRmse.toExponential(3)}`,
+        num(c.loss).padEnd(10),
+        num(c.testLoss).padEnd(10),
+        (c.kernelGd === null ? '-' : `${num(c.kernelGd.rmse)} / ${num(c.kernelGd.testRmse)}`).padEnd(30),
+        num(c.ntk?.relChange).padEnd(14),
+        `${num(c.ck?.relativeFrobeniusToInfinite)} / ${num(c.ntk?.relativeFrobeniusToInfinite)}`,
       ].join(' '),
     );
   }
   if (out.outDir !== undefined) {
     out.write('train.json', toJson(doc));
-    out.say(`JSON written to ${out.outDir}/`);
+    // Imported here: the figure module loads Observable Plot and linkedom, which a run without figures does not need.
+    const { trainMetricsSvg } = await import('../plots/train-metrics.js');
+    const { loss, kernels } = architectureTrainingMetrics(r.records);
+    out.write('train-loss.svg', trainMetricsSvg('Loss', loss, 'loss (1/2n)Σ(f − y)²'));
+    out.write('train-kernels.svg', trainMetricsSvg('CK / NTK vs step 0 and vs infinite width', kernels, 'value'));
+    out.say(`JSON and figures written to ${out.outDir}/`);
   }
+}
+
+/** The curves of the figures: losses, and each monitored kernel's change, KS to step 0, distance to infinite width. */
+function architectureTrainingMetrics(records: ReadonlyArray<ArchitectureTrainingRecord>): {
+  loss: MetricPoint[];
+  kernels: MetricPoint[];
+} {
+  const loss: MetricPoint[] = [];
+  const kernels: MetricPoint[] = [];
+  for (const c of records) {
+    loss.push({ step: c.step, value: c.loss, series: 'train loss' });
+    if (c.testLoss !== null) loss.push({ step: c.step, value: c.testLoss, series: 'test loss' });
+    for (const [name, m] of [
+      ['CK', c.ck],
+      ['NTK', c.ntk],
+    ] as const) {
+      if (m === undefined) continue;
+      kernels.push({ step: c.step, value: m.relChange, series: `${name} relChange` });
+      kernels.push({ step: c.step, value: m.ksToInit, series: `${name} KS to init` });
+      if (m.relativeFrobeniusToInfinite !== undefined)
+        kernels.push({ step: c.step, value: m.relativeFrobeniusToInfinite, series: `${name} to infinite width` });
+    }
+  }
+  return { loss, kernels };
 }
