@@ -10,7 +10,8 @@ import { loadShapedData, parseDataSpec } from '@spec/data';
 import { architectureSpectrumJob, type ArchitectureKernelComparison } from '@spec/experiments';
 import type { SpatialKernelForm } from '@spec/nets';
 import { Option, type Command } from 'commander';
-import { oneOf, positiveInt, positiveIntList } from '../options.js';
+import { oneOf, positiveInt } from '../options.js';
+import { refuseOtherModeFlags, shapeOption, type ModeFlags } from './arch-mode.js';
 import { writeVectorNpy } from '../output/files.js';
 import { toJson } from '../output/context.js';
 import type { CommandEnv } from '../runtime.js';
@@ -33,7 +34,7 @@ export const ARCH_DEFAULT_N = 200;
 export const ARCH_DEFAULT_WIDTH = 256;
 
 /** MLP-only flags of `spec spectrum` (attribute, flag as typed). */
-const MLP_ONLY: ReadonlyArray<readonly [string, string]> = [
+const MLP_ONLY: ModeFlags = [
   ['widths', '--widths'],
   ['activation', '--activation'],
   ['rawActivation', '--raw-activation'],
@@ -47,7 +48,7 @@ const MLP_ONLY: ReadonlyArray<readonly [string, string]> = [
   ['classes', '--classes'],
 ];
 
-const ARCH_ONLY: ReadonlyArray<readonly [string, string]> = [
+const ARCH_ONLY: ModeFlags = [
   ['width', '--width'],
   ['shape', '--shape'],
   ['form', '--form'],
@@ -96,32 +97,18 @@ export function addArchitectureSpectrumFlags(cmd: Command): Command {
         `with --arch: the width N of every hidden layer (default ${ARCH_DEFAULT_WIDTH})`,
       ).argParser(positiveInt('--width', 1_000_000)),
     )
-    .addOption(
-      new Option('--shape <dims>', 'with --arch: the shape of one sample (spatial…, C), e.g. 8,8,3').argParser(
-        positiveIntList('--shape', 1_000_000),
-      ),
-    )
+    .addOption(shapeOption())
     .addOption(
       new Option('--form <form>', 'with --arch: infinite-width record layout, auto | diagonal | full')
         .argParser(oneOf('--form', ['auto', 'diagonal', 'full'] as const))
         .default('auto'),
     )
     .addHelpText('after', HELP);
-  cmd.hook('preAction', (c) => {
-    const given = (name: string): boolean => c.getOptionValueSource(name) === 'cli';
-    const arch = c.getOptionValue('arch') !== undefined;
-    for (const [name, flag] of arch ? MLP_ONLY : ARCH_ONLY) {
-      if (given(name)) {
-        throw new SpecError(
-          'E_INPUT',
-          arch
-            ? `${flag} sets the MLP of spec spectrum, not --arch (the JSON list is the whole network); drop ${flag}`
-            : `${flag} applies to --arch only`,
-        );
-      }
-    }
-    if (arch && !given('n')) c.setOptionValueWithSource('n', ARCH_DEFAULT_N, 'default');
-    if (arch && !given('width')) c.setOptionValueWithSource('width', ARCH_DEFAULT_WIDTH, 'default');
+  refuseOtherModeFlags(cmd, {
+    mlpOnly: MLP_ONLY,
+    archOnly: ARCH_ONLY,
+    mlpWhat: 'the MLP of spec spectrum',
+    archDefaults: { n: ARCH_DEFAULT_N, width: ARCH_DEFAULT_WIDTH },
   });
   return cmd;
 }
