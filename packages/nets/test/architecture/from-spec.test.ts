@@ -1,3 +1,4 @@
+import { architectureCheckData } from '@spec/testing';
 import { describe, expect, it } from 'vitest';
 import {
   createRegistry,
@@ -30,25 +31,9 @@ function specError(f: () => unknown): { code: SpecErrorCode; message: string } {
   throw new Error('expected a SpecError');
 }
 
-/** Deterministic inputs of apps/docs/theory/architectures.md#check-values, shape (n, spatial…, C). */
+/** The inputs of apps/docs/theory/architectures.md#check-values as activations (n, spatial…, C). */
 function checkInputs(n: number, spatial: number[], C: number): SpatialActivations {
-  const L = spatial.reduce((s, v) => s * v, 1);
-  const data = new Float64Array(n * L * C);
-  for (let a = 0; a < n; a++) {
-    for (let p = 0; p < L; p++) {
-      let rest = p;
-      let weighted = 0;
-      for (let i = spatial.length - 1; i >= 0; i--) {
-        weighted += (i + 1) * (rest % spatial[i]);
-        rest = Math.floor(rest / spatial[i]);
-      }
-      for (let c = 0; c < C; c++) {
-        data[(a * L + p) * C + c] =
-          Math.sin(1 + 0.7 * a + 1.3 * weighted + 2.1 * c) + 0.8 * Math.cos(0.9 * a + 0.4 * c + 0.3);
-      }
-    }
-  }
-  return { data, samples: n, spatial, channels: C };
+  return { data: architectureCheckData([n, ...spatial, C]), samples: n, spatial, channels: C };
 }
 
 const CNN: ArchitectureSpec = [
