@@ -149,6 +149,19 @@ describe('spatialNetworkFromSpec: the finite network of a JSON architecture (app
     expect(net.layers[1].kernelMap).toBeUndefined();
     expect(net.layers[0].kernelMap).toBeDefined();
     checkNetworkNtk([...net.layers], { spatial: [3], channels: 2 }, 14);
+    // max_pool likewise: a finite layer, no kernel map; the network's NTK is still J Jᵀ.
+    const pooled = spatialNetworkFromSpec(
+      [
+        { layer: 'conv', filter: [2], padding: 'SAME' },
+        { layer: 'relu' },
+        { layer: 'max_pool', window: [2], strides: [2] },
+        { layer: 'flatten' },
+        { layer: 'dense' },
+      ],
+      { width: 3 },
+    );
+    expect(pooled.noKernelMap).toMatch(/maximum of correlated Gaussians/);
+    checkNetworkNtk([...pooled.layers], { spatial: [4], channels: 2 }, 15);
   });
 
   it('errors carry the 1-based layer index, also inside branches and at init time', () => {
@@ -163,8 +176,16 @@ describe('spatialNetworkFromSpec: the finite network of a JSON architecture (app
       [[{ layer: 'dense' }, { layer: 'dense', width: 3 }], /^layer 2 \(dense\): the readout has one output/],
       [[{ layer: 'dense' }, { layer: 'relu' }], /^layer 2 \(relu\): the network must end in a one-output dense/],
       [
-        [{ layer: 'dense' }, { layer: 'max_pool', window: [2] }, { layer: 'flatten' }, { layer: 'dense' }],
-        /^layer 2 \(max_pool\): max_pool has no finite layer/,
+        [{ layer: 'dense' }, { layer: 'batchnorm' }, { layer: 'flatten' }, { layer: 'dense' }],
+        /^layer 2 \(batchnorm\): batch_norm has no finite layer/,
+      ],
+      [
+        [{ layer: 'dense' }, { layer: 'max_pool', window: [0] }, { layer: 'flatten' }, { layer: 'dense' }],
+        /^layer 2 \(max_pool\): max_pool: window/,
+      ],
+      [
+        [{ layer: 'dense' }, { layer: 'max_pool', window: [2], stride: [1] }, { layer: 'flatten' }, { layer: 'dense' }],
+        /^layer 2 \(max_pool\): unknown parameter "stride"/,
       ],
       [
         [{ layer: 'dense' }, { layer: 'residual', branch: [{ layer: 'relu' }, { layer: 'conv' }] }, { layer: 'dense' }],
