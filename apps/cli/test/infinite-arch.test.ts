@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeNpy, readNpy } from '@spec/data';
 import { architectureKernelMatrices, type ArchitectureSpec } from '@spec/nets';
+import { architectureCheckData } from '@spec/testing';
 import { describe, expect, it } from 'vitest';
 import { expectOneErrorLine, run } from './helpers.js';
 
@@ -19,31 +20,7 @@ interface MatrixDoc {
   eigenvalues: { nngp: number[]; ntk: number[] };
 }
 
-/**
- * The deterministic inputs of the check values (apps/docs/theory/architectures.md#check-values): with 0-based indices
- * and i = 1..S over the S spatial axes, X[a, p₁..p_S, c] = sin(1 + 0.7a + 1.3 Σ i·p_i + 2.1c) + 0.8 cos(0.9a + 0.4c + 0.3).
- */
-function checkInputs(shape: ReadonlyArray<number>): Float64Array {
-  const spatial = shape.slice(1, -1);
-  const C = shape[shape.length - 1];
-  const L = spatial.reduce((x, y) => x * y, 1);
-  const out = new Float64Array(shape.reduce((x, y) => x * y, 1));
-  for (let a = 0; a < shape[0]; a++) {
-    for (let p = 0; p < L; p++) {
-      let rest = p;
-      let weighted = 0;
-      for (let i = spatial.length - 1; i >= 0; i--) {
-        weighted += (i + 1) * (rest % spatial[i]);
-        rest = Math.floor(rest / spatial[i]);
-      }
-      for (let c = 0; c < C; c++) {
-        out[(a * L + p) * C + c] =
-          Math.sin(1 + 0.7 * a + 1.3 * weighted + 2.1 * c) + 0.8 * Math.cos(0.9 * a + 0.4 * c + 0.3);
-      }
-    }
-  }
-  return out;
-}
+const checkInputs = architectureCheckData;
 
 function npyFile(name: string, data: Float64Array, shape: number[]): string {
   const path = join(dir, name);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -232,6 +232,41 @@ describe('spec spectrum --arch: a finite network against the infinite-width kern
     expect(svg).toContain('NTK, infinite width');
   });
 
+  it('a network with no closed-form limit (softmax attention, max_pool) gets its finite spectra alone, with the reason', async () => {
+    const seq = sequences(6);
+    const out = join(dir, 'no-limit');
+    const r = await run(
+      'spectrum',
+      '--arch',
+      '[{"layer":"dense"},{"layer":"attention","mode":"sqrt","d_head":4},{"layer":"max_pool","window":[2]},{"layer":"global_avg_pool"},{"layer":"dense"}]',
+      '--width',
+      '8',
+      '--data',
+      `npy:${seq.path}`,
+      '--json',
+      '--out',
+      out,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      comparison: string;
+      noLimit: string;
+      kernels: Record<string, { eigenvalues: number[]; mean: number; infinite?: unknown }>;
+    };
+    expect(doc.comparison).toBe('none');
+    expect(doc.noLimit).toMatch(/^layer 2 \(attention\): .*softmax attention with 1\/√d/);
+    expect(r.stderr).toMatch(/finite-width spectra only/);
+    for (const k of ['ck', 'ntk']) {
+      expect(doc.kernels[k].eigenvalues).toHaveLength(6);
+      expect(doc.kernels[k].infinite).toBeUndefined();
+      const mean = doc.kernels[k].eigenvalues.reduce((a, b) => a + b, 0) / 6;
+      expect(Math.abs(mean - doc.kernels[k].mean)).toBeLessThan(1e-12 * Math.abs(mean));
+    }
+    expect(existsSync(join(out, 'ntk-eigenvalues.npy'))).toBe(true);
+    expect(existsSync(join(out, 'ntk-infinite-eigenvalues.npy'))).toBe(false);
+    expect(existsSync(join(out, 'eigenvalues.svg'))).toBe(true);
+  });
+
   it('refuses bad input with one error line and exit 2, naming the layer', async () => {
     const seq = sequences(4);
     const data = ['--data', `npy:${seq.path}`, '--width', '4'];
@@ -248,14 +283,6 @@ describe('spec spectrum --arch: a finite network against the infinite-width kern
           ...data,
         ],
         /layer 2, branch layer 2 \(conv\).*"filter" is required/,
-      ],
-      [
-        'no closed form',
-        [
-          '[{"layer":"dense"},{"layer":"attention","mode":"sqrt"},{"layer":"global_avg_pool"},{"layer":"dense"}]',
-          ...data,
-        ],
-        /softmax attention with 1\/√d.*no infinite-width limit to compare/,
       ],
       [
         'spatial readout',

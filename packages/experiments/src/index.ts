@@ -21,6 +21,10 @@ export {
   type ArchitectureSpectrumOptions,
   type ArchitectureKernelComparison,
   type ArchitectureSpectrum,
+  type ArchitectureSpectrumBase,
+  type ArchitectureSpectrumComparison,
+  type ArchitectureSpectrumFiniteOnly,
+  type FiniteKernelSpectrum,
   architectureSpectrumBytes,
   architectureSpectrumJob,
 } from './spectrum/architecture-spectrum.js';

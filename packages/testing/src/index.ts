@@ -5,3 +5,4 @@
  */
 export { expectSpecError, expectSpecErrorAsync } from './expect-spec-error.js';
 export { unitColumns } from './unit-columns.js';
+export { architectureCheckData } from './check-data.js';

@@ -14,7 +14,8 @@ import {
   type SpatialKernelForm,
 } from '@spec/nets';
 import { Option, type Command } from 'commander';
-import { oneOf, positiveInt, positiveIntList } from '../options.js';
+import { oneOf, positiveInt } from '../options.js';
+import { refuseOtherModeFlags, shapeOption, type ModeFlags } from './arch-mode.js';
 import { toJson } from '../output/context.js';
 import type { CommandEnv } from '../runtime.js';
 
@@ -30,7 +31,7 @@ interface ArchitectureFlags {
 }
 
 /** Attribute names of the MLP-only flags of `spec infinite`, with the flag as the user types it. */
-const MLP_ONLY: ReadonlyArray<readonly [string, string]> = [
+const MLP_ONLY: ModeFlags = [
   ['activation', '--activation'],
   ['normalized', '--normalized'],
   ['depth', '--depth'],
@@ -44,7 +45,7 @@ const MLP_ONLY: ReadonlyArray<readonly [string, string]> = [
   ['nets', '--nets'],
 ];
 
-const ARCH_ONLY: ReadonlyArray<readonly [string, string]> = [
+const ARCH_ONLY: ModeFlags = [
   ['shape', '--shape'],
   ['form', '--form'],
   ['angles', '--angles'],
@@ -76,11 +77,7 @@ export function addArchitectureFlags(cmd: Command): Command {
     .addOption(
       new Option('--arch <spec>', 'any architecture: a JSON file or an inline JSON list of layers (see below)'),
     )
-    .addOption(
-      new Option('--shape <dims>', 'with --arch: the shape of one sample (spatial…, C), e.g. 8,8,3').argParser(
-        positiveIntList('--shape', 1_000_000),
-      ),
-    )
+    .addOption(shapeOption())
     .addOption(
       new Option('--form <form>', 'with --arch: kernel record layout, auto | diagonal | full')
         .argParser(oneOf('--form', ['auto', 'diagonal', 'full'] as const))
@@ -92,20 +89,7 @@ export function addArchitectureFlags(cmd: Command): Command {
         .default(37),
     )
     .addHelpText('after', HELP);
-  cmd.hook('preAction', (c) => {
-    const given = (name: string): boolean => c.getOptionValueSource(name) === 'cli';
-    const arch = c.getOptionValue('arch') !== undefined;
-    for (const [name, flag] of arch ? MLP_ONLY : ARCH_ONLY) {
-      if (given(name)) {
-        throw new SpecError(
-          'E_INPUT',
-          arch
-            ? `${flag} sets the MLP kernels, not those of --arch (the JSON list is the whole network); drop ${flag}`
-            : `${flag} applies to --arch only`,
-        );
-      }
-    }
-  });
+  refuseOtherModeFlags(cmd, { mlpOnly: MLP_ONLY, archOnly: ARCH_ONLY, mlpWhat: 'the MLP kernels' });
   return cmd;
 }
 

@@ -7,10 +7,15 @@
  */
 import { SpecError, createRng } from '@spec/core';
 import { loadShapedData, parseDataSpec } from '@spec/data';
-import { architectureSpectrumJob, type ArchitectureKernelComparison } from '@spec/experiments';
+import {
+  architectureSpectrumJob,
+  type ArchitectureKernelComparison,
+  type FiniteKernelSpectrum,
+} from '@spec/experiments';
 import type { SpatialKernelForm } from '@spec/nets';
 import { Option, type Command } from 'commander';
-import { oneOf, positiveInt, positiveIntList } from '../options.js';
+import { oneOf, positiveInt } from '../options.js';
+import { refuseOtherModeFlags, shapeOption, type ModeFlags } from './arch-mode.js';
 import { writeVectorNpy } from '../output/files.js';
 import { toJson } from '../output/context.js';
 import type { CommandEnv } from '../runtime.js';
@@ -33,7 +38,7 @@ export const ARCH_DEFAULT_N = 200;
 export const ARCH_DEFAULT_WIDTH = 256;
 
 /** MLP-only flags of `spec spectrum` (attribute, flag as typed). */
-const MLP_ONLY: ReadonlyArray<readonly [string, string]> = [
+const MLP_ONLY: ModeFlags = [
   ['widths', '--widths'],
   ['activation', '--activation'],
   ['rawActivation', '--raw-activation'],
@@ -47,7 +52,7 @@ const MLP_ONLY: ReadonlyArray<readonly [string, string]> = [
   ['classes', '--classes'],
 ];
 
-const ARCH_ONLY: ReadonlyArray<readonly [string, string]> = [
+const ARCH_ONLY: ModeFlags = [
   ['width', '--width'],
   ['shape', '--shape'],
   ['form', '--form'],
@@ -84,7 +89,9 @@ JSON: {"comparison", "config", "normalisation", "distances", "limitLaws", "form"
 relativeFrobenius, eigenvalueDeviation} (eigenvalues decreasing).
 Files with --out: spectrum.json, ck-eigenvalues.npy, ntk-eigenvalues.npy (finite), nngp-eigenvalues.npy,
 ntk-infinite-eigenvalues.npy and eigenvalues.svg (finite dots against infinite-width lines by rank, log-log).
-A network or infinite-width record that would not fit stops before allocating (E_MEMORY).`;
+A network with no closed-form limit (softmax attention with "mode": "sqrt", max_pool, a plugin layer without a
+kernel map) gets its finite spectra alone: "comparison": "none", "noLimit" (the first such layer and why), each kernel
+{eigenvalues, mean}. A network or infinite-width record that would not fit stops before allocating (E_MEMORY).`;
 
 /** Declares --arch, --width, --shape and --form on `spec spectrum`, and refuses flags of the other mode. */
 export function addArchitectureSpectrumFlags(cmd: Command): Command {
@@ -96,37 +103,27 @@ export function addArchitectureSpectrumFlags(cmd: Command): Command {
         `with --arch: the width N of every hidden layer (default ${ARCH_DEFAULT_WIDTH})`,
       ).argParser(positiveInt('--width', 1_000_000)),
     )
-    .addOption(
-      new Option('--shape <dims>', 'with --arch: the shape of one sample (spatial…, C), e.g. 8,8,3').argParser(
-        positiveIntList('--shape', 1_000_000),
-      ),
-    )
+    .addOption(shapeOption())
     .addOption(
       new Option('--form <form>', 'with --arch: infinite-width record layout, auto | diagonal | full')
         .argParser(oneOf('--form', ['auto', 'diagonal', 'full'] as const))
         .default('auto'),
     )
     .addHelpText('after', HELP);
-  cmd.hook('preAction', (c) => {
-    const given = (name: string): boolean => c.getOptionValueSource(name) === 'cli';
-    const arch = c.getOptionValue('arch') !== undefined;
-    for (const [name, flag] of arch ? MLP_ONLY : ARCH_ONLY) {
-      if (given(name)) {
-        throw new SpecError(
-          'E_INPUT',
-          arch
-            ? `${flag} sets the MLP of spec spectrum, not --arch (the JSON list is the whole network); drop ${flag}`
-            : `${flag} applies to --arch only`,
-        );
-      }
-    }
-    if (arch && !given('n')) c.setOptionValueWithSource('n', ARCH_DEFAULT_N, 'default');
-    if (arch && !given('width')) c.setOptionValueWithSource('width', ARCH_DEFAULT_WIDTH, 'default');
+  refuseOtherModeFlags(cmd, {
+    mlpOnly: MLP_ONLY,
+    archOnly: ARCH_ONLY,
+    mlpWhat: 'the MLP of spec spectrum',
+    archDefaults: { n: ARCH_DEFAULT_N, width: ARCH_DEFAULT_WIDTH },
   });
   return cmd;
 }
 
-function kernelJson(c: ArchitectureKernelComparison, infiniteKernel: 'nngp' | 'ntk'): Record<string, unknown> {
+function kernelJson(
+  c: ArchitectureKernelComparison | FiniteKernelSpectrum,
+  infiniteKernel: 'nngp' | 'ntk',
+): Record<string, unknown> {
+  if (!('infiniteEigenvalues' in c)) return { eigenvalues: Array.from(c.eigenvalues), mean: c.mean };
   return {
     eigenvalues: Array.from(c.eigenvalues),
     mean: c.mean,
@@ -135,6 +132,13 @@ function kernelJson(c: ArchitectureKernelComparison, infiniteKernel: 'nngp' | 'n
     relativeFrobenius: c.relativeFrobenius,
     eigenvalueDeviation: c.eigenvalueDeviation,
   };
+}
+
+/** The infinite-width eigenvalues of a kernel, when there is a limit. */
+function limitEigenvalues(
+  c: ArchitectureKernelComparison | FiniteKernelSpectrum | undefined,
+): Float64Array | undefined {
+  return c !== undefined && 'infiniteEigenvalues' in c ? c.infiniteEigenvalues : undefined;
 }
 
 /** `spec spectrum --arch …`. */
@@ -194,7 +198,7 @@ export async function runArchitectureSpectrum(options: Record<string, unknown>, 
     normalisation: { ck: CK_NORMALISATION, ntk: NTK_NORMALISATION },
     distances: DISTANCES,
     limitLaws: LIMIT_LAWS,
-    form: r.form,
+    ...(r.comparison === 'none' ? { noLimit: r.noLimit } : { form: r.form }),
     parameters: r.parameters,
     readout: r.readout,
     spec,
@@ -202,31 +206,22 @@ export async function runArchitectureSpectrum(options: Record<string, unknown>, 
   };
   env.out.emitJson(doc);
   env.out.note(`note: Fan–Wang limit laws ${LIMIT_LAWS}`);
+  if (r.comparison === 'none') env.out.note(`note: finite-width spectra only: ${r.noLimit}`);
+  const nngpLimit = limitEigenvalues(r.ck);
+  const ntkLimit = limitEigenvalues(r.ntk);
   if (out.outDir !== undefined) {
     out.write('spectrum.json', toJson(doc));
-    if (r.ck) {
-      writeVectorNpy(out, 'ck-eigenvalues.npy', r.ck.eigenvalues);
-      writeVectorNpy(out, 'nngp-eigenvalues.npy', r.ck.infiniteEigenvalues);
-    }
-    if (r.ntk) {
-      writeVectorNpy(out, 'ntk-eigenvalues.npy', r.ntk.eigenvalues);
-      writeVectorNpy(out, 'ntk-infinite-eigenvalues.npy', r.ntk.infiniteEigenvalues);
-    }
+    if (r.ck) writeVectorNpy(out, 'ck-eigenvalues.npy', r.ck.eigenvalues);
+    if (nngpLimit) writeVectorNpy(out, 'nngp-eigenvalues.npy', nngpLimit);
+    if (r.ntk) writeVectorNpy(out, 'ntk-eigenvalues.npy', r.ntk.eigenvalues);
+    if (ntkLimit) writeVectorNpy(out, 'ntk-infinite-eigenvalues.npy', ntkLimit);
     // Imported here: the figure modules load Observable Plot and linkedom, which a run without figures does not need.
     const { eigenvaluesByRankSvg } = await import('../plots/architecture-plots.js');
     const series = [
-      ...(r.ck
-        ? [
-            { label: `CK, width ${f.width}`, values: r.ck.eigenvalues, line: false },
-            { label: 'NNGP, infinite width', values: r.ck.infiniteEigenvalues, line: true },
-          ]
-        : []),
-      ...(r.ntk
-        ? [
-            { label: `NTK, width ${f.width}`, values: r.ntk.eigenvalues, line: false },
-            { label: 'NTK, infinite width', values: r.ntk.infiniteEigenvalues, line: true },
-          ]
-        : []),
+      ...(r.ck ? [{ label: `CK, width ${f.width}`, values: r.ck.eigenvalues, line: false }] : []),
+      ...(nngpLimit ? [{ label: 'NNGP, infinite width', values: nngpLimit, line: true }] : []),
+      ...(r.ntk ? [{ label: `NTK, width ${f.width}`, values: r.ntk.eigenvalues, line: false }] : []),
+      ...(ntkLimit ? [{ label: 'NTK, infinite width', values: ntkLimit, line: true }] : []),
     ];
     out.write(
       'eigenvalues.svg',
@@ -236,26 +231,38 @@ export async function runArchitectureSpectrum(options: Record<string, unknown>, 
       ),
     );
   }
-  env.out.say(
-    `${spec.length}-layer network at width ${f.width} (${r.parameters} parameters) on ${data.name} of shape [${data.shape.join(', ')}], against the infinite-width kernels (${r.form} record)`,
-  );
-  env.out.say('kernel   limit   mean      limit mean   KS       rel. Frobenius   max |Δλ|/λ₁');
-  for (const [k, c, lim] of [
-    ['CK', r.ck, 'NNGP'],
-    ['NTK', r.ntk, 'NTK'],
-  ] as const) {
-    if (c === undefined) continue;
-    env.out.say(
-      [
-        k.padEnd(8),
-        lim.padEnd(7),
-        c.mean.toPrecision(4).padEnd(9),
-        c.infiniteMean.toPrecision(4).padEnd(12),
-        c.ks.toFixed(4).padEnd(8),
-        c.relativeFrobenius.toFixed(4).padEnd(16),
-        c.eigenvalueDeviation.toFixed(4),
-      ].join(' '),
-    );
+  const what = `${spec.length}-layer network at width ${f.width} (${r.parameters} parameters) on ${data.name} of shape [${data.shape.join(', ')}]`;
+  if (r.comparison === 'none') {
+    env.out.say(`${what}: finite-width spectra only (no closed-form infinite-width limit)`);
+    env.out.say('kernel   mean       largest eigenvalue');
+    for (const [k, c] of [
+      ['CK', r.ck],
+      ['NTK', r.ntk],
+    ] as const) {
+      if (c !== undefined) {
+        env.out.say([k.padEnd(8), c.mean.toPrecision(4).padEnd(10), c.eigenvalues[0].toPrecision(4)].join(' '));
+      }
+    }
+  } else {
+    env.out.say(`${what}, against the infinite-width kernels (${r.form} record)`);
+    env.out.say('kernel   limit   mean      limit mean   KS       rel. Frobenius   max |Δλ|/λ₁');
+    for (const [k, c, lim] of [
+      ['CK', r.ck, 'NNGP'],
+      ['NTK', r.ntk, 'NTK'],
+    ] as const) {
+      if (c === undefined) continue;
+      env.out.say(
+        [
+          k.padEnd(8),
+          lim.padEnd(7),
+          c.mean.toPrecision(4).padEnd(9),
+          c.infiniteMean.toPrecision(4).padEnd(12),
+          c.ks.toFixed(4).padEnd(8),
+          c.relativeFrobenius.toFixed(4).padEnd(16),
+          c.eigenvalueDeviation.toFixed(4),
+        ].join(' '),
+      );
+    }
   }
   if (out.outDir !== undefined) env.out.say(`figure, eigenvalues (.npy) and JSON written to ${out.outDir}/`);
 }

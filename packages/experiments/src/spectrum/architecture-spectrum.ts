@@ -41,14 +41,19 @@ export interface ArchitectureSpectrumOptions {
   readonly registry?: Registry;
 }
 
-/** One kernel of the sampled network against its infinite-width limit on the same data. */
-export interface ArchitectureKernelComparison {
+/** The spectrum of one kernel of the sampled network. */
+export interface FiniteKernelSpectrum {
   /** Eigenvalues of the finite network's kernel, in decreasing order. */
   readonly eigenvalues: Float64Array;
+  /** tr/n. */
+  readonly mean: number;
+}
+
+/** One kernel of the sampled network against its infinite-width limit on the same data. */
+export interface ArchitectureKernelComparison extends FiniteKernelSpectrum {
   /** Eigenvalues of the infinite-width kernel (NNGP for the CK, NTK for the NTK), decreasing. */
   readonly infiniteEigenvalues: Float64Array;
-  /** tr/n of each. */
-  readonly mean: number;
+  /** tr/n of the infinite-width kernel. */
   readonly infiniteMean: number;
   /** Two-sample KS distance between the two empirical spectral distributions (each n atoms of mass 1/n). */
   readonly ks: number;
@@ -58,22 +63,40 @@ export interface ArchitectureKernelComparison {
   readonly eigenvalueDeviation: number;
 }
 
-/** What {@link architectureSpectrumJob} returns. */
-export interface ArchitectureSpectrum {
-  /** What the finite kernels were set against: the infinite-width kernels of the same network on the same data. */
-  readonly comparison: 'infinite-width-kernel';
+/** What every {@link ArchitectureSpectrum} holds. */
+export interface ArchitectureSpectrumBase {
   /** n. */
   readonly samples: number;
   readonly width: number;
   /** Number of trainable parameters of the sampled network. */
   readonly parameters: number;
-  /** Record layout used for the infinite-width kernels. */
-  readonly form: SpatialKernelForm;
   /** The readout's W_std, b_std and fan-in D (the size of its input per sample), which scale the CK. */
   readonly readout: ReadoutScales;
+}
+
+/** The finite kernels set against the infinite-width kernels of the same network on the same data. */
+export interface ArchitectureSpectrumComparison extends ArchitectureSpectrumBase {
+  readonly comparison: 'infinite-width-kernel';
+  /** Record layout used for the infinite-width kernels. */
+  readonly form: SpatialKernelForm;
   readonly ck?: ArchitectureKernelComparison;
   readonly ntk?: ArchitectureKernelComparison;
 }
+
+/**
+ * The finite kernels alone, for a network with no closed-form infinite-width limit (max_pool, softmax attention with
+ * 1/√d, a plugin layer without a kernel map: apps/docs/theory/architectures.md#no-closed-form).
+ */
+export interface ArchitectureSpectrumFiniteOnly extends ArchitectureSpectrumBase {
+  readonly comparison: 'none';
+  /** Why there is no infinite-width kernel, naming the first layer without one. */
+  readonly noLimit: string;
+  readonly ck?: FiniteKernelSpectrum;
+  readonly ntk?: FiniteKernelSpectrum;
+}
+
+/** What {@link architectureSpectrumJob} returns: `comparison` says which of the two it is. */
+export type ArchitectureSpectrum = ArchitectureSpectrumComparison | ArchitectureSpectrumFiniteOnly;
 
 const BYTES = 8;
 /** The per-sample gradient Grams hold at most this many bytes of gradient rows at a time (packages/nets spatial). */
@@ -190,26 +213,24 @@ function compareKernels(
  * limit is the NNGP — and the empirical NTK `Σ_θ ∂f(x_a)/∂θ ∂f(x_b)/∂θ` over every raw parameter, whose limit is the
  * NTK. Both converge at rate N^{-1/2} (relative Frobenius distance), the spectra with them (Weyl).
  *
+ * A network with no closed-form limit (apps/docs/theory/architectures.md#no-closed-form) gets its finite spectra alone,
+ * `comparison: 'none'` with the reason.
+ *
  * @throws SpecError `E_MEMORY` before anything is allocated when the finite network or the infinite-width record would
- *   not fit; `E_INPUT` naming the layer for a bad network or one with no closed-form limit
+ *   not fit; `E_INPUT` naming the layer for a bad network
  */
 export function architectureSpectrumJob(options: ArchitectureSpectrumOptions): ArchitectureSpectrum {
   const { spec, data, shape, width, backend } = options;
   const which = options.kernel ?? 'both';
   const net = spatialNetworkFromSpec(spec, { width, registry: options.registry });
-  if (net.kernelMap === undefined) {
-    throw new SpecError(
-      'E_INPUT',
-      `${net.noKernelMap ?? 'no infinite-width kernel'}; the finite network has no infinite-width limit to compare with`,
-    );
-  }
   if (shape.length < 2 || size(shape) !== data.length) {
     throw new SpecError('E_INPUT', `input data: shape [${shape.join(', ')}] does not match ${data.length} values`);
   }
   const n = shape[0];
   const limit = options.memoryLimitBytes ?? availableMemoryBytes();
-  // Both checks run before any network or record is allocated.
-  const spatialOut = net.kernelMap.outputSpatial(shape.slice(1, -1));
+  // Both checks run before any network or record is allocated (without a kernel map, the layers check the shapes
+  // at init instead).
+  const spatialOut = net.kernelMap?.outputSpatial(shape.slice(1, -1)) ?? [];
   if (spatialOut.length > 0) {
     throw new SpecError(
       'E_INPUT',
@@ -218,8 +239,8 @@ export function architectureSpectrumJob(options: ArchitectureSpectrumOptions): A
   }
   const requested = options.form ?? 'auto';
   const form: SpatialKernelForm =
-    requested === 'auto' ? (net.kernelMap.needsFullSpatial ? 'full' : 'diagonal') : requested;
-  assertRecordFits(n, shape.slice(1, -1), form, { memoryLimitBytes: limit });
+    requested === 'auto' ? (net.kernelMap?.needsFullSpatial === true ? 'full' : 'diagonal') : requested;
+  if (net.kernelMap !== undefined) assertRecordFits(n, shape.slice(1, -1), form, { memoryLimitBytes: limit });
   assertFitsInMemory(
     architectureSpectrumBytes(spec, net.layers, shape, width),
     limit,
@@ -232,6 +253,21 @@ export function architectureSpectrumJob(options: ArchitectureSpectrumOptions): A
   const parameters = params.reduce((s, p) => s + Object.values(p).reduce((t, a) => t + a.length, 0), 0);
   const x = { data, samples: n, spatial: inShape.spatial, channels: inShape.channels };
   const finite = finiteArchitectureKernels(spec, net.layers, params, x, which);
+  const ck = finite.ck;
+  const base = { samples: n, width, parameters, readout: finite.readout };
+  if (net.kernelMap === undefined) {
+    const alone = (k: Float64Array): FiniteKernelSpectrum => {
+      const eigenvalues = descendingEigenvalues(backend, k, n);
+      return { eigenvalues, mean: eigenvalues.reduce((s, v) => s + v, 0) / n };
+    };
+    return {
+      ...base,
+      comparison: 'none',
+      noLimit: net.noKernelMap ?? 'no infinite-width kernel map',
+      ...(ck !== undefined ? { ck: alone(ck) } : {}),
+      ...(finite.ntk !== undefined ? { ntk: alone(finite.ntk) } : {}),
+    };
+  }
   const infinite = architectureKernelMatrices({
     spec,
     data,
@@ -240,18 +276,11 @@ export function architectureSpectrumJob(options: ArchitectureSpectrumOptions): A
     memoryLimitBytes: limit,
     registry: options.registry,
   });
-
-  const result: {
-    -readonly [K in keyof ArchitectureSpectrum]: ArchitectureSpectrum[K];
-  } = {
+  return {
+    ...base,
     comparison: 'infinite-width-kernel',
-    samples: n,
-    width,
-    parameters,
     form: infinite.form,
-    readout: finite.readout,
+    ...(ck !== undefined ? { ck: compareKernels(ck, infinite.nngp, n, backend) } : {}),
+    ...(finite.ntk !== undefined ? { ntk: compareKernels(finite.ntk, infinite.ntk, n, backend) } : {}),
   };
-  if (finite.ck !== undefined) result.ck = compareKernels(finite.ck, infinite.nngp, n, backend);
-  if (finite.ntk !== undefined) result.ntk = compareKernels(finite.ntk, infinite.ntk, n, backend);
-  return result;
 }

@@ -24,7 +24,7 @@ import { spatialDense } from '../spatial/dense.js';
 import { spatialFlatten, spatialLast } from '../spatial/flatten.js';
 import { spatialLayerNorm } from '../spatial/layernorm.js';
 import { assertCount } from '../spatial/params.js';
-import { spatialAvgPool, spatialGlobalAvgPool, spatialSumPool } from '../spatial/pooling.js';
+import { spatialAvgPool, spatialGlobalAvgPool, spatialMaxPool, spatialSumPool } from '../spatial/pooling.js';
 import { spatialRnn } from '../spatial/rnn.js';
 import type { ArchitectureSpec, Padding } from './spec.js';
 
@@ -59,9 +59,13 @@ type Entry = Readonly<Record<string, unknown>>;
 
 /** Kinds the kernel maps know to have no closed form and that have no finite layer here either. */
 const NO_FINITE_LAYER: Record<string, string> = {
-  max_pool: 'max_pool has no finite layer in @spec/nets yet; use avg_pool',
   batch_norm: 'batch_norm has no finite layer in @spec/nets (it couples the samples); use layernorm',
   batchnorm: 'batch_norm has no finite layer in @spec/nets (it couples the samples); use layernorm',
+};
+
+/** Built-in kinds with a finite layer but no closed-form kernel map, and their parameters. */
+const FINITE_ONLY: Record<string, ReadonlyArray<string>> = {
+  max_pool: ['window', 'strides', 'padding'],
 };
 
 interface Context {
@@ -120,6 +124,12 @@ function builtinLayer(kind: string, e: Entry, ctx: Context, where: string, reado
         strides: e.strides as ReadonlyArray<number> | undefined,
         padding: e.padding as Padding | undefined,
       });
+    case 'max_pool':
+      return spatialMaxPool({
+        window: list('window'),
+        strides: e.strides as ReadonlyArray<number> | undefined,
+        padding: e.padding as Padding | undefined,
+      });
     case 'global_avg_pool':
       return spatialGlobalAvgPool();
     case 'flatten':
@@ -172,6 +182,13 @@ function buildEntry(entry: unknown, ctx: Context, where: string, readout: boolea
   const { kind, entry: e, at } = checkEntry(entry, where);
   const layer = atLayer(at, (): SpatialLayer => {
     if (kind in NO_FINITE_LAYER) throw new SpecError('E_INPUT', NO_FINITE_LAYER[kind]);
+    if (kind in FINITE_ONLY) {
+      const unknown = Object.keys(e).find((k) => k !== 'layer' && !FINITE_ONLY[kind].includes(k));
+      if (unknown !== undefined) {
+        throw new SpecError('E_INPUT', `unknown parameter "${unknown}" (takes ${FINITE_ONLY[kind].join(', ')})`);
+      }
+      return builtinLayer(kind, e, ctx, where, readout);
+    }
     if (isBuiltinKind(kind)) return builtinLayer(kind, e, ctx, where, readout);
     if (ctx.reg.hasSpatialLayer(kind)) return ctx.reg.spatialLayer(kind).create(e, { width: ctx.width });
     if (ctx.reg.hasActivation(kind)) return spatialActivation({ fn: ctx.reg.activation(kind) });
@@ -208,13 +225,13 @@ function withKernelMap(layer: SpatialLayer, kernelMap: LayerKernelMap | undefine
  * kinds through `Plugin.spatialLayers`), hidden layers of width `options.width` unless the entry sets `width`, the
  * readout a dense layer with one output; each layer's `kernelMap` slot holds the same entry's infinite-width map, so
  * one object describes the network at finite and infinite width. An entry with no closed form (softmax attention with
- * 1/√d, a plugin kind with a finite layer only) leaves its slot — and the network's — empty and its layer usable.
+ * 1/√d, max_pool, a plugin kind with a finite layer only) leaves its slot — and the network's — empty and its layer usable.
  * Entries are validated by the kernel-map builder's validator; every error, also at init and apply time, names the
  * 1-based layer index (and the branch within residual / sum blocks).
  *
  * @throws SpecError `E_INPUT` for an empty network, a width that is not a positive integer, a last entry that is not a
  *   one-output dense readout, an unknown kind, a missing, unknown or invalid parameter, or a kind with no finite layer
- *   (max_pool, batch_norm)
+ *   (batch_norm, which couples the samples)
  */
 export function spatialNetworkFromSpec(spec: ArchitectureSpec, options: SpatialNetworkFromSpecOptions): SpatialNetwork {
   if (!Array.isArray(spec) || spec.length === 0) {
@@ -235,7 +252,11 @@ export function spatialNetworkFromSpec(spec: ArchitectureSpec, options: SpatialN
   const layers = spec.map((entry, i) => buildEntry(entry, ctx, `layer ${i + 1}`, i === spec.length - 1));
   const kernelMap = chainMap(layers);
   const serial = spatialSerial(layers);
-  const reason = kernelMap === undefined ? spec.map((e) => noClosedFormReason(e, ctx.reg)).find(Boolean) : undefined;
+  const first = kernelMap === undefined ? spec.findIndex((e) => noClosedFormReason(e, ctx.reg) !== undefined) : -1;
+  const reason =
+    first >= 0
+      ? `layer ${first + 1} (${String((spec[first] as Entry).layer)}): ${noClosedFormReason(spec[first], ctx.reg)}`
+      : undefined;
   return {
     kind: serial.kind,
     init: serial.init,

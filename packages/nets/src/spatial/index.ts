@@ -16,7 +16,14 @@ export {
   spatialEmpiricalKernels,
 } from './network.js';
 export { type SpatialConvOptions, spatialConv } from './conv.js';
-export { type SpatialPoolOptions, spatialAvgPool, spatialSumPool, spatialGlobalAvgPool } from './pooling.js';
+export {
+  type SpatialPoolOptions,
+  type SpatialMaxPoolOptions,
+  spatialAvgPool,
+  spatialSumPool,
+  spatialMaxPool,
+  spatialGlobalAvgPool,
+} from './pooling.js';
 export { spatialFlatten, spatialLast } from './flatten.js';
 export { type SpatialLayerNormOptions, spatialLayerNorm } from './layernorm.js';
 export {

@@ -127,6 +127,84 @@ export function spatialSumPool(options: Omit<SpatialPoolOptions, 'normalize_edge
   return pool('sum_pool', options);
 }
 
+/** Options of {@link spatialMaxPool}. */
+export type SpatialMaxPoolOptions = Omit<SpatialPoolOptions, 'normalize_edges'>;
+
+interface MaxPoolCache {
+  readonly x: SpatialActivations;
+  readonly outputSpatial: ReadonlyArray<number>;
+  /** For every output entry (a, p, c), the flat input index it took its value from. */
+  readonly argmax: Int32Array;
+}
+
+/**
+ * Max pooling over windows: `y_c(a,p) = max_δ x_c(a, ι(p,δ))` over the taps that fall inside the input (padding
+ * never wins, as padding with −∞ in neural-tangents' `MaxPool`), the index map of the convolution. No parameters; the
+ * gradient goes to the first tap that attains the maximum. It has no closed-form infinite-width kernel map
+ * (apps/docs/theory/architectures.md#no-closed-form): its finite network is what there is to study.
+ *
+ * @throws SpecError `E_INPUT` for a bad window, stride or padding
+ */
+export function spatialMaxPool(options: SpatialMaxPoolOptions): SpatialLayer<MaxPoolCache> {
+  const kind = 'max_pool';
+  assertOptions(options, kind);
+  const window = assertCounts(options.window, kind, 'window');
+  const strides = assertCounts(options.strides ?? window.map(() => 1), kind, 'strides');
+  const padding = assertPadding(options.padding ?? 'VALID', kind);
+  const taps = spatialSize(window);
+  return {
+    kind,
+    init(inShape) {
+      assertShapeArg(inShape, kind);
+      const map = windowIndexMap(inShape.spatial, window, strides, padding, kind);
+      return { params: {}, outShape: { spatial: [...map.outputSpatial], channels: inShape.channels } };
+    },
+    apply(_params, x) {
+      assertActivations(x, kind, 'the input');
+      const map = windowIndexMap(x.spatial, window, strides, padding, kind);
+      const C = x.channels;
+      const Lin = spatialSize(x.spatial);
+      const Lout = spatialSize(map.outputSpatial);
+      const y = new Float64Array(x.samples * Lout * C);
+      const argmax = new Int32Array(y.length).fill(-1);
+      for (let a = 0; a < x.samples; a++) {
+        for (let p = 0; p < Lout; p++) {
+          const yo = (a * Lout + p) * C;
+          for (let t = 0; t < taps; t++) {
+            const src = map.index[p * taps + t];
+            if (src < 0) continue;
+            const xo = (a * Lin + src) * C;
+            for (let c = 0; c < C; c++) {
+              if (argmax[yo + c] < 0 || x.data[xo + c] > y[yo + c]) {
+                y[yo + c] = x.data[xo + c];
+                argmax[yo + c] = xo + c;
+              }
+            }
+          }
+          // SAME or CIRCULAR windows always hold an input tap; a window of padding only cannot arise.
+          if (C > 0 && argmax[yo] < 0) throw new SpecError('E_SHAPE', 'max_pool: a window covers padding only');
+        }
+      }
+      return {
+        y: activations(y, x.samples, { spatial: map.outputSpatial, channels: C }),
+        cache: { x, outputSpatial: map.outputSpatial, argmax },
+      };
+    },
+    vjp(_params, cache, gy) {
+      const { x, outputSpatial, argmax } = cache;
+      assertActivations(gy, kind, 'the output gradient', {
+        spatial: outputSpatial,
+        channels: x.channels,
+        samples: x.samples,
+      });
+      const gx = new Float64Array(x.data.length);
+      for (let i = 0; i < argmax.length; i++) gx[argmax[i]] += gy.data[i];
+      return { gx: activations(gx, x.samples, shapeOf(x)), gparams: {} };
+    },
+    ntk: () => null,
+  };
+}
+
 interface ReduceCache {
   readonly x: SpatialActivations;
 }

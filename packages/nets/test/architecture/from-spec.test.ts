@@ -1,3 +1,4 @@
+import { architectureCheckData } from '@spec/testing';
 import { describe, expect, it } from 'vitest';
 import {
   createRegistry,
@@ -30,25 +31,9 @@ function specError(f: () => unknown): { code: SpecErrorCode; message: string } {
   throw new Error('expected a SpecError');
 }
 
-/** Deterministic inputs of apps/docs/theory/architectures.md#check-values, shape (n, spatial…, C). */
+/** The inputs of apps/docs/theory/architectures.md#check-values as activations (n, spatial…, C). */
 function checkInputs(n: number, spatial: number[], C: number): SpatialActivations {
-  const L = spatial.reduce((s, v) => s * v, 1);
-  const data = new Float64Array(n * L * C);
-  for (let a = 0; a < n; a++) {
-    for (let p = 0; p < L; p++) {
-      let rest = p;
-      let weighted = 0;
-      for (let i = spatial.length - 1; i >= 0; i--) {
-        weighted += (i + 1) * (rest % spatial[i]);
-        rest = Math.floor(rest / spatial[i]);
-      }
-      for (let c = 0; c < C; c++) {
-        data[(a * L + p) * C + c] =
-          Math.sin(1 + 0.7 * a + 1.3 * weighted + 2.1 * c) + 0.8 * Math.cos(0.9 * a + 0.4 * c + 0.3);
-      }
-    }
-  }
-  return { data, samples: n, spatial, channels: C };
+  return { data: architectureCheckData([n, ...spatial, C]), samples: n, spatial, channels: C };
 }
 
 const CNN: ArchitectureSpec = [
@@ -164,6 +149,19 @@ describe('spatialNetworkFromSpec: the finite network of a JSON architecture (app
     expect(net.layers[1].kernelMap).toBeUndefined();
     expect(net.layers[0].kernelMap).toBeDefined();
     checkNetworkNtk([...net.layers], { spatial: [3], channels: 2 }, 14);
+    // max_pool likewise: a finite layer, no kernel map; the network's NTK is still J Jᵀ.
+    const pooled = spatialNetworkFromSpec(
+      [
+        { layer: 'conv', filter: [2], padding: 'SAME' },
+        { layer: 'relu' },
+        { layer: 'max_pool', window: [2], strides: [2] },
+        { layer: 'flatten' },
+        { layer: 'dense' },
+      ],
+      { width: 3 },
+    );
+    expect(pooled.noKernelMap).toMatch(/maximum of correlated Gaussians/);
+    checkNetworkNtk([...pooled.layers], { spatial: [4], channels: 2 }, 15);
   });
 
   it('errors carry the 1-based layer index, also inside branches and at init time', () => {
@@ -178,8 +176,16 @@ describe('spatialNetworkFromSpec: the finite network of a JSON architecture (app
       [[{ layer: 'dense' }, { layer: 'dense', width: 3 }], /^layer 2 \(dense\): the readout has one output/],
       [[{ layer: 'dense' }, { layer: 'relu' }], /^layer 2 \(relu\): the network must end in a one-output dense/],
       [
-        [{ layer: 'dense' }, { layer: 'max_pool', window: [2] }, { layer: 'flatten' }, { layer: 'dense' }],
-        /^layer 2 \(max_pool\): max_pool has no finite layer/,
+        [{ layer: 'dense' }, { layer: 'batchnorm' }, { layer: 'flatten' }, { layer: 'dense' }],
+        /^layer 2 \(batchnorm\): batch_norm has no finite layer/,
+      ],
+      [
+        [{ layer: 'dense' }, { layer: 'max_pool', window: [0] }, { layer: 'flatten' }, { layer: 'dense' }],
+        /^layer 2 \(max_pool\): max_pool: window/,
+      ],
+      [
+        [{ layer: 'dense' }, { layer: 'max_pool', window: [2], stride: [1] }, { layer: 'flatten' }, { layer: 'dense' }],
+        /^layer 2 \(max_pool\): unknown parameter "stride"/,
       ],
       [
         [{ layer: 'dense' }, { layer: 'residual', branch: [{ layer: 'relu' }, { layer: 'conv' }] }, { layer: 'dense' }],

@@ -1,3 +1,4 @@
+import { architectureCheckData } from '@spec/testing';
 import { describe, expect, it } from 'vitest';
 import { createRng, type SpatialActivations, type SpatialLayer } from '@spec/core';
 import {
@@ -22,24 +23,9 @@ import {
  * mean deviations within 3/N of the largest entry (e.g. 4 % at N = 64 for tied attention), so we allow 3/N·max|limit|.
  * A wrong convention moves entries by factors such as |F| = 3 or √2, far outside this.
  */
+/** The inputs of apps/docs/theory/architectures.md#check-values as activations (n, spatial…, C). */
 function inputs(n: number, spatial: number[], C: number): SpatialActivations {
-  const L = spatial.reduce((s, v) => s * v, 1);
-  const data = new Float64Array(n * L * C);
-  for (let a = 0; a < n; a++) {
-    for (let p = 0; p < L; p++) {
-      let rest = p;
-      let weighted = 0;
-      for (let i = spatial.length - 1; i >= 0; i--) {
-        weighted += (i + 1) * (rest % spatial[i]);
-        rest = Math.floor(rest / spatial[i]);
-      }
-      for (let c = 0; c < C; c++) {
-        data[(a * L + p) * C + c] =
-          Math.sin(1 + 0.7 * a + 1.3 * weighted + 2.1 * c) + 0.8 * Math.cos(0.9 * a + 0.4 * c + 0.3);
-      }
-    }
-  }
-  return { data, samples: n, spatial, channels: C };
+  return { data: architectureCheckData([n, ...spatial, C]), samples: n, spatial, channels: C };
 }
 
 interface Check {

@@ -3,6 +3,7 @@ import { createRng } from '@spec/core';
 import { expectSpecError } from '@spec/testing';
 import {
   spatialAvgPool,
+  spatialMaxPool,
   spatialConv,
   spatialDense,
   spatialFlatten,
@@ -98,7 +99,15 @@ describe('pooling, flatten, last, layernorm', () => {
     ]);
     const edges = spatialAvgPool({ window: [2], padding: 'SAME', normalize_edges: true });
     expect(Array.from(edges.apply({}, x).y.data)).toEqual([1.5, 2.5, 3.5, 4]);
+    // Max pooling: (1, 2, 3, 4) → windows of 2 → (2, 3, 4); SAME: the last window (x3, padding) is 4, padding never wins
+    // even against negative inputs.
+    expect(Array.from(spatialMaxPool({ window: [2] }).apply({}, x).y.data)).toEqual([2, 3, 4]);
+    const negative = act([-4, -3, -2, -1], [4], 1);
+    expect(Array.from(spatialMaxPool({ window: [2], padding: 'SAME' }).apply({}, negative).y.data)).toEqual([
+      -3, -2, -1, -1,
+    ]);
     const two = act([1, 2, 3, 4, 5, 6], [3], 2);
+    expect(Array.from(spatialMaxPool({ window: [3] }).apply({}, two).y.data)).toEqual([5, 6]);
     expect(Array.from(spatialGlobalAvgPool().apply({}, two).y.data)).toEqual([3, 4]);
     expect(Array.from(spatialLast().apply({}, two).y.data)).toEqual([5, 6]);
     const flat = spatialFlatten().apply({}, two).y;
@@ -127,6 +136,13 @@ describe('pooling, flatten, last, layernorm', () => {
       rng.split(3),
     );
     checkVjp(spatialGlobalAvgPool(), { spatial: [2, 3], channels: 2 }, rng.split(4));
+    // Random inputs have no ties, so the maximum is differentiable at them.
+    checkVjp(
+      spatialMaxPool({ window: [2, 2], strides: [1, 2], padding: 'SAME' }),
+      { spatial: [3, 4], channels: 2 },
+      rng.split(6),
+    );
+    checkVjp(spatialMaxPool({ window: [3], padding: 'CIRCULAR' }), { spatial: [5], channels: 3 }, rng.split(7));
     checkVjp(spatialFlatten(), { spatial: [2, 2], channels: 3 }, rng.split(5));
     checkVjp(spatialLast(), { spatial: [4], channels: 3 }, rng.split(6));
     checkVjp(spatialLayerNorm(), { spatial: [3], channels: 4 }, rng.split(7));
