@@ -143,6 +143,33 @@ describe('spec train --arch', () => {
     expect(kernels).not.toContain('CK relChange');
   });
 
+  it('a network with no closed-form limit (max_pool) trains and is monitored, without kernel GD, saying why', async () => {
+    const r = await run(
+      'train',
+      '--json',
+      '--arch',
+      '[{"layer":"conv","filter":[3],"padding":"SAME"},{"layer":"relu"},{"layer":"max_pool","window":[2]},{"layer":"global_avg_pool"},{"layer":"dense"}]',
+      '--shape',
+      '8,2',
+      '--n',
+      '6',
+      '--width',
+      '8',
+      '--steps',
+      '3',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as TrainDoc & { kernelGdNote: string; monitorsNote: string };
+    expect(doc.kernelGdNote).toMatch(/max_pool/);
+    expect(doc.monitorsNote).toMatch(/max_pool/);
+    expect(doc.kernelEdges?.ntk?.edgeSource).toBe('step0-max');
+    for (const c of doc.checkpoints) {
+      expect(c.kernelGd).toBeUndefined();
+      expect(c.ntk?.relativeFrobeniusToInfinite).toBeUndefined();
+      expect(typeof c.ntk?.relChange).toBe('number');
+    }
+  });
+
   it('sgd runs minibatches and skips kernel GD; --out writes train.json', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'spec-train-arch-')), 'run');
     const r = await run(

@@ -71,7 +71,8 @@ input z, as spec spectrum --arch) and the empirical NTK of all parameters — KS
 relChange ‖K_t − K_0‖_F/‖K_0‖_F, topEigenvalue, labelAlignment ⟨u₁, y⟩²/‖y‖², outliers beyond the largest eigenvalue
 of the infinite-width kernel (NNGP/NTK) plus a Tracy–Widom margin ("edgeSource": "limit"), and
 relativeFrobeniusToInfinite ‖K_t − K∞‖_F/‖K∞‖_F. relChange shrinks like 1/width
-(apps/docs/theory/infinite-width.md#ntk-change).
+(apps/docs/theory/infinite-width.md#ntk-change). A network with no closed-form limit (max_pool, …) trains without
+kernel GD and without the distances to infinite width; outliers are then beyond the step-0 λ_max ("step0-max").
 Data: --data gaussian (N(0, 1) samples of --shape or --d0), digits, npy:PATH; --n defaults to ${ARCH_TRAIN_DEFAULT_N},
 --width to ${ARCH_TRAIN_DEFAULT_WIDTH} and --steps to ${ARCH_TRAIN_DEFAULT_STEPS} here. JSON: {"command", "config",
 "parameters", "kernelGdNote"?, "kernelEdges"?, "checkpoints": [{step, loss, testLoss?, kernelGd?: {rmse, testRmse},

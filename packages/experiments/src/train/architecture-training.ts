@@ -117,6 +117,9 @@ function halfMse(f: Float64Array, y: Float64Array): number {
  * drawn from `rng.split('network')` as `architectureSpectrumJob` draws it from its rng, so the same seed gives the
  * same network (and step-0 kernels) in both.
  *
+ * A spec with no infinite-width limit (an entry without a closed form, e.g. max_pool) still trains and is monitored;
+ * it has no kernel-GD prediction and no distance to infinite width, and `kernelGdNote` / `monitorsNote` say why.
+ *
  * @throws SpecError `E_INPUT` for a bad spec, sizes or checkpoints, `E_MEMORY` when the kernel monitors would not fit,
  *   and the errors of training and kernel GD
  */
@@ -138,7 +141,8 @@ export function architectureTrainingJob(options: ArchitectureTrainingOptions): A
   const init = initSpatialNetwork(net.layers, { spatial: x.spatial, channels: x.channels }, rng.split('network'));
   const parameters = init.params.reduce((s, p) => s + Object.values(p).reduce((t, v) => t + v.length, 0), 0);
   const batch = options.batch ?? n;
-  const fullBatch = batch === n && xTest !== undefined;
+  // Kernel GD needs full batches, held-out samples and an infinite-width NTK (every entry with a closed form).
+  const fullBatch = batch === n && xTest !== undefined && net.kernelMap !== undefined;
   const kernels = options.monitors === false ? undefined : (options.monitors?.kernels ?? 'both');
   if (kernels !== undefined) {
     assertFitsInMemory(
@@ -149,9 +153,9 @@ export function architectureTrainingJob(options: ArchitectureTrainingOptions): A
     );
   }
   // One kernel-map pass gives kernel GD its NTK blocks and the monitors their infinite-width references; without a
-  // closed-form limit the monitors go on without them (kernel GD cannot, and its kernel maps say why).
+  // closed-form limit both go on without them (with notes that say why).
   const infinite =
-    fullBatch || (kernels !== undefined && net.kernelMap !== undefined)
+    net.kernelMap !== undefined && (fullBatch || kernels !== undefined)
       ? architectureKernelBlocks(spec, x, fullBatch ? xTest : undefined)
       : undefined;
   const observe =
@@ -213,7 +217,9 @@ export function architectureTrainingJob(options: ArchitectureTrainingOptions): A
       ? `kernel GD is the prediction of full-batch GD; minibatch SGD (batch ${batch} < n = ${n}) has none`
       : xTest === undefined
         ? 'kernel GD needs held-out samples (test-n > 0)'
-        : undefined;
+        : net.kernelMap === undefined
+          ? `kernel GD needs the infinite-width NTK: ${net.noKernelMap ?? 'no infinite-width kernel map'}`
+          : undefined;
   const first = monitors.get(0);
   const edgeOf = (m: ArchitectureKernelMonitor): { edge: number; edgeSource: KernelEdgeSource } => ({
     edge: m.rightEdge,

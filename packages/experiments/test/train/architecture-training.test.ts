@@ -166,16 +166,19 @@ describe('architectureTrainingJob: CK and NTK monitors at the checkpoints', () =
     expect(sgd.records[0].ntk!.topEigenvalue).toBe(job({ spec: CNN, shape }).records[0].ntk!.topEigenvalue);
   });
 
-  it('without an infinite-width limit: outliers against the step-0 λ_max, no distance to infinite width, a note', () => {
-    // Softmax attention with 1/√d scaling has a finite layer but no closed-form kernel map; sgd has no kernel GD.
+  it('without an infinite-width limit: trains, outliers against the step-0 λ_max, no kernel GD or distance, notes', () => {
+    // Softmax attention with 1/√d scaling has a finite layer but no closed-form kernel map.
     const spec: ArchitectureSpec = [
       { layer: 'attention', mode: 'sqrt', d_head: 4 },
       { layer: 'global_avg_pool' },
       { layer: 'dense' },
     ];
-    const r = job({ spec, shape: [10, 3, 2], width: 8, batch: 3 });
+    const r = job({ spec, shape: [10, 3, 2], width: 8 });
     expect(r.monitorsNote).toMatch(/softmax/);
+    expect(r.kernelGdNote).toMatch(/softmax/);
+    expect(r.records.at(-1)!.loss).toBeLessThan(r.records[0].loss);
     for (const c of r.records) {
+      expect(c.kernelGd).toBeNull();
       expect(c.ntk!.edgeSource).toBe('step0-max');
       expect(c.ntk!.relativeFrobeniusToInfinite).toBeUndefined();
     }
