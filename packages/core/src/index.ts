@@ -34,7 +34,18 @@ export type {
   SpatialParams,
   SpatialShape,
 } from './spatial-layer.js';
-export type { KernelRecord, Layer, LayerCache, LayerContext, LayerFactory, LayerParams } from './layer.js';
+export type {
+  ApplyExtras,
+  KernelRecord,
+  Layer,
+  LayerCache,
+  LayerContext,
+  LayerFactory,
+  LayerParams,
+  NtkTerm,
+  NtkTermsStep,
+} from './layer.js';
+export { type NtkTermsContributionOptions, ntkTermsContribution } from './ntk-terms.js';
 export {
   type BackendFactory,
   type Plugin,

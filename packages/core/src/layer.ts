@@ -32,10 +32,54 @@ export interface LayerContext {
   readonly backend: Backend;
 }
 
+/** Options of {@link Layer.apply}. */
+export interface ApplyExtras {
+  /**
+   * The cache will be passed to {@link Layer.ntkTerms} exactly once and to nothing else (not to `vjp`, not to
+   * `ntkContribution`), so the layer may keep in it only what that call needs, in the cheapest form, and overwrite it
+   * there. The built-in dense layer keeps σ′(H) written over its pre-activation H (σ and σ′ from one
+   * `backend.mapBoth` pass when the backend has it) and forms its signal S = c_out σ′(H) ⊙ G in place over it, so the
+   * memory-lean NTK holds one d_ℓ × n array per layer instead of two. Default false.
+   */
+  readonly ntkTermsOnly?: boolean;
+}
+
+/**
+ * One factored share of the empirical NTK, `(a2 · leftᵀleft + b2) ⊙ (rightᵀright)` (n × n; columns are samples), i.e.
+ * `a2 · (leftᵀleft) ⊙ (rightᵀright) + b2 · rightᵀright` (apps/docs/theory/fan-wang.md#network-and-kernels,
+ * #simulation-notes). A dense layer's weights and bias give one term: `left` its input X, `right` its signal
+ * S = ∂f/∂(pre-activation), `a2 = α_W²`, `b2 = α_b²` (0 without bias). `left: null` stands for a factor with no rows,
+ * whose Gram is 0: the share is then `b2 · rightᵀright` (e.g. per-unit parameters whose per-sample gradients are the
+ * columns of `right`).
+ */
+export interface NtkTerm {
+  /** e × n, or null for a zero Gram. */
+  readonly left: Matrix | null;
+  /** f × n. */
+  readonly right: Matrix;
+  /** Weight of the Hadamard product of the two Grams. */
+  readonly a2: number;
+  /** Weight of `rightᵀright` alone. */
+  readonly b2: number;
+}
+
+/** What {@link Layer.ntkTerms} returns: one layer's step of the backward pass that builds the empirical NTK. */
+export interface NtkTermsStep {
+  /** The layer's NTK share as a sum of terms; empty for a parameter-free layer. */
+  readonly terms: ReadonlyArray<NtkTerm>;
+  /**
+   * ∂f/∂input (d_in × n), the same matrix as `vjp(…).gradInput`, computed when called, at most once, and not at all
+   * for the first layer. Callers drop `gradOutput` before calling it, so a layer that needs only its own signal
+   * (dense: `α_W Wᵀ S`) does not keep two back-propagated arrays alive at once.
+   */
+  readonly gradInput: () => Matrix;
+}
+
 /**
  * A layer plugin: one object holding the finite network (init, apply, vjp), its empirical-NTK
- * contribution and its infinite-width kernel map, so finite and infinite width cannot drift apart
- * (the `stax` idea). Activations are columns: inputs are d_in × n, outputs d_out × n.
+ * contribution (as one n × n matrix, and optionally as factored terms with the backward step: `ntkTerms`) and its
+ * infinite-width kernel map, so finite and infinite width cannot drift apart (the `stax` idea). Activations are
+ * columns: inputs are d_in × n, outputs d_out × n.
  */
 export interface Layer {
   /** Registry name of the layer kind, e.g. `"dense"`. */
@@ -44,8 +88,16 @@ export interface Layer {
   outputDim(inputDim: number): number;
   /** Draws the parameters. */
   init(inputDim: number, rng: Rng): LayerParams;
-  /** Forward pass on a batch of columns. */
-  apply(params: LayerParams, input: Matrix, ctx: LayerContext): { output: Matrix; cache: LayerCache };
+  /**
+   * Forward pass on a batch of columns. With `extras.ntkTermsOnly` the cache will go to {@link Layer.ntkTerms} once
+   * and to nothing else (see {@link ApplyExtras}); a layer without `ntkTerms` ignores the flag.
+   */
+  apply(
+    params: LayerParams,
+    input: Matrix,
+    ctx: LayerContext,
+    extras?: ApplyExtras,
+  ): { output: Matrix; cache: LayerCache };
   /**
    * Backward pass of a scalar output f, per sample: given G = ∂f/∂output (d_out × n, column α for
    * sample α), returns ∂f/∂input (d_in × n) and the per-sample parameter gradients summed over samples.
@@ -73,6 +125,19 @@ export interface Layer {
     ctx: LayerContext,
     extras?: { readonly inputGram?: () => Matrix },
   ): Matrix | null;
+  /**
+   * Optional: this layer's NTK share in factored form together with its backward step, for the routes that never hold
+   * a layer's n × n share on its own (apps/docs/theory/fan-wang.md#network-and-kernels, #simulation-notes): the share is
+   * the sum of the {@link NtkTerm}s, and `gradInput()` is `vjp(…).gradInput`. When every layer of a network has it,
+   * `leanNtk` (one accumulated n × n buffer, each weight, signal and activation released as soon as used),
+   * `leanNtkFactors` and the matrix-free (tiled, SLQ) operators apply; `empiricalKernels` uses it in place of
+   * `ntkContribution` + `vjp` for any layer that has it. `ntkContribution` must give the same matrix: derive it from
+   * these terms with `ntkTermsContribution` so the mathematics lives in one place.
+   *
+   * The cache is one from `apply`, made with or without `ntkTermsOnly`; a cache made with it may be consumed (written
+   * over) by this call. Callers read the returned matrices and never write them.
+   */
+  ntkTerms?(params: LayerParams, cache: LayerCache, gradOutput: Matrix, ctx: LayerContext): NtkTermsStep;
   /**
    * Infinite-width kernel map (NNGP, NTK) of this layer (apps/docs/theory/infinite-width.md#mlp-recursions,
    * #residual-mlp): maps the record of the layer's input to the record of its output. `info.inputDim` is the input

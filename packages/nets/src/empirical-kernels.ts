@@ -1,4 +1,5 @@
 import { SpecError, assertFinite, type Backend, type Matrix } from '@spec/core';
+import { layerNtkStep } from './layer-ntk-step.js';
 import { addScaledInPlace, copy } from './layers/matrix-ops.js';
 import { forward, type Network, type NetworkParams } from './network.js';
 
@@ -30,9 +31,10 @@ export interface EmpiricalKernels {
 
 /**
  * Empirical CK and NTK by the layer-wise closed form (apps/docs/theory/fan-wang.md#network-and-kernels,
- * #simulation-notes): a forward pass, then a backward pass of the all-ones signal through each layer's vjp, where each
- * layer adds its
- * `ntkContribution` (dense: `(X_{ℓ−1}ᵀX_{ℓ−1}) ⊙ (S_ℓᵀS_ℓ)` plus bias terms; the readout adds `X_LᵀX_L`).
+ * #simulation-notes): a forward pass, then a backward pass of the all-ones signal through each layer, where each
+ * layer adds its share — from its `ntkTerms` when it has them (the same terms as the lean and matrix-free routes; dense:
+ * `(X_{ℓ−1}ᵀX_{ℓ−1}) ⊙ (S_ℓᵀS_ℓ)` plus bias terms, the readout `X_LᵀX_L` times its signal), else from its
+ * `ntkContribution` and `vjp`.
  * Only n × n Gram and Hadamard products, through `backend`; the per-layer Grams are computed once and
  * shared between the CK and the NTK.
  *
@@ -75,19 +77,17 @@ export function empiricalKernels(
     let G: Matrix = { rows: 1, cols: n, data: new Float64Array(n).fill(1) };
     let ntk: Matrix | null = null;
     for (let i = L; i >= 0; i--) {
-      const layer = net.layers[i];
-      const c = layer.ntkContribution(params[i], fwd.caches[i], G, ctx, { inputGram: () => gramOf(i) });
+      const step = layerNtkStep(net.layers[i], params[i], fwd.caches[i], G, ctx, {
+        index: i,
+        input: fwd.activations[i],
+        inputGram: () => gramOf(i),
+      });
+      const c = step.contribution;
       if (c !== null) {
-        if (c.rows !== n || c.cols !== n) {
-          throw new SpecError(
-            'E_SHAPE',
-            `layer ${i + 1} (${layer.kind}) returned an NTK contribution of ${c.rows} × ${c.cols}, expected ${n} × ${n}`,
-          );
-        }
         perLayer[i] = c;
         ntk = ntk === null ? copy(c) : addScaledInPlace(ntk, c);
       }
-      if (i > 0) G = layer.vjp(params[i], fwd.caches[i], G, ctx, { wantParams: false }).gradInput;
+      if (i > 0) G = step.gradInput();
       options.onProgress?.(L - i + 1, L + 1);
     }
     out.ntk = ntk ?? { rows: n, cols: n, data: new Float64Array(n * n) };

@@ -1,8 +1,12 @@
 import {
   SpecError,
+  ntkTermsContribution,
   type KernelRecord,
   type Layer,
+  type LayerCache,
+  type LayerContext,
   type LayerFactory,
+  type LayerParams,
   type Matrix,
   type Rng,
   type SpatialActivations,
@@ -21,8 +25,8 @@ export interface ScaledDenseOptions {
 
 /**
  * A bias-free dense layer in the NTK parametrisation: Y = (σ_w / √d_in) · W X with W_ij ~ N(0, 1).
- * One object holds the finite layer (init, apply, vjp), its empirical-NTK contribution and its
- * infinite-width kernel map, so the two cannot drift apart.
+ * One object holds the finite layer (init, apply, vjp), its empirical-NTK share (`ntkTerms`, factored, and
+ * `ntkContribution` derived from it) and its infinite-width kernel map, so the two cannot drift apart.
  */
 export function scaledDense(options: ScaledDenseOptions): Layer {
   const { width, weightStd = 1 } = options;
@@ -30,6 +34,21 @@ export function scaledDense(options: ScaledDenseOptions): Layer {
     throw new SpecError('E_INPUT', `scaledDense: width must be a positive integer, got ${width}`);
   if (!(weightStd > 0)) throw new SpecError('E_INPUT', `scaledDense: weightStd must be positive, got ${weightStd}`);
   const scale = (inputDim: number): number => weightStd / Math.sqrt(inputDim);
+
+  /**
+   * The layer's share of the empirical NTK in factored form, with its backward step:
+   * Θ_W(α, β) = Σ_ij ∂f_α/∂W_ij ∂f_β/∂W_ij = s² (x_α·x_β)(g_α·g_β), one term with left = X, right = G and a2 = s².
+   * With it, the memory-lean and matrix-free NTK routes (`leanNtk`, `leanNtkFactors`, SLQ) take networks using
+   * this layer.
+   */
+  function ntkTerms(params: LayerParams, cache: LayerCache, gradOutput: Matrix, { backend }: LayerContext) {
+    const s = scale(cache.input.rows);
+    const W = params.W;
+    return {
+      terms: [{ left: cache.input, right: gradOutput, a2: s * s, b2: 0 }],
+      gradInput: () => backend.gemm(W, gradOutput, { transA: true, alpha: s }),
+    };
+  }
 
   return {
     kind: 'scaledDense',
@@ -50,14 +69,10 @@ export function scaledDense(options: ScaledDenseOptions): Layer {
       const W = backend.gemm(gradOutput, cache.input, { transB: true, alpha: s });
       return { gradInput, gradParams: { W } };
     },
-    ntkContribution(_params, cache, gradOutput, { backend }) {
-      // Θ_W(α, β) = Σ_ij ∂f_α/∂W_ij ∂f_β/∂W_ij = s² (x_α·x_β)(g_α·g_β): a Hadamard product of two Grams.
-      const s = scale(cache.input.rows);
-      const inputs = backend.gram(cache.input);
-      const grads = backend.gram(gradOutput);
-      const theta = backend.hadamard(inputs, grads);
-      const data = Float64Array.from(theta.data, (v) => s * s * v);
-      return { rows: theta.rows, cols: theta.cols, data };
+    ntkTerms,
+    ntkContribution(params, cache, gradOutput, ctx) {
+      // The same share formed as one n × n matrix, from the same terms.
+      return ntkTermsContribution(ntkTerms(params, cache, gradOutput, ctx).terms, ctx.backend);
     },
     kernelMap(k: KernelRecord): KernelRecord {
       // stax Dense without bias: nngp ← σ_w² nngp; ntk ← nngp′ + σ_w² ntk

@@ -1,5 +1,6 @@
 import { SpecError, type Activation } from '@spec/core';
 import { correlation } from '../quadrature/gaussian-expectation.js';
+import type { BatchedDual, DualEntries } from './dual-batch.js';
 import type { DualWithMean } from './dual-with-mean.js';
 
 /**
@@ -21,10 +22,39 @@ function stepValue(q1: number, q2: number, c: number): number {
   return (Math.PI - Math.acos(rho)) / (2 * Math.PI);
 }
 
+/**
+ * {@link reluValue} and {@link stepValue} over a batch in one loop (apps/docs/theory/toolkit.md#gaussian-kernel-maps):
+ * one `acos` per entry, `sin θ = √((1 − ρ)(1 + ρ))` and `cos θ = ρ` (equal to rounding). Entries outside the
+ * plain case (a zero or non-finite variance, |ρ| beyond 1 + 1e-9, anything non-finite) go through the scalar forms,
+ * which handle or reject them exactly as `value` / `derivative` do.
+ */
+function reluBatch(entries: DualEntries): void {
+  const { q1, q2, c, value, derivative, count } = entries;
+  const invTwoPi = 1 / (2 * Math.PI);
+  for (let i = 0; i < count; i++) {
+    const x = q1[i];
+    const y = q2[i];
+    const s = Math.sqrt(x * y);
+    let rho = c[i] / s;
+    // Written so that NaN fails it: x, y ≥ 0 (a product of two negatives is positive), s finite and > 0, ρ in range.
+    if (x >= 0 && y >= 0 && s > 0 && s < Infinity && rho >= -1 - 1e-9 && rho <= 1 + 1e-9) {
+      if (rho > 1) rho = 1;
+      else if (rho < -1) rho = -1;
+      const rest = Math.PI - Math.acos(rho);
+      value[i] = s * invTwoPi * (Math.sqrt((1 - rho) * (1 + rho)) + rest * rho);
+      derivative[i] = rest * invTwoPi;
+    } else {
+      value[i] = reluValue(x, y, c[i]);
+      derivative[i] = stepValue(x, y, c[i]);
+    }
+  }
+}
+
 /** Closed-form dual of relu (apps/docs/theory/toolkit.md#gaussian-kernel-maps), with E relu(u) = √(q/(2π)). */
-const reluDual: DualWithMean = {
+const reluDual: DualWithMean & BatchedDual = {
   value: reluValue,
   derivative: stepValue,
+  batch: reluBatch,
   mean: (q) => Math.sqrt(Math.max(q, 0) / (2 * Math.PI)),
 };
 

@@ -1,27 +1,23 @@
 import type { Activation } from '@spec/core';
 import { tabulatedDual } from '../activations/tabulated-dual.js';
+import { hasDualBatch, type DualEntries } from '../activations/dual-batch.js';
 import { hasDualMean } from '../activations/dual-with-mean.js';
 import { correlation, gaussianExpectation } from '../quadrature/gaussian-expectation.js';
 
 /**
  * `value[i] = E φ(u)φ(v)` and `derivative[i] = E φ′(u)φ′(v)` for `(u, v) ~ N(0, [[q1[i], c[i]], [c[i], q2[i]]])`, for
  * the first `count` entries (apps/docs/theory/architectures.md#activations). The one place where the kernel maps
- * evaluate activation duals, the same way as `activationKernel` (closed form, else the tabulated dual).
+ * evaluate activation duals, the same way as `activationKernel` (closed form — its batched form when it has one —, else
+ * the tabulated dual).
  */
-export function activationDualsBatch(
-  act: Activation,
-  entries: {
-    readonly q1: Float64Array;
-    readonly q2: Float64Array;
-    readonly c: Float64Array;
-    readonly value: Float64Array;
-    readonly derivative: Float64Array;
-    readonly count: number;
-  },
-): void {
+export function activationDualsBatch(act: Activation, entries: DualEntries): void {
   const { q1, q2, c, value, derivative, count } = entries;
   const where = `kernel map of "${act.name}"`;
   const dual = act.dual;
+  if (hasDualBatch(dual)) {
+    dual.batch(entries);
+    return;
+  }
   // The same evaluation as activationKernel, without its per-call record: millions of entries per layer.
   if (dual !== undefined) {
     for (let i = 0; i < count; i++) {

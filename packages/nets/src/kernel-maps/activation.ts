@@ -1,5 +1,6 @@
 import { SpecError, type Activation, type SpatialKernel } from '@spec/core';
 import { activationDualsBatch, activationMean } from './activation-entries.js';
+import { mapFullRecordBlockwise, type BlockKernelMap } from './block-map.js';
 import type { LayerKernelMap } from './layer-map.js';
 import { allocateRecord, selfVariances, spatialSize } from './record.js';
 
@@ -7,7 +8,7 @@ import { allocateRecord, selfVariances, spatialSize } from './record.js';
  * The kernel map of an element-wise activation φ (apps/docs/theory/architectures.md#activations): for every entry,
  * with `q₁ = K[a,p,a,p]`, `q₂ = K[b,q,b,q]`, `c = K[a,p,b,q]`, `K' = E φ(u)φ(v)`, `Θ' = Θ ⊙ E φ′(u)φ′(v)`,
  * `m'[a,p] = E φ(u)` (u ~ N(0, q₁)); the output is not Gaussian. Either record form; closed-form duals where the
- * activation has them, otherwise Gauss–Hermite quadrature.
+ * activation has them (in one loop per block when the dual has a batched form), otherwise Gauss–Hermite quadrature.
  *
  * @throws SpecError `E_INPUT` (when mapping) on a non-Gaussian record: the map is not determined by the record
  */
@@ -18,71 +19,90 @@ export function activationKernelMap(act: Activation): LayerKernelMap {
     linearity: 'other',
     needsFullSpatial: false,
     outputSpatial: (spatial) => spatial,
-    map: (input) => checked(input, false),
-    mapInPlace: (input) => checked(input, true),
+    map: (input) => apply(input, false),
+    mapInPlace: (input) => apply(input, true),
+    blocks: (spatial) => [activationBlockMap(act, spatial)],
   };
 
-  function checked(input: SpatialKernel, inPlace: boolean): SpatialKernel {
-    if (!input.gaussian) {
-      throw new SpecError(
-        'E_INPUT',
-        `${label}: its input is not Gaussian (raw data, or the output of an activation, flatten or RNN), so the map is not determined by the kernel record; put a dense or conv layer before it`,
-      );
-    }
-    return mapActivation(act, input, inPlace);
+  function apply(input: SpatialKernel, inPlace: boolean): SpatialKernel {
+    const block = activationBlockMap(act, input.spatial);
+    if (input.form === 'full') return mapFullRecordBlockwise(input, block, inPlace);
+    block.outputGaussian(input.gaussian);
+    return mapDiagonalRecord(act, input, inPlace);
   }
 }
 
 /**
- * The entrywise map on a Gaussian record; with `inPlace` into the input's arrays (each entry is read before it is
- * written, the variances are taken first).
+ * The activation's map on one block (a, b) of the full record (apps/docs/theory/architectures.md#blockwise): entry
+ * (p, q) with `q₁ = K[a,p,a,p]`, `q₂ = K[b,q,b,q]`, `c = K[a,p,b,q]`; `m' = E φ(u)` per position.
  */
-export function mapActivation(act: Activation, input: SpatialKernel, inPlace = false): SpatialKernel {
+export function activationBlockMap(act: Activation, spatial: ReadonlyArray<number>): BlockKernelMap {
+  const label = `activation "${act.name}"`;
+  const L = spatialSize(spatial);
+  // Scratch of L² floats each, made on the first block (the diagonal route builds the map only for its check).
+  let q1 = new Float64Array(0);
+  let q2 = q1;
+  let derivative = q1;
+  return {
+    inputSize: L,
+    outputSpatial: spatial,
+    outputGaussian(inputGaussian) {
+      if (!inputGaussian) {
+        throw new SpecError(
+          'E_INPUT',
+          `${label}: its input is not Gaussian (raw data, or the output of an activation, flatten or RNN), so the map is not determined by the kernel record; put a dense or conv layer before it`,
+        );
+      }
+      return false;
+    },
+    mapBlock(input, output, varianceA, varianceB) {
+      if (q1.length !== L * L) {
+        q1 = new Float64Array(L * L);
+        q2 = new Float64Array(L * L);
+        derivative = new Float64Array(L * L);
+      }
+      for (let p = 0; p < L; p++) {
+        const v = varianceA[p];
+        for (let q = 0; q < L; q++) {
+          q1[p * L + q] = v;
+          q2[p * L + q] = varianceB[q];
+        }
+      }
+      activationDualsBatch(act, { q1, q2, c: input.nngp, value: output.nngp, derivative, count: L * L });
+      for (let i = 0; i < L * L; i++) output.ntk[i] = input.ntk[i] * derivative[i];
+    },
+    mapMean(_mean, variance) {
+      const m = new Float64Array(L);
+      for (let p = 0; p < L; p++) m[p] = activationMean(act, variance[p]);
+      return m;
+    },
+  };
+}
+
+/**
+ * The entrywise map on a Gaussian diagonal record, entry (a, b, p) with `q₁ = K[a,a,p]`, `q₂ = K[b,b,p]`; with
+ * `inPlace` into the input's arrays (each row is read before it is written, the variances are taken first).
+ */
+function mapDiagonalRecord(act: Activation, input: SpatialKernel, inPlace: boolean): SpatialKernel {
   const n = input.samples;
   const L = spatialSize(input.spatial);
-  const full = input.form === 'full';
   const variance = selfVariances(input);
   const out = inPlace
     ? { ...input, gaussian: false, mean: new Float64Array(n * L) }
-    : allocateRecord({ samples: n, spatial: input.spatial, form: input.form, gaussian: false, withMean: true });
-  const block = full ? L * L : L;
-  const q1 = new Float64Array(block);
-  const q2 = new Float64Array(block);
-  const c = new Float64Array(block);
-  const value = new Float64Array(block);
-  const derivative = new Float64Array(block);
-  // Blocks (a, b) with a ≤ b only: block (b, a) is the transpose (K is symmetric). Rows of a block are contiguous in
-  // the record, so each block is read and written row by row (the transposed block too, reading the small scratch
-  // with a stride instead of the record).
-  const P = full ? L : 1;
+    : allocateRecord({ samples: n, spatial: input.spatial, form: 'diagonal', gaussian: false, withMean: true });
+  const q1 = new Float64Array(L);
+  const q2 = new Float64Array(L);
+  const value = new Float64Array(L);
+  const derivative = new Float64Array(L);
   for (let a = 0; a < n; a++) {
-    for (let b = a; b < n; b++) {
-      for (let p = 0; p < P; p++) {
-        const row = full ? ((a * L + p) * n + b) * L : (a * n + b) * L;
-        const v1 = full ? variance[a * L + p] : 0;
-        for (let q = 0; q < L; q++) {
-          const i = p * L + q;
-          q1[i] = full ? v1 : variance[a * L + q];
-          q2[i] = variance[b * L + q];
-          c[i] = input.nngp[row + q];
-        }
-      }
-      activationDualsBatch(act, { q1, q2, c, value, derivative, count: block });
-      for (let p = 0; p < P; p++) {
-        const row = full ? ((a * L + p) * n + b) * L : (a * n + b) * L;
-        for (let q = 0; q < L; q++) {
-          out.nngp[row + q] = value[p * L + q];
-          out.ntk[row + q] = input.ntk[row + q] * derivative[p * L + q];
-        }
-      }
-      if (a === b) continue;
-      for (let q = 0; q < P; q++) {
-        const row = full ? ((b * L + q) * n + a) * L : (b * n + a) * L;
-        for (let p = 0; p < L; p++) {
-          const i = full ? p * L + q : p;
-          out.nngp[row + p] = value[i];
-          out.ntk[row + p] = input.ntk[row + p] * derivative[i];
-        }
+    for (let b = 0; b < n; b++) {
+      const row = (a * n + b) * L;
+      q1.set(variance.subarray(a * L, (a + 1) * L));
+      q2.set(variance.subarray(b * L, (b + 1) * L));
+      activationDualsBatch(act, { q1, q2, c: input.nngp.subarray(row, row + L), value, derivative, count: L });
+      for (let p = 0; p < L; p++) {
+        out.nngp[row + p] = value[p];
+        out.ntk[row + p] = input.ntk[row + p] * derivative[p];
       }
     }
   }

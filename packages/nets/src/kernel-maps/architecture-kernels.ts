@@ -1,8 +1,9 @@
 import { SpecError, type Registry } from '@spec/core';
 import type { ArchitectureSpec } from '../architecture/spec.js';
+import { blockwiseKernelMatrices } from './blockwise-kernels.js';
 import { kernelMapFromSpec } from './from-spec.js';
 import { inputSpatialKernel } from './input-record.js';
-import { type RecordMemoryOptions, type SpatialKernelForm } from './record.js';
+import { assertRecordFits, type RecordMemoryOptions, type SpatialKernelForm } from './record.js';
 
 /** Options of {@link architectureKernelMatrices}. */
 export interface ArchitectureKernelOptions extends RecordMemoryOptions {
@@ -37,11 +38,13 @@ export interface ArchitectureKernelMatrices {
  * The infinite-width NNGP and NTK n × n matrices of a network in the JSON format on a dataset
  * (apps/docs/theory/architectures.md#conventions, #json-format): the input record of X, then every layer's kernel
  * map; the network must end in a one-output dense readout on a non-spatial record (after global_avg_pool, flatten or
- * last, unless the data has no positions). The shapes are checked before any record is allocated.
+ * last, unless the data has no positions). The shapes are checked before any record is allocated. With the full form
+ * and a network of block maps only (dense, conv, activations, pooling, global_avg_pool), the kernels are computed pair
+ * by pair of samples without a full record (apps/docs/theory/architectures.md#blockwise).
  *
  * @throws SpecError `E_INPUT` naming the 1-based layer for a bad entry, a data rank that does not fit a layer, a
  *   spatial output with no readout, or a map with no closed form; `E_MEMORY` before allocating a record that would
- *   not fit
+ *   not fit (also on the pair-by-pair route, which allocates none, so that both routes accept the same inputs)
  */
 export function architectureKernelMatrices(options: ArchitectureKernelOptions): ArchitectureKernelMatrices {
   const { spec, data, shape } = options;
@@ -71,6 +74,15 @@ export function architectureKernelMatrices(options: ArchitectureKernelOptions): 
     );
   }
   const form: SpatialKernelForm = requested === 'auto' ? (map.needsFullSpatial ? 'full' : 'diagonal') : requested;
+  // A full record whose every layer is a block map runs pair by pair of samples, with no n²L² record at all. The
+  // record's size is still checked first, so both routes accept the same inputs (and an impossible size, which would
+  // also take impossibly long pair by pair, stops at once).
+  const blocks = form === 'full' ? map.blocks?.(shape.slice(1, -1)) : undefined;
+  if (blocks !== undefined) {
+    assertRecordFits(shape[0], shape.slice(1, -1), form, { memoryLimitBytes: options.memoryLimitBytes });
+    const k = blockwiseKernelMatrices(data, shape, blocks);
+    return { samples: shape[0], nngp: k.nngp, ntk: k.ntk, form };
+  }
   const input = inputSpatialKernel(data, shape, { form, memoryLimitBytes: options.memoryLimitBytes });
   // The input record is ours alone: the first layers may overwrite it.
   const out = map.mapInPlace ? map.mapInPlace(input) : map.map(input);

@@ -1,4 +1,5 @@
 import { SpecError, type SpatialKernel } from '@spec/core';
+import type { BlockKernelMap } from './block-map.js';
 import type { BranchLinearity, LayerKernelMap } from './layer-map.js';
 
 /** The identity layer: the record unchanged (apps/docs/theory/architectures.md#residual-branches). */
@@ -9,6 +10,7 @@ export function identityKernelMap(): LayerKernelMap {
     needsFullSpatial: false,
     outputSpatial: (spatial) => spatial,
     map: (input) => input,
+    blocks: () => [],
   };
 }
 
@@ -35,6 +37,17 @@ export function serialKernelMap(maps: ReadonlyArray<LayerKernelMap>, label = 'se
     outputSpatial: (spatial) => layers.reduce((s, m) => m.outputSpatial(s), spatial),
     map: (input) => run(input, false),
     mapInPlace: (input) => run(input, true),
+    blocks(spatial) {
+      const all: BlockKernelMap[] = [];
+      let shape = spatial;
+      for (const m of layers) {
+        const own = m.blocks?.(shape);
+        if (own === undefined) return undefined;
+        all.push(...own);
+        shape = m.outputSpatial(shape);
+      }
+      return all;
+    },
   };
 
   /**

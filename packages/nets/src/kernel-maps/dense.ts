@@ -1,6 +1,8 @@
 import type { SpatialKernel } from '@spec/core';
+import type { BlockKernelMap, RecordBlock } from './block-map.js';
 import type { LayerKernelMap } from './layer-map.js';
 import { assertStd } from './parameters.js';
+import { spatialSize } from './record.js';
 
 /** Parameters of {@link denseKernelMap} (NTK parametrisation, apps/docs/theory/architectures.md#conventions). */
 export interface DenseKernelMapOptions {
@@ -17,12 +19,16 @@ export interface DenseKernelMapOptions {
 export function denseKernelMap(options: DenseKernelMapOptions = {}): LayerKernelMap {
   const w2 = assertStd(options.W_std ?? 1, 'dense', 'W_std') ** 2;
   const b2 = assertStd(options.b_std ?? 0, 'dense', 'b_std') ** 2;
-  const apply = (input: SpatialKernel, nngp: Float64Array, ntk: Float64Array): SpatialKernel => {
-    for (let i = 0; i < nngp.length; i++) {
+  /** The entrywise map from `input` to `output` (which may be the same arrays) over `count` entries. */
+  const entries = (input: RecordBlock, output: RecordBlock, count: number): void => {
+    for (let i = 0; i < count; i++) {
       const k = w2 * input.nngp[i] + b2;
-      nngp[i] = k;
-      ntk[i] = k + w2 * input.ntk[i];
+      output.nngp[i] = k;
+      output.ntk[i] = k + w2 * input.ntk[i];
     }
+  };
+  const apply = (input: SpatialKernel, nngp: Float64Array, ntk: Float64Array): SpatialKernel => {
+    entries(input, { nngp, ntk }, nngp.length);
     return { ...input, nngp, ntk, mean: null, gaussian: true };
   };
   return {
@@ -32,5 +38,16 @@ export function denseKernelMap(options: DenseKernelMapOptions = {}): LayerKernel
     outputSpatial: (spatial) => spatial,
     map: (input) => apply(input, new Float64Array(input.nngp.length), new Float64Array(input.ntk.length)),
     mapInPlace: (input) => apply(input, input.nngp, input.ntk),
+    blocks: (spatial) => {
+      const L = spatialSize(spatial);
+      const block: BlockKernelMap = {
+        inputSize: L,
+        outputSpatial: spatial,
+        outputGaussian: () => true,
+        mapBlock: (input, output) => entries(input, output, L * L),
+        mapMean: () => null,
+      };
+      return [block];
+    },
   };
 }

@@ -9,6 +9,7 @@ import {
   residualKernelMap,
   serialKernelMap,
 } from './combinators.js';
+import type { BlockKernelMap } from './block-map.js';
 import { convKernelMap } from './conv.js';
 import { denseKernelMap } from './dense.js';
 import { layerNormKernelMap } from './layernorm.js';
@@ -180,6 +181,19 @@ function located(where: string, map: LayerKernelMap): LayerKernelMap {
     outputSpatial: (spatial) => atLayer(where, () => map.outputSpatial(spatial)),
     map: (input) => atLayer(where, () => map.map(input)),
     mapInPlace: map.mapInPlace && ((input) => atLayer(where, () => map.mapInPlace!(input))),
+    blocks: map.blocks && ((spatial) => atLayer(where, () => map.blocks!(spatial))?.map((b) => locatedBlock(where, b))),
+  };
+}
+
+/** A block map whose errors name the layer, like {@link located}. */
+function locatedBlock(where: string, map: BlockKernelMap): BlockKernelMap {
+  return {
+    inputSize: map.inputSize,
+    outputSpatial: map.outputSpatial,
+    outputGaussian: (gaussian) => atLayer(where, () => map.outputGaussian(gaussian)),
+    mapBlock: (input, output, varianceA, varianceB) =>
+      atLayer(where, () => map.mapBlock(input, output, varianceA, varianceB)),
+    mapMean: (mean, variance) => atLayer(where, () => map.mapMean(mean, variance)),
   };
 }
 

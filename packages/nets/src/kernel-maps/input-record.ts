@@ -20,40 +20,20 @@ export function inputSpatialKernel(
   shape: ReadonlyArray<number>,
   options: InputSpatialKernelOptions = {},
 ): SpatialKernel {
-  if (shape.length < 2 || !shape.every((s) => Number.isInteger(s) && s >= 1)) {
-    throw new SpecError(
-      'E_INPUT',
-      `input data: shape must be (n, spatial…, C) with positive integer sizes, got [${shape.join(', ')}]`,
-    );
-  }
-  if (data.length !== spatialSize(shape)) {
-    throw new SpecError(
-      'E_SHAPE',
-      `input data: ${data.length} numbers do not fill the shape [${shape.join(', ')}] (${spatialSize(shape)} numbers)`,
-    );
-  }
+  checkInputData(data, shape);
   const n = shape[0];
   const C = shape[shape.length - 1];
   const spatial = shape.slice(1, -1);
   const L = spatialSize(spatial);
   const form = options.form ?? 'diagonal';
   const out = allocateRecord({ samples: n, spatial, form, gaussian: false, withMean: true, memory: options });
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      throw new SpecError('E_INPUT', `input data: entry ${i} is ${data[i]}; the kernel needs finite numbers`);
-    }
-  }
   const mean = out.mean!;
   for (let r = 0; r < n * L; r++) {
     let s = 0;
     for (let c = 0; c < C; c++) s += data[r * C + c];
     mean[r] = s / C;
   }
-  const dot = (r1: number, r2: number): number => {
-    let s = 0;
-    for (let c = 0; c < C; c++) s += data[r1 * C + c] * data[r2 * C + c];
-    return s / C;
-  };
+  const dot = (r1: number, r2: number): number => rowProduct(data, C, r1, r2);
   if (form === 'full') {
     // The full layout is the (nL) × (nL) Gram matrix of the rows x_a(p), row a·L + p: fill one triangle, mirror it.
     const rows = n * L;
@@ -72,4 +52,56 @@ export function inputSpatialKernel(
     }
   }
   return out;
+}
+
+/** `⟨x_r1, x_r2⟩ / C` of two rows (sample·L + position) of data with C channels. */
+function rowProduct(data: Float64Array, C: number, r1: number, r2: number): number {
+  let s = 0;
+  for (let c = 0; c < C; c++) s += data[r1 * C + c] * data[r2 * C + c];
+  return s / C;
+}
+
+/**
+ * Block (a, b) of the full input record (apps/docs/theory/architectures.md#blockwise): `nngp[p·L + q] = K⁰[a,p,b,q]`
+ * (the same numbers as {@link inputSpatialKernel}), `ntk` = 0.
+ */
+export function inputRecordBlock(
+  data: Float64Array,
+  shape: ReadonlyArray<number>,
+  pair: { readonly a: number; readonly b: number },
+  out: { readonly nngp: Float64Array; readonly ntk: Float64Array },
+): void {
+  const C = shape[shape.length - 1];
+  const L = spatialSize(shape.slice(1, -1));
+  const { a, b } = pair;
+  for (let p = 0; p < L; p++) {
+    for (let q = 0; q < L; q++) out.nngp[p * L + q] = rowProduct(data, C, a * L + p, b * L + q);
+  }
+  out.ntk.fill(0, 0, L * L);
+}
+
+/**
+ * Checks data X of shape (n, spatial…, C) for the input record (apps/docs/theory/architectures.md#conventions).
+ *
+ * @throws SpecError `E_SHAPE` when `data.length` is not the product of `shape`; `E_INPUT` for a shape without samples
+ *   and channels or non-finite data
+ */
+export function checkInputData(data: Float64Array, shape: ReadonlyArray<number>): void {
+  if (shape.length < 2 || !shape.every((s) => Number.isInteger(s) && s >= 1)) {
+    throw new SpecError(
+      'E_INPUT',
+      `input data: shape must be (n, spatial…, C) with positive integer sizes, got [${shape.join(', ')}]`,
+    );
+  }
+  if (data.length !== spatialSize(shape)) {
+    throw new SpecError(
+      'E_SHAPE',
+      `input data: ${data.length} numbers do not fill the shape [${shape.join(', ')}] (${spatialSize(shape)} numbers)`,
+    );
+  }
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      throw new SpecError('E_INPUT', `input data: entry ${i} is ${data[i]}; the kernel needs finite numbers`);
+    }
+  }
 }

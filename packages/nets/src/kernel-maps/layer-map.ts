@@ -1,4 +1,5 @@
 import type { SpatialKernel, SpatialKernelMap } from '@spec/core';
+import type { BlockKernelMap } from './block-map.js';
 
 /**
  * How a layer's output relates to its input in the sense of apps/docs/theory/architectures.md#residual-branches: a
@@ -26,6 +27,13 @@ export interface LayerKernelMap extends SpatialKernelMap {
    * hundreds of MB does not allocate (and page in) two new ones.
    */
   mapInPlace?(input: SpatialKernel): SpatialKernel;
+  /**
+   * Optional: the layer (a chain: its layers in order) as block maps on the full record for an input of spatial
+   * shape `spatial` (apps/docs/theory/architectures.md#blockwise), or undefined when some layer has none (it reads
+   * more than block (a, b), e.g. attention or LayerNorm, or is a plugin's map). The maps must give what `map` gives on
+   * a full record.
+   */
+  blocks?(spatial: ReadonlyArray<number>): ReadonlyArray<BlockKernelMap> | undefined;
 }
 
 /** A plugin's {@link SpatialKernelMap} as a {@link LayerKernelMap} (no `outputSpatial`: it keeps the shape). */

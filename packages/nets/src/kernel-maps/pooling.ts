@@ -1,9 +1,10 @@
 import type { SpatialKernel } from '@spec/core';
 import type { Padding } from '../architecture/spec.js';
 import { windowIndexMap } from './index-map.js';
+import { mapFullRecordBlockwise, type BlockKernelMap } from './block-map.js';
 import type { LayerKernelMap } from './layer-map.js';
 import { assertPositiveIntegers } from './parameters.js';
-import { allocateRecord, requireFullForm, spatialSize } from './record.js';
+import { requireFullForm, spatialSize } from './record.js';
 
 /** Parameters of {@link avgPoolKernelMap} (apps/docs/theory/architectures.md#average-pooling). */
 export interface PoolKernelMapOptions {
@@ -73,54 +74,53 @@ export function avgPoolKernelMap(options: PoolKernelMapOptions): LayerKernelMap 
     outputSpatial: (spatial) => poolingMatrix(spatial, o, label).outputSpatial,
     map(input: SpatialKernel): SpatialKernel {
       requireFullForm(input, label);
-      const M = poolingMatrix(input.spatial, o, label);
-      const n = input.samples;
-      const L = spatialSize(input.spatial);
-      const Lo = spatialSize(M.outputSpatial);
-      const out = allocateRecord({
-        samples: n,
-        spatial: M.outputSpatial,
-        form: 'full',
-        gaussian: input.gaussian,
-        withMean: input.mean !== null,
-      });
-      const left = new Float64Array(Lo * L);
-      for (const [src, dst] of [
-        [input.nngp, out.nngp],
-        [input.ntk, out.ntk],
-      ] as const) {
-        for (let a = 0; a < n; a++) {
-          for (let b = 0; b < n; b++) {
-            // left = M · block(a, b), then block'(a, b) = left · Mᵀ.
-            left.fill(0);
-            for (let p = 0; p < Lo; p++) {
-              for (let k = M.rowStart[p]; k < M.rowStart[p + 1]; k++) {
-                const w = M.weight[k];
-                const row = ((a * L + M.column[k]) * n + b) * L;
-                for (let j = 0; j < L; j++) left[p * L + j] += w * src[row + j];
-              }
-            }
-            for (let p = 0; p < Lo; p++) {
-              const row = ((a * Lo + p) * n + b) * Lo;
-              for (let q = 0; q < Lo; q++) {
-                let s = 0;
-                for (let k = M.rowStart[q]; k < M.rowStart[q + 1]; k++) s += M.weight[k] * left[p * L + M.column[k]];
-                dst[row + q] = s;
-              }
-            }
-          }
-        }
-      }
-      if (input.mean !== null) {
-        for (let a = 0; a < n; a++) {
-          for (let p = 0; p < Lo; p++) {
-            let s = 0;
-            for (let k = M.rowStart[p]; k < M.rowStart[p + 1]; k++) s += M.weight[k] * input.mean[a * L + M.column[k]];
-            out.mean![a * Lo + p] = s;
-          }
-        }
-      }
-      return out;
+      return mapFullRecordBlockwise(input, blockMap(input.spatial), false);
     },
+    blocks: (spatial) => [blockMap(spatial)],
   };
+
+  /** `M · block(a, b) · Mᵀ` on one block, `M m` on one sample's means (apps/docs/theory/architectures.md#blockwise). */
+  function blockMap(spatial: ReadonlyArray<number>): BlockKernelMap {
+    const M = poolingMatrix(spatial, o, label);
+    const L = spatialSize(spatial);
+    const Lo = spatialSize(M.outputSpatial);
+    const left = new Float64Array(Lo * L);
+    const product = (src: Float64Array, dst: Float64Array): void => {
+      // left = M · block(a, b), then block'(a, b) = left · Mᵀ.
+      left.fill(0);
+      for (let p = 0; p < Lo; p++) {
+        for (let k = M.rowStart[p]; k < M.rowStart[p + 1]; k++) {
+          const w = M.weight[k];
+          const row = M.column[k] * L;
+          for (let j = 0; j < L; j++) left[p * L + j] += w * src[row + j];
+        }
+      }
+      for (let p = 0; p < Lo; p++) {
+        for (let q = 0; q < Lo; q++) {
+          let s = 0;
+          for (let k = M.rowStart[q]; k < M.rowStart[q + 1]; k++) s += M.weight[k] * left[p * L + M.column[k]];
+          dst[p * Lo + q] = s;
+        }
+      }
+    };
+    return {
+      inputSize: L,
+      outputSpatial: M.outputSpatial,
+      outputGaussian: (gaussian) => gaussian,
+      mapBlock(input, output) {
+        product(input.nngp, output.nngp);
+        product(input.ntk, output.ntk);
+      },
+      mapMean(mean) {
+        if (mean === null) return null;
+        const out = new Float64Array(Lo);
+        for (let p = 0; p < Lo; p++) {
+          let s = 0;
+          for (let k = M.rowStart[p]; k < M.rowStart[p + 1]; k++) s += M.weight[k] * mean[M.column[k]];
+          out[p] = s;
+        }
+        return out;
+      },
+    };
+  }
 }

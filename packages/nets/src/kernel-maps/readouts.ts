@@ -1,17 +1,42 @@
 import type { SpatialKernel } from '@spec/core';
+import { mapFullRecordBlockwise, type BlockKernelMap } from './block-map.js';
 import type { LayerKernelMap } from './layer-map.js';
 import { allocateRecord, requireFullForm, spatialSize } from './record.js';
+
+/** The mean of one sample's `L` channel means (position-averaged; plain left-to-right sum). */
+function positionMean(mean: Float64Array, L: number): number {
+  let s = 0;
+  for (let p = 0; p < L; p++) s += mean[p];
+  return s / L;
+}
 
 /** Channel means averaged over positions (or null). */
 function meanOverPositions(input: SpatialKernel, L: number): Float64Array | null {
   if (input.mean === null) return null;
   const out = new Float64Array(input.samples);
-  for (let a = 0; a < input.samples; a++) {
-    let s = 0;
-    for (let p = 0; p < L; p++) s += input.mean[a * L + p];
-    out[a] = s / L;
-  }
+  for (let a = 0; a < input.samples; a++) out[a] = positionMean(input.mean.subarray(a * L, (a + 1) * L), L);
   return out;
+}
+
+/** Global average pooling on one block (a, b) of the full record (apps/docs/theory/architectures.md#blockwise). */
+function globalAvgPoolBlockMap(spatial: ReadonlyArray<number>): BlockKernelMap {
+  const L = spatialSize(spatial);
+  return {
+    inputSize: L,
+    outputSpatial: [],
+    outputGaussian: (gaussian) => gaussian,
+    mapBlock(input, output) {
+      let sk = 0;
+      let st = 0;
+      for (let i = 0; i < L * L; i++) {
+        sk += input.nngp[i];
+        st += input.ntk[i];
+      }
+      output.nngp[0] = sk / (L * L);
+      output.ntk[0] = st / (L * L);
+    },
+    mapMean: (mean) => (mean === null ? null : Float64Array.of(positionMean(mean, L))),
+  };
 }
 
 /**
@@ -27,26 +52,9 @@ export function globalAvgPoolKernelMap(): LayerKernelMap {
     outputSpatial: () => [],
     map(input: SpatialKernel): SpatialKernel {
       requireFullForm(input, 'global_avg_pool');
-      const n = input.samples;
-      const L = spatialSize(input.spatial);
-      const out = allocateRecord({ samples: n, spatial: [], form: 'full', gaussian: input.gaussian, withMean: false });
-      for (let a = 0; a < n; a++) {
-        for (let b = 0; b < n; b++) {
-          let sk = 0;
-          let st = 0;
-          for (let p = 0; p < L; p++) {
-            const row = ((a * L + p) * n + b) * L;
-            for (let q = 0; q < L; q++) {
-              sk += input.nngp[row + q];
-              st += input.ntk[row + q];
-            }
-          }
-          out.nngp[a * n + b] = sk / (L * L);
-          out.ntk[a * n + b] = st / (L * L);
-        }
-      }
-      return { ...out, mean: meanOverPositions(input, L) };
+      return mapFullRecordBlockwise(input, globalAvgPoolBlockMap(input.spatial), false);
     },
+    blocks: (spatial) => [globalAvgPoolBlockMap(spatial)],
   };
 }
 

@@ -3,13 +3,17 @@ import {
   assertNonNegativeNumber,
   assertPositiveInteger,
   assertShape,
+  ntkTermsContribution,
   type Activation,
   type Backend,
   type KernelRecord,
   type Layer,
+  type LayerCache,
+  type LayerContext,
   type LayerFactory,
   type LayerParams,
   type Matrix,
+  type NtkTerm,
   type Rng,
 } from '@spec/core';
 import { activationKernel } from '../activation-kernel.js';
@@ -55,7 +59,10 @@ export interface DenseOptions {
  * `α_W² (XᵀX) ⊙ (SᵀS) + α_b² SᵀS` with `S = c_out σ′(H) ⊙ G` (G = ∂f/∂out per sample).
  * Constants per {@link Parametrization}: fan-wang `α_W = σ_w, α_b = σ_b, c_out = 1/√d_ℓ`; ntk
  * `α_W = σ_w/√d_in, α_b = σ_b, c_out = 1`; standard `α_W = α_b = 1, c_out = 1` (the variances sit in the
- * initial draws). Parameters: `W` (d_ℓ × d_in) and, with `bias`, `b` (d_ℓ × 1). Cache: `input`, `preactivation`.
+ * initial draws). Parameters: `W` (d_ℓ × d_in) and, with `bias`, `b` (d_ℓ × 1). Cache: `input`, `preactivation`; with
+ * `ntkTermsOnly`, `input` and `derivative` = σ′(H) written over H. `ntkTerms` gives the one term
+ * `{ left: X, right: S, a2: α_W², b2: α_b² }`; `ntkContribution` is derived from it and `vjp` uses the same S, so the
+ * layer's mathematics lives in `signal` and `backpropagate` only.
  *
  * Kernel map (apps/docs/theory/infinite-width.md#mlp-recursions): `Σ_h = σ_w² Σ + σ_b²`, `Θ_h = Σ_h + σ_w² Θ`
  * (fan-wang, ntk) or `Θ_h = d_in Σ + 1{bias} + σ_w² Θ` (standard: the finite-width expected NTK, which grows with
@@ -101,7 +108,57 @@ export function dense(options: DenseOptions): Layer {
     return { W, b: bias ? b : undefined };
   }
 
-  const layer: Layer = {
+  /**
+   * S = c_out σ′(H) ⊙ G: ∂f/∂(pre-activation), per sample (apps/docs/theory/fan-wang.md#network-and-kernels s_ℓ). From
+   * a cache made with `ntkTermsOnly`, S is formed in place over the σ′(H) it holds, which is taken out of the cache (it
+   * can serve once); otherwise σ′(H) is computed from the pre-activation and the cache is left as it is.
+   */
+  function signal(cache: LayerCache, G: Matrix, backend: Backend): Matrix {
+    const D = cache.derivative;
+    if (D !== undefined) {
+      assertShape(G, D.rows, D.cols, 'dense: gradient of the output');
+      delete cache.derivative;
+      formSignalInPlace(D.data, G.data, outScale);
+      return D;
+    }
+    const H = cacheEntry(cache, 'preactivation');
+    assertShape(G, H.rows, H.cols, 'dense: gradient of the output');
+    return scaleInPlace(backend.hadamard(backend.map(H, act, 'derivative'), G), outScale);
+  }
+
+  /** ∂f/∂X = α_W Wᵀ S. */
+  const backpropagate = (W: Matrix, S: Matrix, aW: number, backend: Backend): Matrix =>
+    backend.gemm(W, S, { transA: true, alpha: aW });
+
+  /** The one term `(α_W² XᵀX + α_b²) ⊙ SᵀS` and the backward step, from the same S as `vjp`. */
+  function ntkTerms(params: LayerParams, cache: LayerCache, gradOutput: Matrix, { backend }: LayerContext) {
+    const { W } = weightsOf(params);
+    const X = cacheEntry(cache, 'input');
+    const S = signal(cache, gradOutput, backend);
+    const aW = alphaW(X.rows);
+    const b2 = bias ? alphaB * alphaB : 0;
+    const terms: NtkTerm[] = [{ left: X, right: S, a2: aW * aW, b2 }];
+    // The closure holds W and S only (not G, not the cache), so a caller that drops G first never holds both signals.
+    return { terms, gradInput: () => backpropagate(W, S, aW, backend) };
+  }
+
+  /**
+   * Forward pass keeping σ′(H) written over H, for `ntkTermsOnly`: σ(H) and σ′(H) from one `backend.mapBoth` pass
+   * when the backend has it (the activation evaluated once per entry), else a `map` and an in-place σ′ loop (the same
+   * numbers, bit for bit).
+   */
+  function forwardKeepingDerivative(H: Matrix, input: Matrix, backend: Backend): ReturnType<Layer['apply']> {
+    if (backend.mapBoth !== undefined) {
+      const { value, derivative } = backend.mapBoth(H, act, { derivativeInPlace: true });
+      return { output: scaleInPlace(value, outScale), cache: { input, derivative } };
+    }
+    const output = scaleInPlace(backend.map(H, act, 'value'), outScale);
+    const h = H.data;
+    for (let j = 0; j < h.length; j++) h[j] = act.deriv(h[j]);
+    return { output, cache: { input, derivative: H } };
+  }
+
+  return {
     kind: 'dense',
     outputDim: () => width,
     init(inputDim: number, rng: Rng): LayerParams {
@@ -126,41 +183,34 @@ export function dense(options: DenseOptions): Layer {
       }
       return params;
     },
-    apply(params, input, { backend }) {
+    apply(params, input, { backend }, extras) {
       const { W, b } = weightsOf(params);
       assertShape(W, width, input.rows, 'dense: W');
       const H = backend.gemm(W, input, { alpha: alphaW(input.rows) });
       if (b !== undefined) addColumnInPlace(H, b, alphaB);
+      if (extras?.ntkTermsOnly === true) return forwardKeepingDerivative(H, input, backend);
       const output = scaleInPlace(backend.map(H, act, 'value'), outScale);
       return { output, cache: { input, preactivation: H } };
     },
     vjp(params, cache, gradOutput, { backend }, extras) {
       const { W, b } = weightsOf(params);
       const X = cacheEntry(cache, 'input');
-      const S = preactivationGradient(cache, gradOutput, backend);
+      const S = signal(cache, gradOutput, backend);
       const aW = alphaW(X.rows);
-      const gradInput = backend.gemm(W, S, { transA: true, alpha: aW });
+      const gradInput = backpropagate(W, S, aW, backend);
       if (extras?.wantParams === false) return { gradInput, gradParams: {} as LayerParams };
       const gradParams: Record<string, Matrix> = { W: backend.gemm(S, X, { transB: true, alpha: aW }) };
       if (b !== undefined) gradParams.b = rowSums(S, alphaB);
       return { gradInput, gradParams };
     },
-    ntkContribution(params, cache, gradOutput, { backend }, extras) {
-      weightsOf(params);
+    ntkTerms,
+    ntkContribution(params, cache, gradOutput, ctx, extras) {
       const X = cacheEntry(cache, 'input');
-      const S = preactivationGradient(cache, gradOutput, backend);
-      const SS = backend.gram(S);
-      const XX = extras?.inputGram?.() ?? backend.gram(X);
-      assertShape(XX, X.cols, X.cols, 'dense: input Gram');
-      const aW = alphaW(X.rows);
-      const K = scaleInPlace(backend.hadamard(XX, SS), aW * aW);
-      if (bias && alphaB !== 0) {
-        const k = K.data;
-        const s = SS.data;
-        const a2 = alphaB * alphaB;
-        for (let i = 0; i < k.length; i++) k[i] += a2 * s[i];
-      }
-      return K;
+      const inputGram = extras?.inputGram;
+      const { terms } = ntkTerms(params, cache, gradOutput, ctx);
+      return ntkTermsContribution(terms, ctx.backend, {
+        gramOf: (left) => (left === X && inputGram !== undefined ? inputGram() : undefined),
+      });
     },
     kernelMap(k: KernelRecord, info?: { readonly inputDim: number }): KernelRecord {
       const pre = (s: number): number => sw2 * s + sb2;
@@ -191,57 +241,18 @@ export function dense(options: DenseOptions): Layer {
       };
     },
   };
-
-  // The empirical NTK calls ntkContribution and then vjp with the same (cache, G): keep the last S so the
-  // element-wise σ′ pass runs once. Held by reference only until the next call.
-  let last: { cache: Record<string, Matrix>; G: Matrix; S: Matrix } | undefined;
-
-  /**
-   * S = c_out σ′(H) ⊙ G: ∂f/∂(pre-activation), per sample (apps/docs/theory/fan-wang.md#network-and-kernels s_ℓ).
-   * Callers must not modify S.
-   */
-  function preactivationGradient(cache: Record<string, Matrix>, G: Matrix, backend: Backend): Matrix {
-    if (last !== undefined && last.cache === cache && last.G === G) {
-      const S = last.S;
-      last = undefined;
-      return S;
-    }
-    const H = cacheEntry(cache, 'preactivation');
-    assertShape(G, H.rows, H.cols, 'dense: gradient of the output');
-    const S = scaleInPlace(backend.hadamard(backend.map(H, act, 'derivative'), G), outScale);
-    last = { cache, G, S };
-    return S;
-  }
-
-  denseTermsOf.set(layer, { activation: act, alphaW, alphaB, bias, outScale });
-  return layer;
 }
 
 /**
- * The constants of a {@link dense} layer's closed-form NTK contribution (`α_W² (XᵀX) ⊙ (SᵀS) + α_b² SᵀS`,
- * `S = c_out σ′(H) ⊙ G`), for callers that run the backward pass in place (the memory-lean NTK of
- * `spectral-density/lean-kernels.ts`).
+ * s ← s·g·c_out in place (s holds σ′(H)), in the rounding order of `c_out·(σ′(H) ⊙ G)` that `vjp` uses on a plain
+ * cache, so every route gets the same S bit for bit.
  */
-export interface DenseTerms {
-  /** σ, whose `deriv` gives σ′(H). */
-  readonly activation: Activation;
-  /** α_W for a given input dimension. */
-  readonly alphaW: (inputDim: number) => number;
-  /** α_b (used only with `bias`). */
-  readonly alphaB: number;
-  readonly bias: boolean;
-  /** c_out. */
-  readonly outScale: number;
+function formSignalInPlace(s: Matrix['data'], g: Matrix['data'], outScale: number): void {
+  if (outScale !== 1) for (let j = 0; j < s.length; j++) s[j] = s[j] * g[j] * outScale;
+  else for (let j = 0; j < s.length; j++) s[j] *= g[j];
 }
 
-const denseTermsOf = new WeakMap<Layer, DenseTerms>();
-
-/** The {@link DenseTerms} of a layer made by {@link dense}; undefined for any other layer. */
-export function denseTerms(layer: Layer): DenseTerms | undefined {
-  return denseTermsOf.get(layer);
-}
-
-function cacheEntry(cache: Record<string, Matrix>, key: string): Matrix {
+function cacheEntry(cache: LayerCache, key: string): Matrix {
   const m = cache[key];
   if (m === undefined)
     throw new SpecError('E_INPUT', `dense: the forward cache lacks "${key}" (pass the cache returned by apply)`);

@@ -2,6 +2,7 @@ import {
   SpecError,
   assertShape,
   type Activation,
+  type Backend,
   type KernelRecord,
   type Layer,
   type LayerFactory,
@@ -18,7 +19,8 @@ export interface ActivationLayerOptions {
 
 /**
  * A parameter-free element-wise layer `out = φ(in)` (e.g. before the readout of a residual network,
- * apps/docs/theory/infinite-width.md#residual-mlp). Backward `φ′(in) ⊙ G`; no NTK contribution. Kernel map
+ * apps/docs/theory/infinite-width.md#residual-mlp). Backward `φ′(in) ⊙ G`; no NTK contribution (`ntkTerms` has no
+ * terms, only the backward step). Kernel map
  * (apps/docs/theory/infinite-width.md#mlp-recursions): `Σ′ = E φ(u)φ(v)`, `Θ′ = Θ · E φ′(u)φ′(v)`, (u, v) ~ N(0, Σ).
  */
 export function activationLayer(options: ActivationLayerOptions): Layer {
@@ -30,6 +32,11 @@ export function activationLayer(options: ActivationLayerOptions): Layer {
     if (X === undefined) throw new SpecError('E_INPUT', 'activation layer: the forward cache lacks "input"');
     return X;
   };
+  /** ∂f/∂in = φ′(in) ⊙ G. */
+  const backpropagate = (X: Matrix, G: Matrix, backend: Backend): Matrix => {
+    assertShape(G, X.rows, X.cols, 'activation layer: gradient of the output');
+    return backend.hadamard(backend.map(X, act, 'derivative'), G);
+  };
   return {
     kind: 'activation',
     outputDim: (d) => d,
@@ -38,9 +45,12 @@ export function activationLayer(options: ActivationLayerOptions): Layer {
       return { output: backend.map(input, act, 'value'), cache: { input } };
     },
     vjp(_params, cache, gradOutput, { backend }) {
+      return { gradInput: backpropagate(inputOf(cache), gradOutput, backend), gradParams: {} };
+    },
+    // No parameters, so no terms: only the backward step (the lean and matrix-free NTK routes pass through it).
+    ntkTerms(_params, cache, gradOutput, { backend }) {
       const X = inputOf(cache);
-      assertShape(gradOutput, X.rows, X.cols, 'activation layer: gradient of the output');
-      return { gradInput: backend.hadamard(backend.map(X, act, 'derivative'), gradOutput), gradParams: {} };
+      return { terms: [], gradInput: () => backpropagate(X, gradOutput, backend) };
     },
     ntkContribution: () => null,
     kernelMap(k: KernelRecord): KernelRecord {

@@ -3,18 +3,22 @@ import {
   assertNonNegativeNumber,
   assertPositiveInteger,
   assertShape,
+  ntkTermsContribution,
   type Activation,
   type Backend,
   type KernelRecord,
   type Layer,
+  type LayerCache,
+  type LayerContext,
   type LayerFactory,
   type LayerParams,
   type Matrix,
+  type NtkTerm,
   type Rng,
 } from '@spec/core';
 import { activationKernel } from '../activation-kernel.js';
 import { activationOption } from '../activations/resolve.js';
-import { addScaledInPlace, scaleInPlace } from './matrix-ops.js';
+import { addScaledInPlace } from './matrix-ops.js';
 
 /** Options of {@link residual}. */
 export interface ResidualOptions {
@@ -34,7 +38,9 @@ function entry(m: Record<string, Matrix>, key: string, what: string): Matrix {
  * A residual block in NTK parametrisation (apps/docs/theory/infinite-width.md#residual-mlp): `h′ = h + σ_w ω φ(h)/√n`,
  * ω ∈ R^{n×n} with N(0, 1) entries (parameter `omega`), n the width (input = output). Cache: `input`, `phi` = φ(h).
  *
- * Backward: `∂f/∂h = G + φ′(h) ⊙ (α ωᵀ G)`, α = σ_w/√n; NTK contribution `α² (φᵀφ) ⊙ (GᵀG)`. Kernel map
+ * Backward: `∂f/∂h = G + φ′(h) ⊙ (α ωᵀ G)`, α = σ_w/√n; NTK contribution `α² (φᵀφ) ⊙ (GᵀG)`, given by `ntkTerms` as
+ * the one term `{ left: φ(h), right: G, a2: α² }` (so residual networks take the lean and matrix-free NTK routes too;
+ * it ignores `ntkTermsOnly`, whose saving is the dense layer's). Kernel map
  * (apps/docs/theory/infinite-width.md#residual-mlp, cross terms vanish because ω is fresh and mean zero):
  * `Σ′ = Σ + σ_w² E φ(u)φ(v)`, `Θ′ = Θ + σ_w² E φ(u)φ(v) + σ_w² E φ′(u)φ′(v) Θ`, (u, v) ~ N(0, Σ).
  *
@@ -49,10 +55,26 @@ export function residual(options: ResidualOptions): Layer {
   const sw2 = sw * sw;
   const alpha = (n: number): number => sw / Math.sqrt(n);
 
-  function branchGradient(cache: Record<string, Matrix>, G: Matrix): { X: Matrix; P: Matrix } {
+  function branchGradient(cache: LayerCache, G: Matrix): { X: Matrix; P: Matrix } {
     const X = entry(cache, 'input', 'the forward cache');
     assertShape(G, X.rows, X.cols, 'residual: gradient of the output');
     return { X, P: entry(cache, 'phi', 'the forward cache') };
+  }
+
+  /** ∂f/∂h = G + φ′(h) ⊙ (α ωᵀ G). */
+  const backpropagate = (omega: Matrix, X: Matrix, G: Matrix, a: number, backend: Backend): Matrix =>
+    addScaledInPlace(
+      backend.hadamard(backend.map(X, act, 'derivative'), backend.gemm(omega, G, { transA: true, alpha: a })),
+      G,
+    );
+
+  /** The one term `α² (φᵀφ) ⊙ (GᵀG)` (ω enters as α ω φ(h), so its gradient per sample is α G φᵀ). */
+  function ntkTerms(params: LayerParams, cache: LayerCache, gradOutput: Matrix, { backend }: LayerContext) {
+    const omega = entry(params, 'omega', 'the parameters');
+    const { X, P } = branchGradient(cache, gradOutput);
+    const a = alpha(X.rows);
+    const terms: NtkTerm[] = [{ left: P, right: gradOutput, a2: a * a, b2: 0 }];
+    return { terms, gradInput: () => backpropagate(omega, X, gradOutput, a, backend) };
   }
 
   return {
@@ -75,16 +97,13 @@ export function residual(options: ResidualOptions): Layer {
       const omega = entry(params, 'omega', 'the parameters');
       const { X, P } = branchGradient(cache, gradOutput);
       const a = alpha(X.rows);
-      const back = backend.gemm(omega, gradOutput, { transA: true, alpha: a });
-      const gradInput = addScaledInPlace(backend.hadamard(backend.map(X, act, 'derivative'), back), gradOutput);
+      const gradInput = backpropagate(omega, X, gradOutput, a, backend);
       if (extras?.wantParams === false) return { gradInput, gradParams: {} as LayerParams };
       return { gradInput, gradParams: { omega: backend.gemm(gradOutput, P, { transB: true, alpha: a }) } };
     },
-    ntkContribution(params, cache, gradOutput, { backend }: { readonly backend: Backend }) {
-      entry(params, 'omega', 'the parameters');
-      const { X, P } = branchGradient(cache, gradOutput);
-      const a = alpha(X.rows);
-      return scaleInPlace(backend.hadamard(backend.gram(P), backend.gram(gradOutput)), a * a);
+    ntkTerms,
+    ntkContribution(params, cache, gradOutput, ctx) {
+      return ntkTermsContribution(ntkTerms(params, cache, gradOutput, ctx).terms, ctx.backend);
     },
     kernelMap(k: KernelRecord): KernelRecord {
       const xy = activationKernel(act, k.nngpXX, k.nngpYY, k.nngp);

@@ -2,7 +2,8 @@ import { SpecError, assertFinite, transpose, type Backend, type Matrix } from '@
 import type { BlockMatvec } from '@spec/rmt';
 import type { LayerParams } from '@spec/core';
 import { forward, type Network, type NetworkParams } from '../network.js';
-import { hasLeanNtk, leanNtk, leanNtkFactors } from './lean-kernels.js';
+import { layerNtkStep } from '../layer-ntk-step.js';
+import { hasLeanNtk, leanFactorsAndFeatures, leanNtk } from './lean-kernels.js';
 import { tiledNtkOperator } from './tiled-ntk.js';
 
 /** The kernels of a network for matrix-free spectral density: operators instead of kept Gram matrices. */
@@ -48,10 +49,11 @@ function storedOperator(K: Matrix, backend: Backend): BlockMatvec {
 /**
  * Forward pass, then the CK as the operator v ↦ X_Lᵀ(X_L v) and/or the NTK accumulated in one n × n matrix (each
  * layer's contribution (X_{ℓ−1}ᵀX_{ℓ−1}) ⊙ (S_ℓᵀS_ℓ) is added and dropped, and each layer's cache is released once the
- * backward pass has left it), apps/docs/theory/fan-wang.md#network-and-kernels, #simulation-notes. For an all-dense
- * network the NTK is built by {@link leanNtk} (at most the network plus one n × n matrix and one back-propagated
- * signal, or three n × n matrices once the layers are released); otherwise by the layers' `ntkContribution` (the
- * network plus four n × n matrices). None for the CK.
+ * backward pass has left it), apps/docs/theory/fan-wang.md#network-and-kernels, #simulation-notes. When every layer
+ * implements `ntkTerms` (all-dense networks, and any with plugin layers that do) the NTK is built by {@link leanNtk}
+ * (for an all-dense network at most the network plus one n × n matrix and one back-propagated signal, or three n × n
+ * matrices once the layers are released); otherwise layer by layer from each layer's `ntkTerms` or `ntkContribution`
+ * (the network plus four n × n matrices). None for the CK.
  */
 export function kernelOperators(
   net: Network,
@@ -66,7 +68,7 @@ export function kernelOperators(
 /** Options of {@link kernelOperatorsConsuming}. */
 export interface KernelOperatorOptions {
   /**
-   * Apply the NTK from its per-layer factors, never forming the n × n matrix (all-dense networks; memory
+   * Apply the NTK from its per-layer factors, never forming the n × n matrix (every layer must implement `ntkTerms`; memory
    * O(n·Σ d_ℓ + tile²)): each application either forms it tile by tile or, when cheaper (n ≫ d), uses the factored
    * identity — see {@link tiledNtkOperator}. Default false.
    */
@@ -77,8 +79,9 @@ export interface KernelOperatorOptions {
 
 /**
  * {@link kernelOperators} on parameters it may release (each entry is set to null as the backward pass leaves it).
- * For an all-dense network with the NTK wanted, the NTK comes from {@link leanNtk} (peak: the network plus one n × n
- * matrix and one back-propagated signal, see `leanNtkBytes`), and Xᵀ_L for the CK is formed after it.
+ * When every layer implements `ntkTerms` and the NTK is wanted, the NTK comes from {@link leanNtk} (peak, all-dense: the
+ * network plus one n × n matrix and one back-propagated signal, see `leanNtkBytes`), and Xᵀ_L for the CK is formed
+ * after it.
  */
 export function kernelOperatorsConsuming(
   net: Network,
@@ -89,10 +92,15 @@ export function kernelOperatorsConsuming(
   options: KernelOperatorOptions = {},
 ): KernelOperators {
   if (kernel !== 'ck' && options.tiledNtk === true) {
-    if (!hasLeanNtk(net)) throw new SpecError('E_INPUT', 'the tiled (matrix-free) NTK needs an all-dense network');
-    const factors = leanNtkFactors(net, params, X, backend);
-    // The readout comes first: its input is X_L, the CK's features (kept by the CK operator).
-    const ckPart = kernel === 'both' ? ckOperator(factors[0].X, backend) : {};
+    if (!hasLeanNtk(net))
+      throw new SpecError(
+        'E_INPUT',
+        'the tiled (matrix-free) NTK needs every layer to implement ntkTerms (built-in dense, residual and activation ' +
+          'layers do); use the stored NTK for this network',
+      );
+    const { factors, features } = leanFactorsAndFeatures(net, params, X, backend, kernel === 'both');
+    // X_L, the CK's features, is the readout's X factor for a dense readout: kept by the CK operator, not copied.
+    const ckPart = features !== null ? ckOperator(features, backend) : {};
     const tiled = tiledNtkOperator(factors, backend, options.tile);
     return { ...ckPart, ntk: tiled.apply, ntkMean: tiled.mean };
   }
@@ -143,16 +151,14 @@ function genericOperators(
   let G: Matrix = { rows: 1, cols: n, data: new Float64Array(n).fill(1) };
   let K: Matrix | null = null;
   for (let i = L; i >= 0; i--) {
-    const layer = net.layers[i];
-    const cache = caches[i]!;
     const input = acts[i]!;
-    const c = layer.ntkContribution(params[i], cache, G, ctx, { inputGram: () => backend.gram(input) });
+    const step = layerNtkStep(net.layers[i], params[i], caches[i]!, G, ctx, {
+      index: i,
+      input,
+      inputGram: () => backend.gram(input),
+    });
+    const c = step.contribution;
     if (c !== null) {
-      if (c.rows !== n || c.cols !== n)
-        throw new SpecError(
-          'E_SHAPE',
-          `layer ${i + 1} (${layer.kind}) returned an NTK contribution of ${c.rows} × ${c.cols}, expected ${n} × ${n}`,
-        );
       if (K === null) K = c;
       else {
         const k = K.data as Float64Array;
@@ -160,7 +166,7 @@ function genericOperators(
         for (let j = 0; j < k.length; j++) k[j] += d[j];
       }
     }
-    if (i > 0) G = layer.vjp(params[i], cache, G, ctx, { wantParams: false }).gradInput;
+    if (i > 0) G = step.gradInput();
     caches[i] = null;
     if (i < L || kernel === 'ntk') acts[i + 1] = null;
   }

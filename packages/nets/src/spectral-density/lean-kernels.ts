@@ -1,6 +1,12 @@
-import { SpecError, assertFinite, type Backend, type LayerParams, type Matrix } from '@spec/core';
-import { denseTerms, type DenseTerms } from '../layers/dense.js';
-import { addColumnInPlace, scaleInPlace } from '../layers/matrix-ops.js';
+import {
+  SpecError,
+  assertFinite,
+  type Backend,
+  type LayerCache,
+  type LayerParams,
+  type Matrix,
+  type NtkTermsStep,
+} from '@spec/core';
 import type { Network } from '../network.js';
 
 /** Result of {@link leanNtk}. */
@@ -26,37 +32,37 @@ export interface LeanNtkOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** Whether the lean NTK routes ({@link leanNtk}, {@link leanNtkFactors}) apply: every layer is a built-in dense layer. */
+/**
+ * Whether the lean NTK routes ({@link leanNtk}, {@link leanNtkFactors}, and through them the stored and matrix-free
+ * operators of `kernelOperatorsConsuming`) apply: every layer implements `ntkTerms` (built-in dense, residual and
+ * activation layers do, and so may plugin layers). Otherwise use `empiricalKernels` or `kernelOperators`.
+ */
 export function hasLeanNtk(net: Network): boolean {
-  return leanTerms(net) !== undefined;
+  return firstLayerWithoutTerms(net) < 0;
 }
 
-/** The dense terms of every layer of `net`, or undefined when a layer is not a built-in dense layer. */
-function leanTerms(net: Network): DenseTerms[] | undefined {
-  const terms: DenseTerms[] = [];
-  for (const layer of net.layers) {
-    const t = denseTerms(layer);
-    if (t === undefined) return undefined;
-    terms.push(t);
-  }
-  return terms;
+/** The index of the first layer without `ntkTerms`, or −1. */
+function firstLayerWithoutTerms(net: Network): number {
+  return net.layers.findIndex((layer) => typeof layer.ntkTerms !== 'function');
 }
 
 /**
- * The empirical NTK of an all-dense network by the layer-wise closed form
- * (apps/docs/theory/fan-wang.md#network-and-kernels, #simulation-notes), with the least memory: the forward pass
- * overwrites each pre-activation H_ℓ with σ′(H_ℓ) once X_ℓ is formed; the backward pass forms S_ℓ = c_out σ′(H_ℓ) ⊙ G_ℓ
- * in that same buffer, back-propagates G_{ℓ−1} = α_W W_ℓᵀ S_ℓ, then releases W_ℓ, turns S_ℓ into its Gram T = S_ℓᵀS_ℓ
- * (releasing S_ℓ), forms X_{ℓ−1}ᵀX_{ℓ−1} (releasing X_{ℓ−1}) and adds `α_W² (X_{ℓ−1}ᵀX_{ℓ−1}) ⊙ T + α_b² T` into the
- * one accumulated n × n NTK. For the readout (S is 1 × n) the term is `(α_W² K_L[α, β] + α_b²) s_α s_β`, formed in
- * place on the Gram K_L = X_LᵀX_L. The arithmetic is that of `empiricalKernels` (same operations in the same order), so
- * the results agree to the last bits.
+ * The empirical NTK of a network whose layers all implement `ntkTerms`, by the layer-wise closed form
+ * (apps/docs/theory/fan-wang.md#network-and-kernels, #simulation-notes), with the least memory. The forward pass asks
+ * each layer for an `ntkTermsOnly` cache (a dense layer keeps σ′(H_ℓ) written over H_ℓ) and keeps only those caches;
+ * the backward pass, layer by layer, takes the layer's terms (a dense layer forms S_ℓ = c_out σ′(H_ℓ) ⊙ G_ℓ in that
+ * same buffer), drops G_ℓ and the cache, back-propagates G_{ℓ−1} (dense: α_W W_ℓᵀ S_ℓ), drops the weights, and for
+ * each term `(a2 XᵀX + b2) ⊙ SᵀS` turns S into its Gram T (releasing S), forms XᵀX (releasing X) and adds
+ * `a2 (XᵀX) ⊙ T + b2 T` into the one accumulated n × n NTK. A term whose S is 1 × n (the readout) is formed in place
+ * on the Gram of its X: `(a2 K[α, β] + b2) s_α s_β`. For dense layers the arithmetic is that of `empiricalKernels`
+ * (same operations in the same order), so the results agree to the last bits.
  *
- * Peak memory: see `leanNtkBytes` in `memory.ts`.
+ * Peak memory for an all-dense network: see `leanNtkBytes` in `memory.ts`.
  *
  * @param params consumed: each layer's entry is set to null as the backward pass leaves it, so its weights can be
  *   freed (pass an array no one else holds)
- * @throws SpecError `E_INPUT` when a layer is not a dense layer or a kernel is not finite, `E_SHAPE` for a wrong X
+ * @throws SpecError `E_INPUT` when a layer lacks `ntkTerms` or a kernel is not finite, `E_SHAPE` for a wrong X or a
+ *   layer's terms of the wrong shape
  */
 export function leanNtk(
   net: Network,
@@ -65,29 +71,35 @@ export function leanNtk(
   backend: Backend,
   options: LeanNtkOptions = {},
 ): LeanNtk {
-  const { st, terms, L } = leanForward(net, params, X, backend, 'leanNtk');
-  const n = X.cols;
   const keep = options.keepFeatures === true;
+  const st = leanForward(net, params, X, backend, 'leanNtk', keep, options.ckGram === true);
+  const L = net.layers.length - 1;
   // Each large array is referenced from one slot of `st` only, and every step runs in its own function, so no stale
   // interpreter register keeps a released array alive: the garbage collector can reclaim it before the next n × n
   // allocation (without this, a layer's weights, signals and activations outlived its step;
   // bench/README.md#why-the-code-is-the-way-it-is).
   for (let i = L; i >= 0; i--) {
-    backwardLayer(st, terms[i], i, i === L, !(i === L && keep), options.ckGram === true);
+    backwardStep(st, net, i);
+    for (let k = 0; k < st.rights.length; k++) {
+      if (st.rights[k]!.rows === 1) readoutTermAt(st, k);
+      else hiddenTermAt(st, k);
+    }
+    clearTerms(st);
+    if (i === L) ckFallbackAt(st);
     options.onProgress?.(L - i + 1, L + 1);
   }
   const K = st.K;
   const ck = st.ck;
-  const ntk: Matrix = { rows: n, cols: n, data: K ?? new Float64Array(n * n) };
+  const ntk: Matrix = { rows: st.n, cols: st.n, data: K ?? new Float64Array(st.n * st.n) };
   assertFinite(ntk, 'empirical NTK');
-  const features = keep ? (st.acts[L] ?? undefined) : undefined;
+  const features = st.features ?? undefined;
   if (ck !== undefined) assertFinite(ck, 'empirical CK');
   return { ntk, ...(features === undefined ? {} : { features }), ...(ck === undefined ? {} : { ck }) };
 }
 
 /**
- * Checks the network, parameters and data, then runs the lean forward pass (σ′(H_ℓ) kept over H_ℓ, every X_ℓ kept);
- * L is the readout's index.
+ * Checks the network, parameters and data, then runs the forward pass with `ntkTermsOnly` caches, keeping the caches
+ * only (and the readout's input X_L, for `keepFeatures` or `ckGram`).
  */
 function leanForward(
   net: Network,
@@ -95,12 +107,15 @@ function leanForward(
   X: Matrix,
   backend: Backend,
   what: string,
-): { st: LeanState; terms: DenseTerms[]; L: number } {
-  const terms = leanTerms(net);
-  if (terms === undefined)
+  keepFeatures: boolean,
+  ckGram: boolean,
+): LeanState {
+  const missing = firstLayerWithoutTerms(net);
+  if (missing >= 0)
     throw new SpecError(
       'E_INPUT',
-      `${what}: every layer must be a built-in dense layer (use empiricalKernels otherwise)`,
+      `${what}: layer ${missing + 1} (${net.layers[missing].kind}) does not implement ntkTerms; use empiricalKernels ` +
+        'or kernelOperators for this network',
     );
   if (params.length !== net.layers.length)
     throw new SpecError('E_INPUT', `expected parameters for ${net.layers.length} layers, got ${params.length}`);
@@ -111,18 +126,33 @@ function leanForward(
     );
   }
   assertFinite(X, 'input X');
+  const st: LeanState = {
+    backend,
+    n: X.cols,
+    caches: [],
+    params,
+    next: X,
+    G: { rows: 1, cols: X.cols, data: new Float64Array(X.cols).fill(1) },
+    step: null,
+    lefts: [],
+    rights: [],
+    weights: [],
+    K: null,
+    ck: undefined,
+    features: null,
+    ckInput: null,
+  };
   const L = net.layers.length - 1;
-  const st: LeanState = { backend, n: X.cols, acts: [X], derivs: [], params, G: null, K: null, ck: undefined };
-  for (let i = 0; i <= L; i++) forwardLayer(st, net, terms, i, L);
-  return { st, terms, L };
+  for (let i = 0; i <= L; i++) forwardLayer(st, net, i, i === L && keepFeatures, i === L && ckGram);
+  return st;
 }
 
 /**
  * One layer's factors of the NTK: its term is (a2·XᵀX + b2) ⊙ (SᵀS), apps/docs/theory/fan-wang.md#network-and-kernels,
- * #simulation-notes.
+ * #simulation-notes — a layer's `NtkTerm` with X = `left` (0 × n when `left` is null, a zero Gram) and S = `right`.
  */
 export interface NtkFactor {
-  /** The layer's input X_ℓ (d × n). */
+  /** The layer's input X_ℓ (d × n) for a dense layer; 0 × n for a term without a left factor. */
   readonly X: Matrix;
   /** Its back-propagated signal S_ℓ (e × n; 1 × n for the readout). */
   readonly S: Matrix;
@@ -133,9 +163,10 @@ export interface NtkFactor {
 }
 
 /**
- * The NTK of an all-dense network as per-layer factors instead of an n × n matrix: NTK = Σ_ℓ (a2_ℓ X_ℓᵀX_ℓ + b2_ℓ) ⊙
- * (S_ℓᵀS_ℓ), readout first. The same forward pass and signals as {@link leanNtk} (each W_ℓ released once its
- * signal is back-propagated); memory O(n·Σ d_ℓ), for matrix-free products (`tiledNtkOperator`).
+ * The NTK of a network whose layers all implement `ntkTerms` as per-layer factors instead of an n × n matrix:
+ * NTK = Σ (a2 XᵀX + b2) ⊙ (SᵀS) over every layer's terms, readout first. The same forward pass and signals as
+ * {@link leanNtk} (each layer's weights released once its signal is back-propagated); memory O(n·Σ d_ℓ), for
+ * matrix-free products (`tiledNtkOperator`).
  *
  * @param params consumed, as in {@link leanNtk}
  */
@@ -145,21 +176,39 @@ export function leanNtkFactors(
   X: Matrix,
   backend: Backend,
 ): NtkFactor[] {
-  const { st, terms, L } = leanForward(net, params, X, backend, 'leanNtkFactors');
+  return leanFactorsAndFeatures(net, params, X, backend, false).factors;
+}
+
+/**
+ * {@link leanNtkFactors}, and with `keepFeatures` the readout's input X_L (the CK's features) as well — the same array
+ * as the readout's X factor for a dense readout, so nothing is copied.
+ */
+export function leanFactorsAndFeatures(
+  net: Network,
+  params: Array<LayerParams | null>,
+  X: Matrix,
+  backend: Backend,
+  keepFeatures: boolean,
+): { factors: NtkFactor[]; features: Matrix | null } {
+  const st = leanForward(net, params, X, backend, 'leanNtkFactors', keepFeatures, false);
   const factors: NtkFactor[] = [];
-  for (let i = L; i >= 0; i--) {
-    const t = terms[i];
-    formSignalAt(st, i, t.outScale);
-    const aW = t.alphaW(st.acts[i]!.rows);
-    if (i > 0) backpropagateAt(st, i, aW);
-    st.params[i] = null;
-    const S = st.derivs[i]!;
-    assertFinite(S, `the signal of layer ${i + 1}`);
-    factors.push({ X: st.acts[i]!, S, a2: aW * aW, b2: t.bias && t.alphaB !== 0 ? t.alphaB * t.alphaB : 0 });
-    st.derivs[i] = null;
-    st.acts[i] = null;
+  for (let i = net.layers.length - 1; i >= 0; i--) {
+    backwardStep(st, net, i);
+    for (let k = 0; k < st.rights.length; k++) factors.push(factorAt(st, i, k));
+    clearTerms(st);
   }
-  return factors;
+  return { factors, features: st.features };
+}
+
+/** The k-th term of layer i as a factor; its slots are emptied. */
+function factorAt(st: LeanState, i: number, k: number): NtkFactor {
+  const S = st.rights[k]!;
+  assertFinite(S, `the signal of layer ${i + 1}`);
+  const X = st.lefts[k] ?? { rows: 0, cols: st.n, data: new Float64Array(0) };
+  const [a2, b2] = st.weights[k];
+  st.lefts[k] = null;
+  st.rights[k] = null;
+  return { X, S, a2, b2 };
 }
 
 /** The data of a Gram as float64 (a float32 backend's result is widened; the CPU backend's is taken as is). */
@@ -167,18 +216,7 @@ function f64(M: Matrix): Float64Array {
   return M.data instanceof Float64Array ? M.data : Float64Array.from(M.data);
 }
 
-/** S ← c_out σ′(H) ⊙ G in place over σ′(H) (G absent: the readout's all-ones signal), as `empiricalKernels` rounds it. */
-function formSignal(s: Float64Array | Float32Array, G: Matrix | null, outScale: number): void {
-  if (G === null) {
-    if (outScale !== 1) for (let j = 0; j < s.length; j++) s[j] *= outScale;
-    return;
-  }
-  const g = G.data;
-  if (outScale !== 1) for (let j = 0; j < s.length; j++) s[j] = s[j] * g[j] * outScale;
-  else for (let j = 0; j < s.length; j++) s[j] *= g[j];
-}
-
-/** T[α, β] ← (α_W² T[α, β] + α_b²)·s_α s_β in the rounding order of `empiricalKernels`. */
+/** T[α, β] ← (a2 T[α, β] + b2)·s_α s_β in the rounding order of `ntkTermsContribution`. */
 function readoutTerm(T: Float64Array, s: Float64Array | Float32Array, a2: number, b2: number): void {
   const n = s.length;
   for (let a = 0; a < n; a++) {
@@ -191,8 +229,16 @@ function readoutTerm(T: Float64Array, s: Float64Array | Float32Array, a2: number
   }
 }
 
+/** K + T in place in K, or T itself when K does not exist yet; returns the sum. */
+function addInto(K: Float64Array | null, T: Float64Array): Float64Array {
+  if (K === null) return T;
+  for (let j = 0; j < K.length; j++) K[j] += T[j];
+  return K;
+}
+
 /**
- * K + (xx ⊙ T·a2 + b2·T) (xx absent: K + T), in place in K, or in T when K does not exist yet; returns the sum.
+ * K + (xx ⊙ T·a2 + b2·T) (xx absent, a zero Gram: K + b2·T), in place in K, or in T when K does not exist yet;
+ * returns the sum.
  */
 function accumulate(
   K: Float64Array | null,
@@ -202,8 +248,11 @@ function accumulate(
   b2: number,
 ): Float64Array {
   if (xx === null) {
-    if (K === null) return T;
-    for (let j = 0; j < K.length; j++) K[j] += T[j];
+    if (K === null) {
+      for (let j = 0; j < T.length; j++) T[j] = b2 * T[j];
+      return T;
+    }
+    for (let j = 0; j < K.length; j++) K[j] += b2 * T[j];
     return K;
   }
   if (K === null) {
@@ -219,104 +268,135 @@ function accumulate(
 interface LeanState {
   readonly backend: Backend;
   readonly n: number;
-  /** acts[i] = input of layer i (X_i). */
-  readonly acts: Array<Matrix | null>;
-  /** derivs[i] = σ′(H) of layer i written over H, then S of layer i. */
-  readonly derivs: Array<Matrix | null>;
+  /** caches[i] = layer i's `ntkTermsOnly` cache, until its backward step. */
+  readonly caches: Array<LayerCache | null>;
   readonly params: Array<LayerParams | null>;
-  /** ∂f/∂(output of the layer being processed); null for the readout (all ones). */
+  /** The forward pass's latest output, the next layer's input. */
+  next: Matrix | null;
+  /** ∂f/∂(output of the layer being processed); all ones for the readout. */
   G: Matrix | null;
+  /** The layer's step while its `gradInput` is pending. */
+  step: NtkTermsStep | null;
+  /** The current layer's terms, one slot per factor. */
+  readonly lefts: Array<Matrix | null>;
+  readonly rights: Array<Matrix | null>;
+  readonly weights: Array<readonly [number, number]>;
   K: Float64Array | null;
   ck: Matrix | undefined;
+  /** X_L, kept for the CK (`keepFeatures`). */
+  features: Matrix | null;
+  /** X_L until the CK is copied from its Gram (`ckGram`). */
+  ckInput: Matrix | null;
 }
 
-function forwardLayer(st: LeanState, net: Network, terms: DenseTerms[], i: number, L: number): void {
+function forwardLayer(st: LeanState, net: Network, i: number, keepFeatures: boolean, ckGram: boolean): void {
   const p = st.params[i];
   if (p === null) throw new SpecError('E_INPUT', `leanNtk: the parameters of layer ${i + 1} were already consumed`);
-  if (st.backend.mapBoth !== undefined) {
-    fusedForwardLayer(st, terms[i], p, i, L);
-    return;
-  }
-  const { output, cache } = net.layers[i].apply(p, st.acts[i]!, { backend: st.backend });
-  const H = cache.preactivation;
-  if (H === undefined) throw new SpecError('E_INPUT', `leanNtk: layer ${i + 1} kept no pre-activation`);
-  const act = terms[i].activation;
-  const h = H.data;
-  for (let j = 0; j < h.length; j++) h[j] = act.deriv(h[j]);
-  st.derivs.push(H);
-  if (i < L) st.acts.push(output);
+  const input = st.next!;
+  if (keepFeatures) st.features = input;
+  if (ckGram) st.ckInput = input;
+  st.next = null;
+  const { output, cache } = net.layers[i].apply(p, input, { backend: st.backend }, { ntkTermsOnly: true });
+  if (output.rows !== net.dims[i + 1] || output.cols !== st.n)
+    throw new SpecError(
+      'E_SHAPE',
+      `layer ${i + 1} (${net.layers[i].kind}) gave a ${output.rows} × ${output.cols} output, expected ` +
+        `${net.dims[i + 1]} × ${st.n}`,
+    );
+  st.caches.push(cache);
+  st.next = i < net.layers.length - 1 ? output : null;
 }
 
-function backwardLayer(
-  st: LeanState,
-  t: DenseTerms,
-  i: number,
-  readout: boolean,
-  dropInput: boolean,
-  ckGram: boolean,
-): void {
-  formSignalAt(st, i, t.outScale);
-  const aW = t.alphaW(st.acts[i]!.rows);
-  if (i > 0) backpropagateAt(st, i, aW);
-  st.params[i] = null;
-  const a2 = aW * aW;
-  const b2 = t.bias && t.alphaB !== 0 ? t.alphaB * t.alphaB : 0;
-  if (st.derivs[i]!.rows === 1) readoutTermAt(st, i, a2, b2, dropInput, readout && ckGram);
-  else hiddenTermAt(st, i, a2, b2, dropInput);
+/** Layer i's step: its terms into the slots, G_{i−1} (for i > 0); releases G_i, the cache and the weights. */
+function backwardStep(st: LeanState, net: Network, i: number): void {
+  termsAt(st, net, i);
+  if (i > 0) gradInputAt(st, net, i);
+  releaseStepAt(st, i);
 }
 
-/** derivs[i] ← S = c_out σ′(H) ⊙ G; releases G. */
-function formSignalAt(st: LeanState, i: number, outScale: number): void {
-  formSignal(st.derivs[i]!.data, st.G, outScale);
+/** step ← the layer's ntkTerms; releases its cache and G (a dense layer formed S over the cache's σ′(H)). */
+function termsAt(st: LeanState, net: Network, i: number): void {
+  const layer = net.layers[i];
+  st.step = layer.ntkTerms!(st.params[i]!, st.caches[i]!, st.G!, { backend: st.backend });
+  st.caches[i] = null;
   st.G = null;
 }
 
-/** G ← α_W W_iᵀ S_i; releases W_i. */
-function backpropagateAt(st: LeanState, i: number, aW: number): void {
-  const W = st.params[i]?.W;
-  if (W === undefined) throw new SpecError('E_INPUT', 'dense: parameters lack "W"');
+/** G ← ∂f/∂(input of layer i), by the pending step. */
+function gradInputAt(st: LeanState, net: Network, i: number): void {
+  st.G = st.step!.gradInput();
+  if (st.G.rows !== net.dims[i] || st.G.cols !== st.n)
+    throw new SpecError(
+      'E_SHAPE',
+      `layer ${i + 1} (${net.layers[i].kind}) back-propagated a ${st.G.rows} × ${st.G.cols} gradient, expected ` +
+        `${net.dims[i]} × ${st.n}`,
+    );
+}
+
+/** The step's terms into the slots; releases the step (and with it what its gradInput held: W, S) and the weights. */
+function releaseStepAt(st: LeanState, i: number): void {
+  for (const t of st.step!.terms) {
+    if (t.right.cols !== st.n || (t.left !== null && t.left.cols !== st.n))
+      throw new SpecError('E_SHAPE', `layer ${i + 1} gave an NTK term whose factors do not have ${st.n} columns`);
+    st.lefts.push(t.left);
+    st.rights.push(t.right);
+    st.weights.push([t.a2, t.b2]);
+  }
+  st.step = null;
   st.params[i] = null;
-  st.G = st.backend.gemm(W, st.derivs[i]!, { transA: true, alpha: aW });
 }
 
-/** Readout (S is 1 × n): its term on the Gram of X_L, added into K; releases S and (unless kept) X_L. */
-function readoutTermAt(st: LeanState, i: number, a2: number, b2: number, dropInput: boolean, ckGram: boolean): void {
-  const T = f64(st.backend.gram(st.acts[i]!));
-  if (dropInput) st.acts[i] = null;
-  if (ckGram) st.ck = { rows: st.n, cols: st.n, data: Float64Array.from(T) };
-  readoutTerm(T, st.derivs[i]!.data, a2, b2);
-  st.derivs[i] = null;
-  st.K = accumulate(st.K, T, null, 1, 0);
-}
-
-/** Hidden layer: K += α_W² (X_iᵀX_i) ⊙ (SᵀS) + α_b² SᵀS; releases S and (unless kept) X_i. */
-function hiddenTermAt(st: LeanState, i: number, a2: number, b2: number, dropInput: boolean): void {
-  const T = gramAt(st, st.derivs, i, true);
-  const xx = gramAt(st, st.acts, i, dropInput);
-  st.K = accumulate(st.K, T, xx, a2, b2);
-}
-
-function gramAt(st: LeanState, slots: Array<Matrix | null>, i: number, release: boolean): Float64Array {
-  const G = f64(st.backend.gram(slots[i]!));
-  if (release) slots[i] = null;
-  return G;
+function clearTerms(st: LeanState): void {
+  st.lefts.length = 0;
+  st.rights.length = 0;
+  st.weights.length = 0;
 }
 
 /**
- * The dense layer's `apply` (same operations in the same order: H = α_W W X (+ α_b b), X_next = c_out σ(H)) with σ(H)
- * and σ′(H) from one `backend.mapBoth` pass, σ′ written over H: the activation is evaluated once per entry, not twice.
+ * A term whose right factor is 1 × n (the readout): its share on the Gram of its left factor, added into K; releases
+ * both factors (X_L stays alive when kept as features). With `ckGram`, the Gram of X_L is copied for the CK first.
  */
-function fusedForwardLayer(st: LeanState, t: DenseTerms, p: LayerParams, i: number, L: number): void {
-  const W = p.W;
-  if (W === undefined) throw new SpecError('E_INPUT', 'dense: parameters lack "W"');
-  const X = st.acts[i]!;
-  if (W.cols !== X.rows)
-    throw new SpecError('E_SHAPE', `dense: W must be ${W.rows} × ${X.rows}, got ${W.rows} × ${W.cols}`);
-  const H = st.backend.gemm(W, X, { alpha: t.alphaW(X.rows) });
-  const b = t.bias ? p.b : undefined;
-  if (t.bias && b === undefined) throw new SpecError('E_INPUT', 'dense: parameters lack the bias "b"');
-  if (b !== undefined) addColumnInPlace(H, b, t.alphaB);
-  const { value, derivative } = st.backend.mapBoth!(H, t.activation, { derivativeInPlace: true });
-  st.derivs.push(derivative);
-  if (i < L) st.acts.push(scaleInPlace(value, t.outScale));
+function readoutTermAt(st: LeanState, k: number): void {
+  const isCk = st.ckInput !== null && st.lefts[k] === st.ckInput;
+  const T = st.lefts[k] === null ? new Float64Array(st.n * st.n) : gramAt(st, st.lefts, k);
+  if (isCk) {
+    st.ck = { rows: st.n, cols: st.n, data: Float64Array.from(T) };
+    st.ckInput = null;
+  }
+  const [a2, b2] = st.weights[k];
+  readoutTerm(T, st.rights[k]!.data, a2, b2);
+  st.rights[k] = null;
+  st.K = addInto(st.K, T);
+}
+
+/** Any other term: K += a2 (XᵀX) ⊙ (SᵀS) + b2 SᵀS; releases S, then X. */
+function hiddenTermAt(st: LeanState, k: number): void {
+  const T = gramAt(st, st.rights, k);
+  const xx = st.lefts[k] === null ? null : leftGramAt(st, k);
+  const [a2, b2] = st.weights[k];
+  st.K = accumulate(st.K, T, xx, a2, b2);
+}
+
+/** The Gram of lefts[k] (released), copied for the CK first when it is X_L and `ckGram` asks for it. */
+function leftGramAt(st: LeanState, k: number): Float64Array {
+  const isCk = st.ckInput !== null && st.lefts[k] === st.ckInput;
+  const xx = gramAt(st, st.lefts, k);
+  if (isCk) {
+    st.ck = { rows: st.n, cols: st.n, data: Float64Array.from(xx) };
+    st.ckInput = null;
+  }
+  return xx;
+}
+
+/** With `ckGram` and no term of the readout on X_L: the CK as the Gram of X_L itself. */
+function ckFallbackAt(st: LeanState): void {
+  if (st.ckInput === null) return;
+  st.ck = { rows: st.n, cols: st.n, data: f64(st.backend.gram(st.ckInput)) };
+  st.ckInput = null;
+}
+
+function gramAt(st: LeanState, slots: Array<Matrix | null>, k: number): Float64Array {
+  const G = f64(st.backend.gram(slots[k]!));
+  slots[k] = null;
+  return G;
 }

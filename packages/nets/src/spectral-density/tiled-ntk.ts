@@ -75,8 +75,13 @@ export function tiledNtkOperator(
         const j1 = Math.min(n, j0 + tile);
         const T = new Float64Array((i1 - i0) * (j1 - j0));
         for (const t of terms) {
-          const xx = backend.gemm(rowsOf(t.Xt, t.dx, i0, i1), rowsOf(t.Xt, t.dx, j0, j1), { transB: true }).data;
           const ss = backend.gemm(rowsOf(t.St, t.ds, i0, i1), rowsOf(t.St, t.ds, j0, j1), { transB: true }).data;
+          if (t.dx === 0) {
+            // A term without a left factor (0 × n, a zero Gram): its share is b2 SᵀS.
+            for (let k = 0; k < T.length; k++) T[k] += t.b2 * ss[k];
+            continue;
+          }
+          const xx = backend.gemm(rowsOf(t.Xt, t.dx, i0, i1), rowsOf(t.Xt, t.dx, j0, j1), { transB: true }).data;
           for (let k = 0; k < T.length; k++) T[k] += (t.a2 * xx[k] + t.b2) * ss[k];
         }
         const Tm: Matrix = { rows: i1 - i0, cols: j1 - j0, data: T };
@@ -121,8 +126,14 @@ function factoredApply(
         for (let k = 0; k < dx; k++) scaled[j * dx + k] = Xt[j * dx + k] * vj;
       }
       // M = Σ_j v_j x_j s_jᵀ (d_x × d_s), then Z = X M per sample (n × d_s): (K v)_i = a2 Σ_k Z[i, k] S[k, i] + b2 s_i·u.
-      const M = backend.gemm({ rows: n, cols: dx, data: scaled }, { rows: n, cols: ds, data: St }, { transA: true });
-      const Z = backend.gemm({ rows: n, cols: dx, data: Xt }, M).data;
+      // Without a left factor (d_x = 0) Z is 0.
+      const Z =
+        dx === 0
+          ? new Float64Array(n * ds)
+          : backend.gemm(
+              { rows: n, cols: dx, data: Xt },
+              backend.gemm({ rows: n, cols: dx, data: scaled }, { rows: n, cols: ds, data: St }, { transA: true }),
+            ).data;
       const u = new Float64Array(ds);
       if (b2 !== 0) for (let j = 0; j < n; j++) for (let k = 0; k < ds; k++) u[k] += v[j] * St[j * ds + k];
       const o = q * n;
