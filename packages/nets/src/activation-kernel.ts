@@ -1,7 +1,9 @@
 import { SpecError, type Activation } from '@spec/core';
 import {
   mehlerDegree,
+  needOf,
   tabulatedDual,
+  type ExpansionNeed,
   type TabulatedDual,
   type VarianceExpansion,
 } from './activations/tabulated-dual.js';
@@ -112,8 +114,15 @@ export function activationKernelMatrix(
     });
   } else {
     const tab = tabulatedDual(act);
-    const rows = pointExpansions(tab, qr);
-    const cols = symmetric ? rows : pointExpansions(tab, qc);
+    let rows = pointExpansions(tab, qr);
+    let cols = symmetric ? rows : pointExpansions(tab, qc);
+    if (smooth) {
+      // Every pair sums to the larger of its two degrees: with every point's coefficients that long up front (one
+      // re-expansion per shorter point, as the pair-by-pair dual lengthens them), every pair takes the fast path.
+      const need = needOf(symmetric ? rows : [...rows, ...cols]);
+      rows = pointExpansions(tab, qr, need);
+      cols = symmetric ? rows : pointExpansions(tab, qc, need);
+    }
     assertFewTables(act, rows, cols, symmetric);
     const invRow = Float64Array.from(qr, (q) => (q > 0 ? 1 / Math.sqrt(q) : 0));
     const invCol = symmetric ? invRow : Float64Array.from(qc, (q) => (q > 0 ? 1 / Math.sqrt(q) : 0));
@@ -209,8 +218,8 @@ function assertFewTables(
 }
 
 /** The expansion of each point's variance (one computation per distinct variance, cached by the dual). */
-function pointExpansions(tab: TabulatedDual, q: Float64Array): VarianceExpansion[] {
-  return Array.from(q, (v) => tab.expansion(v));
+function pointExpansions(tab: TabulatedDual, q: Float64Array, need?: ExpansionNeed): VarianceExpansion[] {
+  return Array.from(q, (v) => tab.expansion(v, need));
 }
 
 /**

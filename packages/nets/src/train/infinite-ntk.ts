@@ -62,7 +62,12 @@ export function infiniteNtkMatrices(
     // Gram entries by the same dot products, in the same order, as the pair-by-pair route.
     const gram = (a: Float64Array, rows: number): Float64Array => {
       const g = new Float64Array(rows * n);
-      for (let i = 0; i < rows; i++) for (let j = a === xs ? i : 0; j < n; j++) g[i * n + j] = dot(a, i, xs, j);
+      for (let i = 0; i < rows; i++) {
+        let j = a === xs ? i : 0;
+        // Four entries per pass over x_i (each still summed over p = 0..d₀−1 in order, so the same bits as `dot`).
+        for (; j + 3 < n; j += 4) dot4(a, i, xs, j, d0, scale, g, i * n + j);
+        for (; j < n; j++) g[i * n + j] = dot(a, i, xs, j);
+      }
       if (a === xs) for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) g[i * n + j] = g[j * n + i];
       return g;
     };
@@ -106,6 +111,39 @@ export function infiniteNtkMatrices(
     options.onProgress?.(n + a + 1, total);
   }
   return { theta, cross };
+}
+
+/** ⟨a_i, b_j⟩·scale … ⟨a_i, b_{j+3}⟩·scale of rows of length d into out[at..at+3], each summed in index order. */
+function dot4(
+  a: Float64Array,
+  i: number,
+  b: Float64Array,
+  j: number,
+  d: number,
+  scale: number,
+  out: Float64Array,
+  at: number,
+): void {
+  const oa = i * d;
+  const o0 = j * d;
+  const o1 = o0 + d;
+  const o2 = o1 + d;
+  const o3 = o2 + d;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let p = 0; p < d; p++) {
+    const x = a[oa + p];
+    s0 += x * b[o0 + p];
+    s1 += x * b[o1 + p];
+    s2 += x * b[o2 + p];
+    s3 += x * b[o3 + p];
+  }
+  out[at] = s0 * scale;
+  out[at + 1] = s1 * scale;
+  out[at + 2] = s2 * scale;
+  out[at + 3] = s3 * scale;
 }
 
 /**
