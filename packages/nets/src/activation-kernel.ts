@@ -114,14 +114,12 @@ export function activationKernelMatrix(
     });
   } else {
     const tab = tabulatedDual(act);
-    let rows = pointExpansions(tab, qr);
-    let cols = symmetric ? rows : pointExpansions(tab, qc);
-    if (smooth) {
-      // Every pair sums to the larger of its two degrees: with every point's coefficients that long up front (one
-      // re-expansion per shorter point, as the pair-by-pair dual lengthens them), every pair takes the fast path.
-      const need = needOf(symmetric ? rows : [...rows, ...cols]);
-      rows = pointExpansions(tab, qr, need);
-      cols = symmetric ? rows : pointExpansions(tab, qc, need);
+    let rows: VarianceExpansion[];
+    let cols: VarianceExpansion[];
+    if (smooth) ({ rows, cols } = longExpansions(tab, qr, symmetric ? undefined : qc));
+    else {
+      rows = pointExpansions(tab, qr);
+      cols = symmetric ? rows : pointExpansions(tab, qc);
     }
     assertFewTables(act, rows, cols, symmetric);
     const invRow = Float64Array.from(qr, (q) => (q > 0 ? 1 / Math.sqrt(q) : 0));
@@ -220,6 +218,30 @@ function assertFewTables(
 /** The expansion of each point's variance (one computation per distinct variance, cached by the dual). */
 function pointExpansions(tab: TabulatedDual, q: Float64Array, need?: ExpansionNeed): VarianceExpansion[] {
   return Array.from(q, (v) => tab.expansion(v, need));
+}
+
+/**
+ * Every point's expansion long enough for all of its pairs' Mehler sums in `smooth` mode (each pair runs to the larger
+ * of its two degrees, so all to the largest degree met), computed once per point: the needed degree is guessed from
+ * the largest variance (the steepest φ(√q ξ) for the usual activations) and raised, with a second pass, if some point
+ * needs more. The same coefficients as expanding each point and then lengthening it, as the pair-by-pair dual does.
+ */
+function longExpansions(
+  tab: TabulatedDual,
+  qr: Float64Array,
+  qc?: Float64Array,
+): { rows: VarianceExpansion[]; cols: VarianceExpansion[] } {
+  let top = 0;
+  for (const q of qr) top = Math.max(top, q);
+  if (qc !== undefined) for (const q of qc) top = Math.max(top, q);
+  let need = needOf([tab.expansion(top)]);
+  for (;;) {
+    const rows = pointExpansions(tab, qr, need);
+    const cols = qc === undefined ? rows : pointExpansions(tab, qc, need);
+    const all = needOf(qc === undefined ? rows : [...rows, ...cols]);
+    if (all.degree <= need.degree) return { rows, cols };
+    need = all;
+  }
 }
 
 /**
