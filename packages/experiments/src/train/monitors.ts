@@ -161,7 +161,10 @@ export function weightMonitor(
     );
   }
   return (W: Matrix, keepEigenvalues = options.eigenvalues === true): WeightMonitor => {
-    const s = weightSpectrum(W, backend);
+    // W_0 itself (typically at the first checkpoint) has the reference's spectrum.
+    const s = sameEntries(W.data, ref.matrix)
+      ? { ...s0, eigenvalues: Float64Array.from(s0.eigenvalues) } // a copy: records may be kept and changed
+      : weightSpectrum(W, backend);
     const e = s.eigenvalues;
     let align: number | null = null;
     if (beta !== undefined) {
