@@ -163,10 +163,17 @@ export function activationKernelMatrix(
           const topV = smooth ? Math.max(rowKV[i], colKV[j]) : mehlerDegree(rowKV[i], colKV[j], rho);
           const topD = smooth ? Math.max(rowKD[i], colKD[j]) : mehlerDegree(rowKD[i], colKD[j], rho);
           if (topV < av.length && topV < bv.length && topD < ad.length && topD < bd.length) {
+            // Two independent Horner chains in one loop (each the same operations in the same order as alone):
+            // a chain alone waits on its own multiply-add at every term.
             let sv = 0;
-            for (let k = topV; k >= 0; k--) sv = sv * rho + av[k] * bv[k];
             let sd = 0;
-            for (let k = topD; k >= 0; k--) sd = sd * rho + ad[k] * bd[k];
+            let k = topV > topD ? topV : topD;
+            for (; k > topD; k--) sv = sv * rho + av[k] * bv[k];
+            for (; k > topV; k--) sd = sd * rho + ad[k] * bd[k];
+            for (; k >= 0; k--) {
+              sv = sv * rho + av[k] * bv[k];
+              sd = sd * rho + ad[k] * bd[k];
+            }
             value[base + j] = sv;
             derivative[base + j] = sd;
             continue;

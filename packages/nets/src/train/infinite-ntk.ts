@@ -62,13 +62,16 @@ export function infiniteNtkMatrices(
     // Gram entries by the same dot products, in the same order, as the pair-by-pair route.
     const gram = (a: Float64Array, rows: number): Float64Array => {
       const g = new Float64Array(rows * n);
-      for (let i = 0; i < rows; i++) {
-        let j = a === xs ? i : 0;
-        // Four entries per pass over x_i (each still summed over p = 0..d₀−1 in order, so the same bits as `dot`).
-        for (; j + 3 < n; j += 4) dot4(a, i, xs, j, d0, scale, g, i * n + j);
-        for (; j < n; j++) g[i * n + j] = dot(a, i, xs, j);
+      const upper = a === xs; // the upper triangle j ≥ i, then mirrored
+      let i = 0;
+      for (; i + 3 < rows; i += 4) {
+        let j = upper ? i : 0;
+        // 4 × 4 entries per pass over the rows (each still summed over p = 0..d₀−1 in order: the bits of `dot`).
+        for (; j + 3 < n; j += 4) dot4x4(a, i, xs, j, d0, scale, g, n);
+        for (; j < n; j++) for (let r = i; r < i + 4; r++) if (!upper || j >= r) g[r * n + j] = dot(a, r, xs, j);
       }
-      if (a === xs) for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) g[i * n + j] = g[j * n + i];
+      for (; i < rows; i++) for (let j = upper ? i : 0; j < n; j++) g[i * n + j] = dot(a, i, xs, j);
+      if (upper) for (let r = 0; r < n; r++) for (let j = 0; j < r; j++) g[r * n + j] = g[j * n + r];
       return g;
     };
     const kernel = (k: { nngp: Float64Array; ntk: Float64Array }): Float64Array => {
@@ -113,8 +116,11 @@ export function infiniteNtkMatrices(
   return { theta, cross };
 }
 
-/** ⟨a_i, b_j⟩·scale … ⟨a_i, b_{j+3}⟩·scale of rows of length d into out[at..at+3], each summed in index order. */
-function dot4(
+/**
+ * out[(i + r)·ld + j + c] = ⟨a_{i+r}, b_{j+c}⟩·scale for r, c = 0..3, rows of length d, each sum in index order (16
+ * independent sums per pass, 8 loads for 16 multiply-adds).
+ */
+function dot4x4(
   a: Float64Array,
   i: number,
   b: Float64Array,
@@ -122,28 +128,75 @@ function dot4(
   d: number,
   scale: number,
   out: Float64Array,
-  at: number,
+  ld: number,
 ): void {
-  const oa = i * d;
-  const o0 = j * d;
-  const o1 = o0 + d;
-  const o2 = o1 + d;
-  const o3 = o2 + d;
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
+  const a0 = i * d;
+  const a1 = a0 + d;
+  const a2 = a1 + d;
+  const a3 = a2 + d;
+  const b0 = j * d;
+  const b1 = b0 + d;
+  const b2 = b1 + d;
+  const b3 = b2 + d;
+  let s00 = 0;
+  let s01 = 0;
+  let s02 = 0;
+  let s03 = 0;
+  let s10 = 0;
+  let s11 = 0;
+  let s12 = 0;
+  let s13 = 0;
+  let s20 = 0;
+  let s21 = 0;
+  let s22 = 0;
+  let s23 = 0;
+  let s30 = 0;
+  let s31 = 0;
+  let s32 = 0;
+  let s33 = 0;
   for (let p = 0; p < d; p++) {
-    const x = a[oa + p];
-    s0 += x * b[o0 + p];
-    s1 += x * b[o1 + p];
-    s2 += x * b[o2 + p];
-    s3 += x * b[o3 + p];
+    const x0 = a[a0 + p];
+    const x1 = a[a1 + p];
+    const x2 = a[a2 + p];
+    const x3 = a[a3 + p];
+    const y0 = b[b0 + p];
+    const y1 = b[b1 + p];
+    const y2 = b[b2 + p];
+    const y3 = b[b3 + p];
+    s00 += x0 * y0;
+    s01 += x0 * y1;
+    s02 += x0 * y2;
+    s03 += x0 * y3;
+    s10 += x1 * y0;
+    s11 += x1 * y1;
+    s12 += x1 * y2;
+    s13 += x1 * y3;
+    s20 += x2 * y0;
+    s21 += x2 * y1;
+    s22 += x2 * y2;
+    s23 += x2 * y3;
+    s30 += x3 * y0;
+    s31 += x3 * y1;
+    s32 += x3 * y2;
+    s33 += x3 * y3;
   }
-  out[at] = s0 * scale;
-  out[at + 1] = s1 * scale;
-  out[at + 2] = s2 * scale;
-  out[at + 3] = s3 * scale;
+  const o = i * ld + j;
+  out[o] = s00 * scale;
+  out[o + 1] = s01 * scale;
+  out[o + 2] = s02 * scale;
+  out[o + 3] = s03 * scale;
+  out[o + ld] = s10 * scale;
+  out[o + ld + 1] = s11 * scale;
+  out[o + ld + 2] = s12 * scale;
+  out[o + ld + 3] = s13 * scale;
+  out[o + 2 * ld] = s20 * scale;
+  out[o + 2 * ld + 1] = s21 * scale;
+  out[o + 2 * ld + 2] = s22 * scale;
+  out[o + 2 * ld + 3] = s23 * scale;
+  out[o + 3 * ld] = s30 * scale;
+  out[o + 3 * ld + 1] = s31 * scale;
+  out[o + 3 * ld + 2] = s32 * scale;
+  out[o + 3 * ld + 3] = s33 * scale;
 }
 
 /**
