@@ -1,6 +1,6 @@
 import { SpecError, type Activation } from '@spec/core';
 import {
-  mehlerDegree,
+  mehlerCut,
   needOf,
   tabulatedDual,
   type ExpansionNeed,
@@ -160,8 +160,12 @@ export function activationKernelMatrix(
         ) {
           // The Mehler sums of φ and φ′, as in `mehler` (same terms, same order); a pair that needs more
           // coefficients than a point has takes the slow path, which lengthens them.
-          const topV = smooth ? Math.max(rowKV[i], colKV[j]) : mehlerDegree(rowKV[i], colKV[j], rho);
-          const topD = smooth ? Math.max(rowKD[i], colKD[j]) : mehlerDegree(rowKD[i], colKD[j], rho);
+          // mehlerDegree of each sum (or the full degree when smooth), with one logarithm for both.
+          const cut = smooth ? Infinity : mehlerCut(rho);
+          const kv = rowKV[i] > colKV[j] ? rowKV[i] : colKV[j];
+          const kd = rowKD[i] > colKD[j] ? rowKD[i] : colKD[j];
+          const topV = cut < kv ? cut : kv;
+          const topD = cut < kd ? cut : kd;
           if (topV < av.length && topV < bv.length && topD < ad.length && topD < bd.length) {
             // Two independent Horner chains in one loop (each the same operations in the same order as alone):
             // a chain alone waits on its own multiply-add at every term.
@@ -271,9 +275,16 @@ function forTiles(
   }
 }
 
-/** Copies the upper triangle into the lower one. */
+/** Copies the upper triangle into the lower one, in 64 × 64 blocks (a plain row loop writes with stride n). */
 function mirror(a: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) a[j * n + i] = a[i * n + j];
+  const B = 64;
+  for (let i0 = 0; i0 < n; i0 += B) {
+    const i1 = Math.min(n, i0 + B);
+    for (let j0 = i0; j0 < n; j0 += B) {
+      const j1 = Math.min(n, j0 + B);
+      for (let i = i0; i < i1; i++) for (let j = Math.max(j0, i + 1); j < j1; j++) a[j * n + i] = a[i * n + j];
+    }
+  }
 }
 
 /**

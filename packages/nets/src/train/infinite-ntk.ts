@@ -4,6 +4,7 @@ import type { Network } from '../network.js';
 import { tabulatedDual } from '../activations/tabulated-dual.js';
 import { mlpKernelRecursion } from '../mlp.js';
 import { infiniteKernelPass } from '../infinite/recursion.js';
+import { pointDot, pointGram, pointRows } from '../point-gram.js';
 
 /** Options of {@link infiniteNtkMatrices}. */
 export interface InfiniteNtkOptions {
@@ -42,38 +43,14 @@ export function infiniteNtkMatrices(
     throw new SpecError('E_SHAPE', `infinite NTK: extra points have ${Xc.rows} rows, the data ${d0}`);
   const scale = (options.parametrization ?? 'fan-wang') === 'fan-wang' ? 1 : 1 / d0;
   // The points as contiguous rows (the columns of X are strided), so each ⟨x_i, x_j⟩ runs over adjacent memory.
-  const rowsOf = (A: Matrix): Float64Array => {
-    const t = new Float64Array(A.cols * d0);
-    for (let p = 0; p < d0; p++) for (let i = 0; i < A.cols; i++) t[i * d0 + p] = A.data[p * A.cols + i];
-    return t;
-  };
-  const xs = rowsOf(X);
-  const cs = Xc !== undefined ? rowsOf(Xc) : undefined;
-  const dot = (a: Float64Array, i: number, b: Float64Array, j: number): number => {
-    const oa = i * d0;
-    const ob = j * d0;
-    let s = 0;
-    for (let p = 0; p < d0; p++) s += a[oa + p] * b[ob + p];
-    return s * scale;
-  };
+  const xs = pointRows(X.data, d0, n);
+  const cs = Xc !== undefined ? pointRows(Xc.data, d0, Xc.cols) : undefined;
+  const dot = (a: Float64Array, i: number, b: Float64Array, j: number): number => pointDot(a, i, b, j, d0) * scale;
   const normsX = Float64Array.from({ length: n }, (_, i) => dot(xs, i, xs, i));
   const recursion = mlpKernelRecursion(net);
   if (recursion !== undefined) {
-    // Gram entries by the same dot products, in the same order, as the pair-by-pair route.
-    const gram = (a: Float64Array, rows: number): Float64Array => {
-      const g = new Float64Array(rows * n);
-      const upper = a === xs; // the upper triangle j ≥ i, then mirrored
-      let i = 0;
-      for (; i + 3 < rows; i += 4) {
-        let j = upper ? i : 0;
-        // 4 × 4 entries per pass over the rows (each still summed over p = 0..d₀−1 in order: the bits of `dot`).
-        for (; j + 3 < n; j += 4) dot4x4(a, i, xs, j, d0, scale, g, n);
-        for (; j < n; j++) for (let r = i; r < i + 4; r++) if (!upper || j >= r) g[r * n + j] = dot(a, r, xs, j);
-      }
-      for (; i < rows; i++) for (let j = upper ? i : 0; j < n; j++) g[i * n + j] = dot(a, i, xs, j);
-      if (upper) for (let r = 0; r < n; r++) for (let j = 0; j < r; j++) g[r * n + j] = g[j * n + r];
-      return g;
-    };
+    // Gram entries with the bits of the pair-by-pair route's dot products.
+    const gram = (a: Float64Array, rows: number): Float64Array => pointGram(a, rows, xs, n, d0, scale);
     const kernel = (k: { nngp: Float64Array; ntk: Float64Array }): Float64Array => {
       if (options.withoutReadout) for (let i = 0; i < k.ntk.length; i++) k.ntk[i] -= k.nngp[i];
       return k.ntk;
@@ -114,89 +91,6 @@ export function infiniteNtkMatrices(
     options.onProgress?.(n + a + 1, total);
   }
   return { theta, cross };
-}
-
-/**
- * out[(i + r)·ld + j + c] = ⟨a_{i+r}, b_{j+c}⟩·scale for r, c = 0..3, rows of length d, each sum in index order (16
- * independent sums per pass, 8 loads for 16 multiply-adds).
- */
-function dot4x4(
-  a: Float64Array,
-  i: number,
-  b: Float64Array,
-  j: number,
-  d: number,
-  scale: number,
-  out: Float64Array,
-  ld: number,
-): void {
-  const a0 = i * d;
-  const a1 = a0 + d;
-  const a2 = a1 + d;
-  const a3 = a2 + d;
-  const b0 = j * d;
-  const b1 = b0 + d;
-  const b2 = b1 + d;
-  const b3 = b2 + d;
-  let s00 = 0;
-  let s01 = 0;
-  let s02 = 0;
-  let s03 = 0;
-  let s10 = 0;
-  let s11 = 0;
-  let s12 = 0;
-  let s13 = 0;
-  let s20 = 0;
-  let s21 = 0;
-  let s22 = 0;
-  let s23 = 0;
-  let s30 = 0;
-  let s31 = 0;
-  let s32 = 0;
-  let s33 = 0;
-  for (let p = 0; p < d; p++) {
-    const x0 = a[a0 + p];
-    const x1 = a[a1 + p];
-    const x2 = a[a2 + p];
-    const x3 = a[a3 + p];
-    const y0 = b[b0 + p];
-    const y1 = b[b1 + p];
-    const y2 = b[b2 + p];
-    const y3 = b[b3 + p];
-    s00 += x0 * y0;
-    s01 += x0 * y1;
-    s02 += x0 * y2;
-    s03 += x0 * y3;
-    s10 += x1 * y0;
-    s11 += x1 * y1;
-    s12 += x1 * y2;
-    s13 += x1 * y3;
-    s20 += x2 * y0;
-    s21 += x2 * y1;
-    s22 += x2 * y2;
-    s23 += x2 * y3;
-    s30 += x3 * y0;
-    s31 += x3 * y1;
-    s32 += x3 * y2;
-    s33 += x3 * y3;
-  }
-  const o = i * ld + j;
-  out[o] = s00 * scale;
-  out[o + 1] = s01 * scale;
-  out[o + 2] = s02 * scale;
-  out[o + 3] = s03 * scale;
-  out[o + ld] = s10 * scale;
-  out[o + ld + 1] = s11 * scale;
-  out[o + ld + 2] = s12 * scale;
-  out[o + ld + 3] = s13 * scale;
-  out[o + 2 * ld] = s20 * scale;
-  out[o + 2 * ld + 1] = s21 * scale;
-  out[o + 2 * ld + 2] = s22 * scale;
-  out[o + 2 * ld + 3] = s23 * scale;
-  out[o + 3 * ld] = s30 * scale;
-  out[o + 3 * ld + 1] = s31 * scale;
-  out[o + 3 * ld + 2] = s32 * scale;
-  out[o + 3 * ld + 3] = s33 * scale;
 }
 
 /**
