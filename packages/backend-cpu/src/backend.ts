@@ -212,12 +212,14 @@ function eigvalshOp(pool: ThreadPool, S: Matrix): Float64Array {
   return eigvalsh(S.rows, S.data, pool);
 }
 
-function eighOp(pool: ThreadPool, S: Matrix, options?: { readonly k?: number }): Eigen {
+function eighOp(pool: ThreadPool, S: Matrix, options?: { readonly k?: number; readonly allValues?: boolean }): Eigen {
   squareFinite(S, 'eigh: S');
   const n = S.rows;
   const k = options?.k ?? n;
   const r = eigh(n, S.data, k, pool);
-  return { values: r.values, vectors: { rows: n, cols: k, data: r.vectors } };
+  const vectors = { rows: n, cols: k, data: r.vectors };
+  if (options?.allValues !== true) return { values: r.values, vectors };
+  return { values: r.values, vectors, allValues: r.allValues ?? eigvalsh(n, S.data, pool) };
 }
 
 function matvec(A: Matrix, x: FloatArray, options?: { readonly trans?: boolean }): Float64Array {

@@ -24,6 +24,11 @@ export interface EighResult {
   readonly values: Float64Array;
   /** n × k row-major; column j is the unit eigenvector of values[j]. */
   readonly vectors: Float64Array;
+  /**
+   * All n eigenvalues, ascending, by the root-free QL of {@link eigvalsh} on the same tridiagonal form — the same bits
+   * as `eigvalsh(n, A)` (absent for k = 0, where no reduction runs).
+   */
+  readonly allValues?: Float64Array;
 }
 
 /** The tile module on a shared memory, with the bytes a worker instantiates it from. */
@@ -122,8 +127,11 @@ export function eigh(n: number, A: FloatArray, k: number = n, pool?: ThreadPool)
   checkSymmetric(n, A, `eigh: the ${n} × ${n} matrix`);
   if (k === 0) return { values: new Float64Array(0), vectors: new Float64Array(0) };
   return withTwoStage(n, A, pool, k, (reduced, memory, plan) => {
+    // O(n) copies and O(n²) root-free QL: every eigenvalue for callers that want them too, no second reduction.
+    const allValues = Float64Array.from(reduced.d);
+    tridiagonalEigenvalues(allValues, Float64Array.from(reduced.e));
     const { values, Y } = tridiagonalVectors(reduced.d, reduced.e, k);
-    return { values, vectors: twoStageVectors(n, reduced, memory, plan.back!, Y, k) };
+    return { values, vectors: twoStageVectors(n, reduced, memory, plan.back!, Y, k), allValues };
   });
 }
 

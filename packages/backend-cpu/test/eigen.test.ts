@@ -178,6 +178,25 @@ describe('eigvalsh / eigh', () => {
     expect(orth).toBeLessThan(1e-12);
   });
 
+  it('eigh with allValues also returns every eigenvalue, equal to cyclic Jacobi, on every route (k = 0, 1, n)', () => {
+    const cpu = createCpuBackend();
+    const n = 40; // k = 1 ≤ n/8 takes inverse iteration, k = n the QL with rotations, k = 0 neither
+    const S = randomSymmetric(n, 31);
+    const ref = jacobiEigenvalues({ rows: n, cols: n, data: S }); // an independent route
+    const scale = normMax(n, S);
+    for (const k of [0, 1, n]) {
+      const r = cpu.eigh({ rows: n, cols: n, data: S }, { k, allValues: true });
+      expect(r.allValues!.length).toBe(n);
+      // Backward stable solvers on the same matrix: ≲ n·ε·‖S‖; 1e-12 leaves a margin.
+      for (let i = 0; i < n; i++) expect(Math.abs(r.allValues![i] - ref[i])).toBeLessThan(1e-12 * scale);
+      // The same tridiagonal form and root-free QL as eigvalsh: the same bits (so monitors can mix the two).
+      expect(Array.from(r.allValues!)).toEqual(Array.from(eigvalsh(n, S)));
+      // The k selected values (implicit QL) agree with the top of the list to rounding.
+      for (let j = 0; j < k; j++) expect(Math.abs(r.values[j] - r.allValues![n - k + j])).toBeLessThan(1e-12 * scale);
+    }
+    expect(cpu.eigh({ rows: n, cols: n, data: S }, { k: 1 }).allValues).toBeUndefined(); // only when asked
+  });
+
   it('accepts float32 input through the backend and returns float64', () => {
     const cpu = createCpuBackend();
     const n = 20;

@@ -21,6 +21,11 @@ export interface Eigen {
   readonly values: Float64Array;
   /** n × k, column j is the unit eigenvector of values[j]. */
   readonly vectors: Matrix;
+  /**
+   * All n eigenvalues, ascending, from the same decomposition: present when `eigh` was asked for them with `allValues`
+   * and the backend provides them (callers fall back to `eigvalsh`, one more decomposition).
+   */
+  readonly allValues?: Float64Array;
 }
 
 /** The operations of a backend, for {@link Backend.computedBy}. */
@@ -55,8 +60,11 @@ export interface Backend {
   hadamard(A: Matrix, B: Matrix): Matrix;
   /** All eigenvalues of a symmetric matrix, ascending (float64). */
   eigvalsh(S: Matrix): Float64Array;
-  /** Eigenvalues and eigenvectors of a symmetric matrix; with `k`, only the k largest. */
-  eigh(S: Matrix, options?: { readonly k?: number }): Eigen;
+  /**
+   * Eigenvalues and eigenvectors of a symmetric matrix; with `k`, only the k largest. With `allValues`, a backend may
+   * also return every eigenvalue (`Eigen.allValues`) from the same decomposition.
+   */
+  eigh(S: Matrix, options?: { readonly k?: number; readonly allValues?: boolean }): Eigen;
   /** A x, or Aᵀ x with `trans`. */
   matvec(A: Matrix, x: FloatArray, options?: { readonly trans?: boolean }): Float64Array;
   /** A rows × cols matrix of N(0, 1) draws from `rng` (drawn on the CPU so every backend samples the same numbers). */

@@ -58,6 +58,7 @@ export {
   type SpectralMonitorOptions,
   type WeightMonitor,
   type KernelMonitor,
+  type KernelObserver,
   type KernelEdgeSource,
   weightMonitor,
   kernelMonitor,

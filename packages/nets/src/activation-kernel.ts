@@ -1,7 +1,9 @@
 import { SpecError, type Activation } from '@spec/core';
 import {
-  mehlerDegree,
+  mehlerCut,
+  needOf,
   tabulatedDual,
+  type ExpansionNeed,
   type TabulatedDual,
   type VarianceExpansion,
 } from './activations/tabulated-dual.js';
@@ -112,8 +114,13 @@ export function activationKernelMatrix(
     });
   } else {
     const tab = tabulatedDual(act);
-    const rows = pointExpansions(tab, qr);
-    const cols = symmetric ? rows : pointExpansions(tab, qc);
+    let rows: VarianceExpansion[];
+    let cols: VarianceExpansion[];
+    if (smooth) ({ rows, cols } = longExpansions(tab, qr, symmetric ? undefined : qc));
+    else {
+      rows = pointExpansions(tab, qr);
+      cols = symmetric ? rows : pointExpansions(tab, qc);
+    }
     assertFewTables(act, rows, cols, symmetric);
     const invRow = Float64Array.from(qr, (q) => (q > 0 ? 1 / Math.sqrt(q) : 0));
     const invCol = symmetric ? invRow : Float64Array.from(qc, (q) => (q > 0 ? 1 / Math.sqrt(q) : 0));
@@ -153,13 +160,24 @@ export function activationKernelMatrix(
         ) {
           // The Mehler sums of φ and φ′, as in `mehler` (same terms, same order); a pair that needs more
           // coefficients than a point has takes the slow path, which lengthens them.
-          const topV = smooth ? Math.max(rowKV[i], colKV[j]) : mehlerDegree(rowKV[i], colKV[j], rho);
-          const topD = smooth ? Math.max(rowKD[i], colKD[j]) : mehlerDegree(rowKD[i], colKD[j], rho);
+          // mehlerDegree of each sum (or the full degree when smooth), with one logarithm for both.
+          const cut = smooth ? Infinity : mehlerCut(rho);
+          const kv = rowKV[i] > colKV[j] ? rowKV[i] : colKV[j];
+          const kd = rowKD[i] > colKD[j] ? rowKD[i] : colKD[j];
+          const topV = cut < kv ? cut : kv;
+          const topD = cut < kd ? cut : kd;
           if (topV < av.length && topV < bv.length && topD < ad.length && topD < bd.length) {
+            // Two independent Horner chains in one loop (each the same operations in the same order as alone):
+            // a chain alone waits on its own multiply-add at every term.
             let sv = 0;
-            for (let k = topV; k >= 0; k--) sv = sv * rho + av[k] * bv[k];
             let sd = 0;
-            for (let k = topD; k >= 0; k--) sd = sd * rho + ad[k] * bd[k];
+            let k = topV > topD ? topV : topD;
+            for (; k > topD; k--) sv = sv * rho + av[k] * bv[k];
+            for (; k > topV; k--) sd = sd * rho + ad[k] * bd[k];
+            for (; k >= 0; k--) {
+              sv = sv * rho + av[k] * bv[k];
+              sd = sd * rho + ad[k] * bd[k];
+            }
             value[base + j] = sv;
             derivative[base + j] = sd;
             continue;
@@ -209,8 +227,32 @@ function assertFewTables(
 }
 
 /** The expansion of each point's variance (one computation per distinct variance, cached by the dual). */
-function pointExpansions(tab: TabulatedDual, q: Float64Array): VarianceExpansion[] {
-  return Array.from(q, (v) => tab.expansion(v));
+function pointExpansions(tab: TabulatedDual, q: Float64Array, need?: ExpansionNeed): VarianceExpansion[] {
+  return Array.from(q, (v) => tab.expansion(v, need));
+}
+
+/**
+ * Every point's expansion long enough for all of its pairs' Mehler sums in `smooth` mode (each pair runs to the larger
+ * of its two degrees, so all to the largest degree met), computed once per point: the needed degree is guessed from
+ * the largest variance (the steepest φ(√q ξ) for the usual activations) and raised, with a second pass, if some point
+ * needs more. The same coefficients as expanding each point and then lengthening it, as the pair-by-pair dual does.
+ */
+function longExpansions(
+  tab: TabulatedDual,
+  qr: Float64Array,
+  qc?: Float64Array,
+): { rows: VarianceExpansion[]; cols: VarianceExpansion[] } {
+  let top = 0;
+  for (const q of qr) top = Math.max(top, q);
+  if (qc !== undefined) for (const q of qc) top = Math.max(top, q);
+  let need = needOf([tab.expansion(top)]);
+  for (;;) {
+    const rows = pointExpansions(tab, qr, need);
+    const cols = qc === undefined ? rows : pointExpansions(tab, qc, need);
+    const all = needOf(qc === undefined ? rows : [...rows, ...cols]);
+    if (all.degree <= need.degree) return { rows, cols };
+    need = all;
+  }
 }
 
 /**
@@ -233,9 +275,16 @@ function forTiles(
   }
 }
 
-/** Copies the upper triangle into the lower one. */
+/** Copies the upper triangle into the lower one, in 64 × 64 blocks (a plain row loop writes with stride n). */
 function mirror(a: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) a[j * n + i] = a[i * n + j];
+  const B = 64;
+  for (let i0 = 0; i0 < n; i0 += B) {
+    const i1 = Math.min(n, i0 + B);
+    for (let j0 = i0; j0 < n; j0 += B) {
+      const j1 = Math.min(n, j0 + B);
+      for (let i = i0; i < i1; i++) for (let j = Math.max(j0, i + 1); j < j1; j++) a[j * n + i] = a[i * n + j];
+    }
+  }
 }
 
 /**

@@ -104,6 +104,14 @@ export {
   createOptimizer,
 } from './train/optimizers.js';
 export { type KernelGdModel, type KernelGdModelOptions, kernelGdModel, kernelGdPredict } from './train/kernel-gd.js';
+export {
+  KERNEL_GD_EIGEN_COST,
+  type KernelGdPredictor,
+  type KernelGdPredictorOptions,
+  type KernelGdRoute,
+  kernelGdPredictor,
+  kernelGdRoute,
+} from './train/kernel-gd-predictor.js';
 export { type InfiniteNtkOptions, infiniteNtkMatrices, withQuadratureDual } from './train/infinite-ntk.js';
 export { type WeightSpectrum, weightSpectrum } from './train/weight-spectrum.js';
 export {

@@ -83,6 +83,16 @@ export interface KernelMonitor {
   readonly eigenvalues?: Float64Array;
 }
 
+/**
+ * A kernel monitor with its step-0 reference K_0, as {@link kernelMonitor} returns it: called with the kernel at a
+ * checkpoint, it gives that checkpoint's {@link KernelMonitor}.
+ */
+export interface KernelObserver {
+  (K: Matrix, keepEigenvalues?: boolean): KernelMonitor;
+  /** λ_max(K_0), from the same `eigvalsh` as the monitors (e.g. the stability bound of kernel GD with K_0). */
+  readonly referenceMax: number;
+}
+
 /** The step-0 reference of a matrix: its sorted eigenvalues, a copy of it, its Frobenius norm, its edge. */
 interface Reference {
   readonly eigenvalues: Float64Array;
@@ -151,7 +161,10 @@ export function weightMonitor(
     );
   }
   return (W: Matrix, keepEigenvalues = options.eigenvalues === true): WeightMonitor => {
-    const s = weightSpectrum(W, backend);
+    // W_0 itself (typically at the first checkpoint) has the reference's spectrum.
+    const s = sameEntries(W.data, ref.matrix)
+      ? { ...s0, eigenvalues: Float64Array.from(s0.eigenvalues) } // a copy: records may be kept and changed
+      : weightSpectrum(W, backend);
     const e = s.eigenvalues;
     let align: number | null = null;
     if (beta !== undefined) {
@@ -187,26 +200,25 @@ export function kernelMonitor(
   options: SpectralMonitorOptions,
   edge: number | undefined,
   edgeSource?: KernelEdgeSource,
-): (K: Matrix, keepEigenvalues?: boolean) => KernelMonitor {
-  // eigvalsh here and in every monitor call: the same routine on the same matrix gives the same bits, so the step-0
-  // λ_max is never an "outlier" above its own edge (eigh and eigvalsh differ in the last bits).
-  const e0 = backend.eigvalsh(K0);
+): KernelObserver {
+  // The same routine for the reference and every checkpoint: on the same matrix it gives the same bits, so the step-0
+  // λ_max is never an "outlier" above its own edge (eigh's selected values and eigvalsh differ in the last bits).
+  const s0 = spectrum(K0, backend);
   if (edge !== undefined && !Number.isFinite(edge))
     throw new SpecError('E_INPUT', `kernel monitor: the right edge must be finite, got ${edge}`);
   const ref: Reference = {
-    eigenvalues: Float64Array.from(e0),
+    eigenvalues: Float64Array.from(s0.values),
     matrix: Float64Array.from(K0.data),
     norm: frobenius(K0.data),
-    edge: edge ?? e0[e0.length - 1],
+    edge: edge ?? s0.values[s0.values.length - 1],
   };
   const source: KernelEdgeSource = edge === undefined ? 'step0-max' : (edgeSource ?? 'given');
   const minTail = options.powerLawMinTail ?? 50;
   const yNorm2 = frobenius(y) ** 2;
-  return (K: Matrix, keepEigenvalues = options.eigenvalues === true): KernelMonitor => {
-    // All eigenvalues, but only the top eigenvector (for the label alignment): a full eigh accumulates n³ rotations.
-    const values = backend.eigvalsh(K);
+  const observe = (K: Matrix, keepEigenvalues = options.eigenvalues === true): KernelMonitor => {
+    // K_0 itself (typically at the first checkpoint) has the reference's spectrum: no second decomposition.
+    const { values, top } = sameEntries(K.data, ref.matrix) ? s0 : spectrum(K, backend);
     const n = values.length;
-    const top = backend.eigh(K, { k: 1 }).vectors;
     let dot = 0;
     for (let i = 0; i < n; i++) dot += top.data[i * top.cols] * y[i];
     const e = Float64Array.from(values);
@@ -223,4 +235,22 @@ export function kernelMonitor(
       ...(keepEigenvalues ? { eigenvalues: e } : {}),
     };
   };
+  return Object.assign(observe, { referenceMax: ref.eigenvalues[ref.eigenvalues.length - 1] });
+}
+
+/**
+ * All eigenvalues of a kernel (ascending) and its top eigenvector (n × 1): one `eigh` asking for the top vector and
+ * every value, or `eigvalsh` besides on a backend that does not return them (a full eigh would accumulate n³
+ * rotations for vectors the monitors do not use).
+ */
+function spectrum(K: Matrix, backend: Backend): { values: Float64Array; top: Matrix } {
+  const r = backend.eigh(K, { k: 1, allValues: true });
+  return { values: r.allValues ?? backend.eigvalsh(K), top: r.vectors };
+}
+
+/** Whether two arrays hold the same numbers (stops at the first difference, so a changed kernel costs little). */
+function sameEntries(a: ArrayLike<number>, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -17,6 +17,7 @@ import {
   weightMonitor,
   type KernelEdgeSource,
   type KernelMonitor,
+  type KernelObserver,
   type SpectralMonitorOptions,
   type WeightMonitor,
 } from './monitors.js';
@@ -26,9 +27,8 @@ import {
   type Network,
   type NetworkParams,
   infiniteNtkMatrices,
-  kernelGdModel,
-  kernelGdPredict,
-  type KernelGdModel,
+  kernelGdPredictor,
+  type KernelGdPredictor,
   lossGradient,
   createOptimizer,
   type AdamOptions,
@@ -260,8 +260,8 @@ export function train(options: TrainOptions): TrainResult {
   };
 
   let weightMons: Array<{ layer: number; key: string; observe: (W: Matrix, keep: boolean) => WeightMonitor }> = [];
-  let ckMon: ((K: Matrix, keep: boolean) => KernelMonitor) | undefined;
-  let ntkMon: ((K: Matrix, keep: boolean) => KernelMonitor) | undefined;
+  let ckMon: KernelObserver | undefined;
+  let ntkMon: KernelObserver | undefined;
   let initialLaws: InitialLaws | null = null;
   const keepSteps = mon?.eigenvalues;
   const keeps = (step: number): boolean =>
@@ -280,19 +280,21 @@ export function train(options: TrainOptions): TrainResult {
         })
       : undefined;
   const givenEdges = edgesOption !== undefined && !('limit' in edgesOption) ? edgesOption : undefined;
-  let kgdEmp: KernelGdModel | undefined;
-  let kgdInf: KernelGdModel | undefined;
+  let kgdEmp: KernelGdPredictor | undefined;
+  let kgdInf: KernelGdPredictor | undefined;
+  // Step-0 kernels on the training points, reused by the monitors at the first checkpoint.
+  let K0: { ck?: Matrix; ntk: Matrix } | undefined;
 
   // Known once the step-0 NTK has been formed (kernel monitors or kernel GD): the bound quoted when a run diverges.
-  let stableLr: number | undefined;
+  let stableLr: (() => number) | undefined;
   const record = (step: number): number => {
     const outputs = networkOutput(net, params, X, backend);
     const loss = mseHalf(outputs, y);
-    if (!Number.isFinite(loss)) throw diverged(step, `the loss is ${loss}`, lr, stableLr);
+    if (!Number.isFinite(loss)) throw diverged(step, `the loss is ${loss}`, lr, stableLr?.());
     const testOut = Xtest !== undefined ? networkOutput(net, params, Xtest, backend) : undefined;
     const testLoss = testOut !== undefined ? mseHalf(testOut, options.ytest!) : null;
     if (testLoss !== null && !Number.isFinite(testLoss))
-      throw diverged(step, `the test loss is ${testLoss}`, lr, stableLr);
+      throw diverged(step, `the test loss is ${testLoss}`, lr, stableLr?.());
     if (mon === undefined) {
       options.onCheckpoint?.({ step, loss, testLoss, weights: [], kernelGd: null, kernelGdNote: kgdNote });
       return loss;
@@ -307,7 +309,6 @@ export function train(options: TrainOptions): TrainResult {
           observe: weightMonitor(layer, key, params[layer][key], backend, mon, layer === 0),
         }));
       let cross: Matrix | undefined;
-      let K0: { ck?: Matrix; ntk: Matrix } | undefined;
       if (wantCk || wantNtk || wantKgd) {
         if (wantKgd && Xtest !== undefined) {
           const both = trainedNtk(concatColumns(X, Xtest), wantCk);
@@ -322,19 +323,15 @@ export function train(options: TrainOptions): TrainResult {
       if (wantNtk) ntkMon = kernelMonitor(K0!.ntk, y, backend, mon, ntkEdge, source);
       if (wantKgd) {
         const rate = lr / n;
-        kgdEmp = kernelGdModel({ theta: K0!.ntk, cross, y, f0: outputs, f0Cross: testOut, rate, backend });
-        stableLr = (2 * n) / kgdEmp.values[kgdEmp.values.length - 1];
+        // Predictions are asked for at steps 0 … T − t₀ counted from the first checkpoint t₀.
+        const kgdSteps = checkpoints[checkpoints.length - 1] - checkpoints[0];
+        const common = { y, f0: outputs, f0Cross: testOut, rate, backend, steps: kgdSteps };
+        kgdEmp = kernelGdPredictor({ ...common, theta: K0!.ntk, cross, lambdaMax: ntkMon?.referenceMax });
+        const emp = kgdEmp;
+        stableLr = () => (2 * n) / emp.lambdaMax; // read only for an error message (may cost an eigvalsh)
         if (wantInf) {
           const inf = infiniteNtkMatrices(net, X, { Xcross: Xtest, withoutReadout: !trainReadout && last > 0 });
-          kgdInf = kernelGdModel({
-            theta: inf.theta,
-            cross: inf.cross,
-            y,
-            f0: outputs,
-            f0Cross: testOut,
-            rate,
-            backend,
-          });
+          kgdInf = kernelGdPredictor({ ...common, theta: inf.theta, cross: inf.cross });
         }
       }
     }
@@ -343,10 +340,12 @@ export function train(options: TrainOptions): TrainResult {
     let ck: KernelMonitor | undefined;
     let ntk: KernelMonitor | undefined;
     if (wantCk || wantNtk) {
-      const K = trainedNtk(X, wantCk);
+      // At the first checkpoint the kernels are the step-0 ones just formed.
+      const K = step === checkpoints[0] ? K0! : trainedNtk(X, wantCk);
       if (ckMon) ck = ckMon(K.ck!, keep);
       if (ntkMon) ntk = ntkMon(K.ntk, keep);
     }
+    K0 = undefined; // the monitors and kernel GD keep what they need of it
     if (step === checkpoints[0]) {
       initialLaws = {
         weights: weights.map((w) => ({ ...weightMpLaw(w.shape[0], w.shape[1]), layer: w.layer, name: w.name })),
@@ -358,8 +357,8 @@ export function train(options: TrainOptions): TrainResult {
     let kernelGd: KernelGdRecord | null = null;
     if (kgdEmp !== undefined) {
       const t = step - checkpoints[0];
-      const emp = kernelGdPredict(kgdEmp, t, backend);
-      const inf = kgdInf !== undefined ? kernelGdPredict(kgdInf, t, backend) : undefined;
+      const emp = kgdEmp.predict(t);
+      const inf = kgdInf?.predict(t);
       kernelGd = {
         rmseInf: inf !== undefined ? rmse(inf.train, outputs) : null,
         rmseEmp: rmse(emp.train, outputs),
@@ -402,27 +401,27 @@ export function train(options: TrainOptions): TrainResult {
       yb = Array.from(idx, (i) => y[i]);
     }
     const g = lossGradient(net, params, Xb, yb, backend);
-    if (!Number.isFinite(g.loss)) throw diverged(t, `the loss is ${g.loss}`, lr, stableLr);
+    if (!Number.isFinite(g.loss)) throw diverged(t, `the loss is ${g.loss}`, lr, stableLr?.());
     const grads = trained.map(({ layer, key }) => g.grads[layer][key].data as Float64Array);
     for (const gr of grads)
       for (let i = 0; i < gr.length; i++)
-        if (!Number.isFinite(gr[i])) throw diverged(t, 'a gradient is not finite', lr, stableLr);
+        if (!Number.isFinite(gr[i])) throw diverged(t, 'a gradient is not finite', lr, stableLr?.());
     optimizer.update(flat, grads, t + 1);
     const grown = norm(flat);
-    if (!Number.isFinite(grown)) throw diverged(t + 1, 'the weights are not finite', lr, stableLr);
+    if (!Number.isFinite(grown)) throw diverged(t + 1, 'the weights are not finite', lr, stableLr?.());
     if (initialNorm > 0 && grown > DIVERGED_WEIGHT_GROWTH * initialNorm) {
       const times = (grown / initialNorm).toPrecision(3);
       throw diverged(
         t + 1,
         `the weights grew to ${times}× their initial norm (loss ${g.loss.toPrecision(3)})`,
         lr,
-        stableLr,
+        stableLr?.(),
       );
     }
     options.onProgress?.(t + 1, steps);
   }
   if (!isCheckpoint.has(steps)) loss = mseHalf(networkOutput(net, params, X, backend), y);
-  if (!Number.isFinite(loss)) throw diverged(steps, `the loss is ${loss}`, lr, stableLr);
+  if (!Number.isFinite(loss)) throw diverged(steps, `the loss is ${loss}`, lr, stableLr?.());
   return { params, checkpoints, loss, initialLaws };
 }
 

@@ -262,11 +262,20 @@ export function mehler(a: HermiteProjection, b: HermiteProjection, rho: number):
  */
 export function mehlerDegree(ka: number, kb: number, rho: number): number {
   const top = ka > kb ? ka : kb;
+  const cut = mehlerCut(rho);
+  return cut < top ? cut : top;
+}
+
+/**
+ * The degree past which |ρ|^{K+1} ≤ the tolerance (∞ for |ρ| ≥ 1, 0 for ρ = 0): {@link mehlerDegree} is
+ * min(max(ka, kb), mehlerCut(ρ)), so a pair's two sums (φ and φ′) share one logarithm.
+ */
+export function mehlerCut(rho: number): number {
   const r = Math.abs(rho);
-  if (r >= 1) return top;
+  if (r >= 1) return Infinity;
   if (r === 0) return 0;
   const cut = Math.ceil(LOG_TOLERANCE / Math.log(r)) - 1;
-  return cut < top ? (cut > 0 ? cut : 0) : top;
+  return cut > 0 ? cut : 0;
 }
 
 const LOG_TOLERANCE = Math.log(TABULATED_DUAL_TOLERANCE);

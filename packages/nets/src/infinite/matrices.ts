@@ -1,6 +1,7 @@
 import { SpecError, assertFinite, assertFitsInMemory, availableMemoryBytes, type Matrix } from '@spec/core';
 import { resolveInfiniteOptions, type InfiniteKernelOptions } from './architecture.js';
 import { infiniteKernelPass } from './recursion.js';
+import { pointGram, pointRows } from '../point-gram.js';
 
 /** Options of {@link infiniteKernelMatrices}. */
 export interface InfiniteMatrixOptions {
@@ -55,7 +56,8 @@ export function infiniteKernelMatrices(
     `the infinite-width kernels of n = ${n} samples (about seven n × n float64 arrays during a layer)`,
     'try fewer samples',
   );
-  const gram = gramOfColumns(data, d, n);
+  const points = pointRows(data, d, n);
+  const gram = pointGram(points, n, points, n, d);
   const norms2 = new Float64Array(n);
   for (let a = 0; a < n; a++) norms2[a] = gram[a * n + a];
   const k = infiniteKernelPass(
@@ -64,25 +66,4 @@ export function infiniteKernelMatrices(
     { tile, ...(matrixOptions.onProgress !== undefined ? { onProgress: matrixOptions.onProgress } : {}) },
   );
   return { nngp: { rows: n, cols: n, data: k.nngp }, ntk: { rows: n, cols: n, data: k.ntk } };
-}
-
-/**
- * XᵀX of a d × n row-major X: each entry a dot product over the transposed columns in the order i = 0..d−1, the upper
- * triangle mirrored (exactly symmetric).
- */
-function gramOfColumns(data: ArrayLike<number>, d: number, n: number): Float64Array {
-  const t = new Float64Array(n * d);
-  for (let i = 0; i < d; i++) for (let a = 0; a < n; a++) t[a * d + i] = data[i * n + a];
-  const g = new Float64Array(n * n);
-  for (let a = 0; a < n; a++) {
-    const oa = a * d;
-    for (let b = a; b < n; b++) {
-      const ob = b * d;
-      let s = 0;
-      for (let i = 0; i < d; i++) s += t[oa + i] * t[ob + i];
-      g[a * n + b] = s;
-      g[b * n + a] = s;
-    }
-  }
-  return g;
 }

@@ -125,11 +125,15 @@ export function hermiteProjection(
     const a = new Float64Array(top + 1);
     let sum = 0;
     let degree = -1;
+    let filled = 0;
     for (let k = 0; k <= top; k++) {
-      let c = 0;
-      const row = k * m;
-      for (let j = 0; j < m; j++) c += fw[j] * h[row + j];
-      a[k] = c;
+      // Four coefficients per pass over f's values (each still summed over the nodes in order), then taken in turn.
+      if (k === filled) {
+        if (k + 3 <= top) projectFour(fw, h, m, k, a);
+        else a[k] = projectOne(fw, h, m, k);
+        filled = k + 3 <= top ? k + 4 : k + 1;
+      }
+      const c = a[k];
       sum += c * c;
       if (degree < 0 && m2 - sum <= tolerance * m2) degree = k;
       if (degree >= 0 && k >= minDegree) {
@@ -138,6 +142,37 @@ export function hermiteProjection(
     }
   }
   return null;
+}
+
+/** a_k = Σ_j fw_j h_k(x_j) over the m tabulated nodes, in node order. */
+function projectOne(fw: Float64Array, h: Float64Array, m: number, k: number): number {
+  let c = 0;
+  const row = k * m;
+  for (let j = 0; j < m; j++) c += fw[j] * h[row + j];
+  return c;
+}
+
+/** a_k … a_{k+3} as {@link projectOne} (the same sums in the same order), one pass over fw. */
+function projectFour(fw: Float64Array, h: Float64Array, m: number, k: number, a: Float64Array): void {
+  const r0 = k * m;
+  const r1 = r0 + m;
+  const r2 = r1 + m;
+  const r3 = r2 + m;
+  let c0 = 0;
+  let c1 = 0;
+  let c2 = 0;
+  let c3 = 0;
+  for (let j = 0; j < m; j++) {
+    const w = fw[j];
+    c0 += w * h[r0 + j];
+    c1 += w * h[r1 + j];
+    c2 += w * h[r2 + j];
+    c3 += w * h[r3 + j];
+  }
+  a[k] = c0;
+  a[k + 1] = c1;
+  a[k + 2] = c2;
+  a[k + 3] = c3;
 }
 
 function checked(f: (x: number) => number, x: number): number {

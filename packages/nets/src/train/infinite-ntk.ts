@@ -2,6 +2,9 @@ import { SpecError, type Activation, type Matrix } from '@spec/core';
 import { networkKernelMap, inputKernel } from '../kernel-map.js';
 import type { Network } from '../network.js';
 import { tabulatedDual } from '../activations/tabulated-dual.js';
+import { mlpKernelRecursion } from '../mlp.js';
+import { infiniteKernelPass } from '../infinite/recursion.js';
+import { pointDot, pointGram, pointRows } from '../point-gram.js';
 
 /** Options of {@link infiniteNtkMatrices}. */
 export interface InfiniteNtkOptions {
@@ -21,9 +24,12 @@ export interface InfiniteNtkOptions {
 
 /**
  * The infinite-width NTK Θ̊ of a network on the training set (n × n) and, optionally, between extra points and the
- * training set, pair by pair through {@link networkKernelMap} (apps/docs/theory/infinite-width.md#mlp-recursions; the
- * layers' kernel maps). Cost: one kernel-map evaluation per pair (n(n+1)/2 + m·n); an activation without a closed-form
- * dual uses its tabulated dual (Hermite coefficients computed once per variance, `tabulatedDual`).
+ * training set (apps/docs/theory/infinite-width.md#mlp-recursions; the layers' kernel maps). A network built by `mlp`
+ * (fan-wang or ntk parametrisation) goes through the vectorised recursion `infiniteKernelPass`, each layer one pass
+ * over the whole matrix with every Hermite term (`smooth`), which equals the layers' own maps to rounding; any other
+ * network goes pair by pair through {@link networkKernelMap}, one kernel-map evaluation per pair (n(n+1)/2 + m·n).
+ * An activation without a closed-form dual uses its tabulated dual (Hermite coefficients computed once per variance,
+ * `tabulatedDual`).
  */
 export function infiniteNtkMatrices(
   net: Network,
@@ -36,12 +42,30 @@ export function infiniteNtkMatrices(
   if (Xc !== undefined && Xc.rows !== d0)
     throw new SpecError('E_SHAPE', `infinite NTK: extra points have ${Xc.rows} rows, the data ${d0}`);
   const scale = (options.parametrization ?? 'fan-wang') === 'fan-wang' ? 1 : 1 / d0;
-  const dot = (A: Matrix, i: number, B: Matrix, j: number): number => {
-    let s = 0;
-    for (let p = 0; p < d0; p++) s += A.data[p * A.cols + i] * B.data[p * B.cols + j];
-    return s * scale;
-  };
-  const normsX = Array.from({ length: n }, (_, i) => dot(X, i, X, i));
+  // The points as contiguous rows (the columns of X are strided), so each ⟨x_i, x_j⟩ runs over adjacent memory.
+  const xs = pointRows(X.data, d0, n);
+  const cs = Xc !== undefined ? pointRows(Xc.data, d0, Xc.cols) : undefined;
+  const dot = (a: Float64Array, i: number, b: Float64Array, j: number): number => pointDot(a, i, b, j, d0) * scale;
+  const normsX = Float64Array.from({ length: n }, (_, i) => dot(xs, i, xs, i));
+  const recursion = mlpKernelRecursion(net);
+  if (recursion !== undefined) {
+    // Gram entries with the bits of the pair-by-pair route's dot products.
+    const gram = (a: Float64Array, rows: number): Float64Array => pointGram(a, rows, xs, n, d0, scale);
+    const kernel = (k: { nngp: Float64Array; ntk: Float64Array }): Float64Array => {
+      if (options.withoutReadout) for (let i = 0; i < k.ntk.length; i++) k.ntk[i] -= k.nngp[i];
+      return k.ntk;
+    };
+    const theta = kernel(infiniteKernelPass(recursion, { rowNorms2: normsX, gram: gram(xs, n) }, { smooth: true }));
+    options.onProgress?.(n, n + (Xc?.cols ?? 0));
+    if (Xc === undefined) return { theta: { rows: n, cols: n, data: theta } };
+    const m = Xc.cols;
+    const normsC = Float64Array.from({ length: m }, (_, a) => dot(cs!, a, cs!, a));
+    const cross = kernel(
+      infiniteKernelPass(recursion, { rowNorms2: normsC, colNorms2: normsX, gram: gram(cs!, m) }, { smooth: true }),
+    );
+    options.onProgress?.(n + m, n + m);
+    return { theta: { rows: n, cols: n, data: theta }, cross: { rows: m, cols: n, data: cross } };
+  }
   const value = (xx: number, yy: number, xy0: number): number => {
     // Clamp |⟨x, y⟩| ≤ ‖x‖‖y‖ against rounding (Cauchy–Schwarz holds exactly in ℝ).
     const bound = Math.sqrt(xx * yy);
@@ -53,7 +77,7 @@ export function infiniteNtkMatrices(
   const theta: Matrix = { rows: n, cols: n, data: new Float64Array(n * n) };
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
-      const v = value(normsX[i], normsX[j], dot(X, i, X, j));
+      const v = value(normsX[i], normsX[j], dot(xs, i, xs, j));
       theta.data[i * n + j] = v;
       theta.data[j * n + i] = v;
     }
@@ -62,8 +86,8 @@ export function infiniteNtkMatrices(
   if (Xc === undefined) return { theta };
   const cross: Matrix = { rows: m, cols: n, data: new Float64Array(m * n) };
   for (let a = 0; a < m; a++) {
-    const qa = dot(Xc, a, Xc, a);
-    for (let j = 0; j < n; j++) cross.data[a * n + j] = value(qa, normsX[j], dot(Xc, a, X, j));
+    const qa = dot(cs!, a, cs!, a);
+    for (let j = 0; j < n; j++) cross.data[a * n + j] = value(qa, normsX[j], dot(cs!, a, xs, j));
     options.onProgress?.(n + a + 1, total);
   }
   return { theta, cross };

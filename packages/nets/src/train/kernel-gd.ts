@@ -38,13 +38,12 @@ export interface KernelGdModelOptions {
 }
 
 /**
- * Eigendecomposes Θ once (backend `eigh`) for the discrete kernel-GD closed form of
- * apps/docs/theory/infinite-width.md#kernel-gradient-descent.
+ * The checks both kernel-GD routes share ({@link kernelGdModel} and the recursion of `kernelGdPredictor`).
  *
  * @throws SpecError `E_SHAPE` for mismatched sizes, `E_INPUT` for a non-positive rate
  */
-export function kernelGdModel(options: KernelGdModelOptions): KernelGdModel {
-  const { theta, cross, y, f0, rate, backend } = options;
+export function checkKernelGdOptions(options: KernelGdModelOptions): void {
+  const { theta, cross, y, f0, rate } = options;
   const n = theta.rows;
   if (theta.cols !== n)
     throw new SpecError('E_SHAPE', `kernel GD: Θ must be square, got ${theta.rows} × ${theta.cols}`);
@@ -62,6 +61,35 @@ export function kernelGdModel(options: KernelGdModelOptions): KernelGdModel {
       );
     }
   }
+}
+
+/**
+ * Refuses a step t that is not a non-negative integer, and a step t > 0 of an iteration that diverges:
+ * |1 − η′λ_max| > 1, i.e. η′λ_max ≥ 2 for a PSD Θ (apps/docs/theory/infinite-width.md#kernel-gradient-descent).
+ *
+ * @throws SpecError `E_INPUT`
+ */
+export function checkKernelGdStep(t: number, rate: number, lambdaMax: number): void {
+  if (!Number.isSafeInteger(t) || t < 0)
+    throw new SpecError('E_INPUT', `kernel GD: step must be a non-negative integer, got ${t}`);
+  if (rate * lambdaMax >= 2 && t > 0) {
+    throw new SpecError(
+      'E_INPUT',
+      `kernel GD diverges: η′λ_max = ${(rate * lambdaMax).toPrecision(4)} ≥ 2 (apps/docs/theory/infinite-width.md#kernel-gradient-descent); use a smaller learning rate (--lr)`,
+    );
+  }
+}
+
+/**
+ * Eigendecomposes Θ once (backend `eigh`) for the discrete kernel-GD closed form of
+ * apps/docs/theory/infinite-width.md#kernel-gradient-descent.
+ *
+ * @throws SpecError `E_SHAPE` for mismatched sizes, `E_INPUT` for a non-positive rate
+ */
+export function kernelGdModel(options: KernelGdModelOptions): KernelGdModel {
+  checkKernelGdOptions(options);
+  const { theta, cross, y, f0, rate, backend } = options;
+  const n = theta.rows;
   const { values, vectors } = backend.eigh(theta);
   const resid = new Float64Array(n);
   for (let i = 0; i < n; i++) resid[i] = y[i] - f0[i];
@@ -92,7 +120,7 @@ function phi(lambda: number, rate: number, t: number): number {
  * Kernel-GD predictions after t steps (apps/docs/theory/infinite-width.md#kernel-gradient-descent, discrete GD):
  * `f_t(X) = f_0(X) + U diag(λ φ_t(λ)) Uᵀ (Y − f_0(X))` and `f_t(x) = f_0(x) + Θ(x, X) U diag(φ_t(λ)) Uᵀ (Y − f_0(X))`,
  * φ_t(λ) = (1 − (1 − η′λ)^t)/λ — i.e. `Θ_x Θ^{−1}(I − (I − η′Θ)^t)(Y − f_0)` without forming Θ^{−1} (null directions
- * contribute η′t Θ_x u u ᵀ (Y − f_0), the exact limit). Throws E_CONVERGENCE when |1 − η′λ_max| > 1 makes the iteration
+ * contribute η′t Θ_x u u ᵀ (Y − f_0), the exact limit). Throws `E_INPUT` when |1 − η′λ_max| > 1 makes the iteration
  * diverge.
  */
 export function kernelGdPredict(
@@ -100,17 +128,9 @@ export function kernelGdPredict(
   t: number,
   backend: Backend,
 ): { train: Float64Array; cross?: Float64Array } {
-  if (!Number.isSafeInteger(t) || t < 0)
-    throw new SpecError('E_INPUT', `kernel GD: step must be a non-negative integer, got ${t}`);
   const { values, vectors, coefficients, rate } = model;
   const n = values.length;
-  const lmax = values[n - 1];
-  if (rate * lmax >= 2 && t > 0) {
-    throw new SpecError(
-      'E_INPUT',
-      `kernel GD diverges: η′λ_max = ${(rate * lmax).toPrecision(4)} ≥ 2 (apps/docs/theory/infinite-width.md#kernel-gradient-descent); use a smaller learning rate (--lr)`,
-    );
-  }
+  checkKernelGdStep(t, rate, values[n - 1]);
   const cTrain = new Float64Array(n);
   const cCross = new Float64Array(n);
   for (let i = 0; i < n; i++) {

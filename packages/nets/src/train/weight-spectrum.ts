@@ -28,9 +28,11 @@ export function weightSpectrum(W: Matrix, backend: Backend): WeightSpectrum {
   const small = d <= h ? backend.gram(W) : backend.gemm(W, W, { transB: true });
   const m = small.rows;
   const S: Matrix = { rows: m, cols: m, data: Float64Array.from(small.data, (v) => v / h) };
-  // All eigenvalues, but only the top eigenvector: a full eigh accumulates m³ rotations.
-  const values = backend.eigvalsh(S);
-  const vectors = backend.eigh(S, { k: 1 }).vectors;
+  // All eigenvalues, but only the top eigenvector: a full eigh accumulates m³ rotations. One decomposition gives both
+  // where the backend returns `allValues` (the bits of eigvalsh), else eigvalsh besides.
+  const r = backend.eigh(S, { k: 1, allValues: true });
+  const values = r.allValues ?? backend.eigvalsh(S);
+  const vectors = r.vectors;
   const top = new Float64Array(m);
   for (let i = 0; i < m; i++) top[i] = vectors.data[i * vectors.cols];
   let v1: Float64Array;
