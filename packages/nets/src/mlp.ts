@@ -62,11 +62,13 @@ export function mlp(options: MlpOptions): Network {
   const layers = widths.map((width) => dense({ width, activation, ...shared }));
   layers.push(dense({ width: 1, activation: linear, weights: outputWeights, ...shared }));
   const net = serial(inputDim, layers);
-  if (shared.parametrization !== 'standard') {
-    // The dense layers' kernel maps (fan-wang and ntk alike) are the MLP recursion with σ²_w,in = σ_w² and, with
-    // biases, dense's default σ_b² = 1 (apps/docs/theory/infinite-width.md#mlp-recursions).
-    const sigmaW2 = options.sigmaW2 ?? 1;
-    recursions.set(net, {
+  if (shared.parametrization === 'standard') return net;
+  // The dense layers' kernel maps (fan-wang and ntk alike) are the MLP recursion with σ²_w,in = σ_w² and, with
+  // biases, dense's default σ_b² = 1 (apps/docs/theory/infinite-width.md#mlp-recursions).
+  const sigmaW2 = options.sigmaW2 ?? 1;
+  return {
+    ...net,
+    mlpRecursion: {
       activation: activationOption(activation, 'mlp'),
       depth: widths.length,
       sigmaW2,
@@ -74,19 +76,15 @@ export function mlp(options: MlpOptions): Network {
       sigmaW2In: sigmaW2,
       architecture: 'mlp',
       normalized: false,
-    });
-  }
-  return net;
+    },
+  };
 }
-
-/** Networks built by {@link mlp}, with the infinite-width recursion their layers' kernel maps fold to. */
-const recursions = new WeakMap<Network, ResolvedInfiniteOptions>();
 
 /**
  * The options of the vectorised MLP recursion (`infiniteKernelPass`, apps/docs/theory/infinite-width.md#mlp-recursions)
- * whose kernels are those of `networkKernelMap` over `net`, when `net` is a network returned by {@link mlp} in the
- * fan-wang or ntk parametrisation; undefined for any other network (a copy of one included, whose layers may differ).
+ * whose kernels are those of `networkKernelMap` over `net`: its {@link Network.mlpRecursion}, set by {@link mlp} in the
+ * fan-wang or ntk parametrisation; undefined for any other network.
  */
 export function mlpKernelRecursion(net: Network): ResolvedInfiniteOptions | undefined {
-  return recursions.get(net);
+  return net.mlpRecursion;
 }

@@ -8,6 +8,7 @@ import {
   type Matrix,
   type Rng,
 } from '@spec/core';
+import type { ResolvedInfiniteOptions } from './infinite/architecture.js';
 
 /**
  * A feed-forward network: a chain of {@link Layer} plugins ending in a scalar output (the last layer
@@ -20,6 +21,13 @@ export interface Network {
   readonly layers: ReadonlyArray<Layer>;
   /** dims[ℓ] = dimension after ℓ layers (dims[0] = inputDim, last = 1). */
   readonly dims: ReadonlyArray<number>;
+  /**
+   * The vectorised MLP recursion (apps/docs/theory/infinite-width.md#mlp-recursions) that the layers' kernel maps fold
+   * to, set by `mlp` in the fan-wang and ntk parametrisations so that infinite-width kernels of the network can take
+   * the vectorised route instead of one map evaluation per pair. Whoever builds a network from other layers leaves it
+   * unset (a copy with different layers must drop it).
+   */
+  readonly mlpRecursion?: ResolvedInfiniteOptions;
 }
 
 /** Parameters of a {@link Network}, one record per layer. */

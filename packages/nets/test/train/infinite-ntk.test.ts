@@ -19,9 +19,10 @@ function data(d: number, n: number, seed: number): Matrix {
   return { rows: d, cols: n, data: out };
 }
 
-/** The same layers in a network `mlp` did not build, so `infiniteNtkMatrices` goes pair by pair. */
+/** The same layers without `mlpRecursion`, so `infiniteNtkMatrices` goes pair by pair. */
 function perPair(net: Network): Network {
-  return { ...net };
+  if (net.mlpRecursion === undefined) throw new Error('expected a network built by mlp (with its recursion)');
+  return { inputDim: net.inputDim, layers: net.layers, dims: net.dims };
 }
 
 function maxAbs(a: ArrayLike<number>): number {
