@@ -9,7 +9,8 @@ import { SpecError, createRng } from '@spec/core';
 import { loadShapedData, parseDataSpec } from '@spec/data';
 import { architectureTrainingJob, logCheckpoints, type ArchitectureTrainingRecord } from '@spec/experiments';
 import { Option, type Command } from 'commander';
-import { positiveInt, positiveIntList } from '../options.js';
+import { positiveInt } from '../options.js';
+import { refuseOtherModeFlags, shapeOption, type ModeFlags } from './arch-mode.js';
 import { toJson } from '../output/context.js';
 import type { MetricPoint } from '../plots/train-metrics.js';
 import type { CommandEnv } from '../runtime.js';
@@ -40,7 +41,7 @@ export const ARCH_TRAIN_DEFAULT_WIDTH = 128;
 export const ARCH_TRAIN_DEFAULT_STEPS = 20;
 
 /** MLP-only flags of `spec train` (attribute, flag as typed). */
-const MLP_ONLY: ReadonlyArray<readonly [string, string]> = [
+const MLP_ONLY: ModeFlags = [
   ['widths', '--widths'],
   ['activation', '--activation'],
   ['rawActivation', '--raw-activation'],
@@ -50,7 +51,7 @@ const MLP_ONLY: ReadonlyArray<readonly [string, string]> = [
   ['jsonl', '--jsonl'],
 ];
 
-const ARCH_ONLY: ReadonlyArray<readonly [string, string]> = [
+const ARCH_ONLY: ModeFlags = [
   ['width', '--width'],
   ['shape', '--shape'],
   ['monitors', '--no-monitors'],
@@ -90,29 +91,14 @@ export function addArchitectureTrainFlags(cmd: Command): Command {
         `with --arch: the width N of every hidden layer (default ${ARCH_TRAIN_DEFAULT_WIDTH})`,
       ).argParser(positiveInt('--width', 1_000_000)),
     )
-    .addOption(
-      new Option('--shape <dims>', 'with --arch: the shape of one sample (spatial…, C), e.g. 8,8,3').argParser(
-        positiveIntList('--shape', 1_000_000),
-      ),
-    )
+    .addOption(shapeOption())
     .option('--no-monitors', 'with --arch: skip the CK/NTK monitors (each checkpoint costs a per-sample gradient Gram)')
     .addHelpText('after', HELP);
-  cmd.hook('preAction', (c) => {
-    const given = (name: string): boolean => c.getOptionValueSource(name) === 'cli';
-    const arch = c.getOptionValue('arch') !== undefined;
-    for (const [name, flag] of arch ? MLP_ONLY : ARCH_ONLY) {
-      if (given(name)) {
-        throw new SpecError(
-          'E_INPUT',
-          arch
-            ? `${flag} sets the MLP of spec train, not --arch (the JSON list is the whole network); drop ${flag}`
-            : `${flag} applies to --arch only`,
-        );
-      }
-    }
-    if (arch && !given('n')) c.setOptionValueWithSource('n', ARCH_TRAIN_DEFAULT_N, 'default');
-    if (arch && !given('width')) c.setOptionValueWithSource('width', ARCH_TRAIN_DEFAULT_WIDTH, 'default');
-    if (arch && !given('steps')) c.setOptionValueWithSource('steps', ARCH_TRAIN_DEFAULT_STEPS, 'default');
+  refuseOtherModeFlags(cmd, {
+    mlpOnly: MLP_ONLY,
+    archOnly: ARCH_ONLY,
+    mlpWhat: 'the MLP of spec train',
+    archDefaults: { n: ARCH_TRAIN_DEFAULT_N, width: ARCH_TRAIN_DEFAULT_WIDTH, steps: ARCH_TRAIN_DEFAULT_STEPS },
   });
   return cmd;
 }
