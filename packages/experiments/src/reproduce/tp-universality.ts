@@ -105,6 +105,7 @@ export function tpDistances(
       f0Test: f0.test!,
       lr: s.lr,
       backend: ctx.backend,
+      steps: s.steps,
     });
     return run.checkpoints.slice(1).map((c) => rms(c.test!, kgd.predict(c.step).test));
   });

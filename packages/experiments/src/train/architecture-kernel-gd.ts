@@ -1,5 +1,5 @@
 import { SpecError, type Backend, type SpatialActivations } from '@spec/core';
-import { architectureKernelMatrices, kernelGdModel, kernelGdPredict, type ArchitectureSpec } from '@spec/nets';
+import { architectureKernelMatrices, kernelGdPredictor, type ArchitectureSpec } from '@spec/nets';
 
 /** Options of {@link architectureKernelGd}. */
 export interface ArchitectureKernelGdOptions {
@@ -19,6 +19,11 @@ export interface ArchitectureKernelGdOptions {
   readonly backend: Backend;
   /** Θ and Θ_{test,X} when already computed by {@link architectureNtkBlocks} for these inputs (they do not depend on f_0). */
   readonly blocks?: ArchitectureNtkBlocks;
+  /**
+   * The largest step `predict` will be asked for: picks the cheaper of the recursion and the eigen route
+   * (`kernelGdPredictor` of `@spec/nets`); without it, the eigen route (any step at the same cost).
+   */
+  readonly steps?: number;
 }
 
 /** The train/train and test/train blocks of an architecture's infinite-width NTK. */
@@ -126,7 +131,7 @@ export function architectureKernelGd(options: ArchitectureKernelGdOptions): Arch
   const { theta, cross } = options.blocks ?? architectureNtkBlocks(options.spec, x, xTest);
   if (theta.length !== n * n || cross.length !== m * n)
     throw new SpecError('E_SHAPE', `kernel GD: the NTK blocks do not match ${n} training and ${m} held-out inputs`);
-  const model = kernelGdModel({
+  const predictor = kernelGdPredictor({
     theta: { rows: n, cols: n, data: theta },
     cross: { rows: m, cols: n, data: cross },
     y,
@@ -134,12 +139,14 @@ export function architectureKernelGd(options: ArchitectureKernelGdOptions): Arch
     f0Cross: f0Test,
     rate: lr / n,
     backend,
+    steps: options.steps ?? n,
+    ...(options.steps === undefined ? { route: 'eigen' as const } : {}),
   });
   return {
     theta,
     cross,
     predict(t) {
-      const p = kernelGdPredict(model, t, backend);
+      const p = predictor.predict(t);
       return { train: p.train, test: p.cross! };
     },
   };

@@ -198,6 +198,7 @@ export function architectureTrainingJob(options: ArchitectureTrainingOptions): A
           lr: options.lr,
           backend: options.backend,
           blocks: { theta: infinite.theta, cross: infinite.cross },
+          steps: options.steps,
         })
       : undefined;
   const records = run.checkpoints
