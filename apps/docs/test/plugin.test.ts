@@ -67,6 +67,7 @@ describe('docs example plugin', () => {
 describe('docs example plugin: scaledDense at finite width', () => {
   it('agrees with the built-in dense layer (no bias) in output, vjp and NTK share on a spatial batch', () => {
     const rng = createRng(11);
+    const ctx = { backend: createCpuBackend() };
     const entry = { layer: 'scaledDense', weightStd: 1.3 };
     const plugin = scaledDenseSpatialLayer.create(entry, { width: 5 });
     const builtin = spatialDense({ width: 5, W_std: 1.3 });
@@ -74,16 +75,16 @@ describe('docs example plugin: scaledDense at finite width', () => {
     rng.fillNormal(x.data);
     const { params, outShape } = plugin.init({ spatial: [4], channels: 2 }, rng);
     expect(outShape).toEqual({ spatial: [4], channels: 5 });
-    const a = plugin.apply(params, x);
-    const b = builtin.apply(params, x);
+    const a = plugin.apply(params, x, ctx);
+    const b = builtin.apply(params, x, ctx);
     expect(maxDiff(a.y.data, b.y.data)).toBeLessThan(1e-13);
     const gy = { ...a.y, data: new Float64Array(a.y.data.length) };
     rng.fillNormal(gy.data);
-    const va = plugin.vjp(params, a.cache, gy);
-    const vb = builtin.vjp(params, b.cache, gy);
+    const va = plugin.vjp(params, a.cache, gy, ctx);
+    const vb = builtin.vjp(params, b.cache, gy, ctx);
     expect(maxDiff(va.gx.data, vb.gx.data)).toBeLessThan(1e-13);
     expect(maxDiff(va.gparams.W, vb.gparams.W)).toBeLessThan(1e-13);
-    expect(maxDiff(plugin.ntk(params, a.cache, gy)!, builtin.ntk(params, b.cache, gy)!)).toBeLessThan(1e-12);
+    expect(maxDiff(plugin.ntk(params, a.cache, gy, ctx)!, builtin.ntk(params, b.cache, gy, ctx)!)).toBeLessThan(1e-12);
     expect(() => scaledDenseSpatialLayer.create({ layer: 'scaledDense', weightStd: -1 }, { width: 5 })).toThrow(
       /weightStd/,
     );

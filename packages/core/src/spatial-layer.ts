@@ -1,3 +1,4 @@
+import type { LayerContext } from './layer.js';
 import type { Rng } from './rng.js';
 import type { SpatialKernelMap } from './spatial-kernel.js';
 
@@ -47,7 +48,9 @@ export interface SpatialInit {
  * Layers are pure: no member keeps state between calls. Everything the backward pass needs travels in the `Cache`
  * that `apply` returns; every sample's output depends only on that sample's input (no layer couples samples), so the
  * per-sample gradients that the NTK needs follow from batched calls. `Cache` is the layer's own type; callers treat it
- * as opaque and pass it back unchanged.
+ * as opaque and pass it back unchanged. Every call gets the {@link LayerContext} with the compute backend, as the MLP
+ * layers do, so that a layer's matrix products (dense and conv over samples × positions) run on the backend the user
+ * picked; a layer without products ignores it.
  */
 export interface SpatialLayer<Cache = unknown> {
   /** The layer kind as in the JSON format (apps/docs/theory/architectures.md#json-format), e.g. `"conv"`; errors name it. */
@@ -66,7 +69,11 @@ export interface SpatialLayer<Cache = unknown> {
    *
    * @throws SpecError `E_SHAPE` when `x` or a parameter has the wrong size for this layer
    */
-  apply(params: SpatialParams, x: SpatialActivations): { readonly y: SpatialActivations; readonly cache: Cache };
+  apply(
+    params: SpatialParams,
+    x: SpatialActivations,
+    ctx: LayerContext,
+  ): { readonly y: SpatialActivations; readonly cache: Cache };
   /**
    * The backward pass of a scalar-per-sample output f: given `gy[a, ·] = ∂f(x_a)/∂y_a`, returns `gx[a, ·] =
    * ∂f(x_a)/∂x_a` and the parameter gradients summed over samples, `gparams[k] = Σ_a ∂f(x_a)/∂θ_k` (keys as in
@@ -77,6 +84,7 @@ export interface SpatialLayer<Cache = unknown> {
     params: SpatialParams,
     cache: Cache,
     gy: SpatialActivations,
+    ctx: LayerContext,
     options?: { readonly params?: boolean },
   ): { readonly gx: SpatialActivations; readonly gparams: SpatialParams };
   /**
@@ -88,7 +96,7 @@ export interface SpatialLayer<Cache = unknown> {
    * (the MLP's Gram of inputs ⊙ Gram of signals when there is one position). Composite layers return the sum over
    * everything inside them.
    */
-  ntk(params: SpatialParams, cache: Cache, gy: SpatialActivations): Float64Array | null;
+  ntk(params: SpatialParams, cache: Cache, gy: SpatialActivations, ctx: LayerContext): Float64Array | null;
   /**
    * The layer's infinite-width kernel map on the batched record (apps/docs/theory/architectures.md#kernel-record), when
    * one is attached; unset on layers that have none yet.

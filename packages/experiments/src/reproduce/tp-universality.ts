@@ -86,6 +86,7 @@ export function tpDistances(
     const init = initSpatialNetwork(layers, shape, rng.split(`net${width}`));
     const run = trainSpatialNetwork({
       layers,
+      backend: ctx.backend,
       params: init.params,
       x,
       y,

@@ -1,4 +1,4 @@
-import { SpecError, type SpatialActivations, type SpatialLayer, type SpatialParams } from '@spec/core';
+import { SpecError, type Backend, type SpatialActivations, type SpatialLayer, type SpatialParams } from '@spec/core';
 import { spatialEmpiricalKernels, type ArchitectureSpec } from '@spec/nets';
 
 /** The readout's W_std, b_std and fan-in D (the size of its input per sample), which scale the CK. */
@@ -34,11 +34,12 @@ export function finiteArchitectureKernels(
   layers: ReadonlyArray<SpatialLayer>,
   params: ReadonlyArray<SpatialParams>,
   x: SpatialActivations,
+  backend: Backend,
   kernel: 'ck' | 'ntk' | 'both' = 'both',
 ): FiniteArchitectureKernels {
   if (params.length !== layers.length || params.length !== spec.length || params.length === 0)
     throw new SpecError('E_INPUT', `finite kernels: expected parameters for the ${spec.length} layers of the spec`);
-  const k = spatialEmpiricalKernels(layers, params, x, { kernel });
+  const k = spatialEmpiricalKernels(layers, params, x, backend, { kernel });
   const last = spec[spec.length - 1] as { readonly W_std?: number; readonly b_std?: number };
   const wStd = last.W_std ?? 1;
   const bStd = last.b_std ?? 0;

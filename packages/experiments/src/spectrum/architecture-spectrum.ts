@@ -252,7 +252,7 @@ export function architectureSpectrumJob(options: ArchitectureSpectrumOptions): A
   const { params } = initSpatialNetwork(net.layers, inShape, options.rng);
   const parameters = params.reduce((s, p) => s + Object.values(p).reduce((t, a) => t + a.length, 0), 0);
   const x = { data, samples: n, spatial: inShape.spatial, channels: inShape.channels };
-  const finite = finiteArchitectureKernels(spec, net.layers, params, x, which);
+  const finite = finiteArchitectureKernels(spec, net.layers, params, x, backend, which);
   const ck = finite.ck;
   const base = { samples: n, width, parameters, readout: finite.readout };
   if (net.kernelMap === undefined) {

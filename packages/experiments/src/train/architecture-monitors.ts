@@ -84,7 +84,7 @@ export function architectureKernelMonitors(
     });
   };
   return (params) => {
-    const k = finiteArchitectureKernels(spec, layers, params, x, which);
+    const k = finiteArchitectureKernels(spec, layers, params, x, backend, which);
     // The first call's kernels are the step-0 references.
     reference ??= { ck: monitorOf(k.ck, infinite?.nngp, edges.ck), ntk: monitorOf(k.ntk, infinite?.ntk, edges.ntk) };
     return {

@@ -173,6 +173,7 @@ export function architectureTrainingJob(options: ArchitectureTrainingOptions): A
   const monitors = new Map<number, ArchitectureMonitors>();
   const run = trainSpatialNetwork({
     layers: net.layers,
+    backend: options.backend,
     params: init.params,
     x,
     y: y.subarray(0, n),

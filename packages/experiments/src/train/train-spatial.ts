@@ -1,10 +1,12 @@
-import { SpecError, type Rng, type SpatialActivations, type SpatialLayer, type SpatialParams } from '@spec/core';
+import { SpecError, type Backend, type Rng, type SpatialActivations, type SpatialLayer, type SpatialParams } from '@spec/core';
 import { spatialForward } from '@spec/nets';
 
 /** Options of {@link trainSpatialNetwork}. */
 export interface TrainSpatialOptions {
   /** The network: {@link SpatialLayer}s ending in one output per sample (NTK parametrisation). */
   readonly layers: ReadonlyArray<SpatialLayer>;
+  /** Computes the layers' products (forward and backward passes). */
+  readonly backend: Backend;
   /** Initial parameters, one record per layer (copied; the caller's arrays are not changed). */
   readonly params: ReadonlyArray<SpatialParams>;
   /** Training inputs. */
@@ -58,8 +60,9 @@ export function spatialOutputs(
   layers: ReadonlyArray<SpatialLayer>,
   params: ReadonlyArray<SpatialParams>,
   x: SpatialActivations,
+  backend: Backend,
 ): Float64Array {
-  return scalarOutput(spatialForward(layers, params, x).activations[layers.length], x.samples);
+  return scalarOutput(spatialForward(layers, params, x, backend).activations[layers.length], x.samples);
 }
 
 function scalarOutput(out: SpatialActivations, n: number): Float64Array {
@@ -83,9 +86,11 @@ export function spatialLossGradient(
   params: ReadonlyArray<SpatialParams>,
   x: SpatialActivations,
   y: ArrayLike<number>,
+  backend: Backend,
 ): { loss: number; outputs: Float64Array; grads: SpatialParams[] } {
   const n = x.samples;
-  const fwd = spatialForward(layers, params, x);
+  const fwd = spatialForward(layers, params, x, backend);
+  const ctx = { backend };
   const outputs = scalarOutput(fwd.activations[layers.length], n);
   const signal = new Float64Array(n);
   let loss = 0;
@@ -97,7 +102,7 @@ export function spatialLossGradient(
   const grads: SpatialParams[] = new Array<SpatialParams>(layers.length);
   let g: SpatialActivations = { data: signal, samples: n, spatial: [], channels: 1 };
   for (let i = layers.length - 1; i >= 0; i--) {
-    const r = layers[i].vjp(params[i], fwd.caches[i], g, { params: true });
+    const r = layers[i].vjp(params[i], fwd.caches[i], g, ctx, { params: true });
     grads[i] = r.gparams;
     g = r.gx;
   }
@@ -129,7 +134,7 @@ function lossOf(outputs: Float64Array, y: ArrayLike<number>): number {
  *   (the learning rate is too large for the NTK's top eigenvalue: try a smaller one)
  */
 export function trainSpatialNetwork(options: TrainSpatialOptions): SpatialTrainResult {
-  const { layers, x, y, xTest, lr, steps } = options;
+  const { layers, x, y, xTest, lr, steps, backend } = options;
   const n = x.samples;
   if (!(Number.isFinite(lr) && lr > 0)) throw new SpecError('E_INPUT', `train: lr must be finite and > 0, got ${lr}`);
   if (!Number.isSafeInteger(steps) || steps < 0)
@@ -157,14 +162,14 @@ export function trainSpatialNetwork(options: TrainSpatialOptions): SpatialTrainR
   let next = 0;
   for (let t = 0; t <= steps; t++) {
     if (checkpoints[next] === t) {
-      const train = spatialOutputs(layers, params, x);
+      const train = spatialOutputs(layers, params, x, backend);
       const loss = lossOf(train, y);
       if (!Number.isFinite(loss)) throw diverged(t, lr);
       const checkpoint: SpatialTrainCheckpoint = {
         step: t,
         loss,
         train,
-        ...(xTest !== undefined ? { test: spatialOutputs(layers, params, xTest) } : {}),
+        ...(xTest !== undefined ? { test: spatialOutputs(layers, params, xTest, backend) } : {}),
       };
       out.push(checkpoint);
       options.onCheckpoint?.(checkpoint, params);
@@ -185,7 +190,7 @@ export function trainSpatialNetwork(options: TrainSpatialOptions): SpatialTrainR
       xb = selectSamples(x, idx);
       yb = Array.from(idx, (i) => y[i]);
     }
-    const g = spatialLossGradient(layers, params, xb, yb);
+    const g = spatialLossGradient(layers, params, xb, yb, backend);
     if (!Number.isFinite(g.loss)) throw diverged(t, lr);
     params.forEach((p, i) => {
       for (const [key, w] of Object.entries(p)) {

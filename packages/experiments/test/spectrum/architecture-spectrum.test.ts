@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { architectureSpectrumJob } from '../../src/index.js';
 
 const backend = createCpuBackend();
+const ctx = { backend };
 const SPEC: ArchitectureSpec = [
   { layer: 'conv', filter: [2, 2], padding: 'SAME', W_std: 1.3, b_std: 0.2 },
   { layer: 'erf' },
@@ -29,7 +30,7 @@ describe('architectureSpectrumJob (apps/docs/theory/architectures.md#finite-vs-i
     const net = spatialNetworkFromSpec(SPEC, { width: 7 });
     const { params } = initSpatialNetwork(net.layers, { spatial: [3, 3], channels: 2 }, createRng(3));
     const x = { data, samples: 5, spatial: [3, 3], channels: 2 };
-    const z = spatialForward(net.layers, params, x).activations[3];
+    const z = spatialForward(net.layers, params, x, ctx.backend).activations[3];
     const D = z.data.length / 5;
     expect(r.readout).toEqual({ W_std: 1.2, b_std: 0.3, fanIn: D });
     expect(D).toBe(9 * 7);
@@ -83,7 +84,7 @@ describe('architectureSpectrumJob (apps/docs/theory/architectures.md#finite-vs-i
     const net = spatialNetworkFromSpec(pooled, { width: 6 });
     const { params } = initSpatialNetwork(net.layers, { spatial: [3, 3], channels: 2 }, createRng(4));
     const x = { data, samples: 5, spatial: [3, 3], channels: 2 };
-    const ntk = spatialEmpiricalKernels(net.layers, params, x, { kernel: 'ntk' }).ntk!;
+    const ntk = spatialEmpiricalKernels(net.layers, params, x, ctx.backend, { kernel: 'ntk' }).ntk!;
     let tr = 0;
     for (let a = 0; a < 5; a++) tr += ntk[a * 5 + a];
     expect(r.ntk!.mean).toBeCloseTo(tr / 5, 10);

@@ -24,6 +24,7 @@ import {
 } from '@spec/experiments';
 
 const backend = createCpuBackend();
+const ctx = { backend };
 
 function randomInputs(n: number, spatial: number[], C: number, seed: number): SpatialActivations {
   const rng = createRng(seed);
@@ -56,7 +57,7 @@ function convNet(w: number): SpatialLayer[] {
 }
 
 function lossAt(layers: SpatialLayer[], params: SpatialParams[], x: SpatialActivations, y: Float64Array): number {
-  const f = spatialOutputs(layers, params, x);
+  const f = spatialOutputs(layers, params, x, ctx.backend);
   return f.reduce((s, v, a) => s + (v - y[a]) ** 2, 0) / (2 * f.length);
 }
 
@@ -76,7 +77,7 @@ describe('trainSpatialNetwork: gradient descent from the layers’ vjps', () => 
       const y = Float64Array.from([0.5, -0.3, 0.8, 0.1]);
       const init = initSpatialNetwork(layers, { spatial, channels: C }, createRng(2));
       const lr = 0.7;
-      const stepped = trainSpatialNetwork({ layers, params: init.params, x, y, lr, steps: 1 }).params;
+      const stepped = trainSpatialNetwork({ layers, backend: ctx.backend, params: init.params, x, y, lr, steps: 1 }).params;
       // Central differences: truncation O(h² f‴) ≈ 1e-10 and rounding O(ε L/h) ≈ 1e-11 at h = 1e-5 for these O(1)
       // losses; 1e-7 leaves room and still catches a missing factor or a wrong sign.
       const h = 1e-5;
@@ -108,9 +109,10 @@ describe('trainSpatialNetwork: gradient descent from the layers’ vjps', () => 
     const y = Float64Array.from([1, -1, 0.5, 0, 0.2]);
     const init = initSpatialNetwork(layers, { spatial: [2, 2], channels: 2 }, createRng(4));
     const before = init.params.map((p) => Object.values(p).map((v) => Float64Array.from(v)));
-    const gd = trainSpatialNetwork({ layers, params: init.params, x, y, lr: 0.5, steps: 3 });
+    const gd = trainSpatialNetwork({ layers, backend: ctx.backend, params: init.params, x, y, lr: 0.5, steps: 3 });
     const sgd = trainSpatialNetwork({
       layers,
+      backend: ctx.backend,
       params: init.params,
       x,
       y,
@@ -130,7 +132,7 @@ describe('trainSpatialNetwork: gradient descent from the layers’ vjps', () => 
     const y = Float64Array.from([0.3, -0.7, 0.9, -0.1]);
     const init = initSpatialNetwork(layers, { spatial: [2, 2], channels: 2 }, createRng(6));
     const lr = 0.4;
-    const got = trainSpatialNetwork({ layers, params: init.params, x, y, lr, steps: 1, batch: 2, rng: createRng(7) });
+    const got = trainSpatialNetwork({ layers, backend: ctx.backend, params: init.params, x, y, lr, steps: 1, batch: 2, rng: createRng(7) });
     const pairs = [0, 1, 2, 3].flatMap((a) => [0, 1, 2, 3].filter((b) => b > a).map((b) => [a, b]));
     const distances = pairs.map(([a, b]) => {
       const per = x.data.length / n;
@@ -142,7 +144,7 @@ describe('trainSpatialNetwork: gradient descent from the layers’ vjps', () => 
           ...x.data.subarray(b * per, (b + 1) * per),
         ]),
       };
-      const g = spatialLossGradient(layers, init.params, xb, [y[a], y[b]]);
+      const g = spatialLossGradient(layers, init.params, xb, [y[a], y[b]], ctx.backend);
       let worst = 0;
       init.params.forEach((p, i) =>
         Object.keys(p).forEach((key) =>
@@ -162,7 +164,7 @@ describe('trainSpatialNetwork: gradient descent from the layers’ vjps', () => 
     const layers = convNet(2);
     const x = randomInputs(3, [2, 2], 2, 1);
     const init = initSpatialNetwork(layers, { spatial: [2, 2], channels: 2 }, createRng(1));
-    const base = { layers, params: init.params, x, y: [0, 1, 0], lr: 0.1, steps: 2 };
+    const base = { layers, backend: ctx.backend, params: init.params, x, y: [0, 1, 0], lr: 0.1, steps: 2 };
     expectSpecError(() => trainSpatialNetwork({ ...base, lr: 0 }), 'E_INPUT');
     expectSpecError(() => trainSpatialNetwork({ ...base, steps: 1.5 }), 'E_INPUT');
     expectSpecError(() => trainSpatialNetwork({ ...base, checkpoints: [3] }), 'E_INPUT');
@@ -230,14 +232,14 @@ describe('kernel GD with an architecture’s infinite-width NTK', () => {
     const ys = Float64Array.from([0.7, -0.4, 0.2, -0.9]);
     const init = initSpatialNetwork(layers, { spatial: [3], channels: 2 }, createRng(23));
     const all = { ...xs, samples: 7, data: Float64Array.from([...xs.data, ...xt.data]) };
-    const k = spatialEmpiricalKernels(layers, init.params, all, { kernel: 'ntk' });
+    const k = spatialEmpiricalKernels(layers, init.params, all, ctx.backend, { kernel: 'ntk' });
     const ntk = k.ntk!;
     const blocks = {
       theta: Float64Array.from({ length: 16 }, (_, i) => ntk[Math.floor(i / 4) * 7 + (i % 4)]),
       cross: Float64Array.from({ length: 12 }, (_, i) => ntk[(4 + Math.floor(i / 4)) * 7 + (i % 4)]),
     };
     const distance = (lr: number): number => {
-      const run = trainSpatialNetwork({ layers, params: init.params, x: xs, y: ys, xTest: xt, lr, steps: 1 });
+      const run = trainSpatialNetwork({ layers, backend: ctx.backend, params: init.params, x: xs, y: ys, xTest: xt, lr, steps: 1 });
       const [c0, c1] = run.checkpoints;
       const kgd = architectureKernelGd({
         spec,

@@ -1,6 +1,7 @@
 import {
   SpecError,
   registry as defaultRegistry,
+  type LayerContext,
   type Registry,
   type SpatialActivations,
   type SpatialLayer,
@@ -78,9 +79,10 @@ function located(at: string, layer: SpatialLayer, kernelMap: LayerKernelMap | un
   return {
     kind: layer.kind,
     init: (inShape, rng) => atLayer(at, () => layer.init(inShape, rng)),
-    apply: (params: SpatialParams, x: SpatialActivations) => atLayer(at, () => layer.apply(params, x)),
-    vjp: (params, cache, gy, options) => atLayer(at, () => layer.vjp(params, cache, gy, options)),
-    ntk: (params, cache, gy) => atLayer(at, () => layer.ntk(params, cache, gy)),
+    apply: (params: SpatialParams, x: SpatialActivations, ctx: LayerContext) =>
+      atLayer(at, () => layer.apply(params, x, ctx)),
+    vjp: (params, cache, gy, ctx, options) => atLayer(at, () => layer.vjp(params, cache, gy, ctx, options)),
+    ntk: (params, cache, gy, ctx) => atLayer(at, () => layer.ntk(params, cache, gy, ctx)),
     ...(kernelMap !== undefined ? { kernelMap } : {}),
   };
 }

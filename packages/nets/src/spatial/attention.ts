@@ -310,7 +310,7 @@ export function spatialAttention(options: SpatialAttentionOptions): SpatialLayer
       }
       return { y: activations(y, n, { spatial: x.spatial, channels: width }), cache: { x, Q, K, V, A, O } };
     },
-    vjp(params, cache, gy, options) {
+    vjp(params, cache, gy, _ctx, options) {
       checkGradient(cache, gy);
       const { x } = cache;
       const gx = new Float64Array(x.data.length);

@@ -64,35 +64,35 @@ export function spatialSerial(layers: ReadonlyArray<SpatialLayer>): SpatialLayer
       });
       return { params: joinParams(params), outShape: shape };
     },
-    apply(params, x) {
+    apply(params, x, ctx) {
       const split = splitParams(params, children.length, 'serial');
       let h = x;
       const caches = children.map((layer, i) => {
-        const r = layer.apply(split[i], h);
+        const r = layer.apply(split[i], h, ctx);
         h = r.y;
         return r.cache;
       });
       return { y: h, cache: { caches } };
     },
-    vjp(params, cache, gy, options) {
+    vjp(params, cache, gy, ctx, options) {
       const split = splitParams(params, children.length, 'serial');
       const grads: SpatialParams[] = new Array<SpatialParams>(children.length);
       let g = gy;
       for (let i = children.length - 1; i >= 0; i--) {
-        const r = children[i].vjp(split[i], cache.caches[i], g, options);
+        const r = children[i].vjp(split[i], cache.caches[i], g, ctx, options);
         grads[i] = r.gparams;
         g = r.gx;
       }
       return { gx: g, gparams: options?.params === false ? {} : joinParams(grads) };
     },
-    ntk(params, cache, gy) {
+    ntk(params, cache, gy, ctx) {
       const split = splitParams(params, children.length, 'serial');
       let total: Float64Array | null = null;
       let g = gy;
       for (let i = children.length - 1; i >= 0; i--) {
-        const share = children[i].ntk(split[i], cache.caches[i], g);
+        const share = children[i].ntk(split[i], cache.caches[i], g, ctx);
         if (share !== null) total = total === null ? Float64Array.from(share) : addInto(total, share);
-        if (i > 0) g = children[i].vjp(split[i], cache.caches[i], g, { params: false }).gx;
+        if (i > 0) g = children[i].vjp(split[i], cache.caches[i], g, ctx, { params: false }).gx;
       }
       return total;
     },
@@ -141,13 +141,13 @@ function branchSum(
       });
       return { params: joinParams(results.map((r) => r.params)), outShape };
     },
-    apply(params, x) {
+    apply(params, x, ctx) {
       assertActivations(x, kind, 'the input');
       const split = splitParams(params, branches.length, kind);
       let y: Float64Array | null = null;
       let shape = shapeOf(x);
       const caches = branches.map((b, i) => {
-        const r = b.apply(split[i], x);
+        const r = b.apply(split[i], x, ctx);
         if (y === null) {
           y = r.y.data.map((v) => weights[i] * v);
           shape = shapeOf(r.y);
@@ -164,11 +164,11 @@ function branchSum(
       });
       return { y: activations(y!, x.samples, shape), cache: { caches, x } };
     },
-    vjp(params, cache, gy, options) {
+    vjp(params, cache, gy, ctx, options) {
       const split = splitParams(params, branches.length, kind);
       const gx = new Float64Array(cache.x.data.length);
       const grads = branches.map((b, i) => {
-        const r = b.vjp(split[i], cache.caches[i], scale(gy, weights[i]), options);
+        const r = b.vjp(split[i], cache.caches[i], scale(gy, weights[i]), ctx, options);
         addInto(gx, r.gx.data);
         return r.gparams;
       });
@@ -177,12 +177,12 @@ function branchSum(
         gparams: options?.params === false ? {} : joinParams(grads),
       };
     },
-    ntk(params, cache, gy) {
+    ntk(params, cache, gy, ctx) {
       // The branches' parameters are disjoint, so Θ is the sum of their shares; branch i sees the signal w_i·gy.
       const split = splitParams(params, branches.length, kind);
       let total: Float64Array | null = null;
       branches.forEach((b, i) => {
-        const share = b.ntk(split[i], cache.caches[i], scale(gy, weights[i]));
+        const share = b.ntk(split[i], cache.caches[i], scale(gy, weights[i]), ctx);
         if (share !== null) total = total === null ? Float64Array.from(share) : addInto(total, share);
       });
       return total;

@@ -133,7 +133,7 @@ export function spatialConv(options: SpatialConvOptions): SpatialLayer<ConvCache
         cache: { x, map },
       };
     },
-    vjp(params, cache, gy, options) {
+    vjp(params, cache, gy, _ctx, options) {
       checkGradient(cache, gy);
       const { x, map } = cache;
       const cin = x.channels;

@@ -70,7 +70,7 @@ export function spatialDense(options: SpatialDenseOptions): SpatialLayer<DenseCa
       }
       return { y: activations(y, x.samples, { spatial: x.spatial, channels: width }), cache: { x } };
     },
-    vjp(params, cache, gy, options) {
+    vjp(params, cache, gy, _ctx, options) {
       const { x } = cache;
       const cin = x.channels;
       assertActivations(gy, 'dense', 'the output gradient', { ...shapeOf(x), channels: width, samples: x.samples });

@@ -1,5 +1,6 @@
 import {
   SpecError,
+  type Backend,
   type Rng,
   type SpatialActivations,
   type SpatialLayer,
@@ -80,11 +81,16 @@ export function initSpatialNetwork(
   return { params, shapes };
 }
 
-/** The forward pass through every layer. @throws SpecError `E_INPUT` when `params` does not match the layers */
+/**
+ * The forward pass through every layer, products on `backend`.
+ *
+ * @throws SpecError `E_INPUT` when `params` does not match the layers
+ */
 export function spatialForward(
   layers: ReadonlyArray<SpatialLayer>,
   params: ReadonlyArray<SpatialParams>,
   x: SpatialActivations,
+  backend: Backend,
 ): SpatialForwardPass {
   checkNetwork(layers);
   if (!Array.isArray(params) || params.length !== layers.length) {
@@ -93,8 +99,9 @@ export function spatialForward(
   assertActivations(x, 'spatial network', 'the input');
   const acts: SpatialActivations[] = [x];
   const caches: unknown[] = [];
+  const ctx = { backend };
   layers.forEach((layer, i) => {
-    const { y, cache } = layer.apply(params[i], acts[i]);
+    const { y, cache } = layer.apply(params[i], acts[i], ctx);
     acts.push(y);
     caches.push(cache);
   });
@@ -113,6 +120,7 @@ export function spatialEmpiricalKernels(
   layers: ReadonlyArray<SpatialLayer>,
   params: ReadonlyArray<SpatialParams>,
   x: SpatialActivations,
+  backend: Backend,
   options: SpatialKernelOptions = {},
 ): SpatialEmpiricalKernels {
   const which = options.kernel ?? 'both';
@@ -122,7 +130,8 @@ export function spatialEmpiricalKernels(
       `spatial network: kernel must be 'ck', 'ntk' or 'both', got ${JSON.stringify(which)}`,
     );
   }
-  const fwd = spatialForward(layers, params, x);
+  const fwd = spatialForward(layers, params, x, backend);
+  const ctx = { backend };
   const out = fwd.activations[layers.length];
   if (out.spatial.length !== 0 || out.channels !== 1) {
     throw new SpecError(
@@ -148,7 +157,7 @@ export function spatialEmpiricalKernels(
     const ntk = new Float64Array(n * n);
     let g = activations(new Float64Array(n).fill(1), n, { spatial: [], channels: 1 });
     for (let i = layers.length - 1; i >= 0; i--) {
-      const share = layers[i].ntk(params[i], fwd.caches[i], g);
+      const share = layers[i].ntk(params[i], fwd.caches[i], g, ctx);
       if (share !== null) {
         if (share.length !== n * n) {
           throw new SpecError(
@@ -159,7 +168,7 @@ export function spatialEmpiricalKernels(
         perLayer[i] = share;
         addInto(ntk, share);
       }
-      if (i > 0) g = layers[i].vjp(params[i], fwd.caches[i], g, { params: false }).gx;
+      if (i > 0) g = layers[i].vjp(params[i], fwd.caches[i], g, ctx, { params: false }).gx;
     }
     assertFiniteArray(ntk, 'the NTK');
     result.ntk = ntk;

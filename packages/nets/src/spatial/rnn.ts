@@ -149,7 +149,7 @@ export function spatialRnn(options: SpatialRnnOptions): SpatialLayer<RnnCache> {
       }
       return { y: activations(s, x.samples, { spatial: x.spatial, channels: N }), cache: { x, g, s } };
     },
-    vjp(params, cache, gy, options) {
+    vjp(params, cache, gy, _ctx, options) {
       checkGradient(cache, gy);
       const { x } = cache;
       const gx = new Float64Array(x.data.length);

@@ -19,7 +19,7 @@ import {
   type ArchitectureSpec,
 } from '../../src/index.js';
 import { checkNetworkNtk } from '../spatial/network-check.js';
-import { expectClose } from '../spatial/fd.js';
+import { ctx, expectClose } from '../spatial/fd.js';
 
 function specError(f: () => unknown): { code: SpecErrorCode; message: string } {
   try {
@@ -114,7 +114,7 @@ describe('spatialNetworkFromSpec: the finite network of a JSON architecture (app
     const t: number[][] = Array.from({ length: 9 }, () => []);
     for (let m = 0; m < M; m++) {
       const { params } = initSpatialNetwork(net.layers, { spatial: [8], channels: 3 }, createRng(500 + m));
-      const r = spatialEmpiricalKernels(net.layers, params, x);
+      const r = spatialEmpiricalKernels(net.layers, params, x, ctx.backend);
       for (let i = 0; i < 9; i++) {
         k[i].push((1.5 ** 2 * r.ck![i]) / N + 0.1 ** 2);
         t[i].push(r.ntk![i]);

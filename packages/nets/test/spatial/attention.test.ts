@@ -10,7 +10,7 @@ import {
   spatialResidual,
   type SpatialAttentionOptions,
 } from '../../src/index.js';
-import { checkVjp, expectClose, randomActivations } from './fd.js';
+import { ctx, checkVjp, expectClose, randomActivations } from './fd.js';
 import { checkNetworkNtk } from './network-check.js';
 
 type M = number[][];
@@ -63,7 +63,7 @@ describe('spatial self-attention', () => {
       const shape = { spatial: [4], channels: 3 };
       const { params } = layer.init(shape, rng.split(JSON.stringify(o)));
       const x = randomActivations(rng.split('x'), 2, shape);
-      const y = layer.apply(params, x).y;
+      const y = layer.apply(params, x, ctx).y;
       for (let a = 0; a < 2; a++) {
         const xa = Array.from({ length: 4 }, (_, p) =>
           Array.from(x.data.subarray((a * 4 + p) * 3, (a * 4 + p + 1) * 3)),
@@ -118,7 +118,7 @@ describe('spatial self-attention', () => {
     const layer = spatialAttention({ width: 2 });
     const { params } = layer.init({ spatial: [3], channels: 2 }, createRng(0));
     expectSpecError(
-      () => layer.apply(params, randomActivations(createRng(1), 1, { spatial: [3], channels: 3 })),
+      () => layer.apply(params, randomActivations(createRng(1), 1, { spatial: [3], channels: 3 }), ctx),
       'E_SHAPE',
       /attention/,
       /"WQK"/,

@@ -1,5 +1,6 @@
 import { architectureCheckData } from '@spec/testing';
 import { describe, expect, it } from 'vitest';
+import { ctx } from './fd.js';
 import { createRng, type SpatialActivations, type SpatialLayer } from '@spec/core';
 import {
   spatialActivation,
@@ -47,7 +48,7 @@ function checkAgainstLimit(name: string, c: Check): void {
   const inShape = { spatial: c.x.spatial, channels: c.x.channels };
   for (let m = 0; m < c.nets; m++) {
     const { params } = initSpatialNetwork(c.layers, inShape, createRng(1000 + m));
-    const r = spatialEmpiricalKernels(c.layers, params, c.x);
+    const r = spatialEmpiricalKernels(c.layers, params, c.x, ctx.backend);
     entries.forEach((e, i) => {
       k[i].push((c.readout[0] * r.ck![e]) / c.width + c.readout[1]);
       t[i].push(r.ntk![e]);

@@ -15,7 +15,7 @@ import {
   spatialResidual,
   spatialSerial,
 } from '../../src/index.js';
-import { FD_TOL, checkVjp, copyParams, expectClose, finiteDifferenceNtk, randomActivations } from './fd.js';
+import { ctx, FD_TOL, checkVjp, copyParams, expectClose, finiteDifferenceNtk, randomActivations } from './fd.js';
 
 const shape = { spatial: [5], channels: 2 };
 
@@ -65,7 +65,7 @@ describe('combinators', () => {
     const rng = createRng(22);
     const { params } = initSpatialNetwork([sum], shape, rng.split('init'));
     const x = randomActivations(rng.split('x'), 4, shape);
-    const whole = spatialEmpiricalKernels([sum], params, x);
+    const whole = spatialEmpiricalKernels([sum], params, x, ctx.backend);
     // The same parameters, split by hand into the two branches' layer lists.
     const branchParams = (i: number, count: number) =>
       Array.from({ length: count }, (_, l) =>
@@ -75,8 +75,8 @@ describe('combinators', () => {
             .map(([k, v]) => [k.slice(`${i}/${l}/`.length), v]),
         ),
       );
-    const k1 = spatialEmpiricalKernels(b1, branchParams(0, 4), x);
-    const k2 = spatialEmpiricalKernels(b2, branchParams(1, 4), x);
+    const k1 = spatialEmpiricalKernels(b1, branchParams(0, 4), x, ctx.backend);
+    const k2 = spatialEmpiricalKernels(b2, branchParams(1, 4), x, ctx.backend);
     expectClose(
       whole.outputs,
       k1.outputs.map((f, a) => w1 * f + w2 * k2.outputs[a]),
@@ -109,8 +109,8 @@ describe('combinators', () => {
       ),
     );
     const x = randomActivations(rng.split('x'), 3, shape);
-    const a = spatialEmpiricalKernels(nested, params, x);
-    const b = spatialEmpiricalKernels([...inner, ...tail], [...flatParams, params[1], params[2]], x);
+    const a = spatialEmpiricalKernels(nested, params, x, ctx.backend);
+    const b = spatialEmpiricalKernels([...inner, ...tail], [...flatParams, params[1], params[2]], x, ctx.backend);
     expectClose(a.ntk!, b.ntk!, 1e-14, 'NTK');
     expectClose(a.ck!, b.ck!, 1e-14, 'CK');
   });
@@ -136,7 +136,7 @@ describe('combinators', () => {
     const rng = createRng(24);
     const params = initSpatialNetwork(layers, shape, rng.split('init')).params.map(copyParams);
     const x = randomActivations(rng.split('x'), 3, shape);
-    const k = spatialEmpiricalKernels(layers, params, x, { perLayer: true });
+    const k = spatialEmpiricalKernels(layers, params, x, ctx.backend, { perLayer: true });
     const fd = finiteDifferenceNtk(layers, params, x);
     expectClose(k.ntk!, fd.ntk, FD_TOL, 'NTK');
     layers.forEach((layer, i) => {
@@ -168,7 +168,7 @@ describe('combinators', () => {
     );
     const s = spatialSerial([spatialDense({ width: 2 })]);
     const x = randomActivations(createRng(1), 2, shape);
-    expectSpecError(() => s.apply({ W: new Float64Array(4) }, x), 'E_SHAPE', /serial/, /"W"/);
+    expectSpecError(() => s.apply({ W: new Float64Array(4) }, x, ctx), 'E_SHAPE', /serial/, /"W"/);
     expect(s.kind).toBe('serial');
   });
 });

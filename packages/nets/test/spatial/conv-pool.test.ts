@@ -13,7 +13,7 @@ import {
   spatialSumPool,
 } from '../../src/index.js';
 import { windowIndexMap } from '../../src/kernel-maps/index-map.js';
-import { checkVjp, expectClose } from './fd.js';
+import { ctx, checkVjp, expectClose } from './fd.js';
 
 const act = (data: number[], spatial: number[], channels: number, samples = 1) => ({
   data: Float64Array.from(data),
@@ -46,15 +46,15 @@ describe('spatial convolution', () => {
     const at = (i: number) => (i >= 0 && i < 4 ? x[i] : 0);
     const same = spatialConv({ width: 1, filter: [3], padding: 'SAME' });
     const want = x.map((_, p) => a * (W[0] * at(p - 1) + W[1] * at(p) + W[2] * at(p + 1)));
-    expectClose(same.apply({ W }, act(x, [4], 1)).y.data, want, 1e-15, 'SAME');
+    expectClose(same.apply({ W }, act(x, [4], 1), ctx).y.data, want, 1e-15, 'SAME');
     const circ = spatialConv({ width: 1, filter: [3], padding: 'CIRCULAR', W_std: 2, b_std: 0.5 });
     const wrap = (i: number) => x[(i + 4) % 4];
     const b = Float64Array.from([0.3]);
     const wantC = x.map((_, p) => 2 * a * (W[0] * wrap(p - 1) + W[1] * wrap(p) + W[2] * wrap(p + 1)) + 0.5 * 0.3);
-    expectClose(circ.apply({ W, b }, act(x, [4], 1)).y.data, wantC, 1e-15, 'CIRCULAR');
+    expectClose(circ.apply({ W, b }, act(x, [4], 1), ctx).y.data, wantC, 1e-15, 'CIRCULAR');
     // Stride 2, VALID: outputs at p = 0 (x0..x2) only, since ⌊(4−3)/2⌋ + 1 = 1.
     const strided = spatialConv({ width: 1, filter: [3], strides: [2] });
-    expectClose(strided.apply({ W }, act(x, [4], 1)).y.data, [a * (0.5 - 2 + 6)], 1e-15, 'stride');
+    expectClose(strided.apply({ W }, act(x, [4], 1), ctx).y.data, [a * (0.5 - 2 + 6)], 1e-15, 'stride');
   });
 
   it('a 1 × 1 convolution is the dense layer applied per position', () => {
@@ -69,7 +69,7 @@ describe('spatial convolution', () => {
       4,
       2,
     );
-    expectClose(conv.apply(params, x).y.data, dense.apply(params, x).y.data, 1e-15, '1 × 1');
+    expectClose(conv.apply(params, x, ctx).y.data, dense.apply(params, x, ctx).y.data, 1e-15, '1 × 1');
   });
 
   it('vjp matches central differences (VALID, SAME with stride, CIRCULAR 2-D, bias)', () => {
@@ -91,29 +91,29 @@ describe('spatial convolution', () => {
 describe('pooling, flatten, last, layernorm', () => {
   it('pool by hand', () => {
     const x = act([1, 2, 3, 4], [4], 1);
-    expect(Array.from(spatialAvgPool({ window: [2] }).apply({}, x).y.data)).toEqual([1.5, 2.5, 3.5]);
-    expect(Array.from(spatialSumPool({ window: [2], strides: [2] }).apply({}, x).y.data)).toEqual([3, 7]);
+    expect(Array.from(spatialAvgPool({ window: [2] }).apply({}, x, ctx).y.data)).toEqual([1.5, 2.5, 3.5]);
+    expect(Array.from(spatialSumPool({ window: [2], strides: [2] }).apply({}, x, ctx).y.data)).toEqual([3, 7]);
     // SAME, window 2: total padding 1, lo = 0, so the last window is (x3, ∅): /2 without, /1 with normalize_edges.
-    expect(Array.from(spatialAvgPool({ window: [2], padding: 'SAME' }).apply({}, x).y.data)).toEqual([
+    expect(Array.from(spatialAvgPool({ window: [2], padding: 'SAME' }).apply({}, x, ctx).y.data)).toEqual([
       1.5, 2.5, 3.5, 2,
     ]);
     const edges = spatialAvgPool({ window: [2], padding: 'SAME', normalize_edges: true });
-    expect(Array.from(edges.apply({}, x).y.data)).toEqual([1.5, 2.5, 3.5, 4]);
+    expect(Array.from(edges.apply({}, x, ctx).y.data)).toEqual([1.5, 2.5, 3.5, 4]);
     // Max pooling: (1, 2, 3, 4) → windows of 2 → (2, 3, 4); SAME: the last window (x3, padding) is 4, padding never wins
     // even against negative inputs.
-    expect(Array.from(spatialMaxPool({ window: [2] }).apply({}, x).y.data)).toEqual([2, 3, 4]);
+    expect(Array.from(spatialMaxPool({ window: [2] }).apply({}, x, ctx).y.data)).toEqual([2, 3, 4]);
     const negative = act([-4, -3, -2, -1], [4], 1);
-    expect(Array.from(spatialMaxPool({ window: [2], padding: 'SAME' }).apply({}, negative).y.data)).toEqual([
+    expect(Array.from(spatialMaxPool({ window: [2], padding: 'SAME' }).apply({}, negative, ctx).y.data)).toEqual([
       -3, -2, -1, -1,
     ]);
     const two = act([1, 2, 3, 4, 5, 6], [3], 2);
-    expect(Array.from(spatialMaxPool({ window: [3] }).apply({}, two).y.data)).toEqual([5, 6]);
-    expect(Array.from(spatialGlobalAvgPool().apply({}, two).y.data)).toEqual([3, 4]);
-    expect(Array.from(spatialLast().apply({}, two).y.data)).toEqual([5, 6]);
-    const flat = spatialFlatten().apply({}, two).y;
+    expect(Array.from(spatialMaxPool({ window: [3] }).apply({}, two, ctx).y.data)).toEqual([5, 6]);
+    expect(Array.from(spatialGlobalAvgPool().apply({}, two, ctx).y.data)).toEqual([3, 4]);
+    expect(Array.from(spatialLast().apply({}, two, ctx).y.data)).toEqual([5, 6]);
+    const flat = spatialFlatten().apply({}, two, ctx).y;
     expect([flat.spatial, flat.channels, Array.from(flat.data)]).toEqual([[], 6, [1, 2, 3, 4, 5, 6]]);
     // LayerNorm of (1, 2, 3): mean 2, variance 2/3.
-    const ln = spatialLayerNorm().apply({}, act([1, 2, 3], [], 3)).y.data;
+    const ln = spatialLayerNorm().apply({}, act([1, 2, 3], [], 3), ctx).y.data;
     expectClose(
       ln,
       [-1, 0, 1].map((v) => v / Math.sqrt(2 / 3)),
@@ -177,12 +177,12 @@ describe('pooling, flatten, last, layernorm', () => {
       /avg_pool/,
     );
     expectSpecError(
-      () => spatialAvgPool({ window: [2] }).apply({}, act([1, 2, 3, 4], [2, 2], 1)),
+      () => spatialAvgPool({ window: [2] }).apply({}, act([1, 2, 3, 4], [2, 2], 1), ctx),
       'E_INPUT',
       /avg_pool/,
     );
     expectSpecError(() => spatialLast().init({ spatial: [2, 2], channels: 1 }, rng), 'E_SHAPE', /last/);
     expectSpecError(() => spatialLayerNorm({ eps: -1 }), 'E_INPUT', /layernorm/, /eps/);
-    expectSpecError(() => spatialLayerNorm().apply({}, act([2, 2], [], 2)), 'E_DATA', /layernorm/, /variance/);
+    expectSpecError(() => spatialLayerNorm().apply({}, act([2, 2], [], 2), ctx), 'E_DATA', /layernorm/, /variance/);
   });
 });

@@ -14,7 +14,7 @@ import {
   spatialEmpiricalKernels,
 } from '../../src/index.js';
 import { denseWeightNtk } from '../../src/spatial/dense.js';
-import { FD_TOL, checkVjp, copyParams, expectClose, finiteDifferenceNtk, randomActivations } from './fd.js';
+import { ctx, FD_TOL, checkVjp, copyParams, expectClose, finiteDifferenceNtk, randomActivations } from './fd.js';
 
 let backend: Backend;
 beforeAll(() => {
@@ -59,7 +59,7 @@ describe('spatial dense and activation layers', () => {
       const init = initSpatialNetwork(layers, inShape, rng.split('init'));
       const params = init.params.map(copyParams);
       const x = randomActivations(rng.split('x'), 3, inShape);
-      const k = spatialEmpiricalKernels(layers, params, x, { perLayer: true });
+      const k = spatialEmpiricalKernels(layers, params, x, ctx.backend, { perLayer: true });
       const fd = finiteDifferenceNtk(layers, params, x);
       expectClose(k.ntk!, fd.ntk, FD_TOL, 'NTK');
       layers.forEach((layer, i) => {
@@ -104,7 +104,7 @@ describe('spatial dense and activation layers', () => {
     expect(
       initSpatialNetwork(layers, { spatial: [], channels: d0 }, createRng(0)).shapes.map((s) => s.channels),
     ).toEqual([d0, 6, 6, 4, 4, 1]);
-    const mine = spatialEmpiricalKernels(layers, full, x);
+    const mine = spatialEmpiricalKernels(layers, full, x, ctx.backend);
     // Rounding: the sums are the same products in a different order (n·d ≤ 30 terms of O(1)): ≤ 1e-13 relative.
     expectClose(mine.outputs, refOut, 1e-13, 'outputs');
     expectClose(mine.ck!, ref.ck!.data, 1e-13, 'CK');
@@ -119,18 +119,18 @@ describe('spatial dense and activation layers', () => {
     const layer = spatialDense({ width: 2, b_std: 0.1 });
     const { params } = layer.init({ spatial: [3], channels: 4 }, createRng(0));
     const x = randomActivations(createRng(1), 2, { spatial: [3], channels: 5 });
-    expectSpecError(() => layer.apply(params, x), 'E_SHAPE', /dense/, /"W"/);
+    expectSpecError(() => layer.apply(params, x, ctx), 'E_SHAPE', /dense/, /"W"/);
     expectSpecError(
-      () => layer.apply({ W: params.W }, { ...x, channels: 4, data: new Float64Array(24) }),
+      () => layer.apply({ W: params.W }, { ...x, channels: 4, data: new Float64Array(24) }, ctx),
       'E_SHAPE',
       /dense/,
       /"b"/,
     );
-    expectSpecError(() => layer.apply(params, { ...x, data: new Float64Array(3) }), 'E_SHAPE', /dense/, /entries/);
+    expectSpecError(() => layer.apply(params, { ...x, data: new Float64Array(3) }, ctx), 'E_SHAPE', /dense/, /entries/);
     expectSpecError(() => layer.init({ spatial: [0], channels: 4 }, createRng(0)), 'E_SHAPE', /dense/);
     const good = randomActivations(createRng(2), 2, { spatial: [3], channels: 4 });
-    const { cache } = layer.apply(params, good);
-    expectSpecError(() => layer.vjp(params, cache, good), 'E_SHAPE', /dense/, /output gradient/);
+    const { cache } = layer.apply(params, good, ctx);
+    expectSpecError(() => layer.vjp(params, cache, good, ctx), 'E_SHAPE', /dense/, /output gradient/);
     expectSpecError(
       () => initSpatialNetwork([spatialDense({ width: 3 })], { spatial: [], channels: 2 }, createRng(0)),
       'E_SHAPE',

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import type { Rng, SpatialActivations, SpatialLayer, SpatialParams, SpatialShape } from '@spec/core';
+import { createCpuBackend } from '@spec/backend-cpu';
+import type { LayerContext, Rng, SpatialActivations, SpatialLayer, SpatialParams, SpatialShape } from '@spec/core';
 
 /*
  * Finite-difference references for the spatial layers. Central differences with step h = 1e-5 on O(1) quantities:
@@ -7,6 +8,9 @@ import type { Rng, SpatialActivations, SpatialLayer, SpatialParams, SpatialShape
  * 1e-7 relative to the largest entry (plus 1e-7 absolute) leaves a margin of ~10³ over both while still catching any
  * wrong term (a missing factor or transpose changes entries at O(1)).
  */
+/** The layer context of the spatial tests: the CPU backend (its worker threads start lazily and do not hold the process). */
+export const ctx: LayerContext = { backend: createCpuBackend() };
+
 export const FD_STEP = 1e-5;
 export const FD_TOL = 1e-7;
 
@@ -36,7 +40,7 @@ export function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, tol: num
 
 /** Σ gy ⊙ layer(x; params): a scalar whose gradients are exactly what vjp returns. */
 function probe(layer: SpatialLayer, params: SpatialParams, x: SpatialActivations, gy: SpatialActivations): number {
-  const { y } = layer.apply(params, x);
+  const { y } = layer.apply(params, x, ctx);
   let s = 0;
   for (let i = 0; i < y.data.length; i++) s += y.data[i] * gy.data[i];
   return s;
@@ -57,10 +61,10 @@ export function checkVjp(
   const params = copyParams(p0);
   const x = randomActivations(rng.split('x'), n, inShape, options.inputScale ?? 1);
   const gy = randomActivations(rng.split('gy'), n, outShape);
-  const { cache, y } = layer.apply(params, x);
+  const { cache, y } = layer.apply(params, x, ctx);
   expect(y.spatial).toEqual(outShape.spatial);
   expect(y.channels).toBe(outShape.channels);
-  const { gx, gparams } = layer.vjp(params, cache, gy);
+  const { gx, gparams } = layer.vjp(params, cache, gy, ctx);
   const tol = options.tol ?? FD_TOL;
   const fdX = new Float64Array(x.data.length);
   for (let i = 0; i < x.data.length; i++) {
@@ -90,14 +94,14 @@ export function checkVjp(
     expectClose(gparams[key], fd, tol, `${layer.kind}: gradient of "${key}"`);
   }
   // Asking for the input gradient only must give the same gx.
-  expectClose(layer.vjp(params, cache, gy, { params: false }).gx.data, gx.data, 1e-14, `${layer.kind}: gx only`);
+  expectClose(layer.vjp(params, cache, gy, ctx, { params: false }).gx.data, gx.data, 1e-14, `${layer.kind}: gx only`);
 }
 
 /** Scalar outputs of a layer list (the last output has one channel and no positions). */
 function outputs(layers: ReadonlyArray<SpatialLayer>, params: ReadonlyArray<SpatialParams>, x: SpatialActivations) {
   let h = x;
   layers.forEach((layer, i) => {
-    h = layer.apply(params[i], h).y;
+    h = layer.apply(params[i], h, ctx).y;
   });
   return h.data;
 }

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { createRng, type SpatialLayer, type SpatialShape } from '@spec/core';
 import { initSpatialNetwork, spatialEmpiricalKernels } from '../../src/index.js';
-import { FD_TOL, copyParams, expectClose, finiteDifferenceNtk, randomActivations } from './fd.js';
+import { ctx, FD_TOL, copyParams, expectClose, finiteDifferenceNtk, randomActivations } from './fd.js';
 
 /**
  * The empirical NTK as the sum of the layers' shares against J Jᵀ with J from central differences of the outputs
@@ -12,7 +12,7 @@ export function checkNetworkNtk(layers: SpatialLayer[], inShape: SpatialShape, s
   const init = initSpatialNetwork(layers, inShape, rng.split('init'));
   const params = init.params.map(copyParams);
   const x = randomActivations(rng.split('x'), samples, inShape);
-  const k = spatialEmpiricalKernels(layers, params, x, { perLayer: true });
+  const k = spatialEmpiricalKernels(layers, params, x, ctx.backend, { perLayer: true });
   const fd = finiteDifferenceNtk(layers, params, x);
   expectClose(k.ntk!, fd.ntk, FD_TOL, 'NTK');
   layers.forEach((layer, i) => {
@@ -25,7 +25,7 @@ export function checkNetworkNtk(layers: SpatialLayer[], inShape: SpatialShape, s
     else expectClose(share, fd.perLayer[i], FD_TOL, `layer ${i + 1} (${layer.kind})`);
   });
   // The CK is the Gram of the readout's input, computed here directly.
-  const z = layers.slice(0, -1).reduce((h, layer, i) => layer.apply(params[i], h).y, x);
+  const z = layers.slice(0, -1).reduce((h, layer, i) => layer.apply(params[i], h, ctx).y, x);
   const D = z.data.length / samples;
   const ck = Array.from({ length: samples * samples }, (_, ab) => {
     const [a, b] = [Math.floor(ab / samples), ab % samples];

@@ -9,7 +9,7 @@ import {
   spatialConv,
   spatialActivation,
 } from '../../src/index.js';
-import { checkVjp, expectClose } from './fd.js';
+import { ctx, checkVjp, expectClose } from './fd.js';
 import { checkNetworkNtk } from './network-check.js';
 
 describe('spatial Elman RNN', () => {
@@ -20,7 +20,7 @@ describe('spatial Elman RNN', () => {
     const x = [0.5, -1, 2];
     const y = layer.apply(
       { W: Float64Array.of(w), U: Float64Array.of(u), b: Float64Array.of(beta) },
-      { data: Float64Array.from(x), samples: 1, spatial: [3], channels: 1 },
+      { data: Float64Array.from(x), samples: 1, spatial: [3], channels: 1 }, ctx,
     ).y;
     let s = 0;
     const want = x.map((xt, t) => (s = Math.tanh((t > 0 ? 1.5 * w * s : 0) + 0.9 * u * xt + 0.3 * beta)));
