@@ -1,4 +1,11 @@
-import { SpecError, type Backend, type Rng, type SpatialActivations, type SpatialLayer, type SpatialParams } from '@spec/core';
+import {
+  SpecError,
+  type Backend,
+  type Rng,
+  type SpatialActivations,
+  type SpatialLayer,
+  type SpatialParams,
+} from '@spec/core';
 import { spatialForward } from '@spec/nets';
 
 /** Options of {@link trainSpatialNetwork}. */

@@ -77,7 +77,15 @@ describe('trainSpatialNetwork: gradient descent from the layers’ vjps', () => 
       const y = Float64Array.from([0.5, -0.3, 0.8, 0.1]);
       const init = initSpatialNetwork(layers, { spatial, channels: C }, createRng(2));
       const lr = 0.7;
-      const stepped = trainSpatialNetwork({ layers, backend: ctx.backend, params: init.params, x, y, lr, steps: 1 }).params;
+      const stepped = trainSpatialNetwork({
+        layers,
+        backend: ctx.backend,
+        params: init.params,
+        x,
+        y,
+        lr,
+        steps: 1,
+      }).params;
       // Central differences: truncation O(h² f‴) ≈ 1e-10 and rounding O(ε L/h) ≈ 1e-11 at h = 1e-5 for these O(1)
       // losses; 1e-7 leaves room and still catches a missing factor or a wrong sign.
       const h = 1e-5;
@@ -132,7 +140,17 @@ describe('trainSpatialNetwork: gradient descent from the layers’ vjps', () => 
     const y = Float64Array.from([0.3, -0.7, 0.9, -0.1]);
     const init = initSpatialNetwork(layers, { spatial: [2, 2], channels: 2 }, createRng(6));
     const lr = 0.4;
-    const got = trainSpatialNetwork({ layers, backend: ctx.backend, params: init.params, x, y, lr, steps: 1, batch: 2, rng: createRng(7) });
+    const got = trainSpatialNetwork({
+      layers,
+      backend: ctx.backend,
+      params: init.params,
+      x,
+      y,
+      lr,
+      steps: 1,
+      batch: 2,
+      rng: createRng(7),
+    });
     const pairs = [0, 1, 2, 3].flatMap((a) => [0, 1, 2, 3].filter((b) => b > a).map((b) => [a, b]));
     const distances = pairs.map(([a, b]) => {
       const per = x.data.length / n;
@@ -239,7 +257,16 @@ describe('kernel GD with an architecture’s infinite-width NTK', () => {
       cross: Float64Array.from({ length: 12 }, (_, i) => ntk[(4 + Math.floor(i / 4)) * 7 + (i % 4)]),
     };
     const distance = (lr: number): number => {
-      const run = trainSpatialNetwork({ layers, backend: ctx.backend, params: init.params, x: xs, y: ys, xTest: xt, lr, steps: 1 });
+      const run = trainSpatialNetwork({
+        layers,
+        backend: ctx.backend,
+        params: init.params,
+        x: xs,
+        y: ys,
+        xTest: xt,
+        lr,
+        steps: 1,
+      });
       const [c0, c1] = run.checkpoints;
       const kgd = architectureKernelGd({
         spec,

@@ -20,7 +20,8 @@ describe('spatial Elman RNN', () => {
     const x = [0.5, -1, 2];
     const y = layer.apply(
       { W: Float64Array.of(w), U: Float64Array.of(u), b: Float64Array.of(beta) },
-      { data: Float64Array.from(x), samples: 1, spatial: [3], channels: 1 }, ctx,
+      { data: Float64Array.from(x), samples: 1, spatial: [3], channels: 1 },
+      ctx,
     ).y;
     let s = 0;
     const want = x.map((xt, t) => (s = Math.tanh((t > 0 ? 1.5 * w * s : 0) + 0.9 * u * xt + 0.3 * beta)));
