@@ -332,12 +332,12 @@ export function spatialAttention(options: SpatialAttentionOptions): SpatialLayer
       }
       return { gx: gxAct, gparams };
     },
-    ntk(params, cache, gy) {
+    ntk(params, cache, gy, { backend }) {
       checkGradient(cache, gy);
-      const theta = perSampleGradientGram(cache.x.samples, sizes(cache.x.channels), (a, rows) =>
+      const theta = perSampleGradientGram(backend, cache.x.samples, sizes(cache.x.channels), (a, rows) =>
         backSample(params, cache, gy, a, rows, null),
       );
-      if (hasBias) addInto(theta, signalSumGram(gy, bStd));
+      if (hasBias) addInto(theta, signalSumGram(backend, gy, bStd));
       return theta;
     },
   };

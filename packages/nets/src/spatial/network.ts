@@ -149,7 +149,7 @@ export function spatialEmpiricalKernels(
   assertFiniteArray(result.outputs, 'the network outputs');
   if (which !== 'ntk') {
     const z = fwd.activations[layers.length - 1];
-    result.ck = rowGram(z.data, n, spatialSize(z.spatial) * z.channels);
+    result.ck = rowGram(backend, z.data, n, spatialSize(z.spatial) * z.channels);
     assertFiniteArray(result.ck, 'the CK');
   }
   if (which !== 'ck') {

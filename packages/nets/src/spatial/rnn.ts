@@ -159,9 +159,9 @@ export function spatialRnn(options: SpatialRnnOptions): SpatialLayer<RnnCache> {
       if (grads !== null) names.forEach((name, i) => (gparams[name] = grads[i]));
       return { gx: activations(gx, x.samples, shapeOf(x)), gparams };
     },
-    ntk(params, cache, gy) {
+    ntk(params, cache, gy, { backend }) {
       checkGradient(cache, gy);
-      return perSampleGradientGram(cache.x.samples, sizes(cache.x.channels), (a, rows) =>
+      return perSampleGradientGram(backend, cache.x.samples, sizes(cache.x.channels), (a, rows) =>
         backSample(params, cache, gy, a, rows, null),
       );
     },

@@ -1,22 +1,91 @@
-/** Default memory for the per-sample gradient rows held at once (256 MiB). */
+import type { Backend, Matrix } from '@spec/core';
+
+/*
+ * Grams over samples on the backend: the CK of a batch (⟨z_a, z_b⟩ over all positions and channels) and the NTK share
+ * of a layer as the Gram of its per-sample parameter gradients (apps/docs/theory/architectures.md#finite-layers).
+ */
+
+/** Default memory for the per-sample gradient rows held at once (256 MiB: two blocks of half of it). */
 const DEFAULT_BLOCK_BYTES = 256 * 2 ** 20;
+
+/** A backend result as float64 (a float32 backend's output is widened; a float64 one is returned as is). */
+export function float64(m: Matrix): Float64Array {
+  return m.data instanceof Float64Array ? m.data : Float64Array.from(m.data);
+}
+
+/** Mᵀ for M of `rows` × `cols` (row-major), as a `cols` × `rows` matrix. */
+export function transpose(M: Float64Array, rows: number, cols: number): Matrix {
+  const T = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let c = 0; c < cols; c++) T[c * rows + r] = M[o + c];
+  }
+  return { rows: cols, cols: rows, data: T };
+}
+
+/** M Mᵀ (n × n, exactly symmetric) for M of n rows of length P (row-major), through the backend's Gram. */
+export function rowGram(backend: Backend, M: Float64Array, n: number, P: number): Float64Array {
+  if (P === 0) return new Float64Array(n * n);
+  return float64(backend.gram(transpose(M, n, P)));
+}
+
+/**
+ * The n × n Gram J Jᵀ of per-sample rows of length P that `rowsOf(from, to)` produces for samples from … to − 1
+ * ((to − from) × P, row-major), B samples at a time: each pair of blocks is one backend product, and with more than
+ * one block each off-diagonal pair recomputes the earlier block's rows, so at most two blocks are held. Exactly
+ * symmetric (the lower triangle is computed and mirrored).
+ */
+export function blockedRowGram(
+  backend: Backend,
+  n: number,
+  P: number,
+  B: number,
+  rowsOf: (from: number, to: number) => Float64Array,
+): Float64Array {
+  const theta = new Float64Array(n * n);
+  for (let i0 = 0; i0 < n; i0 += B) {
+    const i1 = Math.min(n, i0 + B);
+    const JI = rowsOf(i0, i1);
+    for (let k0 = 0; k0 <= i0; k0 += B) {
+      const k1 = Math.min(n, k0 + B);
+      const JK = k0 === i0 ? JI : rowsOf(k0, k1);
+      const w = k1 - k0;
+      // A diagonal block is a Gram (half the work); the others a product with the earlier block.
+      const block =
+        k0 === i0
+          ? rowGram(backend, JI, i1 - i0, P)
+          : float64(
+              backend.gemm({ rows: i1 - i0, cols: P, data: JI }, { rows: w, cols: P, data: JK }, { transB: true }),
+            );
+      for (let a = i0; a < i1; a++) {
+        for (let b = k0; b < Math.min(k1, a + 1); b++) theta[a * n + b] = block[(a - i0) * w + (b - k0)];
+      }
+    }
+  }
+  for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) theta[b * n + a] = theta[a * n + b];
+  return theta;
+}
+
+/** Samples per block so that `perSample` float64s per sample fit in `blockBytes` (at least 1, at most n). */
+export function samplesPerBlock(n: number, perSample: number, blockBytes: number): number {
+  return Math.max(1, Math.min(n, Math.floor(blockBytes / (8 * Math.max(1, perSample)))));
+}
 
 /**
  * The n × n Gram J Jᵀ of per-sample parameter gradients, where `fill(a, rows)` adds ∂f(x_a)/∂θ into `rows` (one
  * zeroed array per parameter, of the given `sizes`): the NTK share of a layer whose weights are used in ways that do
  * not factor into Grams of inputs and signals (apps/docs/theory/architectures.md#finite-layers). Time O(n² P) for P
- * parameters. The rows of at most `blockBytes` (default 256 MiB) are held at once: when all n rows do not fit, samples
- * go in blocks and each off-diagonal block pair recomputes the earlier block's rows (more `fill` calls, the same
- * numbers bit for bit, since every entry is the same dot product).
+ * parameters, as backend products. Two blocks of rows of at most `blockBytes / 2` each (default 256 MiB in all) are held
+ * at once ({@link blockedRowGram}).
  */
 export function perSampleGradientGram(
+  backend: Backend,
   n: number,
   sizes: ReadonlyArray<number>,
   fill: (a: number, rows: ReadonlyArray<Float64Array>) => void,
   blockBytes = DEFAULT_BLOCK_BYTES,
 ): Float64Array {
   const P = sizes.reduce((s, v) => s + v, 0);
-  const block = Math.max(1, Math.min(n, Math.floor(blockBytes / (8 * Math.max(P, 1)))));
   const rowsOf = (from: number, to: number): Float64Array => {
     const J = new Float64Array((to - from) * P);
     for (let a = from; a < to; a++) {
@@ -30,43 +99,7 @@ export function perSampleGradientGram(
     }
     return J;
   };
-  if (block >= n) return rowGram(rowsOf(0, n), n, P);
-  const G = new Float64Array(n * n);
-  for (let i0 = 0; i0 < n; i0 += block) {
-    const i1 = Math.min(n, i0 + block);
-    const JI = rowsOf(i0, i1);
-    for (let k0 = 0; k0 <= i0; k0 += block) {
-      const k1 = Math.min(n, k0 + block);
-      const JK = k0 === i0 ? JI : rowsOf(k0, k1);
-      for (let a = i0; a < i1; a++) {
-        const ra = (a - i0) * P;
-        for (let b = k0; b < Math.min(k1, a + 1); b++) {
-          const rb = (b - k0) * P;
-          let s = 0;
-          for (let k = 0; k < P; k++) s += JI[ra + k] * JK[rb + k];
-          G[a * n + b] = s;
-          G[b * n + a] = s;
-        }
-      }
-    }
-  }
-  return G;
-}
-
-/** M Mᵀ for M of n rows of length P (row-major), as an n × n row-major array. */
-export function rowGram(M: Float64Array, n: number, P: number): Float64Array {
-  const G = new Float64Array(n * n);
-  for (let a = 0; a < n; a++) {
-    const ra = a * P;
-    for (let b = 0; b <= a; b++) {
-      const rb = b * P;
-      let s = 0;
-      for (let k = 0; k < P; k++) s += M[ra + k] * M[rb + k];
-      G[a * n + b] = s;
-      G[b * n + a] = s;
-    }
-  }
-  return G;
+  return blockedRowGram(backend, n, P, samplesPerBlock(n, P, blockBytes / 2), rowsOf);
 }
 
 /** A ← A + B (n × n arrays); returns A. */

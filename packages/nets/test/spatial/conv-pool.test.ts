@@ -86,6 +86,43 @@ describe('spatial convolution', () => {
       rng.split(3),
     );
   });
+
+  it('gives every sample the same numbers when its patches are made in several blocks of samples', () => {
+    // 64 input channels, 3 × 3 SAME on 8 × 8: 295 KB of patches per sample, so 120 samples take two 32 MiB blocks. A
+    // convolution acts on each sample alone, so the batch must equal its parts run separately (forward, input
+    // gradient) and the weight gradient the sum of the parts'.
+    const rng = createRng(9);
+    const conv = spatialConv({ width: 2, filter: [3, 3], padding: 'SAME', W_std: 1.2, b_std: 0.3 });
+    const shape = { spatial: [8, 8], channels: 64 };
+    const { params } = conv.init(shape, rng.split('p'));
+    const n = 120;
+    const per = 64 * 64;
+    const batch = (data: Float64Array, channels: number) => ({
+      data,
+      samples: data.length / (64 * channels),
+      spatial: [8, 8],
+      channels,
+    });
+    const x = batch(new Float64Array(n * per), 64);
+    rng.split('x').fillNormal(x.data);
+    const gy = batch(new Float64Array(n * 64 * 2), 2);
+    rng.split('g').fillNormal(gy.data);
+    const whole = conv.apply(params, x, ctx);
+    const wholeGrad = conv.vjp(params, whole.cache, gy, ctx);
+    const parts = [
+      [0, 7],
+      [7, n],
+    ].map(([from, to]) => {
+      const xi = batch(x.data.slice(from * per, to * per), 64);
+      const gi = batch(gy.data.slice(from * 128, to * 128), 2);
+      const r = conv.apply(params, xi, ctx);
+      return { y: r.y.data, grad: conv.vjp(params, r.cache, gi, ctx) };
+    });
+    expectClose(whole.y.data, [...parts[0].y, ...parts[1].y], 1e-14, 'forward');
+    expectClose(wholeGrad.gx.data, [...parts[0].grad.gx.data, ...parts[1].grad.gx.data], 1e-14, 'input gradient');
+    const gW = parts[0].grad.gparams.W.map((v, i) => v + parts[1].grad.gparams.W[i]);
+    expectClose(wholeGrad.gparams.W, gW, 1e-13, 'weight gradient');
+  });
 });
 
 describe('pooling, flatten, last, layernorm', () => {

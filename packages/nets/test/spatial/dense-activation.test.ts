@@ -13,7 +13,7 @@ import {
   spatialDense,
   spatialEmpiricalKernels,
 } from '../../src/index.js';
-import { denseWeightNtk } from '../../src/spatial/dense.js';
+import { denseWeightNtk } from '../../src/spatial/dense-products.js';
 import { ctx, FD_TOL, checkVjp, copyParams, expectClose, finiteDifferenceNtk, randomActivations } from './fd.js';
 
 let backend: Backend;
@@ -33,14 +33,49 @@ describe('spatial dense and activation layers', () => {
     }
   });
 
-  it('the weight NTK by position Grams equals the one by per-sample gradients', () => {
-    // Two algorithms for Σ_{p,q} ⟨x_a(p), x_b(q)⟩⟨g_a(p), g_b(q)⟩; they differ only by summation order (rounding).
+  it('the weight NTK by position Grams and by per-sample gradients, in blocks, equals the defining double sum', () => {
+    // Σ_{p,q} α²⟨x_a(p), x_b(q)⟩⟨g_a(p), g_b(q)⟩ + s²⟨Σ_p g_a(p), Σ_q g_b(q)⟩ written out as loops here; the routes
+    // differ from it only by summation order (rounding), whatever the block size.
     const rng = createRng(2);
-    const x = randomActivations(rng.split('x'), 4, { spatial: [3, 2], channels: 3 });
-    const g = randomActivations(rng.split('g'), 4, { spatial: [3, 2], channels: 5 });
-    const byGram = denseWeightNtk(x, g, 0.7, 'position-gram');
-    const bySample = denseWeightNtk(x, g, 0.7, 'per-sample');
-    expectClose(byGram, bySample, 1e-13, 'two routes');
+    const plain = (x: Float64Array, g: Float64Array, n: number, L: number, cin: number, cout: number) => {
+      const t = new Float64Array(n * n);
+      for (let a = 0; a < n; a++)
+        for (let b = 0; b < n; b++) {
+          let w = 0;
+          for (let p = 0; p < L; p++)
+            for (let q = 0; q < L; q++) {
+              let sx = 0;
+              let sg = 0;
+              for (let i = 0; i < cin; i++) sx += x[(a * L + p) * cin + i] * x[(b * L + q) * cin + i];
+              for (let o = 0; o < cout; o++) sg += g[(a * L + p) * cout + o] * g[(b * L + q) * cout + o];
+              w += sx * sg;
+            }
+          let sb = 0;
+          for (let o = 0; o < cout; o++) {
+            let ga = 0;
+            let gb = 0;
+            for (let p = 0; p < L; p++) ga += g[(a * L + p) * cout + o];
+            for (let q = 0; q < L; q++) gb += g[(b * L + q) * cout + o];
+            sb += ga * gb;
+          }
+          t[a * n + b] = 0.49 * w + 0.09 * sb;
+        }
+      return t;
+    };
+    for (const spatial of [[3, 2], []]) {
+      const n = 5;
+      const x = randomActivations(rng.split(`x${spatial.length}`), n, { spatial, channels: 3 });
+      const g = randomActivations(rng.split(`g${spatial.length}`), n, { spatial, channels: 4 });
+      const shape = { n, L: spatial.length === 0 ? 1 : 6, cin: 3, cout: 4 };
+      const want = plain(x.data, g.data, n, shape.L, 3, 4);
+      for (const route of ['position-gram', 'per-sample', 'auto'] as const) {
+        for (const blockBytes of [undefined, 8 * 8 * 36 * 2, 8 * 12 * 2]) {
+          const got = denseWeightNtk(ctx.backend, x.data, g.data, shape, 0.7, { route, biasScale: 0.3, blockBytes });
+          expectClose(got, want, 1e-13, `${route}, L = ${shape.L}, block ${blockBytes}`);
+          for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) expect(got[a * n + b]).toBe(got[b * n + a]);
+        }
+      }
+    }
   });
 
   it('the network NTK (sum of layer shares) equals J Jᵀ from finite differences, layer by layer', () => {
