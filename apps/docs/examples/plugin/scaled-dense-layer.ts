@@ -165,37 +165,24 @@ export const scaledDenseSpatialLayer: SpatialLayerFactory = {
         rng.fillNormal(W);
         return { params: { W }, outShape: { spatial: [...inShape.spatial], channels: width } };
       },
-      apply(params, x) {
+      apply(params, x, { backend }) {
+        // The rows (sample, position) of x form an R × C_in matrix: y = s X Wᵀ is one product on the user's backend.
         const cin = x.channels;
         const W = weights(params, cin);
         const s = weightStd / Math.sqrt(cin);
-        const y = new Float64Array(rowsOf(x) * width);
-        for (let r = 0; r < rowsOf(x); r++) {
-          for (let o = 0; o < width; o++) {
-            let acc = 0;
-            for (let i = 0; i < cin; i++) acc += W[o * cin + i] * x.data[r * cin + i];
-            y[r * width + o] = s * acc;
-          }
-        }
-        return { y: out(x, y, width), cache: { x } };
+        const X = { rows: rowsOf(x), cols: cin, data: x.data };
+        const y = backend.gemm(X, { rows: width, cols: cin, data: W }, { transB: true, alpha: s });
+        return { y: out(x, Float64Array.from(y.data), width), cache: { x } };
       },
-      vjp(params, { x }, gy) {
-        // ∂f/∂x(a, p) = s Wᵀ g(a, p);  ∂f/∂W = s Σ_{a,p} g(a, p) x(a, p)ᵀ.
+      vjp(params, { x }, gy, { backend }) {
+        // ∂f/∂x(a, p) = s Wᵀ g(a, p), i.e. s G W;  ∂f/∂W = s Σ_{a,p} g(a, p) x(a, p)ᵀ, i.e. s Gᵀ X.
         const cin = x.channels;
         const W = weights(params, cin);
         const s = weightStd / Math.sqrt(cin);
-        const gx = new Float64Array(x.data.length);
-        const gW = new Float64Array(width * cin);
-        for (let r = 0; r < rowsOf(x); r++) {
-          for (let o = 0; o < width; o++) {
-            const g = s * gy.data[r * width + o];
-            for (let i = 0; i < cin; i++) {
-              gx[r * cin + i] += g * W[o * cin + i];
-              gW[o * cin + i] += g * x.data[r * cin + i];
-            }
-          }
-        }
-        return { gx: out(x, gx, cin), gparams: { W: gW } };
+        const G = { rows: rowsOf(x), cols: width, data: gy.data };
+        const gx = backend.gemm(G, { rows: width, cols: cin, data: W }, { alpha: s });
+        const gW = backend.gemm(G, { rows: rowsOf(x), cols: cin, data: x.data }, { transA: true, alpha: s });
+        return { gx: out(x, Float64Array.from(gx.data), cin), gparams: { W: Float64Array.from(gW.data) } };
       },
       ntk(_params, { x }, gy) {
         // Θ_W(a, b) = ⟨∇_W f(x_a), ∇_W f(x_b)⟩ with ∇_W f(x_a) = s Σ_p g(a, p) x(a, p)ᵀ: the weights are shared
