@@ -206,6 +206,24 @@ describe('spec spectrum --arch: a finite network against the infinite-width kern
     expect(doc.checkpoints.at(-1)!.kernelGd!.rmse).toBeGreaterThan(0);
   }, 60_000);
 
+  it('--backend gpujs runs the layers’ products on gpu.js: the same spectra to float32 rounding', async () => {
+    // gpu.js multiplies in float32 (relative rounding ≈ 6e-8 per product; the sums over ≤ 10² terms of this small
+    // network stay below 1e-5 of the top eigenvalue), so the spectra agree with the float64 CPU ones to 1e-5 but not
+    // to 1e-12: that difference shows the products really ran on the other backend.
+    const seq = sequences(10);
+    const flags = ['--arch', JSON.stringify(CNN), '--width', '8', '--data', `npy:${seq.path}`];
+    const cpu = await spectrum(...flags);
+    const gpu = await spectrum(...flags, '--backend', 'gpujs');
+    for (const k of ['ck', 'ntk'] as const) {
+      const a = cpu.kernels[k]!.eigenvalues;
+      const b = gpu.kernels[k]!.eigenvalues;
+      const top = Math.max(...a.map(Math.abs));
+      const worst = Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+      expect(worst, k).toBeLessThan(1e-5 * top);
+      expect(worst, k).toBeGreaterThan(1e-13 * top);
+    }
+  });
+
   it('--out writes the JSON, the eigenvalues and a log-log figure of finite against infinite-width eigenvalues', async () => {
     const seq = sequences(6);
     const out = join(dir, 'out');
