@@ -2,6 +2,7 @@ import type { SpatialKernel } from '@spec/core';
 import type { Padding } from '../architecture/spec.js';
 import { mapFullRecordBlockwise, type BlockKernelMap } from './block-map.js';
 import { windowIndexMap } from './index-map.js';
+import { windowSumBlock } from './window-sum-block.js';
 import type { LayerKernelMap } from './layer-map.js';
 import { assertPositiveIntegers, assertStd } from './parameters.js';
 import { allocateRecord, spatialSize } from './record.js';
@@ -44,60 +45,23 @@ export function convKernelMap(options: ConvKernelMapOptions): LayerKernelMap {
   };
 
   /**
-   * The map on one block (a, b) of the full record. Per offset δ, the output positions p that read a real input
-   * position ι(p, δ), and the same as runs of consecutive q with consecutive ι(q, δ), so the inner loop is a contiguous
-   * shifted add.
+   * The map on one block (a, b) of the full record: the window sum axis by axis (`windowSumBlock`), then the scale and
+   * the bias.
    */
   function blockMap(spatial: ReadonlyArray<number>): BlockKernelMap {
-    const { outputSpatial, taps, index } = indexMap(spatial);
-    const L = spatialSize(spatial);
-    const Lo = spatialSize(outputSpatial);
+    const window = windowSumBlock(spatial, filter, strides, padding, label);
+    const { outputSpatial, taps } = indexMap(spatial);
+    const Lo = window.outputSize;
     const scale = w2 / taps;
-    const rows: Int32Array[] = [];
-    const runs: Int32Array[] = [];
-    for (let d = 0; d < taps; d++) {
-      const pairs: number[] = [];
-      const r: number[] = [];
-      for (let q = 0; q < Lo; q++) {
-        const i = index[q * taps + d];
-        if (i < 0) continue;
-        pairs.push(q, i);
-        const last = r.length - 3;
-        if (last >= 0 && r[last] + r[last + 2] === q && r[last + 1] + r[last + 2] === i) r[last + 2]++;
-        else r.push(q, i, 1);
-      }
-      rows.push(Int32Array.from(pairs));
-      runs.push(Int32Array.from(r));
-    }
     return {
-      inputSize: L,
+      inputSize: window.inputSize,
       outputSpatial,
       outputGaussian: () => true,
       mapMean: () => null,
       mapBlock(input, output) {
-        const K = input.nngp;
-        const T = input.ntk;
+        window.sum(input, output);
         const sK = output.nngp;
         const sT = output.ntk;
-        sK.fill(0);
-        sT.fill(0);
-        for (let d = 0; d < taps; d++) {
-          const pr = rows[d];
-          const rr = runs[d];
-          for (let k = 0; k < pr.length; k += 2) {
-            const outRow = pr[k] * Lo;
-            const inRow = pr[k + 1] * L;
-            for (let r = 0; r < rr.length; r += 3) {
-              const o = outRow + rr[r];
-              const i = inRow + rr[r + 1];
-              const len = rr[r + 2];
-              for (let j = 0; j < len; j++) {
-                sK[o + j] += K[i + j];
-                sT[o + j] += T[i + j];
-              }
-            }
-          }
-        }
         for (let i = 0; i < Lo * Lo; i++) {
           const kk = scale * sK[i] + b2;
           sK[i] = kk;

@@ -14,8 +14,8 @@ export interface WindowIndexMap {
   readonly index: Int32Array;
 }
 
-/** One axis of length H, window f, stride s: output length and ι per (output position, offset). */
-function axisMap(H: number, f: number, s: number, padding: Padding): { length: number; index: Int32Array } {
+/** One axis of length H, window f, stride s: output length and ι per (output position, offset), −1 where padded. */
+export function axisMap(H: number, f: number, s: number, padding: Padding): { length: number; index: Int32Array } {
   let length: number;
   let lo = 0;
   if (padding === 'VALID') {
