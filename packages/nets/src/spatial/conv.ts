@@ -100,11 +100,11 @@ export function spatialConv(options: SpatialConvOptions): SpatialLayer<ConvCache
       const Lout = spatialSize(map.outputSpatial);
       const Wmat = weightMatrix(W, taps, width, cin);
       const y = new Float64Array(x.samples * Lout * width);
+      const bias = b !== null ? { b, scale: bStd } : null;
       const B = blockOf(x, map);
       for (let a0 = 0; a0 < x.samples; a0 += B) {
         const a1 = Math.min(x.samples, a0 + B);
         const rows = (a1 - a0) * Lout;
-        const bias = b !== null ? { b, scale: bStd } : null;
         y.set(denseForward(backend, patches(x, map, taps, a0, a1), rows, Wmat, width, alpha, bias), a0 * Lout * width);
       }
       return {

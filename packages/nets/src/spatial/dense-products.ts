@@ -1,5 +1,14 @@
 import { SpecError, ntkTermsContribution, type Backend, type Matrix } from '@spec/core';
-import { addInto, blockedRowGram, float64, rowGram, samplesPerBlock, transpose } from './sample-gram.js';
+import {
+  DEFAULT_BLOCK_BYTES,
+  addInto,
+  blockedRowGram,
+  float64,
+  mirrorLower,
+  rowGram,
+  samplesPerBlock,
+  transpose,
+} from './sample-gram.js';
 
 /*
  * The products of a dense map applied at every position with shared weights, on the backend
@@ -7,9 +16,6 @@ import { addInto, blockedRowGram, float64, rowGram, samplesPerBlock, transpose }
  * is the (n·L) × C matrix of its rows and the dense map is one matrix product: the spatial dense layer calls these on
  * its input, the convolution on its patches (a convolution is a dense map of the patches). Weights are C_out × C_in.
  */
-
-/** Default memory for the per-sample weight gradients or position Grams held at once (256 MiB). */
-const DEFAULT_BLOCK_BYTES = 256 * 2 ** 20;
 
 function view(data: Float64Array, rows: number, cols: number): Matrix {
   return { rows, cols, data };
@@ -76,6 +82,14 @@ export function biasGradients(g: Float64Array, n: number, L: number, C: number, 
 }
 
 /**
+ * `s² ⟨Σ_p g_a(p), Σ_q g_b(q)⟩` (n × n): the NTK share of a bias of scale s added at every position, for output
+ * gradients g (n·L × C).
+ */
+export function biasNtk(backend: Backend, g: Float64Array, n: number, L: number, C: number, s: number): Float64Array {
+  return rowGram(backend, biasGradients(g, n, L, C, s), n, C);
+}
+
+/**
  * The input rows of a dense map: the whole sample-major array (n·L × C_in), or a function giving the rows of samples
  * from … to − 1 ((to − from)·L × C_in) when they are made on demand (a convolution's patches), so that only the
  * blocks in use are held.
@@ -127,17 +141,7 @@ export function denseWeightNtk(
     route === 'position-gram' || (route === 'auto' && gramCost <= sampleCost)
       ? positionGramNtk(backend, x, g, shape, alpha, blockBytes)
       : perSampleNtk(backend, x, g, shape, alpha, blockBytes);
-  if (s !== 0) {
-    const bias = rowGram(backend, biasGradients(g, n, L, cout, s), n, cout);
-    for (let k = 0; k < theta.length; k++) theta[k] += bias[k];
-  }
-  return theta;
-}
-
-/** Fills the upper triangle of an n × n matrix from its lower one (the blocks below compute a ≥ b only). */
-function mirrorLower(theta: Float64Array, n: number): Float64Array {
-  for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) theta[b * n + a] = theta[a * n + b];
-  return theta;
+  return s !== 0 ? addInto(theta, biasNtk(backend, g, n, L, cout, s)) : theta;
 }
 
 function positionGramNtk(

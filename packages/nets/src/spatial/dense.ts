@@ -2,13 +2,13 @@ import type { Backend, SpatialActivations, SpatialLayer, SpatialParams } from '@
 import { activations, assertActivations, assertShapeArg, shapeOf, spatialSize } from './activations.js';
 import {
   biasGradients,
+  biasNtk,
   denseForward,
   denseInputGradient,
   denseWeightGradient,
   denseWeightNtk,
 } from './dense-products.js';
 import { assertCount, assertOptions, assertStd, drawNormal, param } from './params.js';
-import { rowGram } from './sample-gram.js';
 
 /** Options of {@link spatialDense}. */
 export interface SpatialDenseOptions {
@@ -95,6 +95,5 @@ export function spatialDense(options: SpatialDenseOptions): SpatialLayer<DenseCa
  * `s² ⟨Σ_p g_a(p), Σ_q g_b(q)⟩` (n × n): the NTK share of a bias of scale s added at every position, on the backend.
  */
 export function signalSumGram(backend: Backend, g: SpatialActivations, s: number): Float64Array {
-  const L = spatialSize(g.spatial);
-  return rowGram(backend, biasGradients(g.data, g.samples, L, g.channels, s), g.samples, g.channels);
+  return biasNtk(backend, g.data, g.samples, spatialSize(g.spatial), g.channels, s);
 }

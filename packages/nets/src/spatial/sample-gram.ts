@@ -6,7 +6,7 @@ import type { Backend, Matrix } from '@spec/core';
  */
 
 /** Default memory for the per-sample gradient rows held at once (256 MiB: two blocks of half of it). */
-const DEFAULT_BLOCK_BYTES = 256 * 2 ** 20;
+export const DEFAULT_BLOCK_BYTES = 256 * 2 ** 20;
 
 /** A backend result as float64 (a float32 backend's output is widened; a float64 one is returned as is). */
 export function float64(m: Matrix): Float64Array {
@@ -62,6 +62,11 @@ export function blockedRowGram(
       }
     }
   }
+  return mirrorLower(theta, n);
+}
+
+/** Fills the upper triangle of an n × n matrix from its lower one (for routines that compute entries a ≥ b only). */
+export function mirrorLower(theta: Float64Array, n: number): Float64Array {
   for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) theta[b * n + a] = theta[a * n + b];
   return theta;
 }
