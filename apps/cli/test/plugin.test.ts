@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { registry } from '@spec/core';
 import { describe, expect, it } from 'vitest';
 import { expectOneErrorLine, run } from './helpers.js';
 
@@ -68,4 +69,33 @@ describe('--plugin', () => {
     expect(r.code).toBe(2);
     expect(expectOneErrorLine(r)).toContain('already registered');
   });
+  it('registers the plugin with its module, so the architecture kernels on two threads use it (same numbers as one)', async () => {
+    const arch = JSON.stringify([
+      { layer: 'conv', filter: [3, 3], padding: 'SAME' },
+      { layer: 'cos' },
+      { layer: 'global_avg_pool' },
+      { layer: 'dense' },
+    ]);
+    const kernels = async (threads: string): Promise<{ nngp: number[][]; ntk: number[][] }> => {
+      const before = process.env.SPEC_CPU_THREADS;
+      process.env.SPEC_CPU_THREADS = threads;
+      try {
+        // 40 images of 8 × 8: 780 pairs × 3 maps of 64² positions, above the threshold for worker threads.
+        const r = await run('infinite', '--plugin', fixture, '--arch', arch, '--data', 'digits', '--n', '40', '--json');
+        expect(r.code).toBe(0);
+        return JSON.parse(r.stdout) as { nngp: number[][]; ntk: number[][] };
+      } finally {
+        if (before === undefined) delete process.env.SPEC_CPU_THREADS;
+        else process.env.SPEC_CPU_THREADS = before;
+      }
+    };
+    const one = await kernels('1');
+    const two = await kernels('2');
+    expect(registry.registered().find((p) => p.plugin.name === 'cosine-test')?.module).toBe(
+      pathToFileURL(fixture).href,
+    );
+    expect(two.nngp).toEqual(one.nngp);
+    expect(two.ntk).toEqual(one.ntk);
+    expect(one.ntk[0][0]).toBeGreaterThan(0);
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 import type * as WorkerThreadsModule from 'node:worker_threads';
 import type { MessagePort, Worker } from 'node:worker_threads';
-import { SpecError } from '@spec/core';
+import { SpecError, defaultThreads, workerLaunch, type WorkerLaunch } from '@spec/core';
 import { productKernel } from './product-kernel.js';
 import { type WasmMemory, relaxedSimd, tileModuleBytes } from './wasm-kernel.js';
 import { compileMapLoop } from './compiled-map.js';
@@ -24,42 +24,29 @@ import {
 type WorkerThreads = typeof WorkerThreadsModule;
 
 /**
- * Node's worker_threads and os modules, looked up at run time (`process.getBuiltinModule`) rather than
- * imported, so that bundling this package for a browser works; there the pool is serial.
+ * Node's worker_threads module, looked up at run time (`process.getBuiltinModule`) rather than imported, so that
+ * bundling this package for a browser works; there the pool is serial.
  */
-function nodeModules(): { threads: WorkerThreads; parallelism: number } | null {
+function nodeModules(): { threads: WorkerThreads } | null {
   if (typeof process === 'undefined' || typeof process.getBuiltinModule !== 'function') return null;
-  const threads = process.getBuiltinModule('node:worker_threads');
-  const os = process.getBuiltinModule('node:os');
-  return { threads, parallelism: os.availableParallelism() };
+  return { threads: process.getBuiltinModule('node:worker_threads') };
 }
 
 /**
- * The code a worker thread starts with: it imports worker.js next to this module (the built package) — or, running
- * from source, worker.ts after registering tsx's loader in its own thread (module hooks do not carry over to worker
- * threads; the workspace packages resolve to their sources through the `source` condition, as under `pnpm spec`). A
- * failure to load is reported on the worker's `failures` port and in its `ready` word, so the caller need not wait.
+ * How a worker thread starts: it imports worker.js next to this module (worker.ts through tsx from the sources, see
+ * core's `workerLaunch`). A failure to load is reported on the worker's `failures` port and in its `ready` word, so the
+ * caller need not wait.
  */
-function bootSource(): { code: string; execArgv?: string[] } {
-  const here = import.meta.url;
-  const fromSource = here.endsWith('.ts');
-  const entry = JSON.stringify(new URL(fromSource ? './worker.ts' : './worker.js', here).href);
-  const load = fromSource
-    ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((api) => { api.register(); return import(${entry}); })`
-    : `import(${entry})`;
-  const code =
-    `const { workerData } = require('node:worker_threads');\n` +
-    `${load}.catch((e) => {\n` +
-    `  workerData.failures.postMessage({ name: String(e && e.name), message: String(e && e.message), stack: e && e.stack });\n` +
-    `  const ready = new Int32Array(workerData.ready);\n` +
-    `  Atomics.store(ready, 0, ${FAILED_TO_START});\n` +
-    `  Atomics.notify(ready, 0);\n` +
-    `});\n`;
-  if (!fromSource) return { code };
-  const execArgv = process.execArgv.some((a) => a.startsWith('--conditions'))
-    ? process.execArgv
-    : [...process.execArgv, '--conditions=source'];
-  return { code, execArgv };
+function bootSource(): WorkerLaunch {
+  return workerLaunch(
+    new URL('./worker.js', import.meta.url),
+    import.meta.url,
+    `  const { workerData } = require('node:worker_threads');\n` +
+      `  workerData.failures.postMessage({ name: String(e && e.name), message: String(e && e.message), stack: e && e.stack });\n` +
+      `  const ready = new Int32Array(workerData.ready);\n` +
+      `  Atomics.store(ready, 0, ${FAILED_TO_START});\n` +
+      `  Atomics.notify(ready, 0);`,
+  );
 }
 
 /** A started worker and the port its failed jobs are reported on. */
@@ -223,22 +210,12 @@ export function splitRows(mp: number, np: number, parts: number, upper: boolean)
 }
 
 /**
- * Threads when the caller names none: `SPEC_CPU_THREADS` from the environment when it is a positive integer (a
- * process that runs several independent jobs at once sets it to 1 for each), else the machine's available
- * parallelism, at most 4.
- */
-function defaultThreads(parallelism: number): number {
-  const fromEnv = typeof process !== 'undefined' ? Number(process.env.SPEC_CPU_THREADS) : Number.NaN;
-  return Number.isInteger(fromEnv) && fromEnv >= 1 ? fromEnv : Math.min(parallelism, 4);
-}
-
-/**
  * Creates a pool using `threads` threads in all (default: `SPEC_CPU_THREADS`, else the machine's available
  * parallelism, at most 4). `threads = 1` never starts a worker. `simd = false` keeps every kernel in pure TypeScript.
  */
 export function createThreadPool(threads?: number, simd = true): ThreadPool {
   const node = nodeModules();
-  const count = node === null ? 1 : Math.max(1, Math.floor(threads ?? defaultThreads(node.parallelism)));
+  const count = node === null ? 1 : Math.max(1, Math.floor(threads ?? defaultThreads()));
   let workers: PoolWorker[] | null = null;
   let broken = count === 1;
 

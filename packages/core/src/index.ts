@@ -50,7 +50,10 @@ export {
   type BackendFactory,
   type Plugin,
   type Registry,
+  type RegisteredPlugin,
+  type UseOptions,
   definePlugin,
+  importPlugin,
   createRegistry,
   registry,
   use,
@@ -63,3 +66,4 @@ export {
   tridiagonalQL,
 } from './linalg/tridiagonal-eigen.js';
 export { type JacobiEigenOptions, jacobiEigen, jacobiEigenvalues } from './linalg/jacobi-eigen.js';
+export { defaultThreads, workerLaunch, type WorkerLaunch } from './worker-launch.js';

@@ -78,10 +78,30 @@ export function definePlugin<P extends Plugin>(plugin: P): P {
   return plugin;
 }
 
+/** Options of {@link Registry.use}. */
+export interface UseOptions {
+  /** Replace extensions whose names are taken (default false: that is an error). */
+  readonly override?: boolean;
+  /**
+   * The URL of the module that exports the plugin (as its default or named `plugin` export; see {@link importPlugin}),
+   * when it came from one: then a worker thread can register the same plugin by importing that module, so work that
+   * needs the registry can be split over threads ({@link Registry.registered}).
+   */
+  readonly module?: string;
+}
+
+/** A plugin as it was registered: {@link Registry.registered}. */
+export interface RegisteredPlugin {
+  readonly plugin: Plugin;
+  readonly override: boolean;
+  /** The URL of the module it came from, when registered with one. */
+  readonly module?: string;
+}
+
 /** A set of registered activations, layers and backends. */
 export interface Registry {
   /** Registers every extension of the plugin; a name already taken is an error unless `override`. */
-  use(plugin: Plugin, options?: { readonly override?: boolean }): void;
+  use(plugin: Plugin, options?: UseOptions): void;
   activation(name: string): Activation;
   layer(name: string): LayerFactory<object>;
   backend(name: string): BackendFactory;
@@ -99,6 +119,8 @@ export interface Registry {
   spatialLayers(): SpatialLayerFactory[];
   /** Names of the plugins registered so far, in order. */
   plugins(): string[];
+  /** The plugins registered so far, in order, with the options they were registered with. */
+  registered(): ReadonlyArray<RegisteredPlugin>;
 }
 
 /** A new, empty registry (tests and embedders that want isolation use their own). */
@@ -109,6 +131,7 @@ export function createRegistry(): Registry {
   const kmaps = new Map<string, SpatialKernelMapFactory>();
   const slayers = new Map<string, SpatialLayerFactory>();
   const names: string[] = [];
+  const entries: RegisteredPlugin[] = [];
 
   function add<T extends { name: string }>(
     map: Map<string, T>,
@@ -148,6 +171,7 @@ export function createRegistry(): Registry {
       add(kmaps, 'kernel map', plugin.kernelMaps, plugin.name, override);
       add(slayers, 'spatial layer', plugin.spatialLayers, plugin.name, override);
       names.push(plugin.name);
+      entries.push({ plugin, override, ...(options?.module !== undefined ? { module: options.module } : {}) });
     },
     activation: (name) => get(acts, 'activation', name),
     layer: (name) => get(lays, 'layer', name),
@@ -163,6 +187,7 @@ export function createRegistry(): Registry {
     kernelMaps: () => [...kmaps.values()],
     spatialLayers: () => [...slayers.values()],
     plugins: () => [...names],
+    registered: () => [...entries],
   };
 }
 
@@ -173,6 +198,24 @@ export function createRegistry(): Registry {
 export const registry: Registry = createRegistry();
 
 /** Registers a plugin in the default registry. */
-export function use(plugin: Plugin, options?: { readonly override?: boolean }): void {
+export function use(plugin: Plugin, options?: UseOptions): void {
   registry.use(plugin, options);
+}
+
+/**
+ * Imports the plugin module at `url` and returns its plugin: the default export, or else the named export `plugin`
+ * (what `spec --plugin FILE` loads). Register it with `use(plugin, { module: url })`.
+ *
+ * @throws SpecError `E_INPUT` when the module exports no valid plugin; the import's own error when it cannot be loaded
+ */
+export async function importPlugin(url: string): Promise<Plugin> {
+  const mod = (await import(url)) as { default?: unknown; plugin?: unknown };
+  const plugin = mod.default ?? mod.plugin;
+  if (plugin === null || typeof plugin !== 'object' || typeof (plugin as { name?: unknown }).name !== 'string') {
+    throw new SpecError(
+      'E_INPUT',
+      `plugin module ${url} must default-export definePlugin({ name, … }) (or export it as \`plugin\`)`,
+    );
+  }
+  return definePlugin(plugin as Plugin);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRegistry, definePlugin, SpecError, type Activation } from '../src/index.js';
+import { createRegistry, definePlugin, importPlugin, SpecError, type Activation } from '../src/index.js';
 
 const cos: Activation = { name: 'cos', fn: Math.cos, deriv: (x) => -Math.sin(x) };
 
@@ -53,5 +53,26 @@ describe('plugin registry', () => {
     expect(() => definePlugin({ name: 'p', spatialLayers: [{ name: 'x' } as never] })).toThrow(
       /create\(entry, \{ width \}\)/,
     );
+  });
+
+  it('records the module a plugin came from, and imports a plugin module as --plugin does', async () => {
+    const reg = createRegistry();
+    const act = { name: 'twice', fn: (x: number) => 2 * x, deriv: () => 2 };
+    const url = 'file:///plugins/twice.js';
+    reg.use({ name: 'from-module', activations: [act] }, { module: url });
+    reg.use({ name: 'inline', activations: [{ ...act, name: 'thrice' }] }, { override: true });
+    expect(reg.registered().map((r) => [r.plugin.name, r.module, r.override])).toEqual([
+      ['from-module', url, false],
+      ['inline', undefined, true],
+    ]);
+    const data = (js: string): string => `data:text/javascript,${encodeURIComponent(js)}`;
+    const named = await importPlugin(data('export const plugin = { name: "named-export" };'));
+    expect(named.name).toBe('named-export');
+    const dflt = await importPlugin(
+      data('export default { name: "default-export" }; export const plugin = { name: "x" };'),
+    );
+    expect(dflt.name).toBe('default-export');
+    await expect(importPlugin(data('export const other = 1;'))).rejects.toThrow(/must default-export definePlugin/);
+    await expect(importPlugin(data('export default { name: "bad name!" };'))).rejects.toThrow(/not a valid name/);
   });
 });

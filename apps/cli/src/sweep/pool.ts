@@ -1,24 +1,17 @@
 import { Worker } from 'node:worker_threads';
-import { SpecError } from '@spec/core';
+import { SpecError, workerLaunch } from '@spec/core';
 import { type RunOutcome, runOne } from './run-one.js';
 import type { SweepRun } from './grid.js';
 
-/**
- * A worker running worker.js next to this module when it is compiled (`pnpm spec`, the installed `spec`), or
- * worker.ts from the sources (`pnpm spec:src`, the tests). Module hooks do not carry over to worker threads, so from
- * the sources the worker first registers tsx's loader in its own thread, then imports the module.
- */
+/** A worker running worker.js next to this module (worker.ts through tsx from the sources: core's `workerLaunch`). */
 function startWorker(): Worker {
   const env = { ...process.env, SPEC_CPU_THREADS: '1' };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { env });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const worker = new URL('./worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker)}); });`;
-  // The workspace packages resolve to their sources through the `source` export condition (as `pnpm spec:src` runs).
-  const execArgv = process.execArgv.some((a) => a.startsWith('--conditions'))
-    ? process.execArgv
-    : [...process.execArgv, '--conditions=source'];
-  return new Worker(boot, { eval: true, env, execArgv });
+  const boot = workerLaunch(new URL('./worker.js', import.meta.url), import.meta.url);
+  return new Worker(boot.code, {
+    eval: true,
+    env,
+    ...(boot.execArgv !== undefined ? { execArgv: boot.execArgv } : {}),
+  });
 }
 
 /**

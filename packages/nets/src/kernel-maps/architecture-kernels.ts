@@ -1,8 +1,9 @@
-import { SpecError, type Registry } from '@spec/core';
+import { SpecError, defaultThreads, registry as defaultRegistry, type Registry } from '@spec/core';
 import type { ArchitectureSpec } from '../architecture/spec.js';
-import { blockwiseKernelMatrices } from './blockwise-kernels.js';
+import { blockwiseKernelMatrices, blockwisePlan } from './blockwise-kernels.js';
 import { kernelMapFromSpec } from './from-spec.js';
 import { inputSpatialKernel } from './input-record.js';
+import { parallelBlockwiseKernels, workerPlugins, type BlockwiseThreads } from './parallel-blockwise.js';
 import { assertRecordFits, type RecordMemoryOptions, type SpatialKernelForm } from './record.js';
 
 /** Options of {@link architectureKernelMatrices}. */
@@ -20,7 +21,24 @@ export interface ArchitectureKernelOptions extends RecordMemoryOptions {
   readonly form?: SpatialKernelForm | 'auto';
   /** Where activations and plugin kernel maps are looked up (default: the shared registry). */
   readonly registry?: Registry;
+  /**
+   * Threads for the pair-by-pair route (default: `SPEC_CPU_THREADS`, else the machine's cores, at most 4). Worker threads
+   * rebuild the network from the spec, so they are used only with the shared registry whose plugins came from modules
+   * (`spec --plugin`), and only for work of at least `minParallelWork`; the result is the same to the last bit.
+   */
+  readonly threads?: number;
+  /**
+   * Pair-by-pair work below which one thread is used: sample pairs × Σ over the layers of (input positions)²
+   * (default {@link MIN_PARALLEL_WORK}).
+   */
+  readonly minParallelWork?: number;
 }
+
+/**
+ * Default of {@link ArchitectureKernelOptions.minParallelWork}: ≈ 0.4 s of block maps on one thread here (≈ 20 ns per
+ * unit); below it the first worker's start costs what it saves (bench/README.md#why-the-code-is-the-way-it-is).
+ */
+export const MIN_PARALLEL_WORK = 2e7;
 
 /** The infinite-width kernels of a network's scalar output on a dataset. */
 export interface ArchitectureKernelMatrices {
@@ -32,6 +50,8 @@ export interface ArchitectureKernelMatrices {
   readonly ntk: Float64Array;
   /** The record layout used for the spatial layers. */
   readonly form: SpatialKernelForm;
+  /** How the pair-by-pair route shared its rows out over threads; absent on the other routes. */
+  readonly threads?: BlockwiseThreads;
 }
 
 /**
@@ -80,8 +100,17 @@ export function architectureKernelMatrices(options: ArchitectureKernelOptions): 
   const blocks = form === 'full' ? map.blocks?.(shape.slice(1, -1)) : undefined;
   if (blocks !== undefined) {
     assertRecordFits(shape[0], shape.slice(1, -1), form, { memoryLimitBytes: options.memoryLimitBytes });
-    const k = blockwiseKernelMatrices(data, shape, blocks);
-    return { samples: shape[0], nngp: k.nngp, ntk: k.ntk, form };
+    const plan = blockwisePlan(data, shape, blocks);
+    const n = shape[0];
+    const threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
+    const work = ((n * (n - 1)) / 2) * plan.blockCost;
+    const plugins = workerPlugins(options.registry ?? defaultRegistry);
+    if (threads > 1 && plugins !== null && work >= (options.minParallelWork ?? MIN_PARALLEL_WORK)) {
+      const r = parallelBlockwiseKernels(plan, { spec, data, shape, plugins }, threads);
+      return { samples: n, nngp: r.kernels.nngp, ntk: r.kernels.ntk, form, threads: r.threads };
+    }
+    const k = blockwiseKernelMatrices(plan);
+    return { samples: n, nngp: k.nngp, ntk: k.ntk, form, threads: { threads: 1, workerRows: 0 } };
   }
   const input = inputSpatialKernel(data, shape, { form, memoryLimitBytes: options.memoryLimitBytes });
   // The input record is ours alone: the first layers may overwrite it.

@@ -10,23 +10,43 @@ export interface BlockwiseKernels {
 }
 
 /**
- * The kernels of a network's scalar output from a chain of block maps, pair by pair of samples, without any full record
- * (apps/docs/theory/architectures.md#blockwise). Pass 1 maps every diagonal block (a, a) through the chain and keeps
- * each layer's input variances `K[a,p,a,p]` (n·L floats per layer); pass 2 maps every block (a, b), a < b, with those
- * variances. Each block is the input record's block (a, b), so the numbers are those of the record route
- * (`map` on the full input record) bit for bit, with O(n·L·layers + L²) memory instead of n²L².
+ * The pair-by-pair computation of {@link blockwiseKernelMatrices} in steps that can run on several threads, each with
+ * its own plan (scratch blocks and variances) writing into shared n × n outputs.
+ */
+export interface BlockwisePlan {
+  /** n. */
+  readonly samples: number;
+  /** Σ over the maps of (input positions)²: the cost of one block pair relative to the others' (for thresholds). */
+  readonly blockCost: number;
+  /**
+   * Pass 1: maps every diagonal block (a, a) through the chain, keeping each layer's input variances `K[a,p,a,p]`; with
+   * outputs, also writes the diagonal entries there. Must run before {@link row} in every plan.
+   */
+  diagonal(out?: BlockwiseKernels): void;
+  /** Pass 2 for one row: maps blocks (a, b), b > a, and writes entries (a, b) and (b, a) of the outputs. */
+  row(a: number, out: BlockwiseKernels): void;
+}
+
+/**
+ * Plans the kernels of a network's scalar output from a chain of block maps, pair by pair of samples, without any full
+ * record (apps/docs/theory/architectures.md#blockwise). Pass 1 ({@link BlockwisePlan.diagonal}) maps every diagonal
+ * block (a, a) through the chain and keeps each layer's input variances (n·L floats per layer); pass 2 maps every block
+ * (a, b), a < b, with those variances, row by row. Each block is the input record's block (a, b), so the numbers are
+ * those of the record route (`map` on the full input record) bit for bit, with O(n·L·layers + L²) memory instead of
+ * n²L², and every block is computed alone, so splitting the rows over threads changes no bit either.
  *
  * @throws SpecError `E_INPUT` when the chain does not end without positions, or as the input record and the maps do
  */
-export function blockwiseKernelMatrices(
+export function blockwisePlan(
   data: Float64Array,
   shape: ReadonlyArray<number>,
   maps: ReadonlyArray<BlockKernelMap>,
-): BlockwiseKernels {
+): BlockwisePlan {
   checkInputData(data, shape);
   const n = shape[0];
   let size = spatialSize(shape.slice(1, -1));
   let gaussian = false; // raw data
+  let blockCost = 0;
   // One output block per layer, so a map never writes the block it reads.
   const outputs: RecordBlock[] = [];
   for (const m of maps) {
@@ -34,18 +54,17 @@ export function blockwiseKernelMatrices(
       throw new SpecError('E_INPUT', `blockwise kernels: a layer expects ${m.inputSize} positions, got ${size}`);
     }
     gaussian = m.outputGaussian(gaussian);
+    blockCost += size * size;
     size = spatialSize(m.outputSpatial);
     outputs.push(allocateBlock(size));
   }
   if (size !== 1) {
     throw new SpecError('E_INPUT', `blockwise kernels: the chain ends with ${size} positions; end it in a readout`);
   }
-  const L = spatialSize(shape.slice(1, -1));
-  const input = allocateBlock(L);
+  const input = allocateBlock(spatialSize(shape.slice(1, -1)));
   const variances = maps.map((m) => new Float64Array(n * m.inputSize));
-  const nngp = new Float64Array(n * n);
-  const ntk = new Float64Array(n * n);
-  const run = (a: number, b: number): void => {
+  /** Maps block (a, b) through the chain; the readout's 1 × 1 block is returned. */
+  const run = (a: number, b: number): RecordBlock => {
     inputRecordBlock(data, shape, { a, b }, input);
     let block = input;
     maps.forEach((m, i) => {
@@ -55,10 +74,34 @@ export function blockwiseKernelMatrices(
       m.mapBlock(block, outputs[i], v.subarray(a * Li, (a + 1) * Li), v.subarray(b * Li, (b + 1) * Li));
       block = outputs[i];
     });
-    nngp[a * n + b] = nngp[b * n + a] = block.nngp[0];
-    ntk[a * n + b] = ntk[b * n + a] = block.ntk[0];
+    return block;
   };
-  for (let a = 0; a < n; a++) run(a, a);
-  for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) run(a, b);
-  return { nngp, ntk };
+  return {
+    samples: n,
+    blockCost,
+    diagonal(out) {
+      for (let a = 0; a < n; a++) {
+        const block = run(a, a);
+        if (out === undefined) continue;
+        out.nngp[a * n + a] = block.nngp[0];
+        out.ntk[a * n + a] = block.ntk[0];
+      }
+    },
+    row(a, out) {
+      for (let b = a + 1; b < n; b++) {
+        const block = run(a, b);
+        out.nngp[a * n + b] = out.nngp[b * n + a] = block.nngp[0];
+        out.ntk[a * n + b] = out.ntk[b * n + a] = block.ntk[0];
+      }
+    },
+  };
+}
+
+/** Runs a {@link BlockwisePlan} on this thread: pass 1, then every row. */
+export function blockwiseKernelMatrices(plan: BlockwisePlan): BlockwiseKernels {
+  const n = plan.samples;
+  const out = { nngp: new Float64Array(n * n), ntk: new Float64Array(n * n) };
+  plan.diagonal(out);
+  for (let a = 0; a < n; a++) plan.row(a, out);
+  return out;
 }

@@ -38,5 +38,7 @@ export {
   type ArchitectureKernelOptions,
   type ArchitectureKernelMatrices,
   architectureKernelMatrices,
+  MIN_PARALLEL_WORK,
 } from './architecture-kernels.js';
+export type { BlockwiseThreads } from './parallel-blockwise.js';
 export type { ArchitectureSpec, LayerSpec, Padding } from '../architecture/spec.js';

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { registry, use } from '@spec/core';
+import '../../src/index.js';
+import { architectureKernelMatrices, kernelMapFromSpec, type ArchitectureSpec } from '../../src/kernel-maps/index.js';
+import { blockwiseKernelMatrices, blockwisePlan, type BlockwisePlan } from '../../src/kernel-maps/blockwise-kernels.js';
+import { parallelBlockwiseKernels, workerPlugins } from '../../src/kernel-maps/parallel-blockwise.js';
+import wavePlugin from '../fixtures/wave-activation-plugin.js';
+import { randomData } from './helpers.js';
+
+const WAVE_URL = new URL('../fixtures/wave-activation-plugin.ts', import.meta.url).href;
+use(wavePlugin, { module: WAVE_URL });
+
+const CNN: ArchitectureSpec = [
+  { layer: 'conv', filter: [3, 3], padding: 'SAME', W_std: 1.4, b_std: 0.1 },
+  { layer: 'relu' },
+  { layer: 'conv', filter: [3, 3], padding: 'SAME', W_std: 1.4, b_std: 0.1 },
+  { layer: 'wave' },
+  { layer: 'global_avg_pool' },
+  { layer: 'dense', W_std: 1.4, b_std: 0.1 },
+];
+const SHAPE = [14, 4, 4, 2];
+
+/** This thread's rows made slow (a worker thread starting from the TypeScript sources takes ≈ 1–2 s), so workers take rows. */
+function slowRows(plan: BlockwisePlan, ms: number): BlockwisePlan {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  return {
+    ...plan,
+    diagonal: (out) => plan.diagonal(out),
+    row(a, out) {
+      Atomics.wait(pause, 0, 0, ms);
+      plan.row(a, out);
+    },
+  };
+}
+
+function plan(spec: ArchitectureSpec, data: Float64Array): BlockwisePlan {
+  return blockwisePlan(data, SHAPE, kernelMapFromSpec(spec).blocks!(SHAPE.slice(1, -1))!);
+}
+
+describe('pair-by-pair kernels on worker threads (apps/docs/theory/architectures.md#blockwise)', () => {
+  it('a worker that imports the plugin module takes rows, and the kernels are bit for bit the one-thread ones', () => {
+    const data = randomData(SHAPE, 5);
+    const serial = blockwiseKernelMatrices(plan(CNN, data));
+    const plugins = workerPlugins(registry);
+    expect(plugins).toEqual([{ url: WAVE_URL, override: false }]);
+    const r = parallelBlockwiseKernels(
+      slowRows(plan(CNN, data), 400),
+      { spec: CNN, data, shape: SHAPE, plugins: plugins! },
+      2,
+    );
+    expect(r.threads.failure).toBeUndefined();
+    expect(r.threads.threads).toBe(2);
+    expect(r.threads.workerRows).toBeGreaterThan(0);
+    expect(Array.from(r.kernels.nngp)).toEqual(Array.from(serial.nngp));
+    expect(Array.from(r.kernels.ntk)).toEqual(Array.from(serial.ntk));
+  }, 30_000);
+
+  it('a worker that cannot rebuild the network reports why, and this thread computes its rows', () => {
+    const data = randomData(SHAPE, 6);
+    const serial = blockwiseKernelMatrices(plan(CNN, data));
+    const missing = new URL('../fixtures/no-such-plugin.ts', import.meta.url).href;
+    const r = parallelBlockwiseKernels(
+      slowRows(plan(CNN, data), 100),
+      { spec: CNN, data, shape: SHAPE, plugins: [{ url: missing, override: false }] },
+      2,
+    );
+    expect(r.threads.workerRows).toBe(0);
+    expect(r.threads.failure).toMatch(/no-such-plugin/);
+    expect(Array.from(r.kernels.nngp)).toEqual(Array.from(serial.nngp));
+    expect(Array.from(r.kernels.ntk)).toEqual(Array.from(serial.ntk));
+  }, 30_000);
+
+  it('architectureKernelMatrices: one thread below the work threshold or with an inline-registered activation plugin', () => {
+    const data = randomData(SHAPE, 7);
+    const small = architectureKernelMatrices({ spec: CNN, data, shape: SHAPE, threads: 2 });
+    expect(small.threads).toEqual({ threads: 1, workerRows: 0 });
+    // A plugin with activations registered without its module cannot be registered in a worker.
+    use({
+      name: 'inline-activation',
+      activations: [{ name: 'inline_cube', fn: (x) => x ** 3, deriv: (x) => 3 * x * x }],
+    });
+    expect(workerPlugins(registry)).toBeNull();
+    const inline = architectureKernelMatrices({ spec: CNN, data, shape: SHAPE, threads: 2, minParallelWork: 0 });
+    expect(inline.threads).toEqual({ threads: 1, workerRows: 0 });
+    expect(Array.from(inline.ntk)).toEqual(Array.from(small.ntk));
+  });
+});
