@@ -13,6 +13,7 @@ const examplePlugin = resolve(dirname(fileURLToPath(import.meta.url)), '../../do
 
 interface MatrixDoc {
   form: string;
+  route: string;
   config: { shape: number[]; n: number };
   spec: unknown;
   nngp: number[][];
@@ -113,6 +114,8 @@ describe('spec infinite --arch', () => {
       const path = npyFile(`check-${c.shape.length}.npy`, checkInputs(c.shape), c.shape);
       const doc = await arch(c.spec, '--data', `npy:${path}`);
       expect(doc.form).toBe(c.form);
+      // A full record of block maps only runs pair by pair; the diagonal one layer by layer on the record.
+      expect(doc.route).toBe(c.form === 'full' ? 'pair-by-pair' : 'record');
       const entries = (m: number[][]): number[] => [m[0][0], m[0][1], m[1][2]];
       entries(doc.nngp).forEach((v, i) => expect(Math.abs(v / c.nngp[i] - 1)).toBeLessThan(1e-9));
       entries(doc.ntk).forEach((v, i) => expect(Math.abs(v / c.ntk[i] - 1)).toBeLessThan(1e-9));
@@ -288,6 +291,8 @@ describe('spec infinite --arch', () => {
       `npy:${path}`,
     );
     const p = JSON.parse(withPlugin.stdout) as MatrixDoc;
+    // The plugin's map brings block maps, so its network runs pair by pair like the built-in one.
+    expect(p.route).toBe('pair-by-pair');
     expect(maxRelDiff(p.nngp, builtin.nngp)).toBeLessThan(1e-14);
     expect(maxRelDiff(p.ntk, builtin.ntk)).toBeLessThan(1e-14);
     const bad = await run(

@@ -24,7 +24,13 @@ export { availableMemoryBytes, assertFitsInMemory, formatGiB } from './memory.js
 export { type Rng, createRng } from './rng.js';
 export type { Activation, DualActivation } from './activation.js';
 export type { Backend, BackendOp, Eigen, GemmOptions } from './backend.js';
-export type { SpatialKernel, SpatialKernelMap, SpatialKernelMapFactory } from './spatial-kernel.js';
+export type {
+  BlockKernelMap,
+  RecordBlock,
+  SpatialKernel,
+  SpatialKernelMap,
+  SpatialKernelMapFactory,
+} from './spatial-kernel.js';
 export type {
   SpatialActivations,
   SpatialInit,

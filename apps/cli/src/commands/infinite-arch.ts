@@ -167,13 +167,14 @@ export async function runArchitecture(options: Record<string, unknown>, env: Com
     command: 'infinite',
     config: { ...archConfig, data: f.data, n, shape: data.shape },
     form: m.form,
+    route: m.route,
     spec,
     nngp: rows(m.nngp, n),
     ntk: rows(m.ntk, n),
     eigenvalues,
   };
   env.out.say(
-    `${n} × ${n} NNGP and NTK of a ${spec.length}-layer network on ${data.name} of shape [${data.shape.join(', ')}] (${m.form} record)`,
+    `${n} × ${n} NNGP and NTK of a ${spec.length}-layer network on ${data.name} of shape [${data.shape.join(', ')}] (${m.form} record, ${m.route})`,
   );
   env.out.emitJson(doc);
   if (env.out.outDir !== undefined) {
@@ -223,6 +224,7 @@ async function runCircle(
     command: 'infinite',
     config: { ...archConfig, shape: f.shape, angles: k },
     form: m.form,
+    route: m.route,
     spec,
     angles: degrees,
     nngp: row(m.nngp),

@@ -120,6 +120,22 @@ export const scaledDenseKernelMap: SpatialKernelMapFactory = {
         const ntk = nngp.map((k, i) => k + w2 * input.ntk[i]);
         return { ...input, nngp, ntk, mean: null, gaussian: true };
       },
+      // The same map on one block (a, b) of the full record: it reads nothing else, so networks of such layers run
+      // pair by pair of samples, on every core, with no n²L² record (apps/docs/theory/architectures.md#blockwise).
+      blocks: (spatial) => [
+        {
+          inputSize: spatial.reduce((a, b) => a * b, 1),
+          outputSpatial: spatial,
+          outputGaussian: () => true,
+          mapBlock(input, output) {
+            for (let i = 0; i < input.nngp.length; i++) {
+              output.nngp[i] = w2 * input.nngp[i];
+              output.ntk[i] = output.nngp[i] + w2 * input.ntk[i];
+            }
+          },
+          mapMean: () => null,
+        },
+      ],
     };
   },
 };

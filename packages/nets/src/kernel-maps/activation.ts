@@ -1,6 +1,6 @@
-import { SpecError, type Activation, type SpatialKernel } from '@spec/core';
+import { SpecError, type Activation, type SpatialKernel, type BlockKernelMap } from '@spec/core';
 import { activationDualsBatch, activationMean } from './activation-entries.js';
-import { mapFullRecordBlockwise, type BlockKernelMap } from './block-map.js';
+import { mapFullRecordBlockwise } from './block-map.js';
 import type { LayerKernelMap } from './layer-map.js';
 import { allocateRecord, selfVariances, spatialSize } from './record.js';
 

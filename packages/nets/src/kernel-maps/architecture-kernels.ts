@@ -50,7 +50,12 @@ export interface ArchitectureKernelMatrices {
   readonly ntk: Float64Array;
   /** The record layout used for the spatial layers. */
   readonly form: SpatialKernelForm;
-  /** How the pair-by-pair route shared its rows out over threads; absent on the other routes. */
+  /**
+   * `'pair-by-pair'` when every layer had a block map and the record was full (apps/docs/theory/architectures.md#blockwise),
+   * else `'record'` (every layer's map on the whole record).
+   */
+  readonly route: 'pair-by-pair' | 'record';
+  /** How the pair-by-pair route shared its rows out over threads; absent on the record route. */
   readonly threads?: BlockwiseThreads;
 }
 
@@ -107,13 +112,20 @@ export function architectureKernelMatrices(options: ArchitectureKernelOptions): 
     const plugins = workerPlugins(options.registry ?? defaultRegistry);
     if (threads > 1 && plugins !== null && work >= (options.minParallelWork ?? MIN_PARALLEL_WORK)) {
       const r = parallelBlockwiseKernels(plan, { spec, data, shape, plugins }, threads);
-      return { samples: n, nngp: r.kernels.nngp, ntk: r.kernels.ntk, form, threads: r.threads };
+      return { samples: n, nngp: r.kernels.nngp, ntk: r.kernels.ntk, form, route: 'pair-by-pair', threads: r.threads };
     }
     const k = blockwiseKernelMatrices(plan);
-    return { samples: n, nngp: k.nngp, ntk: k.ntk, form, threads: { threads: 1, workerRows: 0 } };
+    return {
+      samples: n,
+      nngp: k.nngp,
+      ntk: k.ntk,
+      form,
+      route: 'pair-by-pair',
+      threads: { threads: 1, workerRows: 0 },
+    };
   }
   const input = inputSpatialKernel(data, shape, { form, memoryLimitBytes: options.memoryLimitBytes });
   // The input record is ours alone: the first layers may overwrite it.
   const out = map.mapInPlace ? map.mapInPlace(input) : map.map(input);
-  return { samples: out.samples, nngp: out.nngp, ntk: out.ntk, form };
+  return { samples: out.samples, nngp: out.nngp, ntk: out.ntk, form, route: 'record' };
 }

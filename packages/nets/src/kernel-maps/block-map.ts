@@ -1,40 +1,5 @@
-import type { SpatialKernel } from '@spec/core';
+import type { BlockKernelMap, RecordBlock, SpatialKernel } from '@spec/core';
 import { allocateRecord, selfVariances, spatialSize, type MutableSpatialKernel } from './record.js';
-
-/**
- * Block (a, b) of a full record (apps/docs/theory/architectures.md#blockwise): `nngp[p·L + q] = K[a,p,b,q]`,
- * `ntk[p·L + q] = Θ[a,p,b,q]`, L × L row-major.
- */
-export interface RecordBlock {
-  readonly nngp: Float64Array;
-  readonly ntk: Float64Array;
-}
-
-/**
- * A layer's map on one block (a, b) of the full record, for one input spatial shape
- * (apps/docs/theory/architectures.md#blockwise): output block (a, b) is a function of input block (a, b) and of the
- * input variances `K[a,p,a,p]`, `K[b,q,b,q]` only. Dense, convolution, activations and pooling are such maps, so a chain
- * of them runs pair by pair on blocks that stay in cache, without any n²L² record.
- */
-export interface BlockKernelMap {
-  /** Input positions L (the product of the input spatial shape). */
-  readonly inputSize: number;
-  /** Output spatial shape. */
-  readonly outputSpatial: ReadonlyArray<number>;
-  /**
-   * Whether the output is Gaussian when the input is (or is not).
-   *
-   * @throws SpecError `E_INPUT` when the map is not determined for such an input (an activation after raw data)
-   */
-  outputGaussian(inputGaussian: boolean): boolean;
-  /**
-   * Writes output block (a, b) (Lo × Lo) from input block (a, b) (L × L) and the input variances of samples a and b
-   * (`varianceA[p] = K[a,p,a,p]`, length L). `output` never shares memory with `input`.
-   */
-  mapBlock(input: RecordBlock, output: RecordBlock, varianceA: Float64Array, varianceB: Float64Array): void;
-  /** One sample's output channel means (length Lo) from its input means (null: zero) and variances, or null (zero). */
-  mapMean(mean: Float64Array | null, variance: Float64Array): Float64Array | null;
-}
 
 /** Two L × L blocks (NNGP and NTK) of scratch. */
 export function allocateBlock(L: number): RecordBlock {

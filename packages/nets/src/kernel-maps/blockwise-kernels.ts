@@ -1,5 +1,5 @@
-import { SpecError } from '@spec/core';
-import { allocateBlock, type BlockKernelMap, type RecordBlock } from './block-map.js';
+import { SpecError, type BlockKernelMap, type RecordBlock } from '@spec/core';
+import { allocateBlock } from './block-map.js';
 import { checkInputData, inputRecordBlock } from './input-record.js';
 import { spatialSize } from './record.js';
 

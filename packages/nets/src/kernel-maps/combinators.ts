@@ -1,5 +1,4 @@
-import { SpecError, type SpatialKernel } from '@spec/core';
-import type { BlockKernelMap } from './block-map.js';
+import { SpecError, type SpatialKernel, type BlockKernelMap } from '@spec/core';
 import type { BranchLinearity, LayerKernelMap } from './layer-map.js';
 
 /** The identity layer: the record unchanged (apps/docs/theory/architectures.md#residual-branches). */

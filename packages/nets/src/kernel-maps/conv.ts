@@ -1,6 +1,6 @@
-import type { SpatialKernel } from '@spec/core';
+import type { SpatialKernel, BlockKernelMap } from '@spec/core';
 import type { Padding } from '../architecture/spec.js';
-import { mapFullRecordBlockwise, type BlockKernelMap } from './block-map.js';
+import { mapFullRecordBlockwise } from './block-map.js';
 import { windowIndexMap } from './index-map.js';
 import { windowSumBlock } from './window-sum-block.js';
 import type { LayerKernelMap } from './layer-map.js';

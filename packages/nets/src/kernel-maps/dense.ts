@@ -1,5 +1,4 @@
-import type { SpatialKernel } from '@spec/core';
-import type { BlockKernelMap, RecordBlock } from './block-map.js';
+import type { SpatialKernel, BlockKernelMap, RecordBlock } from '@spec/core';
 import type { LayerKernelMap } from './layer-map.js';
 import { assertStd } from './parameters.js';
 import { spatialSize } from './record.js';

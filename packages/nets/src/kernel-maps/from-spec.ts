@@ -1,4 +1,4 @@
-import { SpecError, isSpecError, registry as defaultRegistry, type Registry } from '@spec/core';
+import { SpecError, isSpecError, registry as defaultRegistry, type Registry, type BlockKernelMap } from '@spec/core';
 import type { ArchitectureSpec, Padding } from '../architecture/spec.js';
 import { activationKernelMap } from './activation.js';
 import { attentionKernelMap } from './attention.js';
@@ -9,7 +9,6 @@ import {
   residualKernelMap,
   serialKernelMap,
 } from './combinators.js';
-import type { BlockKernelMap } from './block-map.js';
 import { convKernelMap } from './conv.js';
 import { denseKernelMap } from './dense.js';
 import { layerNormKernelMap } from './layernorm.js';

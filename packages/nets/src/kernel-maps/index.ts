@@ -13,7 +13,6 @@ export {
   toDiagonalRecord,
 } from './record.js';
 export { type BranchLinearity, type LayerKernelMap, asLayerKernelMap } from './layer-map.js';
-export { type BlockKernelMap, type RecordBlock } from './block-map.js';
 export { type InputSpatialKernelOptions, inputSpatialKernel } from './input-record.js';
 export { type DenseKernelMapOptions, denseKernelMap } from './dense.js';
 export { activationKernelMap } from './activation.js';

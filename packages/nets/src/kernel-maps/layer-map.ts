@@ -1,5 +1,4 @@
-import type { SpatialKernel, SpatialKernelMap } from '@spec/core';
-import type { BlockKernelMap } from './block-map.js';
+import type { SpatialKernel, SpatialKernelMap, BlockKernelMap } from '@spec/core';
 
 /**
  * How a layer's output relates to its input in the sense of apps/docs/theory/architectures.md#residual-branches: a
@@ -30,8 +29,7 @@ export interface LayerKernelMap extends SpatialKernelMap {
   /**
    * Optional: the layer (a chain: its layers in order) as block maps on the full record for an input of spatial
    * shape `spatial` (apps/docs/theory/architectures.md#blockwise), or undefined when some layer has none (it reads
-   * more than block (a, b), e.g. attention or LayerNorm, or is a plugin's map). The maps must give what `map` gives on
-   * a full record.
+   * more than block (a, b), e.g. attention or LayerNorm). A plugin's map brings its own (`SpatialKernelMap.blocks`).
    */
   blocks?(spatial: ReadonlyArray<number>): ReadonlyArray<BlockKernelMap> | undefined;
 }
@@ -45,5 +43,6 @@ export function asLayerKernelMap(map: SpatialKernelMap, label: string): LayerKer
     needsFullSpatial: map.needsFullSpatial,
     outputSpatial: (spatial) => (map.outputSpatial ? map.outputSpatial(spatial) : spatial),
     map: (input) => map.map(input),
+    ...(map.blocks !== undefined ? { blocks: (spatial: ReadonlyArray<number>) => map.blocks!(spatial) } : {}),
   };
 }

@@ -1,7 +1,7 @@
-import type { SpatialKernel } from '@spec/core';
+import type { SpatialKernel, BlockKernelMap } from '@spec/core';
 import type { Padding } from '../architecture/spec.js';
 import { windowIndexMap } from './index-map.js';
-import { mapFullRecordBlockwise, type BlockKernelMap } from './block-map.js';
+import { mapFullRecordBlockwise } from './block-map.js';
 import type { LayerKernelMap } from './layer-map.js';
 import { assertPositiveIntegers } from './parameters.js';
 import { requireFullForm, spatialSize } from './record.js';

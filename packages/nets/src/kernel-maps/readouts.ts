@@ -1,5 +1,5 @@
-import type { SpatialKernel } from '@spec/core';
-import { mapFullRecordBlockwise, type BlockKernelMap } from './block-map.js';
+import type { SpatialKernel, BlockKernelMap } from '@spec/core';
+import { mapFullRecordBlockwise } from './block-map.js';
 import type { LayerKernelMap } from './layer-map.js';
 import { allocateRecord, requireFullForm, spatialSize } from './record.js';
 

@@ -1,5 +1,5 @@
+import type { RecordBlock } from '@spec/core';
 import type { Padding } from '../architecture/spec.js';
-import type { RecordBlock } from './block-map.js';
 import { axisMap, windowIndexMap } from './index-map.js';
 import { spatialSize } from './record.js';
 
