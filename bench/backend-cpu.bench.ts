@@ -4,6 +4,8 @@ import { createCpuBackend } from '@spec/backend-cpu';
 import type { BenchCase } from './types.js';
 
 const cpu = createCpuBackend();
+/** One thread, for the single-thread comparisons (numpy's BLAS capped to one thread too). */
+const cpu1 = createCpuBackend({ threads: 1 });
 
 function gaussian(rows: number, cols: number, seed: number): Matrix {
   return cpu.randn(rows, cols, createRng(seed));
@@ -25,24 +27,40 @@ def setup():
     return (X.T @ X) / ${n}
 `;
 
-const cases: BenchCase[] = [
-  ...[1000, 2000].map((n): BenchCase => ({
-    group: 'backend-cpu',
-    name: `gemm ${n}×${n}`,
-    repeats: n >= 2000 ? 3 : 5,
-    setup: () => [gaussian(n, n, 1), gaussian(n, n, 2)],
-    run: (p) => {
-      const [A, B] = p as [Matrix, Matrix];
-      return cpu.gemm(A, B);
-    },
-    numpy: `
+const NP_GEMM = (n: number): string => `
 def setup():
     rng = np.random.default_rng(0)
     return rng.standard_normal((${n}, ${n})), rng.standard_normal((${n}, ${n}))
 def work(x):
     return x[0] @ x[1]
-`,
+`;
+
+const cases: BenchCase[] = [
+  ...[1000, 2000].map((n): BenchCase => ({
+    group: 'backend-cpu',
+    name: `gemm ${n}×${n}`,
+    repeats: 5,
+    setup: () => [gaussian(n, n, 1), gaussian(n, n, 2)],
+    run: (p) => {
+      const [A, B] = p as [Matrix, Matrix];
+      return cpu.gemm(A, B);
+    },
+    numpy: NP_GEMM(n),
+    ...(n === 2000 ? { target: { maxRatio: 3, source: 'products, both threads' } } : {}),
   })),
+  {
+    group: 'backend-cpu',
+    name: 'gemm 2000×2000, one thread each',
+    repeats: 3,
+    setup: () => [gaussian(2000, 2000, 1), gaussian(2000, 2000, 2)],
+    run: (p) => {
+      const [A, B] = p as [Matrix, Matrix];
+      return cpu1.gemm(A, B);
+    },
+    numpy: NP_GEMM(2000),
+    numpyThreads: 1,
+    target: { maxRatio: 3.5, source: 'products, one thread' },
+  },
   ...(
     [
       [1000, 2000],

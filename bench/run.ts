@@ -59,16 +59,20 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** The environment for python: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE slow numpy down on this machine. */
-function pythonEnv(): NodeJS.ProcessEnv {
+/**
+ * The environment for python: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE slow numpy down on this machine; `threads` caps
+ * its BLAS threads (a case's `numpyThreads`).
+ */
+function pythonEnv(threads?: number): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
+  if (threads !== undefined) env.OPENBLAS_NUM_THREADS = env.OMP_NUM_THREADS = String(threads);
   return env;
 }
 
-function python(script: string): { ok: boolean; stdout: string; stderr: string } {
-  const r = spawnSync('python3', ['-c', script], { env: pythonEnv(), encoding: 'utf8', maxBuffer: 1 << 24 });
+function python(script: string, threads?: number): { ok: boolean; stdout: string; stderr: string } {
+  const r = spawnSync('python3', ['-c', script], { env: pythonEnv(threads), encoding: 'utf8', maxBuffer: 1 << 24 });
   return { ok: r.status === 0 && !r.error, stdout: r.stdout ?? '', stderr: r.stderr ?? String(r.error ?? '') };
 }
 
@@ -186,7 +190,7 @@ async function main(): Promise<void> {
     let numpyMs: number | null = null;
     if (hasNumpy && c.numpy) {
       process.stderr.write(' numpy …');
-      const r = python(numpyScript(c.numpy, repeats));
+      const r = python(numpyScript(c.numpy, repeats), c.numpyThreads);
       if (r.ok) {
         const parsed = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { times?: number[] };
         if (parsed.times && parsed.times.length > 0) numpyMs = median(parsed.times);

@@ -17,6 +17,11 @@ export interface BenchCase {
    * `work(inputs)` (timed). numpy is imported as `np` beforehand.
    */
   readonly numpy?: string;
+  /**
+   * Threads numpy's BLAS may use for this case (`OPENBLAS_NUM_THREADS` and `OMP_NUM_THREADS`; default: its own
+   * choice, every core), for single-thread comparisons.
+   */
+  readonly numpyThreads?: number;
   /** Timed repeats (default 5); the median is reported. */
   readonly repeats?: number;
   /** A performance target, e.g. `{ maxRatio: 15, source: 'backend target' }`, printed next to the ratio. */
