@@ -69,7 +69,7 @@ describe('spec spectrum --arch: a finite network against the infinite-width kern
     const seq = sequences(10);
     const doc = await spectrum('--arch', JSON.stringify(CNN), '--width', '16', '--data', `npy:${seq.path}`);
     expect(doc.comparison).toBe('infinite-width-kernel');
-    expect(doc.config).toMatchObject({ width: 16, n: 10, shape: [10, 8, 3] });
+    expect(doc.config).toMatchObject({ width: 16, n: 10, shape: [10, 8, 3], backend: 'cpu' });
     expect(doc.normalisation.ck).toMatch(/W_std²\/D · ⟨z_a, z_b⟩ \+ b_std²/);
     expect(Object.keys(doc.distances).sort()).toEqual(['eigenvalueDeviation', 'ks', 'relativeFrobenius']);
     expect(doc.limitLaws).toMatch(/Fan–Wang laws .* are for MLPs/);
