@@ -1,4 +1,4 @@
-import { SpecError, ntkTermsContribution, type Backend, type Matrix } from '@spec/core';
+import { SpecError, ntkTermsContribution, transpose, type Backend, type Matrix } from '@spec/core';
 import {
   DEFAULT_BLOCK_BYTES,
   addInto,
@@ -7,7 +7,6 @@ import {
   mirrorLower,
   rowGram,
   samplesPerBlock,
-  transpose,
 } from './sample-gram.js';
 
 /*
@@ -131,7 +130,14 @@ export function denseWeightNtk(
   const s = options.biasScale ?? 0;
   const blockBytes = options.blockBytes ?? DEFAULT_BLOCK_BYTES;
   if (L === 1) {
-    const terms = [{ left: transpose(x(0, n), n, cin), right: transpose(g, n, cout), a2: alpha * alpha, b2: s * s }];
+    const terms = [
+      {
+        left: transpose({ rows: n, cols: cin, data: x(0, n) }),
+        right: transpose({ rows: n, cols: cout, data: g }),
+        a2: alpha * alpha,
+        b2: s * s,
+      },
+    ];
     return float64(ntkTermsContribution(terms, backend)!);
   }
   const route = options.route ?? 'auto';

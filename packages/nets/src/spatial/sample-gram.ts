@@ -13,20 +13,16 @@ export function float64(m: Matrix): Float64Array {
   return m.data instanceof Float64Array ? m.data : Float64Array.from(m.data);
 }
 
-/** Mᵀ for M of `rows` × `cols` (row-major), as a `cols` × `rows` matrix. */
-export function transpose(M: Float64Array, rows: number, cols: number): Matrix {
-  const T = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    for (let c = 0; c < cols; c++) T[c * rows + r] = M[o + c];
-  }
-  return { rows: cols, cols: rows, data: T };
-}
-
-/** M Mᵀ (n × n, exactly symmetric) for M of n rows of length P (row-major), through the backend's Gram. */
+/**
+ * M Mᵀ (n × n, exactly symmetric) for M of n rows of length P (row-major), as one backend product M · Mᵀ with the
+ * lower triangle mirrored. The backend's Gram (AᵀA) would need Mᵀ: transposing per-sample gradient rows of 10⁴–10⁵
+ * columns cost more than the product's second half (bench/README.md#why-the-code-is-the-way-it-is).
+ */
 export function rowGram(backend: Backend, M: Float64Array, n: number, P: number): Float64Array {
   if (P === 0) return new Float64Array(n * n);
-  return float64(backend.gram(transpose(M, n, P)));
+  const m: Matrix = { rows: n, cols: P, data: M };
+  const G = backend.gemm(m, m, { transB: true });
+  return mirrorLower(G.data instanceof Float64Array ? G.data : Float64Array.from(G.data), n);
 }
 
 /**
