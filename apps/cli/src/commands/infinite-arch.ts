@@ -16,7 +16,7 @@ import {
 import { Option, type Command } from 'commander';
 import { oneOf, positiveInt } from '../options.js';
 import { refuseOtherModeFlags, shapeOption, type ModeFlags } from './arch-mode.js';
-import { toJson } from '../output/context.js';
+import { jsonRows, toJson } from '../output/context.js';
 import type { CommandEnv } from '../runtime.js';
 
 /** The flags `spec infinite` reads with --arch (the MLP flags it shares: --data, --n, --d0). */
@@ -137,10 +137,6 @@ export function takesImages(spec: ArchitectureSpec): boolean {
   }
 }
 
-function rows(m: Float64Array, n: number): number[][] {
-  return Array.from({ length: n }, (_, i) => Array.from(m.subarray(i * n, (i + 1) * n)));
-}
-
 /** `spec infinite --arch …`. */
 export async function runArchitecture(options: Record<string, unknown>, env: CommandEnv): Promise<void> {
   const f = options as unknown as ArchitectureFlags;
@@ -169,8 +165,8 @@ export async function runArchitecture(options: Record<string, unknown>, env: Com
     form: m.form,
     route: m.route,
     spec,
-    nngp: rows(m.nngp, n),
-    ntk: rows(m.ntk, n),
+    nngp: jsonRows(m.nngp, n, n),
+    ntk: jsonRows(m.ntk, n, n),
     eigenvalues,
   };
   env.out.say(

@@ -10,7 +10,7 @@ import {
 import { Option } from 'commander';
 import { finiteNumber, oneOf, positiveInt } from '../options.js';
 import type { CommandModule } from '../program.js';
-import { toJson } from '../output/context.js';
+import { jsonRows, toJson } from '../output/context.js';
 import { assertSyntheticDataFits, syntheticSizes } from '../data-source.js';
 import { addArchitectureFlags, runArchitecture } from './infinite-arch.js';
 
@@ -29,17 +29,6 @@ interface InfiniteFlags {
   tile: number;
   compareWidth?: number;
   nets: number;
-}
-
-/**
- * The rows of `m` as nested arrays in the JSON document, made only when the document is written (`toJSON`): for n =
- * 2000 they are 8 million numbers, which a run without `--json` or `--out` never needs.
- */
-function rows(m: Matrix): { toJSON(): number[][] } {
-  return {
-    toJSON: () =>
-      Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols))),
-  };
 }
 
 export const infiniteCommand: CommandModule = {
@@ -196,8 +185,8 @@ Figures with --out: kernel-angle.svg (NTK vs angle for depths 1..L, at most 12).
       doc = {
         command: 'infinite',
         config: { ...config, data: f.data, n: X.cols, d0: X.rows },
-        nngp: rows(m.nngp),
-        ntk: rows(m.ntk),
+        nngp: jsonRows(m.nngp.data, X.cols, X.cols),
+        ntk: jsonRows(m.ntk.data, X.cols, X.cols),
       };
       if (env.out.outDir !== undefined) {
         env.out.write('nngp.npy', encodeNpy(m.nngp.data as Float64Array, [X.cols, X.cols]));

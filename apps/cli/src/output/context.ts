@@ -37,6 +37,18 @@ export interface Streams {
 }
 
 /** Serialises results, refusing NaN/±Inf (JSON would silently turn them into null). */
+/**
+ * A rows × cols row-major matrix as nested arrays in a JSON document, made only when the document is written
+ * (`toJSON`): an n × n kernel at n = 2000 is 4 million numbers, which a run without `--json` or `--out` never needs.
+ */
+export function jsonRows(
+  data: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> },
+  rows: number,
+  cols: number,
+): { toJSON(): number[][] } {
+  return { toJSON: () => Array.from({ length: rows }, (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols))) };
+}
+
 export function toJson(doc: unknown): string {
   return JSON.stringify(
     doc,
