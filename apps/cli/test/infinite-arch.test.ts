@@ -114,8 +114,8 @@ describe('spec infinite --arch', () => {
       const path = npyFile(`check-${c.shape.length}.npy`, checkInputs(c.shape), c.shape);
       const doc = await arch(c.spec, '--data', `npy:${path}`);
       expect(doc.form).toBe(c.form);
-      // A full record of block maps only runs pair by pair; the diagonal one layer by layer on the record.
-      expect(doc.route).toBe(c.form === 'full' ? 'pair-by-pair' : 'record');
+      // Networks of block maps only run pair by pair of samples, on the full record's blocks or the diagonal one's.
+      expect(doc.route).toBe('pair-by-pair');
       const entries = (m: number[][]): number[] => [m[0][0], m[0][1], m[1][2]];
       entries(doc.nngp).forEach((v, i) => expect(Math.abs(v / c.nngp[i] - 1)).toBeLessThan(1e-9));
       entries(doc.ntk).forEach((v, i) => expect(Math.abs(v / c.ntk[i] - 1)).toBeLessThan(1e-9));

@@ -52,11 +52,17 @@ export interface SpatialKernelMap {
    * samples a and b (attention, LayerNorm over positions, anything coupling samples) has none.
    */
   blocks?(spatial: ReadonlyArray<number>): ReadonlyArray<BlockKernelMap> | undefined;
+  /**
+   * Optional: the same for the diagonal record (apps/docs/theory/architectures.md#blockwise), whose block (a, b) is the
+   * vector `nngp[p] = K[a,p,b,p]`, `ntk[p] = Θ[a,p,b,p]` (length L, `inputSize` L, variances as for `blocks`); they
+   * must give, block by block, what {@link map} gives on a diagonal record.
+   */
+  diagonalBlocks?(spatial: ReadonlyArray<number>): ReadonlyArray<BlockKernelMap> | undefined;
 }
 
 /**
  * Block (a, b) of a full record (apps/docs/theory/architectures.md#blockwise): `nngp[p·L + q] = K[a,p,b,q]`,
- * `ntk[p·L + q] = Θ[a,p,b,q]`, L × L row-major.
+ * `ntk[p·L + q] = Θ[a,p,b,q]`, L × L row-major; of a diagonal record, the L entries `nngp[p] = K[a,p,b,p]`.
  */
 export interface RecordBlock {
   readonly nngp: Float64Array;
@@ -81,8 +87,8 @@ export interface BlockKernelMap {
    */
   outputGaussian(inputGaussian: boolean): boolean;
   /**
-   * Writes output block (a, b) (Lo × Lo) from input block (a, b) (L × L) and the input variances of samples a and b
-   * (`varianceA[p] = K[a,p,a,p]`, length L). `output` never shares memory with `input`.
+   * Writes output block (a, b) (Lo × Lo; Lo for a diagonal block) from input block (a, b) (L × L; L) and the input
+   * variances of samples a and b (`varianceA[p] = K[a,p,a,p]`, length L). `output` never shares memory with `input`.
    */
   mapBlock(input: RecordBlock, output: RecordBlock, varianceA: Float64Array, varianceB: Float64Array): void;
   /** One sample's output channel means (length Lo) from its input means (null: zero) and variances, or null (zero). */

@@ -22,6 +22,7 @@ export function activationKernelMap(act: Activation): LayerKernelMap {
     map: (input) => apply(input, false),
     mapInPlace: (input) => apply(input, true),
     blocks: (spatial) => [activationBlockMap(act, spatial)],
+    diagonalBlocks: (spatial) => [activationDiagonalBlockMap(act, spatial)],
   };
 
   function apply(input: SpatialKernel, inPlace: boolean): SpatialKernel {
@@ -76,6 +77,33 @@ export function activationBlockMap(act: Activation, spatial: ReadonlyArray<numbe
       for (let p = 0; p < L; p++) m[p] = activationMean(act, variance[p]);
       return m;
     },
+  };
+}
+
+/**
+ * The activation's map on one block (a, b) of the diagonal record (apps/docs/theory/architectures.md#blockwise): entry p
+ * with `q₁ = K[a,p,a,p]`, `q₂ = K[b,p,b,p]`, `c = K[a,p,b,p]` — the numbers of {@link mapDiagonalRecord}'s row (a, b).
+ */
+function activationDiagonalBlockMap(act: Activation, spatial: ReadonlyArray<number>): BlockKernelMap {
+  const L = spatialSize(spatial);
+  const full = activationBlockMap(act, spatial);
+  const derivative = new Float64Array(L);
+  return {
+    inputSize: L,
+    outputSpatial: spatial,
+    outputGaussian: full.outputGaussian,
+    mapBlock(input, output, varianceA, varianceB) {
+      activationDualsBatch(act, {
+        q1: varianceA,
+        q2: varianceB,
+        c: input.nngp,
+        value: output.nngp,
+        derivative,
+        count: L,
+      });
+      for (let p = 0; p < L; p++) output.ntk[p] = input.ntk[p] * derivative[p];
+    },
+    mapMean: full.mapMean,
   };
 }
 

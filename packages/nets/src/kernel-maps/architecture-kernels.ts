@@ -99,19 +99,20 @@ export function architectureKernelMatrices(options: ArchitectureKernelOptions): 
     );
   }
   const form: SpatialKernelForm = requested === 'auto' ? (map.needsFullSpatial ? 'full' : 'diagonal') : requested;
-  // A full record whose every layer is a block map runs pair by pair of samples, with no n²L² record at all. The
-  // record's size is still checked first, so both routes accept the same inputs (and an impossible size, which would
-  // also take impossibly long pair by pair, stops at once).
-  const blocks = form === 'full' ? map.blocks?.(shape.slice(1, -1)) : undefined;
+  // A record whose every layer has block maps (of its form) runs pair by pair of samples, with no n²L² (or n²L) record
+  // at all. The record's size is still checked first, so both routes accept the same inputs (and an impossible size,
+  // which would also take impossibly long pair by pair, stops at once).
+  const spatial = shape.slice(1, -1);
+  const blocks = form === 'full' ? map.blocks?.(spatial) : map.diagonalBlocks?.(spatial);
   if (blocks !== undefined) {
-    assertRecordFits(shape[0], shape.slice(1, -1), form, { memoryLimitBytes: options.memoryLimitBytes });
-    const plan = blockwisePlan(data, shape, blocks);
+    assertRecordFits(shape[0], spatial, form, { memoryLimitBytes: options.memoryLimitBytes });
+    const plan = blockwisePlan(data, shape, blocks, form);
     const n = shape[0];
     const threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
     const work = ((n * (n - 1)) / 2) * plan.blockCost;
     const plugins = workerPlugins(options.registry ?? defaultRegistry);
     if (threads > 1 && plugins !== null && work >= (options.minParallelWork ?? MIN_PARALLEL_WORK)) {
-      const r = parallelBlockwiseKernels(plan, { spec, data, shape, plugins }, threads);
+      const r = parallelBlockwiseKernels(plan, { spec, data, shape, form, plugins }, threads);
       return { samples: n, nngp: r.kernels.nngp, ntk: r.kernels.ntk, form, route: 'pair-by-pair', threads: r.threads };
     }
     const k = blockwiseKernelMatrices(plan);

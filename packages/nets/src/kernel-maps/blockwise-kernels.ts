@@ -1,7 +1,7 @@
 import { SpecError, type BlockKernelMap, type RecordBlock } from '@spec/core';
 import { allocateBlock } from './block-map.js';
-import { checkInputData, inputRecordBlock } from './input-record.js';
-import { spatialSize } from './record.js';
+import { checkInputData, inputDiagonalBlock, inputRecordBlock } from './input-record.js';
+import { spatialSize, type SpatialKernelForm } from './record.js';
 
 /** The NNGP and NTK n × n matrices of a chain of block maps. */
 export interface BlockwiseKernels {
@@ -16,7 +16,10 @@ export interface BlockwiseKernels {
 export interface BlockwisePlan {
   /** n. */
   readonly samples: number;
-  /** Σ over the maps of (input positions)²: the cost of one block pair relative to the others' (for thresholds). */
+  /**
+   * Σ over the maps of their input block's entries ((positions)² for the full record, positions for the diagonal one):
+   * the cost of one block relative to other chains' (for thresholds).
+   */
   readonly blockCost: number;
   /**
    * Pass 1: maps every diagonal block (a, a) through the chain, keeping each layer's input variances `K[a,p,a,p]`; with
@@ -28,8 +31,9 @@ export interface BlockwisePlan {
 }
 
 /**
- * Plans the kernels of a network's scalar output from a chain of block maps, pair by pair of samples, without any full
- * record (apps/docs/theory/architectures.md#blockwise). Pass 1 ({@link BlockwisePlan.diagonal}) maps every diagonal
+ * Plans the kernels of a network's scalar output from a chain of block maps, pair by pair of samples, without any
+ * record (apps/docs/theory/architectures.md#blockwise): blocks of the full record (L × L, the maps' `blocks`) or of the
+ * diagonal one (L entries `K[a,p,b,p]`, the maps' `diagonalBlocks`), as `form` says. Pass 1 ({@link BlockwisePlan.diagonal}) maps every diagonal
  * block (a, a) through the chain and keeps each layer's input variances (n·L floats per layer); pass 2 maps every block
  * (a, b), a < b, with those variances, row by row. Each block is the input record's block (a, b), so the numbers are
  * those of the record route (`map` on the full input record) bit for bit, with O(n·L·layers + L²) memory instead of
@@ -41,7 +45,15 @@ export function blockwisePlan(
   data: Float64Array,
   shape: ReadonlyArray<number>,
   maps: ReadonlyArray<BlockKernelMap>,
+  form: SpatialKernelForm = 'full',
 ): BlockwisePlan {
+  const entries = (L: number): number => (form === 'full' ? L * L : L);
+  // Where K[a,p,a,p] sits in the diagonal block (a, a).
+  const step = (L: number): number => (form === 'full' ? L + 1 : 1);
+  const allocate = (L: number): RecordBlock => ({
+    nngp: new Float64Array(entries(L)),
+    ntk: new Float64Array(entries(L)),
+  });
   checkInputData(data, shape);
   const n = shape[0];
   let size = spatialSize(shape.slice(1, -1));
@@ -54,23 +66,24 @@ export function blockwisePlan(
       throw new SpecError('E_INPUT', `blockwise kernels: a layer expects ${m.inputSize} positions, got ${size}`);
     }
     gaussian = m.outputGaussian(gaussian);
-    blockCost += size * size;
+    blockCost += entries(size);
     size = spatialSize(m.outputSpatial);
-    outputs.push(allocateBlock(size));
+    outputs.push(allocate(size));
   }
   if (size !== 1) {
     throw new SpecError('E_INPUT', `blockwise kernels: the chain ends with ${size} positions; end it in a readout`);
   }
-  const input = allocateBlock(spatialSize(shape.slice(1, -1)));
+  const input = allocate(spatialSize(shape.slice(1, -1)));
+  const inputBlock = form === 'full' ? inputRecordBlock : inputDiagonalBlock;
   const variances = maps.map((m) => new Float64Array(n * m.inputSize));
   /** Maps block (a, b) through the chain; the readout's 1 × 1 block is returned. */
   const run = (a: number, b: number): RecordBlock => {
-    inputRecordBlock(data, shape, { a, b }, input);
+    inputBlock(data, shape, { a, b }, input);
     let block = input;
     maps.forEach((m, i) => {
       const Li = m.inputSize;
       const v = variances[i];
-      if (a === b) for (let p = 0; p < Li; p++) v[a * Li + p] = block.nngp[p * Li + p];
+      if (a === b) for (let p = 0, s = step(Li); p < Li; p++) v[a * Li + p] = block.nngp[p * s];
       m.mapBlock(block, outputs[i], v.subarray(a * Li, (a + 1) * Li), v.subarray(b * Li, (b + 1) * Li));
       block = outputs[i];
     });

@@ -22,12 +22,13 @@ async function run(job: BlockwiseJob, control: Int32Array): Promise<void> {
     imported.add(p.url);
   }
   const spatial = job.shape.slice(1, -1);
-  const maps = kernelMapFromSpec(job.spec).blocks?.(spatial);
+  const map = kernelMapFromSpec(job.spec);
+  const maps = job.form === 'full' ? map.blocks?.(spatial) : map.diagonalBlocks?.(spatial);
   if (maps === undefined) throw new SpecError('E_INPUT', 'blockwise worker: the spec has no block maps here');
   const n = job.shape[0];
   // Nothing left to take: skip pass 1.
   if (Atomics.load(control, NEXT_ROW) >= n) return;
-  const plan = blockwisePlan(job.data, job.shape, maps);
+  const plan = blockwisePlan(job.data, job.shape, maps, job.form);
   const out = { nngp: new Float64Array(job.nngp), ntk: new Float64Array(job.ntk) };
   plan.diagonal();
   for (;;) {

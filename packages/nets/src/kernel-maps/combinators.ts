@@ -10,6 +10,7 @@ export function identityKernelMap(): LayerKernelMap {
     outputSpatial: (spatial) => spatial,
     map: (input) => input,
     blocks: () => [],
+    diagonalBlocks: () => [],
   };
 }
 
@@ -36,18 +37,25 @@ export function serialKernelMap(maps: ReadonlyArray<LayerKernelMap>, label = 'se
     outputSpatial: (spatial) => layers.reduce((s, m) => m.outputSpatial(s), spatial),
     map: (input) => run(input, false),
     mapInPlace: (input) => run(input, true),
-    blocks(spatial) {
-      const all: BlockKernelMap[] = [];
-      let shape = spatial;
-      for (const m of layers) {
-        const own = m.blocks?.(shape);
-        if (own === undefined) return undefined;
-        all.push(...own);
-        shape = m.outputSpatial(shape);
-      }
-      return all;
-    },
+    blocks: (spatial) => chainBlocks(spatial, (m, shape) => m.blocks?.(shape)),
+    diagonalBlocks: (spatial) => chainBlocks(spatial, (m, shape) => m.diagonalBlocks?.(shape)),
   };
+
+  /** Every layer's block maps in order, or undefined when a layer has none. */
+  function chainBlocks(
+    spatial: ReadonlyArray<number>,
+    of: (m: LayerKernelMap, shape: ReadonlyArray<number>) => ReadonlyArray<BlockKernelMap> | undefined,
+  ): BlockKernelMap[] | undefined {
+    const all: BlockKernelMap[] = [];
+    let shape = spatial;
+    for (const m of layers) {
+      const own = of(m, shape);
+      if (own === undefined) return undefined;
+      all.push(...own);
+      shape = m.outputSpatial(shape);
+    }
+    return all;
+  }
 
   /**
    * Records made inside the chain are owned by it and read once, so a layer that can map in place overwrites them;

@@ -42,7 +42,27 @@ export function convKernelMap(options: ConvKernelMapOptions): LayerKernelMap {
     map: (input) => apply(input, false),
     mapInPlace: (input) => apply(input, true),
     blocks: (spatial) => [blockMap(spatial)],
+    diagonalBlocks: (spatial) => [diagonalBlockMap(spatial)],
   };
+
+  /**
+   * The map on one block (a, b) of the diagonal record: the window sum of each output position over its taps, in the
+   * order of the diagonal record route below (so the same numbers), then the scale and the bias.
+   */
+  function diagonalBlockMap(spatial: ReadonlyArray<number>): BlockKernelMap {
+    const { outputSpatial, taps, index } = indexMap(spatial);
+    const Lo = spatialSize(outputSpatial);
+    const scale = w2 / taps;
+    return {
+      inputSize: spatialSize(spatial),
+      outputSpatial,
+      outputGaussian: () => true,
+      mapMean: () => null,
+      mapBlock(input, output) {
+        windowRow(input.nngp, input.ntk, 0, index, taps, Lo, scale, output.nngp, output.ntk);
+      },
+    };
+  }
 
   /**
    * The map on one block (a, b) of the full record: the window sum axis by axis (`windowSumBlock`), then the scale and
@@ -94,22 +114,37 @@ export function convKernelMap(options: ConvKernelMapOptions): LayerKernelMap {
     const rowK = new Float64Array(Lo);
     const rowT = new Float64Array(Lo);
     for (let ab = 0; ab < n * n; ab++) {
-      for (let p = 0; p < Lo; p++) {
-        let sk = 0;
-        let st = 0;
-        for (let d = 0; d < taps; d++) {
-          const i = index[p * taps + d];
-          if (i >= 0) {
-            sk += K[ab * L + i];
-            st += T[ab * L + i];
-          }
-        }
-        rowK[p] = scale * sk + b2;
-        rowT[p] = rowK[p] + scale * st;
-      }
+      windowRow(K, T, ab * L, index, taps, Lo, scale, rowK, rowT);
       oK.set(rowK, ab * Lo);
       oT.set(rowT, ab * Lo);
     }
     return out;
+  }
+
+  /** One row (a, b) of the diagonal record from `K`, `T` at `offset`: window sums over the taps, scaled, plus the bias. */
+  function windowRow(
+    K: Float64Array,
+    T: Float64Array,
+    offset: number,
+    index: Int32Array,
+    taps: number,
+    Lo: number,
+    scale: number,
+    rowK: Float64Array,
+    rowT: Float64Array,
+  ): void {
+    for (let p = 0; p < Lo; p++) {
+      let sk = 0;
+      let st = 0;
+      for (let d = 0; d < taps; d++) {
+        const i = index[p * taps + d];
+        if (i >= 0) {
+          sk += K[offset + i];
+          st += T[offset + i];
+        }
+      }
+      rowK[p] = scale * sk + b2;
+      rowT[p] = rowK[p] + scale * st;
+    }
   }
 }

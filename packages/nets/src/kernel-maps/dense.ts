@@ -37,16 +37,18 @@ export function denseKernelMap(options: DenseKernelMapOptions = {}): LayerKernel
     outputSpatial: (spatial) => spatial,
     map: (input) => apply(input, new Float64Array(input.nngp.length), new Float64Array(input.ntk.length)),
     mapInPlace: (input) => apply(input, input.nngp, input.ntk),
-    blocks: (spatial) => {
-      const L = spatialSize(spatial);
-      const block: BlockKernelMap = {
-        inputSize: L,
-        outputSpatial: spatial,
-        outputGaussian: () => true,
-        mapBlock: (input, output) => entries(input, output, L * L),
-        mapMean: () => null,
-      };
-      return [block];
-    },
+    blocks: (spatial) => [entrywise(spatialSize(spatial), spatial, 2)],
+    diagonalBlocks: (spatial) => [entrywise(spatialSize(spatial), spatial, 1)],
   };
+
+  /** The block map on L² (full) or L (diagonal) entries. */
+  function entrywise(L: number, spatial: ReadonlyArray<number>, power: 1 | 2): BlockKernelMap {
+    return {
+      inputSize: L,
+      outputSpatial: spatial,
+      outputGaussian: () => true,
+      mapBlock: (input, output) => entries(input, output, L ** power),
+      mapMean: () => null,
+    };
+  }
 }

@@ -181,6 +181,9 @@ function located(where: string, map: LayerKernelMap): LayerKernelMap {
     map: (input) => atLayer(where, () => map.map(input)),
     mapInPlace: map.mapInPlace && ((input) => atLayer(where, () => map.mapInPlace!(input))),
     blocks: map.blocks && ((spatial) => atLayer(where, () => map.blocks!(spatial))?.map((b) => locatedBlock(where, b))),
+    diagonalBlocks:
+      map.diagonalBlocks &&
+      ((spatial) => atLayer(where, () => map.diagonalBlocks!(spatial))?.map((b) => locatedBlock(where, b))),
   };
 }
 

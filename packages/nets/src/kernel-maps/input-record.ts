@@ -81,6 +81,23 @@ export function inputRecordBlock(
 }
 
 /**
+ * Block (a, b) of the diagonal input record (apps/docs/theory/architectures.md#blockwise): `nngp[p] = ⟨x_a(p), x_b(p)⟩ / C`
+ * (the numbers of {@link inputSpatialKernel}'s diagonal form), `ntk = 0`.
+ */
+export function inputDiagonalBlock(
+  data: Float64Array,
+  shape: ReadonlyArray<number>,
+  pair: { readonly a: number; readonly b: number },
+  out: { readonly nngp: Float64Array; readonly ntk: Float64Array },
+): void {
+  const C = shape[shape.length - 1];
+  const L = spatialSize(shape.slice(1, -1));
+  const { a, b } = pair;
+  for (let p = 0; p < L; p++) out.nngp[p] = rowProduct(data, C, a * L + p, b * L + p);
+  out.ntk.fill(0, 0, L);
+}
+
+/**
  * Checks data X of shape (n, spatial…, C) for the input record (apps/docs/theory/architectures.md#conventions).
  *
  * @throws SpecError `E_SHAPE` when `data.length` is not the product of `shape`; `E_INPUT` for a shape without samples

@@ -32,6 +32,8 @@ export interface LayerKernelMap extends SpatialKernelMap {
    * more than block (a, b), e.g. attention or LayerNorm). A plugin's map brings its own (`SpatialKernelMap.blocks`).
    */
   blocks?(spatial: ReadonlyArray<number>): ReadonlyArray<BlockKernelMap> | undefined;
+  /** Optional: the same on the diagonal record (blocks of L entries `K[a,p,b,p]`). */
+  diagonalBlocks?(spatial: ReadonlyArray<number>): ReadonlyArray<BlockKernelMap> | undefined;
 }
 
 /** A plugin's {@link SpatialKernelMap} as a {@link LayerKernelMap} (no `outputSpatial`: it keeps the shape). */
@@ -44,5 +46,8 @@ export function asLayerKernelMap(map: SpatialKernelMap, label: string): LayerKer
     outputSpatial: (spatial) => (map.outputSpatial ? map.outputSpatial(spatial) : spatial),
     map: (input) => map.map(input),
     ...(map.blocks !== undefined ? { blocks: (spatial: ReadonlyArray<number>) => map.blocks!(spatial) } : {}),
+    ...(map.diagonalBlocks !== undefined
+      ? { diagonalBlocks: (spatial: ReadonlyArray<number>) => map.diagonalBlocks!(spatial) }
+      : {}),
   };
 }

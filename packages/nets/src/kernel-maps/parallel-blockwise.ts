@@ -4,6 +4,7 @@ import { registry as defaultRegistry, workerLaunch, type Registry } from '@spec/
 import type { ArchitectureSpec } from '../architecture/spec.js';
 import { builtinActivationsPlugin } from '../plugin.js';
 import type { BlockwiseKernels, BlockwisePlan } from './blockwise-kernels.js';
+import type { SpatialKernelForm } from './record.js';
 
 /** Slots of the control words shared with the workers (Int32). */
 export const NEXT_ROW = 0;
@@ -27,6 +28,8 @@ export interface BlockwiseJob {
   readonly spec: ArchitectureSpec;
   readonly data: Float64Array;
   readonly shape: ReadonlyArray<number>;
+  /** Which blocks: of the full record or of the diagonal one. */
+  readonly form: SpatialKernelForm;
   readonly plugins: ReadonlyArray<WorkerPlugin>;
   /** n × n float64 each. */
   readonly nngp: SharedArrayBuffer;
@@ -107,7 +110,7 @@ function poolWorkers(node: typeof WorkerThreadsModule, count: number): Worker[] 
  */
 export function parallelBlockwiseKernels(
   plan: BlockwisePlan,
-  job: Pick<BlockwiseJob, 'spec' | 'data' | 'shape' | 'plugins'>,
+  job: Pick<BlockwiseJob, 'spec' | 'data' | 'shape' | 'form' | 'plugins'>,
   threads: number,
 ): { readonly kernels: BlockwiseKernels; readonly threads: BlockwiseThreads } {
   const n = plan.samples;

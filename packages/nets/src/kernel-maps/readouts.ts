@@ -59,6 +59,39 @@ export function globalAvgPoolKernelMap(): LayerKernelMap {
 }
 
 /**
+ * A readout that reads equal positions only, on one block (a, b) of either record form
+ * (apps/docs/theory/architectures.md#blockwise): `stride` L + 1 walks the diagonal of a full L × L block, 1 the entries of
+ * a diagonal block; `pick` combines the L entries in the same order as the record maps.
+ */
+function equalPositionsBlockMap(
+  L: number,
+  stride: number,
+  pick: (values: Float64Array, stride: number) => number,
+  gaussian: (input: boolean) => boolean,
+  mean: (mean: Float64Array | null) => Float64Array | null,
+): BlockKernelMap {
+  return {
+    inputSize: L,
+    outputSpatial: [],
+    outputGaussian: gaussian,
+    mapBlock(input, output) {
+      output.nngp[0] = pick(input.nngp, stride);
+      output.ntk[0] = pick(input.ntk, stride);
+    },
+    mapMean: mean,
+  };
+}
+
+/** Flatten's combination of the L equal-position entries: their mean (a plain left-to-right sum, then / L). */
+function flattenPick(L: number): (values: Float64Array, stride: number) => number {
+  return (values, stride) => {
+    let s = 0;
+    for (let p = 0; p < L; p++) s += values[p * stride];
+    return s / L;
+  };
+}
+
+/**
  * The kernel map of flatten followed by a readout with fan-in C·L (apps/docs/theory/architectures.md#flatten):
  * `K'[a,b] = (1/L) Σ_p K[a,p,b,p]`, the same for Θ, `m' = mean_p m`; not Gaussian (position-dependent variances).
  * Reads equal positions only, so either record form.
@@ -88,7 +121,19 @@ export function flattenKernelMap(): LayerKernelMap {
       }
       return { ...out, mean: meanOverPositions(input, L) };
     },
+    blocks: (spatial) => [flattenBlockMap(spatialSize(spatial), spatialSize(spatial) + 1)],
+    diagonalBlocks: (spatial) => [flattenBlockMap(spatialSize(spatial), 1)],
   };
+}
+
+function flattenBlockMap(L: number, stride: number): BlockKernelMap {
+  return equalPositionsBlockMap(
+    L,
+    stride,
+    flattenPick(L),
+    () => false,
+    (mean) => (mean === null ? null : Float64Array.of(positionMean(mean, L))),
+  );
 }
 
 /**
@@ -122,5 +167,17 @@ export function lastKernelMap(): LayerKernelMap {
       }
       return out;
     },
+    blocks: (spatial) => [lastBlockMap(spatialSize(spatial), spatialSize(spatial) + 1)],
+    diagonalBlocks: (spatial) => [lastBlockMap(spatialSize(spatial), 1)],
   };
+}
+
+function lastBlockMap(L: number, stride: number): BlockKernelMap {
+  return equalPositionsBlockMap(
+    L,
+    stride,
+    (values, step) => values[(L - 1) * step],
+    (gaussian) => gaussian,
+    (mean) => (mean === null ? null : Float64Array.of(mean[L - 1])),
+  );
 }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { registry, use } from '@spec/core';
 import '../../src/index.js';
-import { architectureKernelMatrices, kernelMapFromSpec, type ArchitectureSpec } from '../../src/kernel-maps/index.js';
+import {
+  architectureKernelMatrices,
+  inputSpatialKernel,
+  kernelMapFromSpec,
+  type ArchitectureSpec,
+} from '../../src/kernel-maps/index.js';
 import { blockwiseKernelMatrices, blockwisePlan, type BlockwisePlan } from '../../src/kernel-maps/blockwise-kernels.js';
 import { parallelBlockwiseKernels, workerPlugins } from '../../src/kernel-maps/parallel-blockwise.js';
 import wavePlugin from '../fixtures/wave-activation-plugin.js';
@@ -33,9 +38,21 @@ function slowRows(plan: BlockwisePlan, ms: number): BlockwisePlan {
   };
 }
 
-function plan(spec: ArchitectureSpec, data: Float64Array): BlockwisePlan {
-  return blockwisePlan(data, SHAPE, kernelMapFromSpec(spec).blocks!(SHAPE.slice(1, -1))!);
+function plan(spec: ArchitectureSpec, data: Float64Array, form: 'full' | 'diagonal' = 'full'): BlockwisePlan {
+  const map = kernelMapFromSpec(spec);
+  const spatial = SHAPE.slice(1, -1);
+  return blockwisePlan(data, SHAPE, (form === 'full' ? map.blocks : map.diagonalBlocks)!(spatial)!, form);
 }
+
+/** A CNN without pooling: the diagonal record suffices (conv, the plugin activation, strided VALID conv, flatten). */
+const CNN_FLAT: ArchitectureSpec = [
+  { layer: 'conv', filter: [3, 3], padding: 'SAME', W_std: 1.3, b_std: 0.2 },
+  { layer: 'wave' },
+  { layer: 'conv', filter: [2, 2], strides: [2, 2], padding: 'VALID', W_std: 1.2 },
+  { layer: 'relu' },
+  { layer: 'flatten' },
+  { layer: 'dense', W_std: 1.1, b_std: 0.1 },
+];
 
 describe('pair-by-pair kernels on worker threads (apps/docs/theory/architectures.md#blockwise)', () => {
   it('a worker that imports the plugin module takes rows, and the kernels are bit for bit the one-thread ones', () => {
@@ -45,7 +62,7 @@ describe('pair-by-pair kernels on worker threads (apps/docs/theory/architectures
     expect(plugins).toEqual([{ url: WAVE_URL, override: false }]);
     const r = parallelBlockwiseKernels(
       slowRows(plan(CNN, data), 400),
-      { spec: CNN, data, shape: SHAPE, plugins: plugins! },
+      { spec: CNN, data, shape: SHAPE, form: 'full', plugins: plugins! },
       2,
     );
     expect(r.threads.failure).toBeUndefined();
@@ -61,13 +78,35 @@ describe('pair-by-pair kernels on worker threads (apps/docs/theory/architectures
     const missing = new URL('../fixtures/no-such-plugin.ts', import.meta.url).href;
     const r = parallelBlockwiseKernels(
       slowRows(plan(CNN, data), 100),
-      { spec: CNN, data, shape: SHAPE, plugins: [{ url: missing, override: false }] },
+      { spec: CNN, data, shape: SHAPE, form: 'full', plugins: [{ url: missing, override: false }] },
       2,
     );
     expect(r.threads.workerRows).toBe(0);
     expect(r.threads.failure).toMatch(/no-such-plugin/);
     expect(Array.from(r.kernels.nngp)).toEqual(Array.from(serial.nngp));
     expect(Array.from(r.kernels.ntk)).toEqual(Array.from(serial.ntk));
+  }, 30_000);
+
+  it('the diagonal record pair by pair: bit for bit the record route, on one thread and with a worker', () => {
+    const data = randomData(SHAPE, 8);
+    const record = kernelMapFromSpec(CNN_FLAT).map(inputSpatialKernel(data, SHAPE, { form: 'diagonal' }));
+    const serial = blockwiseKernelMatrices(plan(CNN_FLAT, data, 'diagonal'));
+    // The same operations on the same numbers in the same order: no tolerance.
+    expect(Array.from(serial.nngp)).toEqual(Array.from(record.nngp));
+    expect(Array.from(serial.ntk)).toEqual(Array.from(record.ntk));
+    const r = parallelBlockwiseKernels(
+      slowRows(plan(CNN_FLAT, data, 'diagonal'), 400),
+      { spec: CNN_FLAT, data, shape: SHAPE, form: 'diagonal', plugins: workerPlugins(registry)! },
+      2,
+    );
+    expect(r.threads.failure).toBeUndefined();
+    expect(r.threads.workerRows).toBeGreaterThan(0);
+    expect(Array.from(r.kernels.nngp)).toEqual(Array.from(record.nngp));
+    expect(Array.from(r.kernels.ntk)).toEqual(Array.from(record.ntk));
+    // Through the public entry point: the diagonal form is chosen and taken pair by pair.
+    const auto = architectureKernelMatrices({ spec: CNN_FLAT, data, shape: SHAPE, threads: 1 });
+    expect([auto.form, auto.route]).toEqual(['diagonal', 'pair-by-pair']);
+    expect(Array.from(auto.ntk)).toEqual(Array.from(record.ntk));
   }, 30_000);
 
   it('architectureKernelMatrices: one thread below the work threshold or with an inline-registered activation plugin', () => {
