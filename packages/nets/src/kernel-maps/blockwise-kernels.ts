@@ -1,5 +1,4 @@
 import { SpecError, type BlockKernelMap, type RecordBlock } from '@spec/core';
-import { allocateBlock } from './block-map.js';
 import { checkInputData, inputDiagonalBlock, inputRecordBlock } from './input-record.js';
 import { spatialSize, type SpatialKernelForm } from './record.js';
 
