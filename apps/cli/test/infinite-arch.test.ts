@@ -295,6 +295,26 @@ describe('spec infinite --arch', () => {
     expect(p.route).toBe('pair-by-pair');
     expect(maxRelDiff(p.nngp, builtin.nngp)).toBeLessThan(1e-14);
     expect(maxRelDiff(p.ntk, builtin.ntk)).toBeLessThan(1e-14);
+    // Without pooling the record is diagonal: the plugin's diagonal block maps keep it pair by pair too.
+    const flat = await run(
+      '--plugin',
+      examplePlugin,
+      'infinite',
+      '--arch',
+      '[{"layer":"scaledDense","weightStd":1.3},{"layer":"relu"},{"layer":"flatten"},{"layer":"dense"}]',
+      '--data',
+      `npy:${path}`,
+      '--json',
+    );
+    expect(flat.code, flat.stderr).toBe(0);
+    const f = JSON.parse(flat.stdout) as MatrixDoc;
+    expect([f.form, f.route]).toEqual(['diagonal', 'pair-by-pair']);
+    const builtinFlat = await arch(
+      [{ layer: 'dense', W_std: 1.3 }, { layer: 'relu' }, { layer: 'flatten' }, { layer: 'dense' }],
+      '--data',
+      `npy:${path}`,
+    );
+    expect(maxRelDiff(f.ntk, builtinFlat.ntk)).toBeLessThan(1e-14);
     const bad = await run(
       '--plugin',
       examplePlugin,

@@ -1,5 +1,6 @@
 import {
   SpecError,
+  type BlockKernelMap,
   ntkTermsContribution,
   type KernelRecord,
   type Layer,
@@ -111,6 +112,19 @@ export const scaledDenseKernelMap: SpatialKernelMapFactory = {
   create(entry) {
     const weightStd = entryWeightStd(entry);
     const w2 = weightStd * weightStd;
+    /** K' = σ_w² K, Θ' = K' + σ_w² Θ on every entry of a block, whatever its length. */
+    const entrywiseBlock = (spatial: ReadonlyArray<number>): BlockKernelMap => ({
+      inputSize: spatial.reduce((a, b) => a * b, 1),
+      outputSpatial: spatial,
+      outputGaussian: () => true,
+      mapBlock(input, output) {
+        for (let i = 0; i < input.nngp.length; i++) {
+          output.nngp[i] = w2 * input.nngp[i];
+          output.ntk[i] = output.nngp[i] + w2 * input.ntk[i];
+        }
+      },
+      mapMean: () => null,
+    });
     return {
       needsFullSpatial: false, // reads equal positions only: the diagonal record is enough
       map(input) {
@@ -120,22 +134,11 @@ export const scaledDenseKernelMap: SpatialKernelMapFactory = {
         const ntk = nngp.map((k, i) => k + w2 * input.ntk[i]);
         return { ...input, nngp, ntk, mean: null, gaussian: true };
       },
-      // The same map on one block (a, b) of the full record: it reads nothing else, so networks of such layers run
-      // pair by pair of samples, on every core, with no n²L² record (apps/docs/theory/architectures.md#blockwise).
-      blocks: (spatial) => [
-        {
-          inputSize: spatial.reduce((a, b) => a * b, 1),
-          outputSpatial: spatial,
-          outputGaussian: () => true,
-          mapBlock(input, output) {
-            for (let i = 0; i < input.nngp.length; i++) {
-              output.nngp[i] = w2 * input.nngp[i];
-              output.ntk[i] = output.nngp[i] + w2 * input.ntk[i];
-            }
-          },
-          mapMean: () => null,
-        },
-      ],
+      // The same map on one block (a, b) of the full record (L × L entries) or of the diagonal one (L entries): it reads
+      // nothing else, so networks of such layers run pair by pair of samples, on every core, with no n²L² record
+      // (apps/docs/theory/architectures.md#blockwise).
+      blocks: (spatial) => [entrywiseBlock(spatial)],
+      diagonalBlocks: (spatial) => [entrywiseBlock(spatial)],
     };
   },
 };
