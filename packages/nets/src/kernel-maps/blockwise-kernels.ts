@@ -1,5 +1,5 @@
 import { SpecError, type BlockKernelMap, type RecordBlock } from '@spec/core';
-import { checkInputData, inputDiagonalBlock, inputRecordBlock } from './input-record.js';
+import { checkInputData, inputRecordBlock } from './input-record.js';
 import { spatialSize, type SpatialKernelForm } from './record.js';
 
 /** The NNGP and NTK n × n matrices of a chain of block maps. */
@@ -73,11 +73,10 @@ export function blockwisePlan(
     throw new SpecError('E_INPUT', `blockwise kernels: the chain ends with ${size} positions; end it in a readout`);
   }
   const input = allocate(spatialSize(shape.slice(1, -1)));
-  const inputBlock = form === 'full' ? inputRecordBlock : inputDiagonalBlock;
   const variances = maps.map((m) => new Float64Array(n * m.inputSize));
   /** Maps block (a, b) through the chain; the readout's 1 × 1 block is returned. */
   const run = (a: number, b: number): RecordBlock => {
-    inputBlock(data, shape, { a, b }, input);
+    inputRecordBlock(data, shape, { a, b }, input, form);
     let block = input;
     maps.forEach((m, i) => {
       const Li = m.inputSize;

@@ -62,39 +62,29 @@ function rowProduct(data: Float64Array, C: number, r1: number, r2: number): numb
 }
 
 /**
- * Block (a, b) of the full input record (apps/docs/theory/architectures.md#blockwise): `nngp[p·L + q] = K⁰[a,p,b,q]`
- * (the same numbers as {@link inputSpatialKernel}), `ntk` = 0.
+ * Block (a, b) of the input record (apps/docs/theory/architectures.md#blockwise), the same numbers as
+ * {@link inputSpatialKernel}: of the full form `nngp[p·L + q] = K⁰[a,p,b,q]`, of the diagonal form `nngp[p] =
+ * K⁰[a,p,b,p]`; `ntk` = 0.
  */
 export function inputRecordBlock(
   data: Float64Array,
   shape: ReadonlyArray<number>,
   pair: { readonly a: number; readonly b: number },
   out: { readonly nngp: Float64Array; readonly ntk: Float64Array },
+  form: SpatialKernelForm = 'full',
 ): void {
   const C = shape[shape.length - 1];
   const L = spatialSize(shape.slice(1, -1));
   const { a, b } = pair;
+  if (form === 'diagonal') {
+    for (let p = 0; p < L; p++) out.nngp[p] = rowProduct(data, C, a * L + p, b * L + p);
+    out.ntk.fill(0, 0, L);
+    return;
+  }
   for (let p = 0; p < L; p++) {
     for (let q = 0; q < L; q++) out.nngp[p * L + q] = rowProduct(data, C, a * L + p, b * L + q);
   }
   out.ntk.fill(0, 0, L * L);
-}
-
-/**
- * Block (a, b) of the diagonal input record (apps/docs/theory/architectures.md#blockwise): `nngp[p] = ⟨x_a(p), x_b(p)⟩ / C`
- * (the numbers of {@link inputSpatialKernel}'s diagonal form), `ntk = 0`.
- */
-export function inputDiagonalBlock(
-  data: Float64Array,
-  shape: ReadonlyArray<number>,
-  pair: { readonly a: number; readonly b: number },
-  out: { readonly nngp: Float64Array; readonly ntk: Float64Array },
-): void {
-  const C = shape[shape.length - 1];
-  const L = spatialSize(shape.slice(1, -1));
-  const { a, b } = pair;
-  for (let p = 0; p < L; p++) out.nngp[p] = rowProduct(data, C, a * L + p, b * L + p);
-  out.ntk.fill(0, 0, L);
 }
 
 /**
