@@ -6,6 +6,7 @@ import {
   dense,
   empiricalKernels,
   hasLeanNtk,
+  infiniteNtkMatrices,
   initNetwork,
   kernelOperatorsConsuming,
   leanNtk,
@@ -110,6 +111,27 @@ describe('docs example plugin: scaledDense through the lean and matrix-free NTK 
     ]);
   /** The built-in network's parameters: the plugin's weights, without the activation layers' empty records. */
   const builtinParams = (params: NetworkParams): NetworkParams => params.filter((p) => p.W !== undefined);
+
+  it('in an MLP, its kernel map (the one it registers for --arch) equals the built-in ntk-parametrised dense layer', () => {
+    // scaledDense(σ_w) → tanh → scaledDense(1) against dense(σ_w², tanh) → linear readout: the same network, two
+    // implementations of the map (the plugin's entrywise blocks against the built-in affine map).
+    const w = 1.3;
+    const plugin = serial(3, [
+      scaledDense({ width: 5, weightStd: w }),
+      activationLayer({ activation: tanh }),
+      scaledDense({ width: 1 }),
+    ]);
+    const builtIn = serial(3, [
+      dense({ width: 5, activation: tanh, parametrization: 'ntk', sigmaW2: w * w }),
+      dense({ width: 1, activation: 'linear', parametrization: 'ntk' }),
+    ]);
+    const rng = createRng(5);
+    const X: Matrix = { rows: 3, cols: 6, data: Float64Array.from({ length: 18 }, () => rng.normal()) };
+    const a = infiniteNtkMatrices(plugin, X, { parametrization: 'ntk' }).theta.data;
+    const b = infiniteNtkMatrices(builtIn, X, { parametrization: 'ntk' }).theta.data;
+    expect(maxAbs(b)).toBeGreaterThan(0.1);
+    expect(maxDiff(a, b)).toBeLessThan(1e-12 * maxAbs(b));
+  });
 
   it('leanNtk equals J Jᵀ from finite-difference Jacobians (n = 4, widths 5,3)', () => {
     const net = pluginNet(3, [5, 3]);

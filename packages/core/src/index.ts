@@ -42,7 +42,6 @@ export type {
 } from './spatial-layer.js';
 export type {
   ApplyExtras,
-  KernelRecord,
   Layer,
   LayerCache,
   LayerContext,

@@ -1,25 +1,7 @@
 import type { Backend } from './backend.js';
 import type { Matrix } from './matrix.js';
 import type { Rng } from './rng.js';
-
-/**
- * Infinite-width kernel state for a pair of inputs (x, y), passed from layer to layer like neural-tangents' `Kernel`
- * record (apps/docs/theory/infinite-width.md#mlp-recursions): NNGP covariances and NTK values.
- */
-export interface KernelRecord {
-  /** Σ(x, y). */
-  readonly nngp: number;
-  /** Σ(x, x). */
-  readonly nngpXX: number;
-  /** Σ(y, y). */
-  readonly nngpYY: number;
-  /** Θ(x, y). */
-  readonly ntk: number;
-  /** Θ(x, x). */
-  readonly ntkXX: number;
-  /** Θ(y, y). */
-  readonly ntkYY: number;
-}
+import type { SpatialKernelMap } from './spatial-kernel.js';
 
 /** Trainable parameters of one layer, by name (e.g. `{ W, b }`). */
 export type LayerParams = Record<string, Matrix>;
@@ -139,12 +121,13 @@ export interface Layer {
    */
   ntkTerms?(params: LayerParams, cache: LayerCache, gradOutput: Matrix, ctx: LayerContext): NtkTermsStep;
   /**
-   * Infinite-width kernel map (NNGP, NTK) of this layer (apps/docs/theory/infinite-width.md#mlp-recursions,
-   * #residual-mlp): maps the record of the layer's input to the record of its output. `info.inputDim` is the input
-   * width, needed only by width-dependent maps (standard parametrisation, apps/docs/theory/dispersion.md#setting);
-   * layers that do not need it ignore it.
+   * Optional: the layer's infinite-width kernel map on the batched kernel record (apps/docs/theory/architectures.md#kernel-record;
+   * an MLP's records have no positions), for inputs of width `inputDim` — the same {@link SpatialKernelMap} as a
+   * spatial layer's and a plugin's registered maps, so every kernel route (one record for all pairs, pair by pair on
+   * threads) takes the layer. `inputDim` is read by width-dependent maps only (the standard parametrisation,
+   * apps/docs/theory/dispersion.md#setting). Unset on a layer without an infinite-width limit.
    */
-  kernelMap(kernel: KernelRecord, info?: { readonly inputDim: number }): KernelRecord;
+  kernelMap?(inputDim: number): SpatialKernelMap;
 }
 
 /** Creates layers of one kind from options (what `--plugin` modules register). */

@@ -63,7 +63,7 @@ export {
 } from './network.js';
 export { type MlpOptions, mlp } from './mlp.js';
 export { type EmpiricalKernelOptions, type EmpiricalKernels, empiricalKernels } from './empirical-kernels.js';
-export { inputKernel, networkKernelMap } from './kernel-map.js';
+export { gramKernelRecord, networkKernelMap, networkKernels } from './kernel-map.js';
 export { builtinActivationsPlugin, registerBuiltins } from './plugin.js';
 
 registerBuiltins();

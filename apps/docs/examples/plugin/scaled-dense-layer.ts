@@ -2,7 +2,6 @@ import {
   SpecError,
   type BlockKernelMap,
   ntkTermsContribution,
-  type KernelRecord,
   type Layer,
   type LayerCache,
   type LayerContext,
@@ -75,22 +74,9 @@ export function scaledDense(options: ScaledDenseOptions): Layer {
       // The same share formed as one n × n matrix, from the same terms.
       return ntkTermsContribution(ntkTerms(params, cache, gradOutput, ctx).terms, ctx.backend);
     },
-    kernelMap(k: KernelRecord): KernelRecord {
-      // stax Dense without bias: nngp ← σ_w² nngp; ntk ← nngp′ + σ_w² ntk
-      // (apps/docs/theory/infinite-width.md#mlp-recursions).
-      const w2 = weightStd * weightStd;
-      const nngp = w2 * k.nngp;
-      const nngpXX = w2 * k.nngpXX;
-      const nngpYY = w2 * k.nngpYY;
-      return {
-        nngp,
-        nngpXX,
-        nngpYY,
-        ntk: nngp + w2 * k.ntk,
-        ntkXX: nngpXX + w2 * k.ntkXX,
-        ntkYY: nngpYY + w2 * k.ntkYY,
-      };
-    },
+    // The infinite-width map is the one the layer registers for the JSON architecture format: the same object
+    // serves an MLP (records without positions) and a CNN (apps/docs/theory/infinite-width.md#mlp-recursions).
+    kernelMap: () => scaledDenseKernelMap.create({ layer: 'scaledDense', weightStd }),
   };
 }
 

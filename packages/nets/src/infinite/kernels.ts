@@ -1,5 +1,5 @@
 import { SpecError } from '@spec/core';
-import { inputKernel } from '../kernel-map.js';
+import { gramKernelRecord } from '../kernel-map.js';
 import { resolveInfiniteOptions, type InfiniteKernelOptions, type ResolvedInfiniteOptions } from './architecture.js';
 import { infiniteKernelPass, type KernelsAtDepth } from './recursion.js';
 
@@ -57,7 +57,7 @@ export interface InfiniteKernels {
 export function infiniteKernels(options: InfiniteKernelOptions): InfiniteKernels {
   const resolved = resolveInfiniteOptions(options);
   const run = (xx: number, yy: number, xy: number, all: boolean): InfiniteKernelValue[] => {
-    inputKernel(xx, yy, xy);
+    gramKernelRecord(Float64Array.of(xx, xy, xy, yy), 2);
     const values: InfiniteKernelValue[] = [];
     const last = infiniteKernelPass(
       resolved,

@@ -118,19 +118,30 @@ function mapDiagonalRecord(act: Activation, input: SpatialKernel, inPlace: boole
   const out = inPlace
     ? { ...input, gaussian: false, mean: new Float64Array(n * L) }
     : allocateRecord({ samples: n, spatial: input.spatial, form: 'diagonal', gaussian: false, withMean: true });
-  const q1 = new Float64Array(L);
-  const q2 = new Float64Array(L);
-  const value = new Float64Array(L);
-  const derivative = new Float64Array(L);
+  // The record is symmetric in (a, b): row a's entries (b, p) for b ≥ a are contiguous and make one batch of duals
+  // with q₂ = the variances themselves (one call per row, not per pair: an MLP's record has L = 1), mirrored to (b, a)
+  // — as the pair-by-pair route does, so both give the same bits. In place, a mirrored entry (b, a) lies in a part of
+  // row b that row b's own batch does not read.
+  const q1 = new Float64Array(n * L);
+  const value = new Float64Array(n * L);
+  const derivative = new Float64Array(n * L);
   for (let a = 0; a < n; a++) {
-    for (let b = 0; b < n; b++) {
-      const row = (a * n + b) * L;
-      q1.set(variance.subarray(a * L, (a + 1) * L));
-      q2.set(variance.subarray(b * L, (b + 1) * L));
-      activationDualsBatch(act, { q1, q2, c: input.nngp.subarray(row, row + L), value, derivative, count: L });
+    const start = (a * n + a) * L;
+    const count = (n - a) * L;
+    for (let b = a; b < n; b++) q1.set(variance.subarray(a * L, (a + 1) * L), (b - a) * L);
+    const c = input.nngp.subarray(start, start + count);
+    activationDualsBatch(act, { q1, q2: variance.subarray(a * L), c, value, derivative, count });
+    for (let b = a; b < n; b++) {
+      const upper = (a * n + b) * L;
+      const lower = (b * n + a) * L;
       for (let p = 0; p < L; p++) {
-        out.nngp[row + p] = value[p];
-        out.ntk[row + p] = input.ntk[row + p] * derivative[p];
+        const i = (b - a) * L + p;
+        const k = value[i];
+        const t = input.ntk[upper + p] * derivative[i];
+        out.nngp[upper + p] = k;
+        out.ntk[upper + p] = t;
+        out.nngp[lower + p] = k;
+        out.ntk[lower + p] = t;
       }
     }
   }

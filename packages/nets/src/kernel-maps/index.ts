@@ -14,7 +14,7 @@ export {
 } from './record.js';
 export { type BranchLinearity, type LayerKernelMap, asLayerKernelMap } from './layer-map.js';
 export { type InputSpatialKernelOptions, inputSpatialKernel } from './input-record.js';
-export { type DenseKernelMapOptions, denseKernelMap } from './dense.js';
+export { type AffineTangent, type DenseKernelMapOptions, affineKernelMap, denseKernelMap } from './dense.js';
 export { activationKernelMap } from './activation.js';
 export { type ConvKernelMapOptions, convKernelMap } from './conv.js';
 export { type WindowIndexMap, windowIndexMap } from './index-map.js';

@@ -6,7 +6,6 @@ import {
   ntkTermsContribution,
   type Activation,
   type Backend,
-  type KernelRecord,
   type Layer,
   type LayerCache,
   type LayerContext,
@@ -16,7 +15,10 @@ import {
   type NtkTerm,
   type Rng,
 } from '@spec/core';
-import { activationKernel } from '../activation-kernel.js';
+import { activationKernelMap } from '../kernel-maps/activation.js';
+import { serialKernelMap } from '../kernel-maps/combinators.js';
+import { affineKernelMap, type AffineTangent } from '../kernel-maps/dense.js';
+import { linear } from '../activations/elementary.js';
 import { activationOption } from '../activations/resolve.js';
 import { addColumnInPlace, rowSums, scaleInPlace } from './matrix-ops.js';
 
@@ -212,33 +214,15 @@ export function dense(options: DenseOptions): Layer {
         gramOf: (left) => (left === X && inputGram !== undefined ? inputGram() : undefined),
       });
     },
-    kernelMap(k: KernelRecord, info?: { readonly inputDim: number }): KernelRecord {
-      const pre = (s: number): number => sw2 * s + sb2;
-      const [qx, qy, c] = [pre(k.nngpXX), pre(k.nngpYY), pre(k.nngp)];
-      let tangent: (s: number, t: number, q: number) => number;
+    kernelMap(inputDim) {
+      let tangent: AffineTangent | undefined;
       if (param === 'standard') {
-        if (info === undefined) {
-          throw new SpecError(
-            'E_INPUT',
-            'dense kernelMap: the standard parametrisation needs info.inputDim (its NTK grows with width)',
-          );
-        }
-        const dIn = info.inputDim;
-        tangent = (s, t) => dIn * s + (bias ? 1 : 0) + sw2 * t;
-      } else {
-        tangent = (_s, t, q) => q + sw2 * t;
+        assertPositiveInteger(inputDim, "dense kernelMap: inputDim (the standard parametrisation's NTK grows with it)");
+        tangent = { inputWeight: inputDim, bias: bias ? 1 : 0 };
       }
-      const xy = activationKernel(act, qx, qy, c);
-      const xx = activationKernel(act, qx, qx, qx);
-      const yy = activationKernel(act, qy, qy, qy);
-      return {
-        nngp: xy.value,
-        nngpXX: xx.value,
-        nngpYY: yy.value,
-        ntk: tangent(k.nngp, k.ntk, c) * xy.derivative,
-        ntkXX: tangent(k.nngpXX, k.ntkXX, qx) * xx.derivative,
-        ntkYY: tangent(k.nngpYY, k.ntkYY, qy) * yy.derivative,
-      };
+      const affine = affineKernelMap({ weight: sw2, bias: sb2 }, tangent);
+      // φ = x keeps the record Gaussian (a linear input layer of a residual network, the readout); any other φ does not.
+      return act === linear ? affine : serialKernelMap([affine, activationKernelMap(act)], 'dense');
     },
   };
 }

@@ -3,12 +3,11 @@ import {
   assertShape,
   type Activation,
   type Backend,
-  type KernelRecord,
   type Layer,
   type LayerFactory,
   type Matrix,
 } from '@spec/core';
-import { activationKernel } from '../activation-kernel.js';
+import { activationKernelMap } from '../kernel-maps/activation.js';
 import { activationOption } from '../activations/resolve.js';
 
 /** Options of {@link activationLayer}. */
@@ -53,19 +52,7 @@ export function activationLayer(options: ActivationLayerOptions): Layer {
       return { terms: [], gradInput: () => backpropagate(X, gradOutput, backend) };
     },
     ntkContribution: () => null,
-    kernelMap(k: KernelRecord): KernelRecord {
-      const xy = activationKernel(act, k.nngpXX, k.nngpYY, k.nngp);
-      const xx = activationKernel(act, k.nngpXX, k.nngpXX, k.nngpXX);
-      const yy = activationKernel(act, k.nngpYY, k.nngpYY, k.nngpYY);
-      return {
-        nngp: xy.value,
-        nngpXX: xx.value,
-        nngpYY: yy.value,
-        ntk: k.ntk * xy.derivative,
-        ntkXX: k.ntkXX * xx.derivative,
-        ntkYY: k.ntkYY * yy.derivative,
-      };
-    },
+    kernelMap: () => activationKernelMap(act),
   };
 }
 

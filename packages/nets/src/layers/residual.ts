@@ -6,7 +6,6 @@ import {
   ntkTermsContribution,
   type Activation,
   type Backend,
-  type KernelRecord,
   type Layer,
   type LayerCache,
   type LayerContext,
@@ -16,7 +15,9 @@ import {
   type NtkTerm,
   type Rng,
 } from '@spec/core';
-import { activationKernel } from '../activation-kernel.js';
+import { activationKernelMap } from '../kernel-maps/activation.js';
+import { residualKernelMap, serialKernelMap } from '../kernel-maps/combinators.js';
+import { affineKernelMap } from '../kernel-maps/dense.js';
 import { activationOption } from '../activations/resolve.js';
 import { addScaledInPlace } from './matrix-ops.js';
 
@@ -105,19 +106,10 @@ export function residual(options: ResidualOptions): Layer {
     ntkContribution(params, cache, gradOutput, ctx) {
       return ntkTermsContribution(ntkTerms(params, cache, gradOutput, ctx).terms, ctx.backend);
     },
-    kernelMap(k: KernelRecord): KernelRecord {
-      const xy = activationKernel(act, k.nngpXX, k.nngpYY, k.nngp);
-      const xx = activationKernel(act, k.nngpXX, k.nngpXX, k.nngpXX);
-      const yy = activationKernel(act, k.nngpYY, k.nngpYY, k.nngpYY);
-      return {
-        nngp: k.nngp + sw2 * xy.value,
-        nngpXX: k.nngpXX + sw2 * xx.value,
-        nngpYY: k.nngpYY + sw2 * yy.value,
-        ntk: k.ntk + sw2 * xy.value + sw2 * xy.derivative * k.ntk,
-        ntkXX: k.ntkXX + sw2 * xx.value + sw2 * xx.derivative * k.ntkXX,
-        ntkYY: k.ntkYY + sw2 * yy.value + sw2 * yy.derivative * k.ntkYY,
-      };
-    },
+    // The branch φ then a fresh dense map of variance σ_w², added to the identity: Σ + σ_w² E φφ,
+    // Θ + σ_w² (E φφ + Θ E φ′φ′) (apps/docs/theory/infinite-width.md#residual-mlp).
+    kernelMap: () =>
+      residualKernelMap(serialKernelMap([activationKernelMap(act), affineKernelMap({ weight: sw2, bias: 0 })])),
   };
 }
 

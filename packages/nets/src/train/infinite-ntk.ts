@@ -1,5 +1,5 @@
 import { SpecError, type Activation, type Matrix } from '@spec/core';
-import { networkKernelMap, inputKernel } from '../kernel-map.js';
+import { gramKernelRecord, networkKernelMap } from '../kernel-map.js';
 import type { Network } from '../network.js';
 import { tabulatedDual } from '../activations/tabulated-dual.js';
 import { mlpKernelRecursion } from '../mlp.js';
@@ -27,9 +27,9 @@ export interface InfiniteNtkOptions {
  * training set (apps/docs/theory/infinite-width.md#mlp-recursions; the layers' kernel maps). A network built by `mlp`
  * (fan-wang or ntk parametrisation) goes through the vectorised recursion `infiniteKernelPass`, each layer one pass
  * over the whole matrix with every Hermite term (`smooth`), which equals the layers' own maps to rounding; any other
- * network goes pair by pair through {@link networkKernelMap}, one kernel-map evaluation per pair (n(n+1)/2 + m·n).
- * An activation without a closed-form dual uses its tabulated dual (Hermite coefficients computed once per variance,
- * `tabulatedDual`).
+ * network (a plugin layer, the standard parametrisation) maps one record over the n + m points with
+ * {@link networkKernelMap}, the layers' maps on whole arrays. An activation without a closed-form dual uses its
+ * tabulated dual (Hermite coefficients computed once per variance, `tabulatedDual`).
  */
 export function infiniteNtkMatrices(
   net: Network,
@@ -66,31 +66,35 @@ export function infiniteNtkMatrices(
     options.onProgress?.(n + m, n + m);
     return { theta: { rows: n, cols: n, data: theta }, cross: { rows: m, cols: n, data: cross } };
   }
-  const value = (xx: number, yy: number, xy0: number): number => {
-    // Clamp |⟨x, y⟩| ≤ ‖x‖‖y‖ against rounding (Cauchy–Schwarz holds exactly in ℝ).
-    const bound = Math.sqrt(xx * yy);
-    const r = networkKernelMap(net, inputKernel(xx, yy, Math.max(-bound, Math.min(bound, xy0))));
-    return options.withoutReadout ? r.ntk - r.nngp : r.ntk;
-  };
+  // Any other network: its layers' maps on one record over the training points and the extra points together.
   const m = Xc?.cols ?? 0;
-  const total = n + m;
+  const N = n + m;
+  const all = cs === undefined ? xs : concatRows(xs, n, cs, m, d0);
+  const gram = pointGram(all, N, all, N, d0, scale);
+  const out = networkKernelMap(net).map(gramKernelRecord(gram, N));
+  const ntk = out.ntk;
+  if (options.withoutReadout) for (let i = 0; i < ntk.length; i++) ntk[i] -= out.nngp[i];
   const theta: Matrix = { rows: n, cols: n, data: new Float64Array(n * n) };
+  // The upper triangle, mirrored: Θ exactly symmetric whatever the rounding of a plugin's map.
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
-      const v = value(normsX[i], normsX[j], dot(xs, i, xs, j));
-      theta.data[i * n + j] = v;
-      theta.data[j * n + i] = v;
+      theta.data[i * n + j] = ntk[i * N + j];
+      theta.data[j * n + i] = ntk[i * N + j];
     }
-    options.onProgress?.(i + 1, total);
   }
+  options.onProgress?.(N, N);
   if (Xc === undefined) return { theta };
   const cross: Matrix = { rows: m, cols: n, data: new Float64Array(m * n) };
-  for (let a = 0; a < m; a++) {
-    const qa = dot(cs!, a, cs!, a);
-    for (let j = 0; j < n; j++) cross.data[a * n + j] = value(qa, normsX[j], dot(cs!, a, xs, j));
-    options.onProgress?.(n + a + 1, total);
-  }
+  for (let a = 0; a < m; a++) cross.data.set(ntk.subarray((n + a) * N, (n + a) * N + n), a * n);
   return { theta, cross };
+}
+
+/** The rows of `a` (n × d) then those of `b` (m × d) as one (n + m) × d array. */
+function concatRows(a: Float64Array, n: number, b: Float64Array, m: number, d: number): Float64Array {
+  const out = new Float64Array((n + m) * d);
+  out.set(a.subarray(0, n * d));
+  out.set(b.subarray(0, m * d), n * d);
+  return out;
 }
 
 /**

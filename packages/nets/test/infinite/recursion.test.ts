@@ -5,8 +5,7 @@ import {
   infiniteKernelPass,
   infiniteKernels,
   infiniteNetwork,
-  inputKernel,
-  networkKernelMap,
+  networkKernels,
   relu,
   resolveInfiniteOptions,
   type InfiniteKernelOptions,
@@ -23,11 +22,11 @@ function data(d: number, n: number, seed: number): Matrix {
 }
 
 /**
- * The reference: the per-pair fold of the layer plugins' scalar kernel maps over the same network
- * (`networkKernelMap(infiniteNetwork(...))`), one pair at a time, as infiniteKernelMatrices computed before the
- * vectorised pass. Same recursions, independent code (apps/docs/theory/infinite-width.md#mlp-recursions, #residual-mlp).
+ * The reference: the layer plugins' kernel maps over the same network on one batched record
+ * (`networkKernels(infiniteNetwork(...))`: the dense, activation and residual maps of the architecture kernels). Same
+ * recursions, independent code (apps/docs/theory/infinite-width.md#mlp-recursions, #residual-mlp).
  */
-function perPairFold(X: Matrix, options: InfiniteKernelOptions): { nngp: Float64Array; ntk: Float64Array } {
+function layerMapsReference(X: Matrix, options: InfiniteKernelOptions): { nngp: Float64Array; ntk: Float64Array } {
   const net = infiniteNetwork(resolveInfiniteOptions(options), { width: 1, inputDim: 1 });
   const { rows: d, cols: n } = X;
   const dot = (a: number, b: number): number => {
@@ -35,15 +34,8 @@ function perPairFold(X: Matrix, options: InfiniteKernelOptions): { nngp: Float64
     for (let i = 0; i < d; i++) s += X.data[i * n + a] * X.data[i * n + b];
     return s;
   };
-  const nngp = new Float64Array(n * n);
-  const ntk = new Float64Array(n * n);
-  for (let a = 0; a < n; a++)
-    for (let b = 0; b < n; b++) {
-      const bound = Math.sqrt(dot(a, a) * dot(b, b));
-      const r = networkKernelMap(net, inputKernel(dot(a, a), dot(b, b), Math.max(-bound, Math.min(bound, dot(a, b)))));
-      nngp[a * n + b] = r.nngp;
-      ntk[a * n + b] = r.ntk;
-    }
+  const gram = Float64Array.from({ length: n * n }, (_, i) => dot(Math.floor(i / n), i % n));
+  const { nngp, ntk } = networkKernels(net, gram, n);
   return { nngp, ntk };
 }
 
@@ -73,7 +65,7 @@ describe('infiniteKernelPass (apps/docs/theory/infinite-width.md#mlp-recursions,
   for (const [name, options, tol] of cases) {
     it(`blockwise matrices equal the per-pair fold of the layer kernel maps: ${name}`, () => {
       const m = infiniteKernelMatrices(X, options, { tile: 3 });
-      const ref = perPairFold(X, options);
+      const ref = layerMapsReference(X, options);
       expect(maxRelative(m.nngp.data, ref.nngp)).toBeLessThan(tol);
       expect(maxRelative(m.ntk.data, ref.ntk)).toBeLessThan(tol);
     });

@@ -19,8 +19,8 @@ function data(d: number, n: number, seed: number): Matrix {
   return { rows: d, cols: n, data: out };
 }
 
-/** The same layers without `mlpRecursion`, so `infiniteNtkMatrices` goes pair by pair. */
-function perPair(net: Network): Network {
+/** The same layers without `mlpRecursion`, so `infiniteNtkMatrices` maps one record with the layers' kernel maps. */
+function layerMaps(net: Network): Network {
   if (net.mlpRecursion === undefined) throw new Error('expected a network built by mlp (with its recursion)');
   return { inputDim: net.inputDim, layers: net.layers, dims: net.dims };
 }
@@ -47,11 +47,11 @@ describe('infiniteNtkMatrices (apps/docs/theory/infinite-width.md#mlp-recursions
     },
   ];
   for (const c of cases) {
-    it(`the vectorised route of an mlp equals the pair-by-pair kernel maps: ${c.name}`, () => {
+    it(`the vectorised route of an mlp equals the layers' kernel maps on one record: ${c.name}`, () => {
       const net = mlp({ inputDim: 12, widths: c.widths, activation: c.activation, ...c.opts });
       for (const withoutReadout of [false, true]) {
         const fast = infiniteNtkMatrices(net, X, { Xcross: Xc, withoutReadout });
-        const slow = infiniteNtkMatrices(perPair(net), X, { Xcross: Xc, withoutReadout });
+        const slow = infiniteNtkMatrices(layerMaps(net), X, { Xcross: Xc, withoutReadout });
         const scale = maxAbs(slow.theta.data);
         expect(scale).toBeGreaterThan(0.1);
         // The same recursion with the same Hermite terms in the same order; only the association of a few products
