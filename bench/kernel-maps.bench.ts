@@ -3,7 +3,8 @@
  * #global-average-pooling): conv 3×3 SAME → relu → conv 3×3 SAME → relu → global_avg_pool → dense (W_std = 1.4,
  * b_std = 0.1) on 64 images 8 × 8 × 3, through the full spatial record (n²L² = 1.7e7 entries per kernel). The numpy
  * side is the straightforward vectorised implementation of the same maps, bench/ref/cnn_gap_kernel.py. Target: half of
- * numpy's time.
+ * numpy's time. The same for a residual CNN with LayerNorm (pair by pair since LayerNorm and residual sums have block
+ * maps; no target).
  */
 import { architectureKernelMatrices, type ArchitectureSpec } from '@spec/nets';
 import type { BenchCase } from './types.js';
@@ -17,6 +18,23 @@ export const CNN_GAP: ArchitectureSpec = [
   { layer: 'conv', filter: [3, 3], padding: 'SAME', W_std: 1.4, b_std: 0.1 },
   { layer: 'relu' },
   { layer: 'conv', filter: [3, 3], padding: 'SAME', W_std: 1.4, b_std: 0.1 },
+  { layer: 'relu' },
+  { layer: 'global_avg_pool' },
+  { layer: 'dense', W_std: 1.4, b_std: 0.1 },
+];
+
+/** A residual CNN with LayerNorm (bench/ref/cnn_gap_kernel.py's `resnet_ln_kernels`). */
+export const RESNET_LN: ArchitectureSpec = [
+  { layer: 'conv', filter: [3, 3], padding: 'SAME', W_std: 1.4, b_std: 0.1 },
+  {
+    layer: 'residual',
+    branch: [
+      { layer: 'layernorm' },
+      { layer: 'relu' },
+      { layer: 'conv', filter: [3, 3], padding: 'SAME', W_std: 1.4, b_std: 0.1 },
+    ],
+  },
+  { layer: 'layernorm' },
   { layer: 'relu' },
   { layer: 'global_avg_pool' },
   { layer: 'dense', W_std: 1.4, b_std: 0.1 },
@@ -53,6 +71,8 @@ def work(X):
     return _ref.cnn_gap_kernels(X)
 `;
 
+const NUMPY_RESNET_LN = NUMPY_CNN_GAP.replace('_ref.cnn_gap_kernels(X)', '_ref.resnet_ln_kernels(X)');
+
 const cases: BenchCase[] = [
   {
     group: 'nets',
@@ -62,6 +82,14 @@ const cases: BenchCase[] = [
     numpy: NUMPY_CNN_GAP,
     repeats: 3,
     target: { maxRatio: 0.5, source: 'architecture kernel maps target' },
+  },
+  {
+    group: 'nets',
+    name: `infinite-width residual CNN with LayerNorm NNGP+NTK, 64 images 8×8×3 (conv-residual[LN-relu-conv]-LN-relu-GAP-dense)`,
+    setup: images,
+    run: (X) => architectureKernelMatrices({ spec: RESNET_LN, data: X as Float64Array, shape: SHAPE }),
+    numpy: NUMPY_RESNET_LN,
+    repeats: 3,
   },
 ];
 

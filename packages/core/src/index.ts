@@ -25,12 +25,15 @@ export { type Rng, createRng } from './rng.js';
 export type { Activation, DualActivation } from './activation.js';
 export type { Backend, BackendOp, Eigen, GemmOptions } from './backend.js';
 export type {
+  BlockFanInSum,
   BlockKernelMap,
+  BlockStep,
   RecordBlock,
   SpatialKernel,
   SpatialKernelMap,
   SpatialKernelMapFactory,
 } from './spatial-kernel.js';
+export { isBlockFanInSum } from './spatial-kernel.js';
 export type {
   SpatialActivations,
   SpatialInit,

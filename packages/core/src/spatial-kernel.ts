@@ -48,16 +48,17 @@ export interface SpatialKernelMap {
    * Optional: the map as block maps on the full record for an input of spatial shape `spatial`
    * (apps/docs/theory/architectures.md#blockwise), or undefined for shapes where it has none. A network whose every
    * layer has them runs pair by pair of samples without any n²L² record (and on several threads). They must give, block
-   * by block, what {@link map} gives on a full record. A map that reads more than block (a, b) and the variances of
-   * samples a and b (attention, LayerNorm over positions, anything coupling samples) has none.
+   * by block, what {@link map} gives on a full record. A map that reads more than block (a, b) and the variances and
+   * channel means of samples a and b (attention, anything coupling samples) has none. A sum of branches (a residual
+   * block) is one {@link BlockFanInSum} step.
    */
-  blocks?(spatial: ReadonlyArray<number>): ReadonlyArray<BlockKernelMap> | undefined;
+  blocks?(spatial: ReadonlyArray<number>): ReadonlyArray<BlockStep> | undefined;
   /**
    * Optional: the same for the diagonal record (apps/docs/theory/architectures.md#blockwise), whose block (a, b) is the
    * vector `nngp[p] = K[a,p,b,p]`, `ntk[p] = Θ[a,p,b,p]` (length L, `inputSize` L, variances as for `blocks`); they
    * must give, block by block, what {@link map} gives on a diagonal record.
    */
-  diagonalBlocks?(spatial: ReadonlyArray<number>): ReadonlyArray<BlockKernelMap> | undefined;
+  diagonalBlocks?(spatial: ReadonlyArray<number>): ReadonlyArray<BlockStep> | undefined;
 }
 
 /**
@@ -87,12 +88,45 @@ export interface BlockKernelMap {
    */
   outputGaussian(inputGaussian: boolean): boolean;
   /**
-   * Writes output block (a, b) (Lo × Lo; Lo for a diagonal block) from input block (a, b) (L × L; L) and the input
-   * variances of samples a and b (`varianceA[p] = K[a,p,a,p]`, length L). `output` never shares memory with `input`.
+   * Writes output block (a, b) (Lo × Lo; Lo for a diagonal block) from input block (a, b) (L × L; L), the input
+   * variances of samples a and b (`varianceA[p] = K[a,p,a,p]`, length L) and, for a map that reads them (LayerNorm
+   * after an activation), their input channel means (`meanA[p] = m[a,p]`, length L; null when zero). `output` never
+   * shares memory with `input`.
    */
-  mapBlock(input: RecordBlock, output: RecordBlock, varianceA: Float64Array, varianceB: Float64Array): void;
+  mapBlock(
+    input: RecordBlock,
+    output: RecordBlock,
+    varianceA: Float64Array,
+    varianceB: Float64Array,
+    meanA?: Float64Array | null,
+    meanB?: Float64Array | null,
+  ): void;
   /** One sample's output channel means (length Lo) from its input means (null: zero) and variances, or null (zero). */
   mapMean(mean: Float64Array | null, variance: Float64Array): Float64Array | null;
+}
+
+/**
+ * A weighted sum of branches among block maps (FanOut → one chain per branch → FanInSum,
+ * apps/docs/theory/architectures.md#residual-branches): output block (a, b) = Σ_i w_i² · (branch i's output block (a, b)),
+ * channel means Σ_i w_i m_i; an empty branch is the identity. What a residual block's or a sum's map gives as blocks.
+ */
+export interface BlockFanInSum {
+  /** Each branch's block maps in order (empty: the identity). */
+  readonly branches: ReadonlyArray<ReadonlyArray<BlockStep>>;
+  /** w_i, one per branch. */
+  readonly weights: ReadonlyArray<number>;
+  /** Input positions L. */
+  readonly inputSize: number;
+  /** Output spatial shape (every branch's). */
+  readonly outputSpatial: ReadonlyArray<number>;
+}
+
+/** One step of a chain of block maps: a layer's block map, or a sum of branches. */
+export type BlockStep = BlockKernelMap | BlockFanInSum;
+
+/** Whether a {@link BlockStep} is a sum of branches. */
+export function isBlockFanInSum(step: BlockStep): step is BlockFanInSum {
+  return 'branches' in step;
 }
 
 /**

@@ -1,4 +1,11 @@
-import { SpecError, type BlockKernelMap, type RecordBlock } from '@spec/core';
+import {
+  SpecError,
+  isBlockFanInSum,
+  isSpecError,
+  type BlockKernelMap,
+  type BlockStep,
+  type RecordBlock,
+} from '@spec/core';
 import { checkInputData, inputRecordBlock } from './input-record.js';
 import { spatialSize, type SpatialKernelForm } from './record.js';
 
@@ -32,8 +39,10 @@ export interface BlockwisePlan {
 /**
  * Plans the kernels of a network's scalar output from a chain of block maps, pair by pair of samples, without any
  * record (apps/docs/theory/architectures.md#blockwise): blocks of the full record (L × L, the maps' `blocks`) or of the
- * diagonal one (L entries `K[a,p,b,p]`, the maps' `diagonalBlocks`), as `form` says. Pass 1 ({@link BlockwisePlan.diagonal}) maps every diagonal
- * block (a, a) through the chain and keeps each layer's input variances (n·L floats per layer); pass 2 maps every block
+ * diagonal one (L entries `K[a,p,b,p]`, the maps' `diagonalBlocks`), as `form` says; a sum of branches (residual
+ * blocks) runs each branch on the same input block. Pass 1 ({@link BlockwisePlan.diagonal}) maps every diagonal block
+ * (a, a) through the chain and keeps each layer's input variances and channel means (2·n·L floats per layer); pass 2
+ * maps every block
  * (a, b), a < b, with those variances, row by row. Each block is the input record's block (a, b), so the numbers are
  * those of the record route (`map` on the full input record) bit for bit, with O(n·L·layers + L²) memory instead of
  * n²L², and every block is computed alone, so splitting the rows over threads changes no bit either.
@@ -43,56 +52,37 @@ export interface BlockwisePlan {
 export function blockwisePlan(
   data: Float64Array,
   shape: ReadonlyArray<number>,
-  maps: ReadonlyArray<BlockKernelMap>,
+  maps: ReadonlyArray<BlockStep>,
   form: SpatialKernelForm = 'full',
 ): BlockwisePlan {
-  const entries = (L: number): number => (form === 'full' ? L * L : L);
-  // Where K[a,p,a,p] sits in the diagonal block (a, a).
-  const step = (L: number): number => (form === 'full' ? L + 1 : 1);
-  const allocate = (L: number): RecordBlock => ({
-    nngp: new Float64Array(entries(L)),
-    ntk: new Float64Array(entries(L)),
-  });
   checkInputData(data, shape);
   const n = shape[0];
-  let size = spatialSize(shape.slice(1, -1));
-  let gaussian = false; // raw data
-  let blockCost = 0;
-  // One output block per layer, so a map never writes the block it reads.
-  const outputs: RecordBlock[] = [];
-  for (const m of maps) {
-    if (m.inputSize !== size) {
-      throw new SpecError('E_INPUT', `blockwise kernels: a layer expects ${m.inputSize} positions, got ${size}`);
-    }
-    gaussian = m.outputGaussian(gaussian);
-    blockCost += entries(size);
-    size = spatialSize(m.outputSpatial);
-    outputs.push(allocate(size));
+  const C = shape[shape.length - 1];
+  const L0 = spatialSize(shape.slice(1, -1));
+  const ctx: BuildContext = { n, form, cost: 0 };
+  const built = buildChain(maps, L0, false, ctx);
+  if (built.size !== 1) {
+    throw new SpecError(
+      'E_INPUT',
+      `blockwise kernels: the chain ends with ${built.size} positions; end it in a readout`,
+    );
   }
-  if (size !== 1) {
-    throw new SpecError('E_INPUT', `blockwise kernels: the chain ends with ${size} positions; end it in a readout`);
-  }
-  const input = allocate(spatialSize(shape.slice(1, -1)));
-  const variances = maps.map((m) => new Float64Array(n * m.inputSize));
+  const nodes = built.nodes;
+  const input = allocateBlock(L0, form);
+  const inputMean = new Float64Array(L0);
   /** Maps block (a, b) through the chain; the readout's 1 × 1 block is returned. */
   const run = (a: number, b: number): RecordBlock => {
     inputRecordBlock(data, shape, { a, b }, input, form);
-    let block = input;
-    maps.forEach((m, i) => {
-      const Li = m.inputSize;
-      const v = variances[i];
-      if (a === b) for (let p = 0, s = step(Li); p < Li; p++) v[a * Li + p] = block.nngp[p * s];
-      m.mapBlock(block, outputs[i], v.subarray(a * Li, (a + 1) * Li), v.subarray(b * Li, (b + 1) * Li));
-      block = outputs[i];
-    });
-    return block;
+    // Pass 1 follows sample a's channel means from the data's (as the input record has them) through the chain.
+    if (a === b) for (let p = 0; p < L0; p++) inputMean[p] = channelMean(data, (a * L0 + p) * C, C);
+    return runChain(nodes, a, b, input, a === b ? inputMean : null, form).block;
   };
   return {
     samples: n,
-    blockCost,
+    blockCost: ctx.cost,
     diagonal(out) {
       for (let a = 0; a < n; a++) {
-        const block = run(a, a);
+        const block = atSample(a, () => run(a, a));
         if (out === undefined) continue;
         out.nngp[a * n + a] = block.nngp[0];
         out.ntk[a * n + a] = block.ntk[0];
@@ -106,6 +96,156 @@ export function blockwisePlan(
       }
     },
   };
+}
+
+/** `f()`, with the sample named in a SpecError of pass 1 (a block map knows positions, not samples). */
+function atSample<T>(a: number, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (isSpecError(e)) throw new SpecError(e.code, `${e.message} (sample ${a + 1})`, { cause: e });
+    throw e;
+  }
+}
+
+/** A layer's block map with its own output block and, per sample, its input variances and channel means. */
+interface MapNode {
+  readonly map: BlockKernelMap;
+  readonly output: RecordBlock;
+  /** K[a,p,a,p] of the map's input, n × L (filled by pass 1). */
+  readonly variances: Float64Array;
+  /** m[a,p] of the map's input, n × L, where `hasMean[a]` (filled by pass 1). */
+  readonly means: Float64Array;
+  readonly hasMean: Uint8Array;
+}
+
+/** A sum of branches with its own output block. */
+interface SumNode {
+  readonly branches: ReadonlyArray<ReadonlyArray<PlanNode>>;
+  readonly weights: ReadonlyArray<number>;
+  readonly output: RecordBlock;
+}
+
+type PlanNode = MapNode | SumNode;
+
+interface BuildContext {
+  readonly n: number;
+  readonly form: SpatialKernelForm;
+  cost: number;
+}
+
+/** Nodes for a chain of steps on inputs of `size` positions; checks sizes and Gaussianity as the record route does. */
+function buildChain(
+  steps: ReadonlyArray<BlockStep>,
+  size: number,
+  gaussian: boolean,
+  ctx: BuildContext,
+): { nodes: PlanNode[]; size: number; gaussian: boolean } {
+  const nodes: PlanNode[] = [];
+  for (const step of steps) {
+    if (step.inputSize !== size) {
+      throw new SpecError('E_INPUT', `blockwise kernels: a layer expects ${step.inputSize} positions, got ${size}`);
+    }
+    const outSize = spatialSize(step.outputSpatial);
+    if (isBlockFanInSum(step)) {
+      const branches = step.branches.map((branch) => buildChain(branch, size, gaussian, ctx));
+      branches.forEach((branch, i) => {
+        if (branch.size !== outSize) {
+          throw new SpecError(
+            'E_INPUT',
+            `blockwise kernels: branch ${i + 1} of a sum gives ${branch.size} positions, expected ${outSize}`,
+          );
+        }
+      });
+      gaussian = branches.every((branch) => branch.gaussian);
+      nodes.push({
+        branches: branches.map((branch) => branch.nodes),
+        weights: step.weights,
+        output: allocateBlock(outSize, ctx.form),
+      });
+    } else {
+      gaussian = step.outputGaussian(gaussian);
+      ctx.cost += ctx.form === 'full' ? size * size : size;
+      nodes.push({
+        map: step,
+        output: allocateBlock(outSize, ctx.form),
+        variances: new Float64Array(ctx.n * size),
+        means: new Float64Array(ctx.n * size),
+        hasMean: new Uint8Array(ctx.n),
+      });
+    }
+    size = outSize;
+  }
+  return { nodes, size, gaussian };
+}
+
+/**
+ * Maps block (a, b) through `nodes`. In pass 1 (a = b) `mean` is sample a's channel means at the chain's input (null:
+ * zero): each map's input variances and means are recorded for pass 2, and the means at the output are returned.
+ */
+function runChain(
+  nodes: ReadonlyArray<PlanNode>,
+  a: number,
+  b: number,
+  input: RecordBlock,
+  mean: Float64Array | null,
+  form: SpatialKernelForm,
+): { block: RecordBlock; mean: Float64Array | null } {
+  let block = input;
+  for (const node of nodes) {
+    if ('map' in node) {
+      const L = node.map.inputSize;
+      const first = a * L;
+      if (a === b) {
+        // Where K[a,p,a,p] sits in the diagonal block (a, a).
+        const step = form === 'full' ? L + 1 : 1;
+        for (let p = 0; p < L; p++) node.variances[first + p] = block.nngp[p * step];
+        node.hasMean[a] = mean === null ? 0 : 1;
+        if (mean !== null) node.means.set(mean.subarray(0, L), first);
+      }
+      const vA = node.variances.subarray(first, first + L);
+      const vB = node.variances.subarray(b * L, (b + 1) * L);
+      const mA = node.hasMean[a] === 1 ? node.means.subarray(first, first + L) : null;
+      const mB = node.hasMean[b] === 1 ? node.means.subarray(b * L, (b + 1) * L) : null;
+      node.map.mapBlock(block, node.output, vA, vB, mA, mB);
+      if (a === b) mean = node.map.mapMean(mA, vA);
+      block = node.output;
+    } else {
+      // Σ_i w_i² B_i and Σ_i w_i m_i, branch by branch from zero (the order and rounding of the record route's sum).
+      const out = node.output;
+      out.nngp.fill(0);
+      out.ntk.fill(0);
+      let sum: Float64Array | null = null;
+      node.branches.forEach((branch, i) => {
+        const w = node.weights[i];
+        const r = runChain(branch, a, b, block, mean, form);
+        for (let j = 0; j < out.nngp.length; j++) {
+          out.nngp[j] += w * w * r.block.nngp[j];
+          out.ntk[j] += w * w * r.block.ntk[j];
+        }
+        if (r.mean !== null) {
+          sum ??= new Float64Array(r.mean.length);
+          for (let j = 0; j < r.mean.length; j++) sum[j] += w * r.mean[j];
+        }
+      });
+      if (a === b) mean = sum;
+      block = out;
+    }
+  }
+  return { block, mean };
+}
+
+/** Two zeroed blocks (NNGP, NTK) of L² (full) or L (diagonal) entries. */
+function allocateBlock(L: number, form: SpatialKernelForm): RecordBlock {
+  const entries = form === 'full' ? L * L : L;
+  return { nngp: new Float64Array(entries), ntk: new Float64Array(entries) };
+}
+
+/** mean_c x(p)_c of the C channels at `offset`, summed in order (as the input record's means). */
+function channelMean(data: Float64Array, offset: number, C: number): number {
+  let s = 0;
+  for (let c = 0; c < C; c++) s += data[offset + c];
+  return s / C;
 }
 
 /** Runs a {@link BlockwisePlan} on this thread: pass 1, then every row. */

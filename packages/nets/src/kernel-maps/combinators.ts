@@ -1,4 +1,4 @@
-import { SpecError, type SpatialKernel, type BlockKernelMap } from '@spec/core';
+import { SpecError, type SpatialKernel, type BlockStep } from '@spec/core';
 import type { BranchLinearity, LayerKernelMap } from './layer-map.js';
 
 /** The identity layer: the record unchanged (apps/docs/theory/architectures.md#residual-branches). */
@@ -44,9 +44,9 @@ export function serialKernelMap(maps: ReadonlyArray<LayerKernelMap>, label = 'se
   /** Every layer's block maps in order, or undefined when a layer has none. */
   function chainBlocks(
     spatial: ReadonlyArray<number>,
-    of: (m: LayerKernelMap, shape: ReadonlyArray<number>) => ReadonlyArray<BlockKernelMap> | undefined,
-  ): BlockKernelMap[] | undefined {
-    const all: BlockKernelMap[] = [];
+    of: (m: LayerKernelMap, shape: ReadonlyArray<number>) => ReadonlyArray<BlockStep> | undefined,
+  ): BlockStep[] | undefined {
+    const all: BlockStep[] = [];
     let shape = spatial;
     for (const m of layers) {
       const own = of(m, shape);
@@ -157,24 +157,43 @@ export function fanInSumKernelMap(fanOut: FanOutKernelMap, weights?: ReadonlyArr
       `sum: branches ${notFresh.join(', ')} do not end in a fresh linear layer (dense, conv or attention), so they may be correlated and the sum of their kernels is not the kernel of the sum; at most one branch (e.g. the identity of a residual block) may be like that`,
     );
   }
+  /** Every branch's output shape, which must agree. */
+  const outputSpatial = (spatial: ReadonlyArray<number>): ReadonlyArray<number> => {
+    const shapes = branches.map((b) => b.outputSpatial(spatial));
+    shapes.forEach((s, i) => {
+      if (s.join(',') !== shapes[0].join(',')) {
+        throw new SpecError(
+          'E_INPUT',
+          `sum: branch ${i + 1} gives spatial shape [${s.join(', ')}], branch 1 gives [${shapes[0].join(', ')}]; every branch must give the same shape`,
+        );
+      }
+    });
+    return shapes[0];
+  };
   return {
     label: 'sum',
     linearity: notFresh.length === 0 ? 'fresh' : 'other',
     needsFullSpatial: fanOut.needsFullSpatial,
-    outputSpatial(spatial) {
-      const shapes = branches.map((b) => b.outputSpatial(spatial));
-      shapes.forEach((s, i) => {
-        if (s.join(',') !== shapes[0].join(',')) {
-          throw new SpecError(
-            'E_INPUT',
-            `sum: branch ${i + 1} gives spatial shape [${s.join(', ')}], branch 1 gives [${shapes[0].join(', ')}]; every branch must give the same shape`,
-          );
-        }
-      });
-      return shapes[0];
-    },
+    outputSpatial,
     map: (input) => fanInSumRecords(fanOut.map(input), w),
+    blocks: (spatial) => sumBlocks(spatial, (b) => b.blocks?.(spatial)),
+    diagonalBlocks: (spatial) => sumBlocks(spatial, (b) => b.diagonalBlocks?.(spatial)),
   };
+
+  /** The sum as one block step over its branches' block maps, or undefined when a branch has none. */
+  function sumBlocks(
+    spatial: ReadonlyArray<number>,
+    of: (branch: LayerKernelMap) => ReadonlyArray<BlockStep> | undefined,
+  ): BlockStep[] | undefined {
+    const steps: Array<ReadonlyArray<BlockStep>> = [];
+    for (const branch of branches) {
+      const own = of(branch);
+      if (own === undefined) return undefined;
+      steps.push(own);
+    }
+    const inputSize = spatial.reduce((p, s) => p * s, 1);
+    return [{ branches: steps, weights: [...w], inputSize, outputSpatial: outputSpatial(spatial) }];
+  }
 }
 
 /**

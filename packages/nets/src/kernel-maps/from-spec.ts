@@ -1,4 +1,11 @@
-import { SpecError, isSpecError, registry as defaultRegistry, type Registry, type BlockKernelMap } from '@spec/core';
+import {
+  SpecError,
+  isBlockFanInSum,
+  isSpecError,
+  registry as defaultRegistry,
+  type Registry,
+  type BlockStep,
+} from '@spec/core';
 import type { ArchitectureSpec, Padding } from '../architecture/spec.js';
 import { activationKernelMap } from './activation.js';
 import { attentionKernelMap } from './attention.js';
@@ -187,14 +194,18 @@ function located(where: string, map: LayerKernelMap): LayerKernelMap {
   };
 }
 
-/** A block map whose errors name the layer, like {@link located}. */
-function locatedBlock(where: string, map: BlockKernelMap): BlockKernelMap {
+/**
+ * A block map whose errors name the layer, like {@link located}; a sum's branches were located when they were built
+ * (each layer with its own path).
+ */
+function locatedBlock(where: string, map: BlockStep): BlockStep {
+  if (isBlockFanInSum(map)) return map;
   return {
     inputSize: map.inputSize,
     outputSpatial: map.outputSpatial,
     outputGaussian: (gaussian) => atLayer(where, () => map.outputGaussian(gaussian)),
-    mapBlock: (input, output, varianceA, varianceB) =>
-      atLayer(where, () => map.mapBlock(input, output, varianceA, varianceB)),
+    mapBlock: (input, output, varianceA, varianceB, meanA, meanB) =>
+      atLayer(where, () => map.mapBlock(input, output, varianceA, varianceB, meanA, meanB)),
     mapMean: (mean, variance) => atLayer(where, () => map.mapMean(mean, variance)),
   };
 }

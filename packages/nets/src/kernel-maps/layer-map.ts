@@ -1,4 +1,4 @@
-import type { SpatialKernel, SpatialKernelMap, BlockKernelMap } from '@spec/core';
+import type { SpatialKernel, SpatialKernelMap, BlockStep } from '@spec/core';
 
 /**
  * How a layer's output relates to its input in the sense of apps/docs/theory/architectures.md#residual-branches: a
@@ -29,11 +29,12 @@ export interface LayerKernelMap extends SpatialKernelMap {
   /**
    * Optional: the layer (a chain: its layers in order) as block maps on the full record for an input of spatial
    * shape `spatial` (apps/docs/theory/architectures.md#blockwise), or undefined when some layer has none (it reads
-   * more than block (a, b), e.g. attention or LayerNorm). A plugin's map brings its own (`SpatialKernelMap.blocks`).
+   * more than block (a, b) and the two samples' variances and means, e.g. attention). A plugin's map brings its own
+   * (`SpatialKernelMap.blocks`).
    */
-  blocks?(spatial: ReadonlyArray<number>): ReadonlyArray<BlockKernelMap> | undefined;
+  blocks?(spatial: ReadonlyArray<number>): ReadonlyArray<BlockStep> | undefined;
   /** Optional: the same on the diagonal record (blocks of L entries `K[a,p,b,p]`). */
-  diagonalBlocks?(spatial: ReadonlyArray<number>): ReadonlyArray<BlockKernelMap> | undefined;
+  diagonalBlocks?(spatial: ReadonlyArray<number>): ReadonlyArray<BlockStep> | undefined;
 }
 
 /** A plugin's {@link SpatialKernelMap} as a {@link LayerKernelMap} (no `outputSpatial`: it keeps the shape). */

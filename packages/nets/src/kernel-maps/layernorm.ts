@@ -1,4 +1,4 @@
-import { SpecError, type SpatialKernel } from '@spec/core';
+import { SpecError, type BlockKernelMap, type SpatialKernel } from '@spec/core';
 import type { LayerKernelMap } from './layer-map.js';
 import { assertStd } from './parameters.js';
 import { allocateRecord, selfVariances, spatialSize } from './record.js';
@@ -19,6 +19,8 @@ export function layerNormKernelMap(options: { readonly eps?: number } = {}): Lay
     outputSpatial: (spatial) => spatial,
     map: (input) => apply(input, false),
     mapInPlace: (input) => apply(input, true),
+    blocks: (spatial) => [layerNormBlockMap(spatial, eps, 'full')],
+    diagonalBlocks: (spatial) => [layerNormBlockMap(spatial, eps, 'diagonal')],
   };
 
   /** The map; with `inPlace` into the input's arrays (entrywise, the variances and means taken first). */
@@ -63,5 +65,60 @@ export function layerNormKernelMap(options: { readonly eps?: number } = {}): Lay
       }
     }
     return out;
+  }
+}
+
+/**
+ * LayerNorm's map on block (a, b) (apps/docs/theory/architectures.md#blockwise): the entries of {@link layerNormKernelMap}
+ * from the block, the two samples' variances and their channel means, with the same rounding. Full blocks hold
+ * (p, q) for every pair of positions, diagonal ones (p, p).
+ */
+function layerNormBlockMap(spatial: ReadonlyArray<number>, eps: number, form: 'full' | 'diagonal'): BlockKernelMap {
+  const L = spatialSize(spatial);
+  const scaleA = new Float64Array(L);
+  const scaleB = new Float64Array(L);
+  return {
+    inputSize: L,
+    outputSpatial: spatial,
+    outputGaussian: (gaussian) => gaussian,
+    mapBlock(input, output, varianceA, varianceB, meanA, meanB) {
+      inverseStd(varianceA, meanA ?? null, eps, scaleA);
+      inverseStd(varianceB, meanB ?? null, eps, scaleB);
+      const mA = meanA ?? null;
+      const mB = meanB ?? null;
+      for (let p = 0; p < L; p++) {
+        const [from, to] = form === 'full' ? [0, L] : [p, p + 1];
+        for (let q = from; q < to; q++) {
+          const i = form === 'full' ? p * L + q : p;
+          const s = scaleA[p] * scaleB[q];
+          output.nngp[i] = (input.nngp[i] - (mA === null || mB === null ? 0 : mA[p] * mB[q])) * s;
+          output.ntk[i] = input.ntk[i] * s;
+        }
+      }
+    },
+    // m' = 0; pass 1 meets every sample here first, so a non-positive variance is reported before any pair.
+    mapMean: (mean, variance) => {
+      inverseStd(variance, mean, eps, scaleA);
+      return null;
+    },
+  };
+}
+
+/**
+ * `out[p] = 1/√(v[p] − m[p]² + ε)`, the channel standard deviation's inverse at every position (the record route's
+ * `scale`).
+ *
+ * @throws SpecError `E_INPUT` where the variance plus ε is not positive
+ */
+function inverseStd(variance: Float64Array, mean: Float64Array | null, eps: number, out: Float64Array): void {
+  for (let p = 0; p < variance.length; p++) {
+    const v = variance[p] - (mean === null ? 0 : mean[p] * mean[p]) + eps;
+    if (!(v > 0)) {
+      throw new SpecError(
+        'E_INPUT',
+        `layernorm: the variance over channels at position ${p + 1} is ${v} (not positive); set eps > 0`,
+      );
+    }
+    out[p] = 1 / Math.sqrt(v);
   }
 }

@@ -37,6 +37,32 @@ const NETWORKS: Record<string, [number[], ArchitectureSpec]> = {
       { layer: 'dense' },
     ],
   ],
+  'residual CNN: LayerNorm on raw data and after relu (mean-corrected), residual blocks (one nested), a weighted sum': [
+    [4, 5, 5, 2],
+    [
+      { layer: 'layernorm', eps: 0.01 },
+      { layer: 'conv', filter: [3, 3], padding: 'SAME', W_std: 1.3, b_std: 0.2 },
+      {
+        layer: 'residual',
+        alpha: 0.7,
+        branch: [
+          { layer: 'relu' },
+          { layer: 'layernorm' },
+          { layer: 'conv', filter: [3, 3], padding: 'SAME', W_std: 1.2 },
+          { layer: 'residual', branch: [{ layer: 'erf' }, { layer: 'dense', W_std: 1.1, b_std: 0.1 }] },
+          { layer: 'dense', W_std: 0.8 },
+        ],
+      },
+      {
+        layer: 'sum',
+        branches: [[{ layer: 'conv', filter: [2, 2], padding: 'SAME' }], [{ layer: 'tanh' }, { layer: 'dense' }]],
+        weights: [0.6, 0.8],
+      },
+      { layer: 'relu' },
+      { layer: 'global_avg_pool' },
+      { layer: 'dense', W_std: 1.4, b_std: 0.1 },
+    ],
+  ],
 };
 
 /** The record route: every layer's map on the full input record, the n × n result of the readout. */
@@ -52,7 +78,7 @@ describe('pair-by-pair kernels without a full record (apps/docs/theory/architect
       const data = randomData(shape, 11);
       expect(kernelMapFromSpec(spec).blocks?.(shape.slice(1, -1))).toBeDefined();
       const pairwise = architectureKernelMatrices({ spec, data, shape });
-      expect(pairwise.form).toBe('full');
+      expect(pairwise).toMatchObject({ form: 'full', route: 'pair-by-pair' });
       for (const inPlace of [false, true]) {
         const record = recordRoute(spec, shape, data, inPlace);
         expect(record.spatial).toEqual([]);
@@ -69,11 +95,11 @@ describe('pair-by-pair kernels without a full record (apps/docs/theory/architect
     });
   }
 
-  it('a layer without a block map (layernorm) sends the network through the record route', () => {
+  it('a layer without a block map (attention) sends the network through the record route', () => {
     const shape = [3, 5, 2];
     const spec: ArchitectureSpec = [
       { layer: 'conv', filter: [3], padding: 'SAME' },
-      { layer: 'layernorm' },
+      { layer: 'attention', mechanism: 'identity' },
       { layer: 'relu' },
       { layer: 'global_avg_pool' },
       { layer: 'dense' },
@@ -81,7 +107,45 @@ describe('pair-by-pair kernels without a full record (apps/docs/theory/architect
     expect(kernelMapFromSpec(spec).blocks?.(shape.slice(1, -1))).toBeUndefined();
     const data = randomData(shape, 13);
     const r = architectureKernelMatrices({ spec, data, shape });
+    expect(r.route).toBe('record');
     expect(Array.from(r.nngp)).toEqual(Array.from(recordRoute(spec, shape, data, false).nngp));
+  });
+
+  it('LayerNorm and residual blocks on the diagonal record pair by pair: bit for bit the diagonal record route', () => {
+    const shape = [4, 6, 3];
+    const spec: ArchitectureSpec = [
+      { layer: 'conv', filter: [3], padding: 'SAME', W_std: 1.2, b_std: 0.3 },
+      { layer: 'gelu' },
+      { layer: 'layernorm' },
+      { layer: 'dense', W_std: 1.1 },
+      { layer: 'residual', branch: [{ layer: 'layernorm' }, { layer: 'dense', W_std: 0.9 }], alpha: 1.5 },
+      { layer: 'relu' },
+      { layer: 'flatten' },
+      { layer: 'dense' },
+    ];
+    const data = randomData(shape, 17);
+    const pairwise = architectureKernelMatrices({ spec, data, shape });
+    expect(pairwise).toMatchObject({ form: 'diagonal', route: 'pair-by-pair' });
+    const record = kernelMapFromSpec(spec).map(inputSpatialKernel(data, shape, { form: 'diagonal' }));
+    expect(Array.from(pairwise.nngp)).toEqual(Array.from(record.nngp));
+    expect(Array.from(pairwise.ntk)).toEqual(Array.from(record.ntk));
+  });
+
+  it('LayerNorm with a zero channel variance is refused on the pair-by-pair route too', () => {
+    const shape = [2, 3, 2];
+    const data = Float64Array.from([1, 1, 2, 2, 3, 3, 1, 2, 0, 1, 2, 0]); // sample 1 has equal channels everywhere
+    let error: unknown;
+    try {
+      architectureKernelMatrices({
+        spec: [{ layer: 'layernorm' }, { layer: 'flatten' }, { layer: 'dense' }],
+        data,
+        shape,
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(isSpecError(error) && error.code).toBe('E_INPUT');
+    expect((error as Error).message).toMatch(/layer 1 \(layernorm\).*variance over channels.*set eps > 0/);
   });
 
   it('errors name the layer on the pair-by-pair route as on the record route', () => {

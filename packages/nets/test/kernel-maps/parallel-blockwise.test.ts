@@ -15,9 +15,12 @@ import { randomData } from './helpers.js';
 const WAVE_URL = new URL('../fixtures/wave-activation-plugin.ts', import.meta.url).href;
 use(wavePlugin, { module: WAVE_URL });
 
+/** A residual CNN: residual blocks with LayerNorm, the second after relu (channel means), and a plugin activation. */
 const CNN: ArchitectureSpec = [
   { layer: 'conv', filter: [3, 3], padding: 'SAME', W_std: 1.4, b_std: 0.1 },
+  { layer: 'residual', branch: [{ layer: 'layernorm' }, { layer: 'conv', filter: [3, 3], padding: 'SAME' }] },
   { layer: 'relu' },
+  { layer: 'residual', branch: [{ layer: 'layernorm' }, { layer: 'conv', filter: [2, 2], padding: 'SAME' }] },
   { layer: 'conv', filter: [3, 3], padding: 'SAME', W_std: 1.4, b_std: 0.1 },
   { layer: 'wave' },
   { layer: 'global_avg_pool' },
@@ -70,6 +73,9 @@ describe('pair-by-pair kernels on worker threads (apps/docs/theory/architectures
     expect(r.threads.workerRows).toBeGreaterThan(0);
     expect(Array.from(r.kernels.nngp)).toEqual(Array.from(serial.nngp));
     expect(Array.from(r.kernels.ntk)).toEqual(Array.from(serial.ntk));
+    // And the record route's numbers (every layer's map on the whole record).
+    const record = kernelMapFromSpec(CNN).map(inputSpatialKernel(data, SHAPE, { form: 'full' }));
+    expect(Array.from(serial.ntk)).toEqual(Array.from(record.ntk));
   }, 30_000);
 
   it('a worker that cannot rebuild the network reports why, and this thread computes its rows', () => {
