@@ -48,8 +48,8 @@ export interface SpatialKernelMap {
    * Optional: the map as block maps on the full record for an input of spatial shape `spatial`
    * (apps/docs/theory/architectures.md#blockwise), or undefined for shapes where it has none. A network whose every
    * layer has them runs pair by pair of samples without any n²L² record (and on several threads). They must give, block
-   * by block, what {@link map} gives on a full record. A map that reads more than block (a, b) and the variances and
-   * channel means of samples a and b (attention, anything coupling samples) has none. A sum of branches (a residual
+   * by block, what {@link map} gives on a full record. A map that reads more than block (a, b) and what it derives
+   * from each of the samples a and b alone (`sampleState`) — anything coupling samples — has none. A sum of branches (a residual
    * block) is one {@link BlockFanInSum} step.
    */
   blocks?(spatial: ReadonlyArray<number>): ReadonlyArray<BlockStep> | undefined;
@@ -88,18 +88,26 @@ export interface BlockKernelMap {
    */
   outputGaussian(inputGaussian: boolean): boolean;
   /**
+   * Optional: what the map needs of one sample besides its variances — attention's attention matrix, LayerNorm's
+   * inverse standard deviations and channel means —, from the sample's diagonal input block (a, a), its variances and
+   * its input channel means (null: zero). Called once per sample before any block of a pair, and passed to
+   * {@link mapBlock} as `stateA` / `stateB`.
+   *
+   * @throws SpecError `E_INPUT` when the sample has no output (e.g. a zero channel variance before LayerNorm)
+   */
+  sampleState?(diagonal: RecordBlock, variance: Float64Array, mean: Float64Array | null): Float64Array;
+  /**
    * Writes output block (a, b) (Lo × Lo; Lo for a diagonal block) from input block (a, b) (L × L; L), the input
-   * variances of samples a and b (`varianceA[p] = K[a,p,a,p]`, length L) and, for a map that reads them (LayerNorm
-   * after an activation), their input channel means (`meanA[p] = m[a,p]`, length L; null when zero). `output` never
-   * shares memory with `input`.
+   * variances of samples a and b (`varianceA[p] = K[a,p,a,p]`, length L) and, for a map with {@link sampleState}, the
+   * two samples' states. `output` never shares memory with `input`.
    */
   mapBlock(
     input: RecordBlock,
     output: RecordBlock,
     varianceA: Float64Array,
     varianceB: Float64Array,
-    meanA?: Float64Array | null,
-    meanB?: Float64Array | null,
+    stateA?: Float64Array,
+    stateB?: Float64Array,
   ): void;
   /** One sample's output channel means (length Lo) from its input means (null: zero) and variances, or null (zero). */
   mapMean(mean: Float64Array | null, variance: Float64Array): Float64Array | null;

@@ -6,6 +6,7 @@ import {
   type BlockStep,
   type RecordBlock,
 } from '@spec/core';
+import { atSample } from './block-map.js';
 import { checkInputData, inputRecordBlock } from './input-record.js';
 import { spatialSize, type SpatialKernelForm } from './record.js';
 
@@ -41,7 +42,8 @@ export interface BlockwisePlan {
  * record (apps/docs/theory/architectures.md#blockwise): blocks of the full record (L × L, the maps' `blocks`) or of the
  * diagonal one (L entries `K[a,p,b,p]`, the maps' `diagonalBlocks`), as `form` says; a sum of branches (residual
  * blocks) runs each branch on the same input block. Pass 1 ({@link BlockwisePlan.diagonal}) maps every diagonal block
- * (a, a) through the chain and keeps each layer's input variances and channel means (2·n·L floats per layer); pass 2
+ * (a, a) through the chain and keeps each layer's input variances (n·L floats per layer) and the per-sample states of maps that have them (attention's
+ * attention matrices, LayerNorm's scales and means, from each sample's channel means followed through the network); pass 2
  * maps every block
  * (a, b), a < b, with those variances, row by row. Each block is the input record's block (a, b), so the numbers are
  * those of the record route (`map` on the full input record) bit for bit, with O(n·L·layers + L²) memory instead of
@@ -98,25 +100,14 @@ export function blockwisePlan(
   };
 }
 
-/** `f()`, with the sample named in a SpecError of pass 1 (a block map knows positions, not samples). */
-function atSample<T>(a: number, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (isSpecError(e)) throw new SpecError(e.code, `${e.message} (sample ${a + 1})`, { cause: e });
-    throw e;
-  }
-}
-
-/** A layer's block map with its own output block and, per sample, its input variances and channel means. */
+/** A layer's block map with its own output block and, per sample, its input variances and state. */
 interface MapNode {
   readonly map: BlockKernelMap;
   readonly output: RecordBlock;
   /** K[a,p,a,p] of the map's input, n × L (filled by pass 1). */
   readonly variances: Float64Array;
-  /** m[a,p] of the map's input, n × L, where `hasMean[a]` (filled by pass 1). */
-  readonly means: Float64Array;
-  readonly hasMean: Uint8Array;
+  /** The samples' `sampleState`s, n × (state length), made on the first one (filled by pass 1). */
+  states: Float64Array | null;
 }
 
 /** A sum of branches with its own output block. */
@@ -170,8 +161,7 @@ function buildChain(
         map: step,
         output: allocateBlock(outSize, ctx.form),
         variances: new Float64Array(ctx.n * size),
-        means: new Float64Array(ctx.n * size),
-        hasMean: new Uint8Array(ctx.n),
+        states: null,
       });
     }
     size = outSize;
@@ -200,15 +190,15 @@ function runChain(
         // Where K[a,p,a,p] sits in the diagonal block (a, a).
         const step = form === 'full' ? L + 1 : 1;
         for (let p = 0; p < L; p++) node.variances[first + p] = block.nngp[p * step];
-        node.hasMean[a] = mean === null ? 0 : 1;
-        if (mean !== null) node.means.set(mean.subarray(0, L), first);
+        if (node.map.sampleState !== undefined)
+          storeState(node, a, node.map.sampleState(block, node.variances.subarray(first, first + L), mean));
       }
       const vA = node.variances.subarray(first, first + L);
       const vB = node.variances.subarray(b * L, (b + 1) * L);
-      const mA = node.hasMean[a] === 1 ? node.means.subarray(first, first + L) : null;
-      const mB = node.hasMean[b] === 1 ? node.means.subarray(b * L, (b + 1) * L) : null;
-      node.map.mapBlock(block, node.output, vA, vB, mA, mB);
-      if (a === b) mean = node.map.mapMean(mA, vA);
+      const sA = stateOf(node, a);
+      const sB = stateOf(node, b);
+      node.map.mapBlock(block, node.output, vA, vB, sA, sB);
+      if (a === b) mean = node.map.mapMean(mean, vA);
       block = node.output;
     } else {
       // Σ_i w_i² B_i and Σ_i w_i m_i, branch by branch from zero (the order and rounding of the record route's sum).
@@ -233,6 +223,23 @@ function runChain(
     }
   }
   return { block, mean };
+}
+
+/** Keeps sample a's state (all samples' states have the length of the first). */
+function storeState(node: MapNode, a: number, state: Float64Array): void {
+  const n = node.variances.length / node.map.inputSize;
+  node.states ??= new Float64Array(n * state.length);
+  if (node.states.length !== n * state.length) {
+    throw new SpecError('E_INPUT', 'blockwise kernels: a layer gave per-sample states of different lengths');
+  }
+  node.states.set(state, a * state.length);
+}
+
+/** Sample a's state, or undefined for a map without states. */
+function stateOf(node: MapNode, a: number): Float64Array | undefined {
+  if (node.states === null) return undefined;
+  const size = node.states.length / (node.variances.length / node.map.inputSize);
+  return node.states.subarray(a * size, (a + 1) * size);
 }
 
 /** Two zeroed blocks (NNGP, NTK) of L² (full) or L (diagonal) entries. */

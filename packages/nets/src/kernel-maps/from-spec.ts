@@ -204,8 +204,11 @@ function locatedBlock(where: string, map: BlockStep): BlockStep {
     inputSize: map.inputSize,
     outputSpatial: map.outputSpatial,
     outputGaussian: (gaussian) => atLayer(where, () => map.outputGaussian(gaussian)),
-    mapBlock: (input, output, varianceA, varianceB, meanA, meanB) =>
-      atLayer(where, () => map.mapBlock(input, output, varianceA, varianceB, meanA, meanB)),
+    ...(map.sampleState !== undefined
+      ? { sampleState: (diagonal, variance, mean) => atLayer(where, () => map.sampleState!(diagonal, variance, mean)) }
+      : {}),
+    mapBlock: (input, output, varianceA, varianceB, stateA, stateB) =>
+      atLayer(where, () => map.mapBlock(input, output, varianceA, varianceB, stateA, stateB)),
     mapMean: (mean, variance) => atLayer(where, () => map.mapMean(mean, variance)),
   };
 }

@@ -63,6 +63,23 @@ const NETWORKS: Record<string, [number[], ArchitectureSpec]> = {
       { layer: 'dense', W_std: 1.4, b_std: 0.1 },
     ],
   ],
+  'transformer block: tied softmax attention, untied and 1/√d identity attention, LayerNorm, residual MLP': [
+    [4, 5, 3],
+    [
+      { layer: 'dense', W_std: 1.2, b_std: 0.2 },
+      { layer: 'residual', branch: [{ layer: 'attention', QK_std: 0.8, OV_std: 1.1, b_std: 0.1 }] },
+      { layer: 'layernorm' },
+      {
+        layer: 'residual',
+        branch: [{ layer: 'dense', W_std: 1.3 }, { layer: 'relu' }, { layer: 'dense', W_std: 1.1, b_std: 0.1 }],
+      },
+      { layer: 'layernorm' },
+      { layer: 'attention', mode: 'untied', OV_std: 0.9 },
+      { layer: 'attention', mode: 'sqrt', mechanism: 'identity', QK_std: 0.5, OV_std: 0.7 },
+      { layer: 'global_avg_pool' },
+      { layer: 'dense' },
+    ],
+  ],
 };
 
 /** The record route: every layer's map on the full input record, the n × n result of the readout. */
@@ -95,15 +112,9 @@ describe('pair-by-pair kernels without a full record (apps/docs/theory/architect
     });
   }
 
-  it('a layer without a block map (attention) sends the network through the record route', () => {
+  it('a layer without a block map (the RNN) sends the network through the record route', () => {
     const shape = [3, 5, 2];
-    const spec: ArchitectureSpec = [
-      { layer: 'conv', filter: [3], padding: 'SAME' },
-      { layer: 'attention', mechanism: 'identity' },
-      { layer: 'relu' },
-      { layer: 'global_avg_pool' },
-      { layer: 'dense' },
-    ];
+    const spec: ArchitectureSpec = [{ layer: 'rnn', act: 'erf' }, { layer: 'last' }, { layer: 'dense' }];
     expect(kernelMapFromSpec(spec).blocks?.(shape.slice(1, -1))).toBeUndefined();
     const data = randomData(shape, 13);
     const r = architectureKernelMatrices({ spec, data, shape });
