@@ -1,11 +1,4 @@
-import {
-  SpecError,
-  isBlockFanInSum,
-  isSpecError,
-  type BlockKernelMap,
-  type BlockStep,
-  type RecordBlock,
-} from '@spec/core';
+import { SpecError, isBlockFanInSum, type BlockKernelMap, type BlockStep, type RecordBlock } from '@spec/core';
 import { atSample } from './block-map.js';
 import { checkInputData, inputRecordBlock } from './input-record.js';
 import { spatialSize, type SpatialKernelForm } from './record.js';
