@@ -109,8 +109,11 @@ export interface BlockKernelMap {
     stateA?: Float64Array,
     stateB?: Float64Array,
   ): void;
-  /** One sample's output channel means (length Lo) from its input means (null: zero) and variances, or null (zero). */
-  mapMean(mean: Float64Array | null, variance: Float64Array): Float64Array | null;
+  /**
+   * One sample's output channel means (length Lo) from its input means (null: zero), variances and, for a map with
+   * {@link sampleState}, its state; or null (zero).
+   */
+  mapMean(mean: Float64Array | null, variance: Float64Array, state?: Float64Array): Float64Array | null;
 }
 
 /**

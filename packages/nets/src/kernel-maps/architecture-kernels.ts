@@ -63,9 +63,10 @@ export interface ArchitectureKernelMatrices {
  * The infinite-width NNGP and NTK n × n matrices of a network in the JSON format on a dataset
  * (apps/docs/theory/architectures.md#conventions, #json-format): the input record of X, then every layer's kernel
  * map; the network must end in a one-output dense readout on a non-spatial record (after global_avg_pool, flatten or
- * last, unless the data has no positions). The shapes are checked before any record is allocated. With the full form
- * and a network of block maps only (dense, conv, activations, pooling, global_avg_pool), the kernels are computed pair
- * by pair of samples without a full record (apps/docs/theory/architectures.md#blockwise).
+ * last, unless the data has no positions). The shapes are checked before any record is allocated. When every layer
+ * has block maps for the form (every built-in layer; a plugin's map when it gives them), the kernels are computed pair
+ * by pair of samples without a record (apps/docs/theory/architectures.md#blockwise), on several threads for large
+ * work; otherwise every layer maps the whole record.
  *
  * @throws SpecError `E_INPUT` naming the 1-based layer for a bad entry, a data rank that does not fit a layer, a
  *   spatial output with no readout, or a map with no closed form; `E_MEMORY` before allocating a record that would

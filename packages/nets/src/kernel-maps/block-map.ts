@@ -37,9 +37,17 @@ function sampleStates(
 }
 
 /** The output channel means of every sample (null when zero). */
-function outputMeans(input: SpatialKernel, map: BlockKernelMap, varianceOf: ReadonlyArray<Float64Array>, Lo: number) {
+function outputMeans(
+  input: SpatialKernel,
+  map: BlockKernelMap,
+  varianceOf: ReadonlyArray<Float64Array>,
+  states: ReadonlyArray<Float64Array> | undefined,
+  Lo: number,
+): Float64Array | null {
   const L = map.inputSize;
-  const means = varianceOf.map((v, a) => map.mapMean(input.mean && input.mean.subarray(a * L, (a + 1) * L), v));
+  const means = varianceOf.map((v, a) =>
+    map.mapMean(input.mean && input.mean.subarray(a * L, (a + 1) * L), v, states?.[a]),
+  );
   if (means[0] === null || means[0] === undefined) return null;
   const mean = new Float64Array(varianceOf.length * Lo);
   means.forEach((m, a) => mean.set(m!, a * Lo));
@@ -68,7 +76,7 @@ export function mapFullRecordBlockwise(input: SpatialKernel, map: BlockKernelMap
     }
   };
   const states = sampleStates(input, map, varianceOf, read, src);
-  const mean = outputMeans(input, map, varianceOf, Lo);
+  const mean = outputMeans(input, map, varianceOf, states, Lo);
   const out: MutableSpatialKernel =
     inPlace && Lo === L
       ? { ...input, spatial: [...map.outputSpatial], gaussian, mean: null }
@@ -115,7 +123,7 @@ export function mapDiagonalRecordBlockwise(input: SpatialKernel, map: BlockKerne
     into.ntk.set(input.ntk.subarray(at, at + L));
   };
   const states = sampleStates(input, map, varianceOf, read, src);
-  const mean = outputMeans(input, map, varianceOf, Lo);
+  const mean = outputMeans(input, map, varianceOf, states, Lo);
   const out: MutableSpatialKernel =
     inPlace && Lo === L
       ? { ...input, spatial: [...map.outputSpatial], gaussian, mean: null }

@@ -191,7 +191,7 @@ function runChain(
       const sA = stateOf(node, a);
       const sB = stateOf(node, b);
       node.map.mapBlock(block, node.output, vA, vB, sA, sB);
-      if (a === b) mean = node.map.mapMean(mean, vA);
+      if (a === b) mean = node.map.mapMean(mean, vA, sA);
       block = node.output;
     } else {
       // Σ_i w_i² B_i and Σ_i w_i m_i, branch by branch from zero (the order and rounding of the record route's sum).

@@ -209,7 +209,7 @@ function locatedBlock(where: string, map: BlockStep): BlockStep {
       : {}),
     mapBlock: (input, output, varianceA, varianceB, stateA, stateB) =>
       atLayer(where, () => map.mapBlock(input, output, varianceA, varianceB, stateA, stateB)),
-    mapMean: (mean, variance) => atLayer(where, () => map.mapMean(mean, variance)),
+    mapMean: (mean, variance, state) => atLayer(where, () => map.mapMean(mean, variance, state)),
   };
 }
 

@@ -80,6 +80,15 @@ const NETWORKS: Record<string, [number[], ArchitectureSpec]> = {
       { layer: 'dense' },
     ],
   ],
+  'Elman RNN (tanh, tabulated dual) between dense layers, read at the last step': [
+    [4, 6, 2],
+    [
+      { layer: 'dense', W_std: 1.1, b_std: 0.2 },
+      { layer: 'rnn', act: 'tanh', W_std: 0.9, U_std: 1.1, b_std: 0.2 },
+      { layer: 'last' },
+      { layer: 'dense' },
+    ],
+  ],
 };
 
 /** The record route: every layer's map on the full input record, the n × n result of the readout. */
@@ -111,16 +120,6 @@ describe('pair-by-pair kernels without a full record (apps/docs/theory/architect
       }
     });
   }
-
-  it('a layer without a block map (the RNN) sends the network through the record route', () => {
-    const shape = [3, 5, 2];
-    const spec: ArchitectureSpec = [{ layer: 'rnn', act: 'erf' }, { layer: 'last' }, { layer: 'dense' }];
-    expect(kernelMapFromSpec(spec).blocks?.(shape.slice(1, -1))).toBeUndefined();
-    const data = randomData(shape, 13);
-    const r = architectureKernelMatrices({ spec, data, shape });
-    expect(r.route).toBe('record');
-    expect(Array.from(r.nngp)).toEqual(Array.from(recordRoute(spec, shape, data, false).nngp));
-  });
 
   it('LayerNorm and residual blocks on the diagonal record pair by pair: bit for bit the diagonal record route', () => {
     const shape = [4, 6, 3];

@@ -287,6 +287,8 @@ describe('plugin kernel maps by kind (Plugin.kernelMaps in the registry of @spec
       ...vec,
       registry: reg,
     });
+    // A plugin map without block maps sends its network through the record route.
+    expect([withPlugin.route, folded.route]).toEqual(['record', 'pair-by-pair']);
     expect(withPlugin.nngp).toEqual(folded.nngp);
     // Θ too: after the first layer both have Θ = 9K⁰ + 2.25 (the input's Θ⁰ is 0), then the same layers.
     expect(withPlugin.ntk).toEqual(folded.ntk);
