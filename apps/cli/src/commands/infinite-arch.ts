@@ -153,7 +153,13 @@ export async function runArchitecture(options: Record<string, unknown>, env: Com
   });
   for (const note of data.notes) env.out.note(`note: ${note}`);
   env.out.reserve(['infinite.json', 'nngp.npy', 'ntk.npy', 'eigenvalues.svg']);
-  const m = architectureKernelMatrices({ spec, data: data.data, shape: data.shape, form: f.form });
+  const m = architectureKernelMatrices({
+    spec,
+    data: data.data,
+    shape: data.shape,
+    form: f.form,
+    onProgress: env.progress.phase('infinite-width kernels'),
+  });
   const n = m.samples;
   const backend = await env.backend();
   const descending = (k: Float64Array): number[] =>

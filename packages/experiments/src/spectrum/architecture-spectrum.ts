@@ -9,7 +9,7 @@ import {
 } from '@spec/core';
 import {
   architectureKernelMatrices,
-  assertRecordFits,
+  assertArchitectureKernelsFit,
   initSpatialNetwork,
   spatialNetworkFromSpec,
   type ArchitectureSpec,
@@ -240,7 +240,9 @@ export function architectureSpectrumJob(options: ArchitectureSpectrumOptions): A
   const requested = options.form ?? 'auto';
   const form: SpatialKernelForm =
     requested === 'auto' ? (net.kernelMap?.needsFullSpatial === true ? 'full' : 'diagonal') : requested;
-  if (net.kernelMap !== undefined) assertRecordFits(n, shape.slice(1, -1), form, { memoryLimitBytes: limit });
+  if (net.kernelMap !== undefined) {
+    assertArchitectureKernelsFit(net.kernelMap, n, shape.slice(1, -1), form, { memoryLimitBytes: limit });
+  }
   assertFitsInMemory(
     architectureSpectrumBytes(spec, net.layers, shape, width),
     limit,

@@ -1,7 +1,17 @@
-import { SpecError, defaultThreads, registry as defaultRegistry, type Registry } from '@spec/core';
+import {
+  SpecError,
+  assertFitsInMemory,
+  availableMemoryBytes,
+  defaultThreads,
+  isBlockFanInSum,
+  registry as defaultRegistry,
+  type BlockStep,
+  type Registry,
+} from '@spec/core';
 import type { ArchitectureSpec } from '../architecture/spec.js';
 import { blockwiseKernelMatrices, blockwisePlan } from './blockwise-kernels.js';
 import { kernelMapFromSpec } from './from-spec.js';
+import type { LayerKernelMap } from './layer-map.js';
 import { inputSpatialKernel } from './input-record.js';
 import { parallelBlockwiseKernels, workerPlugins, type BlockwiseThreads } from './parallel-blockwise.js';
 import { assertRecordFits, type RecordMemoryOptions, type SpatialKernelForm } from './record.js';
@@ -32,6 +42,8 @@ export interface ArchitectureKernelOptions extends RecordMemoryOptions {
    * (default {@link MIN_PARALLEL_WORK}).
    */
   readonly minParallelWork?: number;
+  /** Progress of the pair-by-pair route over the n(n + 1)/2 blocks a ≤ b (at most every 0.2 s, and at the end). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -69,8 +81,8 @@ export interface ArchitectureKernelMatrices {
  * work; otherwise every layer maps the whole record.
  *
  * @throws SpecError `E_INPUT` naming the 1-based layer for a bad entry, a data rank that does not fit a layer, a
- *   spatial output with no readout, or a map with no closed form; `E_MEMORY` before allocating a record that would
- *   not fit (also on the pair-by-pair route, which allocates none, so that both routes accept the same inputs)
+ *   spatial output with no readout, or a map with no closed form; `E_MEMORY` before allocating what would not fit
+ *   on the route taken ({@link assertArchitectureKernelsFit})
  */
 export function architectureKernelMatrices(options: ArchitectureKernelOptions): ArchitectureKernelMatrices {
   const { spec, data, shape } = options;
@@ -100,23 +112,22 @@ export function architectureKernelMatrices(options: ArchitectureKernelOptions): 
     );
   }
   const form: SpatialKernelForm = requested === 'auto' ? (map.needsFullSpatial ? 'full' : 'diagonal') : requested;
-  // A record whose every layer has block maps (of its form) runs pair by pair of samples, with no n²L² (or n²L) record
-  // at all. The record's size is still checked first, so both routes accept the same inputs (and an impossible size,
-  // which would also take impossibly long pair by pair, stops at once).
+  // A network whose every layer has block maps (of its form) runs pair by pair of samples, with no n²L² (or n²L)
+  // record at all.
   const spatial = shape.slice(1, -1);
   const blocks = form === 'full' ? map.blocks?.(spatial) : map.diagonalBlocks?.(spatial);
+  assertArchitectureKernelsFit(map, shape[0], spatial, form, options);
   if (blocks !== undefined) {
-    assertRecordFits(shape[0], spatial, form, { memoryLimitBytes: options.memoryLimitBytes });
     const plan = blockwisePlan(data, shape, blocks, form);
     const n = shape[0];
     const threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
     const work = ((n * (n - 1)) / 2) * plan.blockCost;
     const plugins = workerPlugins(options.registry ?? defaultRegistry);
     if (threads > 1 && plugins !== null && work >= (options.minParallelWork ?? MIN_PARALLEL_WORK)) {
-      const r = parallelBlockwiseKernels(plan, { spec, data, shape, form, plugins }, threads);
+      const r = parallelBlockwiseKernels(plan, { spec, data, shape, form, plugins }, threads, options.onProgress);
       return { samples: n, nngp: r.kernels.nngp, ntk: r.kernels.ntk, form, route: 'pair-by-pair', threads: r.threads };
     }
-    const k = blockwiseKernelMatrices(plan);
+    const k = blockwiseKernelMatrices(plan, options.onProgress);
     return {
       samples: n,
       nngp: k.nngp,
@@ -130,4 +141,40 @@ export function architectureKernelMatrices(options: ArchitectureKernelOptions): 
   // The input record is ours alone: the first layers may overwrite it.
   const out = map.mapInPlace ? map.mapInPlace(input) : map.map(input);
   return { samples: out.samples, nngp: out.nngp, ntk: out.ntk, form, route: 'record' };
+}
+
+/**
+ * Throws `E_MEMORY` before anything is allocated when the infinite-width kernels of `samples` inputs of spatial shape
+ * `spatial` would not fit: the whole record, n²L² (full) or n²L (diagonal) floats per kernel — checked on the
+ * pair-by-pair route too, whose time grows like it —, and on the pair-by-pair route (the map has block maps) the two
+ * n × n kernels and, per layer, every sample's input variances and state (an attention matrix at most, L² floats).
+ */
+export function assertArchitectureKernelsFit(
+  map: LayerKernelMap,
+  samples: number,
+  spatial: ReadonlyArray<number>,
+  form: SpatialKernelForm,
+  options: RecordMemoryOptions = {},
+): void {
+  // The record's size is checked on both routes: the pair-by-pair route holds none, but its time grows like it, so an
+  // impossible size stops at once instead of running for days (bench/README.md#why-the-code-is-the-way-it-is).
+  assertRecordFits(samples, spatial, form, options);
+  const blocks = form === 'full' ? map.blocks?.(spatial) : map.diagonalBlocks?.(spatial);
+  if (blocks === undefined) return;
+  const perSample = (steps: ReadonlyArray<BlockStep>): number =>
+    steps.reduce(
+      (sum, step) =>
+        sum +
+        (isBlockFanInSum(step)
+          ? step.branches.reduce((b, branch) => b + perSample(branch), 0)
+          : step.inputSize + (step.sampleState !== undefined ? step.inputSize * step.inputSize : 0)),
+      0,
+    );
+  const bytes = 8 * samples * (2 * samples + perSample(blocks));
+  assertFitsInMemory(
+    bytes,
+    options.memoryLimitBytes ?? availableMemoryBytes(),
+    `the pair-by-pair infinite-width kernels of n = ${samples} samples (two n × n kernels, per-sample variances and states)`,
+    'use fewer samples',
+  );
 }

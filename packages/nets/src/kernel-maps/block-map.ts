@@ -1,9 +1,10 @@
 import { SpecError, isSpecError, type BlockKernelMap, type RecordBlock, type SpatialKernel } from '@spec/core';
 import { allocateRecord, selfVariances, spatialSize, type MutableSpatialKernel } from './record.js';
 
-/** Two L × L blocks (NNGP and NTK) of scratch. */
-export function allocateBlock(L: number): RecordBlock {
-  return { nngp: new Float64Array(L * L), ntk: new Float64Array(L * L) };
+/** Two zeroed blocks (NNGP and NTK) of L² (full) or L (diagonal) entries. */
+export function allocateBlock(L: number, form: 'full' | 'diagonal' = 'full'): RecordBlock {
+  const entries = form === 'full' ? L * L : L;
+  return { nngp: new Float64Array(entries), ntk: new Float64Array(entries) };
 }
 
 /** `f()`, with sample a named in a SpecError it throws (a block map knows positions, not samples). */
@@ -61,47 +62,32 @@ function outputMeans(
  * blocks (a, b) and (b, a) are written, and (b, a) is never read. The same numbers as the pair-by-pair route.
  */
 export function mapFullRecordBlockwise(input: SpatialKernel, map: BlockKernelMap, inPlace: boolean): SpatialKernel {
-  const gaussian = map.outputGaussian(input.gaussian);
   const n = input.samples;
   const L = map.inputSize;
-  const Lo = spatialSize(map.outputSpatial);
-  const variance = selfVariances(input);
-  const varianceOf = Array.from({ length: n }, (_, a) => variance.subarray(a * L, (a + 1) * L));
-  const src = allocateBlock(L);
-  const read = (a: number, b: number, into: RecordBlock): void => {
-    for (let p = 0; p < L; p++) {
-      const row = ((a * L + p) * n + b) * L;
-      into.nngp.set(input.nngp.subarray(row, row + L), p * L);
-      into.ntk.set(input.ntk.subarray(row, row + L), p * L);
-    }
-  };
-  const states = sampleStates(input, map, varianceOf, read, src);
-  const mean = outputMeans(input, map, varianceOf, states, Lo);
-  const out: MutableSpatialKernel =
-    inPlace && Lo === L
-      ? { ...input, spatial: [...map.outputSpatial], gaussian, mean: null }
-      : allocateRecord({ samples: n, spatial: map.outputSpatial, form: 'full', gaussian, withMean: false });
-  const dst = allocateBlock(Lo);
-  for (let a = 0; a < n; a++) {
-    for (let b = a; b < n; b++) {
-      read(a, b, src);
-      map.mapBlock(src, dst, varianceOf[a], varianceOf[b], states?.[a], states?.[b]);
+  return mapRecordBlockwise(input, map, inPlace, {
+    read(a, b, into) {
+      for (let p = 0; p < L; p++) {
+        const row = ((a * L + p) * n + b) * L;
+        into.nngp.set(input.nngp.subarray(row, row + L), p * L);
+        into.ntk.set(input.ntk.subarray(row, row + L), p * L);
+      }
+    },
+    write(a, b, block, out, Lo) {
       for (let p = 0; p < Lo; p++) {
         const row = ((a * Lo + p) * n + b) * Lo;
-        out.nngp.set(dst.nngp.subarray(p * Lo, (p + 1) * Lo), row);
-        out.ntk.set(dst.ntk.subarray(p * Lo, (p + 1) * Lo), row);
+        out.nngp.set(block.nngp.subarray(p * Lo, (p + 1) * Lo), row);
+        out.ntk.set(block.ntk.subarray(p * Lo, (p + 1) * Lo), row);
       }
-      if (a === b) continue;
+      if (a === b) return;
       for (let q = 0; q < Lo; q++) {
         const row = ((b * Lo + q) * n + a) * Lo;
         for (let p = 0; p < Lo; p++) {
-          out.nngp[row + p] = dst.nngp[p * Lo + q];
-          out.ntk[row + p] = dst.ntk[p * Lo + q];
+          out.nngp[row + p] = block.nngp[p * Lo + q];
+          out.ntk[row + p] = block.ntk[p * Lo + q];
         }
       }
-    }
-  }
-  return mean === null ? out : { ...out, mean };
+    },
+  });
 }
 
 /**
@@ -110,33 +96,55 @@ export function mapFullRecordBlockwise(input: SpatialKernel, map: BlockKernelMap
  * never read. The same numbers as the pair-by-pair route.
  */
 export function mapDiagonalRecordBlockwise(input: SpatialKernel, map: BlockKernelMap, inPlace: boolean): SpatialKernel {
+  const n = input.samples;
+  const L = map.inputSize;
+  return mapRecordBlockwise(input, map, inPlace, {
+    read(a, b, into) {
+      const at = (a * n + b) * L;
+      into.nngp.set(input.nngp.subarray(at, at + L));
+      into.ntk.set(input.ntk.subarray(at, at + L));
+    },
+    write(a, b, block, out, Lo) {
+      for (const at of [(a * n + b) * Lo, (b * n + a) * Lo]) {
+        out.nngp.set(block.nngp, at);
+        out.ntk.set(block.ntk, at);
+      }
+    },
+  });
+}
+
+/** Where a record form keeps block (a, b): how to read it, and how to write it and (b, a). */
+interface RecordLayout {
+  read(a: number, b: number, into: RecordBlock): void;
+  write(a: number, b: number, block: RecordBlock, out: MutableSpatialKernel, Lo: number): void;
+}
+
+/** The walk over pairs a ≤ b shared by both forms: sample states first, then every block, then the means. */
+function mapRecordBlockwise(
+  input: SpatialKernel,
+  map: BlockKernelMap,
+  inPlace: boolean,
+  layout: RecordLayout,
+): SpatialKernel {
   const gaussian = map.outputGaussian(input.gaussian);
   const n = input.samples;
   const L = map.inputSize;
   const Lo = spatialSize(map.outputSpatial);
   const variance = selfVariances(input);
   const varianceOf = Array.from({ length: n }, (_, a) => variance.subarray(a * L, (a + 1) * L));
-  const src: RecordBlock = { nngp: new Float64Array(L), ntk: new Float64Array(L) };
-  const read = (a: number, b: number, into: RecordBlock): void => {
-    const at = (a * n + b) * L;
-    into.nngp.set(input.nngp.subarray(at, at + L));
-    into.ntk.set(input.ntk.subarray(at, at + L));
-  };
-  const states = sampleStates(input, map, varianceOf, read, src);
+  const src = allocateBlock(L, input.form);
+  const states = sampleStates(input, map, varianceOf, layout.read, src);
   const mean = outputMeans(input, map, varianceOf, states, Lo);
   const out: MutableSpatialKernel =
     inPlace && Lo === L
       ? { ...input, spatial: [...map.outputSpatial], gaussian, mean: null }
-      : allocateRecord({ samples: n, spatial: map.outputSpatial, form: 'diagonal', gaussian, withMean: false });
-  const dst: RecordBlock = { nngp: new Float64Array(Lo), ntk: new Float64Array(Lo) };
+      : allocateRecord({ samples: n, spatial: map.outputSpatial, form: input.form, gaussian, withMean: false });
+  const dst = allocateBlock(Lo, input.form);
   for (let a = 0; a < n; a++) {
     for (let b = a; b < n; b++) {
-      read(a, b, src);
+      layout.read(a, b, src);
       map.mapBlock(src, dst, varianceOf[a], varianceOf[b], states?.[a], states?.[b]);
-      out.nngp.set(dst.nngp, (a * n + b) * Lo);
-      out.ntk.set(dst.ntk, (a * n + b) * Lo);
-      out.nngp.set(dst.nngp, (b * n + a) * Lo);
-      out.ntk.set(dst.ntk, (b * n + a) * Lo);
+      layout.write(a, b, dst, out, Lo);
     }
   }
   return mean === null ? out : { ...out, mean };

@@ -1,5 +1,5 @@
 import { SpecError, isBlockFanInSum, type BlockKernelMap, type BlockStep, type RecordBlock } from '@spec/core';
-import { atSample } from './block-map.js';
+import { allocateBlock, atSample } from './block-map.js';
 import { checkInputData, inputRecordBlock } from './input-record.js';
 import { spatialSize, type SpatialKernelForm } from './record.js';
 
@@ -235,12 +235,6 @@ function stateOf(node: MapNode, a: number): Float64Array | undefined {
   return node.states.subarray(a * size, (a + 1) * size);
 }
 
-/** Two zeroed blocks (NNGP, NTK) of L² (full) or L (diagonal) entries. */
-function allocateBlock(L: number, form: SpatialKernelForm): RecordBlock {
-  const entries = form === 'full' ? L * L : L;
-  return { nngp: new Float64Array(entries), ntk: new Float64Array(entries) };
-}
-
 /** mean_c x(p)_c of the C channels at `offset`, summed in order (as the input record's means). */
 function channelMean(data: Float64Array, offset: number, C: number): number {
   let s = 0;
@@ -248,11 +242,40 @@ function channelMean(data: Float64Array, offset: number, C: number): number {
   return s / C;
 }
 
-/** Runs a {@link BlockwisePlan} on this thread: pass 1, then every row. */
-export function blockwiseKernelMatrices(plan: BlockwisePlan): BlockwiseKernels {
+/** Runs a {@link BlockwisePlan} on this thread: pass 1, then every row, reporting pairs done (see {@link pairProgress}). */
+export function blockwiseKernelMatrices(
+  plan: BlockwisePlan,
+  onProgress?: (done: number, total: number) => void,
+): BlockwiseKernels {
   const n = plan.samples;
   const out = { nngp: new Float64Array(n * n), ntk: new Float64Array(n * n) };
+  const progress = pairProgress(n, onProgress);
   plan.diagonal(out);
-  for (let a = 0; a < n; a++) plan.row(a, out);
+  let done = n;
+  for (let a = 0; a < n; a++) {
+    plan.row(a, out);
+    done += n - 1 - a;
+    progress(done);
+  }
+  progress(done, true);
   return out;
+}
+
+/**
+ * A progress reporter over the n(n + 1)/2 blocks a ≤ b of a plan (pass 1 counts its n): `report(done)` calls
+ * `onProgress(done, total)` at most every 0.2 s, and always when `final`.
+ */
+export function pairProgress(
+  n: number,
+  onProgress: ((done: number, total: number) => void) | undefined,
+): (done: number, final?: boolean) => void {
+  if (onProgress === undefined) return () => undefined;
+  const total = (n * (n + 1)) / 2;
+  let last = 0;
+  return (done, final = false) => {
+    const now = Date.now();
+    if (!final && now - last < 200) return;
+    last = now;
+    onProgress(Math.min(done, total), total);
+  };
 }

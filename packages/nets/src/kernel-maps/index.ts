@@ -37,6 +37,7 @@ export {
   type ArchitectureKernelOptions,
   type ArchitectureKernelMatrices,
   architectureKernelMatrices,
+  assertArchitectureKernelsFit,
   MIN_PARALLEL_WORK,
 } from './architecture-kernels.js';
 export type { BlockwiseThreads } from './parallel-blockwise.js';

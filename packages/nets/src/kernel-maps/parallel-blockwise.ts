@@ -3,7 +3,7 @@ import type { MessagePort, Worker } from 'node:worker_threads';
 import { registry as defaultRegistry, workerLaunch, type Registry } from '@spec/core';
 import type { ArchitectureSpec } from '../architecture/spec.js';
 import { builtinActivationsPlugin } from '../plugin.js';
-import type { BlockwiseKernels, BlockwisePlan } from './blockwise-kernels.js';
+import { pairProgress, type BlockwiseKernels, type BlockwisePlan } from './blockwise-kernels.js';
 import type { SpatialKernelForm } from './record.js';
 
 /** Slots of the control words shared with the workers (Int32). */
@@ -112,8 +112,16 @@ export function parallelBlockwiseKernels(
   plan: BlockwisePlan,
   job: Pick<BlockwiseJob, 'spec' | 'data' | 'shape' | 'form' | 'plugins'>,
   threads: number,
+  onProgress?: (done: number, total: number) => void,
 ): { readonly kernels: BlockwiseKernels; readonly threads: BlockwiseThreads } {
   const n = plan.samples;
+  const progress = pairProgress(n, onProgress);
+  /** Blocks done: pass 1's n, and the rows any thread has finished. */
+  const blocksDone = (): number => {
+    let done = n;
+    for (let a = 0; a < n; a++) if (Atomics.load(rowsDone, a) !== 0) done += n - 1 - a;
+    return done;
+  };
   const nngpBuffer = new SharedArrayBuffer(8 * n * n);
   const ntkBuffer = new SharedArrayBuffer(8 * n * n);
   const out: BlockwiseKernels = { nngp: new Float64Array(nngpBuffer), ntk: new Float64Array(ntkBuffer) };
@@ -149,6 +157,7 @@ export function parallelBlockwiseKernels(
     if (a >= n) break;
     plan.row(a, out);
     Atomics.store(rowsDone, a, BY_CALLER);
+    progress(blocksDone());
   }
   // Rows a worker has claimed are finished, or left behind when it stops.
   const pending = (): boolean => {
@@ -159,6 +168,7 @@ export function parallelBlockwiseKernels(
     const seen = Atomics.load(control, PROGRESS);
     if (!pending() || Atomics.load(control, STOPPED) === workers.length) break;
     Atomics.wait(control, PROGRESS, seen, 1000);
+    progress(blocksDone());
   }
   let workerRows = 0;
   for (let a = 0; a < n; a++) {
@@ -166,6 +176,7 @@ export function parallelBlockwiseKernels(
     if (by === BY_WORKER) workerRows++;
     else if (by === 0) plan.row(a, out);
   }
+  progress(blocksDone(), true);
   let failure: string | undefined;
   for (const port of ports) {
     const posted = node?.receiveMessageOnPort(port)?.message as { message?: string } | undefined;

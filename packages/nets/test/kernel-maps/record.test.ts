@@ -3,6 +3,8 @@ import { isSpecError } from '@spec/core';
 import '../../src/index.js';
 import {
   architectureKernelMatrices,
+  assertArchitectureKernelsFit,
+  assertRecordFits,
   inputSpatialKernel,
   kernelMapFromSpec,
   toDiagonalRecord,
@@ -55,23 +57,60 @@ describe('input record (apps/docs/theory/architectures.md#conventions, #kernel-r
     expect(inputSpatialKernel(X, shape, { memoryLimitBytes: 1000 }).form).toBe('diagonal');
   });
 
-  it('the CIFAR-size scale check of apps/docs/theory/architectures.md#kernel-record: 10,000 images 32×32 ask for ~381 TiB', () => {
-    // Without allocating the data: the check runs on the shape before anything else.
-    const spec = [
+  it('the CIFAR-size scale check of apps/docs/theory/architectures.md#kernel-record: 10,000 images 32×32 ask for ~381 TiB of record, refused on both routes', () => {
+    // Without allocating anything: both checks run on the shape.
+    const map = kernelMapFromSpec([
       { layer: 'conv', filter: [3, 3], padding: 'SAME' },
       { layer: 'relu' },
       { layer: 'global_avg_pool' },
       { layer: 'dense' },
-    ];
+    ]);
     let error: unknown;
     try {
-      architectureKernelMatrices({ spec, data: new Float64Array(10_000 * 32 * 32 * 3), shape: [10_000, 32, 32, 3] });
+      assertRecordFits(10_000, [32, 32], 'full');
     } catch (e) {
       error = e;
     }
     expect(isSpecError(error) && error.code).toBe('E_MEMORY');
     // 2 kernels × 10⁸·1024² floats × 8 B = 1.68e15 B.
     expect((error as Error).message).toMatch(/1\.68e\+6 GB|1680000 GB|1\.68e6/);
+    // The same refusal where the network would run pair by pair (its time grows like the record); a size whose record
+    // fits is checked for the pair route's own memory too: two n × n kernels and a variance per sample and layer.
+    expect(() => assertArchitectureKernelsFit(map, 10_000, [32, 32], 'full')).toThrow(/full spatial kernel record/);
+    expect(() => assertArchitectureKernelsFit(map, 30, [32, 32], 'full', { memoryLimitBytes: 2e10 })).not.toThrow();
+    const dense = kernelMapFromSpec([{ layer: 'dense' }]);
+    // n = 1000 without positions: record 2 · 10⁶ · 8 B = 16 000 000 B; pair route 8 · 1000 · (2000 + 1) B = 16 008 000 B.
+    expect(() => assertArchitectureKernelsFit(dense, 1000, [], 'full', { memoryLimitBytes: 16_004_000 })).toThrow(
+      /pair-by-pair .* n = 1000 samples/,
+    );
+    expect(() =>
+      assertArchitectureKernelsFit(dense, 1000, [], 'full', { memoryLimitBytes: 1.61e7 + 8000 }),
+    ).not.toThrow();
+  });
+
+  it('reports progress over the n(n + 1)/2 blocks, ending at the total, on one thread and on two', () => {
+    const shape = [9, 4, 4, 2];
+    const data = randomData(shape, 5);
+    const spec = [
+      { layer: 'conv', filter: [3, 3], padding: 'SAME' },
+      { layer: 'relu' },
+      { layer: 'global_avg_pool' },
+      { layer: 'dense' },
+    ];
+    for (const threads of [1, 2]) {
+      const calls: Array<[number, number]> = [];
+      architectureKernelMatrices({
+        spec,
+        data,
+        shape,
+        threads,
+        minParallelWork: 0,
+        onProgress: (d, t) => calls.push([d, t]),
+      });
+      expect(calls.length).toBeGreaterThan(0);
+      expect(calls[calls.length - 1]).toEqual([45, 45]);
+      for (let i = 1; i < calls.length; i++) expect(calls[i][0]).toBeGreaterThanOrEqual(calls[i - 1][0]);
+    }
   });
 });
 
