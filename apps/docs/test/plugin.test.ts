@@ -127,8 +127,8 @@ describe('docs example plugin: scaledDense through the lean and matrix-free NTK 
     ]);
     const rng = createRng(5);
     const X: Matrix = { rows: 3, cols: 6, data: Float64Array.from({ length: 18 }, () => rng.normal()) };
-    const a = infiniteNtkMatrices(plugin, X, { parametrization: 'ntk' }).theta.data;
-    const b = infiniteNtkMatrices(builtIn, X, { parametrization: 'ntk' }).theta.data;
+    const a = Float64Array.from(infiniteNtkMatrices(plugin, X, { parametrization: 'ntk' }).theta.data);
+    const b = Float64Array.from(infiniteNtkMatrices(builtIn, X, { parametrization: 'ntk' }).theta.data);
     expect(maxAbs(b)).toBeGreaterThan(0.1);
     expect(maxDiff(a, b)).toBeLessThan(1e-12 * maxAbs(b));
   });
