@@ -178,6 +178,7 @@ export async function runArchitectureSpectrum(options: Record<string, unknown>, 
     backend,
     kernel: f.kernel,
     form: f.form,
+    onProgress: env.progress.phase('infinite-width kernels'),
   });
   const kernels: Record<string, unknown> = {};
   if (r.ck) kernels.ck = kernelJson(r.ck, 'nngp');

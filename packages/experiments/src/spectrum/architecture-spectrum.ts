@@ -39,6 +39,8 @@ export interface ArchitectureSpectrumOptions {
   readonly memoryLimitBytes?: number;
   /** Where activations and plugin layers are looked up. */
   readonly registry?: Registry;
+  /** Progress of the infinite-width kernels over their pair-by-pair blocks (`architectureKernelMatrices`). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** The spectrum of one kernel of the sampled network. */
@@ -277,6 +279,7 @@ export function architectureSpectrumJob(options: ArchitectureSpectrumOptions): A
     form,
     memoryLimitBytes: limit,
     registry: options.registry,
+    ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
   });
   return {
     ...base,

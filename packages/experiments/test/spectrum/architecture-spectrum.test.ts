@@ -44,6 +44,20 @@ describe('architectureSpectrumJob (apps/docs/theory/architectures.md#finite-vs-i
     expect(r.parameters).toBe(4 * 2 * 7 + 7 + D + 1);
   });
 
+  it('reports the progress of its infinite-width kernels, ending at the n(n + 1)/2 blocks', () => {
+    const calls: Array<[number, number]> = [];
+    architectureSpectrumJob({
+      spec: SPEC,
+      data,
+      shape,
+      width: 4,
+      rng: createRng(3),
+      backend,
+      onProgress: (done, total) => calls.push([done, total]),
+    });
+    expect(calls[calls.length - 1]).toEqual([15, 15]);
+  });
+
   it('refuses before allocating: E_MEMORY when the network would not fit', () => {
     const code = (f: () => unknown): string => {
       try {
