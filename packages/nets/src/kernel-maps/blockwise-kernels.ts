@@ -1,6 +1,7 @@
 import { SpecError, isBlockFanInSum, type BlockKernelMap, type BlockStep, type RecordBlock } from '@spec/core';
 import { allocateBlock, atSample } from './block-map.js';
-import { checkInputData, inputRecordBlock } from './input-record.js';
+import { addWeightedBranch, addWeightedMean } from './combinators.js';
+import { checkInputData, inputRecordBlock, rowChannelMean } from './input-record.js';
 import { spatialSize, type SpatialKernelForm } from './record.js';
 
 /** The NNGP and NTK n × n matrices of a chain of block maps. */
@@ -35,9 +36,9 @@ export interface BlockwisePlan {
  * record (apps/docs/theory/architectures.md#blockwise): blocks of the full record (L × L, the maps' `blocks`) or of the
  * diagonal one (L entries `K[a,p,b,p]`, the maps' `diagonalBlocks`), as `form` says; a sum of branches (residual
  * blocks) runs each branch on the same input block. Pass 1 ({@link BlockwisePlan.diagonal}) maps every diagonal block
- * (a, a) through the chain and keeps each layer's input variances (n·L floats per layer) and the per-sample states of maps that have them (attention's
- * attention matrices, LayerNorm's scales and means, from each sample's channel means followed through the network); pass 2
- * maps every block
+ * (a, a) through the chain and keeps each layer's input variances (n·L floats per layer) and the sample states of
+ * maps that have them (attention matrices, LayerNorm's scales and means: each sample's channel means are followed
+ * through the network); pass 2 maps every block
  * (a, b), a < b, with those variances, row by row. Each block is the input record's block (a, b), so the numbers are
  * those of the record route (`map` on the full input record) bit for bit, with O(n·L·layers + L²) memory instead of
  * n²L², and every block is computed alone, so splitting the rows over threads changes no bit either.
@@ -69,7 +70,7 @@ export function blockwisePlan(
   const run = (a: number, b: number): RecordBlock => {
     inputRecordBlock(data, shape, { a, b }, input, form);
     // Pass 1 follows sample a's channel means from the data's (as the input record has them) through the chain.
-    if (a === b) for (let p = 0; p < L0; p++) inputMean[p] = channelMean(data, (a * L0 + p) * C, C);
+    if (a === b) for (let p = 0; p < L0; p++) inputMean[p] = rowChannelMean(data, C, a * L0 + p);
     return runChain(nodes, a, b, input, a === b ? inputMean : null, form).block;
   };
   return {
@@ -99,8 +100,9 @@ interface MapNode {
   readonly output: RecordBlock;
   /** K[a,p,a,p] of the map's input, n × L (filled by pass 1). */
   readonly variances: Float64Array;
-  /** The samples' `sampleState`s, n × (state length), made on the first one (filled by pass 1). */
+  /** The samples' `sampleState`s, n × `stateSize`, made on the first one (filled by pass 1). */
   states: Float64Array | null;
+  stateSize: number;
 }
 
 /** A sum of branches with its own output block. */
@@ -155,6 +157,7 @@ function buildChain(
         output: allocateBlock(outSize, ctx.form),
         variances: new Float64Array(ctx.n * size),
         states: null,
+        stateSize: 0,
       });
     }
     size = outSize;
@@ -164,7 +167,8 @@ function buildChain(
 
 /**
  * Maps block (a, b) through `nodes`. In pass 1 (a = b) `mean` is sample a's channel means at the chain's input (null:
- * zero): each map's input variances and means are recorded for pass 2, and the means at the output are returned.
+ * zero): each map's input variances and sample state are recorded for pass 2, and the means at the output are
+ * returned.
  */
 function runChain(
   nodes: ReadonlyArray<PlanNode>,
@@ -184,7 +188,12 @@ function runChain(
         const step = form === 'full' ? L + 1 : 1;
         for (let p = 0; p < L; p++) node.variances[first + p] = block.nngp[p * step];
         if (node.map.sampleState !== undefined)
-          storeState(node, a, node.map.sampleState(block, node.variances.subarray(first, first + L), mean));
+          storeState(
+            node,
+            a,
+            node.variances.length / L,
+            node.map.sampleState(block, node.variances.subarray(first, first + L), mean),
+          );
       }
       const vA = node.variances.subarray(first, first + L);
       const vB = node.variances.subarray(b * L, (b + 1) * L);
@@ -194,22 +203,15 @@ function runChain(
       if (a === b) mean = node.map.mapMean(mean, vA, sA);
       block = node.output;
     } else {
-      // Σ_i w_i² B_i and Σ_i w_i m_i, branch by branch from zero (the order and rounding of the record route's sum).
+      // Σ_i w_i² B_i and Σ_i w_i m_i, branch by branch from zero, as the record route's fan-in sum.
       const out = node.output;
       out.nngp.fill(0);
       out.ntk.fill(0);
       let sum: Float64Array | null = null;
       node.branches.forEach((branch, i) => {
-        const w = node.weights[i];
         const r = runChain(branch, a, b, block, mean, form);
-        for (let j = 0; j < out.nngp.length; j++) {
-          out.nngp[j] += w * w * r.block.nngp[j];
-          out.ntk[j] += w * w * r.block.ntk[j];
-        }
-        if (r.mean !== null) {
-          sum ??= new Float64Array(r.mean.length);
-          for (let j = 0; j < r.mean.length; j++) sum[j] += w * r.mean[j];
-        }
+        addWeightedBranch(out, r.block, node.weights[i]);
+        sum = addWeightedMean(sum, r.mean, node.weights[i]);
       });
       if (a === b) mean = sum;
       block = out;
@@ -218,11 +220,13 @@ function runChain(
   return { block, mean };
 }
 
-/** Keeps sample a's state (all samples' states have the length of the first). */
-function storeState(node: MapNode, a: number, state: Float64Array): void {
-  const n = node.variances.length / node.map.inputSize;
-  node.states ??= new Float64Array(n * state.length);
-  if (node.states.length !== n * state.length) {
+/** Keeps sample a's state among the `samples` samples' (all of the length of the first). */
+function storeState(node: MapNode, a: number, samples: number, state: Float64Array): void {
+  if (node.states === null) {
+    node.states = new Float64Array(samples * state.length);
+    node.stateSize = state.length;
+  }
+  if (state.length !== node.stateSize) {
     throw new SpecError('E_INPUT', 'blockwise kernels: a layer gave per-sample states of different lengths');
   }
   node.states.set(state, a * state.length);
@@ -230,16 +234,7 @@ function storeState(node: MapNode, a: number, state: Float64Array): void {
 
 /** Sample a's state, or undefined for a map without states. */
 function stateOf(node: MapNode, a: number): Float64Array | undefined {
-  if (node.states === null) return undefined;
-  const size = node.states.length / (node.variances.length / node.map.inputSize);
-  return node.states.subarray(a * size, (a + 1) * size);
-}
-
-/** mean_c x(p)_c of the C channels at `offset`, summed in order (as the input record's means). */
-function channelMean(data: Float64Array, offset: number, C: number): number {
-  let s = 0;
-  for (let c = 0; c < C; c++) s += data[offset + c];
-  return s / C;
+  return node.states?.subarray(a * node.stateSize, (a + 1) * node.stateSize);
 }
 
 /** Runs a {@link BlockwisePlan} on this thread: pass 1, then every row, reporting pairs done (see {@link pairProgress}). */

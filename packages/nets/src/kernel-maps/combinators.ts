@@ -1,4 +1,4 @@
-import { SpecError, type SpatialKernel, type BlockStep } from '@spec/core';
+import { SpecError, type SpatialKernel, type BlockStep, type RecordBlock } from '@spec/core';
 import type { BranchLinearity, LayerKernelMap } from './layer-map.js';
 
 /** The identity layer: the record unchanged (apps/docs/theory/architectures.md#residual-branches). */
@@ -113,21 +113,32 @@ export function fanInSumRecords(records: ReadonlyArray<SpatialKernel>, weights: 
       );
     }
   }
-  const nngp = new Float64Array(first.nngp.length);
-  const ntk = new Float64Array(first.ntk.length);
+  const sum = { nngp: new Float64Array(first.nngp.length), ntk: new Float64Array(first.ntk.length) };
   let mean: Float64Array | null = null;
   records.forEach((r, i) => {
-    const w = weights[i];
-    for (let j = 0; j < nngp.length; j++) {
-      nngp[j] += w * w * r.nngp[j];
-      ntk[j] += w * w * r.ntk[j];
-    }
-    if (r.mean !== null) {
-      mean ??= new Float64Array(r.mean.length);
-      for (let j = 0; j < r.mean.length; j++) mean[j] += w * r.mean[j];
-    }
+    addWeightedBranch(sum, r, weights[i]);
+    mean = addWeightedMean(mean, r.mean, weights[i]);
   });
-  return { ...first, nngp, ntk, mean, gaussian: records.every((r) => r.gaussian) };
+  return { ...first, ...sum, mean, gaussian: records.every((r) => r.gaussian) };
+}
+
+/**
+ * `sum += w² · branch` for NNGP and NTK, entry by entry: a fan-in sum adds its branches this way from zero, in branch
+ * order, on whole records and on blocks alike (so both routes give the same bits).
+ */
+export function addWeightedBranch(sum: RecordBlock, branch: RecordBlock, w: number): void {
+  for (let j = 0; j < sum.nngp.length; j++) {
+    sum.nngp[j] += w * w * branch.nngp[j];
+    sum.ntk[j] += w * w * branch.ntk[j];
+  }
+}
+
+/** `sum + w · mean` (a branch's channel means into a fan-in sum's), made on the first non-zero mean; null while zero. */
+export function addWeightedMean(sum: Float64Array | null, mean: Float64Array | null, w: number): Float64Array | null {
+  if (mean === null) return sum;
+  const out = sum ?? new Float64Array(mean.length);
+  for (let j = 0; j < mean.length; j++) out[j] += w * mean[j];
+  return out;
 }
 
 /**

@@ -28,11 +28,7 @@ export function inputSpatialKernel(
   const form = options.form ?? 'diagonal';
   const out = allocateRecord({ samples: n, spatial, form, gaussian: false, withMean: true, memory: options });
   const mean = out.mean!;
-  for (let r = 0; r < n * L; r++) {
-    let s = 0;
-    for (let c = 0; c < C; c++) s += data[r * C + c];
-    mean[r] = s / C;
-  }
+  for (let r = 0; r < n * L; r++) mean[r] = rowChannelMean(data, C, r);
   const dot = (r1: number, r2: number): number => rowProduct(data, C, r1, r2);
   if (form === 'full') {
     // The full layout is the (nL) × (nL) Gram matrix of the rows x_a(p), row a·L + p: fill one triangle, mirror it.
@@ -52,6 +48,13 @@ export function inputSpatialKernel(
     }
   }
   return out;
+}
+
+/** `mean_c x_r(c)` of row r (sample·L + position) of data with C channels, summed in order: the input record's m⁰. */
+export function rowChannelMean(data: Float64Array, C: number, r: number): number {
+  let s = 0;
+  for (let c = 0; c < C; c++) s += data[r * C + c];
+  return s / C;
 }
 
 /** `⟨x_r1, x_r2⟩ / C` of two rows (sample·L + position) of data with C channels. */
