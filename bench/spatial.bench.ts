@@ -6,7 +6,7 @@
  * per-sample weight gradients by einsum and their Gram), which the tests also use as the independent reference.
  */
 import { createCpuBackend } from '@spec/backend-cpu';
-import { createRng, type Backend, type SpatialActivations } from '@spec/core';
+import { createRng, type Backend, type Activations } from '@spec/core';
 import { initSpatialNetwork, spatialEmpiricalKernels, spatialNetworkFromSpec } from '@spec/nets';
 import { CNN_GAP } from './kernel-maps.bench.js';
 import type { BenchCase } from './types.js';
@@ -38,7 +38,7 @@ const cases: BenchCase[] = [
       shared ??= createCpuBackend();
       const rng = createRng(0);
       const net = spatialNetworkFromSpec(CNN_GAP, { width: WIDTH });
-      const x: SpatialActivations = { data: new Float64Array(N * 64), samples: N, spatial: [8, 8], channels: 1 };
+      const x: Activations = { data: new Float64Array(N * 64), samples: N, spatial: [8, 8], channels: 1 };
       rng.split('x').fillNormal(x.data);
       const { params } = initSpatialNetwork(net.layers, { spatial: [8, 8], channels: 1 }, rng.split('params'));
       return { layers: net.layers, params, x };
@@ -47,7 +47,7 @@ const cases: BenchCase[] = [
       const { layers, params, x } = prepared as {
         layers: Parameters<typeof spatialEmpiricalKernels>[0];
         params: Parameters<typeof spatialEmpiricalKernels>[1];
-        x: SpatialActivations;
+        x: Activations;
       };
       return spatialEmpiricalKernels(layers, params, x, shared!);
     },

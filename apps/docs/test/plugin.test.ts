@@ -12,7 +12,7 @@ import {
   leanNtk,
   leanNtkFactors,
   networkOutput,
-  serial,
+  network,
   spatialDense,
   tanh,
   tiledNtkOperator,
@@ -20,7 +20,7 @@ import {
   type NetworkParams,
 } from '@spec/nets';
 import { cosine } from '../examples/plugin/cosine-activation.js';
-import { scaledDense, scaledDenseSpatialLayer } from '../examples/plugin/scaled-dense-layer.js';
+import { scaledDense, scaledDenseFactory } from '../examples/plugin/scaled-dense-layer.js';
 import { example } from '../examples/plugin/usage.js';
 
 describe('docs example plugin', () => {
@@ -70,7 +70,7 @@ describe('docs example plugin: scaledDense at finite width', () => {
     const rng = createRng(11);
     const ctx = { backend: createCpuBackend() };
     const entry = { layer: 'scaledDense', weightStd: 1.3 };
-    const plugin = scaledDenseSpatialLayer.create(entry, { width: 5 });
+    const plugin = scaledDenseFactory.create(entry, { width: 5 });
     const builtin = spatialDense({ width: 5, W_std: 1.3 });
     const x = { data: new Float64Array(3 * 4 * 2), samples: 3, spatial: [4], channels: 2 };
     rng.fillNormal(x.data);
@@ -86,7 +86,7 @@ describe('docs example plugin: scaledDense at finite width', () => {
     expect(maxDiff(va.gx.data, vb.gx.data)).toBeLessThan(1e-13);
     expect(maxDiff(va.gparams.W, vb.gparams.W)).toBeLessThan(1e-13);
     expect(maxDiff(plugin.ntk(params, a.cache, gy, ctx)!, builtin.ntk(params, b.cache, gy, ctx)!)).toBeLessThan(1e-12);
-    expect(() => scaledDenseSpatialLayer.create({ layer: 'scaledDense', weightStd: -1 }, { width: 5 })).toThrow(
+    expect(() => scaledDenseFactory.create({ layer: 'scaledDense', weightStd: -1 }, { width: 5 })).toThrow(
       /weightStd/,
     );
   });
@@ -99,13 +99,13 @@ describe('docs example plugin: scaledDense through the lean and matrix-free NTK 
 
   /** scaledDense layers with tanh between them: the plugin's network. */
   const pluginNet = (d0: number, widths: number[]): Network =>
-    serial(d0, [
+    network(d0, [
       ...widths.flatMap((width) => [scaledDense({ width, weightStd: std }), activationLayer({ activation: tanh })]),
       scaledDense({ width: 1, weightStd: std }),
     ]);
   /** The same function with built-in dense layers (NTK parametrisation, tanh inside, linear readout), same weights. */
   const builtinNet = (d0: number, widths: number[]): Network =>
-    serial(d0, [
+    network(d0, [
       ...widths.map((width) => dense({ width, activation: tanh, parametrization: 'ntk', sigmaW2: std * std })),
       dense({ width: 1, activation: 'linear', parametrization: 'ntk', sigmaW2: std * std }),
     ]);
@@ -116,12 +116,12 @@ describe('docs example plugin: scaledDense through the lean and matrix-free NTK 
     // scaledDense(σ_w) → tanh → scaledDense(1) against dense(σ_w², tanh) → linear readout: the same network, two
     // implementations of the map (the plugin's entrywise blocks against the built-in affine map).
     const w = 1.3;
-    const plugin = serial(3, [
+    const plugin = network(3, [
       scaledDense({ width: 5, weightStd: w }),
       activationLayer({ activation: tanh }),
       scaledDense({ width: 1 }),
     ]);
-    const builtIn = serial(3, [
+    const builtIn = network(3, [
       dense({ width: 5, activation: tanh, parametrization: 'ntk', sigmaW2: w * w }),
       dense({ width: 1, activation: 'linear', parametrization: 'ntk' }),
     ]);
@@ -185,7 +185,7 @@ describe('docs example plugin: scaledDense through the lean and matrix-free NTK 
     }
   });
 
-  it('without ntkTerms the layer falls back to ntkContribution: the same NTK, and the lean routes refuse it', () => {
+  it('without ntkTerms the layer falls back to its ntk share: the same NTK, and the lean routes refuse it', () => {
     const n = 13;
     const strip = (layer: Layer): Layer => {
       const copy: Layer = { ...layer };
@@ -193,7 +193,7 @@ describe('docs example plugin: scaledDense through the lean and matrix-free NTK 
       return copy;
     };
     const net = pluginNet(4, [6]);
-    const plain = serial(4, net.layers.map(strip));
+    const plain = network(4, net.layers.map(strip));
     expect(hasLeanNtk(plain)).toBe(false);
     const X = columns(4, n, 13);
     const params = initNetwork(net, createRng(9));
@@ -232,7 +232,7 @@ describe('docs example plugin: scaledDense through the lean and matrix-free NTK 
     const cols: Float64Array[] = [];
     for (const layer of params)
       for (const key of Object.keys(layer)) {
-        const d = layer[key].data;
+        const d = layer[key];
         for (let i = 0; i < d.length; i++) {
           const v = d[i];
           d[i] = v + h;

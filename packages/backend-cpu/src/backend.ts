@@ -5,6 +5,7 @@ import {
   type Eigen,
   type FloatArray,
   type GemmOptions,
+  type GramOptions,
   type Matrix,
   type Rng,
   SpecError,
@@ -14,7 +15,7 @@ import {
 import { eigh, eigvalsh } from './eigen.js';
 import { dhadamard, dmap } from './elementwise.js';
 import { dgemm } from './gemm.js';
-import { dgram } from './gram.js';
+import { dgram, dgramRows } from './gram.js';
 import { dmatvec } from './matvec.js';
 import {
   MAP_PARALLEL_MIN,
@@ -116,12 +117,14 @@ function gemm(pool: ThreadPool, A: Matrix, B: Matrix, options: GemmOptions = {})
   return out;
 }
 
-function gram(pool: ThreadPool, A: Matrix): Matrix {
+function gram(pool: ThreadPool, A: Matrix, options?: GramOptions): Matrix {
   checkMatrix(A, 'gram: A');
-  const n = A.cols;
-  const G =
-    pool.threads > 1 && (n * n * A.rows) / 2 >= PARALLEL_MIN_WORK ? sharedFloat64(n * n) : new Float64Array(n * n);
-  dgram(A.rows, n, A.data, A.cols, 0, G, pool);
+  const rows = options?.rows === true;
+  const n = rows ? A.rows : A.cols;
+  const d = rows ? A.cols : A.rows;
+  const G = pool.threads > 1 && (n * n * d) / 2 >= PARALLEL_MIN_WORK ? sharedFloat64(n * n) : new Float64Array(n * n);
+  if (rows) dgramRows(n, d, A.data, A.cols, 0, G, pool);
+  else dgram(d, n, A.data, A.cols, 0, G, pool);
   return { rows: n, cols: n, data: G };
 }
 
@@ -267,7 +270,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
     name: 'cpu',
     precision: 'f64',
     gemm: (A, B, gemmOptions) => gemm(pool, A, B, gemmOptions),
-    gram: (A) => gram(pool, A),
+    gram: (A, options) => gram(pool, A, options),
     map: (A, activation, mode) => map(pool, A, activation, mode),
     mapBoth: (A, activation, mapOptions) => mapBoth(pool, A, activation, mapOptions),
     hadamard,

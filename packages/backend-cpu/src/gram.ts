@@ -21,13 +21,41 @@ export function dgram(
   G: Float64Array,
   pool?: ThreadPool,
 ): void {
+  gramOfPacked(d, n, G, pool, (At) => packRows(n, d, A, 1, lda, offA, At, d));
+}
+
+/**
+ * Gram matrix G = A Aᵀ of an n × d matrix A (samples are rows, as layers lay out their activations), written to the
+ * n × n `G`: {@link dgram} of Aᵀ, with A's rows copied as they are instead of transposed (same kernel, same bits as
+ * `dgram` of the transposed matrix). A is read at `A[offA + i·lda + j]`.
+ */
+export function dgramRows(
+  n: number,
+  d: number,
+  A: FloatArray,
+  lda: number,
+  offA: number,
+  G: Float64Array,
+  pool?: ThreadPool,
+): void {
+  gramOfPacked(d, n, G, pool, (At) => packRows(n, d, A, lda, 1, offA, At, d));
+}
+
+/** The Gram of the n rows of length d that `pack` writes into the packed operand. */
+function gramOfPacked(
+  d: number,
+  n: number,
+  G: Float64Array,
+  pool: ThreadPool | undefined,
+  pack: (At: Float64Array) => void,
+): void {
   G.fill(0, 0, n * n);
   if (n === 0 || d === 0) return;
   const np = (n + 3) & ~3;
   const threaded = pool !== undefined && pool.threads > 1 && (n * n * d) / 2 >= PARALLEL_MIN_WORK;
   const At = threaded ? pool.scratch(0, np * d) : new Float64Array(np * d);
   if (threaded) At.fill(0, n * d);
-  packRows(n, d, A, 1, lda, offA, At, d);
+  pack(At);
   if (threaded && !(G.buffer instanceof SharedArrayBuffer)) {
     const T = sharedFloat64(n * n);
     pool.dotKernel(n, n, d, 1, At, At, T, n, 0, true);

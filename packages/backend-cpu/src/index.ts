@@ -10,7 +10,7 @@ import { registerCpuBackend } from './plugin.js';
 export { createCpuBackend, type CpuBackendOptions } from './backend.js';
 export { cpuBackendPlugin, registerCpuBackend } from './plugin.js';
 export { dgemm } from './gemm.js';
-export { dgram } from './gram.js';
+export { dgram, dgramRows } from './gram.js';
 export { dmatvec } from './matvec.js';
 export { dmap, dhadamard } from './elementwise.js';
 export { packRows } from './pack.js';

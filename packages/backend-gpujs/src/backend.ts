@@ -6,6 +6,7 @@ import {
   type Eigen,
   type FloatArray,
   type GemmOptions,
+  type GramOptions,
   type Matrix,
   type Rng,
   SpecError,
@@ -174,12 +175,15 @@ export async function createGpujsBackend(options: GpujsBackendOptions = {}): Pro
       return C ?? { rows: m, cols: n, data: out };
     },
 
-    gram(A: Matrix): Matrix {
+    gram(A: Matrix, options?: GramOptions): Matrix {
       alive('gram');
       assertFinite(A, 'gram input A');
-      const at = rowMajorF32(A, true);
-      const P = product({ a: at, bt: at, m: A.cols, n: A.cols, k: A.rows, symmetric: true });
-      return { rows: A.cols, cols: A.cols, data: Float32Array.from(P) };
+      // The product's operands are the Gram's n rows of length k: Aᵀ for the column Gram, A itself for the row Gram.
+      const rows = options?.rows === true;
+      const at = rowMajorF32(A, !rows);
+      const n = rows ? A.rows : A.cols;
+      const P = product({ a: at, bt: at, m: n, n, k: rows ? A.cols : A.rows, symmetric: true });
+      return { rows: n, cols: n, data: Float32Array.from(P) };
     },
 
     map(A: Matrix, activation: Activation, mode: 'value' | 'derivative'): Matrix {

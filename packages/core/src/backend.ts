@@ -16,6 +16,15 @@ export interface GemmOptions {
   readonly C?: Matrix;
 }
 
+/** Options of {@link Backend.gram}. */
+export interface GramOptions {
+  /**
+   * The Gram of A's rows, A Aᵀ (rows × rows), instead of its columns: for factors laid out one row per sample, as the
+   * layers' activations are (apps/docs/theory/architectures.md#conventions). Same cost as the column Gram.
+   */
+  readonly rows?: boolean;
+}
+
 /** A symmetric eigendecomposition: ascending eigenvalues, eigenvectors as the columns of `vectors`. */
 export interface Eigen {
   readonly values: Float64Array;
@@ -42,8 +51,8 @@ export interface Backend {
   readonly precision: 'f64' | 'f32';
   /** General matrix product alpha · op(A) · op(B) + beta · C. */
   gemm(A: Matrix, B: Matrix, options?: GemmOptions): Matrix;
-  /** Gram matrix AᵀA (cols × cols, exactly symmetric). */
-  gram(A: Matrix): Matrix;
+  /** Gram matrix AᵀA (cols × cols), or A Aᵀ (rows × rows) with `rows`; exactly symmetric. */
+  gram(A: Matrix, options?: GramOptions): Matrix;
   /** Element-wise φ(A) (`'value'`) or φ′(A) (`'derivative'`). */
   map(A: Matrix, activation: Activation, mode: 'value' | 'derivative'): Matrix;
   /**

@@ -23,7 +23,7 @@ export { assertPositiveInteger, assertNonNegativeInteger, assertNonNegativeNumbe
 export { availableMemoryBytes, assertFitsInMemory, formatGiB } from './memory.js';
 export { type Rng, createRng } from './rng.js';
 export type { Activation, DualActivation } from './activation.js';
-export type { Backend, BackendOp, Eigen, GemmOptions } from './backend.js';
+export type { Backend, BackendOp, Eigen, GemmOptions, GramOptions } from './backend.js';
 export type {
   BlockFanInSum,
   BlockKernelMap,
@@ -35,23 +35,17 @@ export type {
 } from './spatial-kernel.js';
 export { isBlockFanInSum } from './spatial-kernel.js';
 export type {
-  SpatialActivations,
-  SpatialInit,
-  SpatialLayer,
-  SpatialLayerContext,
-  SpatialLayerFactory,
-  SpatialParams,
-  SpatialShape,
-} from './spatial-layer.js';
-export type {
+  Activations,
   ApplyExtras,
   Layer,
-  LayerCache,
   LayerContext,
   LayerFactory,
+  LayerFactoryContext,
+  LayerInit,
   LayerParams,
   NtkTerm,
   NtkTermsStep,
+  Shape,
 } from './layer.js';
 export { type NtkTermsContributionOptions, ntkTermsContribution } from './ntk-terms.js';
 export {

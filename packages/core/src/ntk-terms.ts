@@ -6,19 +6,19 @@ import type { Matrix } from './matrix.js';
 /** Options of {@link ntkTermsContribution}. */
 export interface NtkTermsContributionOptions {
   /**
-   * The Gram `leftᵀleft` when the caller already holds it (e.g. the Gram of a layer's input, shared with the CK);
+   * The Gram `left leftᵀ` when the caller already holds it (e.g. the Gram of a layer's input, shared with the CK);
    * undefined to let it be computed. The result is read, never written.
    */
   readonly gramOf?: (left: Matrix) => Matrix | undefined;
 }
 
 /**
- * The n × n sum of the shares `(a2 · leftᵀleft + b2) ⊙ (rightᵀright)` of `terms` (apps/docs/theory/fan-wang.md#network-and-kernels,
+ * The n × n sum of the shares `(a2 · left leftᵀ + b2) ⊙ (right rightᵀ)` of `terms` (factors with one row per sample) (apps/docs/theory/fan-wang.md#network-and-kernels,
  * #simulation-notes), or null when there are none: a layer's `ntkContribution` derived from its `ntkTerms`, so that the
  * stored and the factored NTK routes share one formula. Per term, in this order (the rounding every route reproduces):
- * `K = (leftᵀleft ⊙ rightᵀright)·a2`, then `K += b2·rightᵀright`. Gram and Hadamard products go through `backend`.
+ * `K = (left leftᵀ ⊙ right rightᵀ)·a2`, then `K += b2·right rightᵀ`. Gram and Hadamard products go through `backend`.
  *
- * @throws SpecError `E_SHAPE` when a factor does not have the n columns of the first term's `right`, or a Gram from
+ * @throws SpecError `E_SHAPE` when a factor does not have the n rows of the first term's `right`, or a Gram from
  *   `gramOf` is not n × n
  */
 export function ntkTermsContribution(
@@ -32,7 +32,7 @@ export function ntkTermsContribution(
     if (K === null) K = share;
     else {
       if (share.rows !== K.rows || share.cols !== K.cols)
-        throw new SpecError('E_SHAPE', `NTK terms: every factor must have ${K.cols} columns, got ${share.cols}`);
+        throw new SpecError('E_SHAPE', `NTK terms: every factor must have ${K.cols} rows (one per sample), got ${share.cols}`);
       const k = K.data;
       const d = share.data;
       for (let j = 0; j < k.length; j++) k[j] += d[j];
@@ -43,16 +43,16 @@ export function ntkTermsContribution(
 
 function termShare(term: NtkTerm, backend: Backend, gramOf: NtkTermsContributionOptions['gramOf']): Matrix {
   const { left, right, a2, b2 } = term;
-  const n = right.cols;
-  const SS = backend.gram(right);
+  const n = right.rows;
+  const SS = backend.gram(right, { rows: true });
   const s = SS.data;
   if (left === null) {
     for (let j = 0; j < s.length; j++) s[j] = b2 * s[j];
     return SS;
   }
-  if (left.cols !== n)
-    throw new SpecError('E_SHAPE', `NTK term: left has ${left.cols} columns but right has ${n} (one per sample)`);
-  const XX = gramOf?.(left) ?? backend.gram(left);
+  if (left.rows !== n)
+    throw new SpecError('E_SHAPE', `NTK term: left has ${left.rows} rows but right has ${n} (one per sample)`);
+  const XX = gramOf?.(left) ?? backend.gram(left, { rows: true });
   if (XX.rows !== n || XX.cols !== n)
     throw new SpecError('E_SHAPE', `NTK term: the Gram of left must be ${n} × ${n}, got ${XX.rows} × ${XX.cols}`);
   const K = backend.hadamard(XX, SS);

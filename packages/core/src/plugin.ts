@@ -3,7 +3,6 @@ import type { Backend } from './backend.js';
 import { SpecError } from './errors.js';
 import type { LayerFactory } from './layer.js';
 import type { SpatialKernelMapFactory } from './spatial-kernel.js';
-import type { SpatialLayerFactory } from './spatial-layer.js';
 
 /** Creates a backend (async: GPU backends may need to probe the device). */
 export interface BackendFactory {
@@ -16,12 +15,11 @@ export interface BackendFactory {
 export interface Plugin {
   readonly name: string;
   readonly activations?: ReadonlyArray<Activation>;
-  readonly layers?: ReadonlyArray<LayerFactory<object>>;
+  /** Layers ({@link LayerFactory}) of layer kinds of the JSON architecture format, by kind. */
+  readonly layers?: ReadonlyArray<LayerFactory>;
   readonly backends?: ReadonlyArray<BackendFactory>;
   /** Infinite-width kernel maps of layer kinds of the JSON architecture format, by kind. */
   readonly kernelMaps?: ReadonlyArray<SpatialKernelMapFactory>;
-  /** Finite-width layers ({@link SpatialLayerFactory}) of layer kinds of the JSON architecture format, by kind. */
-  readonly spatialLayers?: ReadonlyArray<SpatialLayerFactory>;
 }
 
 const NAME = /^[A-Za-z][A-Za-z0-9_.:-]*$/;
@@ -54,7 +52,7 @@ export function definePlugin<P extends Plugin>(plugin: P): P {
   for (const l of plugin.layers ?? []) {
     checkName('layer', l.name, plugin.name);
     if (typeof l.create !== 'function')
-      throw new SpecError('E_INPUT', `plugin "${plugin.name}": layer "${l.name}" needs create(options)`);
+      throw new SpecError('E_INPUT', `plugin "${plugin.name}": layer "${l.name}" needs create(entry, { width })`);
   }
   for (const b of plugin.backends ?? []) {
     checkName('backend', b.name, plugin.name);
@@ -65,15 +63,6 @@ export function definePlugin<P extends Plugin>(plugin: P): P {
     checkName('kernel map', k.name, plugin.name);
     if (typeof k.create !== 'function')
       throw new SpecError('E_INPUT', `plugin "${plugin.name}": kernel map "${k.name}" needs create(entry)`);
-  }
-  for (const l of plugin.spatialLayers ?? []) {
-    checkName('spatial layer', l.name, plugin.name);
-    if (typeof l.create !== 'function') {
-      throw new SpecError(
-        'E_INPUT',
-        `plugin "${plugin.name}": spatial layer "${l.name}" needs create(entry, { width })`,
-      );
-    }
   }
   return plugin;
 }
@@ -103,20 +92,18 @@ export interface Registry {
   /** Registers every extension of the plugin; a name already taken is an error unless `override`. */
   use(plugin: Plugin, options?: UseOptions): void;
   activation(name: string): Activation;
-  layer(name: string): LayerFactory<object>;
+  /** The layer factory of a layer kind of the JSON architecture format. */
+  layer(name: string): LayerFactory;
   backend(name: string): BackendFactory;
   /** The kernel-map factory of a layer kind of the JSON architecture format. */
   kernelMap(name: string): SpatialKernelMapFactory;
-  /** The finite-width layer factory of a layer kind of the JSON architecture format. */
-  spatialLayer(name: string): SpatialLayerFactory;
   hasActivation(name: string): boolean;
   hasKernelMap(name: string): boolean;
-  hasSpatialLayer(name: string): boolean;
+  hasLayer(name: string): boolean;
   activations(): Activation[];
-  layers(): LayerFactory<object>[];
+  layers(): LayerFactory[];
   backends(): BackendFactory[];
   kernelMaps(): SpatialKernelMapFactory[];
-  spatialLayers(): SpatialLayerFactory[];
   /** Names of the plugins registered so far, in order. */
   plugins(): string[];
   /** The plugins registered so far, in order, with the options they were registered with. */
@@ -126,10 +113,9 @@ export interface Registry {
 /** A new, empty registry (tests and embedders that want isolation use their own). */
 export function createRegistry(): Registry {
   const acts = new Map<string, Activation>();
-  const lays = new Map<string, LayerFactory<object>>();
+  const lays = new Map<string, LayerFactory>();
   const backs = new Map<string, BackendFactory>();
   const kmaps = new Map<string, SpatialKernelMapFactory>();
-  const slayers = new Map<string, SpatialLayerFactory>();
   const names: string[] = [];
   const entries: RegisteredPlugin[] = [];
 
@@ -169,7 +155,6 @@ export function createRegistry(): Registry {
       add(lays, 'layer', plugin.layers, plugin.name, override);
       add(backs, 'backend', plugin.backends, plugin.name, override);
       add(kmaps, 'kernel map', plugin.kernelMaps, plugin.name, override);
-      add(slayers, 'spatial layer', plugin.spatialLayers, plugin.name, override);
       names.push(plugin.name);
       entries.push({ plugin, override, ...(options?.module !== undefined ? { module: options.module } : {}) });
     },
@@ -177,15 +162,13 @@ export function createRegistry(): Registry {
     layer: (name) => get(lays, 'layer', name),
     backend: (name) => get(backs, 'backend', name),
     kernelMap: (name) => get(kmaps, 'kernel map', name),
-    spatialLayer: (name) => get(slayers, 'spatial layer', name),
     hasActivation: (name) => acts.has(name),
     hasKernelMap: (name) => kmaps.has(name),
-    hasSpatialLayer: (name) => slayers.has(name),
+    hasLayer: (name) => lays.has(name),
     activations: () => [...acts.values()],
     layers: () => [...lays.values()],
     backends: () => [...backs.values()],
     kernelMaps: () => [...kmaps.values()],
-    spatialLayers: () => [...slayers.values()],
     plugins: () => [...names],
     registered: () => [...entries],
   };

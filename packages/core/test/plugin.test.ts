@@ -39,18 +39,18 @@ describe('plugin registry', () => {
     await expect(reg.backend('fake').create()).resolves.toEqual({ name: 'fake' });
   });
 
-  it('registers finite-width spatial layer factories by kind, refusing a taken name and a factory without create', () => {
+  it('registers layer factories by kind, refusing a taken name and a factory without create', () => {
     const reg = createRegistry();
     const factory = { name: 'gain', create: () => ({}) as never };
-    reg.use({ name: 's', spatialLayers: [factory] });
-    expect(reg.hasSpatialLayer('gain')).toBe(true);
-    expect(reg.spatialLayer('gain')).toBe(factory);
-    expect(reg.spatialLayers()).toEqual([factory]);
-    expect(() => reg.spatialLayer('loss')).toThrow(/unknown spatial layer "loss" \(known: gain\)/);
-    expect(() => reg.use({ name: 't', spatialLayers: [{ name: 'gain', create: () => ({}) as never }] })).toThrow(
+    reg.use({ name: 's', layers: [factory] });
+    expect(reg.hasLayer('gain')).toBe(true);
+    expect(reg.layer('gain')).toBe(factory);
+    expect(reg.layers()).toEqual([factory]);
+    expect(() => reg.layer('loss')).toThrow(/unknown layer "loss" \(known: gain\)/);
+    expect(() => reg.use({ name: 't', layers: [{ name: 'gain', create: () => ({}) as never }] })).toThrow(
       /already registered/,
     );
-    expect(() => definePlugin({ name: 'p', spatialLayers: [{ name: 'x' } as never] })).toThrow(
+    expect(() => definePlugin({ name: 'p', layers: [{ name: 'x' } as never] })).toThrow(
       /create\(entry, \{ width \}\)/,
     );
   });

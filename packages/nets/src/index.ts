@@ -47,14 +47,22 @@ export {
   HERMITE_PROJECTION_MAX_DEGREE,
   hermiteProjection,
 } from './quadrature/hermite-projection.js';
-export { type DenseOptions, type Parametrization, dense, denseFactory } from './layers/dense.js';
-export { type ResidualOptions, residual, residualFactory } from './layers/residual.js';
-export { type ActivationLayerOptions, activationLayer, activationLayerFactory } from './layers/elementwise.js';
+export { type DenseCache, type DenseOptions, type Parametrization, dense } from './layers/dense.js';
+export { type ResidualCache, type ResidualOptions, residual } from './layers/residual.js';
+export {
+  type ActivationLayerOptions,
+  type ElementwiseCache,
+  activationLayer,
+  elementwiseLayer,
+} from './layers/elementwise.js';
 export {
   type Network,
+  type NetworkInput,
   type NetworkParams,
   type ForwardPass,
-  serial,
+  network,
+  networkInput,
+  onesSignal,
   initNetwork,
   forward,
   networkOutput,
@@ -62,7 +70,12 @@ export {
   inputGradient,
 } from './network.js';
 export { type MlpOptions, mlp } from './mlp.js';
-export { type EmpiricalKernelOptions, type EmpiricalKernels, empiricalKernels } from './empirical-kernels.js';
+export {
+  type EmpiricalKernelOptions,
+  type EmpiricalKernels,
+  empiricalKernels,
+  samplesAsRows,
+} from './empirical-kernels.js';
 export { gramKernelRecord, networkKernelMap, networkKernels } from './kernel-map.js';
 export { builtinActivationsPlugin, registerBuiltins } from './plugin.js';
 

@@ -47,7 +47,7 @@ export function gramKernelRecord(gram: Float64Array, samples: number): SpatialKe
 /**
  * The infinite-width kernel map of a whole network (apps/docs/theory/infinite-width.md#mlp-recursions for MLPs,
  * apps/docs/theory/infinite-width.md#residual-mlp for residual blocks): the layers' maps on the batched record in
- * order, each for its input width (read by width-dependent maps only: the standard parametrisation). Map
+ * order, each for its input shape (read by width-dependent maps only: the standard parametrisation). Map
  * {@link gramKernelRecord} with it; the output record's `nngp` and `ntk` are Σ_f and Θ_f of the scalar output, n × n.
  *
  * @throws SpecError `E_INPUT` naming the first layer without a kernel map
@@ -60,7 +60,7 @@ export function networkKernelMap(net: Network): LayerKernelMap {
         `layer ${i + 1} (${layer.kind}) has no infinite-width kernel map, so the network has no infinite-width kernels`,
       );
     }
-    return asLayerKernelMap(layer.kernelMap(net.dims[i]), layer.kind);
+    return asLayerKernelMap(layer.kernelMap(net.shapes[i]), layer.kind);
   });
   return serialKernelMap(maps, 'network');
 }

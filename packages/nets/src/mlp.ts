@@ -3,7 +3,7 @@ import { linear } from './activations/elementary.js';
 import { activationOption } from './activations/resolve.js';
 import type { ResolvedInfiniteOptions } from './infinite/architecture.js';
 import { dense, type Parametrization } from './layers/dense.js';
-import { serial, type Network } from './network.js';
+import { network, type Network } from './network.js';
 
 /** Options of {@link mlp}. */
 export interface MlpOptions {
@@ -61,7 +61,7 @@ export function mlp(options: MlpOptions): Network {
   } as const;
   const layers = widths.map((width) => dense({ width, activation, ...shared }));
   layers.push(dense({ width: 1, activation: linear, weights: outputWeights, ...shared }));
-  const net = serial(inputDim, layers);
+  const net = network(inputDim, layers);
   if (shared.parametrization === 'standard') return net;
   // The dense layers' kernel maps (fan-wang and ntk alike) are the MLP recursion with σ²_w,in = σ_w² and, with
   // biases, dense's default σ_b² = 1 (apps/docs/theory/infinite-width.md#mlp-recursions).

@@ -1,25 +1,31 @@
 import {
   SpecError,
-  assertFinite,
+  createRng,
+  type Activations,
   type Backend,
   type Layer,
-  type LayerCache,
   type LayerParams,
   type Matrix,
   type Rng,
+  type Shape,
 } from '@spec/core';
 import type { ResolvedInfiniteOptions } from './infinite/architecture.js';
+import { activations, assertActivations, describeShape, spatialSize } from './spatial/activations.js';
 
 /**
- * A feed-forward network: a chain of {@link Layer} plugins ending in a scalar output (the last layer
- * has output dimension 1). Built-in and plugin layers are treated identically.
+ * A scalar-output network: a chain of {@link Layer}s (built-in, combinators or plugins alike) from inputs of shape
+ * `inShape` to one output per sample, with every intermediate shape known before any parameter is drawn.
  */
 export interface Network {
-  /** Input dimension d_0 (rows of the data matrix X, d_0 × n). */
+  /** The per-sample input shape (an MLP's: no positions, `inputDim` channels). */
+  readonly inShape: Shape;
+  /** Features per input sample, L·C (the rows of a data matrix X, d_0 × n). */
   readonly inputDim: number;
   /** The layers, input to output. */
   readonly layers: ReadonlyArray<Layer>;
-  /** dims[ℓ] = dimension after ℓ layers (dims[0] = inputDim, last = 1). */
+  /** shapes[0] = inShape, shapes[ℓ] = the per-sample shape after ℓ layers (the last is one scalar). */
+  readonly shapes: ReadonlyArray<Shape>;
+  /** dims[ℓ] = features per sample after ℓ layers (dims[0] = inputDim, last = 1): an MLP's widths. */
   readonly dims: ReadonlyArray<number>;
   /**
    * The vectorised MLP recursion (apps/docs/theory/infinite-width.md#mlp-recursions) that the layers' kernel maps fold
@@ -36,56 +42,67 @@ export type NetworkParams = ReadonlyArray<LayerParams>;
 /** Result of {@link forward}. */
 export interface ForwardPass {
   /**
-   * activations[0] = X (d_0 × n), activations[ℓ] = output of layer ℓ (d_ℓ × n); the last is the 1 × n network output.
-   * For dense layers these are the X_ℓ of apps/docs/theory/fan-wang.md#network-and-kernels.
+   * activations[0] = the input, activations[ℓ] = the output of layer ℓ (one row per sample); the last holds f(x_a). For
+   * dense layers these are the X_ℓ of apps/docs/theory/fan-wang.md#network-and-kernels, transposed.
    */
-  readonly activations: ReadonlyArray<Matrix>;
-  /** Per layer, what its backward pass needs (dense: `input`, `preactivation` H_ℓ = W_ℓ X_{ℓ−1}). */
-  readonly caches: ReadonlyArray<LayerCache>;
-  /** Per layer, the pre-activation H_ℓ where the layer has one (`caches[ℓ−1].preactivation`), else undefined. */
-  readonly preactivations: ReadonlyArray<Matrix | undefined>;
+  readonly activations: ReadonlyArray<Activations>;
+  /** Per layer, what its backward pass needs (the layer's own cache, opaque). */
+  readonly caches: ReadonlyArray<unknown>;
 }
 
+/** The data a network takes: activations, or a d_0 × n matrix with one column per sample (as `@spec/data` gives). */
+export type NetworkInput = Activations | Matrix;
+
 /**
- * Chains layers into a {@link Network} (the `stax.serial` idea).
+ * Chains layers into a {@link Network} for inputs of shape `input` (a number d_0 stands for d_0 features without
+ * positions, an MLP's input), checking that each layer takes the shape before it and that the last gives one scalar
+ * per sample. Shapes come from the layers' `outShape` (a layer without it is initialised once with a throwaway
+ * generator).
  *
- * @throws SpecError `E_INPUT` for a bad input dimension, no layers, or a non-scalar output
+ * @throws SpecError `E_INPUT` for a bad input shape, no layers, or a non-scalar output (naming the layer), and the
+ *   layers' own shape errors
  */
-export function serial(inputDim: number, layers: ReadonlyArray<Layer>): Network {
-  if (!Number.isInteger(inputDim) || inputDim < 1) {
-    throw new SpecError('E_INPUT', `network input dimension must be a positive integer, got ${inputDim}`);
+export function network(input: number | Shape, layers: ReadonlyArray<Layer>): Network {
+  const inShape: Shape = typeof input === 'number' ? { spatial: [], channels: input } : input;
+  if (
+    inShape === null ||
+    typeof inShape !== 'object' ||
+    !Array.isArray(inShape.spatial) ||
+    ![inShape.channels, ...inShape.spatial].every((v) => Number.isInteger(v) && v >= 1)
+  ) {
+    throw new SpecError(
+      'E_INPUT',
+      `network input dimension must be a positive integer (or a shape of positive integers), got ${JSON.stringify(input)}`,
+    );
   }
   if (!Array.isArray(layers) || layers.length === 0)
     throw new SpecError('E_INPUT', 'a network needs at least one layer');
-  const dims = [inputDim];
+  const shapes: Shape[] = [{ spatial: [...inShape.spatial], channels: inShape.channels }];
   layers.forEach((layer, i) => {
-    const d = layer.outputDim(dims[i]);
-    if (!Number.isInteger(d) || d < 1) {
-      throw new SpecError(
-        'E_INPUT',
-        `layer ${i + 1} (${layer.kind}) gives output dimension ${d} for input dimension ${dims[i]}`,
-      );
-    }
-    dims.push(d);
+    const out = layer.outShape?.(shapes[i]) ?? layer.init(shapes[i], createRng(0)).outShape;
+    shapes.push(out);
   });
-  if (dims[dims.length - 1] !== 1) {
+  const last = shapes[shapes.length - 1];
+  if (last.spatial.length !== 0 || last.channels !== 1) {
     throw new SpecError(
       'E_INPUT',
-      `the last layer must give a scalar output (dimension 1), got ${dims[dims.length - 1]}; add a readout layer`,
+      `the last layer (${layers[layers.length - 1].kind}) gives ${describeShape(last)} per sample; a network must end ` +
+        'in one scalar output (add a readout layer of width 1, after flatten or global_avg_pool for spatial data)',
     );
   }
-  return { inputDim, layers: [...layers], dims };
+  const dims = shapes.map((s) => spatialSize(s.spatial) * s.channels);
+  return { inShape: shapes[0], inputDim: dims[0], layers: [...layers], shapes, dims };
 }
 
 /**
- * Draws the parameters on the CPU from `rng`: layer ℓ (1-based) uses `rng.split('layer-ℓ')`, so the
- * draws of one layer do not depend on the others, and every backend gets the same numbers.
+ * Draws the parameters on the CPU from `rng`: layer ℓ (1-based) uses `rng.split('layer-ℓ')`, so the draws of one layer
+ * do not depend on the others, and every backend gets the same numbers.
  */
 export function initNetwork(net: Network, rng: Rng): NetworkParams {
-  return net.layers.map((layer, i) => layer.init(net.dims[i], rng.split(`layer-${i + 1}`)));
+  return net.layers.map((layer, i) => layer.init(net.shapes[i], rng.split(`layer-${i + 1}`)).params);
 }
 
-function checkParams(net: Network, params: NetworkParams): void {
+function checkParams(net: Network, params: ReadonlyArray<LayerParams | null>): void {
   if (!Array.isArray(params) || params.length !== net.layers.length) {
     throw new SpecError(
       'E_INPUT',
@@ -95,65 +112,109 @@ function checkParams(net: Network, params: NetworkParams): void {
 }
 
 /**
- * Forward pass on the columns of X (d_0 × n) through `backend` (apps/docs/theory/fan-wang.md#network-and-kernels).
+ * The network's input as activations: activations are checked to have the input shape; a d_0 × n matrix (one column
+ * per sample, feature j = p·C + c for position p and channel c) is transposed to one row per sample (O(n·d_0)).
  *
- * @throws SpecError `E_SHAPE` when X has the wrong number of rows, `E_INPUT` for non-finite X
+ * @throws SpecError `E_SHAPE` for the wrong size, `E_INPUT` for non-finite entries
  */
-export function forward(net: Network, params: NetworkParams, X: Matrix, backend: Backend): ForwardPass {
-  checkParams(net, params);
-  if (X.rows !== net.inputDim) {
-    throw new SpecError(
-      'E_SHAPE',
-      `input X must have ${net.inputDim} rows (one column per sample), got ${X.rows} × ${X.cols}`,
-    );
+export function networkInput(net: Network, X: NetworkInput): Activations {
+  let x: Activations;
+  if ('samples' in X) {
+    assertActivations(X, 'network', 'the input', net.inShape);
+    x = X;
+  } else {
+    if (X.rows !== net.inputDim) {
+      throw new SpecError(
+        'E_SHAPE',
+        `input X must have ${net.inputDim} rows (one column per sample), got ${X.rows} × ${X.cols}`,
+      );
+    }
+    if (X.cols < 1) throw new SpecError('E_SHAPE', 'input X has no columns (samples)');
+    x = activations(transposeToRows(X), X.cols, net.inShape);
   }
-  if (X.cols < 1) throw new SpecError('E_SHAPE', 'input X has no columns (samples)');
-  assertFinite(X, 'input X');
-  const ctx = { backend };
-  const activations: Matrix[] = [X];
-  const caches: LayerCache[] = [];
-  net.layers.forEach((layer, i) => {
-    const { output, cache } = layer.apply(params[i], activations[i], ctx);
-    activations.push(output);
-    caches.push(cache);
-  });
-  return { activations, caches, preactivations: caches.map((c) => c.preactivation) };
+  const d = x.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i])) {
+      const a = Math.floor(i / net.inputDim);
+      throw new SpecError('E_INPUT', `input X has a non-finite entry (${d[i]}) in sample ${a + 1}`);
+    }
+  }
+  return x;
 }
 
-/** f(x_α) for every column of X, as a Float64Array of length n. */
-export function networkOutput(net: Network, params: NetworkParams, X: Matrix, backend: Backend): Float64Array {
-  const { activations } = forward(net, params, X, backend);
-  return Float64Array.from(activations[activations.length - 1].data);
-}
-
-function ones(n: number): Matrix {
-  return { rows: 1, cols: n, data: new Float64Array(n).fill(1) };
+/** Xᵀ of a d × n matrix as n rows of d (float64), copied in blocks so both sides stay in cache. */
+function transposeToRows(X: Matrix): Float64Array {
+  const { rows: d, cols: n, data } = X;
+  const out = new Float64Array(n * d);
+  const B = 64;
+  for (let i0 = 0; i0 < d; i0 += B) {
+    const i1 = Math.min(d, i0 + B);
+    for (let j0 = 0; j0 < n; j0 += B) {
+      const j1 = Math.min(n, j0 + B);
+      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * d + i] = data[i * n + j];
+    }
+  }
+  return out;
 }
 
 /**
- * Per-layer parameter gradients of `Σ_α f(x_α)` by the layers' vjp (backpropagation), in the same
- * shape as the parameters. For one sample (n = 1) this is ∇_θ f(x).
+ * Forward pass through `backend` (apps/docs/theory/fan-wang.md#network-and-kernels).
+ *
+ * @throws SpecError `E_SHAPE` when X has the wrong size, `E_INPUT` for non-finite X or parameters that do not match
  */
-export function parameterGradient(net: Network, params: NetworkParams, X: Matrix, backend: Backend): LayerParams[] {
+export function forward(net: Network, params: NetworkParams, X: NetworkInput, backend: Backend): ForwardPass {
+  checkParams(net, params);
+  const ctx = { backend };
+  const acts: Activations[] = [networkInput(net, X)];
+  const caches: unknown[] = [];
+  net.layers.forEach((layer, i) => {
+    const { y, cache } = layer.apply(params[i], acts[i], ctx);
+    acts.push(y);
+    caches.push(cache);
+  });
+  return { activations: acts, caches };
+}
+
+/** f(x_a) for every sample of X, as a Float64Array of length n. */
+export function networkOutput(net: Network, params: NetworkParams, X: NetworkInput, backend: Backend): Float64Array {
+  const { activations: acts } = forward(net, params, X, backend);
+  return Float64Array.from(acts[acts.length - 1].data);
+}
+
+/** The all-ones signal ∂f(x_a)/∂f(x_a) at the output, one per sample. */
+export function onesSignal(n: number): Activations {
+  return activations(new Float64Array(n).fill(1), n, { spatial: [], channels: 1 });
+}
+
+/**
+ * Per-layer parameter gradients of `Σ_a f(x_a)` by the layers' vjp (backpropagation), keyed as the parameters. For one
+ * sample (n = 1) this is ∇_θ f(x).
+ */
+export function parameterGradient(
+  net: Network,
+  params: NetworkParams,
+  X: NetworkInput,
+  backend: Backend,
+): LayerParams[] {
   const fwd = forward(net, params, X, backend);
   const ctx = { backend };
   const grads: LayerParams[] = new Array<LayerParams>(net.layers.length);
-  let G = ones(X.cols);
+  let g = onesSignal(fwd.activations[0].samples);
   for (let i = net.layers.length - 1; i >= 0; i--) {
-    const { gradInput, gradParams } = net.layers[i].vjp(params[i], fwd.caches[i], G, ctx);
-    grads[i] = gradParams;
-    G = gradInput;
+    const { gx, gparams } = net.layers[i].vjp(params[i], fwd.caches[i], g, ctx);
+    grads[i] = gparams;
+    g = gx;
   }
   return grads;
 }
 
-/** ∂f(x_α)/∂x_α for every column (d_0 × n), by the layers' vjp. */
-export function inputGradient(net: Network, params: NetworkParams, X: Matrix, backend: Backend): Matrix {
+/** ∂f(x_a)/∂x_a for every sample, one row per sample, by the layers' vjp. */
+export function inputGradient(net: Network, params: NetworkParams, X: NetworkInput, backend: Backend): Activations {
   const fwd = forward(net, params, X, backend);
   const ctx = { backend };
-  let G = ones(X.cols);
+  let g = onesSignal(fwd.activations[0].samples);
   for (let i = net.layers.length - 1; i >= 0; i--) {
-    G = net.layers[i].vjp(params[i], fwd.caches[i], G, ctx, { wantParams: false }).gradInput;
+    g = net.layers[i].vjp(params[i], fwd.caches[i], g, ctx, { params: false }).gx;
   }
-  return G;
+  return g;
 }

@@ -1,18 +1,15 @@
 import { definePlugin, registry as defaultRegistry, type Registry } from '@spec/core';
 import { builtinActivations } from './activations/builtins.js';
-import { denseFactory } from './layers/dense.js';
-import { activationLayerFactory } from './layers/elementwise.js';
-import { residualFactory } from './layers/residual.js';
 
 /**
  * The built-in activations (relu, leaky_relu, tanh, erf, sigmoid, softplus, gelu, swish, sin,
- * quadratic, linear; raw) and layers (dense, residual, activation) as one plugin — registered through
- * the same `definePlugin`/`use` path as any user plugin (the contracts of @spec/core).
+ * quadratic, linear; raw) as one plugin — registered through the same `definePlugin`/`use` path as any user plugin
+ * (the contracts of @spec/core). The built-in layer kinds of the JSON format are resolved by name before the registry,
+ * so a plugin adds kinds beside them (`Plugin.layers`) without shadowing them.
  */
 export const builtinActivationsPlugin = definePlugin({
   name: 'nets-activations',
   activations: builtinActivations,
-  layers: [denseFactory, residualFactory, activationLayerFactory],
 });
 
 /**

@@ -13,7 +13,7 @@ import {
   normalizeActivation,
   parameterGradient,
   residual,
-  serial,
+  network,
   tanh,
   type Network,
   type Parametrization,
@@ -98,7 +98,7 @@ describe('empirical NTK equals J Jᵀ from finite-difference Jacobians (n = 4, d
   });
 
   it('residual network (apps/docs/theory/infinite-width.md#residual-mlp): dense(linear) → residual → residual → φ → readout', () => {
-    const net = serial(3, [
+    const net = network(3, [
       dense({ width: 5, activation: linear, parametrization: 'ntk', sigmaW2: 2 }),
       residual({ activation: tanh, sigmaW: 0.8 }),
       residual({ activation: 'erf' }),
@@ -118,7 +118,7 @@ describe('vjp against finite differences', () => {
     [
       'residual',
       () =>
-        serial(3, [
+        network(3, [
           dense({ width: 4, activation: 'sin', parametrization: 'ntk' }),
           residual({ activation: tanh }),
           dense({ width: 1, activation: linear }),
@@ -155,7 +155,7 @@ describe('a plugin written outside src/ gets the powers of the built-ins', () =>
   it('cos activation and gain layer registered with use(); NTK matches finite differences', () => {
     if (!registry.plugins().includes('cosine')) use(cosinePlugin);
     const gainLayer = registry.layer('gain').create({}) as Layer;
-    const net = serial(3, [
+    const net = network(3, [
       registry.layer('dense').create({ width: 5, activation: 'cos', bias: true }) as Layer,
       gainLayer,
       registry.layer('dense').create({ width: 4, activation: 'tanh' }) as Layer,
@@ -208,7 +208,7 @@ describe('reproducibility and input checks', () => {
     expect(() => empiricalKernels(net, params, X0, backend, { kernel: 'xyz' as 'ck' })).toThrow(
       expect.objectContaining({ code: 'E_INPUT' }),
     );
-    expect(() => serial(3, [dense({ width: 4, activation: tanh })])).toThrow(/scalar output/);
+    expect(() => network(3, [dense({ width: 4, activation: tanh })])).toThrow(/scalar output/);
     // Overflow (x² twice with σ_w² = 1e150 gives entries ~1e450) is reported, never returned as Inf/NaN.
     const wild = mlp({ inputDim: 3, widths: [3, 3], activation: registry.activation('quadratic'), sigmaW2: 1e150 });
     expect(() => empiricalKernels(wild, initNetwork(wild, createRng(1)), X0, backend)).toThrow(/non-finite/);

@@ -9,7 +9,7 @@ import {
   relu,
   residual,
   erf,
-  serial,
+  network,
   type Network,
 } from '../src/index.js';
 
@@ -27,7 +27,7 @@ function reluNet(L: number): Network {
   const layers = [dense({ width: 8, activation: relu, sigmaW2: 1 })];
   for (let l = 1; l < L; l++) layers.push(dense({ width: 8, activation: relu, sigmaW2: 2 }));
   layers.push(dense({ width: 1, activation: linear, sigmaW2: 2 }));
-  return serial(4, layers);
+  return network(4, layers);
 }
 
 describe('infinite-width kernel maps (apps/docs/theory/infinite-width.md#mlp-recursions, #residual-mlp, apps/docs/theory/reference-values.md#relu-ntk, #ntk-means)', () => {
@@ -54,7 +54,7 @@ describe('infinite-width kernel maps (apps/docs/theory/infinite-width.md#mlp-rec
   it('residual erf network matches apps/docs/theory/infinite-width.md#residual-mlp (4 printed digits)', () => {
     // σ_{w,in}² = 2, d = 2, unit inputs at 60°: record ⟨x,y⟩/d = (1/2, 1/2, 1/4) in the NTK parametrisation.
     const net = (blocks: number): Network =>
-      serial(2, [
+      network(2, [
         dense({ width: 6, activation: linear, parametrization: 'ntk', sigmaW2: 2 }),
         ...Array.from({ length: blocks }, () => residual({ activation: erf, sigmaW: 1 })),
         activationLayer({ activation: erf }),
@@ -71,7 +71,7 @@ describe('infinite-width kernel maps (apps/docs/theory/infinite-width.md#mlp-rec
 
   it('standard parametrisation: E Θ(x,x) = χ^L(1 + LM/n0) + Σ χ^k (apps/docs/theory/dispersion.md#exact-finite-width, apps/docs/theory/reference-values.md#ntk-means: n0 = M = 20, L = 6 → 14)', () => {
     const build = (bias: boolean, sw2: number): Network =>
-      serial(20, [
+      network(20, [
         ...Array.from({ length: 6 }, () =>
           dense({ width: 20, activation: relu, parametrization: 'standard', sigmaW2: sw2, bias, sigmaB2: 0 }),
         ),
@@ -101,7 +101,7 @@ describe('infinite-width kernel maps (apps/docs/theory/infinite-width.md#mlp-rec
 
   it('a network with a layer that has no kernel map is refused with E_INPUT naming it; a linear dense layer keeps the record Gaussian', () => {
     const { kernelMap: _omitted, ...withoutMap } = dense({ width: 4, activation: relu });
-    const net = serial(3, [
+    const net = network(3, [
       dense({ width: 4, activation: relu }),
       withoutMap,
       dense({ width: 1, activation: 'linear' }),

@@ -30,7 +30,7 @@ export function createCountingBackend(inner: Backend = createCpuBackend()): Coun
     precision: inner.precision,
     counts,
     gemm: (A, B, options) => (tick('gemm'), inner.gemm(A, B, options)),
-    gram: (A) => (tick('gram'), inner.gram(A)),
+    gram: (A, options) => (tick('gram'), inner.gram(A, options)),
     map: (A, activation, mode) => (tick('map'), inner.map(A, activation, mode)),
     hadamard: (A, B) => (tick('hadamard'), inner.hadamard(A, B)),
     eigvalsh: (S) => (tick('eigvalsh'), inner.eigvalsh(S)),

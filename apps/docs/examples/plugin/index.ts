@@ -8,13 +8,12 @@
 import { definePlugin } from '@spec/core';
 import { cosine } from './cosine-activation.js';
 import { countingBackendFactory } from './counting-backend.js';
-import { scaledDenseFactory, scaledDenseKernelMap, scaledDenseSpatialLayer } from './scaled-dense-layer.js';
+import { scaledDenseFactory, scaledDenseKernelMap } from './scaled-dense-layer.js';
 
 export default definePlugin({
   name: 'docs-example',
   activations: [cosine],
   layers: [scaledDenseFactory],
   kernelMaps: [scaledDenseKernelMap],
-  spatialLayers: [scaledDenseSpatialLayer],
   backends: [countingBackendFactory],
 });

@@ -1,90 +1,147 @@
 import {
   SpecError,
-  type BlockKernelMap,
   ntkTermsContribution,
+  type Activations,
+  type Backend,
+  type BlockKernelMap,
   type Layer,
-  type LayerCache,
-  type LayerContext,
   type LayerFactory,
   type LayerParams,
   type Matrix,
-  type Rng,
-  type SpatialActivations,
+  type NtkTerm,
   type SpatialKernelMapFactory,
-  type SpatialLayer,
-  type SpatialLayerFactory,
 } from '@spec/core';
 
 /** Options of the `scaledDense` layer. */
 export interface ScaledDenseOptions {
-  /** Output width d_out. */
+  /** Output channels C_out (an MLP's width). */
   readonly width: number;
   /** Weight standard deviation σ_w (default 1). */
   readonly weightStd?: number;
 }
 
+/** What the layer keeps for its backward pass: its input. */
+interface ScaledDenseCache {
+  readonly x: Activations;
+}
+
 /**
- * A bias-free dense layer in the NTK parametrisation: Y = (σ_w / √d_in) · W X with W_ij ~ N(0, 1).
- * One object holds the finite layer (init, apply, vjp), its empirical-NTK share (`ntkTerms`, factored, and
- * `ntkContribution` derived from it) and its infinite-width kernel map, so the two cannot drift apart.
+ * A bias-free dense layer in the NTK parametrisation, the same weights at every position (a 1 × 1 convolution):
+ * `y(a, p) = (σ_w/√C_in) W x(a, p)` with W_ij ~ N(0, 1). Activations are row-major (samples, positions, channels); an
+ * MLP's have no positions. One object holds the finite layer (init, apply, vjp), its empirical-NTK share (`ntkTerms`,
+ * factored, and `ntk` derived from it) and its infinite-width kernel map, so the two cannot drift apart — and every
+ * kernel route of spec (stored, memory-lean, matrix-free, SLQ, infinite width) takes it, as it takes the built-ins.
  */
-export function scaledDense(options: ScaledDenseOptions): Layer {
+export function scaledDense(options: ScaledDenseOptions): Layer<ScaledDenseCache> {
   const { width, weightStd = 1 } = options;
   if (!Number.isInteger(width) || width < 1)
     throw new SpecError('E_INPUT', `scaledDense: width must be a positive integer, got ${width}`);
-  if (!(weightStd > 0)) throw new SpecError('E_INPUT', `scaledDense: weightStd must be positive, got ${weightStd}`);
-  const scale = (inputDim: number): number => weightStd / Math.sqrt(inputDim);
+  if (!(typeof weightStd === 'number' && weightStd > 0 && Number.isFinite(weightStd)))
+    throw new SpecError('E_INPUT', `scaledDense: weightStd must be a positive number, got ${weightStd}`);
+  const scale = (cin: number): number => weightStd / Math.sqrt(cin);
+  /** The (sample, position) rows of activations with `channels` columns, as a matrix over the same data. */
+  const rows = (channels: number, data: Float64Array): Matrix => ({
+    rows: data.length / channels,
+    cols: channels,
+    data,
+  });
+  const like = (x: Activations, data: ArrayLike<number>, channels: number): Activations => ({
+    data: Float64Array.from(data),
+    samples: x.samples,
+    spatial: x.spatial,
+    channels,
+  });
+  const weights = (params: LayerParams, cin: number): Matrix => {
+    const W = params.W;
+    if (W === undefined || W.length !== width * cin)
+      throw new SpecError('E_SHAPE', `scaledDense: W must hold ${width} × ${cin} numbers`);
+    return { rows: width, cols: cin, data: W };
+  };
 
   /**
-   * The layer's share of the empirical NTK in factored form, with its backward step:
-   * Θ_W(α, β) = Σ_ij ∂f_α/∂W_ij ∂f_β/∂W_ij = s² (x_α·x_β)(g_α·g_β), one term with left = X, right = G and a2 = s².
-   * With it, the memory-lean and matrix-free NTK routes (`leanNtk`, `leanNtkFactors`, SLQ) take networks using
-   * this layer.
+   * The layer's share of the empirical NTK in factored form, with its backward step. Θ_W(a, b) = ⟨∇_W f(x_a), ∇_W f(x_b)⟩
+   * with ∇_W f(x_a) = s Σ_p g(a, p) x(a, p)ᵀ. Without positions this is s² (x_a·x_b)(g_a·g_b): one term with left = X,
+   * right = G, a2 = s² (no per-sample gradient is formed). With positions the weights are shared, so each sample's uses
+   * are summed first: one term whose right factor holds the per-sample gradients (n × C_out·C_in) and b2 = s².
    */
-  function ntkTerms(params: LayerParams, cache: LayerCache, gradOutput: Matrix, { backend }: LayerContext) {
-    const s = scale(cache.input.rows);
-    const W = params.W;
-    return {
-      terms: [{ left: cache.input, right: gradOutput, a2: s * s, b2: 0 }],
-      gradInput: () => backend.gemm(W, gradOutput, { transA: true, alpha: s }),
-    };
+  function ntkTerms(params: LayerParams, { x }: ScaledDenseCache, gy: Activations, backend: Backend) {
+    const cin = x.channels;
+    const s = scale(cin);
+    const W = weights(params, cin);
+    const n = x.samples;
+    const positions = x.data.length / (n * cin);
+    let terms: NtkTerm[];
+    if (positions === 1) {
+      terms = [{ left: rows(cin, x.data), right: rows(width, gy.data), a2: s * s, b2: 0 }];
+    } else {
+      const grads = new Float64Array(n * width * cin);
+      for (let a = 0; a < n; a++) {
+        for (let p = 0; p < positions; p++) {
+          const r = a * positions + p;
+          for (let o = 0; o < width; o++) {
+            const g = gy.data[r * width + o];
+            for (let i = 0; i < cin; i++) grads[(a * width + o) * cin + i] += g * x.data[r * cin + i];
+          }
+        }
+      }
+      terms = [{ left: null, right: { rows: n, cols: width * cin, data: grads }, a2: 0, b2: s * s }];
+    }
+    return { terms, gradInput: () => backprop(W, x, gy, backend) };
   }
+
+  /** ∂f/∂x(a, p) = s Wᵀ g(a, p), i.e. s G W, one product on the user's backend. */
+  const backprop = (W: Matrix, x: Activations, gy: Activations, backend: Backend): Activations =>
+    like(x, backend.gemm(rows(width, gy.data), W, { alpha: scale(x.channels) }).data, x.channels);
 
   return {
     kind: 'scaledDense',
-    outputDim: () => width,
-    init(inputDim: number, rng: Rng) {
-      const W: Matrix = { rows: width, cols: inputDim, data: new Float64Array(width * inputDim) };
-      rng.fillNormal(W.data);
-      return { W };
+    outShape: (inShape) => ({ spatial: [...inShape.spatial], channels: width }),
+    init(inShape, rng) {
+      const W = new Float64Array(width * inShape.channels);
+      rng.fillNormal(W);
+      return { params: { W }, outShape: { spatial: [...inShape.spatial], channels: width } };
     },
-    apply(params, input, { backend }) {
-      const output = backend.gemm(params.W, input, { alpha: scale(input.rows) });
-      return { output, cache: { input } };
+    apply(params, x, { backend }) {
+      // The rows (sample, position) of x form an R × C_in matrix: y = s X Wᵀ is one product on the user's backend.
+      const cin = x.channels;
+      const y = backend.gemm(rows(cin, x.data), weights(params, cin), { transB: true, alpha: scale(cin) });
+      return { y: like(x, y.data, width), cache: { x } };
     },
-    vjp(params, cache, gradOutput, { backend }) {
-      const s = scale(cache.input.rows);
-      // ∂f/∂X = s Wᵀ G;  ∂f/∂W = s G Xᵀ (summed over samples).
-      const gradInput = backend.gemm(params.W, gradOutput, { transA: true, alpha: s });
-      const W = backend.gemm(gradOutput, cache.input, { transB: true, alpha: s });
-      return { gradInput, gradParams: { W } };
+    vjp(params, { x }, gy, { backend }) {
+      // ∂f/∂x = s G W;  ∂f/∂W = s Gᵀ X (summed over samples and positions).
+      const cin = x.channels;
+      const gx = backprop(weights(params, cin), x, gy, backend);
+      const gW = backend.gemm(rows(width, gy.data), rows(cin, x.data), { transA: true, alpha: scale(cin) });
+      return { gx, gparams: { W: Float64Array.from(gW.data) } };
     },
-    ntkTerms,
-    ntkContribution(params, cache, gradOutput, ctx) {
+    ntkTerms: (params, cache, gy, { backend }) => ntkTerms(params, cache, gy, backend),
+    ntk(params, cache, gy, { backend }) {
       // The same share formed as one n × n matrix, from the same terms.
-      return ntkTermsContribution(ntkTerms(params, cache, gradOutput, ctx).terms, ctx.backend);
+      const K = ntkTermsContribution(ntkTerms(params, cache, gy, backend).terms, backend);
+      return K === null ? null : Float64Array.from(K.data);
     },
-    // The infinite-width map is the one the layer registers for the JSON architecture format: the same object
-    // serves an MLP (records without positions) and a CNN (apps/docs/theory/infinite-width.md#mlp-recursions).
+    // The infinite-width map is the one the plugin registers for the JSON architecture format: the same object serves
+    // an MLP (records without positions) and a CNN (apps/docs/theory/architectures.md#dense).
     kernelMap: () => scaledDenseKernelMap.create({ layer: 'scaledDense', weightStd }),
   };
 }
 
-/** The factory that the plugin registers (`layer('scaledDense').create({ width: 512 })`). */
-export const scaledDenseFactory: LayerFactory<ScaledDenseOptions> = {
+/**
+ * The layer kind `{ "layer": "scaledDense", "weightStd": 1.5, "width"?: 64 }` of the JSON architecture format: hidden
+ * layers get the network's width unless the entry sets one. With it (and the kernel map below), `spec spectrum --arch`
+ * and `spec train --arch` sample and train a network that uses `scaledDense` and set it against its infinite-width
+ * kernels; in code, `registry.layer('scaledDense').create({ layer: 'scaledDense' }, { width: 512 })`.
+ */
+export const scaledDenseFactory: LayerFactory = {
   name: 'scaledDense',
-  description: 'bias-free dense layer, NTK parametrisation, weight std σ_w',
-  create: scaledDense,
+  description: 'bias-free dense layer per position, NTK parametrisation, weight std σ_w',
+  create(entry, context) {
+    const weightStd = entryWeightStd(entry);
+    const width = entry.width ?? context.width;
+    if (typeof width !== 'number')
+      throw new SpecError('E_INPUT', `width must be a positive integer, got ${JSON.stringify(width)}`);
+    return scaledDense({ width, weightStd });
+  },
 };
 
 /**
@@ -131,94 +188,11 @@ export const scaledDenseKernelMap: SpatialKernelMapFactory = {
 
 /** Reads `weightStd` of a JSON entry `{ "layer": "scaledDense", "weightStd"?: number }`, refusing anything else. */
 function entryWeightStd(entry: Readonly<Record<string, unknown>>): number {
-  const unknown = Object.keys(entry).filter((k) => k !== 'layer' && k !== 'weightStd');
-  if (unknown.length > 0) throw new SpecError('E_INPUT', `unknown parameter "${unknown[0]}" (takes "weightStd")`);
+  const unknown = Object.keys(entry).filter((k) => k !== 'layer' && k !== 'weightStd' && k !== 'width');
+  if (unknown.length > 0)
+    throw new SpecError('E_INPUT', `unknown parameter "${unknown[0]}" (takes "weightStd" and "width")`);
   const weightStd = entry.weightStd ?? 1;
   if (typeof weightStd !== 'number' || !(weightStd > 0) || !Number.isFinite(weightStd))
     throw new SpecError('E_INPUT', `weightStd must be a positive number, got ${JSON.stringify(weightStd)}`);
   return weightStd;
 }
-
-/**
- * The same layer at finite width in the JSON architecture format: the network's width channels out, the same weights
- * at every position, `y(a, p) = (σ_w/√C_in) W x(a, p)`. With it (and the kernel map above), `spec spectrum --arch` and
- * `spec train --arch` can sample and train a network that uses `scaledDense` and set it against its infinite-width
- * kernels. Activations are row-major (samples, positions, channels).
- */
-export const scaledDenseSpatialLayer: SpatialLayerFactory = {
-  name: 'scaledDense',
-  description: 'bias-free dense layer per position, NTK parametrisation, weight std σ_w',
-  create(entry, { width }): SpatialLayer<{ x: SpatialActivations }> {
-    const weightStd = entryWeightStd(entry);
-    const rowsOf = (x: SpatialActivations): number => x.data.length / x.channels; // samples × positions
-    const out = (x: SpatialActivations, data: Float64Array, channels: number): SpatialActivations => ({
-      data,
-      samples: x.samples,
-      spatial: x.spatial,
-      channels,
-    });
-    const weights = (params: Readonly<Record<string, Float64Array>>, cin: number): Float64Array => {
-      const W = params.W;
-      if (W === undefined || W.length !== width * cin)
-        throw new SpecError('E_SHAPE', `scaledDense: W must hold ${width} × ${cin} numbers`);
-      return W;
-    };
-    return {
-      kind: 'scaledDense',
-      init(inShape, rng) {
-        const W = new Float64Array(width * inShape.channels);
-        rng.fillNormal(W);
-        return { params: { W }, outShape: { spatial: [...inShape.spatial], channels: width } };
-      },
-      apply(params, x, { backend }) {
-        // The rows (sample, position) of x form an R × C_in matrix: y = s X Wᵀ is one product on the user's backend.
-        const cin = x.channels;
-        const W = weights(params, cin);
-        const s = weightStd / Math.sqrt(cin);
-        const X = { rows: rowsOf(x), cols: cin, data: x.data };
-        const y = backend.gemm(X, { rows: width, cols: cin, data: W }, { transB: true, alpha: s });
-        return { y: out(x, Float64Array.from(y.data), width), cache: { x } };
-      },
-      vjp(params, { x }, gy, { backend }) {
-        // ∂f/∂x(a, p) = s Wᵀ g(a, p), i.e. s G W;  ∂f/∂W = s Σ_{a,p} g(a, p) x(a, p)ᵀ, i.e. s Gᵀ X.
-        const cin = x.channels;
-        const W = weights(params, cin);
-        const s = weightStd / Math.sqrt(cin);
-        const G = { rows: rowsOf(x), cols: width, data: gy.data };
-        const gx = backend.gemm(G, { rows: width, cols: cin, data: W }, { alpha: s });
-        const gW = backend.gemm(G, { rows: rowsOf(x), cols: cin, data: x.data }, { transA: true, alpha: s });
-        return { gx: out(x, Float64Array.from(gx.data), cin), gparams: { W: Float64Array.from(gW.data) } };
-      },
-      ntk(_params, { x }, gy) {
-        // Θ_W(a, b) = ⟨∇_W f(x_a), ∇_W f(x_b)⟩ with ∇_W f(x_a) = s Σ_p g(a, p) x(a, p)ᵀ: the weights are shared
-        // over positions, so each sample's uses are summed before the product.
-        const cin = x.channels;
-        const s = weightStd / Math.sqrt(cin);
-        const n = x.samples;
-        const perPosition = rowsOf(x) / n;
-        const grads = new Float64Array(n * width * cin);
-        for (let a = 0; a < n; a++) {
-          for (let p = 0; p < perPosition; p++) {
-            const r = a * perPosition + p;
-            for (let o = 0; o < width; o++) {
-              const g = s * gy.data[r * width + o];
-              for (let i = 0; i < cin; i++) grads[(a * width + o) * cin + i] += g * x.data[r * cin + i];
-            }
-          }
-        }
-        const theta = new Float64Array(n * n);
-        const size = width * cin;
-        for (let a = 0; a < n; a++) {
-          for (let b = 0; b <= a; b++) {
-            let acc = 0;
-            for (let k = 0; k < size; k++) acc += grads[a * size + k] * grads[b * size + k];
-            theta[a * n + b] = acc;
-            theta[b * n + a] = acc;
-          }
-        }
-        return theta;
-      },
-      kernelMap: scaledDenseKernelMap.create(entry),
-    };
-  },
-};

@@ -1,8 +1,8 @@
 /**
  * Using the example plugin from code: register it, then build a backend and a layer from the registry
- * and compute one layer's empirical-NTK contribution on Gaussian inputs.
+ * and compute the layer's empirical-NTK share on Gaussian inputs.
  */
-import { createRegistry, createRng, type Matrix } from '@spec/core';
+import { createRegistry, createRng, type Activations } from '@spec/core';
 import plugin from './index.js';
 
 export async function example(): Promise<{ backend: string; trace: number }> {
@@ -10,19 +10,26 @@ export async function example(): Promise<{ backend: string; trace: number }> {
   registry.use(plugin);
 
   const backend = await registry.backend('counting').create();
-  const layer = registry.layer('scaledDense').create({ width: 64 });
+  const layer = registry.layer('scaledDense').create({ layer: 'scaledDense' }, { width: 64 });
   const rng = createRng(0);
 
   const n = 16;
   const d0 = 32;
-  const X: Matrix = backend.randn(d0, n, rng.split('data'));
-  const params = layer.init(d0, rng.split('layer'));
-  const { output, cache } = layer.apply(params, X, { backend });
+  // n samples of d0 features, one row per sample (no positions).
+  const x: Activations = {
+    data: backend.randn(n, d0, rng.split('data')).data as Float64Array,
+    samples: n,
+    spatial: [],
+    channels: d0,
+  };
+  const { params } = layer.init({ spatial: [], channels: d0 }, rng.split('layer'));
+  const { y, cache } = layer.apply(params, x, { backend });
   const cos = registry.activation('cos');
-  const G = backend.map(output, cos, 'derivative'); // stands in for ∂f/∂output of a scalar read-out
-  const theta = layer.ntkContribution(params, cache, G, { backend });
+  // φ′ of the output stands in for ∂f/∂y of a scalar read-out.
+  const gy: Activations = { ...y, data: y.data.map((v) => cos.deriv(v)) };
+  const theta = layer.ntk(params, cache, gy, { backend });
   let trace = 0;
-  if (theta !== null) for (let i = 0; i < n; i++) trace += theta.data[i * n + i];
+  if (theta !== null) for (let i = 0; i < n; i++) trace += theta[i * n + i];
   backend.dispose();
   return { backend: backend.name, trace };
 }

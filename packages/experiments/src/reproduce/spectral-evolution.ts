@@ -122,7 +122,8 @@ export const spectralEvolution: Reproduction = {
     // from the step's own gradient.
     ctx.onProgress?.('one large step', 1, 3);
     const eta = 0.5 * d * Math.sqrt(h);
-    const G = lossGradient(net, params, data.X, data.y, ctx.backend).grads[0].W as Matrix;
+    // The first layer's weight gradient, h × d row-major as the dense layer stores W.
+    const G: Matrix = { rows: h, cols: d, data: lossGradient(net, params, data.X, data.y, ctx.backend).grads[0].W };
     const GtG = ctx.backend.gram(G); // d × d
     const eig = ctx.backend.eigh(GtG);
     const top = eig.values.length - 1;

@@ -1,4 +1,4 @@
-import type { Rng, SpatialActivations, SpatialLayer } from '@spec/core';
+import type { Rng, Activations, Layer } from '@spec/core';
 import { spatialNetworkFromSpec, type ArchitectureSpec } from '@spec/nets';
 
 /**
@@ -86,7 +86,7 @@ export const TP_ARCHITECTURES: ReadonlyArray<TpArchitecture> = [
  * The finite network of an architecture at channel width `width` (apps/docs/theory/architectures.md#finite-layers):
  * `spatialNetworkFromSpec`'s layers, the readout of width 1.
  */
-export function tpNetwork(arch: TpArchitecture, width: number): ReadonlyArray<SpatialLayer> {
+export function tpNetwork(arch: TpArchitecture, width: number): ReadonlyArray<Layer> {
   return spatialNetworkFromSpec(arch.spec, { width }).layers;
 }
 
@@ -95,7 +95,7 @@ export function tpNetwork(arch: TpArchitecture, width: number): ReadonlyArray<Sp
  * and targets y = sin(2⟨v, x⟩) with v a random unit vector over the whole flattened input (a smooth target every
  * architecture can fit; its form does not matter for the universality statement).
  */
-export function tpData(arch: TpArchitecture, n: number, rng: Rng): { x: SpatialActivations; y: Float64Array } {
+export function tpData(arch: TpArchitecture, n: number, rng: Rng): { x: Activations; y: Float64Array } {
   const per = arch.spatial.reduce((a, b) => a * b, 1) * arch.channels;
   const data = new Float64Array(n * per);
   const s = 1 / Math.sqrt(arch.channels);

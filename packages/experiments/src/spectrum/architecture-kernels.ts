@@ -1,4 +1,4 @@
-import { SpecError, type Backend, type SpatialActivations, type SpatialLayer, type SpatialParams } from '@spec/core';
+import { SpecError, type Backend, type Activations, type Layer, type LayerParams } from '@spec/core';
 import { spatialEmpiricalKernels, type ArchitectureSpec } from '@spec/nets';
 
 /** The readout's W_std, b_std and fan-in D (the size of its input per sample), which scale the CK. */
@@ -31,9 +31,9 @@ export interface FiniteArchitectureKernels {
  */
 export function finiteArchitectureKernels(
   spec: ArchitectureSpec,
-  layers: ReadonlyArray<SpatialLayer>,
-  params: ReadonlyArray<SpatialParams>,
-  x: SpatialActivations,
+  layers: ReadonlyArray<Layer>,
+  params: ReadonlyArray<LayerParams>,
+  x: Activations,
   backend: Backend,
   kernel: 'ck' | 'ntk' | 'both' = 'both',
 ): FiniteArchitectureKernels {

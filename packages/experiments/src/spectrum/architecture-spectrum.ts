@@ -5,7 +5,7 @@ import {
   type Backend,
   type Registry,
   type Rng,
-  type SpatialLayer,
+  type Layer,
 } from '@spec/core';
 import {
   architectureKernelMatrices,
@@ -116,7 +116,7 @@ function size(shape: ReadonlyArray<number>): number {
  */
 export function architectureSpectrumBytes(
   spec: ArchitectureSpec,
-  layers: ReadonlyArray<SpatialLayer>,
+  layers: ReadonlyArray<Layer>,
   shape: ReadonlyArray<number>,
   width: number,
 ): number {
@@ -127,7 +127,7 @@ export function architectureSpectrumBytes(
   let params = 0;
   spec.forEach((entry, i) => {
     const e = entry as Readonly<Record<string, unknown>>;
-    const out = layers[i].kernelMap?.outputSpatial?.(spatial) ?? spatial;
+    const out = layers[i].kernelMap?.({ spatial, channels: C }).outputSpatial?.(spatial) ?? spatial;
     const L = size(out);
     const own = typeof e.width === 'number' ? e.width : i === spec.length - 1 ? 1 : width;
     let next = C;
@@ -232,7 +232,7 @@ export function architectureSpectrumJob(options: ArchitectureSpectrumOptions): A
   const limit = options.memoryLimitBytes ?? availableMemoryBytes();
   // Both checks run before any network or record is allocated (without a kernel map, the layers check the shapes
   // at init instead).
-  const spatialOut = net.kernelMap?.outputSpatial(shape.slice(1, -1)) ?? [];
+  const spatialOut = net.infiniteMap?.outputSpatial(shape.slice(1, -1)) ?? [];
   if (spatialOut.length > 0) {
     throw new SpecError(
       'E_INPUT',
@@ -241,9 +241,9 @@ export function architectureSpectrumJob(options: ArchitectureSpectrumOptions): A
   }
   const requested = options.form ?? 'auto';
   const form: SpatialKernelForm =
-    requested === 'auto' ? (net.kernelMap?.needsFullSpatial === true ? 'full' : 'diagonal') : requested;
-  if (net.kernelMap !== undefined) {
-    assertArchitectureKernelsFit(net.kernelMap, n, shape.slice(1, -1), form, { memoryLimitBytes: limit });
+    requested === 'auto' ? (net.infiniteMap?.needsFullSpatial === true ? 'full' : 'diagonal') : requested;
+  if (net.infiniteMap !== undefined) {
+    assertArchitectureKernelsFit(net.infiniteMap, n, shape.slice(1, -1), form, { memoryLimitBytes: limit });
   }
   assertFitsInMemory(
     architectureSpectrumBytes(spec, net.layers, shape, width),
@@ -259,7 +259,7 @@ export function architectureSpectrumJob(options: ArchitectureSpectrumOptions): A
   const finite = finiteArchitectureKernels(spec, net.layers, params, x, backend, which);
   const ck = finite.ck;
   const base = { samples: n, width, parameters, readout: finite.readout };
-  if (net.kernelMap === undefined) {
+  if (net.infiniteMap === undefined) {
     const alone = (k: Float64Array): FiniteKernelSpectrum => {
       const eigenvalues = descendingEigenvalues(backend, k, n);
       return { eigenvalues, mean: eigenvalues.reduce((s, v) => s + v, 0) / n };

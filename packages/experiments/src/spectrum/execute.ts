@@ -3,6 +3,7 @@ import {
   empiricalKernels,
   forward,
   kernelOperatorsConsuming,
+  samplesAsRows,
   leanNtk,
   type LeanNtk,
   type Network,
@@ -34,7 +35,7 @@ export interface RawSpectra {
 }
 
 /**
- * SLQ: the CK as the operator v ↦ X_Lᵀ(X_L v) and the NTK stored or matrix-free, each through stochastic Lanczos
+ * SLQ: the CK as the operator v ↦ X_L(X_Lᵀ v) and the NTK stored or matrix-free, each through stochastic Lanczos
  * quadrature with a CDF error bound (Gauss quadrature + 2σ Hutchinson).
  */
 export function slqSpectra({ net, owned, X, backend, plan, rng, progress }: ExecutorInput): RawSpectra {
@@ -77,17 +78,18 @@ export function slqSpectra({ net, owned, X, backend, plan, rng, progress }: Exec
 }
 
 /**
- * The CK alone with d_L < n: the nonzero eigenvalues of X_LᵀX_L are those of the smaller X_L X_Lᵀ (d_L × d_L), the
+ * The CK alone with d_L < n: the nonzero eigenvalues of X_L X_Lᵀ (n × n, one row per sample) are those of the smaller
+ * X_LᵀX_L (d_L × d_L), the
  * other n − d_L are exactly 0 (apps/docs/theory/fan-wang.md#network-and-kernels): d_L³ instead of n³ for the
  * eigensolver, no n × n matrix.
  */
 export function smallGramCkSpectrum({ net, owned, X, backend, progress }: ExecutorInput): RawSpectra {
   const n = X.cols;
-  const XL = forward(net, owned as NetworkParams, X, backend).activations[net.layers.length - 1];
+  const XL = samplesAsRows(forward(net, owned as NetworkParams, X, backend).activations[net.layers.length - 1]);
   progress('kernels', 1, 1);
   assertFinite(XL, 'CK features X_L');
   progress('eigenvalues', 0, 1);
-  const small = backend.eigvalsh(backend.gemm(XL, XL, { transB: true }));
+  const small = backend.eigvalsh(backend.gram(XL)); // X_LᵀX_L (d_L × d_L), X_L with one row per sample
   const values = new Float64Array(n);
   values.set(small, n - small.length);
   values.sort();
@@ -114,7 +116,7 @@ export function leanDenseSpectra({ net, owned, X, backend, plan, progress }: Exe
   let ck: Matrix | null = lean.ck ?? null;
   lean = null;
   if (features !== null) {
-    ck = backend.gram(features);
+    ck = backend.gram(features, { rows: true });
     features = null;
     assertFinite(ck, 'empirical CK');
   }

@@ -1,4 +1,4 @@
-import { SpecError, type Backend, type SpatialActivations } from '@spec/core';
+import { SpecError, type Backend, type Activations } from '@spec/core';
 import { architectureKernelMatrices, kernelGdPredictor, type ArchitectureSpec } from '@spec/nets';
 
 /** Options of {@link architectureKernelGd}. */
@@ -6,11 +6,11 @@ export interface ArchitectureKernelGdOptions {
   /** The network in the JSON format (apps/docs/theory/architectures.md#json-format). */
   readonly spec: ArchitectureSpec;
   /** Training inputs. */
-  readonly x: SpatialActivations;
+  readonly x: Activations;
   /** Targets (n). */
   readonly y: ArrayLike<number>;
   /** Held-out inputs (same per-sample shape). */
-  readonly xTest: SpatialActivations;
+  readonly xTest: Activations;
   /** The function at initialisation on the training and held-out inputs, e.g. a finite network's own outputs. */
   readonly f0: ArrayLike<number>;
   readonly f0Test: ArrayLike<number>;
@@ -40,7 +40,7 @@ export interface ArchitectureKernelGd extends ArchitectureNtkBlocks {
   predict(t: number): { readonly train: Float64Array; readonly test: Float64Array };
 }
 
-function sameSampleShape(a: SpatialActivations, b: SpatialActivations): boolean {
+function sameSampleShape(a: Activations, b: Activations): boolean {
   return (
     a.channels === b.channels && a.spatial.length === b.spatial.length && a.spatial.every((s, i) => s === b.spatial[i])
   );
@@ -65,8 +65,8 @@ export interface ArchitectureKernelBlocks {
  */
 export function architectureKernelBlocks(
   spec: ArchitectureSpec,
-  x: SpatialActivations,
-  xTest?: SpatialActivations,
+  x: Activations,
+  xTest?: Activations,
 ): ArchitectureKernelBlocks {
   if (xTest !== undefined && !sameSampleShape(x, xTest))
     throw new SpecError('E_SHAPE', 'kernel GD: the held-out inputs must have the training inputs’ per-sample shape');
@@ -96,8 +96,8 @@ export function architectureKernelBlocks(
  */
 export function architectureNtkBlocks(
   spec: ArchitectureSpec,
-  x: SpatialActivations,
-  xTest: SpatialActivations,
+  x: Activations,
+  xTest: Activations,
 ): ArchitectureNtkBlocks {
   const { theta, cross } = architectureKernelBlocks(spec, x, xTest);
   return { theta, cross: cross! };

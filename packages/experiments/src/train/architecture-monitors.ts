@@ -1,4 +1,4 @@
-import { SpecError, type Backend, type SpatialActivations, type SpatialLayer, type SpatialParams } from '@spec/core';
+import { SpecError, type Backend, type Activations, type Layer, type LayerParams } from '@spec/core';
 import type { ArchitectureSpec } from '@spec/nets';
 import { finiteArchitectureKernels, relativeFrobenius } from '../spectrum/architecture-kernels.js';
 import { kernelMonitor, type KernelEdgeSource, type KernelMonitor } from './monitors.js';
@@ -22,9 +22,9 @@ export interface ArchitectureMonitors {
 export interface ArchitectureMonitorOptions {
   /** The network in the JSON format, and its finite layers from `spatialNetworkFromSpec`. */
   readonly spec: ArchitectureSpec;
-  readonly layers: ReadonlyArray<SpatialLayer>;
+  readonly layers: ReadonlyArray<Layer>;
   /** Training inputs (the kernels are n × n on them) and targets (for the label alignment). */
-  readonly x: SpatialActivations;
+  readonly x: Activations;
   readonly y: ArrayLike<number>;
   /** Kernels to monitor (default both). */
   readonly kernels?: 'ck' | 'ntk' | 'both';
@@ -58,7 +58,7 @@ function largestEigenvalue(backend: Backend, k: Float64Array, n: number): number
  */
 export function architectureKernelMonitors(
   options: ArchitectureMonitorOptions,
-): (params: ReadonlyArray<SpatialParams>) => ArchitectureMonitors {
+): (params: ReadonlyArray<LayerParams>) => ArchitectureMonitors {
   const { spec, layers, x, y, infinite, backend } = options;
   const which = options.kernels ?? 'both';
   const n = x.samples;

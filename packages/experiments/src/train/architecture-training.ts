@@ -4,7 +4,7 @@ import {
   availableMemoryBytes,
   type Backend,
   type Rng,
-  type SpatialActivations,
+  type Activations,
 } from '@spec/core';
 import { initSpatialNetwork, spatialNetworkFromSpec, type ArchitectureSpec } from '@spec/nets';
 import { architectureSpectrumBytes } from '../spectrum/architecture-spectrum.js';
@@ -90,7 +90,7 @@ export function sineTeacher(data: Float64Array, samples: number, rng: Rng): Floa
   return z.map((x) => (r > 0 ? Math.sin((2 * x) / r) : 0));
 }
 
-function sliceSamples(x: SpatialActivations, from: number, count: number): SpatialActivations {
+function sliceSamples(x: Activations, from: number, count: number): Activations {
   const per = x.data.length / x.samples;
   return { ...x, data: x.data.slice(from * per, (from + count) * per), samples: count };
 }
@@ -128,7 +128,7 @@ export function architectureTrainingJob(options: ArchitectureTrainingOptions): A
   const total = shape[0];
   if (!Number.isSafeInteger(n) || n < 1 || n > total)
     throw new SpecError('E_INPUT', `train --arch: need 1 ≤ n ≤ ${total} training samples, got ${n}`);
-  const all: SpatialActivations = {
+  const all: Activations = {
     data: options.data,
     samples: total,
     spatial: shape.slice(1, -1),
@@ -142,7 +142,7 @@ export function architectureTrainingJob(options: ArchitectureTrainingOptions): A
   const parameters = init.params.reduce((s, p) => s + Object.values(p).reduce((t, v) => t + v.length, 0), 0);
   const batch = options.batch ?? n;
   // Kernel GD needs full batches, held-out samples and an infinite-width NTK (every entry with a closed form).
-  const fullBatch = batch === n && xTest !== undefined && net.kernelMap !== undefined;
+  const fullBatch = batch === n && xTest !== undefined && net.infiniteMap !== undefined;
   const kernels = options.monitors === false ? undefined : (options.monitors?.kernels ?? 'both');
   if (kernels !== undefined) {
     assertFitsInMemory(
@@ -155,7 +155,7 @@ export function architectureTrainingJob(options: ArchitectureTrainingOptions): A
   // One kernel-map pass gives kernel GD its NTK blocks and the monitors their infinite-width references; without a
   // closed-form limit both go on without them (with notes that say why).
   const infinite =
-    net.kernelMap !== undefined && (fullBatch || kernels !== undefined)
+    net.infiniteMap !== undefined && (fullBatch || kernels !== undefined)
       ? architectureKernelBlocks(spec, x, fullBatch ? xTest : undefined)
       : undefined;
   const observe =
@@ -219,7 +219,7 @@ export function architectureTrainingJob(options: ArchitectureTrainingOptions): A
       ? `kernel GD is the prediction of full-batch GD; minibatch SGD (batch ${batch} < n = ${n}) has none`
       : xTest === undefined
         ? 'kernel GD needs held-out samples (test-n > 0)'
-        : net.kernelMap === undefined
+        : net.infiniteMap === undefined
           ? `kernel GD needs the infinite-width NTK: ${net.noKernelMap ?? 'no infinite-width kernel map'}`
           : undefined;
   const first = monitors.get(0);

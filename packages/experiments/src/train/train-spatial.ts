@@ -2,26 +2,26 @@ import {
   SpecError,
   type Backend,
   type Rng,
-  type SpatialActivations,
-  type SpatialLayer,
-  type SpatialParams,
+  type Activations,
+  type Layer,
+  type LayerParams,
 } from '@spec/core';
 import { spatialForward } from '@spec/nets';
 
 /** Options of {@link trainSpatialNetwork}. */
 export interface TrainSpatialOptions {
-  /** The network: {@link SpatialLayer}s ending in one output per sample (NTK parametrisation). */
-  readonly layers: ReadonlyArray<SpatialLayer>;
+  /** The network: {@link Layer}s ending in one output per sample (NTK parametrisation). */
+  readonly layers: ReadonlyArray<Layer>;
   /** Computes the layers' products (forward and backward passes). */
   readonly backend: Backend;
   /** Initial parameters, one record per layer (copied; the caller's arrays are not changed). */
-  readonly params: ReadonlyArray<SpatialParams>;
+  readonly params: ReadonlyArray<LayerParams>;
   /** Training inputs. */
-  readonly x: SpatialActivations;
+  readonly x: Activations;
   /** Targets, one per training sample. */
   readonly y: ArrayLike<number>;
   /** Held-out inputs whose predictions are recorded at the checkpoints. */
-  readonly xTest?: SpatialActivations;
+  readonly xTest?: Activations;
   /** Learning rate η of θ ← θ − η ∇_θ L on the mean loss L = (1/2B) Σ_batch (f − y)². */
   readonly lr: number;
   /** Number of steps. */
@@ -36,7 +36,7 @@ export interface TrainSpatialOptions {
    * Called at every checkpoint with its record and the parameters at that step (read them there: they change after
    * the call), e.g. to monitor the network's kernels.
    */
-  readonly onCheckpoint?: (checkpoint: SpatialTrainCheckpoint, params: ReadonlyArray<SpatialParams>) => void;
+  readonly onCheckpoint?: (checkpoint: SpatialTrainCheckpoint, params: ReadonlyArray<LayerParams>) => void;
 }
 
 /** Predictions of {@link trainSpatialNetwork} at one step. */
@@ -53,26 +53,26 @@ export interface SpatialTrainCheckpoint {
 /** What {@link trainSpatialNetwork} returns. */
 export interface SpatialTrainResult {
   /** The trained parameters (fresh arrays). */
-  readonly params: ReadonlyArray<SpatialParams>;
+  readonly params: ReadonlyArray<LayerParams>;
   /** One record per requested checkpoint, in step order. */
   readonly checkpoints: ReadonlyArray<SpatialTrainCheckpoint>;
 }
 
 /**
- * The scalar outputs f(x_a) of a network of {@link SpatialLayer}s.
+ * The scalar outputs f(x_a) of a network of {@link Layer}s.
  *
  * @throws SpecError `E_SHAPE` when the network does not end in one output per sample
  */
 export function spatialOutputs(
-  layers: ReadonlyArray<SpatialLayer>,
-  params: ReadonlyArray<SpatialParams>,
-  x: SpatialActivations,
+  layers: ReadonlyArray<Layer>,
+  params: ReadonlyArray<LayerParams>,
+  x: Activations,
   backend: Backend,
 ): Float64Array {
   return scalarOutput(spatialForward(layers, params, x, backend).activations[layers.length], x.samples);
 }
 
-function scalarOutput(out: SpatialActivations, n: number): Float64Array {
+function scalarOutput(out: Activations, n: number): Float64Array {
   if (out.spatial.length !== 0 || out.channels !== 1 || out.data.length !== n) {
     throw new SpecError(
       'E_SHAPE',
@@ -89,12 +89,12 @@ function scalarOutput(out: SpatialActivations, n: number): Float64Array {
  * keyed like `params`.
  */
 export function spatialLossGradient(
-  layers: ReadonlyArray<SpatialLayer>,
-  params: ReadonlyArray<SpatialParams>,
-  x: SpatialActivations,
+  layers: ReadonlyArray<Layer>,
+  params: ReadonlyArray<LayerParams>,
+  x: Activations,
   y: ArrayLike<number>,
   backend: Backend,
-): { loss: number; outputs: Float64Array; grads: SpatialParams[] } {
+): { loss: number; outputs: Float64Array; grads: LayerParams[] } {
   const n = x.samples;
   const fwd = spatialForward(layers, params, x, backend);
   const ctx = { backend };
@@ -106,8 +106,8 @@ export function spatialLossGradient(
     loss += (r * r) / (2 * n);
     signal[a] = r / n;
   }
-  const grads: SpatialParams[] = new Array<SpatialParams>(layers.length);
-  let g: SpatialActivations = { data: signal, samples: n, spatial: [], channels: 1 };
+  const grads: LayerParams[] = new Array<LayerParams>(layers.length);
+  let g: Activations = { data: signal, samples: n, spatial: [], channels: 1 };
   for (let i = layers.length - 1; i >= 0; i--) {
     const r = layers[i].vjp(params[i], fwd.caches[i], g, ctx, { params: true });
     grads[i] = r.gparams;
@@ -116,7 +116,7 @@ export function spatialLossGradient(
   return { loss, outputs, grads };
 }
 
-function selectSamples(x: SpatialActivations, idx: ArrayLike<number>): SpatialActivations {
+function selectSamples(x: Activations, idx: ArrayLike<number>): Activations {
   const per = x.data.length / x.samples;
   const data = new Float64Array(idx.length * per);
   for (let k = 0; k < idx.length; k++) data.set(x.data.subarray(idx[k] * per, (idx[k] + 1) * per), k * per);
@@ -130,7 +130,7 @@ function lossOf(outputs: Float64Array, y: ArrayLike<number>): number {
 }
 
 /**
- * Trains a scalar-output network of {@link SpatialLayer}s (any architecture, NTK parametrisation) by full-batch
+ * Trains a scalar-output network of {@link Layer}s (any architecture, NTK parametrisation) by full-batch
  * gradient descent, or minibatch SGD, on the mean squared loss, with gradients from the layers' vjps
  * (apps/docs/theory/infinite-width.md#kernel-gradient-descent: with a fixed η and growing width, full-batch GD follows
  * kernel GD with the infinite-width NTK at rate η/n). All parameters are trained, the readout included. Records the

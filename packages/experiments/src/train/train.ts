@@ -219,10 +219,14 @@ export function train(options: TrainOptions): TrainResult {
 
   // Own copies of the parameters; the trained arrays are views into them.
   const params: LayerParams[] = options.params.map((p) =>
-    Object.fromEntries(
-      Object.entries(p).map(([k, m]) => [k, { rows: m.rows, cols: m.cols, data: Float64Array.from(m.data) }]),
-    ),
+    Object.fromEntries(Object.entries(p).map(([k, a]) => [k, Float64Array.from(a)])),
   );
+  // A layer's weight W as its d_ℓ × d_{ℓ−1} matrix (the MLP's dense layers store it row-major), for the monitors.
+  const weightMatrix = (layer: number, key: string): Matrix => ({
+    rows: net.dims[layer + 1],
+    cols: net.dims[layer],
+    data: params[layer][key],
+  });
   const last = net.layers.length - 1;
   const trainReadout = options.trainReadout ?? false;
   const trained: Array<{ layer: number; key: string }> = [];
@@ -231,7 +235,7 @@ export function train(options: TrainOptions): TrainResult {
     for (const key of Object.keys(p).sort()) trained.push({ layer: i, key });
   });
   if (trained.length === 0) throw new SpecError('E_INPUT', 'train: the network has no trainable parameters');
-  const flat = trained.map(({ layer, key }) => params[layer][key].data as Float64Array);
+  const flat = trained.map(({ layer, key }) => params[layer][key]);
   const trainedLayers = new Set(trained.map((t) => t.layer));
 
   const mon = options.monitors === false ? undefined : (options.monitors ?? {});
@@ -302,11 +306,11 @@ export function train(options: TrainOptions): TrainResult {
     if (step === checkpoints[0]) {
       // Step-0 references (the first checkpoint is the reference when 0 is not requested).
       weightMons = trained
-        .filter(({ key, layer }) => key === 'W' && params[layer][key].rows >= 2 && params[layer][key].cols >= 2)
+        .filter(({ key, layer }) => key === 'W' && net.dims[layer + 1] >= 2 && net.dims[layer] >= 2)
         .map(({ layer, key }) => ({
           layer,
           key,
-          observe: weightMonitor(layer, key, params[layer][key], backend, mon, layer === 0),
+          observe: weightMonitor(layer, key, weightMatrix(layer, key), backend, mon, layer === 0),
         }));
       let cross: Matrix | undefined;
       if (wantCk || wantNtk || wantKgd) {
@@ -336,7 +340,7 @@ export function train(options: TrainOptions): TrainResult {
       }
     }
     const keep = keeps(step);
-    const weights = weightMons.map((w) => w.observe(params[w.layer][w.key], keep));
+    const weights = weightMons.map((w) => w.observe(weightMatrix(w.layer, w.key), keep));
     let ck: KernelMonitor | undefined;
     let ntk: KernelMonitor | undefined;
     if (wantCk || wantNtk) {
@@ -402,7 +406,7 @@ export function train(options: TrainOptions): TrainResult {
     }
     const g = lossGradient(net, params, Xb, yb, backend);
     if (!Number.isFinite(g.loss)) throw diverged(t, `the loss is ${g.loss}`, lr, stableLr?.());
-    const grads = trained.map(({ layer, key }) => g.grads[layer][key].data as Float64Array);
+    const grads = trained.map(({ layer, key }) => g.grads[layer][key]);
     for (const gr of grads)
       for (let i = 0; i < gr.length; i++)
         if (!Number.isFinite(gr[i])) throw diverged(t, 'a gradient is not finite', lr, stableLr?.());

@@ -1,7 +1,7 @@
 import { expectSpecError } from '@spec/testing';
 import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@spec/backend-cpu';
-import { createRng, type SpatialActivations, type SpatialLayer, type SpatialParams } from '@spec/core';
+import { createRng, type Activations, type Layer, type LayerParams } from '@spec/core';
 import {
   architectureKernelMatrices,
   initSpatialNetwork,
@@ -26,7 +26,7 @@ import {
 const backend = createCpuBackend();
 const ctx = { backend };
 
-function randomInputs(n: number, spatial: number[], C: number, seed: number): SpatialActivations {
+function randomInputs(n: number, spatial: number[], C: number, seed: number): Activations {
   const rng = createRng(seed);
   const L = spatial.reduce((a, b) => a * b, 1);
   const data = Float64Array.from({ length: n * L * C }, () => rng.normal() / Math.sqrt(C));
@@ -34,7 +34,7 @@ function randomInputs(n: number, spatial: number[], C: number, seed: number): Sp
 }
 
 /** A small transformer-style block (attention, LayerNorm, residual MLP) with smooth activations: every layer kind. */
-function transformer(w: number): SpatialLayer[] {
+function transformer(w: number): Layer[] {
   return [
     spatialDense({ width: w, b_std: 0.3 }),
     spatialResidual({ branch: [spatialAttention({ width: w })] }),
@@ -47,7 +47,7 @@ function transformer(w: number): SpatialLayer[] {
   ];
 }
 
-function convNet(w: number): SpatialLayer[] {
+function convNet(w: number): Layer[] {
   return [
     spatialConv({ width: w, filter: [2, 2], padding: 'SAME', W_std: 1.3, b_std: 0.2 }),
     spatialActivation({ fn: 'tanh' }),
@@ -56,7 +56,7 @@ function convNet(w: number): SpatialLayer[] {
   ];
 }
 
-function lossAt(layers: SpatialLayer[], params: SpatialParams[], x: SpatialActivations, y: Float64Array): number {
+function lossAt(layers: Layer[], params: LayerParams[], x: Activations, y: Float64Array): number {
   const f = spatialOutputs(layers, params, x, ctx.backend);
   return f.reduce((s, v, a) => s + (v - y[a]) ** 2, 0) / (2 * f.length);
 }

@@ -1,11 +1,13 @@
 import {
   SpecError,
   registry as defaultRegistry,
+  type ApplyExtras,
   type LayerContext,
+  type Shape,
   type Registry,
-  type SpatialActivations,
-  type SpatialLayer,
-  type SpatialParams,
+  type Activations,
+  type Layer,
+  type LayerParams,
 } from '@spec/core';
 import {
   atLayer,
@@ -41,18 +43,21 @@ export interface SpatialNetworkFromSpecOptions {
 }
 
 /**
- * A finite network built from the JSON format: one {@link SpatialLayer} (the serial composition of its layers) that
+ * A finite network built from the JSON format: one {@link Layer} (the serial composition of its layers) that
  * also holds the layers one by one — for `initSpatialNetwork` / `spatialEmpiricalKernels`, which need the readout's
  * input for the CK — and, when every entry has a closed form, the whole network's infinite-width kernel map.
  */
-export interface SpatialNetwork extends SpatialLayer {
+export interface SpatialNetwork extends Layer {
   /** The top-level layers, input to output; each has its `kernelMap` slot set when its entry has a closed form. */
-  readonly layers: ReadonlyArray<SpatialLayer>;
+  readonly layers: ReadonlyArray<Layer>;
   /** The width N the network was built with. */
   readonly width: number;
-  /** The composed map of every entry (as `kernelMapFromSpec` builds it); unset when some entry has no closed form. */
-  readonly kernelMap?: LayerKernelMap;
-  /** Why `kernelMap` is unset (the first entry without a closed form), when it is. */
+  /**
+   * The composed map of every entry (as `kernelMapFromSpec` builds it), the map the layer's `kernelMap()` returns; unset
+   * when some entry has no closed form.
+   */
+  readonly infiniteMap?: LayerKernelMap;
+  /** Why `infiniteMap` is unset (the first entry without a closed form), when it is. */
   readonly noKernelMap?: string;
 }
 
@@ -74,21 +79,34 @@ interface Context {
   readonly reg: Registry;
 }
 
-/** The layer with every SpecError it throws (at init, apply, vjp, ntk) prefixed by `at`, and `kernelMap` set. */
-function located(at: string, layer: SpatialLayer, kernelMap: LayerKernelMap | undefined): SpatialLayer {
+/**
+ * The layer with every SpecError it throws (at init, apply, vjp, ntk, ntkTerms) prefixed by `at`, and `kernelMap`
+ * returning the entry's map; everything else of the layer (its terms, its output shape) passes through.
+ */
+function located(at: string, layer: Layer, kernelMap: LayerKernelMap | undefined): Layer {
+  const { ntkTerms, outShape } = layer;
   return {
     kind: layer.kind,
     init: (inShape, rng) => atLayer(at, () => layer.init(inShape, rng)),
-    apply: (params: SpatialParams, x: SpatialActivations, ctx: LayerContext) =>
-      atLayer(at, () => layer.apply(params, x, ctx)),
+    ...(outShape !== undefined ? { outShape: (inShape: Shape) => atLayer(at, () => outShape.call(layer, inShape)) } : {}),
+    apply: (params: LayerParams, x: Activations, ctx: LayerContext, extras?: ApplyExtras) =>
+      atLayer(at, () => layer.apply(params, x, ctx, extras)),
     vjp: (params, cache, gy, ctx, options) => atLayer(at, () => layer.vjp(params, cache, gy, ctx, options)),
     ntk: (params, cache, gy, ctx) => atLayer(at, () => layer.ntk(params, cache, gy, ctx)),
-    ...(kernelMap !== undefined ? { kernelMap } : {}),
+    ...(ntkTerms !== undefined
+      ? {
+          ntkTerms: (params: LayerParams, cache: unknown, gy: Activations, ctx: LayerContext) => {
+            const step = atLayer(at, () => ntkTerms.call(layer, params, cache, gy, ctx));
+            return { terms: step.terms, gradInput: () => atLayer(at, step.gradInput) };
+          },
+        }
+      : {}),
+    ...(kernelMap !== undefined ? { kernelMap: () => kernelMap } : {}),
   };
 }
 
 /** The finite layer of one built-in entry (parameter names already checked; values checked by the layers). */
-function builtinLayer(kind: string, e: Entry, ctx: Context, where: string, readout: boolean): SpatialLayer {
+function builtinLayer(kind: string, e: Entry, ctx: Context, where: string, readout: boolean): Layer {
   const num = (name: string): number | undefined => e[name] as number | undefined;
   const list = (name: string): ReadonlyArray<number> => e[name] as ReadonlyArray<number>;
   const widthOf = (fallback: number): number =>
@@ -177,12 +195,12 @@ function builtinLayer(kind: string, e: Entry, ctx: Context, where: string, reado
 }
 
 /** One entry: its finite layer with the entry's kernel map in the slot (none when it has no closed form). */
-function buildEntry(entry: unknown, ctx: Context, where: string, readout: boolean): SpatialLayer {
+function buildEntry(entry: unknown, ctx: Context, where: string, readout: boolean): Layer {
   const reason = noClosedFormReason(entry, ctx.reg);
   // With a closed form, building the map first validates the entry exactly as kernelMapFromSpec does.
   const kernelMap = reason === undefined ? entryKernelMap(entry, ctx.reg, where) : undefined;
   const { kind, entry: e, at } = checkEntry(entry, where);
-  const layer = atLayer(at, (): SpatialLayer => {
+  const layer = atLayer(at, (): Layer => {
     if (kind in NO_FINITE_LAYER) throw new SpecError('E_INPUT', NO_FINITE_LAYER[kind]);
     if (kind in FINITE_ONLY) {
       const unknown = Object.keys(e).find((k) => k !== 'layer' && !FINITE_ONLY[kind].includes(k));
@@ -192,12 +210,12 @@ function buildEntry(entry: unknown, ctx: Context, where: string, readout: boolea
       return builtinLayer(kind, e, ctx, where, readout);
     }
     if (isBuiltinKind(kind)) return builtinLayer(kind, e, ctx, where, readout);
-    if (ctx.reg.hasSpatialLayer(kind)) return ctx.reg.spatialLayer(kind).create(e, { width: ctx.width });
+    if (ctx.reg.hasLayer(kind)) return ctx.reg.layer(kind).create(e, { width: ctx.width });
     if (ctx.reg.hasActivation(kind)) return spatialActivation({ fn: ctx.reg.activation(kind) });
     if (ctx.reg.hasKernelMap(kind)) {
       throw new SpecError(
         'E_INPUT',
-        `no finite layer for the plugin kind "${kind}": its plugin registers a kernel map only (add a spatialLayers entry to the plugin)`,
+        `no finite layer for the plugin kind "${kind}": its plugin registers a kernel map only (add a layers entry to the plugin)`,
       );
     }
     throw new SpecError('E_INPUT', `unknown layer kind "${kind}" (known: ${knownKinds(ctx.reg).join(', ')})`);
@@ -206,25 +224,26 @@ function buildEntry(entry: unknown, ctx: Context, where: string, readout: boolea
 }
 
 /** A branch of a residual / sum block: its layers in order as one serial layer. */
-function buildChain(spec: ArchitectureSpec, ctx: Context, prefix: string): SpatialLayer {
+function buildChain(spec: ArchitectureSpec, ctx: Context, prefix: string): Layer {
   const layers = spec.map((entry, i) => buildEntry(entry, ctx, `${prefix}layer ${i + 1}`, false));
   return withKernelMap(spatialSerial(layers), chainMap(layers));
 }
 
 /** The serial composition of the layers' maps, when every layer has one. */
-function chainMap(layers: ReadonlyArray<SpatialLayer>): LayerKernelMap | undefined {
-  const maps = layers.map((l) => l.kernelMap as LayerKernelMap | undefined);
+function chainMap(layers: ReadonlyArray<Layer>): LayerKernelMap | undefined {
+  // Every layer here came through `located` or `withKernelMap`, whose kernelMap() returns the entry's located map.
+  const maps = layers.map((l) => l.kernelMap?.({ spatial: [], channels: 1 }) as LayerKernelMap | undefined);
   return maps.every((m) => m !== undefined) ? serialKernelMap(maps as LayerKernelMap[]) : undefined;
 }
 
-function withKernelMap(layer: SpatialLayer, kernelMap: LayerKernelMap | undefined): SpatialLayer {
-  return kernelMap === undefined ? layer : { ...layer, kernelMap };
+function withKernelMap(layer: Layer, kernelMap: LayerKernelMap | undefined): Layer {
+  return kernelMap === undefined ? layer : { ...layer, kernelMap: () => kernelMap };
 }
 
 /**
  * The finite-width network of an architecture in the JSON format (apps/docs/theory/architectures.md#json-format,
- * #finite-layers): every entry becomes its `SpatialLayer` (built-in kinds, activation names of the registry, and plugin
- * kinds through `Plugin.spatialLayers`), hidden layers of width `options.width` unless the entry sets `width`, the
+ * #finite-layers): every entry becomes its `Layer` (built-in kinds, activation names of the registry, and plugin
+ * kinds through `Plugin.layers`), hidden layers of width `options.width` unless the entry sets `width`, the
  * readout a dense layer with one output; each layer's `kernelMap` slot holds the same entry's infinite-width map, so
  * one object describes the network at finite and infinite width. An entry with no closed form (softmax attention with
  * 1/√d, max_pool, a plugin kind with a finite layer only) leaves its slot — and the network's — empty and its layer usable.
@@ -252,22 +271,18 @@ export function spatialNetworkFromSpec(spec: ArchitectureSpec, options: SpatialN
     );
   }
   const layers = spec.map((entry, i) => buildEntry(entry, ctx, `layer ${i + 1}`, i === spec.length - 1));
-  const kernelMap = chainMap(layers);
+  const infiniteMap = chainMap(layers);
   const serial = spatialSerial(layers);
-  const first = kernelMap === undefined ? spec.findIndex((e) => noClosedFormReason(e, ctx.reg) !== undefined) : -1;
+  const first = infiniteMap === undefined ? spec.findIndex((e) => noClosedFormReason(e, ctx.reg) !== undefined) : -1;
   const reason =
     first >= 0
       ? `layer ${first + 1} (${String((spec[first] as Entry).layer)}): ${noClosedFormReason(spec[first], ctx.reg)}`
       : undefined;
   return {
-    kind: serial.kind,
-    init: serial.init,
-    apply: serial.apply,
-    vjp: serial.vjp,
-    ntk: serial.ntk,
+    ...serial,
     layers,
     width,
-    ...(kernelMap !== undefined ? { kernelMap } : {}),
+    ...(infiniteMap !== undefined ? { infiniteMap, kernelMap: () => infiniteMap } : {}),
     ...(reason !== undefined ? { noKernelMap: reason } : {}),
   };
 }

@@ -63,10 +63,10 @@ export function dispersionNetwork(
   });
 }
 
-function squaredNorm(m: Matrix | undefined): number {
+function squaredNorm(m: Float64Array | undefined): number {
   if (m === undefined) return 0;
   let s = 0;
-  for (let i = 0; i < m.data.length; i++) s += m.data[i] * m.data[i];
+  for (let i = 0; i < m.length; i++) s += m[i] * m[i];
   return s;
 }
 

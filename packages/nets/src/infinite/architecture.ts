@@ -5,7 +5,7 @@ import { gaussianConstants } from '../gaussian-constants.js';
 import { dense } from '../layers/dense.js';
 import { activationLayer } from '../layers/elementwise.js';
 import { residual } from '../layers/residual.js';
-import { serial, type Network } from '../network.js';
+import { network, type Network } from '../network.js';
 
 /**
  * Architectures with an infinite-width kernel in this module (apps/docs/theory/infinite-width.md#mlp-recursions,
@@ -139,5 +139,5 @@ export function infiniteNetwork(
     layers.push(activationLayer({ activation }));
   }
   layers.push(affine(sigmaW2, linear, 1));
-  return serial(sizes.inputDim, layers);
+  return network(sizes.inputDim, layers);
 }

@@ -264,7 +264,7 @@ export function noClosedFormReason(entry: unknown, reg: Registry = defaultRegist
   const kind = e.layer;
   if (typeof kind !== 'string') return undefined;
   if (kind in NO_CLOSED_FORM) return `no infinite-width kernel map for "${kind}": ${NO_CLOSED_FORM[kind]}`;
-  if (!(kind in PARAMETERS) && !reg.hasKernelMap(kind) && !reg.hasActivation(kind) && reg.hasSpatialLayer(kind)) {
+  if (!(kind in PARAMETERS) && !reg.hasKernelMap(kind) && !reg.hasActivation(kind) && reg.hasLayer(kind)) {
     return `no infinite-width kernel map for the plugin kind "${kind}": its plugin registers a finite layer only (add a kernelMaps entry to the plugin)`;
   }
   if (kind === 'attention' && e.mode === 'sqrt' && (e.mechanism ?? 'softmax') === 'softmax') {
@@ -329,7 +329,7 @@ export function entryKernelMap(entry: unknown, reg: Registry, where: string): La
       if (Object.keys(e).length > 1) throw new SpecError('E_INPUT', `the activation "${kind}" takes no parameters`);
       return activationKernelMap(reg.activation(kind));
     }
-    if (reg.hasSpatialLayer(kind)) {
+    if (reg.hasLayer(kind)) {
       throw new SpecError(
         'E_INPUT',
         `no infinite-width kernel map for the plugin kind "${kind}": its plugin registers a finite layer only (add a kernelMaps entry to the plugin)`,
@@ -345,7 +345,7 @@ export function knownKinds(reg: Registry): string[] {
   const kinds = new Set([
     ...Object.keys(PARAMETERS),
     ...reg.kernelMaps().map((k) => k.name),
-    ...reg.spatialLayers().map((k) => k.name),
+    ...reg.layers().map((k) => k.name),
     ...reg.activations().map((a) => a.name),
   ]);
   return [...kinds].sort();

@@ -2,25 +2,23 @@ import {
   SpecError,
   assertNonNegativeNumber,
   assertPositiveInteger,
-  assertShape,
-  ntkTermsContribution,
   type Activation,
+  type Activations,
   type Backend,
   type Layer,
-  type LayerCache,
   type LayerContext,
-  type LayerFactory,
   type LayerParams,
   type Matrix,
   type NtkTerm,
   type Rng,
+  type Shape,
 } from '@spec/core';
 import { activationKernelMap } from '../kernel-maps/activation.js';
 import { serialKernelMap } from '../kernel-maps/combinators.js';
 import { affineKernelMap, type AffineTangent } from '../kernel-maps/dense.js';
 import { linear } from '../activations/elementary.js';
 import { activationOption } from '../activations/resolve.js';
-import { addColumnInPlace, rowSums, scaleInPlace } from './matrix-ops.js';
+import { addRowInPlace, columnSums, features, featureCount, ntkShare, paramOf, rowsOf, scaleInPlace, toFloat64 } from './matrix-ops.js';
 
 /**
  * How a dense layer scales its weights (W drawn with unit-variance entries unless `standard`):
@@ -58,13 +56,13 @@ export interface DenseOptions {
  * A dense layer with its activation, `out = c_out · σ(α_W W x + α_b b)`; with the activation inside the layer, the
  * empirical NTK of its parameters is the closed form of apps/docs/theory/fan-wang.md#network-and-kernels,
  * #simulation-notes,
- * `α_W² (XᵀX) ⊙ (SᵀS) + α_b² SᵀS` with `S = c_out σ′(H) ⊙ G` (G = ∂f/∂out per sample).
- * Constants per {@link Parametrization}: fan-wang `α_W = σ_w, α_b = σ_b, c_out = 1/√d_ℓ`; ntk
+ * `α_W² (X Xᵀ) ⊙ (S Sᵀ) + α_b² S Sᵀ` with `S = c_out σ′(H) ⊙ G` (G = ∂f/∂out per sample; X, H, S, G hold one row
+ * per sample). Constants per {@link Parametrization}: fan-wang `α_W = σ_w, α_b = σ_b, c_out = 1/√d_ℓ`; ntk
  * `α_W = σ_w/√d_in, α_b = σ_b, c_out = 1`; standard `α_W = α_b = 1, c_out = 1` (the variances sit in the
- * initial draws). Parameters: `W` (d_ℓ × d_in) and, with `bias`, `b` (d_ℓ × 1). Cache: `input`, `preactivation`; with
- * `ntkTermsOnly`, `input` and `derivative` = σ′(H) written over H. `ntkTerms` gives the one term
- * `{ left: X, right: S, a2: α_W², b2: α_b² }`; `ntkContribution` is derived from it and `vjp` uses the same S, so the
- * layer's mathematics lives in `signal` and `backpropagate` only.
+ * initial draws). Inputs have no positions (flatten first); the output has `width` channels. Parameters: `W`
+ * (d_ℓ × d_in, row-major) and, with `bias`, `b` (d_ℓ). Cache: the input and H; with `ntkTermsOnly`, the input and
+ * σ′(H) written over H. `ntkTerms` gives the one term `{ left: X, right: S, a2: α_W², b2: α_b² }`; `ntk` is derived
+ * from it and `vjp` uses the same S, so the layer's mathematics lives in `signal` and `backpropagate` only.
  *
  * Kernel map (apps/docs/theory/infinite-width.md#mlp-recursions): `Σ_h = σ_w² Σ + σ_b²`, `Θ_h = Σ_h + σ_w² Θ`
  * (fan-wang, ntk) or `Θ_h = d_in Σ + 1{bias} + σ_w² Θ` (standard: the finite-width expected NTK, which grows with
@@ -74,7 +72,7 @@ export interface DenseOptions {
  *
  * @throws SpecError `E_INPUT` for a bad width, variance, parametrisation or activation
  */
-export function dense(options: DenseOptions): Layer {
+export function dense(options: DenseOptions): Layer<DenseCache> {
   if (options === null || typeof options !== 'object')
     throw new SpecError('E_INPUT', 'dense: options must be an object');
   assertPositiveInteger(options.width, 'dense: width');
@@ -102,12 +100,11 @@ export function dense(options: DenseOptions): Layer {
   const alphaW = (dIn: number): number => (param === 'fan-wang' ? sw : param === 'ntk' ? sw / Math.sqrt(dIn) : 1);
   const alphaB = param === 'standard' ? 1 : sb;
 
-  function weightsOf(params: LayerParams): { W: Matrix; b: Matrix | undefined } {
-    const W = params.W;
-    if (W === undefined) throw new SpecError('E_INPUT', 'dense: parameters lack "W"');
-    const b = params.b;
-    if (bias && b === undefined) throw new SpecError('E_INPUT', 'dense: parameters lack the bias "b"');
-    return { W, b: bias ? b : undefined };
+  /** W (width × d_in) as a matrix and the bias (width), checked against the input width. */
+  function weightsOf(params: LayerParams, dIn: number): { W: Matrix; b: Float64Array | undefined } {
+    const W = paramOf(params, 'W', width * dIn, 'dense');
+    const b = bias ? paramOf(params, 'b', width, 'dense') : undefined;
+    return { W: { rows: width, cols: dIn, data: W }, b };
   }
 
   /**
@@ -115,29 +112,30 @@ export function dense(options: DenseOptions): Layer {
    * a cache made with `ntkTermsOnly`, S is formed in place over the σ′(H) it holds, which is taken out of the cache (it
    * can serve once); otherwise σ′(H) is computed from the pre-activation and the cache is left as it is.
    */
-  function signal(cache: LayerCache, G: Matrix, backend: Backend): Matrix {
+  function signal(cache: DenseCache, gy: Activations, backend: Backend): Matrix {
     const D = cache.derivative;
+    const G = rowsOf(gy, 'dense', 'the output gradient', cache.input.rows, width);
     if (D !== undefined) {
-      assertShape(G, D.rows, D.cols, 'dense: gradient of the output');
       delete cache.derivative;
       formSignalInPlace(D.data, G.data, outScale);
       return D;
     }
-    const H = cacheEntry(cache, 'preactivation');
-    assertShape(G, H.rows, H.cols, 'dense: gradient of the output');
+    const H = cache.preactivation;
+    if (H === undefined)
+      throw new SpecError('E_INPUT', 'dense: the forward cache lacks the pre-activation (pass the cache returned by apply)');
     return scaleInPlace(backend.hadamard(backend.map(H, act, 'derivative'), G), outScale);
   }
 
-  /** ∂f/∂X = α_W Wᵀ S. */
-  const backpropagate = (W: Matrix, S: Matrix, aW: number, backend: Backend): Matrix =>
-    backend.gemm(W, S, { transA: true, alpha: aW });
+  /** ∂f/∂X = α_W S W (n × d_in). */
+  const backpropagate = (W: Matrix, S: Matrix, aW: number, backend: Backend): Activations =>
+    features(backend.gemm(S, W, { alpha: aW }));
 
-  /** The one term `(α_W² XᵀX + α_b²) ⊙ SᵀS` and the backward step, from the same S as `vjp`. */
-  function ntkTerms(params: LayerParams, cache: LayerCache, gradOutput: Matrix, { backend }: LayerContext) {
-    const { W } = weightsOf(params);
-    const X = cacheEntry(cache, 'input');
-    const S = signal(cache, gradOutput, backend);
-    const aW = alphaW(X.rows);
+  /** The one term `(α_W² X Xᵀ + α_b²) ⊙ S Sᵀ` and the backward step, from the same S as `vjp`. */
+  function ntkTerms(params: LayerParams, cache: DenseCache, gy: Activations, { backend }: LayerContext) {
+    const X = cache.input;
+    const { W } = weightsOf(params, X.cols);
+    const S = signal(cache, gy, backend);
+    const aW = alphaW(X.cols);
     const b2 = bias ? alphaB * alphaB : 0;
     const terms: NtkTerm[] = [{ left: X, right: S, a2: aW * aW, b2 }];
     // The closure holds W and S only (not G, not the cache), so a caller that drops G first never holds both signals.
@@ -149,22 +147,22 @@ export function dense(options: DenseOptions): Layer {
    * when the backend has it (the activation evaluated once per entry), else a `map` and an in-place σ′ loop (the same
    * numbers, bit for bit).
    */
-  function forwardKeepingDerivative(H: Matrix, input: Matrix, backend: Backend): ReturnType<Layer['apply']> {
+  function forwardKeepingDerivative(H: Matrix, input: Matrix, backend: Backend): { y: Activations; cache: DenseCache } {
     if (backend.mapBoth !== undefined) {
       const { value, derivative } = backend.mapBoth(H, act, { derivativeInPlace: true });
-      return { output: scaleInPlace(value, outScale), cache: { input, derivative } };
+      return { y: features(scaleInPlace(value, outScale)), cache: { input, derivative } };
     }
     const output = scaleInPlace(backend.map(H, act, 'value'), outScale);
     const h = H.data;
     for (let j = 0; j < h.length; j++) h[j] = act.deriv(h[j]);
-    return { output, cache: { input, derivative: H } };
+    return { y: features(output), cache: { input, derivative: H } };
   }
 
   return {
     kind: 'dense',
-    outputDim: () => width,
-    init(inputDim: number, rng: Rng): LayerParams {
-      assertPositiveInteger(inputDim, 'dense: input dimension');
+    outShape: (inShape) => (featureCount(inShape, 'dense'), { spatial: [], channels: width }),
+    init(inShape: Shape, rng: Rng) {
+      const inputDim = featureCount(inShape, 'dense');
       const std = param === 'standard' ? sw / Math.sqrt(inputDim) : 1;
       const W = new Float64Array(width * inputDim);
       if (dist === 'rademacher') for (let i = 0; i < W.length; i++) W[i] = std * rng.rademacher();
@@ -172,7 +170,7 @@ export function dense(options: DenseOptions): Layer {
         rng.fillNormal(W);
         if (std !== 1) for (let i = 0; i < W.length; i++) W[i] *= std;
       }
-      const params: Record<string, Matrix> = { W: { rows: width, cols: inputDim, data: W } };
+      const params: Record<string, Float64Array> = { W };
       if (bias) {
         const b = new Float64Array(width);
         const bstd = param === 'standard' ? sb : 1;
@@ -181,50 +179,51 @@ export function dense(options: DenseOptions): Layer {
           if (dist === 'rademacher') for (let i = 0; i < width; i++) b[i] = bstd * r.rademacher();
           else for (let i = 0; i < width; i++) b[i] = bstd * r.normal();
         }
-        params.b = { rows: width, cols: 1, data: b };
+        params.b = b;
       }
-      return params;
+      return { params, outShape: { spatial: [], channels: width } };
     },
-    apply(params, input, { backend }, extras) {
-      const { W, b } = weightsOf(params);
-      assertShape(W, width, input.rows, 'dense: W');
-      const H = backend.gemm(W, input, { alpha: alphaW(input.rows) });
-      if (b !== undefined) addColumnInPlace(H, b, alphaB);
+    apply(params, x, { backend }, extras) {
+      const input = rowsOf(x, 'dense', 'the input');
+      const { W, b } = weightsOf(params, input.cols);
+      const H = backend.gemm(input, W, { transB: true, alpha: alphaW(input.cols) });
+      if (b !== undefined) addRowInPlace(H, b, alphaB);
       if (extras?.ntkTermsOnly === true) return forwardKeepingDerivative(H, input, backend);
-      const output = scaleInPlace(backend.map(H, act, 'value'), outScale);
-      return { output, cache: { input, preactivation: H } };
+      const y = features(scaleInPlace(backend.map(H, act, 'value'), outScale));
+      return { y, cache: { input, preactivation: H } };
     },
-    vjp(params, cache, gradOutput, { backend }, extras) {
-      const { W, b } = weightsOf(params);
-      const X = cacheEntry(cache, 'input');
-      const S = signal(cache, gradOutput, backend);
-      const aW = alphaW(X.rows);
-      const gradInput = backpropagate(W, S, aW, backend);
-      if (extras?.wantParams === false) return { gradInput, gradParams: {} as LayerParams };
-      const gradParams: Record<string, Matrix> = { W: backend.gemm(S, X, { transB: true, alpha: aW }) };
-      if (b !== undefined) gradParams.b = rowSums(S, alphaB);
-      return { gradInput, gradParams };
+    vjp(params, cache, gy, { backend }, options) {
+      const X = cache.input;
+      const { W, b } = weightsOf(params, X.cols);
+      const S = signal(cache, gy, backend);
+      const aW = alphaW(X.cols);
+      const gx = backpropagate(W, S, aW, backend);
+      if (options?.params === false) return { gx, gparams: {} };
+      const gparams: Record<string, Float64Array> = {
+        W: toFloat64(backend.gemm(S, X, { transA: true, alpha: aW }).data),
+      };
+      if (b !== undefined) gparams.b = columnSums(S, alphaB);
+      return { gx, gparams };
     },
     ntkTerms,
-    ntkContribution(params, cache, gradOutput, ctx, extras) {
-      const X = cacheEntry(cache, 'input');
-      const inputGram = extras?.inputGram;
-      const { terms } = ntkTerms(params, cache, gradOutput, ctx);
-      return ntkTermsContribution(terms, ctx.backend, {
-        gramOf: (left) => (left === X && inputGram !== undefined ? inputGram() : undefined),
-      });
+    ntk(params, cache, gy, ctx) {
+      return ntkShare(ntkTerms(params, cache, gy, ctx).terms, ctx.backend);
     },
-    kernelMap(inputDim) {
+    kernelMap(inShape) {
       let tangent: AffineTangent | undefined;
-      if (param === 'standard') {
-        assertPositiveInteger(inputDim, "dense kernelMap: inputDim (the standard parametrisation's NTK grows with it)");
-        tangent = { inputWeight: inputDim, bias: bias ? 1 : 0 };
-      }
+      if (param === 'standard') tangent = { inputWeight: featureCount(inShape, 'dense kernelMap'), bias: bias ? 1 : 0 };
       const affine = affineKernelMap({ weight: sw2, bias: sb2 }, tangent);
       // φ = x keeps the record Gaussian (a linear input layer of a residual network, the readout); any other φ does not.
       return act === linear ? affine : serialKernelMap([affine, activationKernelMap(act)], 'dense');
     },
   };
+}
+
+/** What the dense layer's forward pass keeps: its input and H, or (with `ntkTermsOnly`) σ′(H) written over H. */
+export interface DenseCache {
+  readonly input: Matrix;
+  preactivation?: Matrix;
+  derivative?: Matrix;
 }
 
 /**
@@ -235,17 +234,3 @@ function formSignalInPlace(s: Matrix['data'], g: Matrix['data'], outScale: numbe
   if (outScale !== 1) for (let j = 0; j < s.length; j++) s[j] = s[j] * g[j] * outScale;
   else for (let j = 0; j < s.length; j++) s[j] *= g[j];
 }
-
-function cacheEntry(cache: LayerCache, key: string): Matrix {
-  const m = cache[key];
-  if (m === undefined)
-    throw new SpecError('E_INPUT', `dense: the forward cache lacks "${key}" (pass the cache returned by apply)`);
-  return m;
-}
-
-/** The {@link dense} layer as a registry plugin entry (`registry.layer('dense').create(options)`). */
-export const denseFactory: LayerFactory<DenseOptions> = {
-  name: 'dense',
-  description: 'fully connected layer with its activation (fan-wang, ntk or standard parametrisation)',
-  create: dense,
-};

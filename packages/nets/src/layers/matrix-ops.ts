@@ -1,9 +1,66 @@
-import { SpecError, type Matrix } from '@spec/core';
+import { SpecError, ntkTermsContribution, type Activations, type Backend, type Matrix, type NtkTerm, type Shape } from '@spec/core';
+import { assertActivations } from '../spatial/activations.js';
+
+export { param as paramOf } from '../spatial/params.js';
 
 /*
- * Small O(rows·cols) element-wise helpers shared by the layer implementations. They run in plain
- * loops on the host: the O(n²·d) and O(n·d²) work always goes through the Backend.
+ * Small O(n·d) helpers shared by the MLP layers (dense, activation, residual), whose activations have no positions:
+ * one row of d features per sample (apps/docs/theory/architectures.md#conventions). They run in plain loops on the
+ * host: the O(n²·d) and O(n·d²) work always goes through the Backend.
  */
+
+/**
+ * Activations without positions as an n × C matrix over the same data (no copy), checked to be well formed and, when
+ * given, to have `samples` rows and `channels` columns.
+ *
+ * @throws SpecError `E_SHAPE` naming `layer` when `x` has positions (flatten first) or the wrong size
+ */
+export function rowsOf(x: Activations, layer: string, what: string, samples?: number, channels?: number): Matrix {
+  assertActivations(x, layer, what);
+  if (x.spatial.length !== 0) {
+    throw new SpecError(
+      'E_SHAPE',
+      `${layer}: ${what} has positions [${x.spatial.join(', ')}]; this layer takes one feature vector per sample ` +
+        '(add flatten or global_avg_pool before it)',
+    );
+  }
+  if ((samples !== undefined && x.samples !== samples) || (channels !== undefined && x.channels !== channels)) {
+    throw new SpecError(
+      'E_SHAPE',
+      `${layer}: ${what} must be ${samples ?? x.samples} × ${channels ?? x.channels}, got ${x.samples} × ${x.channels}`,
+    );
+  }
+  return { rows: x.samples, cols: x.channels, data: x.data };
+}
+
+/** An n × C matrix (one row per sample) as activations without positions; a float32 result is widened. */
+export function features(M: Matrix): Activations {
+  return { data: f64(M.data), samples: M.rows, spatial: [], channels: M.cols };
+}
+
+/** The feature count of a per-sample shape without positions. @throws SpecError `E_SHAPE` naming `layer` otherwise */
+export function featureCount(shape: Shape, layer: string): number {
+  if (shape === null || typeof shape !== 'object' || !Array.isArray(shape.spatial)) {
+    throw new SpecError('E_SHAPE', `${layer}: the input shape must be { spatial, channels }`);
+  }
+  if (shape.spatial.length !== 0) {
+    throw new SpecError(
+      'E_SHAPE',
+      `${layer}: takes one feature vector per sample, got positions [${shape.spatial.join(', ')}] (add flatten first)`,
+    );
+  }
+  if (!Number.isInteger(shape.channels) || shape.channels < 1)
+    throw new SpecError('E_SHAPE', `${layer}: input dimension must be a positive integer, got ${shape.channels}`);
+  return shape.channels;
+}
+
+/** Data as float64: a Float64Array as it is, a float32 backend's result widened. */
+export function f64(data: Matrix['data']): Float64Array {
+  return data instanceof Float64Array ? data : Float64Array.from(data);
+}
+
+/** Alias of {@link f64} for parameter gradients. */
+export const toFloat64 = f64;
 
 /** A ← s·A in place (A must be a fresh matrix owned by the caller); returns A. */
 export function scaleInPlace(A: Matrix, s: number): Matrix {
@@ -13,45 +70,38 @@ export function scaleInPlace(A: Matrix, s: number): Matrix {
   return A;
 }
 
-/** A ← A + s·B in place; returns A. */
-export function addScaledInPlace(A: Matrix, B: Matrix, s = 1): Matrix {
-  if (A.rows !== B.rows || A.cols !== B.cols) {
-    throw new SpecError('E_SHAPE', `cannot add a ${B.rows} × ${B.cols} matrix to a ${A.rows} × ${A.cols} one`);
-  }
-  const a = A.data;
-  const b = B.data;
-  for (let i = 0; i < a.length; i++) a[i] += s * b[i];
-  return A;
+/** a ← a + b in place (same length); returns a. */
+export function addInPlace(a: Float64Array, b: ArrayLike<number>): Float64Array {
+  if (a.length !== b.length) throw new SpecError('E_SHAPE', `cannot add ${b.length} entries to ${a.length}`);
+  for (let i = 0; i < a.length; i++) a[i] += b[i];
+  return a;
 }
 
-/** A ← A + s·v 1ᵀ in place (v has A.rows entries, stored as a rows × 1 matrix); returns A. */
-export function addColumnInPlace(A: Matrix, v: Matrix, s: number): Matrix {
-  if (v.rows !== A.rows || v.cols !== 1) {
-    throw new SpecError('E_SHAPE', `bias must be ${A.rows} × 1, got ${v.rows} × ${v.cols}`);
+/** H ← H + s·1 bᵀ in place (b has H.cols entries: one per feature, added to every sample's row); returns H. */
+export function addRowInPlace(H: Matrix, b: Float64Array, s: number): Matrix {
+  if (b.length !== H.cols) throw new SpecError('E_SHAPE', `bias must have ${H.cols} entries, got ${b.length}`);
+  const { rows, cols, data } = H;
+  for (let j = 0; j < cols; j++) {
+    const bj = s * b[j];
+    for (let a = 0; a < rows; a++) data[a * cols + j] += bj;
   }
-  const { cols, data } = A;
-  for (let i = 0; i < A.rows; i++) {
-    const bi = s * v.data[i];
-    const base = i * cols;
-    for (let j = 0; j < cols; j++) data[base + j] += bi;
-  }
-  return A;
+  return H;
 }
 
-/** s·(A 1) as a rows × 1 float64 matrix. */
-export function rowSums(A: Matrix, s = 1): Matrix {
-  const out = new Float64Array(A.rows);
-  const { cols, data } = A;
-  for (let i = 0; i < A.rows; i++) {
+/** s·(1ᵀ S): the sums over samples of every column, e.g. a bias gradient summed over samples. */
+export function columnSums(S: Matrix, s = 1): Float64Array {
+  const out = new Float64Array(S.cols);
+  const { rows, cols, data } = S;
+  for (let j = 0; j < cols; j++) {
     let t = 0;
-    const base = i * cols;
-    for (let j = 0; j < cols; j++) t += data[base + j];
-    out[i] = s * t;
+    for (let a = 0; a < rows; a++) t += data[a * cols + j];
+    out[j] = s * t;
   }
-  return { rows: A.rows, cols: 1, data: out };
+  return out;
 }
 
-/** A float64 copy of A. */
-export function copy(A: Matrix): Matrix {
-  return { rows: A.rows, cols: A.cols, data: Float64Array.from(A.data) };
+/** A layer's n × n NTK share from its terms (`ntkTermsContribution`), as float64, or null without terms. */
+export function ntkShare(terms: ReadonlyArray<NtkTerm>, backend: Backend): Float64Array | null {
+  const K = ntkTermsContribution(terms, backend);
+  return K === null ? null : f64(K.data);
 }

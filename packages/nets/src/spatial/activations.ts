@@ -1,4 +1,4 @@
-import { SpecError, type SpatialActivations, type SpatialShape } from '@spec/core';
+import { SpecError, type Activations, type Shape } from '@spec/core';
 
 /** L = the number of positions of a spatial shape (1 for `[]`). */
 export function spatialSize(spatial: ReadonlyArray<number>): number {
@@ -8,27 +8,27 @@ export function spatialSize(spatial: ReadonlyArray<number>): number {
 }
 
 /** Wraps `data` as activations of `samples` samples of shape `shape` (no copy). */
-export function activations(data: Float64Array, samples: number, shape: SpatialShape): SpatialActivations {
+export function activations(data: Float64Array, samples: number, shape: Shape): Activations {
   return { data, samples, spatial: [...shape.spatial], channels: shape.channels };
 }
 
 /** Zero activations of `samples` samples of shape `shape`. */
-export function zeroActivations(samples: number, shape: SpatialShape): SpatialActivations {
+export function zeroActivations(samples: number, shape: Shape): Activations {
   return activations(new Float64Array(samples * spatialSize(shape.spatial) * shape.channels), samples, shape);
 }
 
 /** The per-sample shape of `x`. */
-export function shapeOf(x: SpatialActivations): SpatialShape {
+export function shapeOf(x: Activations): Shape {
   return { spatial: x.spatial, channels: x.channels };
 }
 
 /** `"[8, 8] × 3"`: a per-sample shape for messages. */
-export function describeShape(shape: SpatialShape): string {
+export function describeShape(shape: Shape): string {
   return `[${shape.spatial.join(', ')}] × ${shape.channels} channels`;
 }
 
 /** True when two per-sample shapes agree. */
-export function sameShape(a: SpatialShape, b: SpatialShape): boolean {
+export function sameShape(a: Shape, b: Shape): boolean {
   return (
     a.channels === b.channels && a.spatial.length === b.spatial.length && a.spatial.every((s, i) => s === b.spatial[i])
   );
@@ -41,10 +41,10 @@ export function sameShape(a: SpatialShape, b: SpatialShape): boolean {
  * @throws SpecError `E_SHAPE` naming `layer` and `what`
  */
 export function assertActivations(
-  x: SpatialActivations,
+  x: Activations,
   layer: string,
   what: string,
-  expected?: SpatialShape & { readonly samples?: number },
+  expected?: Shape & { readonly samples?: number },
 ): void {
   if (x === null || typeof x !== 'object' || !(x.data instanceof Float64Array) || !Array.isArray(x.spatial)) {
     throw new SpecError(
@@ -78,7 +78,7 @@ export function assertActivations(
 }
 
 /** Checks a per-sample input shape handed to `init`. @throws SpecError `E_SHAPE` naming `layer` */
-export function assertShapeArg(shape: SpatialShape, layer: string): void {
+export function assertShapeArg(shape: Shape, layer: string): void {
   if (
     shape === null ||
     typeof shape !== 'object' ||

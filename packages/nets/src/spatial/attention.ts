@@ -1,4 +1,4 @@
-import { SpecError, type SpatialActivations, type SpatialLayer, type SpatialParams } from '@spec/core';
+import { SpecError, type Activations, type Layer, type LayerParams } from '@spec/core';
 import { activations, assertActivations, assertShapeArg, shapeOf, spatialSize } from './activations.js';
 import { signalSumGram } from './dense.js';
 import { assertCount, assertOptions, assertStd, drawNormal, param } from './params.js';
@@ -28,7 +28,7 @@ export interface SpatialAttentionOptions {
 }
 
 interface AttentionCache {
-  readonly x: SpatialActivations;
+  readonly x: Activations;
   /** Per (sample, head): Q, K, V (L × d), the attention weights A (L × L) and O = A V. */
   readonly Q: Float64Array;
   readonly K: Float64Array;
@@ -50,7 +50,7 @@ interface AttentionCache {
  * @throws SpecError `E_INPUT` for an unknown mode or mechanism, bad scales or head counts, or a head option that does
  *   not belong to the mode
  */
-export function spatialAttention(options: SpatialAttentionOptions): SpatialLayer<AttentionCache> {
+export function spatialAttention(options: SpatialAttentionOptions): Layer<AttentionCache> {
   assertOptions(options, 'attention');
   const width = assertCount(options.width, 'attention', 'width');
   const mode = options.mode ?? 'tied';
@@ -103,7 +103,7 @@ export function spatialAttention(options: SpatialAttentionOptions): SpatialLayer
   ];
 
   function weights(
-    params: SpatialParams,
+    params: LayerParams,
     cin: number,
   ): { WQ: Float64Array; WK: Float64Array; WV: Float64Array; WO: Float64Array } {
     const s = sizes(cin);
@@ -116,7 +116,7 @@ export function spatialAttention(options: SpatialAttentionOptions): SpatialLayer
 
   /** M (L × d) = x_a (L × C) W_h (C × d) / √C. */
   function project(
-    x: SpatialActivations,
+    x: Activations,
     a: number,
     W: Float64Array,
     h: number,
@@ -141,9 +141,9 @@ export function spatialAttention(options: SpatialAttentionOptions): SpatialLayer
    * `gx` is given, ∂f(x_a)/∂x_a into it.
    */
   function backSample(
-    params: SpatialParams,
+    params: LayerParams,
     cache: AttentionCache,
-    gy: SpatialActivations,
+    gy: Activations,
     a: number,
     grads: ReadonlyArray<Float64Array> | null,
     gx: Float64Array | null,
@@ -234,7 +234,7 @@ export function spatialAttention(options: SpatialAttentionOptions): SpatialLayer
     }
   }
 
-  function checkGradient(cache: AttentionCache, gy: SpatialActivations): void {
+  function checkGradient(cache: AttentionCache, gy: Activations): void {
     assertActivations(gy, 'attention', 'the output gradient', {
       spatial: cache.x.spatial,
       channels: width,

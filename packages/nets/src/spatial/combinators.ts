@@ -1,13 +1,13 @@
-import { SpecError, type SpatialActivations, type SpatialLayer, type SpatialParams } from '@spec/core';
+import { SpecError, type Activations, type Layer, type LayerParams } from '@spec/core';
 import { activations, assertActivations, assertShapeArg, describeShape, sameShape, shapeOf } from './activations.js';
 import { assertOptions } from './params.js';
 import { addInto } from './sample-gram.js';
 
 /** A layer, or a list of layers run in order (as a JSON branch is). */
-export type SpatialBranch = SpatialLayer | ReadonlyArray<SpatialLayer>;
+export type SpatialBranch = Layer | ReadonlyArray<Layer>;
 
 /** Splits a combinator's parameters `"i/key"` into one record per child. @throws SpecError `E_SHAPE` */
-function splitParams(params: SpatialParams, count: number, kind: string): SpatialParams[] {
+function splitParams(params: LayerParams, count: number, kind: string): LayerParams[] {
   const out: Array<Record<string, Float64Array>> = Array.from({ length: count }, () => ({}));
   for (const key of Object.keys(params)) {
     const slash = key.indexOf('/');
@@ -21,7 +21,7 @@ function splitParams(params: SpatialParams, count: number, kind: string): Spatia
 }
 
 /** The children's parameters under `"i/key"`. */
-function joinParams(children: ReadonlyArray<SpatialParams>): Record<string, Float64Array> {
+function joinParams(children: ReadonlyArray<LayerParams>): Record<string, Float64Array> {
   const out: Record<string, Float64Array> = {};
   children.forEach((p, i) => {
     for (const key of Object.keys(p)) out[`${i}/${key}`] = p[key];
@@ -29,9 +29,9 @@ function joinParams(children: ReadonlyArray<SpatialParams>): Record<string, Floa
   return out;
 }
 
-function asLayer(branch: SpatialBranch, kind: string): SpatialLayer {
-  if (Array.isArray(branch)) return spatialSerial(branch as ReadonlyArray<SpatialLayer>);
-  const layer = branch as SpatialLayer;
+function asLayer(branch: SpatialBranch, kind: string): Layer {
+  if (Array.isArray(branch)) return spatialSerial(branch as ReadonlyArray<Layer>);
+  const layer = branch as Layer;
   if (layer === null || typeof layer !== 'object' || typeof layer.apply !== 'function') {
     throw new SpecError('E_INPUT', `${kind}: a branch must be a layer or a list of layers`);
   }
@@ -49,7 +49,7 @@ interface SerialCache {
  *
  * @throws SpecError `E_INPUT` for an empty list or a non-layer
  */
-export function spatialSerial(layers: ReadonlyArray<SpatialLayer>): SpatialLayer<SerialCache> {
+export function spatialSerial(layers: ReadonlyArray<Layer>): Layer<SerialCache> {
   if (!Array.isArray(layers) || layers.length === 0) throw new SpecError('E_INPUT', 'serial: needs at least one layer');
   const children = layers.map((l) => asLayer(l, 'serial'));
   return {
@@ -76,7 +76,7 @@ export function spatialSerial(layers: ReadonlyArray<SpatialLayer>): SpatialLayer
     },
     vjp(params, cache, gy, ctx, options) {
       const split = splitParams(params, children.length, 'serial');
-      const grads: SpatialParams[] = new Array<SpatialParams>(children.length);
+      const grads: LayerParams[] = new Array<LayerParams>(children.length);
       let g = gy;
       for (let i = children.length - 1; i >= 0; i--) {
         const r = children[i].vjp(split[i], cache.caches[i], g, ctx, options);
@@ -101,7 +101,7 @@ export function spatialSerial(layers: ReadonlyArray<SpatialLayer>): SpatialLayer
 
 interface SumCache {
   readonly caches: ReadonlyArray<unknown>;
-  readonly x: SpatialActivations;
+  readonly x: Activations;
 }
 
 /** Options of {@link spatialFanInSum}. */
@@ -114,10 +114,10 @@ export interface SpatialFanInSumOptions {
 
 function branchSum(
   kind: string,
-  branches: ReadonlyArray<SpatialLayer>,
+  branches: ReadonlyArray<Layer>,
   weights: ReadonlyArray<number>,
-): SpatialLayer<SumCache> {
-  const scale = (g: SpatialActivations, w: number): SpatialActivations =>
+): Layer<SumCache> {
+  const scale = (g: Activations, w: number): Activations =>
     w === 1
       ? g
       : activations(
@@ -197,7 +197,7 @@ function branchSum(
  *
  * @throws SpecError `E_INPUT` for no branches or weights that are not finite or do not match the branches
  */
-export function spatialFanInSum(options: SpatialFanInSumOptions): SpatialLayer<SumCache> {
+export function spatialFanInSum(options: SpatialFanInSumOptions): Layer<SumCache> {
   assertOptions(options, 'sum');
   const { branches } = options;
   if (!Array.isArray(branches) || branches.length === 0)
@@ -234,7 +234,7 @@ export interface SpatialResidualOptions {
  *
  * @throws SpecError `E_INPUT` for a non-finite α or a bad branch
  */
-export function spatialResidual(options: SpatialResidualOptions): SpatialLayer<SumCache> {
+export function spatialResidual(options: SpatialResidualOptions): Layer<SumCache> {
   assertOptions(options, 'residual');
   const alpha = options.alpha ?? 1;
   if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
@@ -244,11 +244,11 @@ export function spatialResidual(options: SpatialResidualOptions): SpatialLayer<S
 }
 
 interface IdentityCache {
-  readonly x: SpatialActivations;
+  readonly x: Activations;
 }
 
 /** The identity layer `y = x` (the skip branch of a residual block); no parameters. */
-export function spatialIdentity(): SpatialLayer<IdentityCache> {
+export function spatialIdentity(): Layer<IdentityCache> {
   return {
     kind: 'identity',
     init(inShape) {

@@ -1,4 +1,4 @@
-import type { SpatialActivations, SpatialLayer, SpatialParams } from '@spec/core';
+import type { Activations, Layer, LayerParams } from '@spec/core';
 import type { Padding } from '../architecture/spec.js';
 import { activations, assertActivations, assertShapeArg, spatialSize } from './activations.js';
 import {
@@ -32,7 +32,7 @@ export interface SpatialConvOptions {
 }
 
 interface ConvCache {
-  readonly x: SpatialActivations;
+  readonly x: Activations;
   readonly map: WindowIndexMap;
 }
 
@@ -53,7 +53,7 @@ interface ConvCache {
  *
  * @throws SpecError `E_INPUT` for a bad width, filter, stride, padding or scale
  */
-export function spatialConv(options: SpatialConvOptions): SpatialLayer<ConvCache> {
+export function spatialConv(options: SpatialConvOptions): Layer<ConvCache> {
   assertOptions(options, 'conv');
   const width = assertCount(options.width, 'conv', 'width');
   const filter = assertCounts(options.filter, 'conv', 'filter');
@@ -65,12 +65,12 @@ export function spatialConv(options: SpatialConvOptions): SpatialLayer<ConvCache
   const taps = spatialSize(filter);
   const mapOf = (spatial: ReadonlyArray<number>): WindowIndexMap =>
     windowIndexMap(spatial, filter, strides, padding, 'conv');
-  const weights = (params: SpatialParams, cin: number): { W: Float64Array; b: Float64Array | null } => ({
+  const weights = (params: LayerParams, cin: number): { W: Float64Array; b: Float64Array | null } => ({
     W: param(params, 'W', taps * width * cin, 'conv'),
     b: hasBias ? param(params, 'b', width, 'conv') : null,
   });
 
-  function checkGradient(cache: ConvCache, gy: SpatialActivations): void {
+  function checkGradient(cache: ConvCache, gy: Activations): void {
     assertActivations(gy, 'conv', 'the output gradient', {
       spatial: cache.map.outputSpatial,
       channels: width,
@@ -79,7 +79,7 @@ export function spatialConv(options: SpatialConvOptions): SpatialLayer<ConvCache
   }
 
   /** Samples per block of patches. */
-  const blockOf = (x: SpatialActivations, map: WindowIndexMap): number =>
+  const blockOf = (x: Activations, map: WindowIndexMap): number =>
     samplesPerBlock(x.samples, spatialSize(map.outputSpatial) * taps * x.channels, PATCH_BLOCK_BYTES);
 
   return {
@@ -173,7 +173,7 @@ export function spatialConv(options: SpatialConvOptions): SpatialLayer<ConvCache
  * numbers each, zero where ι(p, δ) falls in the padding ((to − from)·L_out × |F|·C_in, row-major).
  */
 export function patches(
-  x: SpatialActivations,
+  x: Activations,
   map: WindowIndexMap,
   taps: number,
   from: number,

@@ -1,4 +1,4 @@
-import { SpecError, ntkTermsContribution, transpose, type Backend, type Matrix } from '@spec/core';
+import { SpecError, ntkTermsContribution, type Backend, type Matrix } from '@spec/core';
 import {
   DEFAULT_BLOCK_BYTES,
   addInto,
@@ -109,7 +109,7 @@ export interface DenseWeightNtkOptions {
  * The NTK share of a dense map with weights shared over the L positions (apps/docs/theory/architectures.md#finite-layers):
  * `α² Σ_{p,q} ⟨x_a(p), x_b(q)⟩⟨g_a(p), g_b(q)⟩ + s² ⟨Σ_p g_a(p), Σ_q g_b(q)⟩` (n × n, exactly symmetric), for inputs x
  * ({@link SampleRows}, n·L × C_in) and output gradients g (n·L × C_out). With one position this is the MLP's dense share
- * `(α² XᵀX + s²) ⊙ GᵀG` and goes through the same routine (`ntkTermsContribution`). With several, by cost: position
+ * `(α² X Xᵀ + s²) ⊙ G Gᵀ` and goes through the same routine (`ntkTermsContribution`). With several, by cost: position
  * Grams (O(n²L²(C_in + C_out))) or per-sample weight gradients `α Σ_p g_a(p) x_a(p)ᵀ` (O(nL C_in C_out + n² C_in C_out)),
  * both as backend products over blocks of samples of bounded memory.
  */
@@ -132,8 +132,8 @@ export function denseWeightNtk(
   if (L === 1) {
     const terms = [
       {
-        left: transpose({ rows: n, cols: cin, data: x(0, n) }),
-        right: transpose({ rows: n, cols: cout, data: g }),
+        left: { rows: n, cols: cin, data: x(0, n) },
+        right: { rows: n, cols: cout, data: g },
         a2: alpha * alpha,
         b2: s * s,
       },

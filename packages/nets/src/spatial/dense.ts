@@ -1,4 +1,4 @@
-import type { Backend, SpatialActivations, SpatialLayer, SpatialParams } from '@spec/core';
+import type { Backend, Activations, Layer, LayerParams } from '@spec/core';
 import { activations, assertActivations, assertShapeArg, shapeOf, spatialSize } from './activations.js';
 import {
   biasGradients,
@@ -21,7 +21,7 @@ export interface SpatialDenseOptions {
 }
 
 interface DenseCache {
-  readonly x: SpatialActivations;
+  readonly x: Activations;
 }
 
 /**
@@ -38,14 +38,14 @@ interface DenseCache {
  *
  * @throws SpecError `E_INPUT` for a bad width or scale
  */
-export function spatialDense(options: SpatialDenseOptions): SpatialLayer<DenseCache> {
+export function spatialDense(options: SpatialDenseOptions): Layer<DenseCache> {
   assertOptions(options, 'dense');
   const width = assertCount(options.width, 'dense', 'width');
   const wStd = assertStd(options.W_std ?? 1, 'dense', 'W_std');
   const bStd = assertStd(options.b_std ?? 0, 'dense', 'b_std');
   const hasBias = bStd > 0;
 
-  const weights = (params: SpatialParams, cin: number): { W: Float64Array; b: Float64Array | null } => ({
+  const weights = (params: LayerParams, cin: number): { W: Float64Array; b: Float64Array | null } => ({
     W: param(params, 'W', width * cin, 'dense'),
     b: hasBias ? param(params, 'b', width, 'dense') : null,
   });
@@ -94,6 +94,6 @@ export function spatialDense(options: SpatialDenseOptions): SpatialLayer<DenseCa
 /**
  * `s² ⟨Σ_p g_a(p), Σ_q g_b(q)⟩` (n × n): the NTK share of a bias of scale s added at every position, on the backend.
  */
-export function signalSumGram(backend: Backend, g: SpatialActivations, s: number): Float64Array {
+export function signalSumGram(backend: Backend, g: Activations, s: number): Float64Array {
   return biasNtk(backend, g.data, g.samples, spatialSize(g.spatial), g.channels, s);
 }

@@ -1,8 +1,8 @@
-import { SpecError, type SpatialActivations, type SpatialLayer } from '@spec/core';
+import { SpecError, type Activations, type Layer } from '@spec/core';
 import { activations, assertActivations, assertShapeArg, shapeOf, spatialSize } from './activations.js';
 
 interface ShapeCache {
-  readonly x: SpatialActivations;
+  readonly x: Activations;
 }
 
 /**
@@ -10,7 +10,7 @@ interface ShapeCache {
  * position-major (the row-major data is unchanged). A dense readout after it has fan-in C·L and its own weight for every
  * position.
  */
-export function spatialFlatten(): SpatialLayer<ShapeCache> {
+export function spatialFlatten(): Layer<ShapeCache> {
   return {
     kind: 'flatten',
     init(inShape) {
@@ -36,7 +36,7 @@ export function spatialFlatten(): SpatialLayer<ShapeCache> {
  * The last position of a sequence (the last-state readout of an RNN, apps/docs/theory/architectures.md#rnn):
  * `y_c(a) = x_c(a, T)`, no positions. Needs exactly one spatial axis.
  */
-export function spatialLast(): SpatialLayer<ShapeCache> {
+export function spatialLast(): Layer<ShapeCache> {
   const checkRank = (spatial: ReadonlyArray<number>): void => {
     if (spatial.length !== 1) {
       throw new SpecError(

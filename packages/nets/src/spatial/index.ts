@@ -1,6 +1,6 @@
 /**
  * Finite-width layers on activations with positions and channels (apps/docs/theory/architectures.md#finite-layers),
- * each a `SpatialLayer` of `@spec/core`, and a driver for scalar-output networks built from them.
+ * each a `Layer` of `@spec/core`, and a driver for scalar-output networks built from them.
  *
  * @packageDocumentation
  */

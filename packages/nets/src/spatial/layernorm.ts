@@ -1,4 +1,4 @@
-import { SpecError, type SpatialActivations, type SpatialLayer } from '@spec/core';
+import { SpecError, type Activations, type Layer } from '@spec/core';
 import { activations, assertActivations, assertShapeArg, shapeOf, spatialSize } from './activations.js';
 import { assertOptions, assertStd } from './params.js';
 
@@ -10,7 +10,7 @@ export interface SpatialLayerNormOptions {
 
 interface LayerNormCache {
   /** The normalised output ĥ. */
-  readonly y: SpatialActivations;
+  readonly y: Activations;
   /** √(σ² + ε) per (sample, position). */
   readonly scale: Float64Array;
 }
@@ -22,7 +22,7 @@ interface LayerNormCache {
  *
  * @throws SpecError `E_INPUT` for a negative or non-finite eps
  */
-export function spatialLayerNorm(options: SpatialLayerNormOptions = {}): SpatialLayer<LayerNormCache> {
+export function spatialLayerNorm(options: SpatialLayerNormOptions = {}): Layer<LayerNormCache> {
   assertOptions(options, 'layernorm');
   const eps = assertStd(options.eps ?? 0, 'layernorm', 'eps');
   return {

@@ -2,26 +2,27 @@ import {
   SpecError,
   type Backend,
   type Rng,
-  type SpatialActivations,
-  type SpatialLayer,
-  type SpatialParams,
-  type SpatialShape,
+  type Activations,
+  type Layer,
+  type LayerParams,
+  type Shape,
 } from '@spec/core';
-import { activations, assertActivations, describeShape, spatialSize } from './activations.js';
-import { addInto, rowGram } from './sample-gram.js';
+import { assertActivations, describeShape } from './activations.js';
+import { kernelsOfPass } from '../empirical-kernels.js';
+import { f64 } from '../layers/matrix-ops.js';
 
 /** What {@link initSpatialNetwork} returns. */
 export interface SpatialNetworkInit {
   /** One parameter record per layer. */
-  readonly params: ReadonlyArray<SpatialParams>;
+  readonly params: ReadonlyArray<LayerParams>;
   /** shapes[0] = the input shape, shapes[ℓ] = the per-sample shape after ℓ layers (the last is scalar). */
-  readonly shapes: ReadonlyArray<SpatialShape>;
+  readonly shapes: ReadonlyArray<Shape>;
 }
 
 /** What {@link spatialForward} returns. */
 export interface SpatialForwardPass {
   /** activations[0] = the input, activations[ℓ] = the output of layer ℓ; the last holds f(x_a), one per sample. */
-  readonly activations: ReadonlyArray<SpatialActivations>;
+  readonly activations: ReadonlyArray<Activations>;
   /** Per layer, the cache its backward pass needs (opaque). */
   readonly caches: ReadonlyArray<unknown>;
 }
@@ -46,26 +47,26 @@ export interface SpatialEmpiricalKernels {
   readonly perLayer?: ReadonlyArray<Float64Array | null>;
 }
 
-function checkNetwork(layers: ReadonlyArray<SpatialLayer>): void {
+function checkNetwork(layers: ReadonlyArray<Layer>): void {
   if (!Array.isArray(layers) || layers.length === 0) {
     throw new SpecError('E_INPUT', 'spatial network: needs at least one layer (the last a dense readout of width 1)');
   }
 }
 
 /**
- * Draws the parameters of a network of {@link SpatialLayer}s for inputs of per-sample shape `inShape`: layer ℓ
+ * Draws the parameters of a network of {@link Layer}s for inputs of per-sample shape `inShape`: layer ℓ
  * (1-based) draws from `rng.split('layer-ℓ')`, as the MLP's `initNetwork` does.
  *
  * @throws SpecError `E_SHAPE` when the network does not end in one output per sample (spatial `[]`, 1 channel), and
  *   the layers' own errors
  */
 export function initSpatialNetwork(
-  layers: ReadonlyArray<SpatialLayer>,
-  inShape: SpatialShape,
+  layers: ReadonlyArray<Layer>,
+  inShape: Shape,
   rng: Rng,
 ): SpatialNetworkInit {
   checkNetwork(layers);
-  const shapes: SpatialShape[] = [inShape];
+  const shapes: Shape[] = [inShape];
   const params = layers.map((layer, i) => {
     const { params: p, outShape } = layer.init(shapes[i], rng.split(`layer-${i + 1}`));
     shapes.push(outShape);
@@ -87,9 +88,9 @@ export function initSpatialNetwork(
  * @throws SpecError `E_INPUT` when `params` does not match the layers
  */
 export function spatialForward(
-  layers: ReadonlyArray<SpatialLayer>,
-  params: ReadonlyArray<SpatialParams>,
-  x: SpatialActivations,
+  layers: ReadonlyArray<Layer>,
+  params: ReadonlyArray<LayerParams>,
+  x: Activations,
   backend: Backend,
 ): SpatialForwardPass {
   checkNetwork(layers);
@@ -97,7 +98,7 @@ export function spatialForward(
     throw new SpecError('E_INPUT', `spatial network: expected parameters for ${layers.length} layers`);
   }
   assertActivations(x, 'spatial network', 'the input');
-  const acts: SpatialActivations[] = [x];
+  const acts: Activations[] = [x];
   const caches: unknown[] = [];
   const ctx = { backend };
   layers.forEach((layer, i) => {
@@ -109,17 +110,18 @@ export function spatialForward(
 }
 
 /**
- * Outputs, CK and empirical NTK of a scalar-output network of {@link SpatialLayer}s
- * (apps/docs/theory/architectures.md#finite-layers): a forward pass, then a backward sweep of the signal
- * ∂f(x_a)/∂f(x_a) = 1 through the layers' vjps, where every layer adds its NTK share for the signal at its output.
+ * Outputs, CK and empirical NTK of a scalar-output network of {@link Layer}s
+ * (apps/docs/theory/architectures.md#finite-layers): the same driver as `empiricalKernels` (a forward pass, then a
+ * backward sweep of the signal ∂f(x_a)/∂f(x_a) = 1, where every layer adds its NTK share — from its terms when it has
+ * them), on activations and a list of layers.
  *
  * @throws SpecError `E_SHAPE` when the output is not one number per sample, `E_DATA` when a kernel or output is not
  *   finite (an activation overflowed: try smaller W_std), and the layers' errors
  */
 export function spatialEmpiricalKernels(
-  layers: ReadonlyArray<SpatialLayer>,
-  params: ReadonlyArray<SpatialParams>,
-  x: SpatialActivations,
+  layers: ReadonlyArray<Layer>,
+  params: ReadonlyArray<LayerParams>,
+  x: Activations,
   backend: Backend,
   options: SpatialKernelOptions = {},
 ): SpatialEmpiricalKernels {
@@ -139,7 +141,9 @@ export function spatialEmpiricalKernels(
       `spatial network: the output is ${describeShape(out)} per sample; end in flatten or global_avg_pool and a dense readout of width 1`,
     );
   }
-  const n = x.samples;
+  const k = kernelsOfPass(layers, params, fwd.activations, fwd.caches, backend, which, {
+    perLayer: options.perLayer === true,
+  });
   const result: {
     outputs: Float64Array;
     ck?: Float64Array;
@@ -147,33 +151,15 @@ export function spatialEmpiricalKernels(
     perLayer?: Array<Float64Array | null>;
   } = { outputs: Float64Array.from(out.data) };
   assertFiniteArray(result.outputs, 'the network outputs');
-  if (which !== 'ntk') {
-    const z = fwd.activations[layers.length - 1];
-    result.ck = rowGram(backend, z.data, n, spatialSize(z.spatial) * z.channels);
+  if (k.ck !== undefined) {
+    result.ck = f64(k.ck.data);
     assertFiniteArray(result.ck, 'the CK');
   }
-  if (which !== 'ck') {
-    const perLayer: Array<Float64Array | null> = new Array<Float64Array | null>(layers.length).fill(null);
-    const ntk = new Float64Array(n * n);
-    let g = activations(new Float64Array(n).fill(1), n, { spatial: [], channels: 1 });
-    for (let i = layers.length - 1; i >= 0; i--) {
-      const share = layers[i].ntk(params[i], fwd.caches[i], g, ctx);
-      if (share !== null) {
-        if (share.length !== n * n) {
-          throw new SpecError(
-            'E_SHAPE',
-            `layer ${i + 1} (${layers[i].kind}) returned an NTK share of ${share.length} entries, expected ${n} × ${n}`,
-          );
-        }
-        perLayer[i] = share;
-        addInto(ntk, share);
-      }
-      if (i > 0) g = layers[i].vjp(params[i], fwd.caches[i], g, ctx, { params: false }).gx;
-    }
-    assertFiniteArray(ntk, 'the NTK');
-    result.ntk = ntk;
-    if (options.perLayer) result.perLayer = perLayer;
+  if (k.ntk !== undefined) {
+    result.ntk = f64(k.ntk.data);
+    assertFiniteArray(result.ntk, 'the NTK');
   }
+  if (k.perLayer !== undefined) result.perLayer = k.perLayer.map((m) => (m === null ? null : f64(m.data)));
   return result;
 }
 

@@ -1,4 +1,4 @@
-import { SpecError, type Rng, type SpatialParams } from '@spec/core';
+import { SpecError, type Rng, type LayerParams } from '@spec/core';
 
 /** A scale (W_std, b_std, …): finite and ≥ 0. Returns it. @throws SpecError `E_INPUT` naming `layer` */
 export function assertStd(value: unknown, layer: string, name: string): number {
@@ -49,7 +49,7 @@ export function drawNormal(rng: Rng, key: string, size: number): Float64Array {
  *
  * @throws SpecError `E_SHAPE` naming `layer` when it is missing or has the wrong size
  */
-export function param(params: SpatialParams, key: string, size: number, layer: string): Float64Array {
+export function param(params: LayerParams, key: string, size: number, layer: string): Float64Array {
   const p = params[key];
   if (!(p instanceof Float64Array)) {
     throw new SpecError('E_SHAPE', `${layer}: parameter "${key}" is missing (pass the params returned by init)`);

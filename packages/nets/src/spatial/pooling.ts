@@ -1,4 +1,4 @@
-import { SpecError, type SpatialActivations, type SpatialLayer } from '@spec/core';
+import { SpecError, type Activations, type Layer } from '@spec/core';
 import type { Padding } from '../architecture/spec.js';
 import { activations, assertActivations, assertShapeArg, shapeOf, spatialSize } from './activations.js';
 import { assertPadding, windowIndexMap, type WindowIndexMap } from '../kernel-maps/index-map.js';
@@ -17,13 +17,13 @@ export interface SpatialPoolOptions {
 }
 
 interface PoolCache {
-  readonly x: SpatialActivations;
+  readonly x: Activations;
   readonly map: WindowIndexMap;
   /** The weight M[p, ·] of every tap at output position p. */
   readonly weight: Float64Array;
 }
 
-function pool(kind: 'avg_pool' | 'sum_pool', options: SpatialPoolOptions): SpatialLayer<PoolCache> {
+function pool(kind: 'avg_pool' | 'sum_pool', options: SpatialPoolOptions): Layer<PoolCache> {
   assertOptions(options, kind);
   const window = assertCounts(options.window, kind, 'window');
   const strides = assertCounts(options.strides ?? window.map(() => 1), kind, 'strides');
@@ -114,7 +114,7 @@ function pool(kind: 'avg_pool' | 'sum_pool', options: SpatialPoolOptions): Spati
  *
  * @throws SpecError `E_INPUT` for a bad window, stride, padding or normalize_edges
  */
-export function spatialAvgPool(options: SpatialPoolOptions): SpatialLayer<PoolCache> {
+export function spatialAvgPool(options: SpatialPoolOptions): Layer<PoolCache> {
   return pool('avg_pool', options);
 }
 
@@ -123,7 +123,7 @@ export function spatialAvgPool(options: SpatialPoolOptions): SpatialLayer<PoolCa
  *
  * @throws SpecError `E_INPUT` for a bad window, stride or padding
  */
-export function spatialSumPool(options: Omit<SpatialPoolOptions, 'normalize_edges'>): SpatialLayer<PoolCache> {
+export function spatialSumPool(options: Omit<SpatialPoolOptions, 'normalize_edges'>): Layer<PoolCache> {
   return pool('sum_pool', options);
 }
 
@@ -131,7 +131,7 @@ export function spatialSumPool(options: Omit<SpatialPoolOptions, 'normalize_edge
 export type SpatialMaxPoolOptions = Omit<SpatialPoolOptions, 'normalize_edges'>;
 
 interface MaxPoolCache {
-  readonly x: SpatialActivations;
+  readonly x: Activations;
   readonly outputSpatial: ReadonlyArray<number>;
   /** For every output entry (a, p, c), the flat input index it took its value from. */
   readonly argmax: Int32Array;
@@ -145,7 +145,7 @@ interface MaxPoolCache {
  *
  * @throws SpecError `E_INPUT` for a bad window, stride or padding
  */
-export function spatialMaxPool(options: SpatialMaxPoolOptions): SpatialLayer<MaxPoolCache> {
+export function spatialMaxPool(options: SpatialMaxPoolOptions): Layer<MaxPoolCache> {
   const kind = 'max_pool';
   assertOptions(options, kind);
   const window = assertCounts(options.window, kind, 'window');
@@ -206,14 +206,14 @@ export function spatialMaxPool(options: SpatialMaxPoolOptions): SpatialLayer<Max
 }
 
 interface ReduceCache {
-  readonly x: SpatialActivations;
+  readonly x: Activations;
 }
 
 /**
  * Global average pooling (apps/docs/theory/architectures.md#global-average-pooling): `y_c(a) = (1/L) Σ_p x_c(a,p)`,
  * a record with no positions and the same channels. A dense readout after it shares one weight over all positions.
  */
-export function spatialGlobalAvgPool(): SpatialLayer<ReduceCache> {
+export function spatialGlobalAvgPool(): Layer<ReduceCache> {
   return {
     kind: 'global_avg_pool',
     init(inShape) {

@@ -1,4 +1,4 @@
-import { SpecError, type Activation, type SpatialActivations, type SpatialLayer, type SpatialParams } from '@spec/core';
+import { SpecError, type Activation, type Activations, type Layer, type LayerParams } from '@spec/core';
 import { activationOption } from '../activations/resolve.js';
 import { activations, assertActivations, assertShapeArg, shapeOf } from './activations.js';
 import { assertCount, assertOptions, assertStd, drawNormal, param } from './params.js';
@@ -19,7 +19,7 @@ export interface SpatialRnnOptions {
 }
 
 interface RnnCache {
-  readonly x: SpatialActivations;
+  readonly x: Activations;
   /** Pre-activations g^t and states s^t, (n, T, N) each. */
   readonly g: Float64Array;
   readonly s: Float64Array;
@@ -33,7 +33,7 @@ interface RnnCache {
  *
  * @throws SpecError `E_INPUT` for a bad width, scale or activation
  */
-export function spatialRnn(options: SpatialRnnOptions): SpatialLayer<RnnCache> {
+export function spatialRnn(options: SpatialRnnOptions): Layer<RnnCache> {
   assertOptions(options, 'rnn');
   const N = assertCount(options.width, 'rnn', 'width');
   const act = activationOption(options.act, 'rnn');
@@ -54,16 +54,16 @@ export function spatialRnn(options: SpatialRnnOptions): SpatialLayer<RnnCache> {
     }
   };
 
-  function weights(params: SpatialParams, cin: number): Float64Array[] {
+  function weights(params: LayerParams, cin: number): Float64Array[] {
     const s = sizes(cin);
     return names.map((name, i) => param(params, name, s[i], 'rnn'));
   }
 
   /** Adds ∂f(x_a)/∂(W, U, b) into `grads` and, when given, ∂f(x_a)/∂x_a into `gx`. */
   function backSample(
-    params: SpatialParams,
+    params: LayerParams,
     cache: RnnCache,
-    gy: SpatialActivations,
+    gy: Activations,
     a: number,
     grads: ReadonlyArray<Float64Array> | null,
     gx: Float64Array | null,
@@ -103,7 +103,7 @@ export function spatialRnn(options: SpatialRnnOptions): SpatialLayer<RnnCache> {
     }
   }
 
-  function checkGradient(cache: RnnCache, gy: SpatialActivations): void {
+  function checkGradient(cache: RnnCache, gy: Activations): void {
     assertActivations(gy, 'rnn', 'the output gradient', {
       spatial: cache.x.spatial,
       channels: N,

@@ -1,7 +1,8 @@
-import { SpecError, assertFinite, transpose, type Backend, type Matrix } from '@spec/core';
+import { SpecError, assertFinite, type Activations, type Backend, type Matrix } from '@spec/core';
 import type { BlockMatvec } from '@spec/rmt';
 import type { LayerParams } from '@spec/core';
-import { forward, type Network, type NetworkParams } from '../network.js';
+import { samplesAsRows } from '../empirical-kernels.js';
+import { forward, onesSignal, type Network, type NetworkInput, type NetworkParams } from '../network.js';
 import { layerNtkStep } from '../layer-ntk-step.js';
 import { hasLeanNtk, leanFactorsAndFeatures, leanNtk } from './lean-kernels.js';
 import { tiledNtkOperator } from './tiled-ntk.js';
@@ -9,7 +10,7 @@ import { tiledNtkOperator } from './tiled-ntk.js';
 /** The kernels of a network for matrix-free spectral density: operators instead of kept Gram matrices. */
 export interface KernelOperators {
   /**
-   * K_CK v = X_Lᵀ (X_L v): two products with X_L (d_L × n) and its transpose, no n × n matrix
+   * K_CK v = X_L (X_Lᵀ v): two products with X_L (n × d_L, one row per sample), no n × n matrix
    * (apps/docs/theory/fan-wang.md#network-and-kernels).
    */
   readonly ck?: BlockMatvec;
@@ -21,15 +22,15 @@ export interface KernelOperators {
 }
 
 /**
- * V (count × n, one vector per row) ↦ rows of K V for the symmetric n × n K = XᵀX given by X (d × n), as
- * Y = X Vᵀ (d × count) then (Xᵀ Y)ᵀ with Xᵀ formed once (n × d), so neither product transposes X at each step.
+ * V (count × n, one vector per row) ↦ rows of K V for the symmetric n × n K = X Xᵀ given by X (n × d), as
+ * Y = Xᵀ Vᵀ (d × count) then X Y (n × count): both products have d or n rows for the backend to split between its
+ * threads (V X would have only `count`).
  */
 function gramOperator(X: Matrix, backend: Backend): BlockMatvec {
-  const n = X.cols;
-  const Xt = transpose(X);
+  const n = X.rows;
   return (V, out, count) => {
-    const Y = backend.gemm(X, { rows: count, cols: n, data: V }, { transB: true }); // d × count
-    const Wt = backend.gemm(Xt, Y).data; // n × count
+    const Y = backend.gemm(X, { rows: count, cols: n, data: V }, { transA: true, transB: true }); // d × count
+    const Wt = backend.gemm(X, Y).data; // n × count
     for (let q = 0; q < count; q++) for (let j = 0; j < n; j++) out[q * n + j] = Wt[j * count + q];
   };
 }
@@ -47,8 +48,8 @@ function storedOperator(K: Matrix, backend: Backend): BlockMatvec {
 }
 
 /**
- * Forward pass, then the CK as the operator v ↦ X_Lᵀ(X_L v) and/or the NTK accumulated in one n × n matrix (each
- * layer's contribution (X_{ℓ−1}ᵀX_{ℓ−1}) ⊙ (S_ℓᵀS_ℓ) is added and dropped, and each layer's cache is released once the
+ * Forward pass, then the CK as the operator v ↦ X_L(X_Lᵀ v) and/or the NTK accumulated in one n × n matrix (each
+ * layer's contribution (X_{ℓ−1}X_{ℓ−1}ᵀ) ⊙ (S_ℓS_ℓᵀ) is added and dropped, and each layer's cache is released once the
  * backward pass has left it), apps/docs/theory/fan-wang.md#network-and-kernels, #simulation-notes. When every layer
  * implements `ntkTerms` (all-dense networks, and any with plugin layers that do) the NTK is built by {@link leanNtk}
  * (for an all-dense network at most the network plus one n × n matrix and one back-propagated signal, or three n × n
@@ -58,7 +59,7 @@ function storedOperator(K: Matrix, backend: Backend): BlockMatvec {
 export function kernelOperators(
   net: Network,
   params: NetworkParams,
-  X: Matrix,
+  X: NetworkInput,
   backend: Backend,
   kernel: 'ck' | 'ntk' | 'both',
 ): KernelOperators {
@@ -86,7 +87,7 @@ export interface KernelOperatorOptions {
 export function kernelOperatorsConsuming(
   net: Network,
   params: Array<LayerParams | null>,
-  X: Matrix,
+  X: NetworkInput,
   backend: Backend,
   kernel: 'ck' | 'ntk' | 'both',
   options: KernelOperatorOptions = {},
@@ -107,9 +108,10 @@ export function kernelOperatorsConsuming(
   if (kernel !== 'ck' && hasLeanNtk(net)) {
     const lean = leanNtk(net, params, X, backend, { keepFeatures: kernel === 'both' });
     const K = lean.ntk;
+    const n = K.rows;
     let tr = 0;
-    for (let j = 0; j < X.cols; j++) tr += K.data[j * X.cols + j];
-    const ntkPart = { ntk: storedOperator(K, backend), ntkMean: tr / X.cols };
+    for (let j = 0; j < n; j++) tr += K.data[j * n + j];
+    const ntkPart = { ntk: storedOperator(K, backend), ntkMean: tr / n };
     if (lean.features === undefined) return ntkPart;
     return { ...ckOperator(lean.features, backend), ...ntkPart };
   }
@@ -120,50 +122,41 @@ function ckOperator(XL: Matrix, backend: Backend): { ck: BlockMatvec; ckMean: nu
   assertFinite(XL, 'CK features X_L');
   let s = 0;
   for (const v of XL.data) s += v * v;
-  return { ck: gramOperator(XL, backend), ckMean: s / XL.cols };
+  return { ck: gramOperator(XL, backend), ckMean: s / XL.rows };
 }
 
 function genericOperators(
   net: Network,
   params: NetworkParams,
-  X: Matrix,
+  X: NetworkInput,
   backend: Backend,
   kernel: 'ck' | 'ntk' | 'both',
 ): KernelOperators {
   let fwd: ReturnType<typeof forward> | null = forward(net, params, X, backend);
-  const acts: Array<Matrix | null> = [...fwd.activations];
-  const caches: Array<(typeof fwd.caches)[number] | null> = [...fwd.caches];
+  const acts: Array<Activations | null> = [...fwd.activations];
+  const caches: Array<unknown> = [...fwd.caches];
   fwd = null; // only the per-layer references below keep the caches alive, so each can be released
   const L = net.layers.length - 1;
-  const n = X.cols;
-  const XL = acts[L]!;
-  let ckMean: number | undefined;
-  let ck: BlockMatvec | undefined;
-  if (kernel !== 'ntk') {
-    assertFinite(XL, 'CK features X_L');
-    let s = 0;
-    for (const v of XL.data) s += v * v;
-    ckMean = s / n;
-    ck = gramOperator(XL, backend);
-  }
-  if (kernel === 'ck') return { ck, ckMean };
+  const n = acts[0]!.samples;
+  let ckPart: { ck?: BlockMatvec; ckMean?: number } = {};
+  if (kernel !== 'ntk') ckPart = ckOperator(samplesAsRows(acts[L]!), backend);
+  if (kernel === 'ck') return ckPart;
   const ctx = { backend };
-  let G: Matrix = { rows: 1, cols: n, data: new Float64Array(n).fill(1) };
+  let G = onesSignal(n);
   let K: Matrix | null = null;
   for (let i = L; i >= 0; i--) {
     const input = acts[i]!;
-    const step = layerNtkStep(net.layers[i], params[i], caches[i]!, G, ctx, {
+    const step = layerNtkStep(net.layers[i], params[i], caches[i], G, ctx, {
       index: i,
       input,
-      inputGram: () => backend.gram(input),
+      inputGram: () => backend.gram(samplesAsRows(input), { rows: true }),
     });
     const c = step.contribution;
     if (c !== null) {
-      if (K === null) K = c;
+      if (K === null) K = { rows: n, cols: n, data: c };
       else {
         const k = K.data as Float64Array;
-        const d = c.data;
-        for (let j = 0; j < k.length; j++) k[j] += d[j];
+        for (let j = 0; j < k.length; j++) k[j] += c[j];
       }
     }
     if (i > 0) G = step.gradInput();
@@ -174,5 +167,5 @@ function genericOperators(
   assertFinite(ntkMatrix, 'empirical NTK');
   let tr = 0;
   for (let j = 0; j < n; j++) tr += ntkMatrix.data[j * n + j];
-  return { ck, ckMean, ntk: storedOperator(ntkMatrix, backend), ntkMean: tr / n };
+  return { ...ckPart, ntk: storedOperator(ntkMatrix, backend), ntkMean: tr / n };
 }

@@ -1,21 +1,22 @@
 import {
   SpecError,
   assertFinite,
+  type Activations,
   type Backend,
-  type LayerCache,
   type LayerParams,
   type Matrix,
   type NtkTermsStep,
 } from '@spec/core';
-import type { Network } from '../network.js';
+import { networkInput, onesSignal, type Network, type NetworkInput } from '../network.js';
+import { samplesAsRows } from '../empirical-kernels.js';
 
 /** Result of {@link leanNtk}. */
 export interface LeanNtk {
   /** The empirical NTK (n × n), the same sums as `empiricalKernels(…).ntk`. */
   readonly ntk: Matrix;
-  /** X_L (d_L × n), the readout's input, kept only with `keepFeatures` (for the CK). */
+  /** X_L (n × d_L, one row per sample), the readout's input, kept only with `keepFeatures` (for the CK). */
   readonly features?: Matrix;
-  /** The CK X_LᵀX_L, a copy of the readout's Gram, only with `ckGram`. */
+  /** The CK X_L X_Lᵀ, a copy of the readout's Gram, only with `ckGram`. */
   readonly ck?: Matrix;
 }
 
@@ -24,7 +25,7 @@ export interface LeanNtkOptions {
   /** Keep X_L for the CK (default false: it is released once the readout's term is added). */
   readonly keepFeatures?: boolean;
   /**
-   * Also return the CK X_LᵀX_L, copied from the readout's Gram before it is scaled (default false): saves a Gram
+   * Also return the CK X_L X_Lᵀ, copied from the readout's Gram before it is scaled (default false): saves a Gram
    * (n²·d_L/2 multiply-adds) for one more n × n matrix alive from the readout's step on.
    */
   readonly ckGram?: boolean;
@@ -52,8 +53,9 @@ function firstLayerWithoutTerms(net: Network): number {
  * each layer for an `ntkTermsOnly` cache (a dense layer keeps σ′(H_ℓ) written over H_ℓ) and keeps only those caches;
  * the backward pass, layer by layer, takes the layer's terms (a dense layer forms S_ℓ = c_out σ′(H_ℓ) ⊙ G_ℓ in that
  * same buffer), drops G_ℓ and the cache, back-propagates G_{ℓ−1} (dense: α_W W_ℓᵀ S_ℓ), drops the weights, and for
- * each term `(a2 XᵀX + b2) ⊙ SᵀS` turns S into its Gram T (releasing S), forms XᵀX (releasing X) and adds
- * `a2 (XᵀX) ⊙ T + b2 T` into the one accumulated n × n NTK. A term whose S is 1 × n (the readout) is formed in place
+ * each term `(a2 X Xᵀ + b2) ⊙ S Sᵀ` (factors with one row per sample) turns S into its Gram T (releasing S), forms
+ * X Xᵀ (releasing X) and adds `a2 (X Xᵀ) ⊙ T + b2 T` into the one accumulated n × n NTK. A term whose S is n × 1 (the
+ * readout) is formed in place
  * on the Gram of its X: `(a2 K[α, β] + b2) s_α s_β`. For dense layers the arithmetic is that of `empiricalKernels`
  * (same operations in the same order), so the results agree to the last bits.
  *
@@ -67,7 +69,7 @@ function firstLayerWithoutTerms(net: Network): number {
 export function leanNtk(
   net: Network,
   params: Array<LayerParams | null>,
-  X: Matrix,
+  X: NetworkInput,
   backend: Backend,
   options: LeanNtkOptions = {},
 ): LeanNtk {
@@ -81,7 +83,7 @@ export function leanNtk(
   for (let i = L; i >= 0; i--) {
     backwardStep(st, net, i);
     for (let k = 0; k < st.rights.length; k++) {
-      if (st.rights[k]!.rows === 1) readoutTermAt(st, k);
+      if (st.rights[k]!.cols === 1) readoutTermAt(st, k);
       else hiddenTermAt(st, k);
     }
     clearTerms(st);
@@ -92,7 +94,7 @@ export function leanNtk(
   const ck = st.ck;
   const ntk: Matrix = { rows: st.n, cols: st.n, data: K ?? new Float64Array(st.n * st.n) };
   assertFinite(ntk, 'empirical NTK');
-  const features = st.features ?? undefined;
+  const features = st.features === null ? undefined : samplesAsRows(st.features);
   if (ck !== undefined) assertFinite(ck, 'empirical CK');
   return { ntk, ...(features === undefined ? {} : { features }), ...(ck === undefined ? {} : { ck }) };
 }
@@ -104,7 +106,7 @@ export function leanNtk(
 function leanForward(
   net: Network,
   params: Array<LayerParams | null>,
-  X: Matrix,
+  X: NetworkInput,
   backend: Backend,
   what: string,
   keepFeatures: boolean,
@@ -119,20 +121,14 @@ function leanForward(
     );
   if (params.length !== net.layers.length)
     throw new SpecError('E_INPUT', `expected parameters for ${net.layers.length} layers, got ${params.length}`);
-  if (X.rows !== net.inputDim) {
-    throw new SpecError(
-      'E_SHAPE',
-      `input X must have ${net.inputDim} rows (one column per sample), got ${X.rows} × ${X.cols}`,
-    );
-  }
-  assertFinite(X, 'input X');
+  const x = networkInput(net, X);
   const st: LeanState = {
     backend,
-    n: X.cols,
+    n: x.samples,
     caches: [],
     params,
-    next: X,
-    G: { rows: 1, cols: X.cols, data: new Float64Array(X.cols).fill(1) },
+    next: x,
+    G: onesSignal(x.samples),
     step: null,
     lefts: [],
     rights: [],
@@ -148,13 +144,14 @@ function leanForward(
 }
 
 /**
- * One layer's factors of the NTK: its term is (a2·XᵀX + b2) ⊙ (SᵀS), apps/docs/theory/fan-wang.md#network-and-kernels,
- * #simulation-notes — a layer's `NtkTerm` with X = `left` (0 × n when `left` is null, a zero Gram) and S = `right`.
+ * One layer's factors of the NTK: its term is (a2·X Xᵀ + b2) ⊙ (S Sᵀ), apps/docs/theory/fan-wang.md#network-and-kernels,
+ * #simulation-notes — a layer's `NtkTerm` with X = `left` (n × 0 when `left` is null, a zero Gram) and S = `right`, one
+ * row per sample.
  */
 export interface NtkFactor {
-  /** The layer's input X_ℓ (d × n) for a dense layer; 0 × n for a term without a left factor. */
+  /** The layer's input X_ℓ (n × d) for a dense layer; n × 0 for a term without a left factor. */
   readonly X: Matrix;
-  /** Its back-propagated signal S_ℓ (e × n; 1 × n for the readout). */
+  /** Its back-propagated signal S_ℓ (n × e; n × 1 for the readout). */
   readonly S: Matrix;
   /** α_W². */
   readonly a2: number;
@@ -164,7 +161,7 @@ export interface NtkFactor {
 
 /**
  * The NTK of a network whose layers all implement `ntkTerms` as per-layer factors instead of an n × n matrix:
- * NTK = Σ (a2 XᵀX + b2) ⊙ (SᵀS) over every layer's terms, readout first. The same forward pass and signals as
+ * NTK = Σ (a2 X Xᵀ + b2) ⊙ (S Sᵀ) over every layer's terms, readout first. The same forward pass and signals as
  * {@link leanNtk} (each layer's weights released once its signal is back-propagated); memory O(n·Σ d_ℓ), for
  * matrix-free products (`tiledNtkOperator`).
  *
@@ -173,7 +170,7 @@ export interface NtkFactor {
 export function leanNtkFactors(
   net: Network,
   params: Array<LayerParams | null>,
-  X: Matrix,
+  X: NetworkInput,
   backend: Backend,
 ): NtkFactor[] {
   return leanFactorsAndFeatures(net, params, X, backend, false).factors;
@@ -186,7 +183,7 @@ export function leanNtkFactors(
 export function leanFactorsAndFeatures(
   net: Network,
   params: Array<LayerParams | null>,
-  X: Matrix,
+  X: NetworkInput,
   backend: Backend,
   keepFeatures: boolean,
 ): { factors: NtkFactor[]; features: Matrix | null } {
@@ -197,14 +194,14 @@ export function leanFactorsAndFeatures(
     for (let k = 0; k < st.rights.length; k++) factors.push(factorAt(st, i, k));
     clearTerms(st);
   }
-  return { factors, features: st.features };
+  return { factors, features: st.features === null ? null : samplesAsRows(st.features) };
 }
 
 /** The k-th term of layer i as a factor; its slots are emptied. */
 function factorAt(st: LeanState, i: number, k: number): NtkFactor {
   const S = st.rights[k]!;
   assertFinite(S, `the signal of layer ${i + 1}`);
-  const X = st.lefts[k] ?? { rows: 0, cols: st.n, data: new Float64Array(0) };
+  const X = st.lefts[k] ?? { rows: st.n, cols: 0, data: new Float64Array(0) };
   const [a2, b2] = st.weights[k];
   st.lefts[k] = null;
   st.rights[k] = null;
@@ -269,12 +266,12 @@ interface LeanState {
   readonly backend: Backend;
   readonly n: number;
   /** caches[i] = layer i's `ntkTermsOnly` cache, until its backward step. */
-  readonly caches: Array<LayerCache | null>;
+  readonly caches: Array<unknown>;
   readonly params: Array<LayerParams | null>;
   /** The forward pass's latest output, the next layer's input. */
-  next: Matrix | null;
+  next: Activations | null;
   /** ∂f/∂(output of the layer being processed); all ones for the readout. */
-  G: Matrix | null;
+  G: Activations | null;
   /** The layer's step while its `gradInput` is pending. */
   step: NtkTermsStep | null;
   /** The current layer's terms, one slot per factor. */
@@ -284,9 +281,9 @@ interface LeanState {
   K: Float64Array | null;
   ck: Matrix | undefined;
   /** X_L, kept for the CK (`keepFeatures`). */
-  features: Matrix | null;
+  features: Activations | null;
   /** X_L until the CK is copied from its Gram (`ckGram`). */
-  ckInput: Matrix | null;
+  ckInput: Activations | null;
 }
 
 function forwardLayer(st: LeanState, net: Network, i: number, keepFeatures: boolean, ckGram: boolean): void {
@@ -296,15 +293,15 @@ function forwardLayer(st: LeanState, net: Network, i: number, keepFeatures: bool
   if (keepFeatures) st.features = input;
   if (ckGram) st.ckInput = input;
   st.next = null;
-  const { output, cache } = net.layers[i].apply(p, input, { backend: st.backend }, { ntkTermsOnly: true });
-  if (output.rows !== net.dims[i + 1] || output.cols !== st.n)
+  const { y, cache } = net.layers[i].apply(p, input, { backend: st.backend }, { ntkTermsOnly: true });
+  if (y.data.length !== net.dims[i + 1] * st.n || y.samples !== st.n)
     throw new SpecError(
       'E_SHAPE',
-      `layer ${i + 1} (${net.layers[i].kind}) gave a ${output.rows} × ${output.cols} output, expected ` +
-        `${net.dims[i + 1]} × ${st.n}`,
+      `layer ${i + 1} (${net.layers[i].kind}) gave ${y.data.length} output entries for ${y.samples} samples, ` +
+        `expected ${st.n} × ${net.dims[i + 1]}`,
     );
   st.caches.push(cache);
-  st.next = i < net.layers.length - 1 ? output : null;
+  st.next = i < net.layers.length - 1 ? y : null;
 }
 
 /** Layer i's step: its terms into the slots, G_{i−1} (for i > 0); releases G_i, the cache and the weights. */
@@ -325,19 +322,19 @@ function termsAt(st: LeanState, net: Network, i: number): void {
 /** G ← ∂f/∂(input of layer i), by the pending step. */
 function gradInputAt(st: LeanState, net: Network, i: number): void {
   st.G = st.step!.gradInput();
-  if (st.G.rows !== net.dims[i] || st.G.cols !== st.n)
+  if (st.G.samples !== st.n || st.G.data.length !== net.dims[i] * st.n)
     throw new SpecError(
       'E_SHAPE',
-      `layer ${i + 1} (${net.layers[i].kind}) back-propagated a ${st.G.rows} × ${st.G.cols} gradient, expected ` +
-        `${net.dims[i]} × ${st.n}`,
+      `layer ${i + 1} (${net.layers[i].kind}) back-propagated ${st.G.data.length} gradient entries for ` +
+        `${st.G.samples} samples, expected ${st.n} × ${net.dims[i]}`,
     );
 }
 
 /** The step's terms into the slots; releases the step (and with it what its gradInput held: W, S) and the weights. */
 function releaseStepAt(st: LeanState, i: number): void {
   for (const t of st.step!.terms) {
-    if (t.right.cols !== st.n || (t.left !== null && t.left.cols !== st.n))
-      throw new SpecError('E_SHAPE', `layer ${i + 1} gave an NTK term whose factors do not have ${st.n} columns`);
+    if (t.right.rows !== st.n || (t.left !== null && t.left.rows !== st.n))
+      throw new SpecError('E_SHAPE', `layer ${i + 1} gave an NTK term whose factors do not have ${st.n} rows (samples)`);
     st.lefts.push(t.left);
     st.rights.push(t.right);
     st.weights.push([t.a2, t.b2]);
@@ -353,11 +350,11 @@ function clearTerms(st: LeanState): void {
 }
 
 /**
- * A term whose right factor is 1 × n (the readout): its share on the Gram of its left factor, added into K; releases
+ * A term whose right factor is n × 1 (the readout): its share on the Gram of its left factor, added into K; releases
  * both factors (X_L stays alive when kept as features). With `ckGram`, the Gram of X_L is copied for the CK first.
  */
 function readoutTermAt(st: LeanState, k: number): void {
-  const isCk = st.ckInput !== null && st.lefts[k] === st.ckInput;
+  const isCk = isCkInput(st, k);
   const T = st.lefts[k] === null ? new Float64Array(st.n * st.n) : gramAt(st, st.lefts, k);
   if (isCk) {
     st.ck = { rows: st.n, cols: st.n, data: Float64Array.from(T) };
@@ -369,7 +366,7 @@ function readoutTermAt(st: LeanState, k: number): void {
   st.K = addInto(st.K, T);
 }
 
-/** Any other term: K += a2 (XᵀX) ⊙ (SᵀS) + b2 SᵀS; releases S, then X. */
+/** Any other term: K += a2 (X Xᵀ) ⊙ (S Sᵀ) + b2 S Sᵀ; releases S, then X. */
 function hiddenTermAt(st: LeanState, k: number): void {
   const T = gramAt(st, st.rights, k);
   const xx = st.lefts[k] === null ? null : leftGramAt(st, k);
@@ -379,7 +376,7 @@ function hiddenTermAt(st: LeanState, k: number): void {
 
 /** The Gram of lefts[k] (released), copied for the CK first when it is X_L and `ckGram` asks for it. */
 function leftGramAt(st: LeanState, k: number): Float64Array {
-  const isCk = st.ckInput !== null && st.lefts[k] === st.ckInput;
+  const isCk = isCkInput(st, k);
   const xx = gramAt(st, st.lefts, k);
   if (isCk) {
     st.ck = { rows: st.n, cols: st.n, data: Float64Array.from(xx) };
@@ -391,12 +388,18 @@ function leftGramAt(st: LeanState, k: number): Float64Array {
 /** With `ckGram` and no term of the readout on X_L: the CK as the Gram of X_L itself. */
 function ckFallbackAt(st: LeanState): void {
   if (st.ckInput === null) return;
-  st.ck = { rows: st.n, cols: st.n, data: f64(st.backend.gram(st.ckInput)) };
+  st.ck = { rows: st.n, cols: st.n, data: f64(st.backend.gram(samplesAsRows(st.ckInput), { rows: true })) };
   st.ckInput = null;
 }
 
+/** Whether term k's left factor is X_L itself (the same array), whose Gram is the CK. */
+function isCkInput(st: LeanState, k: number): boolean {
+  const left = st.lefts[k];
+  return st.ckInput !== null && left !== null && left !== undefined && left.data === st.ckInput.data;
+}
+
 function gramAt(st: LeanState, slots: Array<Matrix | null>, k: number): Float64Array {
-  const G = f64(st.backend.gram(slots[k]!));
+  const G = f64(st.backend.gram(slots[k]!, { rows: true }));
   slots[k] = null;
   return G;
 }

@@ -1,4 +1,5 @@
-import { SpecError, columnRange, transpose, type Backend, type Matrix } from '@spec/core';
+import { SpecError, columnRange, type Backend, type Matrix } from '@spec/core';
+import { f64 } from '../layers/matrix-ops.js';
 import type { BlockMatvec } from '@spec/rmt';
 import type { NtkFactor } from './lean-kernels.js';
 
@@ -20,10 +21,11 @@ export interface TiledNtk {
 
 /**
  * The empirical NTK applied without forming it (apps/docs/theory/fan-wang.md#network-and-kernels, #simulation-notes):
- * NTK = Σ_ℓ (a2_ℓ X_ℓᵀX_ℓ + b2_ℓ) ⊙ (S_ℓᵀS_ℓ) from {@link leanNtkFactors}. Each call visits the tile pairs (I, J ≥ I)
- * of edge `tile`, forms the tile T = Σ_ℓ (a2 X_ℓ[:, I]ᵀX_ℓ[:, J] + b2) ⊙ (S_ℓ[:, I]ᵀS_ℓ[:, J]) with two products per
- * layer on the backend, and adds V_J Tᵀ to the outputs of I (and V_I T to those of J when J ≠ I). Memory: the factors
- * (transposed once, n·Σ d_ℓ) plus O(tile²); the n × n matrix is never held. Work per call: that of forming the NTK once
+ * NTK = Σ_ℓ (a2_ℓ X_ℓ X_ℓᵀ + b2_ℓ) ⊙ (S_ℓ S_ℓᵀ) from {@link leanNtkFactors} (one row per sample). Each call visits the
+ * tile pairs (I, J ≥ I) of edge `tile`, forms the tile T = Σ_ℓ (a2 X_ℓ[I, :] X_ℓ[J, :]ᵀ + b2) ⊙ (S_ℓ[I, :] S_ℓ[J, :]ᵀ)
+ * with two products per layer on the backend, and adds V_J Tᵀ to the outputs of I (and V_I T to those of J when
+ * J ≠ I). Memory: the factors (n·Σ d_ℓ, a tile's samples contiguous rows) plus O(tile²); the n × n matrix is never
+ * held. Work per call: that of forming the NTK once
  * (n²·Σ d_ℓ multiply-adds), so this trades time for memory — for when the stored NTK would not fit. When n ≫ d a call
  * is cheaper by the factored identity (`form: 'auto'` picks whichever costs fewer multiply-adds for the call's block of
  * vectors; 'tiled' / 'factored' force one). The factors are consumed.
@@ -37,18 +39,18 @@ export function tiledNtkOperator(
   if (!Number.isInteger(tile) || tile < 1)
     throw new SpecError('E_INPUT', `tiledNtkOperator: tile must be a positive integer, got ${tile}`);
   if (factors.length === 0) throw new SpecError('E_INPUT', 'tiledNtkOperator: no factors');
-  const n = factors[0].X.cols;
-  // Transposed once (n × d), so a tile's columns are contiguous rows; each original is dropped as soon as it is copied.
+  const n = factors[0].X.rows;
+  // Taken from the list one by one, so the list holds no factor the operator does not.
   const terms: Array<{ Xt: Float64Array; dx: number; St: Float64Array; ds: number; a2: number; b2: number }> = [];
   let trace = 0;
   while (factors.length > 0) {
     const f = factors.shift()!;
-    if (f.X.cols !== n || f.S.cols !== n)
-      throw new SpecError('E_SHAPE', `tiledNtkOperator: every factor must have ${n} columns`);
-    const Xt = transpose(f.X).data as Float64Array;
-    const St = transpose(f.S).data as Float64Array;
-    const dx = f.X.rows;
-    const ds = f.S.rows;
+    if (f.X.rows !== n || f.S.rows !== n)
+      throw new SpecError('E_SHAPE', `tiledNtkOperator: every factor must have ${n} rows (one per sample)`);
+    const Xt = f64(f.X.data);
+    const St = f64(f.S.data);
+    const dx = f.X.cols;
+    const ds = f.S.cols;
     for (let a = 0; a < n; a++) {
       let xx = 0;
       for (let k = 0; k < dx; k++) xx += Xt[a * dx + k] * Xt[a * dx + k];

@@ -5,8 +5,8 @@ import {
   createRng,
   definePlugin,
   isSpecError,
-  type SpatialActivations,
-  type SpatialLayer,
+  type Activations,
+  type Layer,
   type SpecErrorCode,
 } from '@spec/core';
 import {
@@ -32,7 +32,7 @@ function specError(f: () => unknown): { code: SpecErrorCode; message: string } {
 }
 
 /** The inputs of apps/docs/theory/architectures.md#check-values as activations (n, spatial…, C). */
-function checkInputs(n: number, spatial: number[], C: number): SpatialActivations {
+function checkInputs(n: number, spatial: number[], C: number): Activations {
   return { data: architectureCheckData([n, ...spatial, C]), samples: n, spatial, channels: C };
 }
 
@@ -222,7 +222,7 @@ describe('spatialNetworkFromSpec: the finite network of a JSON architecture (app
     reg.use(builtinActivationsPlugin);
     // "scale": y = s·x, no parameters; as a finite layer it is the built-in dense with W = s·I folded out, so the
     // whole network's NTK must still equal J Jᵀ and its map must equal the network with the scale folded in.
-    const scaleLayer = (s: number): SpatialLayer<null> => ({
+    const scaleLayer = (s: number): Layer<null> => ({
       kind: 'scale',
       init: (inShape) => ({ params: {}, outShape: inShape }),
       apply: (_p, x) => ({ y: { ...x, data: x.data.map((v) => s * v) }, cache: null }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, type SpatialParams } from '@spec/core';
+import { createRng, type LayerParams } from '@spec/core';
 import { expectSpecError } from '@spec/testing';
 import {
   spatialActivation,
@@ -20,7 +20,7 @@ const block = (W: Float64Array, offset: number, rows: number, cols: number): M =
   Array.from({ length: rows }, (_, i) => Array.from(W.subarray(offset + i * cols, offset + (i + 1) * cols)));
 
 /** Textbook attention for one sample, written with explicit matrices from the formula of the theory page. */
-function reference(o: SpatialAttentionOptions, params: SpatialParams, x: M): M {
+function reference(o: SpatialAttentionOptions, params: LayerParams, x: M): M {
   const C = x[0].length;
   const width = o.width;
   const d = o.mode === 'sqrt' ? (o.d_head ?? width) : width;

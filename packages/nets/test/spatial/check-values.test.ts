@@ -1,7 +1,7 @@
 import { architectureCheckData } from '@spec/testing';
 import { describe, expect, it } from 'vitest';
 import { ctx } from './fd.js';
-import { createRng, type SpatialActivations, type SpatialLayer } from '@spec/core';
+import { createRng, type Activations, type Layer } from '@spec/core';
 import {
   spatialActivation,
   spatialAttention,
@@ -25,13 +25,13 @@ import {
  * A wrong convention moves entries by factors such as |F| = 3 or √2, far outside this.
  */
 /** The inputs of apps/docs/theory/architectures.md#check-values as activations (n, spatial…, C). */
-function inputs(n: number, spatial: number[], C: number): SpatialActivations {
+function inputs(n: number, spatial: number[], C: number): Activations {
   return { data: architectureCheckData([n, ...spatial, C]), samples: n, spatial, channels: C };
 }
 
 interface Check {
-  readonly layers: SpatialLayer[];
-  readonly x: SpatialActivations;
+  readonly layers: Layer[];
+  readonly x: Activations;
   readonly width: number;
   readonly nets: number;
   /** Readout W_std² and b_std². */

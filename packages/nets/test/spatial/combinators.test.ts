@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, type SpatialLayer } from '@spec/core';
+import { createRng, type Layer } from '@spec/core';
 import { expectSpecError } from '@spec/testing';
 import {
   initSpatialNetwork,
@@ -20,7 +20,7 @@ import { ctx, FD_TOL, checkVjp, copyParams, expectClose, finiteDifferenceNtk, ra
 const shape = { spatial: [5], channels: 2 };
 
 /** A scalar-output branch: conv, activation, pooling, readout. */
-const scalarBranch = (fn: string, W_std: number): SpatialLayer[] => [
+const scalarBranch = (fn: string, W_std: number): Layer[] => [
   spatialConv({ width: 3, filter: [3], padding: 'SAME', W_std, b_std: 0.2 }),
   spatialActivation({ fn }),
   spatialGlobalAvgPool(),

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { createCpuBackend } from '@spec/backend-cpu';
-import type { LayerContext, Rng, SpatialActivations, SpatialLayer, SpatialParams, SpatialShape } from '@spec/core';
+import type { LayerContext, Rng, Activations, Layer, LayerParams, Shape } from '@spec/core';
 
 /*
  * Finite-difference references for the spatial layers. Central differences with step h = 1e-5 on O(1) quantities:
@@ -15,7 +15,7 @@ export const FD_STEP = 1e-5;
 export const FD_TOL = 1e-7;
 
 /** n samples of shape `shape` with N(0, scale²) entries. */
-export function randomActivations(rng: Rng, n: number, shape: SpatialShape, scale = 1): SpatialActivations {
+export function randomActivations(rng: Rng, n: number, shape: Shape, scale = 1): Activations {
   const L = shape.spatial.reduce((s, v) => s * v, 1);
   const data = new Float64Array(n * L * shape.channels);
   rng.fillNormal(data);
@@ -24,7 +24,7 @@ export function randomActivations(rng: Rng, n: number, shape: SpatialShape, scal
 }
 
 /** Copies a parameter record (so finite differences never touch the caller's arrays). */
-export function copyParams(p: SpatialParams): Record<string, Float64Array> {
+export function copyParams(p: LayerParams): Record<string, Float64Array> {
   return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, Float64Array.from(v)]));
 }
 
@@ -39,7 +39,7 @@ export function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, tol: num
 }
 
 /** Σ gy ⊙ layer(x; params): a scalar whose gradients are exactly what vjp returns. */
-function probe(layer: SpatialLayer, params: SpatialParams, x: SpatialActivations, gy: SpatialActivations): number {
+function probe(layer: Layer, params: LayerParams, x: Activations, gy: Activations): number {
   const { y } = layer.apply(params, x, ctx);
   let s = 0;
   for (let i = 0; i < y.data.length; i++) s += y.data[i] * gy.data[i];
@@ -51,8 +51,8 @@ function probe(layer: SpatialLayer, params: SpatialParams, x: SpatialActivations
  * random samples of `inShape`.
  */
 export function checkVjp(
-  layer: SpatialLayer,
-  inShape: SpatialShape,
+  layer: Layer,
+  inShape: Shape,
   rng: Rng,
   options: { readonly samples?: number; readonly inputScale?: number; readonly tol?: number } = {},
 ): void {
@@ -98,7 +98,7 @@ export function checkVjp(
 }
 
 /** Scalar outputs of a layer list (the last output has one channel and no positions). */
-function outputs(layers: ReadonlyArray<SpatialLayer>, params: ReadonlyArray<SpatialParams>, x: SpatialActivations) {
+function outputs(layers: ReadonlyArray<Layer>, params: ReadonlyArray<LayerParams>, x: Activations) {
   let h = x;
   layers.forEach((layer, i) => {
     h = layer.apply(params[i], h, ctx).y;
@@ -112,9 +112,9 @@ function outputs(layers: ReadonlyArray<SpatialLayer>, params: ReadonlyArray<Spat
  * layer.
  */
 export function finiteDifferenceNtk(
-  layers: ReadonlyArray<SpatialLayer>,
+  layers: ReadonlyArray<Layer>,
   params: ReadonlyArray<Record<string, Float64Array>>,
-  x: SpatialActivations,
+  x: Activations,
 ): { ntk: Float64Array; perLayer: Float64Array[] } {
   const n = x.samples;
   const ntk = new Float64Array(n * n);

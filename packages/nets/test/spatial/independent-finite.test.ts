@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { SpatialParams } from '@spec/core';
+import type { LayerParams } from '@spec/core';
 import { describe, it } from 'vitest';
 import { spatialEmpiricalKernels, spatialNetworkFromSpec, type ArchitectureSpec } from '../../src/index.js';
 import { ctx, expectClose } from './fd.js';
@@ -44,7 +44,7 @@ describe('finite CNN-GAP kernels against an independent implementation', () => {
     const width = f.width;
     const net = spatialNetworkFromSpec(SPEC, { width });
     const p = f.params;
-    const params: SpatialParams[] = [
+    const params: LayerParams[] = [
       { W: convWeights(p.W1, width, C), b: Float64Array.from(p.b1) },
       {},
       { W: convWeights(p.W2, width, width), b: Float64Array.from(p.b2) },

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { createRng, type SpatialLayer, type SpatialShape } from '@spec/core';
+import { createRng, type Layer, type Shape } from '@spec/core';
 import { initSpatialNetwork, spatialEmpiricalKernels } from '../../src/index.js';
 import { ctx, FD_TOL, copyParams, expectClose, finiteDifferenceNtk, randomActivations } from './fd.js';
 
@@ -7,7 +7,7 @@ import { ctx, FD_TOL, copyParams, expectClose, finiteDifferenceNtk, randomActiva
  * The empirical NTK as the sum of the layers' shares against J Jᵀ with J from central differences of the outputs
  * (forward passes only), in total and layer by layer; tolerance as explained in fd.ts.
  */
-export function checkNetworkNtk(layers: SpatialLayer[], inShape: SpatialShape, seed: number, samples = 3): void {
+export function checkNetworkNtk(layers: Layer[], inShape: Shape, seed: number, samples = 3): void {
   const rng = createRng(seed);
   const init = initSpatialNetwork(layers, inShape, rng.split('init'));
   const params = init.params.map(copyParams);

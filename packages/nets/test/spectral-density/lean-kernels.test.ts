@@ -8,7 +8,7 @@ import {
   initNetwork,
   mlp,
   relu,
-  serial,
+  network,
   tanh,
   type Parametrization,
 } from '../../src/index.js';
@@ -79,7 +79,7 @@ describe('leanNtk (in-place backward pass, one accumulated n × n buffer)', () =
   it('declines networks with a layer without ntkTerms', () => {
     const plain: Layer = { ...dense({ width: 1, activation: tanh }) };
     delete plain.ntkTerms;
-    const net = serial(3, [dense({ width: 4, activation: tanh }), plain]);
+    const net = network(3, [dense({ width: 4, activation: tanh }), plain]);
     expect(hasLeanNtk(net)).toBe(false);
     expect(() =>
       leanNtk(net, [...initNetwork(net, createRng(1))], unitColumns(3, 4, createRng(2).normal), backend),

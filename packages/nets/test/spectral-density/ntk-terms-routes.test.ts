@@ -12,7 +12,7 @@ import {
   leanNtk,
   leanNtkFactors,
   residual,
-  serial,
+  network,
   tanh,
   tiledNtkOperator,
   type Network,
@@ -54,7 +54,7 @@ function apply(K: Matrix, V: Float64Array, count: number): Float64Array {
 
 /** A residual MLP: dense, two residual blocks with an activation between, dense readout. */
 function residualNet(width: number): Network {
-  return serial(3, [
+  return network(3, [
     dense({ width, activation: tanh, bias: true, sigmaB2: 0.3 }),
     residual({ activation: tanh, sigmaW: 0.8 }),
     activationLayer({ activation: tanh }),
@@ -132,7 +132,7 @@ describe('residual networks take the lean and matrix-free routes', () => {
     const n = 37;
     const X = unitColumns(3, n, createRng(12).normal);
     const net = residualNet(6);
-    const fallback = serial(3, net.layers.map(withoutTerms));
+    const fallback = network(3, net.layers.map(withoutTerms));
     expect(hasLeanNtk(fallback)).toBe(false);
     const params = initNetwork(net, createRng(8));
     const ref = empiricalKernels(fallback, params, X, backend, { kernel: 'both' });
@@ -161,7 +161,7 @@ describe('residual networks take the lean and matrix-free routes', () => {
 describe('a layer without ntkTerms falls back', () => {
   if (!registry.plugins().includes('cosine')) use(cosinePlugin);
   // The fixture's `gain` layer (a plugin written against @spec/core) has only ntkContribution and vjp.
-  const net = serial(3, [
+  const net = network(3, [
     dense({ width: 5, activation: tanh, bias: true }),
     registry.layer('gain').create({}) as Layer,
     dense({ width: 1, activation: 'linear' }),
