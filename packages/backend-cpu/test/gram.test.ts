@@ -1,6 +1,6 @@
 import { createRng } from '@spec/core';
 import { describe, expect, it } from 'vitest';
-import { createCpuBackend, dgemm, dgram } from '../src/index.js';
+import { createCpuBackend, dgemm, dgram, dgramRows } from '../src/index.js';
 
 const EPS = Number.EPSILON;
 
@@ -51,6 +51,31 @@ describe('dgram', () => {
       for (let i = 0; i < 40; i++) s += X.data[i * 9 + j] ** 2;
       // 40-term sums of positive terms in different orders: relative error ≤ 2·40·ε.
       expect(Math.abs(G.data[j * 9 + j] - s)).toBeLessThanOrEqual(80 * EPS * s);
+    }
+  });
+
+  it('the Gram of the rows (A Aᵀ, one row per sample) is the column Gram of Aᵀ bit for bit, on one thread or two', () => {
+    // Both pack the same n rows of length d and run the same kernel, so they must agree exactly; a packing with the
+    // wrong strides would give a different matrix, not a rounding difference.
+    for (const threads of [1, 2]) {
+      const cpu = createCpuBackend({ threads });
+      for (const [n, d] of [
+        [5, 7],
+        [261, 300],
+        [270, 20],
+      ] as const) {
+        const A = cpu.randn(n, d, createRng(n + d)); // n × d
+        const At = new Float64Array(d * n);
+        for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) At[k * n + i] = A.data[i * d + k];
+        const rows = cpu.gram(A, { rows: true });
+        const cols = cpu.gram({ rows: d, cols: n, data: At });
+        expect([rows.rows, rows.cols]).toEqual([n, n]);
+        expect(Array.from(rows.data)).toEqual(Array.from(cols.data));
+        const G = new Float64Array(n * n);
+        dgramRows(n, d, A.data, d, 0, G);
+        expect(Array.from(G)).toEqual(Array.from(cols.data));
+      }
+      cpu.dispose();
     }
   });
 });

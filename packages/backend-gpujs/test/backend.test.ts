@@ -127,6 +127,16 @@ describe.each([
     expect(productError(G, cpu.gram(A), naiveProduct(abs(A), abs(A), true))).toBeLessThan(PRODUCT_RTOL);
   });
 
+  it('gram with rows is A Aᵀ (the Gram of the rows) to relative 1e-5 and exactly symmetric', () => {
+    const A = rand(13, 20, 10);
+    const G = gpu.gram(A, { rows: true });
+    expect([G.rows, G.cols]).toEqual([13, 13]);
+    for (let i = 0; i < 13; i++) for (let j = 0; j < 13; j++) expect(G.data[i * 13 + j]).toBe(G.data[j * 13 + i]);
+    expect(productError(G, cpu.gemm(A, A, { transB: true }), naiveProduct(abs(A), abs(A), false, true))).toBeLessThan(
+      PRODUCT_RTOL,
+    );
+  });
+
   it('gemm(A, A, transB) is the same exactly symmetric A Aᵀ', () => {
     const A = rand(13, 20, 9);
     const G = gpu.gemm(A, A, { transB: true });

@@ -164,10 +164,20 @@ function transposeToRows(X: Matrix): Float64Array {
  */
 export function forward(net: Network, params: NetworkParams, X: NetworkInput, backend: Backend): ForwardPass {
   checkParams(net, params);
+  return forwardLayers(net.layers, params, networkInput(net, X), backend);
+}
+
+/** The forward pass of `x` through `layers` (parameters already matched to them), keeping every output and cache. */
+export function forwardLayers(
+  layers: ReadonlyArray<Layer>,
+  params: ReadonlyArray<LayerParams>,
+  x: Activations,
+  backend: Backend,
+): ForwardPass {
   const ctx = { backend };
-  const acts: Activations[] = [networkInput(net, X)];
+  const acts: Activations[] = [x];
   const caches: unknown[] = [];
-  net.layers.forEach((layer, i) => {
+  layers.forEach((layer, i) => {
     const { y, cache } = layer.apply(params[i], acts[i], ctx);
     acts.push(y);
     caches.push(cache);

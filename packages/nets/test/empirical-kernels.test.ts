@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@spec/backend-cpu';
-import { createRng, registry, use, type Backend, type Layer, type Matrix } from '@spec/core';
+import { createRng, registry, use, type Backend, type Matrix } from '@spec/core';
 import {
   activationLayer,
   dense,
@@ -10,6 +10,7 @@ import {
   inputGradient,
   linear,
   mlp,
+  networkOutput,
   normalizeActivation,
   parameterGradient,
   residual,
@@ -78,10 +79,11 @@ describe('empirical NTK equals J Jᵀ from finite-difference Jacobians (n = 4, d
       for (const c of perLayer ?? []) if (c !== null) c.data.forEach((v, k) => (sum[k] += v));
       sum.forEach((v, k) => expect(v).toBeCloseTo((ntk as Matrix).data[k], 12));
       const XL = forward(net, params, X0, backend).activations[2];
+      const C = XL.channels;
       for (let a = 0; a < 4; a++) {
         for (let b = 0; b < 4; b++) {
           let s = 0;
-          for (let i = 0; i < XL.rows; i++) s += XL.data[i * 4 + a] * XL.data[i * 4 + b];
+          for (let i = 0; i < C; i++) s += XL.data[a * C + i] * XL.data[b * C + i];
           expect((ck as Matrix).data[a * 4 + b]).toBeCloseTo(s, 13);
         }
       }
@@ -139,13 +141,15 @@ describe('vjp against finite differences', () => {
       const h = 1e-5;
       for (let k = 0; k < X0.data.length; k++) {
         const col = k % X0.cols;
+        const row = Math.floor(k / X0.cols);
         const plus = Float64Array.from(X0.data);
         const minus = Float64Array.from(X0.data);
         plus[k] += h;
         minus[k] -= h;
-        const fp = forward(net, params, { ...X0, data: plus }, backend).activations.at(-1) as Matrix;
-        const fm = forward(net, params, { ...X0, data: minus }, backend).activations.at(-1) as Matrix;
-        expect(Math.abs(gx.data[k] - (fp.data[col] - fm.data[col]) / (2 * h))).toBeLessThan(1e-8);
+        const fp = networkOutput(net, params, { ...X0, data: plus }, backend);
+        const fm = networkOutput(net, params, { ...X0, data: minus }, backend);
+        // gx has one row of d_0 per sample: entry (col, row) is ∂f(x_col)/∂X0[row, col].
+        expect(Math.abs(gx.data[col * X0.rows + row] - (fp[col] - fm[col]) / (2 * h))).toBeLessThan(1e-8);
       }
     });
   }
@@ -154,12 +158,12 @@ describe('vjp against finite differences', () => {
 describe('a plugin written outside src/ gets the powers of the built-ins', () => {
   it('cos activation and gain layer registered with use(); NTK matches finite differences', () => {
     if (!registry.plugins().includes('cosine')) use(cosinePlugin);
-    const gainLayer = registry.layer('gain').create({}) as Layer;
+    const gainLayer = registry.layer('gain').create({ layer: 'gain' }, { width: 5 });
     const net = network(3, [
-      registry.layer('dense').create({ width: 5, activation: 'cos', bias: true }) as Layer,
+      dense({ width: 5, activation: 'cos', bias: true }),
       gainLayer,
-      registry.layer('dense').create({ width: 4, activation: 'tanh' }) as Layer,
-      registry.layer('dense').create({ width: 1, activation: 'linear' }) as Layer,
+      dense({ width: 4, activation: 'tanh' }),
+      dense({ width: 1, activation: 'linear' }),
     ]);
     const params = initNetwork(net, createRng(2));
     expectMatchesJJt(
@@ -183,8 +187,8 @@ describe('reproducibility and input checks', () => {
     const deeper = mlp({ inputDim: 3, widths: [5, 4, 6], activation: tanh });
     const p1 = initNetwork(net, createRng(42));
     const p2 = initNetwork(deeper, createRng(42));
-    expect(Array.from(p2[0].W.data)).toEqual(Array.from(p1[0].W.data));
-    expect(Array.from(p2[1].W.data)).toEqual(Array.from(p1[1].W.data));
+    expect(Array.from(p2[0].W)).toEqual(Array.from(p1[0].W));
+    expect(Array.from(p2[1].W)).toEqual(Array.from(p1[1].W));
   });
 
   it('rejects bad shapes and values with SpecError codes', () => {

@@ -68,15 +68,15 @@ describe('lossGradient', () => {
       [2, 'W'],
     ] as const) {
       const M = s.params[layer][key];
-      for (const idx of [0, 3, M.data.length - 1]) {
-        const orig = M.data[idx];
-        M.data[idx] = orig + h;
+      for (const idx of [0, 3, M.length - 1]) {
+        const orig = M[idx];
+        M[idx] = orig + h;
         const lp = lossGradient(s.net, s.params, s.X, s.y, backend).loss;
-        M.data[idx] = orig - h;
+        M[idx] = orig - h;
         const lm = lossGradient(s.net, s.params, s.X, s.y, backend).loss;
-        M.data[idx] = orig;
+        M[idx] = orig;
         // Central differences: O(h²) truncation ≈ 1e-12 and O(ε/h) round-off ≈ 1e-10 on an O(1) loss.
-        expect(Math.abs(grads[layer][key].data[idx] - (lp - lm) / (2 * h))).toBeLessThan(1e-8);
+        expect(Math.abs(grads[layer][key][idx] - (lp - lm) / (2 * h))).toBeLessThan(1e-8);
       }
     }
   });
@@ -136,13 +136,13 @@ describe('train', () => {
         backend,
         rng: createRng(seed),
         monitors: false,
-      }).params[0].W.data;
+      }).params[0].W;
     for (const opt of ['sgd', 'adam'] as const) {
       expect(Array.from(go(opt, 3))).toEqual(Array.from(go(opt, 3)));
       expect(Array.from(go(opt, 3))).not.toEqual(Array.from(go(opt, 4)));
     }
     // The caller's parameters are not modified.
-    expect(s.params[0].W.data).toEqual(initNetwork(s.net, createRng(2).split('net'))[0].W.data);
+    expect(s.params[0].W).toEqual(initNetwork(s.net, createRng(2).split('net'))[0].W);
   });
 
   it('rejects bad input and reports divergence as E_INPUT suggesting a smaller --lr', () => {

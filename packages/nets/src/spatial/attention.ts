@@ -115,14 +115,7 @@ export function spatialAttention(options: SpatialAttentionOptions): Layer<Attent
   }
 
   /** M (L × d) = x_a (L × C) W_h (C × d) / √C. */
-  function project(
-    x: Activations,
-    a: number,
-    W: Float64Array,
-    h: number,
-    out: Float64Array,
-    offset: number,
-  ): void {
+  function project(x: Activations, a: number, W: Float64Array, h: number, out: Float64Array, offset: number): void {
     const C = x.channels;
     const L = spatialSize(x.spatial);
     const r = 1 / Math.sqrt(C);

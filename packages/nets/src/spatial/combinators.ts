@@ -1,6 +1,6 @@
-import { SpecError, type Activations, type Layer, type LayerParams } from '@spec/core';
+import { SpecError, type Activations, type Layer, type LayerParams, type NtkTerm, type NtkTermsStep } from '@spec/core';
 import { activations, assertActivations, assertShapeArg, describeShape, sameShape, shapeOf } from './activations.js';
-import { assertOptions } from './params.js';
+import { assertOptions, parameterFree } from './params.js';
 import { addInto } from './sample-gram.js';
 
 /** A layer, or a list of layers run in order (as a JSON branch is). */
@@ -45,14 +45,16 @@ interface SerialCache {
 /**
  * Layers in sequence as one layer (neural-tangents' `serial`): the output of each is the input of the next. Parameters
  * `"i/name"` for child i (0-based); its NTK share is the sum of the children's shares, each for the signal
- * back-propagated to its output (apps/docs/theory/architectures.md#finite-layers).
+ * back-propagated to its output (apps/docs/theory/architectures.md#finite-layers). When every child states its share
+ * in factored form (`ntkTerms`), so does the block: the children's terms together, so the lean and matrix-free NTK
+ * routes take networks built from blocks too; likewise `outShape`.
  *
  * @throws SpecError `E_INPUT` for an empty list or a non-layer
  */
 export function spatialSerial(layers: ReadonlyArray<Layer>): Layer<SerialCache> {
   if (!Array.isArray(layers) || layers.length === 0) throw new SpecError('E_INPUT', 'serial: needs at least one layer');
   const children = layers.map((l) => asLayer(l, 'serial'));
-  return {
+  const layer: Layer<SerialCache> = {
     kind: 'serial',
     init(inShape, rng) {
       assertShapeArg(inShape, 'serial');
@@ -97,6 +99,26 @@ export function spatialSerial(layers: ReadonlyArray<Layer>): Layer<SerialCache> 
       return total;
     },
   };
+  if (children.every((c) => typeof c.outShape === 'function')) {
+    layer.outShape = (inShape) => children.reduce((shape, c) => c.outShape!(shape), inShape);
+  }
+  if (children.every((c) => typeof c.ntkTerms === 'function')) {
+    layer.ntkTerms = (params, cache, gy, ctx) => {
+      // The children's backward steps in turn, last to first, each for the signal at its own output.
+      const split = splitParams(params, children.length, 'serial');
+      const terms: NtkTerm[] = [];
+      let g = gy;
+      let step: NtkTermsStep | null = null;
+      for (let i = children.length - 1; i >= 0; i--) {
+        step = children[i].ntkTerms!(split[i], cache.caches[i], g, ctx);
+        terms.push(...step.terms);
+        if (i > 0) g = step.gradInput();
+      }
+      const first = step!;
+      return { terms, gradInput: () => first.gradInput() };
+    };
+  }
+  return layer;
 }
 
 interface SumCache {
@@ -112,11 +134,7 @@ export interface SpatialFanInSumOptions {
   readonly weights?: ReadonlyArray<number>;
 }
 
-function branchSum(
-  kind: string,
-  branches: ReadonlyArray<Layer>,
-  weights: ReadonlyArray<number>,
-): Layer<SumCache> {
+function branchSum(kind: string, branches: ReadonlyArray<Layer>, weights: ReadonlyArray<number>): Layer<SumCache> {
   const scale = (g: Activations, w: number): Activations =>
     w === 1
       ? g
@@ -125,7 +143,7 @@ function branchSum(
           g.samples,
           shapeOf(g),
         );
-  return {
+  const layer: Layer<SumCache> = {
     kind,
     init(inShape, rng) {
       assertShapeArg(inShape, kind);
@@ -188,6 +206,24 @@ function branchSum(
       return total;
     },
   };
+  if (branches.every((b) => typeof b.outShape === 'function'))
+    layer.outShape = (inShape) => branches[0].outShape!(inShape);
+  if (branches.every((b) => typeof b.ntkTerms === 'function')) {
+    layer.ntkTerms = (params, cache, gy, ctx) => {
+      // Disjoint parameters: the branches' terms together, branch i for the signal w_i·gy; ∂f/∂x sums the branches'.
+      const split = splitParams(params, branches.length, kind);
+      const steps = branches.map((b, i) => b.ntkTerms!(split[i], cache.caches[i], scale(gy, weights[i]), ctx));
+      return {
+        terms: steps.flatMap((s) => s.terms),
+        gradInput: () => {
+          const gx = new Float64Array(cache.x.data.length);
+          for (const s of steps) addInto(gx, s.gradInput().data);
+          return activations(gx, cache.x.samples, shapeOf(cache.x));
+        },
+      };
+    };
+  }
+  return layer;
 }
 
 /**
@@ -249,7 +285,7 @@ interface IdentityCache {
 
 /** The identity layer `y = x` (the skip branch of a residual block); no parameters. */
 export function spatialIdentity(): Layer<IdentityCache> {
-  return {
+  return parameterFree({
     kind: 'identity',
     init(inShape) {
       assertShapeArg(inShape, 'identity');
@@ -263,6 +299,7 @@ export function spatialIdentity(): Layer<IdentityCache> {
       assertActivations(gy, 'identity', 'the output gradient', { ...shapeOf(cache.x), samples: cache.x.samples });
       return { gx: activations(Float64Array.from(gy.data), gy.samples, shapeOf(gy)), gparams: {} };
     },
+    outShape: (inShape) => ({ spatial: [...inShape.spatial], channels: inShape.channels }),
     ntk: () => null,
-  };
+  });
 }

@@ -172,13 +172,7 @@ export function spatialConv(options: SpatialConvOptions): Layer<ConvCache> {
  * The patch rows of samples from … to − 1: row (a, p) holds x(a, ι(p, δ)) for the offsets δ in filter order, C_in
  * numbers each, zero where ι(p, δ) falls in the padding ((to − from)·L_out × |F|·C_in, row-major).
  */
-export function patches(
-  x: Activations,
-  map: WindowIndexMap,
-  taps: number,
-  from: number,
-  to: number,
-): Float64Array {
+export function patches(x: Activations, map: WindowIndexMap, taps: number, from: number, to: number): Float64Array {
   const cin = x.channels;
   const Lin = spatialSize(x.spatial);
   const Lout = spatialSize(map.outputSpatial);

@@ -1,5 +1,6 @@
 import { SpecError, type Activations, type Layer } from '@spec/core';
 import { activations, assertActivations, assertShapeArg, shapeOf, spatialSize } from './activations.js';
+import { parameterFree } from './params.js';
 
 interface ShapeCache {
   readonly x: Activations;
@@ -11,7 +12,7 @@ interface ShapeCache {
  * position.
  */
 export function spatialFlatten(): Layer<ShapeCache> {
-  return {
+  return parameterFree({
     kind: 'flatten',
     init(inShape) {
       assertShapeArg(inShape, 'flatten');
@@ -29,7 +30,7 @@ export function spatialFlatten(): Layer<ShapeCache> {
       return { gx: activations(Float64Array.from(gy.data), x.samples, shapeOf(x)), gparams: {} };
     },
     ntk: () => null,
-  };
+  });
 }
 
 /**
@@ -45,7 +46,7 @@ export function spatialLast(): Layer<ShapeCache> {
       );
     }
   };
-  return {
+  return parameterFree({
     kind: 'last',
     init(inShape) {
       assertShapeArg(inShape, 'last');
@@ -71,5 +72,5 @@ export function spatialLast(): Layer<ShapeCache> {
       return { gx: activations(gx, x.samples, shapeOf(x)), gparams: {} };
     },
     ntk: () => null,
-  };
+  });
 }

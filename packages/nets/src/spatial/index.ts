@@ -31,7 +31,9 @@ export {
   type SpatialFanInSumOptions,
   type SpatialResidualOptions,
   spatialSerial,
+  spatialSerial as serial,
   spatialFanInSum,
+  spatialFanInSum as fanInSum,
   spatialResidual,
   spatialIdentity,
 } from './combinators.js';

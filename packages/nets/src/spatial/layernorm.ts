@@ -1,6 +1,6 @@
 import { SpecError, type Activations, type Layer } from '@spec/core';
 import { activations, assertActivations, assertShapeArg, shapeOf, spatialSize } from './activations.js';
-import { assertOptions, assertStd } from './params.js';
+import { assertOptions, assertStd, parameterFree } from './params.js';
 
 /** Options of {@link spatialLayerNorm}. */
 export interface SpatialLayerNormOptions {
@@ -25,7 +25,7 @@ interface LayerNormCache {
 export function spatialLayerNorm(options: SpatialLayerNormOptions = {}): Layer<LayerNormCache> {
   assertOptions(options, 'layernorm');
   const eps = assertStd(options.eps ?? 0, 'layernorm', 'eps');
-  return {
+  return parameterFree({
     kind: 'layernorm',
     init(inShape) {
       assertShapeArg(inShape, 'layernorm');
@@ -77,5 +77,5 @@ export function spatialLayerNorm(options: SpatialLayerNormOptions = {}): Layer<L
       return { gx: activations(gx, y.samples, shapeOf(y)), gparams: {} };
     },
     ntk: () => null,
-  };
+  });
 }

@@ -9,6 +9,7 @@ import {
 } from '@spec/core';
 import { assertActivations, describeShape } from './activations.js';
 import { kernelsOfPass } from '../empirical-kernels.js';
+import { forwardLayers } from '../network.js';
 import { f64 } from '../layers/matrix-ops.js';
 
 /** What {@link initSpatialNetwork} returns. */
@@ -60,11 +61,7 @@ function checkNetwork(layers: ReadonlyArray<Layer>): void {
  * @throws SpecError `E_SHAPE` when the network does not end in one output per sample (spatial `[]`, 1 channel), and
  *   the layers' own errors
  */
-export function initSpatialNetwork(
-  layers: ReadonlyArray<Layer>,
-  inShape: Shape,
-  rng: Rng,
-): SpatialNetworkInit {
+export function initSpatialNetwork(layers: ReadonlyArray<Layer>, inShape: Shape, rng: Rng): SpatialNetworkInit {
   checkNetwork(layers);
   const shapes: Shape[] = [inShape];
   const params = layers.map((layer, i) => {
@@ -98,15 +95,7 @@ export function spatialForward(
     throw new SpecError('E_INPUT', `spatial network: expected parameters for ${layers.length} layers`);
   }
   assertActivations(x, 'spatial network', 'the input');
-  const acts: Activations[] = [x];
-  const caches: unknown[] = [];
-  const ctx = { backend };
-  layers.forEach((layer, i) => {
-    const { y, cache } = layer.apply(params[i], acts[i], ctx);
-    acts.push(y);
-    caches.push(cache);
-  });
-  return { activations: acts, caches };
+  return forwardLayers(layers, params, x, backend);
 }
 
 /**

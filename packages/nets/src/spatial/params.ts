@@ -1,4 +1,4 @@
-import { SpecError, type Rng, type LayerParams } from '@spec/core';
+import { SpecError, type Layer, type LayerParams, type Rng } from '@spec/core';
 
 /** A scale (W_std, b_std, …): finite and ≥ 0. Returns it. @throws SpecError `E_INPUT` naming `layer` */
 export function assertStd(value: unknown, layer: string, name: string): number {
@@ -61,4 +61,21 @@ export function param(params: LayerParams, key: string, size: number, layer: str
     );
   }
   return p;
+}
+
+/**
+ * A layer without parameters, with its (empty) factored NTK share: `ntkTerms` gives no terms and the layer's backward
+ * step, so networks through it keep the memory-lean and matrix-free NTK routes
+ * (apps/docs/theory/architectures.md#finite-layers); `ntk` is null.
+ */
+export function parameterFree<C>(layer: Omit<Layer<C>, 'ntkTerms'>): Layer<C> {
+  const { vjp } = layer;
+  return {
+    ...layer,
+    ntk: () => null,
+    ntkTerms: (params, cache, gy, ctx) => ({
+      terms: [],
+      gradInput: () => vjp.call(layer, params, cache, gy, ctx, { params: false }).gx,
+    }),
+  };
 }

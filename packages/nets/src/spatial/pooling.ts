@@ -2,7 +2,7 @@ import { SpecError, type Activations, type Layer } from '@spec/core';
 import type { Padding } from '../architecture/spec.js';
 import { activations, assertActivations, assertShapeArg, shapeOf, spatialSize } from './activations.js';
 import { assertPadding, windowIndexMap, type WindowIndexMap } from '../kernel-maps/index-map.js';
-import { assertCounts, assertOptions } from './params.js';
+import { assertCounts, assertOptions, parameterFree } from './params.js';
 
 /** Options of {@link spatialAvgPool} and {@link spatialSumPool}. */
 export interface SpatialPoolOptions {
@@ -52,7 +52,7 @@ function pool(kind: 'avg_pool' | 'sum_pool', options: SpatialPoolOptions): Layer
     return { map, weight };
   }
 
-  return {
+  return parameterFree({
     kind,
     init(inShape) {
       assertShapeArg(inShape, kind);
@@ -104,7 +104,7 @@ function pool(kind: 'avg_pool' | 'sum_pool', options: SpatialPoolOptions): Layer
       return { gx: activations(gx, x.samples, shapeOf(x)), gparams: {} };
     },
     ntk: () => null,
-  };
+  });
 }
 
 /**
@@ -152,7 +152,7 @@ export function spatialMaxPool(options: SpatialMaxPoolOptions): Layer<MaxPoolCac
   const strides = assertCounts(options.strides ?? window.map(() => 1), kind, 'strides');
   const padding = assertPadding(options.padding ?? 'VALID', kind);
   const taps = spatialSize(window);
-  return {
+  return parameterFree({
     kind,
     init(inShape) {
       assertShapeArg(inShape, kind);
@@ -202,7 +202,7 @@ export function spatialMaxPool(options: SpatialMaxPoolOptions): Layer<MaxPoolCac
       return { gx: activations(gx, x.samples, shapeOf(x)), gparams: {} };
     },
     ntk: () => null,
-  };
+  });
 }
 
 interface ReduceCache {
@@ -214,7 +214,7 @@ interface ReduceCache {
  * a record with no positions and the same channels. A dense readout after it shares one weight over all positions.
  */
 export function spatialGlobalAvgPool(): Layer<ReduceCache> {
-  return {
+  return parameterFree({
     kind: 'global_avg_pool',
     init(inShape) {
       assertShapeArg(inShape, 'global_avg_pool');
@@ -246,5 +246,5 @@ export function spatialGlobalAvgPool(): Layer<ReduceCache> {
       return { gx: activations(gx, x.samples, shapeOf(x)), gparams: {} };
     },
     ntk: () => null,
-  };
+  });
 }
