@@ -87,9 +87,11 @@ describe('infinite-width kernel maps (apps/docs/theory/infinite-width.md#mlp-rec
     expect(pair(build(true, 1.5), ...x).ntkXX).toBeCloseTo(expected, 12);
   });
 
-  it('standard kernel map without a valid inputDim and a bad input Gram throw E_INPUT / E_SHAPE', () => {
+  it('standard kernel map without a valid input shape and a bad input Gram throw E_SHAPE / E_INPUT', () => {
     const layer = dense({ width: 3, activation: relu, parametrization: 'standard' });
-    expect(() => layer.kernelMap!(0)).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
+    // The input width is read from the shape, which the layer checks like init does (E_SHAPE).
+    expect(() => layer.kernelMap!({ spatial: [], channels: 0 })).toThrow(expect.objectContaining({ code: 'E_SHAPE' }));
+    expect(() => layer.kernelMap!({ spatial: [2], channels: 3 })).toThrow(expect.objectContaining({ code: 'E_SHAPE' }));
     expect(() => gramKernelRecord(Float64Array.of(1, 2, 2, 1), 2)).toThrow(
       expect.objectContaining({ code: 'E_INPUT' }),
     );
@@ -111,7 +113,7 @@ describe('infinite-width kernel maps (apps/docs/theory/infinite-width.md#mlp-rec
     );
     // By name or by object, φ = x adds no activation map: a residual block may follow (it needs a Gaussian input).
     for (const act of ['linear', linear]) {
-      const out = dense({ width: 4, activation: act }).kernelMap!(3).map(
+      const out = dense({ width: 4, activation: act }).kernelMap!({ spatial: [], channels: 3 }).map(
         gramKernelRecord(Float64Array.of(1, 0.2, 0.2, 1), 2),
       );
       expect(out.gaussian).toBe(true);

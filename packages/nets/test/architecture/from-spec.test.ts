@@ -86,10 +86,11 @@ describe('spatialNetworkFromSpec: the finite network of a JSON architecture (app
   it('the kernel-map slots compose to architectureKernelMatrices (same maps, same numbers)', () => {
     const x = checkInputs(3, [8], 3);
     const net = spatialNetworkFromSpec(CNN, { width: 8 });
-    expect(net.kernelMap).toBeDefined();
+    expect(net.infiniteMap).toBeDefined();
+    expect(net.kernelMap!({ spatial: [8], channels: 3 })).toBe(net.infiniteMap);
     expect(net.layers.every((l) => l.kernelMap !== undefined)).toBe(true);
     const ref = architectureKernelMatrices({ spec: CNN, data: x.data, shape: [3, 8, 3] });
-    const out = net.kernelMap!.map(inputSpatialKernel(x.data, [3, 8, 3], { form: 'full' }));
+    const out = net.infiniteMap!.map(inputSpatialKernel(x.data, [3, 8, 3], { form: 'full' }));
     expectClose(out.nngp, ref.nngp, 1e-14, 'NNGP');
     expectClose(out.ntk, ref.ntk, 1e-14, 'NTK');
     // Independent of the maps: the check value of apps/docs/theory/architectures.md#check-values (conv1d-gap).
@@ -144,6 +145,7 @@ describe('spatialNetworkFromSpec: the finite network of a JSON architecture (app
       { layer: 'dense' },
     ];
     const net = spatialNetworkFromSpec(spec, { width: 4 });
+    expect(net.infiniteMap).toBeUndefined();
     expect(net.kernelMap).toBeUndefined();
     expect(net.noKernelMap).toMatch(/softmax attention with 1\/√d/);
     expect(net.layers[1].kernelMap).toBeUndefined();
@@ -217,7 +219,7 @@ describe('spatialNetworkFromSpec: the finite network of a JSON architecture (app
     expect(e.message).toMatch(/^layer 2 \(conv\): /);
   });
 
-  it('plugin kinds: a finite layer registered by kind (Plugin.spatialLayers) is used, with its kernel map when given', () => {
+  it('plugin kinds: a finite layer registered by kind (Plugin.layers) is used, with its kernel map when given', () => {
     const reg = createRegistry();
     reg.use(builtinActivationsPlugin);
     // "scale": y = s·x, no parameters; as a finite layer it is the built-in dense with W = s·I folded out, so the
@@ -232,7 +234,7 @@ describe('spatialNetworkFromSpec: the finite network of a JSON architecture (app
     reg.use(
       definePlugin({
         name: 'scale-plugin',
-        spatialLayers: [{ name: 'scale', create: (entry) => scaleLayer(entry.s as number) }],
+        layers: [{ name: 'scale', create: (entry) => scaleLayer(entry.s as number) }],
         kernelMaps: [
           {
             name: 'scale',
@@ -252,7 +254,7 @@ describe('spatialNetworkFromSpec: the finite network of a JSON architecture (app
         ],
       }),
     );
-    reg.use(definePlugin({ name: 'finite-only', spatialLayers: [{ name: 'scale2', create: () => scaleLayer(2) }] }));
+    reg.use(definePlugin({ name: 'finite-only', layers: [{ name: 'scale2', create: () => scaleLayer(2) }] }));
     const spec: ArchitectureSpec = [
       { layer: 'dense', b_std: 0.5 },
       { layer: 'scale', s: 3 },
@@ -261,7 +263,7 @@ describe('spatialNetworkFromSpec: the finite network of a JSON architecture (app
     ];
     const net = spatialNetworkFromSpec(spec, { width: 3, registry: reg });
     expect(net.layers[1].kind).toBe('scale');
-    expect(net.kernelMap).toBeDefined();
+    expect(net.infiniteMap).toBeDefined();
     checkNetworkNtk([...net.layers], { spatial: [], channels: 3 }, 15);
     const x = checkInputs(3, [], 3);
     const folded = architectureKernelMatrices({
@@ -270,16 +272,17 @@ describe('spatialNetworkFromSpec: the finite network of a JSON architecture (app
       shape: [3, 3],
       registry: reg,
     });
-    const out = net.kernelMap!.map(inputSpatialKernel(x.data, [3, 3], { form: 'diagonal' }));
+    const out = net.infiniteMap!.map(inputSpatialKernel(x.data, [3, 3], { form: 'diagonal' }));
     expectClose(out.ntk, folded.ntk, 1e-14, 'plugin NTK');
     const finiteOnly = spatialNetworkFromSpec([{ layer: 'dense' }, { layer: 'scale2' }, { layer: 'dense' }], {
       width: 2,
       registry: reg,
     });
+    expect(finiteOnly.infiniteMap).toBeUndefined();
     expect(finiteOnly.kernelMap).toBeUndefined();
     expect(finiteOnly.noKernelMap).toMatch(/plugin kind "scale2": its plugin registers a finite layer only/);
-    expect(() => definePlugin({ name: 'bad', spatialLayers: [{ name: 'x' } as never] })).toThrow(/needs create/);
-    expect(reg.hasSpatialLayer('scale')).toBe(true);
-    expect(reg.spatialLayers().map((l) => l.name)).toEqual(['scale', 'scale2']);
+    expect(() => definePlugin({ name: 'bad', layers: [{ name: 'x' } as never] })).toThrow(/needs create/);
+    expect(reg.hasLayer('scale')).toBe(true);
+    expect(reg.layers().map((l) => l.name)).toEqual(['scale', 'scale2']);
   });
 });

@@ -134,7 +134,7 @@ describe('spatial dense and activation layers', () => {
       spatialActivation({ fn: tanh }),
       spatialDense({ width: 1, ...std }),
     ];
-    const params = mlpParams.map((p) => ({ W: Float64Array.from(p.W.data), b: Float64Array.from(p.b.data) }));
+    const params = mlpParams.map((p) => ({ W: Float64Array.from(p.W), b: Float64Array.from(p.b) }));
     const full = [params[0], {}, params[1], {}, params[2]];
     expect(
       initSpatialNetwork(layers, { spatial: [], channels: d0 }, createRng(0)).shapes.map((s) => s.channels),

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@spec/backend-cpu';
-import { createRng, registry, use, type Layer, type LayerParams, type Matrix } from '@spec/core';
+import { createRng, registry, use, type Activations, type Layer, type LayerParams, type Matrix } from '@spec/core';
 import {
   activationLayer,
   dense,
@@ -15,6 +15,7 @@ import {
   network,
   tanh,
   tiledNtkOperator,
+  type DenseCache,
   type Network,
 } from '../../src/index.js';
 import { expectSpecError, unitColumns } from '@spec/testing';
@@ -32,7 +33,7 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   return m;
 };
 
-/** The same layer without `ntkTerms`: every route must fall back to `ntkContribution` + `vjp`. */
+/** The same layer without `ntkTerms`: every route must fall back to `ntk` + `vjp`. */
 function withoutTerms(layer: Layer): Layer {
   const copy: Layer = { ...layer };
   delete copy.ntkTerms;
@@ -50,6 +51,13 @@ function apply(K: Matrix, V: Float64Array, count: number): Float64Array {
       out[q * n + i] = s;
     }
   return out;
+}
+
+/** A random signal of n samples × C channels (one row per sample), from `seed`. */
+function signal(n: number, C: number, seed: number): Activations {
+  const data = new Float64Array(n * C);
+  createRng(seed).fillNormal(data);
+  return { data, samples: n, spatial: [], channels: C };
 }
 
 /** A residual MLP: dense, two residual blocks with an activation between, dense readout. */
@@ -70,15 +78,14 @@ describe('ntkTerms of the built-in layers (one place for each layer’s mathemat
   const fwd = forward(net, params, X, backend);
   const ctx = { backend };
 
-  it('dense, residual, activation: the terms’ share is ntkContribution and gradInput is vjp’s, bit for bit', () => {
+  it('dense, residual, activation: the terms’ share is ntk and gradInput is vjp’s, bit for bit', () => {
     for (let i = 0; i < net.layers.length; i++) {
       const layer = net.layers[i];
-      const G = { rows: net.dims[i + 1], cols: 5, data: new Float64Array(net.dims[i + 1] * 5) };
-      createRng(30 + i).fillNormal(G.data);
+      const G = signal(5, net.dims[i + 1], 30 + i);
       const step = layer.ntkTerms!(params[i], fwd.caches[i], G, ctx);
-      const viaVjp = layer.vjp(params[i], fwd.caches[i], G, ctx, { wantParams: false }).gradInput;
+      const viaVjp = layer.vjp(params[i], fwd.caches[i], G, ctx, { params: false }).gx;
       expect(Array.from(step.gradInput().data), layer.kind).toEqual(Array.from(viaVjp.data));
-      const c = layer.ntkContribution(params[i], fwd.caches[i], G, ctx);
+      const c = layer.ntk(params[i], fwd.caches[i], G, ctx);
       if (layer.kind === 'activation') {
         expect(step.terms).toHaveLength(0);
         expect(c).toBeNull();
@@ -86,32 +93,33 @@ describe('ntkTerms of the built-in layers (one place for each layer’s mathemat
       }
       expect(step.terms).toHaveLength(1);
       const t = step.terms[0];
-      // The share from its definition, (a2 XᵀX + b2) ⊙ SᵀS, by plain loops: equal to rounding.
+      // The share from its definition, (a2 X Xᵀ + b2) ⊙ S Sᵀ (one row per sample), by plain loops: equal to rounding.
+      const [e, f] = [t.left!.cols, t.right.cols];
+      expect([t.left!.rows, t.right.rows]).toEqual([5, 5]);
       const share = new Float64Array(25);
       for (let a = 0; a < 5; a++)
         for (let b = 0; b < 5; b++) {
           let xx = 0;
-          for (let k = 0; k < t.left!.rows; k++) xx += t.left!.data[k * 5 + a] * t.left!.data[k * 5 + b];
+          for (let k = 0; k < e; k++) xx += t.left!.data[a * e + k] * t.left!.data[b * e + k];
           let ss = 0;
-          for (let k = 0; k < t.right.rows; k++) ss += t.right.data[k * 5 + a] * t.right.data[k * 5 + b];
+          for (let k = 0; k < f; k++) ss += t.right.data[a * f + k] * t.right.data[b * f + k];
           share[a * 5 + b] = (t.a2 * xx + t.b2) * ss;
         }
-      expect(maxDiff(c!.data, share), layer.kind).toBeLessThan(1e-13 * maxAbs(share));
+      expect(maxDiff(c!, share), layer.kind).toBeLessThan(1e-13 * maxAbs(share));
     }
   });
 
   it('a dense cache made with ntkTermsOnly is consumed by one ntkTerms call (the same S, formed over σ′(H))', () => {
     const layer = net.layers[0];
-    const { output, cache } = layer.apply(params[0], X, ctx, { ntkTermsOnly: true });
-    expect(Array.from(output.data)).toEqual(Array.from(fwd.activations[1].data));
-    expect(cache.preactivation).toBeUndefined();
-    const G = { rows: 4, cols: 5, data: new Float64Array(20) };
-    createRng(40).fillNormal(G.data);
+    const { y, cache } = layer.apply(params[0], fwd.activations[0], ctx, { ntkTermsOnly: true });
+    expect(Array.from(y.data)).toEqual(Array.from(fwd.activations[1].data));
+    expect((cache as DenseCache).preactivation).toBeUndefined();
+    const G = signal(5, 4, 40);
     const lean = layer.ntkTerms!(params[0], cache, G, ctx);
     const plain = layer.ntkTerms!(params[0], fwd.caches[0], G, ctx);
     expect(Array.from(lean.terms[0].right.data)).toEqual(Array.from(plain.terms[0].right.data));
     expect(Array.from(lean.gradInput().data)).toEqual(Array.from(plain.gradInput().data));
-    expectSpecError(() => layer.ntkTerms!(params[0], cache, G, ctx), 'E_INPUT', /preactivation/);
+    expectSpecError(() => layer.ntkTerms!(params[0], cache, G, ctx), 'E_INPUT', /pre-?activation/);
   });
 });
 
@@ -160,15 +168,27 @@ describe('residual networks take the lean and matrix-free routes', () => {
 
 describe('a layer without ntkTerms falls back', () => {
   if (!registry.plugins().includes('cosine')) use(cosinePlugin);
-  // The fixture's `gain` layer (a plugin written against @spec/core) has only ntkContribution and vjp.
-  const net = network(3, [
+  // The fixture's `gain` layer (a plugin written against @spec/core) without its ntkTerms: only ntk and vjp.
+  const gain = registry.layer('gain').create({ layer: 'gain' }, { width: 5 });
+  const layers = (g: Layer): Layer[] => [
     dense({ width: 5, activation: tanh, bias: true }),
-    registry.layer('gain').create({}) as Layer,
+    g,
     dense({ width: 1, activation: 'linear' }),
-  ]);
+  ];
+  const net = network(3, layers(withoutTerms(gain)));
   const n = 9;
   const X = unitColumns(3, n, createRng(5).normal);
   const params = initNetwork(net, createRng(6));
+
+  it('with its ntkTerms the plugin layer is lean, and leanNtk equals J Jᵀ by finite differences', () => {
+    const lean = network(3, layers(gain));
+    expect(hasLeanNtk(lean)).toBe(true);
+    const ref = gramOfRows(finiteDifferenceJacobian(lean, params, X, backend));
+    const { ntk } = leanNtk(lean, [...params], X, backend);
+    // J Jᵀ to ≲ 1e-8 per entry (central differences, h = 1e-5): 1e-7 of the scale, as above.
+    const scale = Math.max(1, ...ref.map((r, i) => Math.abs(r[i])));
+    ref.forEach((r, i) => r.forEach((v, j) => expect(Math.abs(ntk.data[i * n + j] - v)).toBeLessThan(1e-7 * scale)));
+  });
 
   it('is not lean: leanNtk, leanNtkFactors and the tiled operator refuse it (E_INPUT, naming the layer)', () => {
     expect(hasLeanNtk(net)).toBe(false);

@@ -22,7 +22,7 @@ function data(d: number, n: number, seed: number): Matrix {
 /** The same layers without `mlpRecursion`, so `infiniteNtkMatrices` maps one record with the layers' kernel maps. */
 function layerMaps(net: Network): Network {
   if (net.mlpRecursion === undefined) throw new Error('expected a network built by mlp (with its recursion)');
-  return { inputDim: net.inputDim, layers: net.layers, dims: net.dims };
+  return { inShape: net.inShape, inputDim: net.inputDim, layers: net.layers, shapes: net.shapes, dims: net.dims };
 }
 
 function maxAbs(a: ArrayLike<number>): number {
