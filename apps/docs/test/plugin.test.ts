@@ -86,9 +86,7 @@ describe('docs example plugin: scaledDense at finite width', () => {
     expect(maxDiff(va.gx.data, vb.gx.data)).toBeLessThan(1e-13);
     expect(maxDiff(va.gparams.W, vb.gparams.W)).toBeLessThan(1e-13);
     expect(maxDiff(plugin.ntk(params, a.cache, gy, ctx)!, builtin.ntk(params, b.cache, gy, ctx)!)).toBeLessThan(1e-12);
-    expect(() => scaledDenseFactory.create({ layer: 'scaledDense', weightStd: -1 }, { width: 5 })).toThrow(
-      /weightStd/,
-    );
+    expect(() => scaledDenseFactory.create({ layer: 'scaledDense', weightStd: -1 }, { width: 5 })).toThrow(/weightStd/);
   });
 });
 

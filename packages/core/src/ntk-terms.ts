@@ -32,7 +32,10 @@ export function ntkTermsContribution(
     if (K === null) K = share;
     else {
       if (share.rows !== K.rows || share.cols !== K.cols)
-        throw new SpecError('E_SHAPE', `NTK terms: every factor must have ${K.cols} rows (one per sample), got ${share.cols}`);
+        throw new SpecError(
+          'E_SHAPE',
+          `NTK terms: every factor must have ${K.cols} rows (one per sample), got ${share.cols}`,
+        );
       const k = K.data;
       const d = share.data;
       for (let j = 0; j < k.length; j++) k[j] += d[j];

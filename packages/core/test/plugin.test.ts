@@ -50,9 +50,7 @@ describe('plugin registry', () => {
     expect(() => reg.use({ name: 't', layers: [{ name: 'gain', create: () => ({}) as never }] })).toThrow(
       /already registered/,
     );
-    expect(() => definePlugin({ name: 'p', layers: [{ name: 'x' } as never] })).toThrow(
-      /create\(entry, \{ width \}\)/,
-    );
+    expect(() => definePlugin({ name: 'p', layers: [{ name: 'x' } as never] })).toThrow(/create\(entry, \{ width \}\)/);
   });
 
   it('records the module a plugin came from, and imports a plugin module as --plugin does', async () => {

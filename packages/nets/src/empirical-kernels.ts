@@ -1,4 +1,12 @@
-import { SpecError, assertFinite, type Activations, type Backend, type Layer, type LayerParams, type Matrix } from '@spec/core';
+import {
+  SpecError,
+  assertFinite,
+  type Activations,
+  type Backend,
+  type Layer,
+  type LayerParams,
+  type Matrix,
+} from '@spec/core';
 import { layerNtkStep } from './layer-ntk-step.js';
 import { forward, onesSignal, type Network, type NetworkInput, type NetworkParams } from './network.js';
 import { spatialSize } from './spatial/activations.js';

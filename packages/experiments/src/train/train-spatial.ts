@@ -1,11 +1,4 @@
-import {
-  SpecError,
-  type Backend,
-  type Rng,
-  type Activations,
-  type Layer,
-  type LayerParams,
-} from '@spec/core';
+import { SpecError, type Backend, type Rng, type Activations, type Layer, type LayerParams } from '@spec/core';
 import { spatialForward } from '@spec/nets';
 
 /** Options of {@link trainSpatialNetwork}. */

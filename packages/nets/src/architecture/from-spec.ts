@@ -88,7 +88,9 @@ function located(at: string, layer: Layer, kernelMap: LayerKernelMap | undefined
   return {
     kind: layer.kind,
     init: (inShape, rng) => atLayer(at, () => layer.init(inShape, rng)),
-    ...(outShape !== undefined ? { outShape: (inShape: Shape) => atLayer(at, () => outShape.call(layer, inShape)) } : {}),
+    ...(outShape !== undefined
+      ? { outShape: (inShape: Shape) => atLayer(at, () => outShape.call(layer, inShape)) }
+      : {}),
     apply: (params: LayerParams, x: Activations, ctx: LayerContext, extras?: ApplyExtras) =>
       atLayer(at, () => layer.apply(params, x, ctx, extras)),
     vjp: (params, cache, gy, ctx, options) => atLayer(at, () => layer.vjp(params, cache, gy, ctx, options)),

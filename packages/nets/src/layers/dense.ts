@@ -18,7 +18,17 @@ import { serialKernelMap } from '../kernel-maps/combinators.js';
 import { affineKernelMap, type AffineTangent } from '../kernel-maps/dense.js';
 import { linear } from '../activations/elementary.js';
 import { activationOption } from '../activations/resolve.js';
-import { addRowInPlace, columnSums, features, featureCount, ntkShare, paramOf, rowsOf, scaleInPlace, toFloat64 } from './matrix-ops.js';
+import {
+  addRowInPlace,
+  columnSums,
+  features,
+  featureCount,
+  ntkShare,
+  paramOf,
+  rowsOf,
+  scaleInPlace,
+  toFloat64,
+} from './matrix-ops.js';
 
 /**
  * How a dense layer scales its weights (W drawn with unit-variance entries unless `standard`):
@@ -122,7 +132,10 @@ export function dense(options: DenseOptions): Layer<DenseCache> {
     }
     const H = cache.preactivation;
     if (H === undefined)
-      throw new SpecError('E_INPUT', 'dense: the forward cache lacks the pre-activation (pass the cache returned by apply)');
+      throw new SpecError(
+        'E_INPUT',
+        'dense: the forward cache lacks the pre-activation (pass the cache returned by apply)',
+      );
     return scaleInPlace(backend.hadamard(backend.map(H, act, 'derivative'), G), outScale);
   }
 

@@ -1,4 +1,12 @@
-import { SpecError, ntkTermsContribution, type Activations, type Backend, type Matrix, type NtkTerm, type Shape } from '@spec/core';
+import {
+  SpecError,
+  ntkTermsContribution,
+  type Activations,
+  type Backend,
+  type Matrix,
+  type NtkTerm,
+  type Shape,
+} from '@spec/core';
 import { assertActivations } from '../spatial/activations.js';
 
 export { param as paramOf } from '../spatial/params.js';

@@ -122,7 +122,6 @@ export function spatialEmpiricalKernels(
     );
   }
   const fwd = spatialForward(layers, params, x, backend);
-  const ctx = { backend };
   const out = fwd.activations[layers.length];
   if (out.spatial.length !== 0 || out.channels !== 1) {
     throw new SpecError(

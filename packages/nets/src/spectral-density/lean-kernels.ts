@@ -334,7 +334,10 @@ function gradInputAt(st: LeanState, net: Network, i: number): void {
 function releaseStepAt(st: LeanState, i: number): void {
   for (const t of st.step!.terms) {
     if (t.right.rows !== st.n || (t.left !== null && t.left.rows !== st.n))
-      throw new SpecError('E_SHAPE', `layer ${i + 1} gave an NTK term whose factors do not have ${st.n} rows (samples)`);
+      throw new SpecError(
+        'E_SHAPE',
+        `layer ${i + 1} gave an NTK term whose factors do not have ${st.n} rows (samples)`,
+      );
     st.lefts.push(t.left);
     st.rights.push(t.right);
     st.weights.push([t.a2, t.b2]);
