@@ -1,4 +1,4 @@
-import { SpecError, assertFinite, type Activations, type Backend, type Matrix } from '@spec/core';
+import { SpecError, assertFinite, transpose, type Activations, type Backend, type Matrix } from '@spec/core';
 import type { BlockMatvec } from '@spec/rmt';
 import type { LayerParams } from '@spec/core';
 import { samplesAsRows } from '../empirical-kernels.js';
@@ -23,13 +23,14 @@ export interface KernelOperators {
 
 /**
  * V (count × n, one vector per row) ↦ rows of K V for the symmetric n × n K = X Xᵀ given by X (n × d), as
- * Y = Xᵀ Vᵀ (d × count) then X Y (n × count): both products have d or n rows for the backend to split between its
- * threads (V X would have only `count`).
+ * Y = Xᵀ Vᵀ (d × count) then X Y (n × count), with Xᵀ formed once (d × n) so no product transposes X at each step; both
+ * products have d or n rows for the backend to split between its threads (V X would have only `count`).
  */
 function gramOperator(X: Matrix, backend: Backend): BlockMatvec {
   const n = X.rows;
+  const Xt = transpose(X);
   return (V, out, count) => {
-    const Y = backend.gemm(X, { rows: count, cols: n, data: V }, { transA: true, transB: true }); // d × count
+    const Y = backend.gemm(Xt, { rows: count, cols: n, data: V }, { transB: true }); // d × count
     const Wt = backend.gemm(X, Y).data; // n × count
     for (let q = 0; q < count; q++) for (let j = 0; j < n; j++) out[q * n + j] = Wt[j * count + q];
   };
@@ -120,9 +121,12 @@ export function kernelOperatorsConsuming(
 
 function ckOperator(XL: Matrix, backend: Backend): { ck: BlockMatvec; ckMean: number } {
   assertFinite(XL, 'CK features X_L');
+  // tr K / n = ‖X_L‖²_F / n, summed feature by feature (the order of the features-as-rows layout the CLI's earlier
+  // results used, so they stay the same to the last bit).
+  const { rows: n, cols: d, data } = XL;
   let s = 0;
-  for (const v of XL.data) s += v * v;
-  return { ck: gramOperator(XL, backend), ckMean: s / XL.rows };
+  for (let k = 0; k < d; k++) for (let a = 0; a < n; a++) s += data[a * d + k] * data[a * d + k];
+  return { ck: gramOperator(XL, backend), ckMean: s / n };
 }
 
 function genericOperators(
