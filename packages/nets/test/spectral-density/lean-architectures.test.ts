@@ -11,7 +11,6 @@ import {
   leanNtk,
   leanNtkFactors,
   network,
-  networkOutput,
   relu,
   serial,
   spatialFlatten,
@@ -24,6 +23,7 @@ import {
   type Network,
   type NetworkParams,
 } from '../../src/index.js';
+import { finiteDifferenceJacobian, gramOfRows } from '../fixtures/finite-difference.js';
 
 /*
  * The one layer contract lets every NTK route take any network whose layers state their share in factored form: here
@@ -42,25 +42,9 @@ function inputs(n: number, L: number, C: number, seed: number): Activations {
   return { data, samples: n, spatial: [L], channels: C };
 }
 
-/** J Jᵀ (n × n) with J the central-difference Jacobian of the outputs in every parameter (h = 1e-5). */
-function finiteDifferenceNtk(net: Network, params: NetworkParams, x: Activations, h = 1e-5): Float64Array {
-  const n = x.samples;
-  const K = new Float64Array(n * n);
-  for (const layer of params)
-    for (const key of Object.keys(layer)) {
-      const d = layer[key];
-      for (let i = 0; i < d.length; i++) {
-        const v = d[i];
-        d[i] = v + h;
-        const fp = networkOutput(net, params, x, backend);
-        d[i] = v - h;
-        const fm = networkOutput(net, params, x, backend);
-        d[i] = v;
-        for (let a = 0; a < n; a++)
-          for (let b = 0; b < n; b++) K[a * n + b] += ((fp[a] - fm[a]) * (fp[b] - fm[b])) / (4 * h * h);
-      }
-    }
-  return K;
+/** J Jᵀ (n × n, row-major) with J the central-difference Jacobian of the outputs in every parameter (h = 1e-5). */
+function finiteDifferenceNtk(net: Network, params: NetworkParams, x: Activations): Float64Array {
+  return Float64Array.from(gramOfRows(finiteDifferenceJacobian(net, params, x, backend)).flat());
 }
 
 const maxAbs = (a: ArrayLike<number>): number => Array.from(a).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
