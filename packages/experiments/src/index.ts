@@ -112,6 +112,7 @@ export {
 export {
   type ArchitectureTrainingOptions,
   type ArchitectureTrainingRecord,
+  type ArchitectureTrainingStage,
   type ArchitectureTrainingResult,
   architectureTrainingJob,
   sineTeacher,

@@ -7,11 +7,17 @@
  */
 import { SpecError, createRng } from '@spec/core';
 import { loadShapedData, parseDataSpec } from '@spec/data';
-import { architectureTrainingJob, logCheckpoints, type ArchitectureTrainingRecord } from '@spec/experiments';
+import {
+  architectureTrainingJob,
+  logCheckpoints,
+  type ArchitectureTrainingRecord,
+  type ArchitectureTrainingStage,
+} from '@spec/experiments';
 import { Option, type Command } from 'commander';
 import { positiveInt } from '../options.js';
 import { refuseOtherModeFlags, shapeOption, type ModeFlags } from './arch-mode.js';
 import { toJson } from '../output/context.js';
+import type { Progress } from '../output/progress.js';
 import type { MetricPoint } from '../plots/train-metrics.js';
 import type { CommandEnv } from '../runtime.js';
 import { readArchitecture, takesImages } from './infinite-arch.js';
@@ -143,6 +149,7 @@ export async function runArchitectureTraining(options: Record<string, unknown>, 
     rng,
     backend: await env.backend(),
     monitors: f.monitors ? { kernels: f.kernel } : false,
+    onProgress: stageBars(env.progress),
   });
   const doc = {
     command: 'train',
@@ -223,4 +230,17 @@ function architectureTrainingMetrics(records: ReadonlyArray<ArchitectureTraining
     }
   }
   return { loss, kernels };
+}
+
+/** One progress bar per stage of the job (the infinite-width kernels, then the training steps), each opened when its stage reports first. */
+function stageBars(progress: Progress): (stage: ArchitectureTrainingStage, done: number, total: number) => void {
+  let current: ArchitectureTrainingStage | undefined;
+  let tick: (done: number, total: number) => void = () => undefined;
+  return (stage, done, total) => {
+    if (stage !== current) {
+      current = stage;
+      tick = progress.phase(stage);
+    }
+    tick(done, total);
+  };
 }

@@ -59,7 +59,7 @@ export interface ArchitectureKernelBlocks {
 /**
  * The blocks NNGP(X, X), Θ(X, X) and (with held-out inputs) Θ(X_test, X) of an architecture's infinite-width kernels,
  * from one `architectureKernelMatrices` call on the training and held-out inputs together
- * (apps/docs/theory/architectures.md#json-format).
+ * (apps/docs/theory/architectures.md#json-format), reporting its progress over the pairs of samples to `onProgress`.
  *
  * @throws SpecError `E_SHAPE` when the two sets of inputs differ in per-sample shape, and the kernel maps' errors
  */
@@ -67,6 +67,7 @@ export function architectureKernelBlocks(
   spec: ArchitectureSpec,
   x: Activations,
   xTest?: Activations,
+  onProgress?: (done: number, total: number) => void,
 ): ArchitectureKernelBlocks {
   if (xTest !== undefined && !sameSampleShape(x, xTest))
     throw new SpecError('E_SHAPE', 'kernel GD: the held-out inputs must have the training inputs’ per-sample shape');
@@ -76,7 +77,12 @@ export function architectureKernelBlocks(
   data.set(x.data);
   if (xTest !== undefined) data.set(xTest.data, x.data.length);
   const N = n + m;
-  const k = architectureKernelMatrices({ spec, data, shape: [N, ...x.spatial, x.channels] });
+  const k = architectureKernelMatrices({
+    spec,
+    data,
+    shape: [N, ...x.spatial, x.channels],
+    ...(onProgress !== undefined ? { onProgress } : {}),
+  });
   const nngp = new Float64Array(n * n);
   const theta = new Float64Array(n * n);
   for (let a = 0; a < n; a++) {

@@ -44,7 +44,15 @@ export interface ArchitectureTrainingOptions {
   readonly monitors?: false | { readonly kernels?: 'ck' | 'ntk' | 'both' };
   /** Bytes the kernel monitors may use (default 80 % of the machine's memory). */
   readonly memoryLimitBytes?: number;
+  /**
+   * Progress of the two long stages: the infinite-width kernels (over the pairs of samples, as
+   * `architectureKernelMatrices` reports it) and the training steps.
+   */
+  readonly onProgress?: (stage: ArchitectureTrainingStage, done: number, total: number) => void;
 }
+
+/** The stages {@link ArchitectureTrainingOptions.onProgress} reports. */
+export type ArchitectureTrainingStage = 'infinite-width kernels' | 'training';
 
 /** One checkpoint of {@link architectureTrainingJob}. */
 export interface ArchitectureTrainingRecord {
@@ -141,6 +149,9 @@ export function architectureTrainingJob(options: ArchitectureTrainingOptions): A
   const init = initSpatialNetwork(net.layers, { spatial: x.spatial, channels: x.channels }, rng.split('network'));
   const parameters = init.params.reduce((s, p) => s + Object.values(p).reduce((t, v) => t + v.length, 0), 0);
   const batch = options.batch ?? n;
+  const progress = options.onProgress;
+  const stageProgress = (stage: ArchitectureTrainingStage) =>
+    progress === undefined ? undefined : (done: number, all: number) => progress(stage, done, all);
   // Kernel GD needs full batches, held-out samples and an infinite-width NTK (every entry with a closed form).
   const fullBatch = batch === n && xTest !== undefined && net.infiniteMap !== undefined;
   const kernels = options.monitors === false ? undefined : (options.monitors?.kernels ?? 'both');
@@ -156,7 +167,7 @@ export function architectureTrainingJob(options: ArchitectureTrainingOptions): A
   // closed-form limit both go on without them (with notes that say why).
   const infinite =
     net.infiniteMap !== undefined && (fullBatch || kernels !== undefined)
-      ? architectureKernelBlocks(spec, x, fullBatch ? xTest : undefined)
+      ? architectureKernelBlocks(spec, x, fullBatch ? xTest : undefined, stageProgress('infinite-width kernels'))
       : undefined;
   const observe =
     kernels !== undefined
@@ -183,6 +194,7 @@ export function architectureTrainingJob(options: ArchitectureTrainingOptions): A
     checkpoints: [0, ...options.checkpoints],
     batch,
     rng: rng.split('batches'),
+    ...(progress !== undefined ? { onProgress: stageProgress('training') } : {}),
     ...(observe !== undefined ? { onCheckpoint: (c, params) => monitors.set(c.step, observe(params)) } : {}),
   });
   const f0 = run.checkpoints[0];

@@ -30,6 +30,8 @@ export interface TrainSpatialOptions {
    * the call), e.g. to monitor the network's kernels.
    */
   readonly onCheckpoint?: (checkpoint: SpatialTrainCheckpoint, params: ReadonlyArray<LayerParams>) => void;
+  /** Progress over the training steps: `(t, steps)` after step t. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** Predictions of {@link trainSpatialNetwork} at one step. */
@@ -175,6 +177,7 @@ export function trainSpatialNetwork(options: TrainSpatialOptions): SpatialTrainR
       options.onCheckpoint?.(checkpoint, params);
       next++;
     }
+    if (t > 0) options.onProgress?.(t, steps);
     if (t === steps) break;
     let xb = x;
     let yb: ArrayLike<number> = y;

@@ -39,6 +39,38 @@ function job(overrides: Partial<ArchitectureTrainingOptions> & { spec: Architect
   });
 }
 
+describe('architectureTrainingJob: progress', () => {
+  it('reports the infinite-width kernels over every pair of the n + m samples, then every training step, in order', () => {
+    const events: Array<[string, number, number]> = [];
+    const shape = [10, 6, 1];
+    const r = job({
+      spec: CNN,
+      shape,
+      n: 7,
+      steps: 5,
+      checkpoints: [0, 5],
+      onProgress: (s, d, t) => events.push([s, d, t]),
+    });
+    expect(r.records.map((c) => c.step)).toEqual([0, 5]);
+    const stages = events.map(([s]) => s);
+    const firstTraining = stages.indexOf('training');
+    // Every kernel report comes before the first training step; the stages do not interleave.
+    expect(stages.slice(0, firstTraining).every((s) => s === 'infinite-width kernels')).toBe(true);
+    expect(stages.slice(firstTraining).every((s) => s === 'training')).toBe(true);
+    const kernels = events.filter(([s]) => s === 'infinite-width kernels');
+    // 10 samples (7 training + 3 held-out, all in one kernel call): 10·11/2 = 55 blocks, reported up to the last.
+    expect(kernels.at(-1)).toEqual(['infinite-width kernels', 55, 55]);
+    expect(kernels.every(([, d, t], i) => t === 55 && (i === 0 || d >= kernels[i - 1][1]))).toBe(true);
+    expect(events.filter(([s]) => s === 'training').map(([, d, t]) => [d, t])).toEqual([
+      [1, 5],
+      [2, 5],
+      [3, 5],
+      [4, 5],
+      [5, 5],
+    ]);
+  });
+});
+
 describe('architectureTrainingJob: CK and NTK monitors at the checkpoints', () => {
   it('a model linear in its parameters: CK and NTK never move and are the infinite-width kernels', () => {
     // f(x) = (W_std/√d) w·x + b_std b: the readout's input is x itself and ∂f/∂θ does not depend on θ, so the CK and
