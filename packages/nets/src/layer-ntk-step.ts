@@ -7,7 +7,7 @@ import {
   type LayerParams,
   type Matrix,
 } from '@spec/core';
-import { f64 } from './layers/matrix-ops.js';
+import { float64 } from './spatial/sample-gram.js';
 
 /** One layer's step of the backward pass that builds the empirical NTK. */
 export interface LayerNtkStep {
@@ -47,7 +47,7 @@ export function layerNtkStep(
     const K = ntkTermsContribution(terms, ctx.backend, {
       gramOf: (left) => (left.data === input.data && left.rows === input.samples ? inputGram() : undefined),
     });
-    step = { contribution: K === null ? null : f64(K.data), gradInput };
+    step = { contribution: K === null ? null : float64(K), gradInput };
   } else {
     step = {
       contribution: layer.ntk(params, cache, gy, ctx),

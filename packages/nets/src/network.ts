@@ -1,6 +1,7 @@
 import {
   SpecError,
   createRng,
+  transpose,
   type Activations,
   type Backend,
   type Layer,
@@ -10,7 +11,7 @@ import {
   type Shape,
 } from '@spec/core';
 import type { ResolvedInfiniteOptions } from './infinite/architecture.js';
-import { activations, assertActivations, describeShape, spatialSize } from './spatial/activations.js';
+import { activations, assertActivations, describeShape, isShape, spatialSize } from './spatial/activations.js';
 
 /**
  * A scalar-output network: a chain of {@link Layer}s (built-in, combinators or plugins alike) from inputs of shape
@@ -64,12 +65,7 @@ export type NetworkInput = Activations | Matrix;
  */
 export function network(input: number | Shape, layers: ReadonlyArray<Layer>): Network {
   const inShape: Shape = typeof input === 'number' ? { spatial: [], channels: input } : input;
-  if (
-    inShape === null ||
-    typeof inShape !== 'object' ||
-    !Array.isArray(inShape.spatial) ||
-    ![inShape.channels, ...inShape.spatial].every((v) => Number.isInteger(v) && v >= 1)
-  ) {
+  if (!isShape(inShape)) {
     throw new SpecError(
       'E_INPUT',
       `network input dimension must be a positive integer (or a shape of positive integers), got ${JSON.stringify(input)}`,
@@ -130,7 +126,7 @@ export function networkInput(net: Network, X: NetworkInput): Activations {
       );
     }
     if (X.cols < 1) throw new SpecError('E_SHAPE', 'input X has no columns (samples)');
-    x = activations(transposeToRows(X), X.cols, net.inShape);
+    x = activations(transpose(X).data as Float64Array, X.cols, net.inShape);
   }
   const d = x.data;
   for (let i = 0; i < d.length; i++) {
@@ -140,21 +136,6 @@ export function networkInput(net: Network, X: NetworkInput): Activations {
     }
   }
   return x;
-}
-
-/** Xᵀ of a d × n matrix as n rows of d (float64), copied in blocks so both sides stay in cache. */
-function transposeToRows(X: Matrix): Float64Array {
-  const { rows: d, cols: n, data } = X;
-  const out = new Float64Array(n * d);
-  const B = 64;
-  for (let i0 = 0; i0 < d; i0 += B) {
-    const i1 = Math.min(d, i0 + B);
-    for (let j0 = 0; j0 < n; j0 += B) {
-      const j1 = Math.min(n, j0 + B);
-      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * d + i] = data[i * n + j];
-    }
-  }
-  return out;
 }
 
 /**

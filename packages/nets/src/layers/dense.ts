@@ -27,8 +27,8 @@ import {
   paramOf,
   rowsOf,
   scaleInPlace,
-  toFloat64,
 } from './matrix-ops.js';
+import { float64 } from '../spatial/sample-gram.js';
 
 /**
  * How a dense layer scales its weights (W drawn with unit-variance entries unless `standard`):
@@ -213,7 +213,7 @@ export function dense(options: DenseOptions): Layer<DenseCache> {
       const gx = backpropagate(W, S, aW, backend);
       if (options?.params === false) return { gx, gparams: {} };
       const gparams: Record<string, Float64Array> = {
-        W: toFloat64(backend.gemm(S, X, { transA: true, alpha: aW }).data),
+        W: float64(backend.gemm(S, X, { transA: true, alpha: aW })),
       };
       if (b !== undefined) gparams.b = columnSums(S, alphaB);
       return { gx, gparams };

@@ -2,7 +2,7 @@ import { SpecError, type Activation, type Activations, type Backend, type Layer,
 import { activationKernelMap } from '../kernel-maps/activation.js';
 import { activationOption } from '../activations/resolve.js';
 import { activations, assertActivations, assertShapeArg, shapeOf, spatialSize } from '../spatial/activations.js';
-import { f64 } from './matrix-ops.js';
+import { float64 } from '../spatial/sample-gram.js';
 
 /** Options of {@link activationLayer}. */
 export interface ActivationLayerOptions {
@@ -37,7 +37,7 @@ export function elementwiseLayer(act: Activation, kind: string): Layer<Elementwi
   const backpropagate = (x: Activations, gy: Activations, backend: Backend): Activations => {
     assertActivations(gy, where, 'the output gradient', { ...shapeOf(x), samples: x.samples });
     const g = backend.hadamard(backend.map(asMatrix(x), act, 'derivative'), asMatrix(gy));
-    return activations(f64(g.data), x.samples, shapeOf(x));
+    return activations(float64(g), x.samples, shapeOf(x));
   };
   return {
     kind,
@@ -52,7 +52,7 @@ export function elementwiseLayer(act: Activation, kind: string): Layer<Elementwi
     apply(_params, x, { backend }) {
       assertActivations(x, where, 'the input');
       const y = backend.map(asMatrix(x), act, 'value');
-      return { y: activations(f64(y.data), x.samples, shapeOf(x)), cache: { x } };
+      return { y: activations(float64(y), x.samples, shapeOf(x)), cache: { x } };
     },
     vjp(_params, cache, gy, { backend }) {
       return { gx: backpropagate(cache.x, gy, backend), gparams: {} };

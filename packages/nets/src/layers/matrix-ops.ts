@@ -7,7 +7,8 @@ import {
   type NtkTerm,
   type Shape,
 } from '@spec/core';
-import { assertActivations } from '../spatial/activations.js';
+import { assertActivations, assertShapeArg } from '../spatial/activations.js';
+import { float64 } from '../spatial/sample-gram.js';
 
 export { param as paramOf } from '../spatial/params.js';
 
@@ -43,32 +44,20 @@ export function rowsOf(x: Activations, layer: string, what: string, samples?: nu
 
 /** An n × C matrix (one row per sample) as activations without positions; a float32 result is widened. */
 export function features(M: Matrix): Activations {
-  return { data: f64(M.data), samples: M.rows, spatial: [], channels: M.cols };
+  return { data: float64(M), samples: M.rows, spatial: [], channels: M.cols };
 }
 
 /** The feature count of a per-sample shape without positions. @throws SpecError `E_SHAPE` naming `layer` otherwise */
 export function featureCount(shape: Shape, layer: string): number {
-  if (shape === null || typeof shape !== 'object' || !Array.isArray(shape.spatial)) {
-    throw new SpecError('E_SHAPE', `${layer}: the input shape must be { spatial, channels }`);
-  }
+  assertShapeArg(shape, layer);
   if (shape.spatial.length !== 0) {
     throw new SpecError(
       'E_SHAPE',
       `${layer}: takes one feature vector per sample, got positions [${shape.spatial.join(', ')}] (add flatten first)`,
     );
   }
-  if (!Number.isInteger(shape.channels) || shape.channels < 1)
-    throw new SpecError('E_SHAPE', `${layer}: input dimension must be a positive integer, got ${shape.channels}`);
   return shape.channels;
 }
-
-/** Data as float64: a Float64Array as it is, a float32 backend's result widened. */
-export function f64(data: Matrix['data']): Float64Array {
-  return data instanceof Float64Array ? data : Float64Array.from(data);
-}
-
-/** Alias of {@link f64} for parameter gradients. */
-export const toFloat64 = f64;
 
 /** A ← s·A in place (A must be a fresh matrix owned by the caller); returns A. */
 export function scaleInPlace(A: Matrix, s: number): Matrix {
@@ -111,5 +100,5 @@ export function columnSums(S: Matrix, s = 1): Float64Array {
 /** A layer's n × n NTK share from its terms (`ntkTermsContribution`), as float64, or null without terms. */
 export function ntkShare(terms: ReadonlyArray<NtkTerm>, backend: Backend): Float64Array | null {
   const K = ntkTermsContribution(terms, backend);
-  return K === null ? null : f64(K.data);
+  return K === null ? null : float64(K);
 }

@@ -16,7 +16,8 @@ import { activationKernelMap } from '../kernel-maps/activation.js';
 import { residualKernelMap, serialKernelMap } from '../kernel-maps/combinators.js';
 import { affineKernelMap } from '../kernel-maps/dense.js';
 import { activationOption } from '../activations/resolve.js';
-import { addInPlace, f64, featureCount, features, ntkShare, paramOf, rowsOf } from './matrix-ops.js';
+import { addInPlace, featureCount, features, ntkShare, paramOf, rowsOf } from './matrix-ops.js';
+import { float64 } from '../spatial/sample-gram.js';
 
 /** Options of {@link residual}. */
 export interface ResidualOptions {
@@ -62,7 +63,7 @@ export function residual(options: ResidualOptions): Layer<ResidualCache> {
   /** ∂f/∂H = G + φ′(H) ⊙ (α G ω). */
   const backpropagate = (omega: Matrix, X: Matrix, G: Matrix, a: number, backend: Backend): Activations => {
     const g = backend.hadamard(backend.map(X, act, 'derivative'), backend.gemm(G, omega, { alpha: a }));
-    return features({ rows: g.rows, cols: g.cols, data: addInPlace(f64(g.data), G.data) });
+    return features({ rows: g.rows, cols: g.cols, data: addInPlace(float64(g), G.data) });
   };
 
   /** The one term `α² (φ φᵀ) ⊙ (G Gᵀ)` (ω enters as α ω φ(h), so its gradient per sample is α g φᵀ). */
@@ -89,7 +90,7 @@ export function residual(options: ResidualOptions): Layer<ResidualCache> {
       const omega = omegaOf(params, input.cols);
       const phi = backend.map(input, act, 'value');
       const h = backend.gemm(phi, omega, { transB: true, alpha: alpha(input.cols) });
-      const y = features({ rows: h.rows, cols: h.cols, data: addInPlace(f64(h.data), input.data) });
+      const y = features({ rows: h.rows, cols: h.cols, data: addInPlace(float64(h), input.data) });
       return { y, cache: { input, phi } };
     },
     vjp(params, cache, gy, { backend }, options) {
@@ -99,7 +100,7 @@ export function residual(options: ResidualOptions): Layer<ResidualCache> {
       const a = alpha(X.cols);
       const gx = backpropagate(omega, X, G, a, backend);
       if (options?.params === false) return { gx, gparams: {} as LayerParams };
-      const gparams: LayerParams = { omega: f64(backend.gemm(G, P, { transA: true, alpha: a }).data) };
+      const gparams: LayerParams = { omega: float64(backend.gemm(G, P, { transA: true, alpha: a })) };
       return { gx, gparams };
     },
     ntkTerms,

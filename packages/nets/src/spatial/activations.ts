@@ -77,14 +77,16 @@ export function assertActivations(
   }
 }
 
+/** True for a per-sample shape of positive integer spatial sizes and channels. */
+export function isShape(shape: unknown): shape is Shape {
+  if (shape === null || typeof shape !== 'object') return false;
+  const { spatial, channels } = shape as { spatial?: unknown; channels?: unknown };
+  return Array.isArray(spatial) && [channels, ...spatial].every((v) => Number.isInteger(v) && (v as number) >= 1);
+}
+
 /** Checks a per-sample input shape handed to `init`. @throws SpecError `E_SHAPE` naming `layer` */
 export function assertShapeArg(shape: Shape, layer: string): void {
-  if (
-    shape === null ||
-    typeof shape !== 'object' ||
-    !Array.isArray(shape.spatial) ||
-    ![shape.channels, ...shape.spatial].every((v) => Number.isInteger(v) && v >= 1)
-  ) {
+  if (!isShape(shape)) {
     throw new SpecError(
       'E_SHAPE',
       `${layer}: the input shape needs positive integer spatial sizes and channels, got ${JSON.stringify(shape)}`,

@@ -10,7 +10,7 @@ import {
 import { assertActivations, describeShape } from './activations.js';
 import { kernelsOfPass } from '../empirical-kernels.js';
 import { forwardLayers } from '../network.js';
-import { f64 } from '../layers/matrix-ops.js';
+import { float64 } from './sample-gram.js';
 
 /** What {@link initSpatialNetwork} returns. */
 export interface SpatialNetworkInit {
@@ -140,14 +140,14 @@ export function spatialEmpiricalKernels(
   } = { outputs: Float64Array.from(out.data) };
   assertFiniteArray(result.outputs, 'the network outputs');
   if (k.ck !== undefined) {
-    result.ck = f64(k.ck.data);
+    result.ck = float64(k.ck);
     assertFiniteArray(result.ck, 'the CK');
   }
   if (k.ntk !== undefined) {
-    result.ntk = f64(k.ntk.data);
+    result.ntk = float64(k.ntk);
     assertFiniteArray(result.ntk, 'the NTK');
   }
-  if (k.perLayer !== undefined) result.perLayer = k.perLayer.map((m) => (m === null ? null : f64(m.data)));
+  if (k.perLayer !== undefined) result.perLayer = k.perLayer.map((m) => (m === null ? null : float64(m)));
   return result;
 }
 

@@ -13,16 +13,10 @@ export function float64(m: Matrix): Float64Array {
   return m.data instanceof Float64Array ? m.data : Float64Array.from(m.data);
 }
 
-/**
- * M Mᵀ (n × n, exactly symmetric) for M of n rows of length P (row-major), as one backend product M · Mᵀ with the
- * lower triangle mirrored. The backend's Gram (AᵀA) would need Mᵀ: transposing per-sample gradient rows of 10⁴–10⁵
- * columns cost more than the product's second half (bench/README.md#why-the-code-is-the-way-it-is).
- */
+/** M Mᵀ (n × n, exactly symmetric) for M of n rows of length P (row-major): the backend's Gram of the rows. */
 export function rowGram(backend: Backend, M: Float64Array, n: number, P: number): Float64Array {
   if (P === 0) return new Float64Array(n * n);
-  const m: Matrix = { rows: n, cols: P, data: M };
-  const G = backend.gemm(m, m, { transB: true });
-  return mirrorLower(G.data instanceof Float64Array ? G.data : Float64Array.from(G.data), n);
+  return float64(backend.gram({ rows: n, cols: P, data: M }, { rows: true }));
 }
 
 /**

@@ -9,6 +9,7 @@ import {
 } from '@spec/core';
 import { networkInput, onesSignal, type Network, type NetworkInput } from '../network.js';
 import { samplesAsRows } from '../empirical-kernels.js';
+import { float64 } from '../spatial/sample-gram.js';
 
 /** Result of {@link leanNtk}. */
 export interface LeanNtk {
@@ -208,11 +209,6 @@ function factorAt(st: LeanState, i: number, k: number): NtkFactor {
   return { X, S, a2, b2 };
 }
 
-/** The data of a Gram as float64 (a float32 backend's result is widened; the CPU backend's is taken as is). */
-function f64(M: Matrix): Float64Array {
-  return M.data instanceof Float64Array ? M.data : Float64Array.from(M.data);
-}
-
 /** T[α, β] ← (a2 T[α, β] + b2)·s_α s_β in the rounding order of `ntkTermsContribution`. */
 function readoutTerm(T: Float64Array, s: Float64Array | Float32Array, a2: number, b2: number): void {
   const n = s.length;
@@ -391,7 +387,7 @@ function leftGramAt(st: LeanState, k: number): Float64Array {
 /** With `ckGram` and no term of the readout on X_L: the CK as the Gram of X_L itself. */
 function ckFallbackAt(st: LeanState): void {
   if (st.ckInput === null) return;
-  st.ck = { rows: st.n, cols: st.n, data: f64(st.backend.gram(samplesAsRows(st.ckInput), { rows: true })) };
+  st.ck = { rows: st.n, cols: st.n, data: float64(st.backend.gram(samplesAsRows(st.ckInput), { rows: true })) };
   st.ckInput = null;
 }
 
@@ -402,7 +398,7 @@ function isCkInput(st: LeanState, k: number): boolean {
 }
 
 function gramAt(st: LeanState, slots: Array<Matrix | null>, k: number): Float64Array {
-  const G = f64(st.backend.gram(slots[k]!, { rows: true }));
+  const G = float64(st.backend.gram(slots[k]!, { rows: true }));
   slots[k] = null;
   return G;
 }

@@ -1,5 +1,5 @@
 import { SpecError, columnRange, type Backend, type Matrix } from '@spec/core';
-import { f64 } from '../layers/matrix-ops.js';
+import { float64 } from '../spatial/sample-gram.js';
 import type { BlockMatvec } from '@spec/rmt';
 import type { NtkFactor } from './lean-kernels.js';
 
@@ -47,8 +47,8 @@ export function tiledNtkOperator(
     const f = factors.shift()!;
     if (f.X.rows !== n || f.S.rows !== n)
       throw new SpecError('E_SHAPE', `tiledNtkOperator: every factor must have ${n} rows (one per sample)`);
-    const Xt = f64(f.X.data);
-    const St = f64(f.S.data);
+    const Xt = float64(f.X);
+    const St = float64(f.S);
     const dx = f.X.cols;
     const ds = f.S.cols;
     for (let a = 0; a < n; a++) {
